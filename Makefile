@@ -1,0 +1,54 @@
+# leakguard: the two commands of the README, and a few helpers.
+#   make demo   install what is missing, build, scan the bundled samples
+#   make test   install what is missing, build, run every test
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build demo test test-asan fuzz format-check eval bench clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@echo "== leakguard scan samples/ (values masked; exit 1 means personal data was found) =="
+	@./$(BUILD)/leakguard scan samples/ ; rc=$$?; [ $$rc -le 1 ] || exit $$rc
+
+# The whole suite: style, the release build's tests, the same tests under
+# ASan+UBSan, and each fuzz target for a short run.
+test: build format-check
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory fuzz
+
+test-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+		-DLG_SANITIZE=ON -DLG_FUZZ=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS) -E '^eval/'
+
+fuzz: test-asan
+	@sh tests/fuzz/run.sh $(ASAN_BUILD) $${FUZZ_SECONDS:-20}
+
+format-check: deps
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h' 2>/dev/null || find src include tests -name '*.[ch]')
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+eval: build
+	@python3 tests/eval/score.py --leakguard $(BUILD)/leakguard --corpus tests/eval
+
+bench: build
+	@sh bench/scan.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,129 @@
+/* detect.h: the personal-data and secret detectors. Every pattern and
+ * keyword compiles into one Hyperscan database scanned in one pass over
+ * UTF-8 text; validators (Luhn + IIN, check digits, calendars, numbering
+ * plans) confirm candidates and keywords around them set the confidence. */
+#ifndef LEAKGUARD_DETECT_H
+#define LEAKGUARD_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leakguard/leakguard.h"
+
+/* Stable type ids (DESIGN.md): lg_type_id() gives the snake_case name. */
+typedef enum lg_type {
+	LG_CREDIT_CARD,
+	LG_CARD_CVV,
+	LG_CARD_EXPIRY,
+	LG_JP_MY_NUMBER,
+	LG_JP_CORPORATE_NUMBER,
+	LG_JP_PHONE,
+	LG_EMAIL,
+	LG_JP_POSTAL_CODE,
+	LG_BIRTH_DATE,
+	LG_JP_BANK_ACCOUNT,
+	LG_JP_DRIVERS_LICENSE,
+	LG_JP_PASSPORT,
+	LG_JP_RESIDENCE_CARD,
+	LG_PASSWORD,
+	LG_AWS_ACCESS_KEY_ID,
+	LG_AWS_SECRET_ACCESS_KEY,
+	LG_PRIVATE_KEY,
+	LG_GITHUB_TOKEN,
+	LG_SLACK_TOKEN,
+	LG_GENERIC_API_KEY,
+	LG_TYPE_COUNT
+	/* person_name and jp_address come with the documents issue */
+} lg_type;
+
+typedef uint32_t lg_type_mask; /* bit (1u << type) */
+#define LG_ALL_TYPES ((lg_type_mask)((1u << LG_TYPE_COUNT) - 1))
+
+const char *lg_type_id(lg_type t);
+/* Returns true and sets *out when `id` names a type. */
+bool lg_type_from_id(const char *id, lg_type *out);
+/* One-line description of a type, in English. */
+const char *lg_type_description(lg_type t);
+
+/* Confidence tiers, Purview-style (High 85 / Medium 75 / Low 65). */
+typedef enum lg_tier { LG_TIER_LOW, LG_TIER_MEDIUM, LG_TIER_HIGH } lg_tier;
+lg_tier lg_tier_of(double confidence);
+const char *lg_tier_name(lg_tier t);
+
+#define LG_VALUE_MAX   160
+#define LG_CONTEXT_MAX 320
+
+/* One detected item. All text is UTF-8; `value` is normalised (digits only
+ * for numbers, lower-case e-mail, ISO dates) and must only be shown with
+ * --reveal; `masked` and `context` are safe to show. */
+typedef struct lg_finding {
+	lg_type type;
+	double confidence;
+	uint64_t offset; /* bytes into the decoded text */
+	uint32_t length; /* bytes */
+	uint64_t line;	 /* 1-based */
+	uint64_t column; /* 1-based, in characters */
+	char value[LG_VALUE_MAX];
+	char masked[LG_VALUE_MAX];
+	char context[LG_CONTEXT_MAX]; /* masked snippet around the item */
+} lg_finding;
+
+typedef struct lg_detect_config {
+	double min_confidence; /* report at or above; default 0.5 */
+	lg_type_mask types;    /* which types to report; 0 means all */
+} lg_detect_config;
+
+typedef struct lg_detector lg_detector; /* compiled, read-only, shareable */
+
+/* Compiles every detector into one database. Returns NULL and writes the
+ * reason to err on failure (Hyperscan rejects a pattern, out of memory). */
+lg_detector *lg_detector_new(const lg_detect_config *cfg, char *err,
+			     size_t errlen);
+void lg_detector_free(lg_detector *d);
+
+/* Called for each finding in text order; return non-zero to stop. */
+typedef int (*lg_finding_fn)(const lg_finding *f, void *ud);
+
+/* Per-thread, per-text scanning state over one detector: a window with
+ * overlap, so a match across two feeds is found exactly once, and memory
+ * stays bounded whatever the text's length. */
+typedef struct lg_detect_stream lg_detect_stream;
+
+/* Returns NULL when out of memory or when Hyperscan scratch cannot be had. */
+lg_detect_stream *lg_detect_stream_new(const lg_detector *d);
+/* Starts a new text; findings go to fn. */
+void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud);
+/* Feeds the next n bytes of UTF-8 text. Returns LG_OK, LG_ENOMEM or
+ * LG_EINTERNAL (Hyperscan failed). */
+lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n);
+/* Ends the text: reports what is left. */
+lg_status lg_detect_end(lg_detect_stream *s);
+void lg_detect_stream_free(lg_detect_stream *s);
+
+/* Convenience: scans one whole buffer. */
+lg_status lg_detect_buffer(const lg_detector *d, const uint8_t *text, size_t n,
+			   lg_finding_fn fn, void *ud);
+
+/* ---- validators, public for tests and other engines -------------------- */
+/* Each takes ASCII digits (no separators) unless it says otherwise. */
+bool lg_luhn_valid(const char *digits, size_t n);
+/* Luhn plus a known issuer range and length (Visa, Mastercard 51-55 and
+ * 2221-2720, JCB 3528-3589, Amex, Diners, Discover, UnionPay). Returns the
+ * brand name, or NULL when not a card. */
+const char *lg_card_brand(const char *digits, size_t n);
+bool lg_my_number_valid(const char *digits12);
+bool lg_corporate_number_valid(const char *digits13);
+/* Unofficial but widely used check digit of the 12-digit licence number. */
+bool lg_drivers_license_check_digit(const char *digits12);
+/* Parses a date in Western (2024-01-15, 2024年1月15日, 1985.04.12) or
+ * Japanese era form (昭和60年4月12日, 平成元年1月8日, S60.4.12, R1/5/1) from
+ * folded text; writes "YYYY-MM-DD". False when it is not a real calendar
+ * date inside its era. */
+bool lg_parse_date(const char *s, size_t n, char iso[11]);
+/* Japanese numbering plan on digits (leading 0, +81 already folded to 0).
+ * Returns 0 when not a phone number, else 'm' mobile/IP (070/080/090/050/
+ * 060), 'f' fixed line, 't' toll-free/navi dial (0120/0800/0570). */
+int lg_jp_phone_kind(const char *digits, size_t n);
+
+#endif

@@ -1,0 +1,65 @@
+/* output.h: one record shape for findings, alerts and checks, and the
+ * writers every verb shares: text, json, jsonl, csv, sarif. */
+#ifndef LEAKGUARD_OUTPUT_H
+#define LEAKGUARD_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "leakguard/leakguard.h"
+
+typedef enum lg_format {
+	LG_FMT_TEXT,
+	LG_FMT_JSON,
+	LG_FMT_JSONL,
+	LG_FMT_CSV,
+	LG_FMT_SARIF
+} lg_format;
+
+/* Returns true and sets *out when `name` is a format. */
+bool lg_format_parse(const char *name, lg_format *out);
+
+/* One finding, alert or check. Strings are borrowed for the call. `value`
+ * is NULL unless the user asked to reveal it. */
+typedef struct lg_record {
+	const char *path;
+	const char *type;
+	const char *description; /* what the type is, for SARIF rules */
+	double confidence;
+	const char *tier; /* low / medium / high */
+	uint64_t line, column, offset, length;
+	const char *masked;
+	const char *context;
+	const char *value;
+} lg_record;
+
+/* Totals of a run, for the closing summary. */
+typedef struct lg_summary {
+	uint64_t files, skipped, errors, bytes, findings;
+	double seconds;
+	unsigned ntypes;
+	const char *const *type_ids; /* ntypes entries */
+	const uint64_t *type_counts; /* ntypes entries */
+} lg_summary;
+
+typedef struct lg_writer lg_writer;
+
+typedef struct lg_writer_options {
+	bool color; /* ANSI colour in text (only on a tty) */
+	const char *tool_version;
+} lg_writer_options;
+
+/* Opens a writer on `out` (not closed by the writer). NULL when out of
+ * memory. Writes the format's preamble (JSON '[', CSV BOM and header). */
+lg_writer *lg_writer_new(lg_format fmt, FILE *out, const lg_writer_options *o);
+/* Writes one record. LG_EIO when the stream fails. */
+lg_status lg_writer_record(lg_writer *w, const lg_record *r);
+/* Writes the closing part (text summary, JSON/SARIF closing) and frees the
+ * writer. LG_EIO when the stream failed at any point. */
+lg_status lg_writer_finish(lg_writer *w, const lg_summary *s);
+
+/* The text summary, also used on stderr for machine formats. */
+void lg_summary_print_text(FILE *out, const lg_summary *s);
+
+#endif

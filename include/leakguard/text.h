@@ -1,0 +1,70 @@
+/* text.h: decoding of input bytes to UTF-8 (BOM, UTF-16, CP932, EUC-JP,
+ * ISO-2022-JP, anything iconv knows) and the character folding that lets
+ * full-width digits, letters and hyphen look-alikes match as ASCII. */
+#ifndef LEAKGUARD_TEXT_H
+#define LEAKGUARD_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leakguard/leakguard.h"
+
+/* What the first bytes of an input say about it. */
+typedef struct lg_sniff {
+	char encoding[32]; /* iconv name; "UTF-8" needs no conversion */
+	size_t bom_len;	   /* bytes of byte-order mark to skip */
+	bool binary;	   /* NUL bytes or control noise: not text */
+} lg_sniff;
+
+/* Guesses the encoding of `p[0..n)`, the first bytes of an input (64 KiB is
+ * plenty). Order: BOM, UTF-16 without BOM by its NUL pattern, binary,
+ * ISO-2022-JP escapes, valid UTF-8, then uchardet. Shift_JIS is reported as
+ * CP932, which is what Windows and Excel write. Never fails. */
+void lg_text_sniff(const uint8_t *p, size_t n, lg_sniff *out);
+
+/* Counts of bytes a decoder could not convert. */
+typedef struct lg_decode_stats {
+	uint64_t invalid;	/* invalid sequences, each replaced by U+FFFD */
+	uint64_t first_invalid; /* input byte offset of the first one */
+	bool truncated;		/* input ended inside a multibyte character */
+	uint64_t truncated_at;	/* input byte offset of that character */
+} lg_decode_stats;
+
+typedef struct lg_decoder lg_decoder;
+
+/* Opens a streaming decoder from `encoding` to UTF-8. Returns NULL and
+ * writes the reason to err when iconv does not know the encoding. */
+lg_decoder *lg_decoder_new(const char *encoding, char *err, size_t errlen);
+/* Decodes `in[0..n)`, appending UTF-8 to *out (grown with realloc; *cap is
+ * its size). Bytes of a character split across calls are kept for the next
+ * call; at `eof` they count as truncated. Returns LG_OK, or LG_ENOMEM. */
+lg_status lg_decoder_feed(lg_decoder *d, const uint8_t *in, size_t n, bool eof,
+			  uint8_t **out, size_t *len, size_t *cap,
+			  lg_decode_stats *st);
+void lg_decoder_free(lg_decoder *d);
+
+/* Returns the length of the longest valid UTF-8 prefix of p[0..n). A
+ * sequence cut off by the end of the buffer is not counted as invalid:
+ * *incomplete is set to its length (0 when none). */
+size_t lg_utf8_valid_prefix(const uint8_t *p, size_t n, size_t *incomplete);
+
+/* Decodes one UTF-8 character at p (n > 0). Returns its length (1..4) and
+ * the code point, or length 1 and U+FFFD for an invalid byte. */
+size_t lg_utf8_decode(const uint8_t *p, size_t n, uint32_t *cp);
+
+/* The ASCII character a code point stands for in matching: full-width
+ * digits, letters and punctuation, the hyphen look-alikes (- － ﹣ − ‐ ‑ ‒ –
+ * — ― ⁃ ﹘ ⎯ ⏤ ─ ━ ー ｰ) and the ideographic space. Returns -1 when the code
+ * point has no ASCII stand-in. ASCII maps to itself. */
+int lg_fold_ascii(uint32_t cp);
+
+/* Folds s[0..n) into out (at most cap-1 bytes, NUL-terminated): characters
+ * with an ASCII stand-in become that byte, others are copied as UTF-8.
+ * map[i] (when map is not NULL, cap entries) is the offset in s of the
+ * character that produced out[i], and map[len] the offset just past the last
+ * folded character. Returns the length written (len). */
+size_t lg_fold(const uint8_t *s, size_t n, char *out, uint32_t *map,
+	       size_t cap);
+
+#endif

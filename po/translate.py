@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""translate.py: keeps po/ja.po in step with the sources.
+
+Extracts the messages with xgettext and writes ja.po from the Japanese
+translations below; a message without one makes the run fail, so a new
+English message cannot ship untranslated. Run: python3 po/translate.py
+"""
+import os
+import subprocess
+import sys
+
+JA = {
+    "text (default), json, jsonl, csv or sarif": "text（既定）、json、jsonl、csv、sarif",
+    "write to FILE (created mode 0600) instead of stdout": "標準出力の代わりに FILE に書く（権限 0600 で作成）",
+    "include the unmasked value (masked by default)": "マスクしない値も出力する（既定はマスク）",
+    "only these types, comma-separated (see --list-types)": "指定した種類だけを検出する（カンマ区切り、--list-types 参照）",
+    "report findings at or above N, 0-1 (default 0.5)": "確信度 N 以上を報告する（0〜1、既定 0.5）",
+    "exit 1 only for findings at LEVEL or above: low (default), medium, high, none": "LEVEL 以上の検出があるときだけ終了コード 1：low（既定）、medium、high、none",
+    "skip files and folders matching GLOB (repeatable)": "GLOB に一致するファイルとフォルダーを除外する（複数指定可）",
+    "follow symbolic links inside folders": "フォルダー内のシンボリックリンクをたどる",
+    "scan with N threads (default: number of cores)": "N スレッドで走査する（既定：コア数）",
+    "read input as NAME (e.g. CP932, EUC-JP) instead of detecting it": "文字コードを判定せず NAME（例：CP932、EUC-JP）として読む",
+    "messages in ja or en (default: the locale)": "メッセージの言語 ja または en（既定：ロケール）",
+    "colour text output: auto (default), always, never": "テキスト出力の色：auto（既定）、always、never",
+    "no summary and no progress": "集計と進捗を表示しない",
+    "list the types leakguard detects and exit": "検出できる種類を一覧して終了する",
+    "show this help": "このヘルプを表示する",
+    "Finds personal data (My Number, cards, bank accounts, phones, e-mail, addresses' postal codes, birth dates, IDs) and secrets in files, folders and standard input. Values are masked unless --reveal.":
+        "ファイル、フォルダー、標準入力から個人情報（マイナンバー、カード番号、口座番号、電話番号、メールアドレス、郵便番号、生年月日、各種番号）と秘密情報を見つけます。値は --reveal を付けない限りマスクされます。",
+    "unknown type '%s' (see --list-types)": "不明な種類 '%s' です（--list-types を参照）",
+    "unknown format '%s'": "不明な出力形式 '%s' です",
+    "--min-confidence takes a number from 0 to 1, not '%s'": "--min-confidence には 0〜1 の数を指定してください（'%s' は不可）",
+    "--fail-on takes low, medium, high or none, not '%s'": "--fail-on には low、medium、high、none のいずれかを指定してください（'%s' は不可）",
+    "--jobs takes a whole number from 1 to 256, not '%s'": "--jobs には 1〜256 の整数を指定してください（'%s' は不可）",
+    "--color takes auto, always or never, not '%s'": "--color には auto、always、never のいずれかを指定してください（'%s' は不可）",
+    "leakguard: %s: note: %s\n": "leakguard: %s: 注意: %s\n",
+    "scanning: %llu files, %.1f MB, %.1f MB/s": "走査中: %llu ファイル、%.1f MB、%.1f MB/秒",
+    "cannot build the detectors: %s": "検出器を構築できません: %s",
+    "cannot write %s: %s": "%s に書き込めません: %s",
+    "scan failed: %s": "走査に失敗しました: %s",
+    "cannot write the output: %s": "出力を書き込めません: %s",
+    "Try 'leakguard scan --help'.\n": "'leakguard scan --help' を参照してください。\n",
+    "scan needs a PATH (or - for standard input)": "scan には PATH（標準入力なら -）が必要です",
+    "usage: %s\n": "使い方: %s\n",
+    "Options:": "オプション:",
+    "find personal data and secrets in files, folders and stdin": "ファイル・フォルダー・標準入力から個人情報と秘密情報を見つける",
+    "usage: leakguard [--lang ja|en] <command> [options] [args]": "使い方: leakguard [--lang ja|en] <コマンド> [オプション] [引数]",
+    "leakguard keeps personal data from leaking out of an organisation, notices when it does, and says who saw whose data.":
+        "leakguard は組織から個人情報が漏れるのを防ぎ、漏れたときにすぐ気づき、誰が誰の情報を見たかを明らかにします。",
+    "Commands:": "コマンド:",
+    "Run 'leakguard <command> --help' for a command's options.": "各コマンドのオプションは 'leakguard <コマンド> --help' で表示されます。",
+    "Exit status: 0 nothing found, 1 found, 2 error.": "終了コード: 0 検出なし、1 検出あり、2 エラー。",
+    "unknown option '%s'": "不明なオプション '%s' です",
+    "'%s' is not a leakguard command; see 'leakguard --help'": "'%s' は leakguard のコマンドではありません。'leakguard --help' を参照してください",
+    "%llu files scanned, %llu skipped, %llu errors; %.1f MB in %.2f s (%.1f MB/s)\n":
+        "%llu ファイルを走査、%llu 件スキップ、エラー %llu 件、%.1f MB を %.2f 秒で処理（%.1f MB/秒）\n",
+    "%llu findings\n": "検出 %llu 件\n",
+    "low": "低",
+    "medium": "中",
+    "high": "高",
+    "%llu invalid UTF-8 byte(s), first at byte %llu": "UTF-8 として不正なバイトが %llu 個あります（最初は %llu バイト目）",
+    "%llu undecodable %s sequence(s), first at byte %llu": "%llu 箇所を %s として復号できません（最初は %llu バイト目）",
+    "input ends inside a %s character at byte %llu": "%s の文字の途中で入力が終わっています（%llu バイト目）",
+    "binary file skipped": "バイナリファイルのためスキップしました",
+    "read failed: %s": "読み込みに失敗しました: %s",
+    "read failed at byte %llu: %s": "%llu バイト目で読み込みに失敗しました: %s",
+    "cannot open: %s": "開けません: %s",
+    "cannot read folder: %s": "フォルダーを読めません: %s",
+    "cannot access: %s": "アクセスできません: %s",
+    "symbolic link skipped (use --follow-symlinks)": "シンボリックリンクをスキップしました（--follow-symlinks でたどります）",
+    "broken symbolic link: %s": "リンク先のないシンボリックリンクです: %s",
+    "not a regular file, skipped": "通常のファイルではないためスキップしました",
+    "out of memory": "メモリが足りません",
+}
+
+
+def po_quote(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def main():
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    srcs = []
+    for d in ("src/cli", "src/output", "src/scan", "src/detect"):
+        srcs += sorted(os.path.join(d, f) for f in os.listdir(os.path.join(top, d)) if f.endswith(".c"))
+    pot = subprocess.run(["xgettext", "--from-code=UTF-8", "-k_", "-kN_", "--omit-header",
+                          "--no-location", "-o", "-"] + srcs, cwd=top, check=True,
+                         capture_output=True, text=True).stdout
+    import re
+    ids = []
+    for m in re.finditer(r'^msgid ((?:".*"\n)+)msgstr', pot, re.M):
+        parts = re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))
+        s = "".join(parts).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+        if s:
+            ids.append(s)
+    missing = [i for i in ids if i not in JA]
+    if missing:
+        for i in missing:
+            print("untranslated: %r" % i, file=sys.stderr)
+        return 1
+    out = ['msgid ""', 'msgstr ""', '"Project-Id-Version: leakguard\\n"', '"Language: ja\\n"',
+           '"MIME-Version: 1.0\\n"', '"Content-Type: text/plain; charset=UTF-8\\n"',
+           '"Content-Transfer-Encoding: 8bit\\n"', '"Plural-Forms: nplurals=1; plural=0;\\n"', '']
+    for i in ids:
+        fmt = "#, c-format" if "%" in i else None
+        if fmt:
+            out.append(fmt)
+        out += ["msgid " + po_quote(i), "msgstr " + po_quote(JA[i]), ""]
+    with open(os.path.join(top, "po", "ja.po"), "w", encoding="utf-8") as f:
+        f.write("# Japanese messages for leakguard. Generated by po/translate.py; edit there.\n")
+        f.write("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+#!/bin/sh
+# install-deps.sh: installs the Debian packages leakguard builds, tests and
+# benchmarks with. Idempotent: installs only what is missing; needs root (or
+# sudo) only when something is missing.
+set -eu
+
+BUILD="build-essential cmake pkg-config gettext clang libclang-rt-14-dev
+ libhyperscan-dev libuchardet-dev libjansson-dev libcmocka-dev clang-format
+ python3 ripgrep"
+
+missing=""
+for p in $BUILD; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing" >&2
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install:$missing" >&2; exit 2; }
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,255 @@
+/* compile.c: builds the one Hyperscan database from the detector table:
+ * every pattern of every selected type, then every keyword. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "util/util.h"
+
+const char *lg_status_str(lg_status s)
+{
+	switch (s) {
+	case LG_OK:
+		return "ok";
+	case LG_ENOMEM:
+		return "out of memory";
+	case LG_EIO:
+		return "input/output error";
+	case LG_EINVAL:
+		return "invalid argument";
+	case LG_EFORMAT:
+		return "malformed input";
+	default:
+		return "internal error";
+	}
+}
+
+const char *lg_type_id(lg_type t)
+{
+	return t < LG_TYPE_COUNT ? lg_detector_defs[t].id : "unknown";
+}
+
+const char *lg_type_description(lg_type t)
+{
+	return t < LG_TYPE_COUNT ? lg_detector_defs[t].description : "";
+}
+
+bool lg_type_from_id(const char *id, lg_type *out)
+{
+	for (int t = 0; t < LG_TYPE_COUNT; t++) {
+		if (!strcmp(id, lg_detector_defs[t].id)) {
+			*out = (lg_type)t;
+			return true;
+		}
+	}
+	return false;
+}
+
+lg_tier lg_tier_of(double c)
+{
+	return c >= 0.85   ? LG_TIER_HIGH
+	       : c >= 0.65 ? LG_TIER_MEDIUM
+			   : LG_TIER_LOW;
+}
+
+const char *lg_tier_name(lg_tier t)
+{
+	static const char *const names[] = {"low", "medium", "high"};
+	return names[t];
+}
+
+/* A keyword as a Hyperscan literal: bytes escaped, ASCII words bounded by
+ * \b where they begin or end with a letter or digit ("exp" must not fire
+ * inside "experience"). */
+static char *keyword_pattern(const char *w)
+{
+	lg_buf b = {0};
+	size_t n = strlen(w);
+	bool ok = true;
+	if (isalnum((unsigned char)w[0]))
+		ok &= lg_buf_puts(&b, "\\b");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		if (c == ' ')
+			ok &= lg_buf_puts(&b, "\\s?");
+		else if (isalnum(c))
+			ok &= lg_buf_putc(&b, (char)c);
+		else
+			ok &= lg_buf_printf(&b, "\\x%02X", c);
+	}
+	if (isalnum((unsigned char)w[n - 1]))
+		ok &= lg_buf_puts(&b, "\\b");
+	if (!ok) {
+		lg_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+typedef struct pattern_set {
+	const char **expr;
+	unsigned *flags, *ids;
+	unsigned n, cap;
+	char **owned; /* generated keyword patterns to free */
+	unsigned nowned;
+} pattern_set;
+
+static bool set_add(pattern_set *p, const char *expr, unsigned flags,
+		    bool owned)
+{
+	if (p->n == p->cap) {
+		unsigned cap = p->cap ? p->cap * 2 : 256;
+		const char **e = realloc(p->expr, cap * sizeof(*e));
+		if (e)
+			p->expr = e;
+		unsigned *f = realloc(p->flags, cap * sizeof(*f));
+		if (f)
+			p->flags = f;
+		unsigned *i = realloc(p->ids, cap * sizeof(*i));
+		if (i)
+			p->ids = i;
+		char **o = realloc(p->owned, cap * sizeof(*o));
+		if (o)
+			p->owned = o;
+		if (!e || !f || !i || !o)
+			return false;
+		p->cap = cap;
+	}
+	p->expr[p->n] = expr;
+	p->flags[p->n] = flags;
+	p->ids[p->n] = p->n;
+	p->n++;
+	if (owned)
+		p->owned[p->nowned++] = (char *)expr;
+	return true;
+}
+
+static void set_free(pattern_set *p)
+{
+	for (unsigned i = 0; i < p->nowned; i++)
+		free(p->owned[i]);
+	free(p->expr);
+	free(p->flags);
+	free(p->ids);
+	free(p->owned);
+}
+
+static bool add_patterns(lg_detector *d, pattern_set *p)
+{
+	unsigned n = 0;
+	for (int t = 0; t < LG_TYPE_COUNT; t++) {
+		for (const char *const *e = lg_detector_defs[t].patterns; *e;
+		     e++)
+			n++;
+	}
+	d->pattern_type = calloc(n, sizeof(*d->pattern_type));
+	if (!d->pattern_type)
+		return false;
+	for (int t = 0; t < LG_TYPE_COUNT; t++) {
+		if (!((d->types >> t) & 1u))
+			continue;
+		for (const char *const *e = lg_detector_defs[t].patterns; *e;
+		     e++) {
+			d->pattern_type[p->n] = (lg_type)t;
+			unsigned fl = lg_detector_defs[t].flags & LG_NO_SOM
+					  ? 0
+					  : HS_FLAG_SOM_LEFTMOST;
+			if (!set_add(p, *e, fl, false))
+				return false;
+		}
+	}
+	d->npatterns = p->n;
+	return true;
+}
+
+static bool add_keywords(lg_detector *d, pattern_set *p)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < lg_keyword_list_count; i++) {
+		for (const char *const *w = lg_keyword_lists[i].words; *w; w++)
+			n++;
+	}
+	d->kw_list = calloc(n, sizeof(*d->kw_list));
+	d->kw_word = calloc(n, sizeof(*d->kw_word));
+	if (!d->kw_list || !d->kw_word)
+		return false;
+	for (size_t i = 0; i < lg_keyword_list_count; i++) {
+		for (const char *const *w = lg_keyword_lists[i].words; *w;
+		     w++) {
+			char *pat = keyword_pattern(*w);
+			if (!pat)
+				return false;
+			d->kw_list[d->nkeywords] = (unsigned)i;
+			d->kw_word[d->nkeywords++] = *w;
+			if (!set_add(p, pat,
+				     HS_FLAG_SOM_LEFTMOST | HS_FLAG_CASELESS,
+				     true)) {
+				free(pat);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+static bool compile_db(lg_detector *d, pattern_set *p, char *err, size_t errlen)
+{
+	hs_compile_error_t *ce = NULL;
+	if (hs_compile_multi(p->expr, p->flags, p->ids, p->n, HS_MODE_BLOCK,
+			     NULL, &d->db, &ce) != HS_SUCCESS) {
+		int at = ce ? ce->expression : -1;
+		snprintf(err, errlen, "pattern %d (%s): %s", at,
+			 at >= 0 && (unsigned)at < p->n ? p->expr[at] : "?",
+			 ce ? ce->message : "unknown error");
+		hs_free_compile_error(ce);
+		return false;
+	}
+	if (hs_alloc_scratch(d->db, &d->scratch) != HS_SUCCESS) {
+		snprintf(err, errlen, "cannot allocate Hyperscan scratch");
+		return false;
+	}
+	return true;
+}
+
+lg_detector *lg_detector_new(const lg_detect_config *cfg, char *err,
+			     size_t errlen)
+{
+	if (hs_valid_platform() != HS_SUCCESS) {
+		snprintf(err, errlen,
+			 "this CPU lacks SSSE3, which Hyperscan needs");
+		return NULL;
+	}
+	lg_detector *d = calloc(1, sizeof(*d));
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	d->types = cfg && cfg->types ? cfg->types : LG_ALL_TYPES;
+	d->min_confidence = cfg ? cfg->min_confidence : 0.5;
+	pattern_set p = {0};
+	bool ok = add_patterns(d, &p) && add_keywords(d, &p);
+	if (!ok)
+		snprintf(err, errlen, "out of memory");
+	ok = ok && compile_db(d, &p, err, errlen);
+	set_free(&p);
+	if (!ok) {
+		lg_detector_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void lg_detector_free(lg_detector *d)
+{
+	if (!d)
+		return;
+	hs_free_database(d->db);
+	if (d->scratch)
+		hs_free_scratch(d->scratch);
+	free(d->pattern_type);
+	free(d->kw_list);
+	free(d->kw_word);
+	free(d);
+}

@@ -1,0 +1,152 @@
+/* dates.c: Western and Japanese-era (和暦) calendar dates, validated against
+ * the real calendar and each era's first and last day. */
+#include <stdio.h>
+#include <string.h>
+
+#include "leakguard/detect.h"
+
+typedef struct {
+	const char *kanji;  /* 昭和 */
+	const char *square; /* ㍼, the one-character form */
+	char letter;	    /* S */
+	int first_y, first_m, first_d;
+	int last_y, last_m, last_d;
+} era;
+
+/* Era boundaries: 明治 is counted from 1868-01-01 as the calendar reform
+ * made retroactive; the others from the accession dates. */
+static const era eras[] = {
+    {"明治", "㍾", 'M', 1868, 1, 1, 1912, 7, 29},
+    {"大正", "㍽", 'T', 1912, 7, 30, 1926, 12, 24},
+    {"昭和", "㍼", 'S', 1926, 12, 25, 1989, 1, 7},
+    {"平成", "㍻", 'H', 1989, 1, 8, 2019, 4, 30},
+    {"令和", "㋿", 'R', 2019, 5, 1, 2099, 12, 31},
+};
+
+static bool is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[12] = {31, 28, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31};
+	return m == 2 && is_leap(y) ? 29 : dm[m - 1];
+}
+
+static long ymd_key(int y, int m, int d)
+{
+	return (long)y * 10000 + m * 100 + d;
+}
+
+typedef struct {
+	const char *p, *end;
+} cursor;
+
+static void skip_spaces(cursor *c)
+{
+	while (c->p < c->end && *c->p == ' ')
+		c->p++;
+}
+
+static bool take(cursor *c, const char *lit)
+{
+	size_t n = strlen(lit);
+	if ((size_t)(c->end - c->p) >= n && !memcmp(c->p, lit, n)) {
+		c->p += n;
+		return true;
+	}
+	return false;
+}
+
+/* Reads 1..maxd digits; returns -1 when there are none. */
+static int take_number(cursor *c, int maxd)
+{
+	int v = 0, k = 0;
+	while (c->p < c->end && k < maxd && *c->p >= '0' && *c->p <= '9') {
+		v = v * 10 + (*c->p++ - '0');
+		k++;
+	}
+	return k ? v : -1;
+}
+
+/* A date separator: 年/月 (Japanese), or one of - / . (folded text). */
+static bool take_sep(cursor *c, const char *kanji)
+{
+	skip_spaces(c);
+	bool ok =
+	    take(c, kanji) || take(c, "-") || take(c, "/") || take(c, ".");
+	skip_spaces(c);
+	return ok;
+}
+
+static const era *take_era(cursor *c)
+{
+	for (size_t i = 0; i < sizeof(eras) / sizeof(eras[0]); i++) {
+		if (take(c, eras[i].kanji) || take(c, eras[i].square))
+			return &eras[i];
+		if (c->p < c->end &&
+		    (*c->p == eras[i].letter || *c->p == eras[i].letter + 32)) {
+			c->p++;
+			return &eras[i];
+		}
+	}
+	return NULL;
+}
+
+/* month, separator, day, optional 日 */
+static bool take_month_day(cursor *c, int *m, int *d)
+{
+	*m = take_number(c, 2);
+	if (*m < 1 || *m > 12 || !take_sep(c, "月"))
+		return false;
+	*d = take_number(c, 2);
+	if (*d < 1)
+		return false;
+	take(c, "日");
+	return true;
+}
+
+static bool parse_era_date(cursor *c, int *y, int *m, int *d)
+{
+	const era *e = take_era(c);
+	if (!e)
+		return false;
+	skip_spaces(c);
+	int n = take(c, "元") ? 1 : take_number(c, 2);
+	if (n < 1 || !take_sep(c, "年") || !take_month_day(c, m, d))
+		return false;
+	*y = e->first_y + n - 1;
+	if (*d > days_in_month(*y, *m))
+		return false;
+	long k = ymd_key(*y, *m, *d);
+	return k >= ymd_key(e->first_y, e->first_m, e->first_d) &&
+	       k <= ymd_key(e->last_y, e->last_m, e->last_d);
+}
+
+static bool parse_western_date(cursor *c, int *y, int *m, int *d)
+{
+	const char *start = c->p;
+	*y = take_number(c, 4);
+	if (c->p - start != 4 || *y < 1868 || *y > 2099)
+		return false;
+	if (!take_sep(c, "年") || !take_month_day(c, m, d))
+		return false;
+	return *d <= days_in_month(*y, *m);
+}
+
+bool lg_parse_date(const char *s, size_t n, char iso[11])
+{
+	cursor c = {s, s + n};
+	int y, m, d;
+	skip_spaces(&c);
+	bool ok = (*c.p >= '0' && *c.p <= '9')
+		      ? parse_western_date(&c, &y, &m, &d)
+		      : parse_era_date(&c, &y, &m, &d);
+	if (!ok)
+		return false;
+	snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
+		 (unsigned)m % 100u, (unsigned)d % 100u);
+	return true;
+}

@@ -1,0 +1,714 @@
+/* detectors.c: the one table of detectors: their patterns, validators,
+ * keyword windows and confidences. Adding a type is adding an entry here
+ * and its test file. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "detect_int.h"
+
+/* ---- pattern building blocks (Hyperscan syntax over UTF-8 bytes) -------- */
+/* A digit: ASCII or full-width (U+FF10..FF19). */
+#define D "(?:[0-9]|\\xEF\\xBC[\\x90-\\x99])"
+/* A letter: ASCII or full-width. */
+#define L "(?:[A-Za-z]|\\xEF\\xBC[\\xA1-\\xBA]|\\xEF\\xBD[\\x81-\\x9A])"
+/* The hyphen look-alikes of research/dlp.md 7.4, incl. ー and ｰ, which are
+ * only ever taken between digits here. */
+#define HY                                                                     \
+	"(?:-|\\xEF\\xBC\\x8D|\\xEF\\xB9\\xA3|\\xE2\\x88\\x92|\\xE2\\x80["     \
+	"\\x90-"                                                               \
+	"\\x95]|\\xE2\\x81\\x83|\\xEF\\xB9\\x98|\\xE2\\x8E\\xAF|"              \
+	"\\xE2\\x8F\\xA4|"                                                     \
+	"\\xE3\\x83\\xBC|\\xEF\\xBD\\xB0|\\xE2\\x94[\\x80\\x81])"
+/* A space: ASCII or ideographic. */
+#define SP "(?: |\\xE3\\x80\\x80)"
+/* Zero, ASCII or full-width: phone numbers start with it. */
+#define Z   "(?:0|\\xEF\\xBC\\x90)"
+#define SEP "(?:" HY "|" SP ")"
+/* Date separators: - / . (ASCII or full-width) or 年 月. */
+#define DS                                                                     \
+	SP "?(?:[\\-/.]|" HY                                                   \
+	   "|\\xEF\\xBC[\\x8E\\x8F]|\xE5\xB9\xB4|\xE6\x9C\x88)" SP "?"
+/* Key/value separator: : = (ASCII or full-width). */
+#define KV SP "{0,2}(?:[:=]|\\xEF\\xBC\\x9A|\\xEF\\xBC\\x9D|=>)" SP "{0,2}"
+/* Between a label and its number: anything but digits and newlines. */
+#define GAP(n)                                                                 \
+	"(?:[^0-9\\n\\xEF]|\\xEF[^\\xBC]|\\xEF\\xBC[^\\x90-\\x99]){0," #n "}"
+
+/* Cards as they are printed: bare, 4-4-4-4(-3), and Amex/Diners 4-6-5/4. */
+static const char *const pat_credit_card[] = {
+    D "{13,19}", D "{4}" SEP D "{4}" SEP D "{4}" SEP D "{1,7}",
+    D "{4}" SEP D "{6}" SEP D "{4,5}", NULL};
+static const char *const pat_card_cvv[] = {
+    "(?i:cvv2?|cvc2?|cid|security\\s?code|セキュリティ(?:ー)?(?:コード|番号|"
+    "ナンバー))" GAP(16) D "{3,4}",
+    NULL};
+static const char *const pat_card_expiry[] = {
+    "(?i:有効期限|expiry|expiration|exp\\.?|expires|valid\\s?thru|valid\\s?"
+    "through|good\\s?thru)" GAP(20) D "{1,4}" DS D "{1,4}(?:月)?",
+    NULL};
+static const char *const pat_my_number[] = {
+    D "{4}(?:" SEP "|\\.)?" D "{4}(?:" SEP "|\\.)?" D "{4}", NULL};
+static const char *const pat_corporate[] = {
+    D "{13}", D SEP D "{4}" SEP D "{4}" SEP D "{4}",
+    "(?:T|\\xEF\\xBC\\xB4)" HY "?" D "{13}", NULL};
+static const char *const pat_phone[] = {
+    "(?:\\+81|\\(\\+81\\)|" Z ")" SEP "?" D "{1,4}" SEP D "{1,4}" SEP D "{4}",
+    Z D "{9,10}",
+    Z D "{1,4}(?:\\(|\\xEF\\xBC\\x88)" D "{1,4}(?:\\)|\\xEF\\xBC\\x89)" D "{4}",
+    "(?:\\(|\\xEF\\xBC\\x88)" Z D "{1,4}(?:\\)|\\xEF\\xBC\\x89)" SEP "?" D
+    "{1,4}" SEP D "{4}",
+    NULL};
+/* The shortest shape of an address; extend_email finds the whole of it. */
+static const char *const pat_email[] = {
+    "[A-Za-z0-9._%+\\-](?:@|\\xEF\\xBC\\xA0)[A-Za-z0-9\\-]{1,63}\\.[A-Za-z]{2}",
+    NULL};
+static const char *const pat_postal[] = {
+    "(?:\\xE3\\x80\\x92" SP "?)?" D "{3}" HY D "{4}",
+    "\\xE3\\x80\\x92" SP "?" D "{7}", NULL};
+static const char *const pat_birth_date[] = {
+    "(?:19|20|\\xEF\\xBC\\x91\\xEF\\xBC\\x99|\\xEF\\xBC\\x92\\xEF\\xBC\\x90)" D
+    "{2}" DS D "{1,2}" DS D "{1,2}(?:日)?",
+    "(?:明治|大正|昭和|平成|令和|㍾|㍽|㍼|㍻|㋿|[MTSHRmtshr])" SP
+    "?(?:" D "{1,2}|元)" DS D "{1,2}" DS D "{1,2}(?:日)?",
+    NULL};
+static const char *const pat_bank_account[] = {
+    "(?:口座番号|普通預金|当座預金|貯蓄預金|普通|当座|貯蓄|口座|"
+    "(?i:account\\s?(?:no\\.?|number|#)|acct\\.?\\s?(?:no\\.?|#)))" GAP(24) D
+    "{7,8}",
+    NULL};
+static const char *const pat_drivers_license[] = {
+    "(?:運転免許証番号|免許証番号|運転免許証|運転免許|免許番号|免許証|"
+    "(?i:driver'?s?\\s?licen[cs]e(?:\\s?(?:no\\.?|number|#))?))" GAP(24) D
+    "{12}",
+    NULL};
+static const char *const pat_passport[] = {L "{2}" D "{7}", NULL};
+static const char *const pat_residence_card[] = {L "{2}" D "{8}" L "{2}", NULL};
+static const char *const pat_password[] = {
+    "(?i:password|passwd|pwd|passcode|pass|パスワード|暗証番号)" KV
+    "[^\\s]{1,80}",
+    NULL};
+static const char *const pat_aws_key_id[] = {
+    "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", NULL};
+static const char *const pat_aws_secret[] = {
+    "(?i:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key|"
+    "secretaccesskey)[\"']?" KV "[\"']?[A-Za-z0-9/+]{40}",
+    NULL};
+static const char *const pat_private_key[] = {
+    "-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----", NULL};
+static const char *const pat_github[] = {"gh[pousr]_[A-Za-z0-9]{36}",
+					 "github_pat_[A-Za-z0-9_]{82}", NULL};
+static const char *const pat_slack[] = {
+    "xox[abposr]-[A-Za-z0-9\\-]{10,80}",
+    "https://hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/"
+    "[A-Za-z0-9]{24}",
+    NULL};
+static const char *const pat_api_key[] = {
+    "(?i:api[_\\-]?key|apikey|api[_\\-]?secret|access[_\\-]?token|auth[_\\-]"
+    "?token|client[_\\-]?secret|secret[_\\-]?key|private[_\\-]?token|APIキ"
+    "ー|アクセストークン)[\"']?" KV "[\"']?[A-Za-z0-9_\\-./+=]{16}",
+    NULL};
+
+/* ---- helpers for validators --------------------------------------------- */
+/* Collects the digits of fold[from..to) into out (at most cap-1). */
+static size_t collect_digits(const char *s, size_t from, size_t to, char *out,
+			     size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = from; i < to && n + 1 < cap; i++) {
+		if (isdigit((unsigned char)s[i]))
+			out[n++] = s[i];
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Narrows the candidate's span to fold[from..to). */
+static void narrow(lg_candidate *c, size_t from, size_t to)
+{
+	c->span_off = c->map[from];
+	c->span_len = c->map[to] - c->map[from];
+}
+
+/* Finds the last run of digits in the folded text: [*from, *to). */
+static bool last_digit_run(const lg_candidate *c, size_t *from, size_t *to)
+{
+	size_t e = c->fold_len;
+	while (e > 0 && !isdigit((unsigned char)c->fold[e - 1]))
+		e--;
+	if (e == 0)
+		return false;
+	size_t s = e;
+	while (s > 0 && isdigit((unsigned char)c->fold[s - 1]))
+		s--;
+	*from = s;
+	*to = e;
+	return true;
+}
+
+/* For keyword-anchored patterns: the value is the trailing digit run of
+ * exactly min..max digits. */
+static bool anchored_digits(lg_candidate *c, size_t min, size_t max)
+{
+	size_t s, e;
+	if (!last_digit_run(c, &s, &e) || e - s < min || e - s > max)
+		return false;
+	memcpy(c->value, c->fold + s, e - s);
+	c->value[e - s] = '\0';
+	narrow(c, s, e);
+	return true;
+}
+
+static bool same_digit_repeated(const char *d)
+{
+	for (const char *p = d + 1; *p; p++) {
+		if (*p != *d)
+			return false;
+	}
+	return true;
+}
+
+/* ---- validators ---------------------------------------------------------- */
+static bool validate_credit_card(lg_candidate *c)
+{
+	size_t n =
+	    collect_digits(c->fold, 0, c->fold_len, c->value, sizeof(c->value));
+	return lg_card_brand(c->value, n) != NULL;
+}
+
+static bool validate_cvv(lg_candidate *c)
+{
+	if (c->from_column)
+		return c->fold_len >= 3 && c->fold_len <= 4 &&
+		       collect_digits(c->fold, 0, c->fold_len, c->value,
+				      sizeof(c->value)) == c->fold_len;
+	return anchored_digits(c, 3, 4);
+}
+
+/* MM/YY, MM/YYYY, YYYY/MM, YY年MM月 after an expiry label. */
+static bool validate_card_expiry(lg_candidate *c)
+{
+	size_t i = 0, n = c->fold_len;
+	if (!c->from_column) {
+		while (i < n && !isdigit((unsigned char)c->fold[i]))
+			i++;
+	}
+	size_t a0 = i, a = 0, b = 0, alen, blen;
+	while (i < n && isdigit((unsigned char)c->fold[i]))
+		a = a * 10 + (size_t)(c->fold[i++] - '0');
+	alen = i - a0;
+	while (i < n && !isdigit((unsigned char)c->fold[i]))
+		i++;
+	size_t b0 = i;
+	while (i < n && isdigit((unsigned char)c->fold[i]))
+		b = b * 10 + (size_t)(c->fold[i++] - '0');
+	blen = i - b0;
+	size_t month, year;
+	if (alen <= 2 && (blen == 2 || blen == 4))
+		month = a, year = blen == 2 ? 2000 + b : b;
+	else if ((alen == 4 || alen == 2) && blen <= 2 && blen > 0)
+		year = alen == 2 ? 2000 + a : a, month = b;
+	else
+		return false;
+	if (month < 1 || month > 12 || year < 2000 || year > 2099)
+		return false;
+	snprintf(c->value, sizeof(c->value), "%04zu-%02zu", year % 10000,
+		 month % 100);
+	narrow(c, a0, i);
+	return true;
+}
+
+static bool validate_my_number(lg_candidate *c)
+{
+	size_t n =
+	    collect_digits(c->fold, 0, c->fold_len, c->value, sizeof(c->value));
+	return n == 12 && lg_my_number_valid(c->value) &&
+	       !same_digit_repeated(c->value);
+}
+
+static bool validate_corporate(lg_candidate *c)
+{
+	size_t n =
+	    collect_digits(c->fold, 0, c->fold_len, c->value, sizeof(c->value));
+	c->kind = c->fold[0] == 'T' ? 'T' : 0; /* invoice registration no. */
+	return n == 13 && lg_corporate_number_valid(c->value);
+}
+
+/* Digits of a phone number with +81 turned back into the leading 0. */
+static size_t phone_digits(const lg_candidate *c, char *out, size_t cap)
+{
+	const char *f = c->fold;
+	size_t skip = 0;
+	if (!strncmp(f, "+81", 3))
+		skip = 3;
+	else if (!strncmp(f, "(+81)", 5))
+		skip = 5;
+	if (!skip)
+		return collect_digits(f, 0, c->fold_len, out, cap);
+	out[0] = '0';
+	size_t n = collect_digits(f, skip, c->fold_len, out + 1, cap - 1);
+	if (n > 0 && out[1] == '0') /* +81 (0)3 ... */
+		memmove(out + 1, out + 2, n--);
+	return n + 1;
+}
+
+static bool validate_phone(lg_candidate *c)
+{
+	size_t n = phone_digits(c, c->value, sizeof(c->value));
+	c->kind = (char)lg_jp_phone_kind(c->value, n);
+	if (!c->kind || same_digit_repeated(c->value + 2))
+		return false;
+	/* a written number groups as area-local-subscriber with four last */
+	size_t tail = 0;
+	for (size_t i = c->fold_len;
+	     i > 0 && isdigit((unsigned char)c->fold[i - 1]); i--)
+		tail++;
+	return tail == 4 || tail == n;
+}
+
+/* Domains that RFC 2606/6761 and JPRS reserve for examples. */
+static bool email_domain_reserved(const char *dom)
+{
+	static const char *const reserved[] = {
+	    "example.com",   "example.net",   "example.org", "example.jp",
+	    "example.co.jp", "example.ne.jp", "example",     "test",
+	    "invalid",	     "localhost"};
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++) {
+		size_t dl = strlen(dom), rl = strlen(reserved[i]);
+		if (dl >= rl && !strcasecmp(dom + dl - rl, reserved[i]) &&
+		    (dl == rl || dom[dl - rl - 1] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static bool validate_email(lg_candidate *c)
+{
+	size_t n = c->fold_len < sizeof(c->value) - 1 ? c->fold_len
+						      : sizeof(c->value) - 1;
+	for (size_t i = 0; i < n; i++)
+		c->value[i] = (char)tolower((unsigned char)c->fold[i]);
+	c->value[n] = '\0';
+	char *at = strchr(c->value, '@');
+	if (!at || at == c->value || strstr(c->value, "..") ||
+	    c->value[0] == '.' || at[-1] == '.' || at[1] == '.' || at[1] == '-')
+		return false;
+	const char *tld = strrchr(at, '.');
+	for (const char *p = tld + 1; *p; p++) {
+		if (!isalpha((unsigned char)*p))
+			return false;
+	}
+	return strlen(tld + 1) >= 2 && !email_domain_reserved(at + 1);
+}
+
+static bool validate_postal(lg_candidate *c)
+{
+	size_t n =
+	    collect_digits(c->fold, 0, c->fold_len, c->value, sizeof(c->value));
+	c->kind = strncmp(c->fold, "〒", 3) == 0 ? 'p' : 0;
+	return n == 7 && strcmp(c->value, "0000000") != 0;
+}
+
+static bool validate_birth_date(lg_candidate *c)
+{
+	char iso[11];
+	if (!lg_parse_date(c->fold, c->fold_len, iso))
+		return false;
+	memcpy(c->value, iso, sizeof(iso));
+	/* a birth date lies in the past and within a lifetime */
+	return strcmp(iso, "1900-01-01") >= 0 && strcmp(iso, "2026-12-31") <= 0;
+}
+
+static bool validate_bank_account(lg_candidate *c)
+{
+	if (c->from_column)
+		return collect_digits(c->fold, 0, c->fold_len, c->value,
+				      sizeof(c->value)) >= 7 &&
+		       strlen(c->value) <= 8 &&
+		       strspn(c->fold, "0123456789- ") == c->fold_len;
+	return anchored_digits(c, 7, 8);
+}
+
+static bool validate_drivers_license(lg_candidate *c)
+{
+	bool ok = c->from_column
+		      ? collect_digits(c->fold, 0, c->fold_len, c->value,
+				       sizeof(c->value)) == 12 &&
+			    strspn(c->fold, "0123456789- ") == c->fold_len
+		      : anchored_digits(c, 12, 12);
+	if (ok && lg_drivers_license_check_digit(c->value))
+		c->adjust = 0.1;
+	return ok;
+}
+
+static bool validate_upper_id(lg_candidate *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->fold_len && n + 1 < sizeof(c->value); i++)
+		c->value[n++] = (char)toupper((unsigned char)c->fold[i]);
+	c->value[n] = '\0';
+	return n == c->fold_len;
+}
+
+/* Values that stand in for a secret in documentation and templates. */
+static bool is_placeholder(const char *v)
+{
+	static const char *const words[] = {
+	    "example",	"sample", "dummy", "changeme", "your",
+	    "xxxx",	"****",	  "<",	   "${",       "{{",
+	    "%s",	"null",	  "none",  "true",     "false",
+	    "password", "secret", "hoge",  "test",     "redacted"};
+	if (strspn(v, "*xX.-_#") == strlen(v))
+		return true;
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		if (strcasestr(v, words[i]))
+			return true;
+	}
+	return false;
+}
+
+/* The value after the key/value separator, unquoted, cut at ; , & ). */
+static bool secret_after_separator(lg_candidate *c, size_t min)
+{
+	const char *f = c->fold;
+	const char *sep = strpbrk(f, ":=");
+	if (!sep)
+		return false;
+	size_t s = (size_t)(sep - f) + 1;
+	while (s < c->fold_len && strchr("=> \"'", f[s]))
+		s++;
+	size_t e = s;
+	while (e < c->fold_len && !strchr(" \"';,&)<>`", f[e]) &&
+	       (unsigned char)f[e] < 0x80)
+		e++;
+	if (e < c->fold_len && (unsigned char)f[e] >= 0x80)
+		return false; /* Japanese prose, not a secret */
+	if (e - s < min || e - s >= sizeof(c->value))
+		return false;
+	memcpy(c->value, f + s, e - s);
+	c->value[e - s] = '\0';
+	narrow(c, s, e);
+	return !is_placeholder(c->value);
+}
+
+static bool validate_password(lg_candidate *c)
+{
+	return secret_after_separator(c, 4) && c->value[0] != '/';
+}
+
+/* Shannon entropy in bits per character. */
+static double shannon_entropy(const char *s)
+{
+	unsigned counts[256] = {0};
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i++)
+		counts[(unsigned char)s[i]]++;
+	double h = 0;
+	for (size_t i = 0; i < 256; i++) {
+		if (counts[i]) {
+			double p = (double)counts[i] / (double)n;
+			h -= p * log2(p);
+		}
+	}
+	return h;
+}
+
+static bool validate_token(lg_candidate *c)
+{
+	size_t n = c->fold_len < sizeof(c->value) - 1 ? c->fold_len
+						      : sizeof(c->value) - 1;
+	memcpy(c->value, c->fold, n);
+	c->value[n] = '\0';
+	return !strstr(c->value, "EXAMPLE") && shannon_entropy(c->value) > 3.0;
+}
+
+static bool validate_aws_secret(lg_candidate *c)
+{
+	return secret_after_separator(c, 40) && strlen(c->value) == 40 &&
+	       shannon_entropy(c->value) > 4.0;
+}
+
+static bool validate_private_key(lg_candidate *c)
+{
+	size_t n = c->fold_len < sizeof(c->value) - 1 ? c->fold_len
+						      : sizeof(c->value) - 1;
+	memcpy(c->value, c->fold, n);
+	c->value[n] = '\0';
+	return true;
+}
+
+static bool validate_api_key(lg_candidate *c)
+{
+	if (!secret_after_separator(c, 16))
+		return false;
+	bool alpha = false, digit = false;
+	for (const char *p = c->value; *p; p++) {
+		alpha |= isalpha((unsigned char)*p) != 0;
+		digit |= isdigit((unsigned char)*p) != 0;
+	}
+	return alpha && digit && shannon_entropy(c->value) > 3.3;
+}
+
+/* ---- span extenders ------------------------------------------------------ */
+static bool email_local_char(uint8_t c)
+{
+	return isalnum(c) || strchr("._%+-", c) != NULL;
+}
+
+static bool email_domain_char(uint8_t c)
+{
+	return isalnum(c) || c == '.' || c == '-';
+}
+
+/* From the end of "x@d.tl", back to the start of the local part and on to
+ * the end of the domain. */
+static bool extend_email(const uint8_t *w, size_t len, uint32_t *from,
+			 uint32_t *to)
+{
+	uint32_t at = *to;
+	while (at > 0 && email_domain_char(w[at - 1]))
+		at--;
+	size_t atlen = at > 0 && w[at - 1] == '@' ? 1 : 0;
+	if (!atlen && at >= 3 && !memcmp(w + at - 3, "\xEF\xBC\xA0", 3))
+		atlen = 3;
+	if (!atlen)
+		return false;
+	uint32_t s = at - (uint32_t)atlen;
+	while (s > 0 && email_local_char(w[s - 1]) && at - s < 64 + atlen)
+		s--;
+	uint32_t e = *to;
+	while (e < len && email_domain_char(w[e]) && e - at < 253)
+		e++;
+	while (e > *to && (w[e - 1] == '.' || w[e - 1] == '-'))
+		e--;
+	*from = s;
+	*to = e;
+	return true;
+}
+
+static bool token_char(uint8_t c)
+{
+	return isalnum(c) || strchr("_-./+=", c) != NULL;
+}
+
+/* The pattern ends 16 characters into the token: take the rest of it. */
+static bool extend_token(const uint8_t *w, size_t len, uint32_t *from,
+			 uint32_t *to)
+{
+	(void)from;
+	uint32_t e = *to, lim = *to + 84;
+	while (e < len && e < lim && token_char(w[e]))
+		e++;
+	*to = e;
+	return true;
+}
+
+/* ---- the table ------------------------------------------------------------
+ */
+#define DEF(t, i, desc, pats, fn, fl, b, w, s, bef, aft)                       \
+	[t] = {t, i, desc, pats, fn, NULL, fl, b, w, s, bef, aft}
+#define DEFX(t, i, desc, pats, fn, ext, fl, b, w, s, bef, aft)                 \
+	[t] = {t, i, desc, pats, fn, ext, fl, b, w, s, bef, aft}
+
+const lg_detector_def lg_detector_defs[LG_TYPE_COUNT] = {
+    DEF(LG_CREDIT_CARD, "credit_card",
+	"payment card number (Luhn + issuer range)", pat_credit_card,
+	validate_credit_card, LG_DIGIT_RUN, 0.70, 0.85, 0.97, 240, 96),
+    DEF(LG_CARD_CVV, "card_cvv",
+	"card security code (CVV/CVC/セキュリティコード)", pat_card_cvv,
+	validate_cvv, LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.0,
+	0.92, 0, 0),
+    DEF(LG_CARD_EXPIRY, "card_expiry", "card expiry date (有効期限)",
+	pat_card_expiry, validate_card_expiry,
+	LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.0, 0.88, 0, 0),
+    DEF(LG_JP_MY_NUMBER, "jp_my_number",
+	"My Number, individual number (個人番号)", pat_my_number,
+	validate_my_number, LG_DIGIT_RUN, 0.35, 0.6, 0.97, 240, 96),
+    DEF(LG_JP_CORPORATE_NUMBER, "jp_corporate_number",
+	"corporate number (法人番号)", pat_corporate, validate_corporate,
+	LG_DIGIT_RUN, 0.45, 0.7, 0.95, 240, 96),
+    DEF(LG_JP_PHONE, "jp_phone", "Japanese phone number", pat_phone,
+	validate_phone, LG_DIGIT_RUN, 0.55, 0.8, 0.93, 120, 48),
+    DEFX(LG_EMAIL, "email", "e-mail address", pat_email, validate_email,
+	 extend_email, LG_WORD | LG_NO_SOM, 0.9, 0.95, 0.97, 120, 48),
+    DEF(LG_JP_POSTAL_CODE, "jp_postal_code", "postal code (郵便番号)",
+	pat_postal, validate_postal, LG_DIGIT_RUN, 0.45, 0.8, 0.9, 120, 72),
+    DEF(LG_BIRTH_DATE, "birth_date",
+	"date of birth (生年月日), Western or 和暦", pat_birth_date,
+	validate_birth_date, LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.75, 0.92,
+	120, 48),
+    DEF(LG_JP_BANK_ACCOUNT, "jp_bank_account", "bank account number (口座番号)",
+	pat_bank_account, validate_bank_account,
+	LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.0, 0.88, 0, 0),
+    DEF(LG_JP_DRIVERS_LICENSE, "jp_drivers_license",
+	"driver's licence number (運転免許証)", pat_drivers_license,
+	validate_drivers_license, LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN,
+	0.0, 0.0, 0.85, 0, 0),
+    DEF(LG_JP_PASSPORT, "jp_passport", "passport number (旅券番号)",
+	pat_passport, validate_upper_id, LG_KW_REQUIRED | LG_WORD, 0.0, 0.75,
+	0.92, 120, 48),
+    DEF(LG_JP_RESIDENCE_CARD, "jp_residence_card",
+	"residence card number (在留カード)", pat_residence_card,
+	validate_upper_id, LG_KW_REQUIRED | LG_WORD, 0.0, 0.75, 0.93, 120, 48),
+    DEF(LG_PASSWORD, "password", "password or PIN written next to its label",
+	pat_password, validate_password, LG_ANCHORED | LG_KW_REQUIRED, 0.0, 0.0,
+	0.85, 0, 0),
+    DEF(LG_AWS_ACCESS_KEY_ID, "aws_access_key_id", "AWS access key id",
+	pat_aws_key_id, validate_token, LG_WORD, 0.9, 0.95, 0.97, 0, 0),
+    DEF(LG_AWS_SECRET_ACCESS_KEY, "aws_secret_access_key",
+	"AWS secret access key", pat_aws_secret, validate_aws_secret,
+	LG_ANCHORED | LG_KW_REQUIRED, 0.0, 0.0, 0.95, 0, 0),
+    DEF(LG_PRIVATE_KEY, "private_key", "PEM private key block", pat_private_key,
+	validate_private_key, 0, 0.97, 0.97, 0.97, 0, 0),
+    DEF(LG_GITHUB_TOKEN, "github_token", "GitHub token", pat_github,
+	validate_token, LG_WORD, 0.95, 0.95, 0.97, 0, 0),
+    DEF(LG_SLACK_TOKEN, "slack_token", "Slack token or webhook URL", pat_slack,
+	validate_token, LG_WORD, 0.9, 0.9, 0.95, 0, 0),
+    DEFX(LG_GENERIC_API_KEY, "generic_api_key",
+	 "API key or token next to its label", pat_api_key, validate_api_key,
+	 extend_token, LG_ANCHORED | LG_KW_REQUIRED, 0.0, 0.0, 0.8, 0, 0),
+};
+
+/* ---- keywords (Purview's lists, research/dlp.md 1.3, plus our weights) --- */
+#define T(x) (1u << (x))
+#define W(...)                                                                 \
+	(const char *const[])                                                  \
+	{                                                                      \
+		__VA_ARGS__, NULL                                              \
+	}
+
+/* Labels that say a number is something else: order, tracking, invoice and
+ * product codes (the hard negatives of every PII scanner). */
+#define NUMBER_TYPES                                                           \
+	(T(LG_CREDIT_CARD) | T(LG_JP_MY_NUMBER) | T(LG_JP_CORPORATE_NUMBER) |  \
+	 T(LG_JP_PHONE) | T(LG_JP_POSTAL_CODE))
+
+const lg_keyword_list lg_keyword_lists[] = {
+    {T(LG_CREDIT_CARD), LG_KW_STRONG,
+     W("クレジットカード", "クレジット", "クレカ", "カード番号",
+       "カードナンバー", "credit card", "card number", "card no",
+       "セキュリティコード", "有効期限", "visa", "mastercard", "master card",
+       "jcb", "amex", "american express", "diners", "discover", "unionpay",
+       "銀聯", "マスターカード", "アメックス", "ダイナース", "デビットカード",
+       "debit card", "cvv", "expiry", "pan")},
+    {T(LG_CREDIT_CARD), LG_KW_WEAK, W("カード", "card", "決済", "payment")},
+    {T(LG_JP_MY_NUMBER), LG_KW_STRONG,
+     W("マイナンバー", "個人番号", "my number", "mynumber", "個人番号カード",
+       "通知カード", "マイナンバーカード", "共通番号", "個人識別番号")},
+    {T(LG_JP_CORPORATE_NUMBER), LG_KW_STRONG,
+     W("法人番号", "会社法人等番号", "corporate number", "登録番号",
+       "適格請求書発行事業者", "インボイス", "指定通知書")},
+    {T(LG_JP_PHONE), LG_KW_STRONG,
+     W("電話番号", "電話", "携帯", "携帯電話", "tel", "phone", "mobile", "fax",
+       "連絡先", "緊急連絡先", "自宅", "ファックス", "ＴＥＬ", "ＦＡＸ", "☎")},
+    {T(LG_EMAIL), LG_KW_STRONG,
+     W("メール", "e-mail", "email", "mail", "メールアドレス", "連絡先")},
+    {T(LG_JP_POSTAL_CODE), LG_KW_STRONG,
+     W("〒", "郵便番号", "住所", "所在地", "postal code", "zip", "address",
+       "現住所", "送付先", "お届け先")},
+    {T(LG_JP_POSTAL_CODE), LG_KW_WEAK,
+     W("北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県",
+       "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県",
+       "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県",
+       "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県",
+       "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県",
+       "徳島県", "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県",
+       "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県")},
+    {T(LG_BIRTH_DATE), LG_KW_STRONG,
+     W("生年月日", "誕生日", "生まれ", "生年", "birth", "birthday",
+       "date of birth", "dob", "born")},
+    {T(LG_JP_PASSPORT), LG_KW_STRONG,
+     W("旅券番号", "旅券", "パスポート", "パスポート番号", "passport",
+       "passport no", "passport number")},
+    {T(LG_JP_RESIDENCE_CARD), LG_KW_STRONG,
+     W("在留カード", "在留カード番号", "在留番号", "residence card",
+       "特別永住者証明書")},
+    {T(LG_CARD_CVV), LG_KW_STRONG,
+     W("セキュリティコード", "cvv", "cvc", "security code")},
+    {T(LG_CARD_EXPIRY), LG_KW_STRONG, W("有効期限", "expiry", "expiration")},
+    {T(LG_JP_BANK_ACCOUNT), LG_KW_STRONG,
+     W("口座番号", "口座", "普通", "当座", "account number", "bank account")},
+    {T(LG_JP_DRIVERS_LICENSE), LG_KW_STRONG,
+     W("運転免許証", "免許証番号", "運転免許", "driver's license",
+       "drivers license", "driver license")},
+    {NUMBER_TYPES, LG_KW_NEGATIVE,
+     W("注文番号", "ご注文番号", "伝票番号", "追跡番号", "お問い合わせ番号",
+       "問い合わせ番号", "問合せ番号", "請求書番号", "受付番号", "管理番号",
+       "商品番号", "商品コード", "品番", "型番", "製造番号", "シリアル",
+       "会員番号", "予約番号", "整理番号", "取引番号", "受注番号", "発注番号",
+       "見積番号", "契約番号", "顧客番号", "社員番号", "伝票", "荷物", "配送",
+       "jan", "isbn", "ean", "invoice", "order", "tracking", "serial", "sku",
+       "ticket", "チケット", "バーコード", "barcode", "口座番号",
+       "id:", "レシート", "領収書番号", "ロット")},
+    {T(LG_BIRTH_DATE), LG_KW_NEGATIVE,
+     W("契約日", "発行日", "注文日", "入社日", "登録日", "作成日", "更新日",
+       "交付日", "有効期限", "申込日", "受付日", "発送日", "日時", "支払日",
+       "請求日", "納品日", "issued", "order date", "created", "updated",
+       "date:", "期限", "締切", "開催日", "予約日", "来店日")},
+};
+const size_t lg_keyword_list_count =
+    sizeof(lg_keyword_lists) / sizeof(lg_keyword_lists[0]);
+
+/* ---- masking ----------------------------------------------------------------
+ */
+/* Keeps the first `head` and last `tail` characters, stars the rest. */
+static void mask_keep(const char *v, size_t head, size_t tail, char *out,
+		      size_t cap)
+{
+	size_t n = strlen(v), o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap; i++)
+		out[o++] = (i < head || i + tail >= n) ? v[i] : '*';
+	out[o] = '\0';
+}
+
+static void mask_email(const char *v, char *out, size_t cap)
+{
+	const char *at = strchr(v, '@');
+	snprintf(out, cap, "%c***%s", v[0], at ? at : "");
+}
+
+void lg_mask_value(lg_type t, const char *v, char *out, size_t cap)
+{
+	size_t n = strlen(v);
+	switch (t) {
+	case LG_CREDIT_CARD:
+		mask_keep(v, n > 12 ? 4 : 0, 4, out, cap);
+		break;
+	case LG_EMAIL:
+		mask_email(v, out, cap);
+		break;
+	case LG_JP_PHONE:
+		mask_keep(v, 3, 4, out, cap);
+		break;
+	case LG_JP_POSTAL_CODE:
+		snprintf(out, cap, "%.3s-****", v);
+		break;
+	case LG_BIRTH_DATE:
+		snprintf(out, cap, "****-**-**");
+		break;
+	case LG_CARD_EXPIRY:
+		snprintf(out, cap, "****-**");
+		break;
+	case LG_CARD_CVV:
+		mask_keep(v, 0, 0, out, cap);
+		break;
+	case LG_PASSWORD:
+		snprintf(out, cap, "********"); /* not even the length */
+		break;
+	case LG_AWS_ACCESS_KEY_ID:
+	case LG_GITHUB_TOKEN:
+	case LG_SLACK_TOKEN:
+	case LG_AWS_SECRET_ACCESS_KEY:
+	case LG_GENERIC_API_KEY:
+		mask_keep(v, 4, 0, out, cap);
+		break;
+	case LG_PRIVATE_KEY:
+		snprintf(out, cap, "%s", v); /* the header holds no secret */
+		break;
+	default:
+		mask_keep(v, 0, n > 8 ? 4 : 2, out, cap);
+		break;
+	}
+}

@@ -1,0 +1,573 @@
+/* engine.c: one Hyperscan pass over a window of text finds every pattern
+ * and keyword; candidates are boundary-checked, validated, scored by the
+ * nearest label around them, de-overlapped and reported in text order.
+ *
+ * Windows overlap so that a match across two feeds is found exactly once:
+ * each window owns the matches that END in (owned_from, owned_to]; owned_to
+ * stays GUARD bytes short of the window's end (to see what follows a match)
+ * and the next window starts OVERLAP bytes before it (to see what precedes
+ * it: the match itself and its keyword window). */
+#include <hs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect_int.h"
+#include "engine_int.h"
+#include "leakguard/text.h"
+
+#define CHUNK	   (1u << 20)
+#define MAX_MATCH  512u /* longest candidate, bytes */
+#define MAX_BEFORE 256u /* longest keyword window before, bytes */
+#define OVERLAP	   (MAX_MATCH + MAX_BEFORE + 256u)
+#define GUARD	   160u /* keyword window after + boundary look-ahead */
+
+/* ---- byte-level character classes ---------------------------------------- */
+static bool is_fw_digit(const uint8_t *p, const uint8_t *end)
+{
+	return end - p >= 3 && p[0] == 0xEF && p[1] == 0xBC && p[2] >= 0x90 &&
+	       p[2] <= 0x99;
+}
+
+/* The UTF-8 character ending just before p (start of text at lo). */
+static const uint8_t *char_before(const uint8_t *p, const uint8_t *lo)
+{
+	if (p <= lo)
+		return NULL;
+	const uint8_t *q = p - 1;
+	while (q > lo && (*q & 0xC0) == 0x80 && p - q < 4)
+		q--;
+	return q;
+}
+
+static bool digit_at(const uint8_t *p, const uint8_t *end)
+{
+	return p && p < end &&
+	       ((*p >= '0' && *p <= '9') || is_fw_digit(p, end));
+}
+
+static bool alnum_at(const uint8_t *p, const uint8_t *end)
+{
+	if (!p || p >= end)
+		return false;
+	if ((*p >= '0' && *p <= '9') || (unsigned)((*p | 0x20) - 'a') < 26u ||
+	    *p == '_')
+		return true;
+	uint32_t cp;
+	lg_utf8_decode(p, (size_t)(end - p), &cp);
+	int a = lg_fold_ascii(cp);
+	return cp >= 0xFF10 && a > 0 &&
+	       ((a >= '0' && a <= '9') || (unsigned)((a | 0x20) - 'a') < 26u);
+}
+
+/* A joiner inside a number: hyphen look-alike, '.', or one space. */
+static bool joiner_at(const uint8_t *p, const uint8_t *end)
+{
+	if (!p || p >= end)
+		return false;
+	if (*p == '-' || *p == '.' || *p == ' ')
+		return true;
+	uint32_t cp;
+	lg_utf8_decode(p, (size_t)(end - p), &cp);
+	return cp != '-' && lg_fold_ascii(cp) == '-';
+}
+
+static size_t char_len(const uint8_t *p, const uint8_t *end)
+{
+	uint32_t cp;
+	return lg_utf8_decode(p, (size_t)(end - p), &cp);
+}
+
+/* A number must not be a piece of a longer one or of a token: no letter
+ * or digit next to it, and no digit behind a joiner next to it. */
+static bool digit_run_ok(const uint8_t *lo, const uint8_t *s, const uint8_t *e,
+			 const uint8_t *hi)
+{
+	const uint8_t *b = char_before(s, lo);
+	if (alnum_at(b, hi))
+		return false;
+	if (joiner_at(b, hi) && digit_at(char_before(b, lo), hi))
+		return false;
+	if (alnum_at(e, hi))
+		return false;
+	if (joiner_at(e, hi) && e < hi && digit_at(e + char_len(e, hi), hi))
+		return false;
+	return true;
+}
+
+static bool email_char(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (unsigned)((c | 0x20) - 'a') < 26u ||
+	       strchr("._%+-", c) != NULL;
+}
+
+static bool word_ok(lg_type t, const uint8_t *lo, const uint8_t *s,
+		    const uint8_t *e, const uint8_t *hi)
+{
+	if (t == LG_EMAIL) {
+		if (s > lo && email_char(s[-1]))
+			return false;
+		if (e < hi && (email_char(*e) && *e != '.'))
+			return false;
+		return !(e + 1 < hi && *e == '.' && email_char(e[1]));
+	}
+	return !alnum_at(char_before(s, lo), hi) && !alnum_at(e, hi);
+}
+
+/* ---- Hyperscan callback: cheap filtering only ---------------------------- */
+typedef struct scan_ctx {
+	lg_detect_stream *s;
+	uint64_t own_lo, own_hi; /* relative to window start */
+} scan_ctx;
+
+static bool vec_push(void **data, size_t *len, size_t *cap, size_t size,
+		     const void *item)
+{
+	if (*len == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		void *p = realloc(*data, ncap * size);
+		if (!p)
+			return false;
+		*data = p;
+		*cap = ncap;
+	}
+	memcpy((char *)*data + *len * size, item, size);
+	(*len)++;
+	return true;
+}
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to,
+		    unsigned flags, void *ud)
+{
+	(void)flags;
+	scan_ctx *x = ud;
+	lg_detect_stream *s = x->s;
+	const lg_detector *d = s->det;
+	if (id >= d->npatterns) {
+		kw_hit h = {id - d->npatterns, (uint32_t)from, (uint32_t)to};
+		if (!vec_push((void **)&s->hits, &s->nhits, &s->caphits,
+			      sizeof(h), &h))
+			s->oom = true;
+		return 0;
+	}
+	lg_type t = d->pattern_type[id];
+	const lg_detector_def *def = &lg_detector_defs[t];
+	const uint8_t *w = s->win, *hi = s->win + s->len;
+	uint32_t f32 = (uint32_t)from, t32 = (uint32_t)to;
+	if (def->extend && !def->extend(w, s->len, &f32, &t32))
+		return 0;
+	from = f32;
+	to = t32;
+	if (to <= x->own_lo || to > x->own_hi || to - from > MAX_MATCH)
+		return 0;
+	/* an anchored match starts with its label: only its end can touch a
+	 * longer number */
+	const uint8_t *lo = def->flags & LG_ANCHORED ? w + from : w;
+	if ((def->flags & LG_DIGIT_RUN) &&
+	    !digit_run_ok(lo, w + from, w + to, hi))
+		return 0;
+	if ((def->flags & LG_WORD) && !word_ok(t, w, w + from, w + to, hi))
+		return 0;
+	raw_match m = {t, (uint32_t)from, (uint32_t)to};
+	if (!vec_push((void **)&s->raws, &s->nraws, &s->capraws, sizeof(m), &m))
+		s->oom = true;
+	return 0;
+}
+
+/* ---- scoring
+ * ------------------------------------------------------------------ */
+/* Index of the first keyword hit that ends at or after `pos`. */
+static size_t first_hit_from(const lg_detect_stream *s, uint32_t pos)
+{
+	size_t lo = 0, hi = s->nhits;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->hits[mid].to < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+typedef struct label_view {
+	uint32_t pos_dist[2]; /* nearest strong / weak positive */
+	uint32_t neg_dist;    /* nearest negative */
+	uint32_t
+	    foreign_dist[2]; /* nearest label of another type: before/after */
+} label_view;
+
+#define FAR UINT32_MAX
+
+static void label_consider(label_view *v, const lg_keyword_list *k, lg_type t,
+			   uint32_t dist, int side)
+{
+	bool mine = (k->types >> t) & 1u;
+	if (!mine) {
+		if (k->strength != LG_KW_NEGATIVE &&
+		    dist < v->foreign_dist[side])
+			v->foreign_dist[side] = dist;
+		return;
+	}
+	if (k->strength == LG_KW_NEGATIVE) {
+		if (dist < v->neg_dist)
+			v->neg_dist = dist;
+		return;
+	}
+	/* a label of another field between this one and the value wins */
+	uint32_t *slot = &v->pos_dist[k->strength == LG_KW_STRONG ? 0 : 1];
+	if (dist < *slot)
+		*slot = dist;
+}
+
+/* Collects the labels around [s, e) within the type's window (limited to
+ * [lo, hi), e.g. the current line of a table). */
+static void gather_labels(const lg_detect_stream *s, lg_type t, uint32_t st,
+			  uint32_t en, uint32_t lo, uint32_t hi, label_view *v)
+{
+	const lg_detector_def *def = &lg_detector_defs[t];
+	uint32_t wlo = st > def->before ? st - def->before : 0;
+	uint32_t whi = en + def->after;
+	if (wlo < lo)
+		wlo = lo;
+	if (whi > hi)
+		whi = hi;
+	*v = (label_view){{FAR, FAR}, FAR, {FAR, FAR}};
+	/* positives count only when no other field's label sits between */
+	label_view raw = *v;
+	for (size_t i = first_hit_from(s, wlo); i < s->nhits; i++) {
+		const kw_hit *h = &s->hits[i];
+		if (h->from >= whi)
+			continue; /* sorted by end, not start: keep looking */
+		if (h->to > whi + 64)
+			break;
+		const lg_keyword_list *k =
+		    &lg_keyword_lists[s->det->kw_list[h->kw]];
+		if (h->to <= st && h->from >= wlo)
+			label_consider(&raw, k, t, st - h->to, 0);
+		else if (h->from >= en && h->to <= whi)
+			label_consider(&raw, k, t, h->from - en, 1);
+	}
+	*v = raw;
+	for (int k = 0; k < 2; k++) {
+		if (v->pos_dist[k] != FAR &&
+		    v->pos_dist[k] > v->foreign_dist[0] &&
+		    v->pos_dist[k] > v->foreign_dist[1])
+			v->pos_dist[k] = FAR;
+	}
+}
+
+/* Confidence from labels; < 0 means: not reported at all. */
+static double label_confidence(const lg_detector_def *def, const label_view *v,
+			       int column)
+{
+	bool required = def->flags & LG_KW_REQUIRED;
+	if (column > 0)
+		return def->strong;
+	if (column < 0)
+		return required ? -1 : (def->base < 0.2 ? def->base : 0.2);
+	uint32_t pos =
+	    v->pos_dist[0] < v->pos_dist[1] ? v->pos_dist[0] : v->pos_dist[1];
+	if (v->neg_dist != FAR && v->neg_dist < pos)
+		return required ? -1 : (def->base < 0.2 ? def->base : 0.2);
+	if (v->pos_dist[0] != FAR)
+		return def->strong;
+	if (v->pos_dist[1] != FAR)
+		return def->weak > 0 ? def->weak : def->strong;
+	return required ? -1 : def->base;
+}
+
+/* Base confidence refinements by what the validator learned. */
+static double kind_adjust(lg_type t, char kind, double conf)
+{
+	if (t == LG_JP_PHONE && kind == 'm' && conf < 0.7)
+		return 0.7; /* an 11-digit 0X0 number is a personal phone */
+	if (t == LG_JP_PHONE && kind == 't')
+		return conf - 0.15; /* 0120/0570: company numbers */
+	if (t == LG_JP_POSTAL_CODE && kind == 'p' && conf < 0.9)
+		return 0.9; /* 〒 marks it */
+	if (t == LG_JP_CORPORATE_NUMBER && kind == 'T' && conf < 0.8)
+		return 0.8; /* T + 13 digits: an invoice registration number */
+	return conf;
+}
+
+/* ---- candidates
+ * --------------------------------------------------------------- */
+static bool push_candidate(lg_detect_stream *s, lg_type t, uint32_t st,
+			   uint32_t en, double conf, const char *value)
+{
+	candidate c = {t, st, en, conf, {0}};
+	snprintf(c.value, sizeof(c.value), "%s", value);
+	if (!vec_push((void **)&s->cands, &s->ncands, &s->capcands, sizeof(c),
+		      &c)) {
+		s->oom = true;
+		return false;
+	}
+	return true;
+}
+
+/* Folds raw[from..to) and runs the type's validator. */
+static bool run_validator(lg_detect_stream *s, lg_type t, uint32_t from,
+			  uint32_t to, bool column, lg_candidate *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->raw = s->win + from;
+	c->raw_len = to - from;
+	c->fold_len =
+	    lg_fold(c->raw, c->raw_len, s->fold, s->fold_map, sizeof(s->fold));
+	c->fold = s->fold;
+	c->map = s->fold_map;
+	c->span_len = c->raw_len;
+	c->from_column = column;
+	return lg_detector_defs[t].validate(c);
+}
+
+static void evaluate_raw(lg_detect_stream *s, const raw_match *m)
+{
+	lg_candidate c;
+	if (!run_validator(s, m->type, m->from, m->to, false, &c))
+		return;
+	const lg_detector_def *def = &lg_detector_defs[m->type];
+	uint32_t st = m->from + (uint32_t)c.span_off;
+	uint32_t en = st + (uint32_t)c.span_len;
+	double conf;
+	if (def->flags & LG_ANCHORED) {
+		conf = def->strong;
+	} else {
+		uint32_t lo = 0, hi = (uint32_t)s->len;
+		int column = table_column_verdict(s, m->type, st, &lo, &hi);
+		label_view v;
+		gather_labels(s, m->type, st, en, lo, hi, &v);
+		conf = label_confidence(def, &v, column);
+	}
+	if (conf < 0)
+		return;
+	conf = kind_adjust(m->type, c.kind, conf) + c.adjust;
+	if (conf > 1)
+		conf = 1;
+	if (conf + 1e-9 < s->det->min_confidence)
+		return;
+	push_candidate(s, m->type, st, en, conf, c.value);
+}
+
+/* A table cell under a header that names a keyword-gated type is checked
+ * whole against that type (a 有効期限 column holds expiry dates). */
+void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
+			   uint32_t to)
+{
+	lg_candidate c;
+	if (!run_validator(s, t, from, to, true, &c))
+		return;
+	double conf = lg_detector_defs[t].strong + c.adjust;
+	if (conf > 1)
+		conf = 1;
+	if (conf + 1e-9 >= s->det->min_confidence)
+		push_candidate(s, t, from + (uint32_t)c.span_off,
+			       from + (uint32_t)(c.span_off + c.span_len), conf,
+			       c.value);
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const candidate *x = a, *y = b;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	if (x->to != y->to)
+		return x->to > y->to ? -1 : 1;
+	return (int)x->type - (int)y->type;
+}
+
+/* Of overlapping candidates keep the most confident (then the longest):
+ * one item of text is one finding. */
+static size_t resolve_overlaps(candidate *c, size_t n)
+{
+	qsort(c, n, sizeof(*c), cand_cmp);
+	size_t out = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (out > 0 && c[i].from < c[out - 1].to) {
+			candidate *k = &c[out - 1];
+			double dk = k->conf, di = c[i].conf;
+			bool better = di > dk + 1e-9 ||
+				      (di > dk - 1e-9 &&
+				       c[i].to - c[i].from > k->to - k->from);
+			if (better)
+				*k = c[i];
+			continue;
+		}
+		c[out++] = c[i];
+	}
+	return out;
+}
+
+/* ---- reporting
+ * ------------------------------------------------------------------ */
+/* Moves the line/column cursor forward to absolute offset `to`. */
+static void cursor_advance(lg_detect_stream *s, uint64_t to)
+{
+	const uint8_t *p = s->win + (s->cur_pos - s->base);
+	const uint8_t *e = s->win + (to - s->base);
+	while (p < e) {
+		const uint8_t *nl = memchr(p, '\n', (size_t)(e - p));
+		const uint8_t *stop = nl ? nl : e;
+		for (; p < stop; p++)
+			s->cur_col += (*p & 0xC0) != 0x80;
+		if (nl) {
+			s->cur_line++;
+			s->cur_col = 0;
+			p = nl + 1;
+		}
+	}
+	s->cur_pos = to;
+}
+
+static void emit(lg_detect_stream *s, const candidate *c)
+{
+	lg_finding f;
+	memset(&f, 0, sizeof(f));
+	f.type = c->type;
+	f.confidence = c->conf;
+	f.offset = s->base + c->from;
+	f.length = c->to - c->from;
+	cursor_advance(s, f.offset);
+	f.line = s->cur_line;
+	f.column = s->cur_col + 1;
+	snprintf(f.value, sizeof(f.value), "%s", c->value);
+	lg_mask_value(c->type, c->value, f.masked, sizeof(f.masked));
+	lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, f.context,
+			   sizeof(f.context));
+	if (s->fn && s->fn(&f, s->ud) != 0)
+		s->stopped = true;
+	s->last_end = s->base + c->to;
+}
+
+static lg_status scan_window(lg_detect_stream *s, bool final)
+{
+	uint64_t end = s->base + s->len;
+	uint64_t own_hi = final ? end : (end > GUARD ? end - GUARD : 0);
+	if (own_hi <= s->owned_from && !final)
+		return LG_OK;
+	s->nraws = s->nhits = s->ncands = 0;
+	scan_ctx x = {s, s->owned_from - s->base, own_hi - s->base};
+	if (s->len > 0 &&
+	    hs_scan(s->det->db, (const char *)s->win, (unsigned)s->len, 0,
+		    s->scratch, on_match, &x) != HS_SUCCESS)
+		return LG_EINTERNAL;
+	if (s->base == 0 && s->owned_from == 0)
+		table_detect_header(s);
+	for (size_t i = 0; i < s->nraws; i++)
+		evaluate_raw(s, &s->raws[i]);
+	table_scan_cells(s, x.own_lo, x.own_hi, final);
+	if (s->oom)
+		return LG_ENOMEM;
+	size_t n = resolve_overlaps(s->cands, s->ncands);
+	for (size_t i = 0; i < n && !s->stopped; i++) {
+		if (s->base + s->cands[i].from < s->last_end)
+			continue; /* overlaps what the previous window reported
+				   */
+		emit(s, &s->cands[i]);
+	}
+	/* later findings start at least MAX_MATCH before own_hi */
+	uint64_t safe = own_hi > MAX_MATCH ? own_hi - MAX_MATCH : 0;
+	if (safe > s->cur_pos)
+		cursor_advance(s, safe);
+	s->owned_from = own_hi;
+	return LG_OK;
+}
+
+/* Drops what no later window needs. */
+static void slide_window(lg_detect_stream *s)
+{
+	uint64_t keep_from =
+	    s->owned_from > OVERLAP ? s->owned_from - OVERLAP : 0;
+	if (keep_from > s->cur_pos)
+		keep_from = s->cur_pos;
+	if (keep_from <= s->base)
+		return;
+	size_t drop = (size_t)(keep_from - s->base);
+	memmove(s->win, s->win + drop, s->len - drop);
+	s->len -= drop;
+	s->base = keep_from;
+}
+
+lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n)
+{
+	while (n > 0 && !s->stopped) {
+		size_t room = s->cap - s->len;
+		size_t take = n < room ? n : room;
+		memcpy(s->win + s->len, text, take);
+		s->len += take;
+		text += take;
+		n -= take;
+		if (s->len == s->cap) {
+			lg_status rc = scan_window(s, false);
+			if (rc != LG_OK)
+				return rc;
+			slide_window(s);
+		}
+	}
+	return LG_OK;
+}
+
+lg_status lg_detect_end(lg_detect_stream *s)
+{
+	if (s->stopped)
+		return LG_OK;
+	return scan_window(s, true);
+}
+
+void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
+{
+	s->fn = fn;
+	s->ud = ud;
+	s->len = 0;
+	s->base = s->owned_from = s->last_end = 0;
+	s->cur_pos = 0;
+	s->cur_line = 1;
+	s->cur_col = 0;
+	s->stopped = s->oom = false;
+	table_reset(s);
+}
+
+lg_detect_stream *lg_detect_stream_new(const lg_detector *d)
+{
+	lg_detect_stream *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->det = d;
+	s->cap = CHUNK + OVERLAP + GUARD;
+	s->win = malloc(s->cap);
+	if (!s->win ||
+	    hs_clone_scratch(d->scratch, &s->scratch) != HS_SUCCESS) {
+		lg_detect_stream_free(s);
+		return NULL;
+	}
+	lg_detect_begin(s, NULL, NULL);
+	return s;
+}
+
+void lg_detect_stream_free(lg_detect_stream *s)
+{
+	if (!s)
+		return;
+	if (s->scratch)
+		hs_free_scratch(s->scratch);
+	free(s->win);
+	free(s->raws);
+	free(s->hits);
+	free(s->cands);
+	free(s);
+}
+
+lg_status lg_detect_buffer(const lg_detector *d, const uint8_t *text, size_t n,
+			   lg_finding_fn fn, void *ud)
+{
+	lg_detect_stream *s = lg_detect_stream_new(d);
+	if (!s)
+		return LG_ENOMEM;
+	lg_detect_begin(s, fn, ud);
+	lg_status rc = lg_detect_feed(s, text, n);
+	if (rc == LG_OK)
+		rc = lg_detect_end(s);
+	lg_detect_stream_free(s);
+	return rc;
+}

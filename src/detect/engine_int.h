@@ -1,0 +1,89 @@
+/* engine_int.h: the detector's compiled form and per-text stream state. */
+#ifndef LG_ENGINE_INT_H
+#define LG_ENGINE_INT_H
+
+#include <hs.h>
+
+#include "detect_int.h"
+
+struct lg_detector {
+	hs_database_t *db;
+	hs_scratch_t *scratch; /* prototype, cloned per stream */
+	unsigned npatterns;    /* ids below are patterns, above keywords */
+	lg_type *pattern_type;
+	unsigned nkeywords;
+	unsigned *kw_list; /* keyword id -> index in lg_keyword_lists */
+	const char **kw_word;
+	double min_confidence;
+	lg_type_mask types;
+};
+
+typedef struct raw_match {
+	lg_type type;
+	uint32_t from, to; /* window-relative */
+} raw_match;
+
+typedef struct kw_hit {
+	unsigned kw;
+	uint32_t from, to;
+} kw_hit;
+
+typedef struct candidate {
+	lg_type type;
+	uint32_t from, to;
+	double conf;
+	char value[LG_VALUE_MAX];
+} candidate;
+
+#define TABLE_MAX_COLS 64
+
+/* What a table's header says of each column. */
+typedef struct table_state {
+	bool active;
+	char delim;
+	unsigned ncols;
+	lg_type_mask pos[TABLE_MAX_COLS];      /* types the header names */
+	lg_type_mask neg[TABLE_MAX_COLS];      /* types it rules out */
+	lg_type_mask labelled[TABLE_MAX_COLS]; /* any label at all */
+} table_state;
+
+struct lg_detect_stream {
+	const lg_detector *det;
+	hs_scratch_t *scratch;
+	uint8_t *win; /* window of text */
+	size_t len, cap;
+	uint64_t base;	     /* absolute offset of win[0] */
+	uint64_t owned_from; /* matches ending after this are ours */
+	uint64_t last_end;   /* end of the last reported finding */
+	uint64_t cur_pos, cur_line, cur_col;
+	lg_finding_fn fn;
+	void *ud;
+	bool stopped, oom;
+	raw_match *raws;
+	size_t nraws, capraws;
+	kw_hit *hits;
+	size_t nhits, caphits;
+	candidate *cands;
+	size_t ncands, capcands;
+	char fold[1024];
+	uint32_t fold_map[1024];
+	table_state table;
+};
+
+/* table.c */
+void table_reset(lg_detect_stream *s);
+void table_detect_header(lg_detect_stream *s);
+/* +1: the cell's column names type t; -1: it names something else; 0: no
+ * table or no word. Narrows [*lo, *hi) to the line for keyword look-ups. */
+int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
+			 uint32_t *lo, uint32_t *hi);
+void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
+		      bool final);
+void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
+			   uint32_t to);
+
+/* context.c */
+void lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
+			uint32_t to, const char *masked, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,192 @@
+/* table.c: CSV/TSV headers. A column's header names what its cells hold,
+ * so a 個人番号 column makes its 12-digit values My Numbers without a
+ * keyword beside each, and a 注文番号 column rules them out. */
+#include <string.h>
+#include <strings.h>
+
+#include "engine_int.h"
+
+void table_reset(lg_detect_stream *s)
+{
+	memset(&s->table, 0, sizeof(s->table));
+}
+
+/* Types whose values only a label can make (3-4 digits of a CVV, 7 digits
+ * of an account): in a column that names them, each cell is checked. */
+static const lg_type cell_types[] = {LG_CARD_CVV, LG_CARD_EXPIRY,
+				     LG_JP_BANK_ACCOUNT, LG_JP_DRIVERS_LICENSE};
+
+static void header_field(table_state *t, unsigned col, const char *f, size_t n)
+{
+	char buf[256];
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, f, n);
+	buf[n] = '\0';
+	for (size_t i = 0; i < lg_keyword_list_count; i++) {
+		const lg_keyword_list *k = &lg_keyword_lists[i];
+		for (const char *const *w = k->words; *w; w++) {
+			if (!strcasestr(buf, *w))
+				continue;
+			if (k->strength == LG_KW_NEGATIVE)
+				t->neg[col] |= k->types;
+			else
+				t->pos[col] |= k->types;
+			t->labelled[col] = 1;
+		}
+	}
+	/* a named type wins over the broad negatives ("口座番号" names an
+	 * account and is a negative for other numbers) */
+	t->neg[col] &= ~t->pos[col];
+}
+
+/* Splits line[0..n) on delim outside double quotes; calls fn per field. */
+typedef void (*field_fn)(void *ud, unsigned col, uint32_t from, uint32_t to);
+
+static unsigned split_fields(const uint8_t *line, uint32_t base, size_t n,
+			     char delim, field_fn fn, void *ud)
+{
+	unsigned col = 0;
+	bool quoted = false;
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && line[i] == '"')
+			quoted = !quoted;
+		if (i == n || (line[i] == (uint8_t)delim && !quoted)) {
+			size_t a = start, b = i;
+			while (a < b && (line[a] == ' ' || line[a] == '"'))
+				a++;
+			while (b > a &&
+			       (line[b - 1] == ' ' || line[b - 1] == '"' ||
+				line[b - 1] == '\r'))
+				b--;
+			if (fn)
+				fn(ud, col, base + (uint32_t)a,
+				   base + (uint32_t)b);
+			col++;
+			start = i + 1;
+		}
+	}
+	return col;
+}
+
+typedef struct header_ud {
+	lg_detect_stream *s;
+	unsigned numeric;
+} header_ud;
+
+static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
+{
+	header_ud *h = ud;
+	const uint8_t *f = h->s->win + from;
+	size_t n = to - from;
+	if (n > 0 && strspn((const char *)f, "0123456789-./ ") >= n)
+		h->numeric++;
+	if (col < TABLE_MAX_COLS)
+		header_field(&h->s->table, col, (const char *)f, n);
+}
+
+void table_detect_header(lg_detect_stream *s)
+{
+	size_t lim = s->len < 4096 ? s->len : 4096;
+	const uint8_t *nl = memchr(s->win, '\n', lim);
+	if (!nl)
+		return;
+	size_t n = (size_t)(nl - s->win), commas = 0, tabs = 0;
+	for (size_t i = 0; i < n; i++) {
+		commas += s->win[i] == ',';
+		tabs += s->win[i] == '\t';
+	}
+	if (commas + tabs == 0)
+		return;
+	table_state *t = &s->table;
+	t->delim = tabs > commas ? '\t' : ',';
+	size_t skip = n >= 3 && !memcmp(s->win, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	header_ud h = {s, 0};
+	t->ncols = split_fields(s->win + skip, (uint32_t)skip, n - skip,
+				t->delim, header_cb, &h);
+	bool any = false;
+	for (unsigned c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++)
+		any |= t->labelled[c] != 0;
+	/* a header names things; a data row is mostly numbers */
+	t->active = any && h.numeric * 2 < t->ncols;
+}
+
+/* Start of the line holding `at`, or UINT32_MAX when it is not in the
+ * window. */
+static uint32_t line_start(const lg_detect_stream *s, uint32_t at)
+{
+	for (uint32_t i = at; i > 0; i--) {
+		if (s->win[i - 1] == '\n')
+			return i;
+	}
+	return s->base == 0 ? 0 : UINT32_MAX;
+}
+
+static unsigned column_of(const lg_detect_stream *s, uint32_t ls, uint32_t at)
+{
+	unsigned col = 0;
+	bool quoted = false;
+	for (uint32_t i = ls; i < at; i++) {
+		if (s->win[i] == '"')
+			quoted = !quoted;
+		else if (s->win[i] == (uint8_t)s->table.delim && !quoted)
+			col++;
+	}
+	return col;
+}
+
+int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
+			 uint32_t *lo, uint32_t *hi)
+{
+	if (!s->table.active)
+		return 0;
+	uint32_t ls = line_start(s, at);
+	if (ls == UINT32_MAX || (s->base == 0 && ls == 0))
+		return 0; /* the header line itself */
+	const uint8_t *nl = memchr(s->win + at, '\n', s->len - at);
+	*lo = ls;
+	*hi = nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
+	unsigned col = column_of(s, ls, at);
+	if (col >= s->table.ncols || col >= TABLE_MAX_COLS)
+		return 0;
+	const table_state *tb = &s->table;
+	if ((tb->pos[col] >> t) & 1u)
+		return 1;
+	if (((tb->neg[col] >> t) & 1u) || tb->labelled[col])
+		return -1; /* the column is something else */
+	return 0;
+}
+
+static void cell_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
+{
+	lg_detect_stream *s = ud;
+	if (col >= s->table.ncols || col >= TABLE_MAX_COLS || to <= from)
+		return;
+	for (size_t i = 0; i < sizeof(cell_types) / sizeof(*cell_types); i++) {
+		lg_type t = cell_types[i];
+		if ((s->table.pos[col] >> t) & 1u)
+			lg_detect_column_cell(s, t, from, to);
+	}
+}
+
+void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
+		      bool final)
+{
+	if (!s->table.active)
+		return;
+	/* each line whose newline (or, at the end, last byte) we own */
+	uint32_t pos = (uint32_t)own_lo;
+	while (pos < own_hi) {
+		const uint8_t *nl = memchr(s->win + pos, '\n', own_hi - pos);
+		uint32_t end = nl ? (uint32_t)(nl - s->win) : (uint32_t)own_hi;
+		if (!nl && !final)
+			break;
+		uint32_t ls = line_start(s, end);
+		if (ls != UINT32_MAX && !(s->base == 0 && ls == 0) &&
+		    ls + 4096 > end)
+			split_fields(s->win + ls, ls, end - ls, s->table.delim,
+				     cell_cb, s);
+		pos = end + 1;
+	}
+}

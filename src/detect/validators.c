@@ -1,0 +1,146 @@
+/* validators.c: the check-digit, issuer-range, calendar and numbering-plan
+ * rules that confirm a candidate (research/dlp.md section 4 and 7.3). */
+#include <string.h>
+
+#include "leakguard/detect.h"
+
+static int digit_at(const char *s, size_t i)
+{
+	return s[i] - '0';
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return n > 0;
+}
+
+bool lg_luhn_valid(const char *digits, size_t n)
+{
+	if (!all_digits(digits, n))
+		return false;
+	int sum = 0;
+	for (size_t k = 0; k < n; k++) {
+		int d = digit_at(digits, n - 1 - k);
+		if (k % 2 == 1) {
+			d *= 2;
+			if (d > 9)
+				d -= 9;
+		}
+		sum += d;
+	}
+	return sum % 10 == 0;
+}
+
+/* Issuer identification number ranges by brand, as the PAN finders code
+ * them (ClamAV dlp.c, ccsrch): prefix range over the first `plen` digits
+ * and the lengths the brand issues. */
+typedef struct {
+	const char *brand;
+	unsigned plen, lo, hi;
+	unsigned char minlen, maxlen;
+} card_iin;
+
+static const card_iin card_iins[] = {
+    {"Visa", 1, 4, 4, 13, 19},
+    {"Mastercard", 2, 51, 55, 16, 16},
+    {"Mastercard", 4, 2221, 2720, 16, 16},
+    {"JCB", 4, 3528, 3589, 16, 19},
+    {"JCB", 4, 2131, 2131, 15, 15},
+    {"JCB", 4, 1800, 1800, 15, 15},
+    {"American Express", 2, 34, 34, 15, 15},
+    {"American Express", 2, 37, 37, 15, 15},
+    {"Diners Club", 3, 300, 305, 14, 16},
+    {"Diners Club", 4, 3095, 3095, 14, 16},
+    {"Diners Club", 2, 36, 36, 14, 16},
+    {"Diners Club", 2, 38, 39, 14, 16},
+    {"Discover", 4, 6011, 6011, 16, 19},
+    {"Discover", 3, 644, 649, 16, 19},
+    {"Discover", 2, 65, 65, 16, 19},
+    {"UnionPay", 2, 62, 62, 16, 19},
+};
+
+static unsigned prefix_value(const char *d, unsigned plen)
+{
+	unsigned v = 0;
+	for (unsigned i = 0; i < plen; i++)
+		v = v * 10 + (unsigned)digit_at(d, i);
+	return v;
+}
+
+const char *lg_card_brand(const char *digits, size_t n)
+{
+	if (n < 13 || n > 19 || !lg_luhn_valid(digits, n))
+		return NULL;
+	for (size_t i = 0; i < sizeof(card_iins) / sizeof(card_iins[0]); i++) {
+		const card_iin *c = &card_iins[i];
+		unsigned v = prefix_value(digits, c->plen);
+		if (v >= c->lo && v <= c->hi && n >= c->minlen &&
+		    n <= c->maxlen)
+			return c->brand;
+	}
+	return NULL;
+}
+
+/* 総務省令第八十五号 第五条: weights 6,5,4,3,2,7,6,5,4,3,2 from the left;
+ * check = 11 - (sum mod 11), or 0 when the remainder is 0 or 1. */
+bool lg_my_number_valid(const char *d)
+{
+	static const int w[11] = {6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+	if (!all_digits(d, 12))
+		return false;
+	int sum = 0;
+	for (int i = 0; i < 11; i++)
+		sum += digit_at(d, (size_t)i) * w[i];
+	int r = sum % 11;
+	int check = r <= 1 ? 0 : 11 - r;
+	return check == digit_at(d, 11);
+}
+
+/* 財務省令第七十号 第二条: the FIRST digit is 9 - (sum mod 9), the sum over
+ * the 12-digit base with weights 1,2,1,2,... from the right. */
+bool lg_corporate_number_valid(const char *d)
+{
+	if (!all_digits(d, 13) || d[0] == '0')
+		return false;
+	int sum = 0;
+	for (int k = 0; k < 12; k++)
+		sum += digit_at(d, (size_t)(12 - k)) * (k % 2 == 0 ? 1 : 2);
+	return 9 - sum % 9 == digit_at(d, 0);
+}
+
+/* Weights 5,4,3,2,7,6,5,4,3,2 on the first ten digits; the 11th digit is
+ * (11 - sum mod 11) mod 10. Reverse-engineered, not published: used only
+ * to raise confidence, never to reject. */
+bool lg_drivers_license_check_digit(const char *d)
+{
+	static const int w[10] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+	if (!all_digits(d, 12))
+		return false;
+	int sum = 0;
+	for (int i = 0; i < 10; i++)
+		sum += digit_at(d, (size_t)i) * w[i];
+	return (11 - sum % 11) % 10 == digit_at(d, 10);
+}
+
+int lg_jp_phone_kind(const char *d, size_t n)
+{
+	if (!all_digits(d, n) || n < 10 || n > 11 || d[0] != '0' || d[1] == '0')
+		return 0;
+	if (n == 11) {
+		/* 050 IP, 060/070/080/090 mobile; 0800 free dial; 020 is M2M */
+		if (d[2] == '0' && d[1] >= '5' && d[1] <= '9')
+			return 'm';
+		if (!strncmp(d, "0800", 4))
+			return 't';
+		return 0;
+	}
+	if (!strncmp(d, "0120", 4) || !strncmp(d, "0570", 4))
+		return 't';
+	if (d[2] == '0' || !strncmp(d, "020", 3))
+		return 0; /* 0A0 is mobile/M2M space: those have 11 digits */
+	return 'f';
+}

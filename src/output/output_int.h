@@ -1,0 +1,29 @@
+/* output_int.h: writer state shared by the format implementations. */
+#ifndef LG_OUTPUT_INT_H
+#define LG_OUTPUT_INT_H
+
+#include <jansson.h>
+
+#include "leakguard/output.h"
+
+struct lg_writer {
+	lg_format fmt;
+	FILE *out;
+	lg_writer_options opt;
+	uint64_t count;
+	char *last_path; /* text: the file whose group is open */
+	bool csv_reveal;
+	json_t *sarif;	 /* the SARIF log being built */
+	json_t *results; /* borrowed from sarif */
+	json_t *rules;	 /* borrowed from sarif */
+};
+
+json_t *lg_record_json(const lg_record *r);
+json_t *lg_summary_json(const lg_summary *s);
+bool lg_json_dump_line(FILE *f, json_t *v, const char *after);
+
+bool lg_sarif_begin(lg_writer *w);
+bool lg_sarif_result(lg_writer *w, const lg_record *r);
+void lg_sarif_finish(lg_writer *w, const lg_summary *s);
+
+#endif

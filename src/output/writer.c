@@ -1,0 +1,243 @@
+/* writer.c: the record writers shared by every verb. JSON is produced with
+ * jansson; text and CSV by hand. */
+#include <jansson.h>
+#include <libintl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "leakguard/output.h"
+#include "output_int.h"
+
+#define _(s)  dgettext("leakguard", s)
+#define N_(s) (s)
+
+/* the tier names, for translation */
+static const char *const tier_words[]
+    __attribute__((unused)) = {N_("low"), N_("medium"), N_("high")};
+
+bool lg_format_parse(const char *name, lg_format *out)
+{
+	static const char *const names[] = {"text", "json", "jsonl", "csv",
+					    "sarif"};
+	for (int i = 0; i < 5; i++) {
+		if (!strcmp(name, names[i])) {
+			*out = (lg_format)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- JSON objects ----------------------------------------------------------
+ */
+json_t *lg_record_json(const lg_record *r)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "path", json_string(r->path));
+	json_object_set_new(o, "type", json_string(r->type));
+	json_object_set_new(
+	    o, "confidence",
+	    json_real((double)(int)(r->confidence * 100 + 0.5) / 100));
+	json_object_set_new(o, "tier", json_string(r->tier));
+	json_object_set_new(o, "line", json_integer((json_int_t)r->line));
+	json_object_set_new(o, "column", json_integer((json_int_t)r->column));
+	json_object_set_new(o, "offset", json_integer((json_int_t)r->offset));
+	json_object_set_new(o, "length", json_integer((json_int_t)r->length));
+	json_object_set_new(o, "masked", json_string(r->masked));
+	json_object_set_new(o, "context", json_string(r->context));
+	if (r->value)
+		json_object_set_new(o, "value", json_string(r->value));
+	return o;
+}
+
+json_t *lg_summary_json(const lg_summary *s)
+{
+	json_t *types = json_object();
+	for (unsigned i = 0; i < s->ntypes; i++) {
+		if (s->type_counts[i])
+			json_object_set_new(
+			    types, s->type_ids[i],
+			    json_integer((json_int_t)s->type_counts[i]));
+	}
+	return json_pack(
+	    "{sI sI sI sI sI sf so}", "files", (json_int_t)s->files, "skipped",
+	    (json_int_t)s->skipped, "errors", (json_int_t)s->errors, "bytes",
+	    (json_int_t)s->bytes, "findings", (json_int_t)s->findings,
+	    "seconds", s->seconds, "types", types);
+}
+
+/* Writes a JSON value compactly on one line. */
+bool lg_json_dump_line(FILE *f, json_t *v, const char *after)
+{
+	if (!v)
+		return false;
+	bool ok = json_dumpf(v, f,
+			     JSON_COMPACT | JSON_PRESERVE_ORDER |
+				 JSON_REAL_PRECISION(4)) == 0;
+	json_decref(v);
+	return ok && fputs(after, f) >= 0;
+}
+
+/* ---- CSV
+ * ------------------------------------------------------------------------ */
+static void csv_field(FILE *f, const char *s, bool last)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+	fputs(last ? "\r\n" : ",", f);
+}
+
+static void csv_record(FILE *f, const lg_record *r, bool reveal_column)
+{
+	char num[32];
+	csv_field(f, r->path, false);
+	csv_field(f, r->type, false);
+	snprintf(num, sizeof(num), "%.2f", r->confidence);
+	csv_field(f, num, false);
+	csv_field(f, r->tier, false);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->line);
+	csv_field(f, num, false);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->column);
+	csv_field(f, num, false);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->offset);
+	csv_field(f, num, false);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->length);
+	csv_field(f, num, false);
+	csv_field(f, r->masked, false);
+	csv_field(f, r->context, !reveal_column);
+	if (reveal_column)
+		csv_field(f, r->value, true);
+}
+
+/* ---- text
+ * ---------------------------------------------------------------------- */
+static const char *tier_colour(const char *tier)
+{
+	if (!strcmp(tier, "high"))
+		return "\033[1;31m";
+	if (!strcmp(tier, "medium"))
+		return "\033[33m";
+	return "\033[36m";
+}
+
+static void text_record(lg_writer *w, const lg_record *r)
+{
+	FILE *f = w->out;
+	if (!w->last_path || strcmp(w->last_path, r->path) != 0) {
+		free(w->last_path);
+		w->last_path = strdup(r->path);
+		fprintf(f, "%s%s%s\n", w->opt.color ? "\033[1;35m" : "",
+			r->path, w->opt.color ? "\033[0m" : "");
+	}
+	fprintf(f, "  %llu:%llu  %s%-20s%s %s  %.2f %-6s  %s\n",
+		(unsigned long long)r->line, (unsigned long long)r->column,
+		w->opt.color ? tier_colour(r->tier) : "", r->type,
+		w->opt.color ? "\033[0m" : "", r->value ? r->value : r->masked,
+		r->confidence, _(r->tier), r->context);
+}
+
+void lg_summary_print_text(FILE *f, const lg_summary *s)
+{
+	double mb = (double)s->bytes / 1e6;
+	fprintf(f,
+		_("%llu files scanned, %llu skipped, %llu errors; %.1f MB "
+		  "in %.2f s (%.1f MB/s)\n"),
+		(unsigned long long)s->files, (unsigned long long)s->skipped,
+		(unsigned long long)s->errors, mb, s->seconds,
+		s->seconds > 0 ? mb / s->seconds : 0.0);
+	fprintf(f, _("%llu findings\n"), (unsigned long long)s->findings);
+	for (unsigned i = 0; i < s->ntypes; i++) {
+		if (s->type_counts[i])
+			fprintf(f, "  %-22s %llu\n", s->type_ids[i],
+				(unsigned long long)s->type_counts[i]);
+	}
+}
+
+/* ---- the writer
+ * ----------------------------------------------------------------- */
+lg_writer *lg_writer_new(lg_format fmt, FILE *out, const lg_writer_options *o)
+{
+	lg_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->fmt = fmt;
+	w->out = out;
+	if (o)
+		w->opt = *o;
+	if (fmt == LG_FMT_JSON)
+		fputs("{\"findings\":[", out);
+	if (fmt == LG_FMT_SARIF && !lg_sarif_begin(w)) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+lg_status lg_writer_record(lg_writer *w, const lg_record *r)
+{
+	switch (w->fmt) {
+	case LG_FMT_TEXT:
+		text_record(w, r);
+		break;
+	case LG_FMT_JSONL:
+		lg_json_dump_line(w->out, lg_record_json(r), "\n");
+		break;
+	case LG_FMT_JSON:
+		if (w->count)
+			fputc(',', w->out);
+		fputc('\n', w->out);
+		lg_json_dump_line(w->out, lg_record_json(r), "");
+		break;
+	case LG_FMT_CSV:
+		if (!w->count) {
+			fputs("\xEF\xBB\xBF", w->out); /* Excel reads UTF-8 */
+			fputs("path,type,confidence,tier,line,column,offset,"
+			      "length,masked,context",
+			      w->out);
+			fputs(r->value ? ",value\r\n" : "\r\n", w->out);
+			w->csv_reveal = r->value != NULL;
+		}
+		csv_record(w->out, r, w->csv_reveal);
+		break;
+	case LG_FMT_SARIF:
+		if (!lg_sarif_result(w, r))
+			return LG_ENOMEM;
+		break;
+	}
+	w->count++;
+	return ferror(w->out) ? LG_EIO : LG_OK;
+}
+
+lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
+{
+	switch (w->fmt) {
+	case LG_FMT_TEXT:
+		if (s) {
+			if (w->count)
+				fputc('\n', w->out);
+			lg_summary_print_text(w->out, s);
+		}
+		break;
+	case LG_FMT_JSON:
+		fputs("\n],\"summary\":", w->out);
+		lg_json_dump_line(w->out, s ? lg_summary_json(s) : json_null(),
+				  "}\n");
+		break;
+	case LG_FMT_SARIF:
+		lg_sarif_finish(w, s);
+		break;
+	default:
+		break;
+	}
+	lg_status rc = fflush(w->out) != 0 || ferror(w->out) ? LG_EIO : LG_OK;
+	free(w->last_path);
+	free(w);
+	return rc;
+}

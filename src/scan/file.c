@@ -1,0 +1,224 @@
+/* file.c: one input, read in chunks: sniffed, decoded to UTF-8 when it is
+ * not UTF-8 already, and fed to the detector. Memory is bounded by the
+ * chunk size, whatever the file's size. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libintl.h>
+
+#include "leakguard/text.h"
+#include "scan_int.h"
+
+#define _(s) dgettext("leakguard", s)
+
+#define READ_CHUNK (1u << 20)
+
+typedef struct file_ctx {
+	scan_worker *w;
+	scan_job *j;
+	bool stop;
+} file_ctx;
+
+static int on_finding(const lg_finding *f, void *ud)
+{
+	file_ctx *c = ud;
+	scan_event e = {.kind = EV_FINDING, .finding = *f};
+	if (!seq_event(c->w->seq, c->j, &e))
+		c->stop = true;
+	return c->stop;
+}
+
+static void report(scan_worker *w, scan_job *j, event_kind kind, int errnum,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void report(scan_worker *w, scan_job *j, event_kind kind, int errnum,
+		   const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	scan_event e = {.kind = kind, .errnum = errnum, .message = msg};
+	seq_event(w->seq, j, &e);
+}
+
+/* Reads until the buffer is full or the input ends (pipes and stdin give
+ * short reads). Returns bytes read, or -1 with errno set. */
+static ssize_t read_full(int fd, uint8_t *buf, size_t cap)
+{
+	size_t got = 0;
+	while (got < cap) {
+		ssize_t r = read(fd, buf + got, cap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+typedef struct text_input {
+	lg_decoder *dec; /* NULL: the input is UTF-8 */
+	lg_decode_stats dstats;
+	uint64_t utf8_invalid, utf8_first_invalid, consumed;
+	uint8_t carry[4]; /* a UTF-8 character split across chunks */
+	size_t ncarry;
+} text_input;
+
+/* Counts invalid UTF-8 in chunk (the detector copes with it; the user is
+ * told where it was). */
+static void utf8_account(text_input *t, const uint8_t *p, size_t n, bool eof)
+{
+	size_t i = 0;
+	/* the rest of a character the previous chunk ended inside */
+	while (t->ncarry > 0 && i < n && (p[i] & 0xC0) == 0x80 && i < 3)
+		i++;
+	t->ncarry = 0;
+	while (i < n) {
+		size_t incomplete;
+		i += lg_utf8_valid_prefix(p + i, n - i, &incomplete);
+		if (i >= n)
+			break;
+		if (incomplete && !eof) {
+			t->ncarry = incomplete;
+			break;
+		}
+		if (t->utf8_invalid++ == 0)
+			t->utf8_first_invalid = t->consumed + i;
+		i++;
+	}
+	t->consumed += n;
+}
+
+static lg_status feed_chunk(scan_worker *w, text_input *t, const uint8_t *p,
+			    size_t n, bool eof)
+{
+	if (!t->dec) {
+		utf8_account(t, p, n, eof);
+		return lg_detect_feed(w->stream, p, n);
+	}
+	size_t len = 0;
+	lg_status rc = lg_decoder_feed(t->dec, p, n, eof, &w->decoded, &len,
+				       &w->decoded_cap, &t->dstats);
+	if (rc == LG_OK)
+		rc = lg_detect_feed(w->stream, w->decoded, len);
+	return rc;
+}
+
+static void report_decoding(scan_worker *w, scan_job *j, const text_input *t,
+			    const char *enc)
+{
+	if (t->utf8_invalid)
+		report(w, j, EV_NOTICE, 0,
+		       _("%llu invalid UTF-8 byte(s), first at byte %llu"),
+		       (unsigned long long)t->utf8_invalid,
+		       (unsigned long long)t->utf8_first_invalid);
+	if (t->dstats.invalid)
+		report(w, j, EV_NOTICE, 0,
+		       _("%llu undecodable %s sequence(s), first at byte %llu"),
+		       (unsigned long long)t->dstats.invalid, enc,
+		       (unsigned long long)t->dstats.first_invalid);
+	if (t->dstats.truncated)
+		report(w, j, EV_NOTICE, 0,
+		       _("input ends inside a %s character at byte %llu"), enc,
+		       (unsigned long long)t->dstats.truncated_at);
+}
+
+/* Sniffs the first chunk; returns false (reported) when it is skipped. */
+static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
+		      text_input *t, lg_sniff *sn)
+{
+	lg_text_sniff(buf, n < 65536 ? n : 65536, sn);
+	if (w->opt->encoding) {
+		snprintf(sn->encoding, sizeof(sn->encoding), "%s",
+			 w->opt->encoding);
+		sn->binary = false;
+	}
+	if (sn->binary) {
+		report(w, j, EV_NOTICE, 0, _("binary file skipped"));
+		seq_count(w->seq, 0, 1, n);
+		return false;
+	}
+	if (strcasecmp(sn->encoding, "UTF-8") != 0) {
+		char err[128];
+		t->dec = lg_decoder_new(sn->encoding, err, sizeof(err));
+		if (!t->dec) {
+			report(w, j, EV_ERROR, 0, "%s", err);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void scan_fd(scan_worker *w, scan_job *j, int fd)
+{
+	file_ctx ctx = {w, j, false};
+	text_input t = {0};
+	lg_sniff sn;
+	uint64_t total = 0;
+	lg_detect_begin(w->stream, on_finding, &ctx);
+	ssize_t n = read_full(fd, w->inbuf, READ_CHUNK);
+	if (n < 0) {
+		report(w, j, EV_ERROR, errno, _("read failed: %s"),
+		       strerror(errno));
+		return;
+	}
+	if (!open_text(w, j, w->inbuf, (size_t)n, &t, &sn))
+		return;
+	size_t skip = sn.bom_len;
+	lg_status rc = LG_OK;
+	bool fed_eof = false;
+	while (n > 0 && rc == LG_OK && !ctx.stop) {
+		total += (size_t)n;
+		__atomic_add_fetch(&w->progress->bytes, (uint64_t)n,
+				   __ATOMIC_RELAXED);
+		fed_eof = (size_t)n < READ_CHUNK;
+		rc = feed_chunk(w, &t, w->inbuf + skip, (size_t)n - skip,
+				fed_eof);
+		skip = 0;
+		if (fed_eof)
+			break;
+		n = read_full(fd, w->inbuf, READ_CHUNK);
+	}
+	if (n < 0)
+		report(w, j, EV_ERROR, errno, _("read failed at byte %llu: %s"),
+		       (unsigned long long)total, strerror(errno));
+	else if (!fed_eof && rc == LG_OK && !ctx.stop)
+		rc = feed_chunk(w, &t, NULL, 0, true);
+	if (rc == LG_OK)
+		rc = lg_detect_end(w->stream);
+	if (rc != LG_OK)
+		report(w, j, EV_ERROR, 0, _("scan failed: %s"),
+		       lg_status_str(rc));
+	report_decoding(w, j, &t, sn.encoding);
+	lg_decoder_free(t.dec);
+	seq_count(w->seq, 1, 0, total);
+	__atomic_add_fetch(&w->progress->files, 1, __ATOMIC_RELAXED);
+}
+
+void scan_file(scan_worker *w, scan_job *j)
+{
+	if (!strcmp(j->path, "-")) {
+		scan_fd(w, j, STDIN_FILENO);
+		return;
+	}
+	int fd = open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		report(w, j, EV_ERROR, errno, _("cannot open: %s"),
+		       strerror(errno));
+		return;
+	}
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	scan_fd(w, j, fd);
+	close(fd);
+}

@@ -1,0 +1,263 @@
+/* scan.c: walks the paths in order (a folder's entries sorted by name),
+ * queues each file as a job for the worker threads and lets the sequencer
+ * deliver results in that same order. */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libintl.h>
+
+#include "scan_int.h"
+
+#define _(s) dgettext("leakguard", s)
+
+typedef struct walker {
+	const lg_scan_options *opt;
+	sequencer *seq;
+	lg_pool *pool; /* NULL: run jobs inline (one thread) */
+	scan_worker *inline_w;
+	lg_hashtab *visited; /* dev:ino of folders, against symlink loops */
+	uint64_t next_seq;
+} walker;
+
+static bool excluded(const walker *wk, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < wk->opt->nexclude; i++) {
+		const char *g = wk->opt->exclude[i];
+		if (fnmatch(g, base, 0) == 0 || fnmatch(g, path, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+static scan_job *job_new(walker *wk, const char *path)
+{
+	scan_job *j = calloc(1, sizeof(*j));
+	if (!j || !(j->path = strdup(path))) {
+		free(j);
+		return NULL;
+	}
+	j->seq = wk->next_seq++;
+	return j;
+}
+
+/* Queues a job that carries only a message (an error or a notice). */
+static void message_job(walker *wk, const char *path, event_kind kind,
+			int errnum, const char *msg)
+{
+	scan_job *j = job_new(wk, path);
+	if (!j)
+		return;
+	seq_add(wk->seq, j);
+	scan_event e = {.kind = kind, .errnum = errnum, .message = (char *)msg};
+	seq_event(wk->seq, j, &e);
+	if (kind == EV_NOTICE)
+		seq_count(wk->seq, 0, 1, 0);
+	seq_done(wk->seq, j);
+}
+
+static void file_job(walker *wk, const char *path)
+{
+	scan_job *j = job_new(wk, path);
+	if (!j) {
+		message_job(wk, path, EV_ERROR, ENOMEM, _("out of memory"));
+		return;
+	}
+	seq_add(wk->seq, j);
+	if (wk->pool) {
+		lg_pool_submit(wk->pool, j);
+		return;
+	}
+	scan_file(wk->inline_w, j);
+	seq_done(wk->seq, j);
+}
+
+static void walk_path(walker *wk, const char *path, bool top);
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads a folder's entry names, sorted. Returns NULL with errno set. */
+static char **read_names(const char *path, size_t *n)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return NULL;
+	char **names = NULL;
+	size_t cap = 0;
+	struct dirent *de;
+	*n = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **p = realloc(names, cap * sizeof(*p));
+			if (!p)
+				break;
+			names = p;
+		}
+		if (!(names[*n] = strdup(de->d_name)))
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	qsort(names, *n, sizeof(*names), name_cmp);
+	if (!names)
+		names = calloc(1, sizeof(*names));
+	return names;
+}
+
+static void walk_dir(walker *wk, const char *path, const struct stat *st)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "%llu:%llu", (unsigned long long)st->st_dev,
+		 (unsigned long long)st->st_ino);
+	if (lg_hashtab_contains(wk->visited, key))
+		return; /* a symlink loop */
+	lg_hashtab_put(wk->visited, key, NULL);
+	size_t n;
+	char **names = read_names(path, &n);
+	if (!names) {
+		int e = errno;
+		char msg[256];
+		snprintf(msg, sizeof(msg), _("cannot read folder: %s"),
+			 strerror(e));
+		message_job(wk, path, EV_ERROR, e, msg);
+		return;
+	}
+	size_t plen = strlen(path);
+	bool slash = plen > 0 && path[plen - 1] == '/';
+	for (size_t i = 0; i < n; i++) {
+		size_t len = plen + strlen(names[i]) + 2;
+		char *child = malloc(len);
+		if (child) {
+			snprintf(child, len, "%s%s%s", path, slash ? "" : "/",
+				 names[i]);
+			if (!seq_stopped(wk->seq))
+				walk_path(wk, child, false);
+			free(child);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void walk_path(walker *wk, const char *path, bool top)
+{
+	struct stat st;
+	if (!strcmp(path, "-") && top) {
+		file_job(wk, path);
+		return;
+	}
+	if (!top && excluded(wk, path))
+		return;
+	if (lstat(path, &st) != 0) {
+		int e = errno;
+		char msg[256];
+		snprintf(msg, sizeof(msg), _("cannot access: %s"), strerror(e));
+		message_job(wk, path, EV_ERROR, e, msg);
+		return;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		/* a path named on the command line is followed, like find -H */
+		if (!top && !wk->opt->follow_symlinks) {
+			message_job(
+			    wk, path, EV_NOTICE, 0,
+			    _("symbolic link skipped (use --follow-symlinks)"));
+			return;
+		}
+		if (stat(path, &st) != 0) {
+			int e = errno;
+			char msg[256];
+			snprintf(msg, sizeof(msg),
+				 _("broken symbolic link: %s"), strerror(e));
+			message_job(wk, path, EV_ERROR, e, msg);
+			return;
+		}
+	}
+	if (S_ISDIR(st.st_mode))
+		walk_dir(wk, path, &st);
+	else if (S_ISREG(st.st_mode) ||
+		 (top && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))))
+		file_job(wk, path);
+	else
+		message_job(wk, path, EV_NOTICE, 0,
+			    _("not a regular file, skipped"));
+}
+
+static void pool_job(void *job, void *ctx)
+{
+	scan_worker *w = ctx;
+	scan_job *j = job;
+	if (!seq_stopped(w->seq))
+		scan_file(w, j);
+	seq_done(w->seq, j);
+}
+
+static bool workers_init(scan_worker *ws, unsigned n, const lg_scan_options *o,
+			 sequencer *q, lg_scan_progress *pr)
+{
+	for (unsigned i = 0; i < n; i++) {
+		ws[i].opt = o;
+		ws[i].seq = q;
+		ws[i].progress = pr;
+		ws[i].stream = lg_detect_stream_new(o->detector);
+		ws[i].inbuf = malloc(1u << 20);
+		if (!ws[i].stream || !ws[i].inbuf)
+			return false;
+	}
+	return true;
+}
+
+static void workers_free(scan_worker *ws, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		lg_detect_stream_free(ws[i].stream);
+		free(ws[i].inbuf);
+		free(ws[i].decoded);
+	}
+}
+
+lg_status lg_scan_paths(const lg_scan_options *opt, const char *const *paths,
+			size_t npaths, const lg_scan_events *ev,
+			lg_scan_stats *stats, lg_scan_progress *progress)
+{
+	lg_scan_progress dummy = {0};
+	unsigned jobs = opt->jobs ? opt->jobs : lg_cpu_count();
+	sequencer q;
+	memset(stats, 0, sizeof(*stats));
+	seq_init(&q, ev, stats);
+	scan_worker *ws = calloc(jobs, sizeof(*ws));
+	void **ctx = calloc(jobs, sizeof(*ctx));
+	walker wk = {opt, &q, NULL, ws, lg_hashtab_new(), 0};
+	lg_status rc = LG_ENOMEM;
+	if (!ws || !ctx || !wk.visited ||
+	    !workers_init(ws, jobs, opt, &q, progress ? progress : &dummy))
+		goto out;
+	for (unsigned i = 0; i < jobs; i++)
+		ctx[i] = &ws[i];
+	if (jobs > 1 && !(wk.pool = lg_pool_new(jobs, jobs * 4, pool_job, ctx)))
+		goto out;
+	for (size_t i = 0; i < npaths && !seq_stopped(&q); i++)
+		walk_path(&wk, paths[i], true);
+	if (wk.pool)
+		lg_pool_finish(wk.pool);
+	rc = LG_OK;
+out:
+	if (ws)
+		workers_free(ws, jobs);
+	free(ws);
+	free(ctx);
+	lg_hashtab_free(wk.visited);
+	seq_destroy(&q);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/* scan_int.h: the scan's jobs and the sequencer that keeps output in
+ * path order. */
+#ifndef LG_SCAN_INT_H
+#define LG_SCAN_INT_H
+
+#include <pthread.h>
+
+#include "leakguard/scan.h"
+#include "util/util.h"
+
+typedef enum { EV_FINDING, EV_ERROR, EV_NOTICE } event_kind;
+
+typedef struct scan_event {
+	event_kind kind;
+	int errnum;
+	char *message;
+	lg_finding finding;
+} scan_event;
+
+typedef struct scan_job {
+	uint64_t seq;
+	char *path; /* "-" for stdin */
+	bool done;
+	scan_event *events; /* buffered while not at the head */
+	size_t nevents, capevents;
+	struct scan_job *next;
+} scan_job;
+
+/* Delivers events in job order: the head job's events go straight out,
+ * later jobs' are buffered (up to a cap, then their worker waits). */
+typedef struct sequencer {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	scan_job *head, *tail; /* jobs not yet retired, in order */
+	size_t inflight;
+	const lg_scan_events *ev;
+	lg_scan_stats *stats;
+	bool stop; /* a callback asked to stop */
+} sequencer;
+
+void seq_init(sequencer *q, const lg_scan_events *ev, lg_scan_stats *st);
+void seq_destroy(sequencer *q);
+/* Adds a job at the tail, waiting while too many are in flight. */
+void seq_add(sequencer *q, scan_job *j);
+/* Reports an event of job j (copied). Returns false when the scan stops. */
+bool seq_event(sequencer *q, scan_job *j, const scan_event *e);
+/* Marks j done; retires it and every done job behind it at the head. */
+void seq_done(sequencer *q, scan_job *j);
+bool seq_stopped(sequencer *q);
+/* Adds to the run's totals (under the sequencer's lock). */
+void seq_count(sequencer *q, uint64_t files, uint64_t skipped, uint64_t bytes);
+
+/* file.c: one input through sniff, decode and detect. */
+typedef struct scan_worker {
+	lg_detect_stream *stream;
+	uint8_t *inbuf;
+	uint8_t *decoded;
+	size_t decoded_cap;
+	const lg_scan_options *opt;
+	sequencer *seq;
+	lg_scan_progress *progress;
+} scan_worker;
+
+void scan_file(scan_worker *w, scan_job *j);
+
+#endif

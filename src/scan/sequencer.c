@@ -1,0 +1,142 @@
+/* sequencer.c: keeps callbacks in path order and one at a time, with
+ * bounded memory: few jobs in flight, few events buffered per job. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan_int.h"
+
+#define MAX_INFLIGHT 64
+#define MAX_BUFFERED 1024
+
+void seq_init(sequencer *q, const lg_scan_events *ev, lg_scan_stats *st)
+{
+	memset(q, 0, sizeof(*q));
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	q->ev = ev;
+	q->stats = st;
+}
+
+void seq_destroy(sequencer *q)
+{
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->cv);
+}
+
+void seq_add(sequencer *q, scan_job *j)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->inflight >= MAX_INFLIGHT)
+		pthread_cond_wait(&q->cv, &q->mu);
+	if (q->tail)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	q->inflight++;
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Calls the user's callback; the mutex is held, so calls never overlap. */
+static void deliver(sequencer *q, scan_job *j, const scan_event *e)
+{
+	const lg_scan_events *ev = q->ev;
+	switch (e->kind) {
+	case EV_FINDING:
+		q->stats->findings++;
+		q->stats->per_type[e->finding.type]++;
+		if (ev->finding && !q->stop &&
+		    ev->finding(j->path, &e->finding, ev->ud) != 0)
+			q->stop = true;
+		break;
+	case EV_ERROR:
+		q->stats->errors++;
+		if (ev->error)
+			ev->error(j->path, e->message, e->errnum, ev->ud);
+		break;
+	case EV_NOTICE:
+		if (ev->notice)
+			ev->notice(j->path, e->message, ev->ud);
+		break;
+	}
+}
+
+static void flush_buffered(sequencer *q, scan_job *j)
+{
+	for (size_t i = 0; i < j->nevents; i++) {
+		deliver(q, j, &j->events[i]);
+		free(j->events[i].message);
+	}
+	j->nevents = 0;
+}
+
+static bool buffer_event(scan_job *j, const scan_event *e)
+{
+	if (j->nevents == j->capevents) {
+		size_t cap = j->capevents ? j->capevents * 2 : 16;
+		scan_event *p = realloc(j->events, cap * sizeof(*p));
+		if (!p)
+			return false;
+		j->events = p;
+		j->capevents = cap;
+	}
+	scan_event *dst = &j->events[j->nevents];
+	*dst = *e;
+	dst->message = e->message ? strdup(e->message) : NULL;
+	j->nevents++;
+	return true;
+}
+
+bool seq_event(sequencer *q, scan_job *j, const scan_event *e)
+{
+	pthread_mutex_lock(&q->mu);
+	while (q->head != j && j->nevents >= MAX_BUFFERED && !q->stop)
+		pthread_cond_wait(&q->cv, &q->mu);
+	if (q->head == j) {
+		flush_buffered(q, j);
+		deliver(q, j, e);
+	} else if (!buffer_event(j, e)) {
+		q->stop = true; /* out of memory: stop rather than lose data */
+	}
+	bool go_on = !q->stop;
+	pthread_mutex_unlock(&q->mu);
+	return go_on;
+}
+
+void seq_done(sequencer *q, scan_job *j)
+{
+	pthread_mutex_lock(&q->mu);
+	j->done = true;
+	while (q->head && q->head->done) {
+		scan_job *h = q->head;
+		flush_buffered(q, h);
+		q->head = h->next;
+		if (!q->head)
+			q->tail = NULL;
+		q->inflight--;
+		free(h->events);
+		free(h->path);
+		free(h);
+	}
+	if (q->head)
+		flush_buffered(q, q->head); /* the new head streams from now */
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+bool seq_stopped(sequencer *q)
+{
+	pthread_mutex_lock(&q->mu);
+	bool s = q->stop;
+	pthread_mutex_unlock(&q->mu);
+	return s;
+}
+
+void seq_count(sequencer *q, uint64_t files, uint64_t skipped, uint64_t bytes)
+{
+	pthread_mutex_lock(&q->mu);
+	q->stats->files += files;
+	q->stats->skipped += skipped;
+	q->stats->bytes += bytes;
+	pthread_mutex_unlock(&q->mu);
+}

@@ -1,0 +1,232 @@
+/* decode.c: encoding detection and streaming conversion to UTF-8. */
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uchardet.h>
+
+#include "leakguard/text.h"
+
+struct lg_decoder {
+	iconv_t cd;
+	uint8_t pending[16]; /* bytes of a character split across feeds */
+	size_t npending;
+	uint64_t consumed; /* input bytes fully consumed so far */
+	bool utf16;	   /* invalid units are two bytes wide */
+};
+
+/* UTF-16 text without a BOM still shows itself: ASCII characters leave one
+ * NUL in every pair, on the same side. */
+static const char *sniff_utf16(const uint8_t *p, size_t n)
+{
+	size_t even = 0, odd = 0, pairs = n / 2;
+	if (pairs < 8)
+		return NULL;
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		even += p[i] == 0;
+		odd += p[i + 1] == 0;
+	}
+	if (odd * 10 >= pairs * 3 && even * 50 < pairs)
+		return "UTF-16LE";
+	if (even * 10 >= pairs * 3 && odd * 50 < pairs)
+		return "UTF-16BE";
+	return NULL;
+}
+
+static bool sniff_binary(const uint8_t *p, size_t n)
+{
+	size_t ctrl = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == 0)
+			return true;
+		if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' &&
+		    p[i] != '\t' && p[i] != '\f' && p[i] != 0x1B)
+			ctrl++;
+	}
+	return n > 0 && ctrl * 10 > n; /* >10% control bytes */
+}
+
+static bool has_iso2022jp_escape(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 2 < n; i++) {
+		if (p[i] == 0x1B && p[i + 1] == '$' &&
+		    (p[i + 2] == 'B' || p[i + 2] == '@'))
+			return true;
+	}
+	return false;
+}
+
+/* Maps uchardet's answer to the iconv name we decode with. */
+static void sniff_uchardet(const uint8_t *p, size_t n, lg_sniff *out)
+{
+	uchardet_t ud = uchardet_new();
+	const char *cs = "";
+	if (ud && uchardet_handle_data(ud, (const char *)p, n) == 0) {
+		uchardet_data_end(ud);
+		cs = uchardet_get_charset(ud);
+	}
+	if (!strcasecmp(cs, "SHIFT_JIS") || !strcasecmp(cs, "WINDOWS-31J"))
+		cs = "CP932"; /* what Windows/Excel write as "Shift_JIS" */
+	else if (!strcasecmp(cs, "EUC-JP"))
+		cs = "EUC-JP-MS"; /* EUC-JP with the Windows extensions */
+	else if (!*cs || !strcasecmp(cs, "ASCII"))
+		cs = "UTF-8";
+	snprintf(out->encoding, sizeof(out->encoding), "%s", cs);
+	if (ud)
+		uchardet_delete(ud);
+}
+
+void lg_text_sniff(const uint8_t *p, size_t n, lg_sniff *out)
+{
+	memset(out, 0, sizeof(*out));
+	strcpy(out->encoding, "UTF-8");
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+		out->bom_len = 3;
+		return;
+	}
+	if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+		       (p[0] == 0xFE && p[1] == 0xFF))) {
+		strcpy(out->encoding, p[0] == 0xFF ? "UTF-16LE" : "UTF-16BE");
+		out->bom_len = 2;
+		return;
+	}
+	const char *u16 = sniff_utf16(p, n);
+	if (u16) {
+		strcpy(out->encoding, u16);
+		return;
+	}
+	if (sniff_binary(p, n)) {
+		out->binary = true;
+		return;
+	}
+	if (has_iso2022jp_escape(p, n)) {
+		strcpy(out->encoding, "ISO-2022-JP-3");
+		return;
+	}
+	size_t incomplete;
+	if (lg_utf8_valid_prefix(p, n, &incomplete) + incomplete == n)
+		return; /* UTF-8, or plain ASCII */
+	sniff_uchardet(p, n, out);
+}
+
+lg_decoder *lg_decoder_new(const char *encoding, char *err, size_t errlen)
+{
+	lg_decoder *d = calloc(1, sizeof(*d));
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	d->cd = iconv_open("UTF-8", encoding);
+	if (d->cd == (iconv_t)-1) {
+		snprintf(err, errlen, "unknown encoding '%s'", encoding);
+		free(d);
+		return NULL;
+	}
+	d->utf16 = !strncasecmp(encoding, "UTF-16", 6);
+	return d;
+}
+
+static lg_status decoder_grow(uint8_t **out, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return LG_OK;
+	size_t ncap = *cap ? *cap : 4096;
+	while (ncap < need)
+		ncap *= 2;
+	uint8_t *p = realloc(*out, ncap);
+	if (!p)
+		return LG_ENOMEM;
+	*out = p;
+	*cap = ncap;
+	return LG_OK;
+}
+
+/* Converts as much of in[0..n) as iconv takes. Returns bytes consumed; on
+ * an invalid sequence writes U+FFFD, counts it and skips one unit. Stops
+ * before an incomplete trailing character (EINVAL). */
+static lg_status decoder_run(lg_decoder *d, const uint8_t *in, size_t n,
+			     uint8_t **out, size_t *len, size_t *cap,
+			     lg_decode_stats *st, size_t *used)
+{
+	char *ip = (char *)in;
+	size_t ileft = n;
+	while (ileft > 0) {
+		if (decoder_grow(out, cap, *len + ileft * 4 + 16) != LG_OK)
+			return LG_ENOMEM;
+		char *op = (char *)*out + *len;
+		size_t oleft = *cap - *len;
+		size_t r = iconv(d->cd, &ip, &ileft, &op, &oleft);
+		*len = (size_t)((uint8_t *)op - *out);
+		if (r != (size_t)-1)
+			break;
+		if (errno == E2BIG)
+			continue;
+		if (errno == EINVAL)
+			break; /* incomplete character: keep for later */
+		/* EILSEQ: replace one unit and carry on */
+		uint64_t at = d->consumed + (uint64_t)(ip - (char *)in);
+		if (st->invalid++ == 0)
+			st->first_invalid = at;
+		size_t skip = d->utf16 && ileft >= 2 ? 2 : 1;
+		ip += skip;
+		ileft -= skip;
+		memcpy(*out + *len, "\xEF\xBF\xBD", 3);
+		*len += 3;
+		iconv(d->cd, NULL, NULL, NULL, NULL); /* reset shift state */
+	}
+	*used = n - ileft;
+	return LG_OK;
+}
+
+lg_status lg_decoder_feed(lg_decoder *d, const uint8_t *in, size_t n, bool eof,
+			  uint8_t **out, size_t *len, size_t *cap,
+			  lg_decode_stats *st)
+{
+	size_t used;
+	lg_status rc;
+	/* finish a character split across the previous feed first */
+	while (d->npending > 0 && n > 0) {
+		d->pending[d->npending++] = *in++;
+		n--;
+		uint64_t before = d->consumed;
+		rc = decoder_run(d, d->pending, d->npending, out, len, cap, st,
+				 &used);
+		if (rc != LG_OK)
+			return rc;
+		d->consumed = before + used;
+		memmove(d->pending, d->pending + used, d->npending - used);
+		d->npending -= used;
+		if (d->npending >= sizeof(d->pending) - 1)
+			d->npending = 0; /* cannot happen for real charsets */
+	}
+	rc = decoder_run(d, in, n, out, len, cap, st, &used);
+	if (rc != LG_OK)
+		return rc;
+	d->consumed += used;
+	if (used < n) {
+		size_t rest = n - used;
+		if (rest > sizeof(d->pending) - 1)
+			rest = sizeof(d->pending) - 1;
+		memcpy(d->pending, in + used, rest);
+		d->npending = rest;
+	}
+	if (eof && d->npending > 0) {
+		st->truncated = true;
+		st->truncated_at = d->consumed;
+		if (decoder_grow(out, cap, *len + 3) != LG_OK)
+			return LG_ENOMEM;
+		memcpy(*out + *len, "\xEF\xBF\xBD", 3);
+		*len += 3;
+		d->npending = 0;
+	}
+	return LG_OK;
+}
+
+void lg_decoder_free(lg_decoder *d)
+{
+	if (!d)
+		return;
+	iconv_close(d->cd);
+	free(d);
+}

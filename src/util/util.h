@@ -1,0 +1,76 @@
+/* util.h: small shared data structures (buffer, arena, hash table, thread
+ * pool) used by every engine instead of re-writing them per folder. */
+#ifndef LG_UTIL_H
+#define LG_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- growable byte buffer ------------------------------------------------ */
+typedef struct lg_buf {
+	char *data; /* always NUL-terminated when len > 0 or after any append */
+	size_t len;
+	size_t cap;
+} lg_buf;
+
+/* Ensures room for `extra` more bytes plus a terminating NUL.
+ * Returns false on allocation failure (the buffer is left unchanged). */
+bool lg_buf_reserve(lg_buf *b, size_t extra);
+bool lg_buf_append(lg_buf *b, const void *p, size_t n);
+bool lg_buf_puts(lg_buf *b, const char *s);
+bool lg_buf_putc(lg_buf *b, char c);
+/* printf-style append; false on allocation failure or format error. */
+bool lg_buf_printf(lg_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void lg_buf_reset(lg_buf *b); /* len = 0, memory kept */
+void lg_buf_free(lg_buf *b);
+
+/* ---- arena: many small allocations freed together ----------------------- */
+typedef struct lg_arena_block lg_arena_block;
+typedef struct lg_arena {
+	lg_arena_block *head;
+	size_t block_size;
+} lg_arena;
+
+void lg_arena_init(lg_arena *a, size_t block_size);
+/* Returns 16-byte aligned memory owned by the arena, or NULL when out of
+ * memory. */
+void *lg_arena_alloc(lg_arena *a, size_t n);
+char *lg_arena_strndup(lg_arena *a, const char *s, size_t n);
+void lg_arena_reset(lg_arena *a); /* frees all but the first block */
+void lg_arena_free(lg_arena *a);
+
+/* ---- hash table: NUL-terminated string keys to pointers ------------------ */
+typedef struct lg_hashtab lg_hashtab;
+
+/* Returns NULL when out of memory. Keys are copied; values are borrowed. */
+lg_hashtab *lg_hashtab_new(void);
+/* Inserts or replaces. Returns false when out of memory. */
+bool lg_hashtab_put(lg_hashtab *h, const char *key, void *value);
+/* Returns the value, or NULL when absent. */
+void *lg_hashtab_get(const lg_hashtab *h, const char *key);
+bool lg_hashtab_contains(const lg_hashtab *h, const char *key);
+size_t lg_hashtab_count(const lg_hashtab *h);
+void lg_hashtab_free(lg_hashtab *h);
+uint64_t lg_hash_bytes(const void *p, size_t n); /* FNV-1a, 64-bit */
+
+/* ---- thread pool: a bounded queue of jobs run by N workers -------------- */
+typedef void (*lg_job_fn)(void *job, void *worker_ctx);
+typedef struct lg_pool lg_pool;
+
+/* Starts `workers` threads; `worker_ctx[i]` is handed to every job run by
+ * worker i (per-thread scratch). The queue holds at most `queue_cap` jobs:
+ * lg_pool_submit blocks while it is full, so memory stays bounded.
+ * Returns NULL when threads or memory cannot be had. */
+lg_pool *lg_pool_new(unsigned workers, size_t queue_cap, lg_job_fn fn,
+		     void **worker_ctx);
+/* Queues a job (blocks while the queue is full). Returns false when out of
+ * memory or after lg_pool_finish. */
+bool lg_pool_submit(lg_pool *p, void *job);
+/* Waits for every queued job, stops the workers and frees the pool. */
+void lg_pool_finish(lg_pool *p);
+
+unsigned lg_cpu_count(void);
+
+#endif
