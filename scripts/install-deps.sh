@@ -5,8 +5,8 @@
 set -eu
 
 BUILD="build-essential cmake pkg-config gettext clang libclang-rt-14-dev
- libhyperscan-dev libuchardet-dev libjansson-dev libcmocka-dev clang-format
- python3 ripgrep"
+ libhyperscan-dev libuchardet-dev libjansson-dev libcmocka-dev libssl-dev
+ clang-format python3 ripgrep time"
 
 missing=""
 for p in $BUILD; do

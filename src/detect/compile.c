@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dbcache.h"
 #include "engine_int.h"
 #include "util/util.h"
 
@@ -196,16 +197,11 @@ static bool add_keywords(lg_detector *d, pattern_set *p)
 
 static bool compile_db(lg_detector *d, pattern_set *p, char *err, size_t errlen)
 {
-	hs_compile_error_t *ce = NULL;
-	if (hs_compile_multi(p->expr, p->flags, p->ids, p->n, HS_MODE_BLOCK,
-			     NULL, &d->db, &ce) != HS_SUCCESS) {
-		int at = ce ? ce->expression : -1;
-		snprintf(err, errlen, "pattern %d (%s): %s", at,
-			 at >= 0 && (unsigned)at < p->n ? p->expr[at] : "?",
-			 ce ? ce->message : "unknown error");
-		hs_free_compile_error(ce);
+	/* compiling takes most of a second; the cache makes it milliseconds */
+	d->db =
+	    lg_hs_compile_cached(p->expr, p->flags, p->ids, p->n, err, errlen);
+	if (!d->db)
 		return false;
-	}
 	if (hs_alloc_scratch(d->db, &d->scratch) != HS_SUCCESS) {
 		snprintf(err, errlen, "cannot allocate Hyperscan scratch");
 		return false;

@@ -57,6 +57,8 @@ static const char *const pat_corporate[] = {
 static const char *const pat_phone[] = {
     "(?:\\+81|\\(\\+81\\)|" Z ")" SEP "?" D "{1,4}" SEP D "{1,4}" SEP D "{4}",
     Z D "{9,10}",
+    /* free dial and navi dial group 4-3-3: 0120-123-456 */
+    Z D "{3}" SEP D "{3}" SEP D "{3}",
     Z D "{1,4}(?:\\(|\\xEF\\xBC\\x88)" D "{1,4}(?:\\)|\\xEF\\xBC\\x89)" D "{4}",
     "(?:\\(|\\xEF\\xBC\\x88)" Z D "{1,4}(?:\\)|\\xEF\\xBC\\x89)" SEP "?" D
     "{1,4}" SEP D "{4}",
@@ -87,9 +89,8 @@ static const char *const pat_drivers_license[] = {
 static const char *const pat_passport[] = {L "{2}" D "{7}", NULL};
 static const char *const pat_residence_card[] = {L "{2}" D "{8}" L "{2}", NULL};
 static const char *const pat_password[] = {
-    "(?i:password|passwd|pwd|passcode|pass|パスワード|暗証番号)" KV
-    "[^\\s]{1,80}",
-    NULL};
+    "(?i:password|passwd|pwd|passcode|pass|パスワード|暗証番号)" KV "[^\\s]",
+    NULL}; /* extend_secret_value takes the rest */
 static const char *const pat_aws_key_id[] = {
     "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", NULL};
 static const char *const pat_aws_secret[] = {
@@ -101,7 +102,7 @@ static const char *const pat_private_key[] = {
 static const char *const pat_github[] = {"gh[pousr]_[A-Za-z0-9]{36}",
 					 "github_pat_[A-Za-z0-9_]{82}", NULL};
 static const char *const pat_slack[] = {
-    "xox[abposr]-[A-Za-z0-9\\-]{10,80}",
+    "xox[abposr]-[A-Za-z0-9\\-]{10}", /* extend_token takes the rest */
     "https://hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/"
     "[A-Za-z0-9]{24}",
     NULL};
@@ -265,7 +266,7 @@ static bool validate_phone(lg_candidate *c)
 	for (size_t i = c->fold_len;
 	     i > 0 && isdigit((unsigned char)c->fold[i - 1]); i--)
 		tail++;
-	return tail == 4 || tail == n;
+	return tail == 4 || tail == n || (c->kind == 't' && tail == 3);
 }
 
 /* Domains that RFC 2606/6761 and JPRS reserve for examples. */
@@ -505,6 +506,20 @@ static bool extend_token(const uint8_t *w, size_t len, uint32_t *from,
 	return true;
 }
 
+/* A value written after its label runs to the next space or quote: every
+ * prefix of it is the same candidate. */
+static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
+				uint32_t *to)
+{
+	(void)from;
+	uint32_t e = *to, lim = *to + 80;
+	while (e < len && e < lim && !isspace(w[e]) && w[e] != '"' &&
+	       w[e] != '\'')
+		e++;
+	*to = e;
+	return true;
+}
+
 /* ---- the table ------------------------------------------------------------
  */
 #define DEF(t, i, desc, pats, fn, fl, b, w, s, bef, aft)                       \
@@ -552,9 +567,9 @@ const lg_detector_def lg_detector_defs[LG_TYPE_COUNT] = {
     DEF(LG_JP_RESIDENCE_CARD, "jp_residence_card",
 	"residence card number (在留カード)", pat_residence_card,
 	validate_upper_id, LG_KW_REQUIRED | LG_WORD, 0.0, 0.75, 0.93, 120, 48),
-    DEF(LG_PASSWORD, "password", "password or PIN written next to its label",
-	pat_password, validate_password, LG_ANCHORED | LG_KW_REQUIRED, 0.0, 0.0,
-	0.85, 0, 0),
+    DEFX(LG_PASSWORD, "password", "password or PIN written next to its label",
+	 pat_password, validate_password, extend_secret_value,
+	 LG_ANCHORED | LG_KW_REQUIRED, 0.0, 0.0, 0.85, 0, 0),
     DEF(LG_AWS_ACCESS_KEY_ID, "aws_access_key_id", "AWS access key id",
 	pat_aws_key_id, validate_token, LG_WORD, 0.9, 0.95, 0.97, 0, 0),
     DEF(LG_AWS_SECRET_ACCESS_KEY, "aws_secret_access_key",
@@ -564,8 +579,8 @@ const lg_detector_def lg_detector_defs[LG_TYPE_COUNT] = {
 	validate_private_key, 0, 0.97, 0.97, 0.97, 0, 0),
     DEF(LG_GITHUB_TOKEN, "github_token", "GitHub token", pat_github,
 	validate_token, LG_WORD, 0.95, 0.95, 0.97, 0, 0),
-    DEF(LG_SLACK_TOKEN, "slack_token", "Slack token or webhook URL", pat_slack,
-	validate_token, LG_WORD, 0.9, 0.9, 0.95, 0, 0),
+    DEFX(LG_SLACK_TOKEN, "slack_token", "Slack token or webhook URL", pat_slack,
+	 validate_token, extend_token, LG_WORD, 0.9, 0.9, 0.95, 0, 0),
     DEFX(LG_GENERIC_API_KEY, "generic_api_key",
 	 "API key or token next to its label", pat_api_key, validate_api_key,
 	 extend_token, LG_ANCHORED | LG_KW_REQUIRED, 0.0, 0.0, 0.8, 0, 0),
@@ -697,9 +712,17 @@ void lg_mask_value(lg_type t, const char *v, char *out, size_t cap)
 	case LG_PASSWORD:
 		snprintf(out, cap, "********"); /* not even the length */
 		break;
+	case LG_SLACK_TOKEN:
+		if (!strncmp(v, "https://", 8)) { /* webhook: the path is key */
+			const char *svc = strstr(v, "/services/");
+			size_t keep = svc ? (size_t)(svc - v) + 10 : 8;
+			mask_keep(v, keep, 0, out, cap);
+			break;
+		}
+		mask_keep(v, 4, 0, out, cap);
+		break;
 	case LG_AWS_ACCESS_KEY_ID:
 	case LG_GITHUB_TOKEN:
-	case LG_SLACK_TOKEN:
 	case LG_AWS_SECRET_ACCESS_KEY:
 	case LG_GENERIC_API_KEY:
 		mask_keep(v, 4, 0, out, cap);

@@ -259,17 +259,21 @@ static void gather_labels(const lg_detect_stream *s, lg_type t, uint32_t st,
 
 /* Confidence from labels; < 0 means: not reported at all. */
 static double label_confidence(const lg_detector_def *def, const label_view *v,
-			       int column)
+			       int column, bool *negative)
 {
 	bool required = def->flags & LG_KW_REQUIRED;
 	if (column > 0)
 		return def->strong;
-	if (column < 0)
+	if (column < 0) {
+		*negative = true;
 		return required ? -1 : (def->base < 0.2 ? def->base : 0.2);
+	}
 	uint32_t pos =
 	    v->pos_dist[0] < v->pos_dist[1] ? v->pos_dist[0] : v->pos_dist[1];
-	if (v->neg_dist != FAR && v->neg_dist < pos)
+	if (v->neg_dist != FAR && v->neg_dist < pos) {
+		*negative = true;
 		return required ? -1 : (def->base < 0.2 ? def->base : 0.2);
+	}
 	if (v->pos_dist[0] != FAR)
 		return def->strong;
 	if (v->pos_dist[1] != FAR)
@@ -277,9 +281,12 @@ static double label_confidence(const lg_detector_def *def, const label_view *v,
 	return required ? -1 : def->base;
 }
 
-/* Base confidence refinements by what the validator learned. */
-static double kind_adjust(lg_type t, char kind, double conf)
+/* Base confidence refinements by what the validator learned; a label that
+ * says the number is something else keeps the last word. */
+static double kind_adjust(lg_type t, char kind, double conf, bool negative)
 {
+	if (negative)
+		return conf;
 	if (t == LG_JP_PHONE && kind == 'm' && conf < 0.7)
 		return 0.7; /* an 11-digit 0X0 number is a personal phone */
 	if (t == LG_JP_PHONE && kind == 't')
@@ -331,6 +338,7 @@ static void evaluate_raw(lg_detect_stream *s, const raw_match *m)
 	uint32_t st = m->from + (uint32_t)c.span_off;
 	uint32_t en = st + (uint32_t)c.span_len;
 	double conf;
+	bool negative = false;
 	if (def->flags & LG_ANCHORED) {
 		conf = def->strong;
 	} else {
@@ -338,11 +346,11 @@ static void evaluate_raw(lg_detect_stream *s, const raw_match *m)
 		int column = table_column_verdict(s, m->type, st, &lo, &hi);
 		label_view v;
 		gather_labels(s, m->type, st, en, lo, hi, &v);
-		conf = label_confidence(def, &v, column);
+		conf = label_confidence(def, &v, column, &negative);
 	}
 	if (conf < 0)
 		return;
-	conf = kind_adjust(m->type, c.kind, conf) + c.adjust;
+	conf = kind_adjust(m->type, c.kind, conf, negative) + c.adjust;
 	if (conf > 1)
 		conf = 1;
 	if (conf + 1e-9 < s->det->min_confidence)
@@ -381,6 +389,8 @@ static int cand_cmp(const void *a, const void *b)
  * one item of text is one finding. */
 static size_t resolve_overlaps(candidate *c, size_t n)
 {
+	if (n == 0)
+		return 0;
 	qsort(c, n, sizeof(*c), cand_cmp);
 	size_t out = 0;
 	for (size_t i = 0; i < n; i++) {

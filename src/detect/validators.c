@@ -131,11 +131,12 @@ int lg_jp_phone_kind(const char *d, size_t n)
 	if (!all_digits(d, n) || n < 10 || n > 11 || d[0] != '0' || d[1] == '0')
 		return 0;
 	if (n == 11) {
-		/* 050 IP, 060/070/080/090 mobile; 0800 free dial; 020 is M2M */
-		if (d[2] == '0' && d[1] >= '5' && d[1] <= '9')
-			return 'm';
+		/* 0800 free dial (080-0 is never a mobile); 050 IP, 060/070/
+		 * 080/090 mobile; 020 is M2M */
 		if (!strncmp(d, "0800", 4))
 			return 't';
+		if (d[2] == '0' && d[1] >= '5' && d[1] <= '9')
+			return 'm';
 		return 0;
 	}
 	if (!strncmp(d, "0120", 4) || !strncmp(d, "0570", 4))

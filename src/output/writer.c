@@ -136,11 +136,13 @@ static void text_record(lg_writer *w, const lg_record *r)
 		fprintf(f, "%s%s%s\n", w->opt.color ? "\033[1;35m" : "",
 			r->path, w->opt.color ? "\033[0m" : "");
 	}
-	fprintf(f, "  %llu:%llu  %s%-20s%s %s  %.2f %-6s  %s\n",
-		(unsigned long long)r->line, (unsigned long long)r->column,
+	char pos[48];
+	snprintf(pos, sizeof(pos), "%llu:%llu", (unsigned long long)r->line,
+		 (unsigned long long)r->column);
+	fprintf(f, "  %-10s %s%-21s%s %.2f %-6s %s\n    %s\n", pos,
 		w->opt.color ? tier_colour(r->tier) : "", r->type,
-		w->opt.color ? "\033[0m" : "", r->value ? r->value : r->masked,
-		r->confidence, _(r->tier), r->context);
+		w->opt.color ? "\033[0m" : "", r->confidence, _(r->tier),
+		r->value ? r->value : r->masked, r->context);
 }
 
 void lg_summary_print_text(FILE *f, const lg_summary *s)

@@ -16,20 +16,40 @@ struct lg_decoder {
 	bool utf16;	   /* invalid units are two bytes wide */
 };
 
+/* The high byte of a UTF-16 code unit in Japanese text: ASCII (00), kana
+ * and CJK punctuation (30), kanji (4E-9F), full-width forms (FF). */
+static bool japanese_high_byte(uint8_t b)
+{
+	return b == 0x00 || b == 0x30 || (b >= 0x4E && b <= 0x9F) || b == 0xFF;
+}
+
 /* UTF-16 text without a BOM still shows itself: ASCII characters leave one
- * NUL in every pair, on the same side. */
+ * NUL in every pair, on the same side, and Japanese characters leave a
+ * kana/kanji high byte there. */
 static const char *sniff_utf16(const uint8_t *p, size_t n)
 {
-	size_t even = 0, odd = 0, pairs = n / 2;
+	size_t even = 0, odd = 0, jeven = 0, jodd = 0, pairs = n / 2;
+	size_t ceven = 0, codd = 0; /* control-range bytes: noise, not text */
 	if (pairs < 8)
 		return NULL;
 	for (size_t i = 0; i + 1 < n; i += 2) {
 		even += p[i] == 0;
 		odd += p[i + 1] == 0;
+		jeven += japanese_high_byte(p[i]);
+		jodd += japanese_high_byte(p[i + 1]);
+		ceven += p[i] > 0 && p[i] < 0x20;
+		codd += p[i + 1] > 0 && p[i + 1] < 0x20;
 	}
 	if (odd * 10 >= pairs * 3 && even * 50 < pairs)
 		return "UTF-16LE";
 	if (even * 10 >= pairs * 3 && odd * 50 < pairs)
+		return "UTF-16BE";
+	/* mostly Japanese: nearly every high byte fits, the low bytes vary */
+	if (jodd * 100 >= pairs * 97 && jeven * 100 < pairs * 60 &&
+	    ceven * 4 < pairs)
+		return "UTF-16LE";
+	if (jeven * 100 >= pairs * 97 && jodd * 100 < pairs * 60 &&
+	    codd * 4 < pairs)
 		return "UTF-16BE";
 	return NULL;
 }
@@ -173,7 +193,8 @@ static lg_status decoder_run(lg_decoder *d, const uint8_t *in, size_t n,
 		ileft -= skip;
 		memcpy(*out + *len, "\xEF\xBF\xBD", 3);
 		*len += 3;
-		iconv(d->cd, NULL, NULL, NULL, NULL); /* reset shift state */
+		/* the shift state stays: ISO-2022-JP text after a bad byte is
+		 * still in the character set it was in */
 	}
 	*used = n - ileft;
 	return LG_OK;

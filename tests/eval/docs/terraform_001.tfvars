@@ -1,0 +1,6 @@
+region      = "ap-northeast-1"
+project     = "shop"
+access_key  = "ASIAPPWRALTPS4BRG4IJ"
+secret_key  = "KrRROFaS2+BHCRnuKH8FgwzzHYAIL2dUcv5HMJ4E"
+db_password = "D=C_YTVH#4uJ=RfP22"
+instance_type = "t3.medium"

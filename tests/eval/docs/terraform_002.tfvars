@@ -1,0 +1,6 @@
+region      = "ap-northeast-1"
+project     = "shop"
+access_key  = "AKIABJNOPLWZ6RSMFNUJ"
+secret_key  = "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"
+db_password = "natsu_sora04"
+instance_type = "t3.medium"

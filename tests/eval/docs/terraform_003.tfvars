@@ -1,0 +1,6 @@
+region      = "ap-northeast-1"
+project     = "shop"
+access_key  = "ASIA2R4OKHZ3CMYN3GWQ"
+secret_key  = "16m+W3ygEJqvDa2QqipkNk6OfUnTXxzkJTO9uHkP"
+db_password = "Qkpeum956#"
+instance_type = "t3.medium"

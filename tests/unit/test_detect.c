@@ -1,0 +1,1149 @@
+/* test_detect.c: the detector end to end: each type in the forms Japanese
+ * documents write it (plain, spaced, hyphenated, full-width, other
+ * encodings decoded first), the labels that gate or raise it, the negative
+ * contexts that lower it, CSV headers, positions, and streaming across
+ * feed and window boundaries. */
+#include <iconv.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "leakguard/detect.h"
+#include "leakguard/text.h"
+#include "util/util.h"
+
+#define DEFAULT_MIN 0.5
+#define HIGH	    0.85
+
+static lg_detector *det;     /* min_confidence 0.5: what users get */
+static lg_detector *det_all; /* min_confidence 0.01: to read confidences */
+
+static int group_setup(void **state)
+{
+	(void)state;
+	char err[256];
+	det = lg_detector_new(&(lg_detect_config){DEFAULT_MIN, 0}, err,
+			      sizeof(err));
+	if (!det) {
+		fprintf(stderr, "lg_detector_new: %s\n", err);
+		return -1;
+	}
+	det_all =
+	    lg_detector_new(&(lg_detect_config){0.01, 0}, err, sizeof(err));
+	if (!det_all) {
+		fprintf(stderr, "lg_detector_new: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	lg_detector_free(det);
+	lg_detector_free(det_all);
+	return 0;
+}
+
+/* ---- collecting findings ----------------------------------------------------
+ */
+typedef struct found {
+	lg_finding *f;
+	size_t n, cap;
+} found;
+
+static int collect(const lg_finding *f, void *ud)
+{
+	found *r = ud;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->f = realloc(r->f, r->cap * sizeof(*r->f));
+		if (!r->f)
+			abort();
+	}
+	r->f[r->n++] = *f;
+	return 0;
+}
+
+static found scan_n(const lg_detector *d, const void *text, size_t n)
+{
+	found r = {0};
+	assert_int_equal(lg_detect_buffer(d, text, n, collect, &r), LG_OK);
+	return r;
+}
+
+static found scan(const lg_detector *d, const char *text)
+{
+	return scan_n(d, text, strlen(text));
+}
+
+static size_t count_of(const found *r, lg_type t)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < r->n; i++)
+		k += r->f[i].type == t;
+	return k;
+}
+
+static const lg_finding *first_of(const found *r, lg_type t)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->f[i].type == t)
+			return &r->f[i];
+	}
+	return NULL;
+}
+
+static void dump(const char *text, const found *r)
+{
+	fprintf(stderr, "  text: %s\n", text);
+	for (size_t i = 0; i < r->n; i++)
+		fprintf(stderr, "  - %s conf=%.2f off=%llu len=%u value=%s\n",
+			lg_type_id(r->f[i].type), r->f[i].confidence,
+			(unsigned long long)r->f[i].offset, r->f[i].length,
+			r->f[i].value);
+}
+
+/* Exactly one finding of type t in text, with this value, at or above
+ * min_conf; returns a copy. */
+static lg_finding expect_one(const lg_detector *d, const char *text, lg_type t,
+			     const char *value, double min_conf)
+{
+	found r = scan(d, text);
+	const lg_finding *f = first_of(&r, t);
+	if (count_of(&r, t) != 1 || strcmp(f->value, value) != 0 ||
+	    f->confidence + 1e-9 < min_conf) {
+		dump(text, &r);
+		fail_msg("expected one %s '%s' at >= %.2f", lg_type_id(t),
+			 value, min_conf);
+	}
+	lg_finding copy = *f;
+	free(r.f);
+	return copy;
+}
+
+static void expect_none(const lg_detector *d, const char *text, lg_type t)
+{
+	found r = scan(d, text);
+	if (count_of(&r, t) != 0) {
+		dump(text, &r);
+		fail_msg("expected no %s", lg_type_id(t));
+	}
+	free(r.f);
+}
+
+/* The confidence of the one finding of type t (-1: none). */
+static double confidence_of(const char *text, lg_type t)
+{
+	found r = scan(det_all, text);
+	double c = count_of(&r, t) == 1 ? first_of(&r, t)->confidence : -1;
+	if (count_of(&r, t) > 1) {
+		dump(text, &r);
+		fail_msg("more than one %s", lg_type_id(t));
+	}
+	free(r.f);
+	return c;
+}
+
+/* `fmt` with one %s for the form */
+static char *fmt1(const char *fmt, const char *s)
+{
+	static char buf[1024];
+	snprintf(buf, sizeof(buf), fmt, s);
+	return buf;
+}
+
+/* ---- type ids
+ * ------------------------------------------------------------------ */
+static void type_ids_round_trip(void **state)
+{
+	(void)state;
+	for (int t = 0; t < LG_TYPE_COUNT; t++) {
+		lg_type back;
+		assert_true(lg_type_from_id(lg_type_id((lg_type)t), &back));
+		assert_int_equal(back, t);
+		assert_true(strlen(lg_type_description((lg_type)t)) > 0);
+	}
+	assert_string_equal(lg_type_id(LG_JP_MY_NUMBER), "jp_my_number");
+	assert_string_equal(lg_type_id(LG_CREDIT_CARD), "credit_card");
+	lg_type dummy;
+	assert_false(lg_type_from_id("no_such_type", &dummy));
+	assert_int_equal(lg_tier_of(0.85), LG_TIER_HIGH);
+	assert_int_equal(lg_tier_of(0.75), LG_TIER_MEDIUM);
+	assert_int_equal(lg_tier_of(0.5), LG_TIER_LOW);
+}
+
+/* ---- credit cards
+ * ---------------------------------------------------------------- */
+static void credit_card_forms(void **state)
+{
+	(void)state;
+	static const char *const forms[] = {
+	    "4111111111111111",
+	    "4111 1111 1111 1111",
+	    "4111-1111-1111-1111",
+	    "４１１１１１１１１１１１１１１１",
+	    "４１１１－１１１１－１１１１－１１１１",
+	    "４１１１　１１１１　１１１１　１１１１",
+	    "4111‐1111‐1111‐1111", /* U+2010 HYPHEN */
+	    "4111−1111−1111−1111", /* U+2212 MINUS SIGN */
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++) {
+		/* no label: the validator alone is enough to report */
+		char *text = fmt1("番号は%sです。", forms[i]);
+		lg_finding f = expect_one(det, text, LG_CREDIT_CARD,
+					  "4111111111111111", DEFAULT_MIN);
+		assert_int_equal(f.offset, strlen("番号は"));
+		assert_int_equal(f.length, strlen(forms[i]));
+		assert_int_equal(f.line, 1);
+		assert_int_equal(f.column, 4);
+		/* with its label: high */
+		expect_one(det, fmt1("カード番号：%s", forms[i]),
+			   LG_CREDIT_CARD, "4111111111111111", HIGH);
+	}
+}
+
+static void credit_card_brands(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *value;
+	} cases[] = {
+	    {"AMEX 3782 822463 10005", "378282246310005"},
+	    {"JCB 3530 1113 3330 0000", "3530111333300000"},
+	    {"JCB ３５６６－００２０－２０３６－０５０５", "3566002020360505"},
+	    {"Diners 3056 930902 5904", "30569309025904"},
+	    {"Mastercard 2221-0000-0000-0009", "2221000000000009"},
+	    {"UnionPay 6200000000000005", "6200000000000005"},
+	    {"Discover 6011-1111-1111-1117", "6011111111111117"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		expect_one(det, cases[i].text, LG_CREDIT_CARD, cases[i].value,
+			   HIGH);
+}
+
+static void credit_card_rejects(void **state)
+{
+	(void)state;
+	/* Luhn fails */
+	expect_none(det_all, "カード番号：4111 1111 1111 1112", LG_CREDIT_CARD);
+	/* Luhn passes but no issuer */
+	expect_none(det_all, "カード番号：9999 9999 9999 9995", LG_CREDIT_CARD);
+	/* a piece of a longer digit run is not a card */
+	expect_none(det_all, "ID 94111111111111111", LG_CREDIT_CARD);
+	expect_none(det_all, "ID 41111111111111119999", LG_CREDIT_CARD);
+}
+
+/* ---- My Number
+ * -------------------------------------------------------------------- */
+static void my_number_forms(void **state)
+{
+	(void)state;
+	static const char *const forms[] = {
+	    "621498320257",
+	    "6214 9832 0257",
+	    "6214-9832-0257",
+	    "６２１４９８３２０２５７",
+	    "６２１４ー９８３２ー０２５７", /* ー used as a hyphen */
+	    "６２１４－９８３２－０２５７",
+	    "６２１４　９８３２　０２５７",
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++) {
+		lg_finding f =
+		    expect_one(det, fmt1("マイナンバー：%s", forms[i]),
+			       LG_JP_MY_NUMBER, "621498320257", HIGH);
+		assert_int_equal(f.offset, strlen("マイナンバー："));
+		assert_int_equal(f.length, strlen(forms[i]));
+		expect_one(det, fmt1("個人番号 %s", forms[i]), LG_JP_MY_NUMBER,
+			   "621498320257", HIGH);
+		/* the label is what makes it: without, confidence is lower */
+		double bare =
+		    confidence_of(fmt1("番号 %s", forms[i]), LG_JP_MY_NUMBER);
+		assert_true(bare < HIGH);
+	}
+	/* the statute's check digit rejects ...0258 whatever the label */
+	expect_none(det_all, "マイナンバー：621498320258", LG_JP_MY_NUMBER);
+	expect_none(det_all, "マイナンバー：６２１４ー９８３２ー０２５８",
+		    LG_JP_MY_NUMBER);
+}
+
+/* The sentence of the brief, in each encoding a file may use, decoded to
+ * UTF-8 first: found the same way every time. */
+static const char sentence[] =
+    "マイナンバー：６２１４ー９８３２ー０２５７　山田太郎様\n";
+
+static void my_number_in_each_encoding(void **state)
+{
+	(void)state;
+	static const char *const encs[] = {
+	    "CP932", "EUC-JP", "ISO-2022-JP", "UTF-16LE", "UTF-16BE", "UTF-8"};
+	for (size_t i = 0; i < sizeof(encs) / sizeof(*encs); i++) {
+		iconv_t cd = iconv_open(encs[i], "UTF-8");
+		assert_true(cd != (iconv_t)-1);
+		char bytes[512], *ip = (char *)sentence, *op = bytes;
+		size_t il = strlen(sentence), ol = sizeof(bytes);
+		assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+		assert_true(iconv(cd, NULL, NULL, &op, &ol) != (size_t)-1);
+		iconv_close(cd);
+		size_t n = sizeof(bytes) - ol;
+
+		lg_sniff sn;
+		lg_text_sniff((const uint8_t *)bytes, n, &sn);
+		const char *enc = sn.binary ? encs[i] : sn.encoding;
+		char err[128];
+		lg_decoder *dec = lg_decoder_new(enc, err, sizeof(err));
+		assert_non_null(dec);
+		uint8_t *out = NULL;
+		size_t len = 0, cap = 0;
+		lg_decode_stats st = {0};
+		assert_int_equal(
+		    lg_decoder_feed(dec, (const uint8_t *)bytes + sn.bom_len,
+				    n - sn.bom_len, true, &out, &len, &cap,
+				    &st),
+		    LG_OK);
+		lg_decoder_free(dec);
+		assert_int_equal(st.invalid, 0);
+		assert_int_equal(len, strlen(sentence));
+		assert_memory_equal(out, sentence, len);
+		found r = scan_n(det, out, len);
+		const lg_finding *f = first_of(&r, LG_JP_MY_NUMBER);
+		if (!f || count_of(&r, LG_JP_MY_NUMBER) != 1) {
+			dump(sentence, &r);
+			fail_msg("%s: no single jp_my_number", encs[i]);
+		}
+		assert_string_equal(f->value, "621498320257");
+		assert_true(f->confidence >= HIGH);
+		assert_int_equal(f->column, 8);
+		free(r.f);
+		free(out);
+	}
+}
+
+/* ---- corporate numbers
+ * ---------------------------------------------------------- */
+static void corporate_number_forms(void **state)
+{
+	(void)state;
+	static const char *const forms[] = {
+	    "5835678256246",
+	    "5-8356-7825-6246",
+	    "５８３５６７８２５６２４６",
+	    "５－８３５６－７８２５－６２４６",
+	};
+	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++)
+		expect_one(det, fmt1("法人番号：%s", forms[i]),
+			   LG_JP_CORPORATE_NUMBER, "5835678256246", HIGH);
+	/* an invoice registration number: T + the corporate number */
+	lg_finding f =
+	    expect_one(det, "登録番号 T7000012050002", LG_JP_CORPORATE_NUMBER,
+		       "7000012050002", DEFAULT_MIN);
+	/* the span covers the T: redacting it leaves no digits behind */
+	assert_int_equal(f.offset, strlen("登録番号 "));
+	assert_int_equal(f.length, strlen("T7000012050002"));
+	expect_one(det, "適格請求書発行事業者 T-7000012050002",
+		   LG_JP_CORPORATE_NUMBER, "7000012050002", DEFAULT_MIN);
+	expect_none(det_all, "法人番号：2835678256246", LG_JP_CORPORATE_NUMBER);
+}
+
+/* ---- phones
+ * ------------------------------------------------------------------------ */
+static void phone_forms(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *form, *value;
+	} cases[] = {
+	    {"090-1234-5678", "09012345678"},
+	    {"09012345678", "09012345678"},
+	    {"090 1234 5678", "09012345678"},
+	    {"０９０－１２３４－５６７８", "09012345678"},
+	    {"０９０ー１２３４ー５６７８", "09012345678"},
+	    {"+81-90-1234-5678", "09012345678"},
+	    {"+81 90 1234 5678", "09012345678"},
+	    {"03-1234-5678", "0312345678"},
+	    {"(03)1234-5678", "0312345678"},
+	    {"03(1234)5678", "0312345678"},
+	    {"０３（１２３４）５６７８", "0312345678"},
+	    {"0120123456", "0120123456"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		expect_one(det, fmt1("電話番号：%s", cases[i].form),
+			   LG_JP_PHONE, cases[i].value, HIGH - 0.15);
+		expect_one(det_all, fmt1("こちらへ %s まで", cases[i].form),
+			   LG_JP_PHONE, cases[i].value, 0.01);
+	}
+	/* a mobile number is personal even without a label */
+	expect_one(det, "こちらへ 090-1234-5678 まで", LG_JP_PHONE,
+		   "09012345678", DEFAULT_MIN);
+	/* not phone numbers */
+	expect_none(det_all, "電話：090-1234-567", LG_JP_PHONE);
+	expect_none(det_all, "電話：00-1234-5678", LG_JP_PHONE);
+}
+
+/* Free dial and navi dial are written 0120-XXX-XXX and 0570-XXX-XXX
+ * (research/dlp.md 7.3): three digits last, not four. */
+static void phone_free_dial_grouping(void **state)
+{
+	(void)state;
+	expect_one(det, "電話番号：0120-123-456", LG_JP_PHONE, "0120123456",
+		   DEFAULT_MIN);
+	expect_one(det, "TEL ０５７０－１２３－４５６", LG_JP_PHONE,
+		   "0570123456", DEFAULT_MIN);
+}
+
+/* ---- e-mail
+ * ------------------------------------------------------------------------- */
+static void email_forms(void **state)
+{
+	(void)state;
+	expect_one(det, "連絡先: taro.yamada@leakguard-mail.jp です", LG_EMAIL,
+		   "taro.yamada@leakguard-mail.jp", DEFAULT_MIN);
+	expect_one(det, "Mail: Hanako.Sato+dlp@Mail.Leakguard.CO.JP", LG_EMAIL,
+		   "hanako.sato+dlp@mail.leakguard.co.jp", DEFAULT_MIN);
+	expect_one(det, "メール：taro＠leakguard-mail.jp", LG_EMAIL,
+		   "taro@leakguard-mail.jp", DEFAULT_MIN);
+	/* the domains reserved for examples are placeholders */
+	expect_none(det_all, "メール: user@example.com", LG_EMAIL);
+	expect_none(det_all, "メール: yamada@example.co.jp", LG_EMAIL);
+	expect_none(det_all, "メール: foo@mail.example.org", LG_EMAIL);
+}
+
+/* ---- postal codes
+ * -------------------------------------------------------------------- */
+static void postal_code_forms(void **state)
+{
+	(void)state;
+	expect_one(det, "〒160-0021 東京都新宿区歌舞伎町", LG_JP_POSTAL_CODE,
+		   "1600021", HIGH);
+	expect_one(det, "〒１６０－００２１", LG_JP_POSTAL_CODE, "1600021",
+		   HIGH);
+	expect_one(det, "郵便番号：160-0021", LG_JP_POSTAL_CODE, "1600021",
+		   HIGH);
+}
+
+/* ---- keyword-gated types: only with their label
+ * --------------------------------------- */
+typedef struct gated {
+	lg_type type;
+	const char *labelled, *value;
+	const char *bare;
+} gated;
+
+static const gated gated_cases[] = {
+    {LG_JP_DRIVERS_LICENSE, "運転免許証番号：309012345620", "309012345620",
+     "番号：309012345620"},
+    {LG_JP_DRIVERS_LICENSE, "免許証番号 第３０９０１２３４５６２０号",
+     "309012345620", "第３０９０１２３４５６２０号"},
+    {LG_JP_PASSPORT, "旅券番号：TK1234567", "TK1234567", "記号 TK1234567"},
+    {LG_JP_PASSPORT, "パスポート番号 ＴＫ１２３４５６７", "TK1234567",
+     "ＴＫ１２３４５６７"},
+    {LG_JP_RESIDENCE_CARD, "在留カード番号：AB12345678CD", "AB12345678CD",
+     "番号 AB12345678CD"},
+    {LG_JP_BANK_ACCOUNT, "口座番号：1234567", "1234567", "番号：1234567"},
+    {LG_JP_BANK_ACCOUNT, "普通預金 口座番号 7654321", "7654321",
+     "預金 7654321"},
+    {LG_CARD_CVV, "セキュリティコード：123", "123", "コード：123"},
+    {LG_CARD_CVV, "CVV: 4567", "4567", "No: 4567"},
+    {LG_CARD_EXPIRY, "有効期限：12/28", "2028-12", "期日：12/28"},
+    {LG_CARD_EXPIRY, "有効期限 2028年12月", "2028-12", "2028年12月"},
+    {LG_PASSWORD, "パスワード：Tr0ub4dor#3", "Tr0ub4dor#3",
+     "合言葉 Tr0ub4dor#3"},
+    {LG_PASSWORD, "password=Xk9#mQ2vLp", "Xk9#mQ2vLp", "Xk9#mQ2vLp"},
+    {LG_BIRTH_DATE, "生年月日：昭和60年4月12日", "1985-04-12",
+     "昭和60年4月12日に"},
+    {LG_BIRTH_DATE, "生年月日 1985/04/12", "1985-04-12", "日付 1985/04/12"},
+    {LG_BIRTH_DATE, "誕生日：１９８５年４月１２日", "1985-04-12",
+     "１９８５年４月１２日"},
+    {LG_BIRTH_DATE, "生年月日 H1.1.8", "1989-01-08", "H1.1.8"},
+};
+
+static void keyword_gated_types(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(gated_cases) / sizeof(*gated_cases);
+	     i++) {
+		const gated *g = &gated_cases[i];
+		expect_one(det, g->labelled, g->type, g->value, DEFAULT_MIN);
+		/* not even at the lowest threshold without the label */
+		expect_none(det_all, g->bare, g->type);
+	}
+}
+
+static void drivers_license_check_digit_raises(void **state)
+{
+	(void)state;
+	double good = confidence_of("運転免許証番号：309012345620",
+				    LG_JP_DRIVERS_LICENSE);
+	double bad = confidence_of("運転免許証番号：309212345610",
+				   LG_JP_DRIVERS_LICENSE);
+	/* unofficial check digit: raises, never rejects */
+	assert_true(bad >= DEFAULT_MIN);
+	assert_true(good > bad);
+}
+
+static void birth_date_not_in_other_date_contexts(void **state)
+{
+	(void)state;
+	expect_none(det, "契約日：1985年4月12日", LG_BIRTH_DATE);
+	/* the wrong era for the date */
+	expect_none(det_all, "生年月日：平成元年1月7日", LG_BIRTH_DATE);
+	expect_none(det_all, "生年月日：2023年2月29日", LG_BIRTH_DATE);
+}
+
+/* ---- placeholders
+ * ----------------------------------------------------------------------- */
+static void placeholders_not_reported(void **state)
+{
+	(void)state;
+	expect_none(det_all, "password: ********", LG_PASSWORD);
+	expect_none(det_all, "パスワード：＊＊＊＊＊＊＊＊", LG_PASSWORD);
+	expect_none(det_all, "password: <your password>", LG_PASSWORD);
+	expect_none(det_all, "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+		    LG_AWS_ACCESS_KEY_ID);
+	expect_none(det_all,
+		    "aws_secret_access_key = "
+		    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		    LG_AWS_SECRET_ACCESS_KEY);
+	expect_none(det_all, "mail: someone@example.com", LG_EMAIL);
+}
+
+/* A placeholder word is a placeholder whole: no prefix of it ("changem",
+ * "dumm") may be reported in its place. */
+static void password_placeholder_not_reported_by_prefix(void **state)
+{
+	(void)state;
+	expect_none(det_all, "password=changeme", LG_PASSWORD);
+	expect_none(det_all, "パスワード：dummy", LG_PASSWORD);
+	expect_none(det_all, "pwd: sample123", LG_PASSWORD);
+}
+
+static void secrets_reported(void **state)
+{
+	(void)state;
+	expect_one(det, "aws_access_key_id = AKIA2E0A8F3B244C9986",
+		   LG_AWS_ACCESS_KEY_ID, "AKIA2E0A8F3B244C9986", HIGH);
+	expect_one(det,
+		   "aws_secret_access_key = "
+		   "q8Jf2LxN0pR4sT6vW9yB1cD3eF5gH7jK9mP2nQ4r",
+		   LG_AWS_SECRET_ACCESS_KEY,
+		   "q8Jf2LxN0pR4sT6vW9yB1cD3eF5gH7jK9mP2nQ4r", HIGH);
+	expect_one(det, "token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
+		   LG_GITHUB_TOKEN, "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
+		   HIGH);
+	found r = scan(det, "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n");
+	assert_int_equal(count_of(&r, LG_PRIVATE_KEY), 1);
+	free(r.f);
+}
+
+/* ---- negative contexts
+ * ------------------------------------------------------------------- */
+static const char *const negatives[] = {
+    "注文番号", "追跡番号",  "お問い合わせ番号", "請求書番号",
+    "JAN",	"ISBN",	     "invoice",		 "order",
+    "tracking", "Order No.", "Invoice #",	 "Tracking number"};
+
+static void negative_context_lowers_card(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(negatives) / sizeof(*negatives); i++) {
+		char text[256];
+		snprintf(text, sizeof(text), "%s: 4111111111111111",
+			 negatives[i]);
+		expect_none(det, text, LG_CREDIT_CARD);
+		double c = confidence_of(text, LG_CREDIT_CARD);
+		if (!(c >= 0 && c < DEFAULT_MIN))
+			fail_msg("'%s': credit_card confidence %.2f", text, c);
+		/* the same number without the negative label is reported */
+		assert_true(confidence_of("番号: 4111111111111111",
+					  LG_CREDIT_CARD) >= DEFAULT_MIN);
+	}
+}
+
+static void negative_context_lowers_phone(void **state)
+{
+	(void)state;
+	static const char *const numbers[] = {"03-1234-5678", "0312345678",
+					      "06-1234-5678"};
+	for (size_t i = 0; i < sizeof(negatives) / sizeof(*negatives); i++) {
+		for (size_t k = 0; k < 3; k++) {
+			char text[256];
+			snprintf(text, sizeof(text), "%s: %s", negatives[i],
+				 numbers[k]);
+			expect_none(det, text, LG_JP_PHONE);
+		}
+	}
+}
+
+/* An 11-digit number after 追跡番号 is a tracking number even when it
+ * starts 090: the negative label must beat the mobile-number floor. */
+static void negative_context_lowers_mobile_shaped(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(negatives) / sizeof(*negatives); i++) {
+		char text[256];
+		snprintf(text, sizeof(text), "%s: 09012345678", negatives[i]);
+		double c = confidence_of(text, LG_JP_PHONE);
+		if (c >= DEFAULT_MIN)
+			fail_msg("'%s': jp_phone confidence %.2f", text, c);
+	}
+}
+
+static void nearest_label_wins(void **state)
+{
+	(void)state;
+	/* a card label, then an order label right before the number */
+	double c = confidence_of("カード番号ではなく注文番号：4111111111111111",
+				 LG_CREDIT_CARD);
+	assert_true(c >= 0 && c < DEFAULT_MIN);
+	/* an order label, then the card label right before the number */
+	c = confidence_of("注文番号とは別のカード番号：4111111111111111",
+			  LG_CREDIT_CARD);
+	assert_true(c >= HIGH);
+	/* My Number: negative nearer than the positive */
+	c = confidence_of("マイナンバーではなく注文番号 621498320257",
+			  LG_JP_MY_NUMBER);
+	assert_true(c < DEFAULT_MIN);
+}
+
+/* ---- CSV headers
+ * -------------------------------------------------------------------------- */
+static void csv_header_names_columns(void **state)
+{
+	(void)state;
+	static const char csv[] = "氏名,個人番号,注文番号\n"
+				  "山田太郎,621498320257,123456789018\n"
+				  "佐藤花子,123456789018,621498320257\n"
+				  "鈴木一郎,100000000030,100000000080\n";
+	found r = scan(det, csv);
+	static const struct {
+		const char *value;
+		uint64_t line;
+	} want[] = {
+	    {"621498320257", 2}, {"123456789018", 3}, {"100000000030", 4}};
+	if (count_of(&r, LG_JP_MY_NUMBER) != 3)
+		dump(csv, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 3);
+	size_t k = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		const lg_finding *f = &r.f[i];
+		if (f->type != LG_JP_MY_NUMBER)
+			continue;
+		assert_string_equal(f->value, want[k].value);
+		assert_int_equal(f->line, want[k].line);
+		assert_int_equal(f->column, 6); /* after 4 kanji and ',' */
+		assert_true(f->confidence >= HIGH);
+		/* the offset points at the cell */
+		assert_memory_equal(csv + f->offset, want[k].value, 12);
+		k++;
+	}
+	free(r.f);
+	/* the 注文番号 column's values are not My Numbers, at any
+	 * threshold worth reporting */
+	r = scan(det_all, csv);
+	for (size_t i = 0; i < r.n; i++) {
+		const lg_finding *f = &r.f[i];
+		if (f->type == LG_JP_MY_NUMBER && f->column > 6)
+			assert_true(f->confidence < DEFAULT_MIN);
+	}
+	free(r.f);
+}
+
+static void csv_header_gates_cell_types(void **state)
+{
+	(void)state;
+	static const char csv[] = "氏名,口座番号,有効期限\n"
+				  "山田太郎,1234567,12/28\n";
+	found r = scan(det, csv);
+	const lg_finding *a = first_of(&r, LG_JP_BANK_ACCOUNT);
+	const lg_finding *e = first_of(&r, LG_CARD_EXPIRY);
+	if (!a || !e)
+		dump(csv, &r);
+	assert_non_null(a);
+	assert_string_equal(a->value, "1234567");
+	assert_int_equal(a->line, 2);
+	assert_non_null(e);
+	assert_string_equal(e->value, "2028-12");
+	free(r.f);
+}
+
+/* ---- positions
+ * ----------------------------------------------------------------------------
+ */
+static void line_column_offset(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "氏名：山田太郎\n"
+	    "住所：東京都新宿区\n"
+	    "電話：090-1234-5678、メール：taro@leakguard-mail.jp\n";
+	found r = scan(det, text);
+	const lg_finding *p = first_of(&r, LG_JP_PHONE);
+	const lg_finding *m = first_of(&r, LG_EMAIL);
+	if (!p || !m)
+		dump(text, &r);
+	assert_non_null(p);
+	assert_int_equal(p->line, 3);
+	assert_int_equal(p->column, 4); /* 電 話 ： then the number */
+	size_t off = strlen("氏名：山田太郎\n住所：東京都新宿区\n電話：");
+	assert_int_equal(p->offset, off);
+	assert_int_equal(p->length, strlen("090-1234-5678"));
+	assert_memory_equal(text + p->offset, "090-1234-5678", p->length);
+	assert_non_null(m);
+	assert_int_equal(m->line, 3);
+	/* 電話：(3) + 13 + 、メール：(5) */
+	assert_int_equal(m->column, 3 + 13 + 5 + 1);
+	assert_memory_equal(text + m->offset, "taro@leakguard-mail.jp",
+			    m->length);
+	/* findings come in text order */
+	assert_true(p < m);
+	free(r.f);
+}
+
+static void column_counts_characters_not_bytes(void **state)
+{
+	(void)state;
+	/* a 4-byte emoji, full-width letters, CRLF line ends */
+	static const char text[] = "a\r\n😀ＡＢ電話 090-1234-5678\r\n";
+	found r = scan(det, text);
+	const lg_finding *p = first_of(&r, LG_JP_PHONE);
+	assert_non_null(p);
+	assert_int_equal(p->line, 2);
+	assert_int_equal(p->column, 7);
+	assert_int_equal(p->offset, 3 + 4 + 3 + 3 + 3 + 3 + 1);
+	free(r.f);
+}
+
+/* The snippet and masked value are safe to show: no digits of the item
+ * or its neighbours. */
+static void context_is_masked(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "注文 0312 カード番号：4111-1111-1111-1111 有効 9999";
+	found r = scan(det, text);
+	const lg_finding *f = first_of(&r, LG_CREDIT_CARD);
+	assert_non_null(f);
+	assert_string_equal(f->value, "4111111111111111");
+	assert_null(strstr(f->masked, "41111111"));
+	assert_non_null(strstr(f->context, f->masked));
+	assert_non_null(strstr(f->context, "カード番号"));
+	assert_null(strstr(f->context, "0312"));
+	assert_null(strstr(f->context, "9999"));
+	assert_null(strstr(f->context, "1111-1111"));
+	free(r.f);
+}
+
+static void type_mask_selects(void **state)
+{
+	(void)state;
+	char err[128];
+	lg_detector *only = lg_detector_new(
+	    &(lg_detect_config){DEFAULT_MIN, 1u << LG_EMAIL}, err, sizeof(err));
+	assert_non_null(only);
+	found r = scan(only, "カード番号：4111111111111111 mail: "
+			     "taro@leakguard-mail.jp");
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.f[0].type, LG_EMAIL);
+	free(r.f);
+	lg_detector_free(only);
+}
+
+static int stop_after_first(const lg_finding *f, void *ud)
+{
+	(void)f;
+	(*(int *)ud)++;
+	return 1;
+}
+
+static void callback_can_stop(void **state)
+{
+	(void)state;
+	int calls = 0;
+	static const char text[] = "カード番号：4111111111111111\n"
+				   "電話：090-1234-5678\n"
+				   "mail: taro@leakguard-mail.jp\n";
+	assert_int_equal(lg_detect_buffer(det, (const uint8_t *)text,
+					  strlen(text), stop_after_first,
+					  &calls),
+			 LG_OK);
+	assert_int_equal(calls, 1);
+}
+
+/* ---- streaming
+ * -----------------------------------------------------------------------------
+ */
+static int same_finding(const lg_finding *a, const lg_finding *b)
+{
+	return a->type == b->type && a->offset == b->offset &&
+	       a->length == b->length && a->line == b->line &&
+	       a->column == b->column && !strcmp(a->value, b->value) &&
+	       !strcmp(a->masked, b->masked) &&
+	       a->confidence > b->confidence - 1e-9 &&
+	       a->confidence < b->confidence + 1e-9;
+}
+
+static found scan_stream(const lg_detector *d, const uint8_t *text, size_t n,
+			 size_t piece)
+{
+	found r = {0};
+	lg_detect_stream *s = lg_detect_stream_new(d);
+	assert_non_null(s);
+	lg_detect_begin(s, collect, &r);
+	for (size_t off = 0; off < n; off += piece) {
+		size_t k = n - off < piece ? n - off : piece;
+		assert_int_equal(lg_detect_feed(s, text + off, k), LG_OK);
+	}
+	assert_int_equal(lg_detect_end(s), LG_OK);
+	lg_detect_stream_free(s);
+	return r;
+}
+
+static void assert_same_findings(const found *a, const found *b,
+				 const char *what)
+{
+	if (a->n != b->n)
+		fail_msg("%s: %zu findings, one-shot gave %zu", what, a->n,
+			 b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		if (!same_finding(&a->f[i], &b->f[i]))
+			fail_msg("%s: finding %zu differs: %s@%llu '%s' vs "
+				 "%s@%llu '%s'",
+				 what, i, lg_type_id(a->f[i].type),
+				 (unsigned long long)a->f[i].offset,
+				 a->f[i].value, lg_type_id(b->f[i].type),
+				 (unsigned long long)b->f[i].offset,
+				 b->f[i].value);
+	}
+}
+
+/* What the test placed in a text, to check findings against. */
+typedef struct placed {
+	lg_type type;
+	uint64_t offset;
+	uint32_t length;
+	const char *value;
+} placed;
+
+typedef struct item {
+	lg_type type;
+	const char *label, *text, *value;
+} item;
+
+static const item items[] = {
+    {LG_CREDIT_CARD, "カード番号：", "4111 1111 1111 1111", "4111111111111111"},
+    {LG_JP_MY_NUMBER, "マイナンバー：", "6214-9832-0257", "621498320257"},
+    {LG_JP_PHONE, "電話：", "090-1234-5678", "09012345678"},
+    {LG_EMAIL, "メール：", "hanako.sato@leakguard-mail.jp",
+     "hanako.sato@leakguard-mail.jp"},
+    {LG_JP_DRIVERS_LICENSE, "運転免許証番号：", "309012345620", "309012345620"},
+    {LG_JP_CORPORATE_NUMBER, "法人番号：", "5835678256246", "5835678256246"},
+    {LG_CREDIT_CARD, "クレジットカード ",
+     "３５３０－１１１３－３３３０－０"
+     "０００",
+     "3530111333300000"},
+    /* cut after ".co" it would still look like an address */
+    {LG_EMAIL, "mail: ", "taro@mail.leakguard.co.jp",
+     "taro@mail.leakguard.co.jp"},
+    {LG_JP_PHONE, "TEL ", "０３－１２３４－５６７８", "0312345678"},
+};
+#define NITEMS (sizeof(items) / sizeof(*items))
+
+static const char filler_line[] = "これは試験用の文章です。\n";
+
+/* Appends filler (Japanese lines, then '.' padding) up to `to` bytes. */
+static void fill_to(lg_buf *b, size_t to)
+{
+	size_t fl = strlen(filler_line);
+	while (b->len + fl <= to)
+		assert_true(lg_buf_append(b, filler_line, fl));
+	while (b->len < to)
+		assert_true(lg_buf_putc(b, '.'));
+}
+
+/* Places item `it` so that its value starts at byte `at`. */
+static placed place(lg_buf *b, const item *it, size_t at)
+{
+	size_t ll = strlen(it->label);
+	assert_true(at >= b->len + ll + 1);
+	fill_to(b, at - ll - 1);
+	assert_true(lg_buf_putc(b, '\n'));
+	assert_true(lg_buf_puts(b, it->label));
+	assert_int_equal(b->len, at);
+	assert_true(lg_buf_puts(b, it->text));
+	assert_true(lg_buf_putc(b, '\n'));
+	return (placed){it->type, at, (uint32_t)strlen(it->text), it->value};
+}
+
+/* Line and column of byte `off`, counting on from a previous answer at
+ * *from (offsets asked in increasing order). */
+static void line_col_at(const uint8_t *t, uint64_t *from, uint64_t off,
+			uint64_t *line, uint64_t *col)
+{
+	for (uint64_t i = *from; i < off; i++) {
+		if (t[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if ((t[i] & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+	*from = off;
+}
+
+static void assert_found_as_placed(const found *r, const placed *p, size_t np,
+				   const uint8_t *text, const char *what)
+{
+	if (r->n != np) {
+		for (size_t i = 0; i < r->n; i++)
+			fprintf(stderr, "  got %s@%llu '%s'\n",
+				lg_type_id(r->f[i].type),
+				(unsigned long long)r->f[i].offset,
+				r->f[i].value);
+		for (size_t i = 0; i < np; i++)
+			fprintf(stderr, "  want %s@%llu '%s'\n",
+				lg_type_id(p[i].type),
+				(unsigned long long)p[i].offset, p[i].value);
+		fail_msg("%s: %zu findings, %zu placed", what, r->n, np);
+	}
+	uint64_t at = 0, line = 1, col = 1;
+	for (size_t i = 0; i < np; i++) {
+		const lg_finding *f = &r->f[i];
+		line_col_at(text, &at, p[i].offset, &line, &col);
+		if (f->type != p[i].type || f->offset != p[i].offset ||
+		    f->length != p[i].length || strcmp(f->value, p[i].value) ||
+		    f->line != line || f->column != col)
+			fail_msg("%s: #%zu got %s@%llu+%u '%s' %llu:%llu, "
+				 "want %s@%llu+%u '%s' %llu:%llu",
+				 what, i, lg_type_id(f->type),
+				 (unsigned long long)f->offset, f->length,
+				 f->value, (unsigned long long)f->line,
+				 (unsigned long long)f->column,
+				 lg_type_id(p[i].type),
+				 (unsigned long long)p[i].offset, p[i].length,
+				 p[i].value, (unsigned long long)line,
+				 (unsigned long long)col);
+		if (f->confidence < DEFAULT_MIN)
+			fail_msg("%s: #%zu confidence %.2f", what, i,
+				 f->confidence);
+	}
+}
+
+static void stream_feed_boundary(void **state)
+{
+	(void)state;
+	/* a card number across byte 4096 (and across many 7-byte feeds) */
+	for (size_t shift = 0; shift < 19; shift += 3) {
+		lg_buf b = {0};
+		placed p[3];
+		p[0] = place(&b, &items[2], 1000);
+		p[1] = place(&b, &items[0], 4096 - 8 + shift);
+		p[2] = place(&b, &items[1], 8192 - 5);
+		fill_to(&b, b.len + 300);
+		const uint8_t *t = (const uint8_t *)b.data;
+		found one = scan_n(det, t, b.len);
+		assert_found_as_placed(&one, p, 3, t, "one-shot");
+		size_t pieces[] = {1, 7, 4096, 4095, 4097};
+		for (size_t k = 0; k < sizeof(pieces) / sizeof(*pieces); k++) {
+			found s = scan_stream(det, t, b.len, pieces[k]);
+			char what[64];
+			snprintf(what, sizeof(what), "%zu-byte feeds",
+				 pieces[k]);
+			assert_same_findings(&s, &one, what);
+			free(s.f);
+		}
+		free(one.f);
+		lg_buf_free(&b);
+	}
+}
+
+#define MiB ((size_t)1 << 20)
+
+/* Where an item goes relative to a boundary B. */
+enum spot_mode {
+	ACROSS,	     /* the value straddles B */
+	ENDS_AT,     /* the value's last byte is just before B */
+	ENDS_AFTER,  /* ... one byte after B */
+	STARTS_AT,   /* the value's first byte is at B */
+	LABEL_ACROSS /* the label straddles B, the value follows */
+};
+
+static size_t spot_offset(size_t boundary, enum spot_mode mode, const item *it)
+{
+	size_t len = strlen(it->text);
+	switch (mode) {
+	case ACROSS:
+		return boundary - len / 2;
+	case ENDS_AT:
+		return boundary - len;
+	case ENDS_AFTER:
+		return boundary - len + 1;
+	case STARTS_AT:
+		return boundary;
+	default:
+		return boundary + 4;
+	}
+}
+
+static void stream_3mb_window_boundaries(void **state)
+{
+	(void)state;
+	/* near k MiB (where a window starts), k MiB + 1 KiB (where one
+	 * window's share ends) and k MiB + 1 KiB + 160 (where it stops
+	 * reading) */
+	static const struct {
+		size_t k, rel;
+		enum spot_mode mode;
+	} spots[] = {
+	    {1, 0, LABEL_ACROSS}, {1, 1024, ENDS_AT},	 {1, 1184, ACROSS},
+	    {2, 0, ACROSS},	  {2, 1024, ACROSS},	 {2, 1184, STARTS_AT},
+	    {3, 0, STARTS_AT},	  {3, 1024, ENDS_AFTER}, {3, 1184, ENDS_AT},
+	};
+	lg_buf b = {0};
+	placed p[64];
+	size_t np = 0, it = 0;
+	p[np++] = place(&b, &items[it++ % NITEMS], 100);
+	p[np++] = place(&b, &items[it++ % NITEMS], 300000);
+	size_t k_prev = 0;
+	for (size_t i = 0; i < sizeof(spots) / sizeof(*spots); i++) {
+		if (spots[i].k != k_prev) {
+			/* something in the middle of each window too */
+			size_t mid = (spots[i].k - 1) * MiB + 700000;
+			p[np++] = place(&b, &items[it++ % NITEMS], mid);
+			k_prev = spots[i].k;
+		}
+		const item *x = &items[it++ % NITEMS];
+		size_t at = spot_offset(spots[i].k * MiB + spots[i].rel,
+					spots[i].mode, x);
+		p[np++] = place(&b, x, at);
+	}
+	p[np++] = place(&b, &items[it++ % NITEMS], 3 * MiB + 100000);
+	fill_to(&b, 3 * MiB + 200000);
+	const uint8_t *t = (const uint8_t *)b.data;
+
+	found one = scan_n(det, t, b.len);
+	assert_found_as_placed(&one, p, np, t, "one-shot 3 MB");
+	size_t pieces[] = {1, 7, 4096, 65536 + 3, MiB, MiB + 1};
+	for (size_t k = 0; k < sizeof(pieces) / sizeof(*pieces); k++) {
+		found s = scan_stream(det, t, b.len, pieces[k]);
+		char what[64];
+		snprintf(what, sizeof(what), "3 MB in %zu-byte feeds",
+			 pieces[k]);
+		assert_found_as_placed(&s, p, np, t, what);
+		assert_same_findings(&s, &one, what);
+		free(s.f);
+	}
+	free(one.f);
+	lg_buf_free(&b);
+}
+
+/* Wherever the window boundaries fall, and whatever their sizes: items
+ * packed densely around 1 MiB and 2 MiB, the packing shifted one byte at a
+ * time so that every byte of every kind of item meets every boundary. */
+static void stream_boundaries_every_phase(void **state)
+{
+	(void)state;
+	for (size_t shift = 0; shift < 96; shift++) {
+		lg_buf b = {0};
+		placed p[256];
+		size_t np = 0, it = shift % NITEMS;
+		for (size_t k = 1; k <= 2; k++) {
+			size_t at = k * MiB - 2600 + shift;
+			while (at < k * MiB + 2600) {
+				const item *x = &items[it++ % NITEMS];
+				at += strlen(x->label) + 1;
+				p[np++] = place(&b, x, at);
+				at += strlen(x->text) + 1 + 7;
+			}
+		}
+		fill_to(&b, 2 * MiB + 8000);
+		const uint8_t *t = (const uint8_t *)b.data;
+		found one = scan_n(det, t, b.len);
+		char what[64];
+		snprintf(what, sizeof(what), "dense, shift %zu", shift);
+		assert_found_as_placed(&one, p, np, t, what);
+		free(one.f);
+		lg_buf_free(&b);
+	}
+}
+
+/* A stream is reusable: begin resets positions and the table state. */
+static void stream_begin_resets(void **state)
+{
+	(void)state;
+	static const char csv[] = "氏名,個人番号\n山田太郎,621498320257\n";
+	static const char plain[] = "番号 621498320257\n電話 090-1234-5678\n";
+	lg_detect_stream *s = lg_detect_stream_new(det);
+	assert_non_null(s);
+	for (int round = 0; round < 2; round++) {
+		found a = {0};
+		lg_detect_begin(s, collect, &a);
+		assert_int_equal(
+		    lg_detect_feed(s, (const uint8_t *)csv, strlen(csv)),
+		    LG_OK);
+		assert_int_equal(lg_detect_end(s), LG_OK);
+		assert_int_equal(count_of(&a, LG_JP_MY_NUMBER), 1);
+		assert_int_equal(a.f[0].line, 2);
+		free(a.f);
+		found b = {0};
+		lg_detect_begin(s, collect, &b);
+		assert_int_equal(
+		    lg_detect_feed(s, (const uint8_t *)plain, strlen(plain)),
+		    LG_OK);
+		assert_int_equal(lg_detect_end(s), LG_OK);
+		/* no 個人番号 column any more: the bare number is not high */
+		const lg_finding *m = first_of(&b, LG_JP_MY_NUMBER);
+		assert_true(!m || m->confidence < HIGH);
+		const lg_finding *ph = first_of(&b, LG_JP_PHONE);
+		assert_non_null(ph);
+		assert_int_equal(ph->line, 2);
+		assert_int_equal(ph->offset,
+				 strlen("番号 621498320257\n電話 "));
+		free(b.f);
+	}
+	lg_detect_stream_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(type_ids_round_trip),
+	    cmocka_unit_test(credit_card_forms),
+	    cmocka_unit_test(credit_card_brands),
+	    cmocka_unit_test(credit_card_rejects),
+	    cmocka_unit_test(my_number_forms),
+	    cmocka_unit_test(my_number_in_each_encoding),
+	    cmocka_unit_test(corporate_number_forms),
+	    cmocka_unit_test(phone_forms),
+	    cmocka_unit_test(phone_free_dial_grouping),
+	    cmocka_unit_test(email_forms),
+	    cmocka_unit_test(postal_code_forms),
+	    cmocka_unit_test(keyword_gated_types),
+	    cmocka_unit_test(drivers_license_check_digit_raises),
+	    cmocka_unit_test(birth_date_not_in_other_date_contexts),
+	    cmocka_unit_test(placeholders_not_reported),
+	    cmocka_unit_test(password_placeholder_not_reported_by_prefix),
+	    cmocka_unit_test(secrets_reported),
+	    cmocka_unit_test(negative_context_lowers_card),
+	    cmocka_unit_test(negative_context_lowers_phone),
+	    cmocka_unit_test(negative_context_lowers_mobile_shaped),
+	    cmocka_unit_test(nearest_label_wins),
+	    cmocka_unit_test(csv_header_names_columns),
+	    cmocka_unit_test(csv_header_gates_cell_types),
+	    cmocka_unit_test(line_column_offset),
+	    cmocka_unit_test(column_counts_characters_not_bytes),
+	    cmocka_unit_test(context_is_masked),
+	    cmocka_unit_test(type_mask_selects),
+	    cmocka_unit_test(callback_can_stop),
+	    cmocka_unit_test(stream_feed_boundary),
+	    cmocka_unit_test(stream_3mb_window_boundaries),
+	    cmocka_unit_test(stream_boundaries_every_phase),
+	    cmocka_unit_test(stream_begin_resets),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

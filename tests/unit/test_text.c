@@ -1,0 +1,666 @@
+/* test_text.c: encoding sniffing, streaming decoding to UTF-8 and the ASCII
+ * fold, on Japanese text encoded by the system iconv the way business
+ * files are (CP932, EUC-JP, ISO-2022-JP, UTF-16 with and without BOM). */
+#include <errno.h>
+#include <iconv.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmocka.h>
+
+#include "leakguard/text.h"
+
+/* The sentence of the brief and a document around it: long enough for a
+ * charset detector to have something to go on. */
+#define SENTENCE "マイナンバー：６２１４ー９８３２ー０２５７　山田太郎様"
+static const char document[] =
+    "お客様各位\n"
+    "いつも弊社サービスをご利用いただき、誠にありがとうございます。\n"
+    "下記の内容にてご登録を承りましたので、ご確認ください。\n" SENTENCE "\n"
+    "ご不明な点がございましたら、担当者までお問い合わせください。\n"
+    "今後ともよろしくお願い申し上げます。\n";
+
+/* ---- helpers ------------------------------------------------------------- */
+typedef struct bytes {
+	uint8_t *p;
+	size_t n;
+} bytes;
+
+/* UTF-8 to `to` with the system iconv (what a file saved as `to` holds). */
+static bytes encode(const char *utf8, const char *to)
+{
+	iconv_t cd = iconv_open(to, "UTF-8");
+	assert_true(cd != (iconv_t)-1);
+	size_t inleft = strlen(utf8), cap = inleft * 4 + 64;
+	bytes b = {malloc(cap), 0};
+	assert_non_null(b.p);
+	char *ip = (char *)utf8, *op = (char *)b.p;
+	size_t oleft = cap;
+	assert_true(iconv(cd, &ip, &inleft, &op, &oleft) != (size_t)-1);
+	assert_true(iconv(cd, NULL, NULL, &op, &oleft) != (size_t)-1);
+	iconv_close(cd);
+	b.n = cap - oleft;
+	return b;
+}
+
+static bytes concat(const void *a, size_t na, const void *b, size_t nb)
+{
+	bytes r = {malloc(na + nb + 1), na + nb};
+	assert_non_null(r.p);
+	memcpy(r.p, a, na);
+	memcpy(r.p + na, b, nb);
+	return r;
+}
+
+typedef struct decoded {
+	uint8_t *out;
+	size_t len, cap;
+	lg_decode_stats st;
+} decoded;
+
+/* Decodes in[0..n) with `enc`, `chunk` bytes per feed (0: all at once),
+ * eof on the last feed. */
+static decoded decode(const char *enc, const uint8_t *in, size_t n,
+		      size_t chunk)
+{
+	char err[128];
+	decoded r;
+	memset(&r, 0, sizeof(r));
+	lg_decoder *d = lg_decoder_new(enc, err, sizeof(err));
+	if (!d)
+		fail_msg("lg_decoder_new(%s): %s", enc, err);
+	if (chunk == 0)
+		chunk = n ? n : 1;
+	size_t off = 0;
+	do {
+		size_t k = n - off < chunk ? n - off : chunk;
+		bool eof = off + k == n;
+		assert_int_equal(lg_decoder_feed(d, in + off, k, eof, &r.out,
+						 &r.len, &r.cap, &r.st),
+				 LG_OK);
+		off += k;
+	} while (off < n);
+	lg_decoder_free(d);
+	return r;
+}
+
+static void assert_decodes_to(const decoded *r, const char *utf8)
+{
+	size_t n = strlen(utf8);
+	if (r->len != n || memcmp(r->out, utf8, n) != 0)
+		fail_msg("decoded %zu bytes '%.*s', expected %zu bytes '%s'",
+			 r->len, (int)r->len, (const char *)r->out, n, utf8);
+}
+
+/* ---- sniff + decode round trips
+ * ---------------------------------------------- */
+/* Sniffs `b`, checks the encoding name (NULL: do not check), then decodes
+ * with what the sniff said, whole and one byte at a time. */
+static void round_trip(const bytes *b, const char *want_enc, size_t want_bom,
+		       const char *utf8)
+{
+	lg_sniff sn;
+	lg_text_sniff(b->p, b->n, &sn);
+	assert_false(sn.binary);
+	if (want_enc && strcasecmp(sn.encoding, want_enc) != 0)
+		fail_msg("sniffed '%s', expected '%s'", sn.encoding, want_enc);
+	assert_int_equal(sn.bom_len, want_bom);
+	size_t sizes[] = {0, 1, 2, 3, 5, 7, 4096};
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		decoded r = decode(sn.encoding, b->p + sn.bom_len,
+				   b->n - sn.bom_len, sizes[i]);
+		assert_decodes_to(&r, utf8);
+		assert_int_equal(r.st.invalid, 0);
+		assert_false(r.st.truncated);
+		free(r.out);
+	}
+}
+
+static void sniff_decode_utf8(void **state)
+{
+	(void)state;
+	bytes b = {(uint8_t *)document, strlen(document)};
+	round_trip(&b, "UTF-8", 0, document);
+	bytes bom = concat("\xEF\xBB\xBF", 3, document, strlen(document));
+	round_trip(&bom, "UTF-8", 3, document);
+	free(bom.p);
+}
+
+static void sniff_decode_cp932(void **state)
+{
+	(void)state;
+	bytes b = encode(document, "CP932");
+	round_trip(&b, "CP932", 0, document);
+	free(b.p);
+}
+
+static void sniff_decode_shift_jis(void **state)
+{
+	(void)state;
+	/* plain Shift_JIS bytes of this text are the same as CP932's */
+	bytes b = encode(document, "SHIFT_JIS");
+	round_trip(&b, "CP932", 0, document);
+	free(b.p);
+}
+
+static void sniff_decode_euc_jp(void **state)
+{
+	(void)state;
+	bytes b = encode(document, "EUC-JP");
+	round_trip(&b, "EUC-JP-MS", 0, document);
+	free(b.p);
+}
+
+static void sniff_decode_iso2022jp(void **state)
+{
+	(void)state;
+	bytes b = encode(document, "ISO-2022-JP");
+	lg_sniff sn;
+	lg_text_sniff(b.p, b.n, &sn);
+	if (strncasecmp(sn.encoding, "ISO-2022-JP", 11) != 0)
+		fail_msg("sniffed '%s', expected ISO-2022-JP*", sn.encoding);
+	round_trip(&b, NULL, 0, document);
+	free(b.p);
+}
+
+static void sniff_decode_utf16_bom(void **state)
+{
+	(void)state;
+	bytes le = encode(document, "UTF-16LE");
+	bytes lebom = concat("\xFF\xFE", 2, le.p, le.n);
+	round_trip(&lebom, "UTF-16LE", 2, document);
+	bytes be = encode(document, "UTF-16BE");
+	bytes bebom = concat("\xFE\xFF", 2, be.p, be.n);
+	round_trip(&bebom, "UTF-16BE", 2, document);
+	free(le.p);
+	free(lebom.p);
+	free(be.p);
+	free(bebom.p);
+}
+
+/* A CSV export with ASCII in it, UTF-16 without a BOM: the NUL pattern. */
+static const char csv_doc[] = "id,name,my_number,tel\n"
+			      "1,山田太郎,621498320257,090-1234-5678\n"
+			      "2,佐藤花子,123456789018,03-1234-5678\n";
+
+static void sniff_decode_utf16_no_bom_ascii_rich(void **state)
+{
+	(void)state;
+	bytes le = encode(csv_doc, "UTF-16LE");
+	round_trip(&le, "UTF-16LE", 0, csv_doc);
+	bytes be = encode(csv_doc, "UTF-16BE");
+	round_trip(&be, "UTF-16BE", 0, csv_doc);
+	free(le.p);
+	free(be.p);
+}
+
+/* A Japanese document in UTF-16 without a BOM: few ASCII characters, but
+ * it is text, not binary, and must be decoded, not skipped. */
+static void sniff_utf16_no_bom_japanese_is_text(void **state)
+{
+	(void)state;
+	bytes le = encode(document, "UTF-16LE");
+	lg_sniff sn;
+	lg_text_sniff(le.p, le.n, &sn);
+	if (sn.binary || strcasecmp(sn.encoding, "UTF-16LE") != 0)
+		fail_msg("BOM-less UTF-16LE Japanese: sniffed '%s' binary=%d",
+			 sn.encoding, sn.binary);
+	free(le.p);
+}
+
+static void sniff_the_sentence_alone(void **state)
+{
+	(void)state;
+	/* the single line, as a short file would hold it */
+	bytes sj = encode(SENTENCE "\n", "CP932");
+	lg_sniff sn;
+	lg_text_sniff(sj.p, sj.n, &sn);
+	decoded r = decode(sn.encoding, sj.p, sj.n, 0);
+	assert_decodes_to(&r, SENTENCE "\n");
+	free(r.out);
+	free(sj.p);
+	bytes jis = encode(SENTENCE, "ISO-2022-JP");
+	lg_text_sniff(jis.p, jis.n, &sn);
+	round_trip(&jis, NULL, 0, SENTENCE);
+	free(jis.p);
+}
+
+static void sniff_binary_and_ascii(void **state)
+{
+	(void)state;
+	lg_sniff sn;
+	static const uint8_t zip[] = "PK\x03\x04\x14\x00\x00\x00\x08\x00"
+				     "abcdefgh";
+	lg_text_sniff(zip, sizeof(zip) - 1, &sn);
+	assert_true(sn.binary);
+	/* control bytes among letters A-M: no NUL, and not UTF-16 either
+	 * (0x41-0x4D is no kanji high byte) */
+	uint8_t noise[64];
+	for (size_t i = 0; i < sizeof(noise); i++)
+		noise[i] = (uint8_t)(i % 2 ? 0x01 + i % 7 : 'A' + i % 13);
+	lg_text_sniff(noise, sizeof(noise), &sn);
+	assert_true(sn.binary);
+	static const char ascii[] = "name: Taro Yamada\r\ntel: 03-1234-5678\n";
+	lg_text_sniff((const uint8_t *)ascii, strlen(ascii), &sn);
+	assert_false(sn.binary);
+	assert_string_equal(sn.encoding, "UTF-8");
+	assert_int_equal(sn.bom_len, 0);
+	lg_text_sniff((const uint8_t *)"", 0, &sn);
+	assert_false(sn.binary);
+	assert_string_equal(sn.encoding, "UTF-8");
+}
+
+static void sniff_utf8_cut_mid_character(void **state)
+{
+	(void)state;
+	/* the first 64 KiB of a file may end inside a character: cut the
+	 * document one and two bytes into the す of 申し上げます */
+	const char *p = strstr(document, "申し上げます");
+	assert_non_null(p);
+	size_t su = (size_t)(p - document) + strlen("申し上げま");
+	for (size_t k = 1; k <= 2; k++) {
+		lg_sniff sn;
+		lg_text_sniff((const uint8_t *)document, su + k, &sn);
+		assert_false(sn.binary);
+		assert_string_equal(sn.encoding, "UTF-8");
+		assert_int_equal(sn.bom_len, 0);
+	}
+}
+
+/* ---- decoder details
+ * ------------------------------------------------------------- */
+static void decoder_unknown_encoding(void **state)
+{
+	(void)state;
+	char err[128] = "";
+	assert_null(lg_decoder_new("NO-SUCH-CHARSET-42", err, sizeof(err)));
+	assert_non_null(strstr(err, "NO-SUCH-CHARSET-42"));
+}
+
+static void decoder_split_character_across_feeds(void **state)
+{
+	(void)state;
+	/* 漢 = E6 BC A2: split after each byte, no eof in between */
+	char err[64];
+	lg_decoder *d = lg_decoder_new("UTF-8", err, sizeof(err));
+	assert_non_null(d);
+	decoded r;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(lg_decoder_feed(d, (const uint8_t *)"a\xE6", 2, false,
+					 &r.out, &r.len, &r.cap, &r.st),
+			 LG_OK);
+	assert_int_equal(lg_decoder_feed(d, (const uint8_t *)"\xBC", 1, false,
+					 &r.out, &r.len, &r.cap, &r.st),
+			 LG_OK);
+	assert_int_equal(lg_decoder_feed(d, (const uint8_t *)"\xA2z", 2, true,
+					 &r.out, &r.len, &r.cap, &r.st),
+			 LG_OK);
+	assert_decodes_to(&r, "a漢z");
+	assert_int_equal(r.st.invalid, 0);
+	assert_false(r.st.truncated);
+	lg_decoder_free(d);
+	free(r.out);
+}
+
+static void decoder_counts_invalid_utf8(void **state)
+{
+	(void)state;
+	static const uint8_t in[] = "abc\xFF"
+				    "def\xC0\x80g";
+	size_t sizes[] = {0, 1, 2, 3};
+	for (size_t i = 0; i < 4; i++) {
+		decoded r = decode("UTF-8", in, sizeof(in) - 1, sizes[i]);
+		/* 0xFF, then an overlong C0 80: two ill-formed bytes, each
+		 * replaced (Unicode's maximal-subpart practice) */
+		assert_int_equal(r.st.first_invalid, 3);
+		assert_int_equal(r.st.invalid, 3);
+		assert_false(r.st.truncated);
+		assert_decodes_to(&r, "abc\xEF\xBF\xBD"
+				      "def\xEF\xBF\xBD\xEF\xBF\xBDg");
+		free(r.out);
+	}
+}
+
+static void decoder_counts_invalid_cp932(void **state)
+{
+	(void)state;
+	/* "あい" in CP932 with an undefined byte 0x80 after them, and a lead
+	 * byte followed by a space (not a trail byte) later */
+	static const uint8_t in[] = "\x82\xA0\x82\xA2\x80xy\x81 z";
+	size_t sizes[] = {0, 1, 2, 3};
+	for (size_t i = 0; i < 4; i++) {
+		decoded r = decode("CP932", in, sizeof(in) - 1, sizes[i]);
+		assert_int_equal(r.st.invalid, 2);
+		assert_int_equal(r.st.first_invalid, 4);
+		assert_false(r.st.truncated);
+		assert_decodes_to(&r, "あい\xEF\xBF\xBDxy\xEF\xBF\xBD z");
+		free(r.out);
+	}
+}
+
+static void decoder_counts_invalid_utf16(void **state)
+{
+	(void)state;
+	/* a lone low surrogate DC00 between "A" and "B" */
+	static const uint8_t in[] = {'A', 0, 0x00, 0xDC, 'B', 0};
+	decoded r = decode("UTF-16LE", in, sizeof(in), 0);
+	assert_int_equal(r.st.invalid, 1);
+	assert_int_equal(r.st.first_invalid, 2);
+	assert_decodes_to(&r, "A\xEF\xBF\xBD"
+			      "B");
+	free(r.out);
+}
+
+/* An invalid byte inside an ISO-2022-JP kanji run: the characters after it
+ * are still kanji (the escape's shift state holds), not ASCII pairs. */
+static void decoder_iso2022jp_invalid_keeps_shift_state(void **state)
+{
+	(void)state;
+	/* ESC $ B 山(3B 33) 0x80 田(45 44) ESC ( B */
+	static const uint8_t in[] = "\x1B$B\x3B\x33\x80\x45\x44\x1B(B!";
+	decoded r = decode("ISO-2022-JP", in, sizeof(in) - 1, 0);
+	assert_int_equal(r.st.invalid, 1);
+	assert_int_equal(r.st.first_invalid, 5);
+	assert_decodes_to(&r, "山\xEF\xBF\xBD田!");
+	free(r.out);
+	/* were the state lost, ６２１４ (23 36 23 32 23 31 23 34) would come
+	 * out as the ASCII "#6#2#1#4": digits the detectors would match */
+	static const uint8_t fw[] = "\x1B$B\x80\x23\x36\x23\x32\x23\x31\x23"
+				    "\x34\x1B(B";
+	r = decode("ISO-2022-JP", fw, sizeof(fw) - 1, 0);
+	assert_int_equal(r.st.invalid, 1);
+	assert_decodes_to(&r, "\xEF\xBF\xBD６２１４");
+	free(r.out);
+}
+
+static void decoder_truncated_shift_jis_lead(void **state)
+{
+	(void)state;
+	/* "abc" then a lone lead byte 0x82 at the end of the input */
+	static const uint8_t in[] = "abc\x82";
+	size_t sizes[] = {0, 1, 3};
+	for (size_t i = 0; i < 3; i++) {
+		decoded r = decode("CP932", in, 4, sizes[i]);
+		assert_true(r.st.truncated);
+		assert_int_equal(r.st.truncated_at, 3);
+		assert_int_equal(r.st.invalid, 0);
+		assert_true(r.len >= 3);
+		assert_memory_equal(r.out, "abc", 3);
+		/* whatever stands in for the cut character, it is not text */
+		assert_true(
+		    r.len == 3 ||
+		    (r.len == 6 && !memcmp(r.out + 3, "\xEF\xBF\xBD", 3)));
+		free(r.out);
+	}
+	/* the same byte not at EOF is just held for the next feed */
+	char err[64];
+	lg_decoder *d = lg_decoder_new("CP932", err, sizeof(err));
+	assert_non_null(d);
+	decoded r;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(
+	    lg_decoder_feed(d, in, 4, false, &r.out, &r.len, &r.cap, &r.st),
+	    LG_OK);
+	assert_false(r.st.truncated);
+	assert_int_equal(r.len, 3);
+	assert_int_equal(lg_decoder_feed(d, (const uint8_t *)"\xA0", 1, true,
+					 &r.out, &r.len, &r.cap, &r.st),
+			 LG_OK);
+	assert_decodes_to(&r, "abcあ");
+	assert_false(r.st.truncated);
+	lg_decoder_free(d);
+	free(r.out);
+}
+
+static void decoder_truncated_utf8_at_eof(void **state)
+{
+	(void)state;
+	static const uint8_t in[] = "x\xE3\x83"; /* first 2 bytes of マ */
+	decoded r = decode("UTF-8", in, 3, 0);
+	assert_true(r.st.truncated);
+	assert_int_equal(r.st.truncated_at, 1);
+	assert_int_equal(r.out[0], 'x');
+	free(r.out);
+}
+
+/* ---- UTF-8 helpers
+ * ------------------------------------------------------------- */
+static void utf8_valid_prefix(void **state)
+{
+	(void)state;
+	size_t inc = 99;
+	const uint8_t *p = (const uint8_t *)"abc漢字";
+	assert_int_equal(lg_utf8_valid_prefix(p, 9, &inc), 9);
+	assert_int_equal(inc, 0);
+	/* cut inside 字: not invalid, incomplete */
+	assert_int_equal(lg_utf8_valid_prefix(p, 8, &inc), 6);
+	assert_int_equal(inc, 2);
+	assert_int_equal(lg_utf8_valid_prefix(p, 7, &inc), 6);
+	assert_int_equal(inc, 1);
+	/* invalid: overlong, surrogate, above U+10FFFF, stray continuation */
+	static const char *const bad[] = {
+	    "\xC0\xAF", "\xE0\x80\xAF",	    "\xED\xA0\x80", "\xF4\x90\x80\x80",
+	    "\x80",	"\xF5\x80\x80\x80", "\xE6\x41\x41"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		uint8_t buf[32];
+		memcpy(buf, "0123456789ab", 12); /* past the 8-byte fast path */
+		size_t bl = strlen(bad[i]);
+		memcpy(buf + 12, bad[i], bl);
+		inc = 99;
+		assert_int_equal(lg_utf8_valid_prefix(buf, 12 + bl, &inc), 12);
+		assert_int_equal(inc, 0);
+	}
+	/* the largest code point and a 4-byte character are valid */
+	p = (const uint8_t *)"\xF4\x8F\xBF\xBF\xF0\x9F\x98\x80";
+	assert_int_equal(lg_utf8_valid_prefix(p, 8, &inc), 8);
+	assert_int_equal(inc, 0);
+	assert_int_equal(lg_utf8_valid_prefix(p, 0, &inc), 0);
+	assert_int_equal(inc, 0);
+}
+
+static void utf8_decode(void **state)
+{
+	(void)state;
+	uint32_t cp = 0;
+	assert_int_equal(lg_utf8_decode((const uint8_t *)"A", 1, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(lg_utf8_decode((const uint8_t *)"é", 2, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(lg_utf8_decode((const uint8_t *)"漢", 3, &cp), 3);
+	assert_int_equal(cp, 0x6F22);
+	assert_int_equal(lg_utf8_decode((const uint8_t *)"０", 3, &cp), 3);
+	assert_int_equal(cp, 0xFF10);
+	assert_int_equal(
+	    lg_utf8_decode((const uint8_t *)"\xF0\x9F\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+	assert_int_equal(lg_utf8_decode((const uint8_t *)"\xFF", 1, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+	/* a sequence cut by n is not decoded past n */
+	assert_int_equal(lg_utf8_decode((const uint8_t *)"漢", 2, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(
+	    lg_utf8_decode((const uint8_t *)"\xED\xA0\x80", 3, &cp), 1);
+	assert_int_equal(cp, 0xFFFD);
+}
+
+/* ---- fold
+ * ---------------------------------------------------------------------- */
+static const uint32_t hyphen_lookalikes[17] = {
+    0xFF0D, 0xFE63, 0x2212, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015,
+    0x2043, 0xFE58, 0x23AF, 0x23E4, 0x30FC, 0xFF70, 0x2500, 0x2501};
+
+static void fold_ascii_table(void **state)
+{
+	(void)state;
+	for (uint32_t c = 0; c < 0x80; c++)
+		assert_int_equal(lg_fold_ascii(c), (int)c);
+	for (uint32_t i = 0; i < 10; i++)
+		assert_int_equal(lg_fold_ascii(0xFF10 + i), '0' + (int)i);
+	for (uint32_t i = 0; i < 26; i++) {
+		assert_int_equal(lg_fold_ascii(0xFF21 + i), 'A' + (int)i);
+		assert_int_equal(lg_fold_ascii(0xFF41 + i), 'a' + (int)i);
+	}
+	for (size_t i = 0; i < 17; i++) {
+		if (lg_fold_ascii(hyphen_lookalikes[i]) != '-')
+			fail_msg("U+%04X does not fold to '-'",
+				 (unsigned)hyphen_lookalikes[i]);
+	}
+	assert_int_equal(lg_fold_ascii(0x3000), ' ');
+	assert_int_equal(lg_fold_ascii(0xFF1A), ':'); /* ： */
+	assert_int_equal(lg_fold_ascii(0xFF20), '@'); /* ＠ */
+	assert_int_equal(lg_fold_ascii(0xFF0E), '.'); /* ． */
+	assert_int_equal(lg_fold_ascii(0xFF0F), '/'); /* ／ */
+	/* no ASCII stand-in */
+	assert_int_equal(lg_fold_ascii(0x3042), -1); /* あ */
+	assert_int_equal(lg_fold_ascii(0x6F22), -1); /* 漢 */
+	assert_int_equal(lg_fold_ascii(0x301C), -1); /* 〜 WAVE DASH */
+	assert_int_equal(lg_fold_ascii(0x3012), -1); /* 〒 */
+	assert_int_equal(lg_fold_ascii(0xFFFD), -1);
+	assert_int_equal(lg_fold_ascii(0xFF00), -1);
+	assert_int_equal(lg_fold_ascii(0xFF5F), -1);
+}
+
+static size_t put_utf8(uint32_t cp, uint8_t *o)
+{
+	if (cp < 0x80) {
+		o[0] = (uint8_t)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (uint8_t)(0xC0 | cp >> 6);
+		o[1] = (uint8_t)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	o[0] = (uint8_t)(0xE0 | cp >> 12);
+	o[1] = (uint8_t)(0x80 | (cp >> 6 & 0x3F));
+	o[2] = (uint8_t)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+static void fold_hyphens_between_digits(void **state)
+{
+	(void)state;
+	/* "1<h>2" for each look-alike: folds to "1-2", map to each source */
+	for (size_t i = 0; i < 17; i++) {
+		uint8_t src[8];
+		size_t n = 0;
+		src[n++] = '1';
+		size_t hl = put_utf8(hyphen_lookalikes[i], src + n);
+		n += hl;
+		src[n++] = '2';
+		char out[16];
+		uint32_t map[16];
+		size_t len = lg_fold(src, n, out, map, sizeof(out));
+		assert_int_equal(len, 3);
+		assert_string_equal(out, "1-2");
+		assert_int_equal(map[0], 0);
+		assert_int_equal(map[1], 1);
+		assert_int_equal(map[2], 1 + hl);
+		assert_int_equal(map[3], n);
+	}
+}
+
+static void fold_with_map(void **state)
+{
+	(void)state;
+	static const char src[] = SENTENCE;
+	char out[128];
+	uint32_t map[128];
+	size_t len =
+	    lg_fold((const uint8_t *)src, strlen(src), out, map, sizeof(out));
+	static const char want[] = "マイナンバ-:6214-9832-0257 山田太郎様";
+	assert_string_equal(out, want);
+	assert_int_equal(len, strlen(want));
+	/* every output byte points at the start of its source character */
+	static const char tail[] = "山田太郎様";
+	size_t pre = strlen("マイナンバ"); /* 15 bytes copied through */
+	for (size_t i = 0; i < pre; i++)
+		assert_int_equal(map[i], i / 3 * 3);
+	/* ー ： ６２１４ ー ９８３２ ー ０２５７ and U+3000: 17 characters
+	 * folded to one byte each, each from 3 source bytes */
+	for (size_t k = 0; k < 17; k++)
+		assert_int_equal(map[pre + k], pre + 3 * k);
+	size_t o = pre + 17, s = pre + 3 * 17;
+	for (size_t i = 0; i < strlen(tail); i++)
+		assert_int_equal(map[o + i], s + i / 3 * 3);
+	assert_int_equal(map[len], strlen(src));
+	/* the digits of the number map back to the full-width digits */
+	const char *six = strchr(out, '6');
+	assert_non_null(six);
+	assert_memory_equal(src + map[six - out], "６", 3);
+}
+
+static void fold_respects_cap(void **state)
+{
+	(void)state;
+	char out[8];
+	uint32_t map[8];
+	/* 漢(3) 字(3) ab: with cap 5 only 漢 fits whole */
+	size_t len = lg_fold((const uint8_t *)"漢字ab", 8, out, map, 5);
+	assert_int_equal(len, 3);
+	assert_string_equal(out, "漢");
+	assert_int_equal(map[3], 3);
+	/* a character is never split; ASCII fills to cap - 1 */
+	len = lg_fold((const uint8_t *)"０１２３４５６７８９", 30, out, map,
+		      sizeof(out));
+	assert_int_equal(len, 7);
+	assert_string_equal(out, "0123456");
+	assert_int_equal(map[7], 21);
+	assert_int_equal(lg_fold((const uint8_t *)"x", 1, out, NULL, 0), 0);
+	len = lg_fold((const uint8_t *)"ab", 2, out, NULL, sizeof(out));
+	assert_int_equal(len, 2);
+	assert_string_equal(out, "ab");
+}
+
+static void fold_invalid_bytes_pass_through(void **state)
+{
+	(void)state;
+	char out[16];
+	uint32_t map[16];
+	size_t len =
+	    lg_fold((const uint8_t *)"\xFF１", 4, out, map, sizeof(out));
+	assert_int_equal(len, 2);
+	assert_int_equal((uint8_t)out[0], 0xFF);
+	assert_int_equal(out[1], '1');
+	assert_int_equal(map[0], 0);
+	assert_int_equal(map[1], 1);
+	assert_int_equal(map[2], 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(sniff_decode_utf8),
+	    cmocka_unit_test(sniff_decode_cp932),
+	    cmocka_unit_test(sniff_decode_shift_jis),
+	    cmocka_unit_test(sniff_decode_euc_jp),
+	    cmocka_unit_test(sniff_decode_iso2022jp),
+	    cmocka_unit_test(sniff_decode_utf16_bom),
+	    cmocka_unit_test(sniff_decode_utf16_no_bom_ascii_rich),
+	    cmocka_unit_test(sniff_utf16_no_bom_japanese_is_text),
+	    cmocka_unit_test(sniff_the_sentence_alone),
+	    cmocka_unit_test(sniff_binary_and_ascii),
+	    cmocka_unit_test(sniff_utf8_cut_mid_character),
+	    cmocka_unit_test(decoder_unknown_encoding),
+	    cmocka_unit_test(decoder_split_character_across_feeds),
+	    cmocka_unit_test(decoder_counts_invalid_utf8),
+	    cmocka_unit_test(decoder_counts_invalid_cp932),
+	    cmocka_unit_test(decoder_counts_invalid_utf16),
+	    cmocka_unit_test(decoder_iso2022jp_invalid_keeps_shift_state),
+	    cmocka_unit_test(decoder_truncated_shift_jis_lead),
+	    cmocka_unit_test(decoder_truncated_utf8_at_eof),
+	    cmocka_unit_test(utf8_valid_prefix),
+	    cmocka_unit_test(utf8_decode),
+	    cmocka_unit_test(fold_ascii_table),
+	    cmocka_unit_test(fold_hyphens_between_digits),
+	    cmocka_unit_test(fold_with_map),
+	    cmocka_unit_test(fold_respects_cap),
+	    cmocka_unit_test(fold_invalid_bytes_pass_through),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,373 @@
+/* test_util.c: the shared data structures of src/util/ (buffer, arena,
+ * hash table, thread pool) under growth, alignment and concurrency. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util/util.h"
+
+/* ---- lg_buf ----------------------------------------------------------------
+ */
+static void buf_append_grows_and_keeps_nul(void **state)
+{
+	(void)state;
+	lg_buf b = {0};
+	assert_true(lg_buf_puts(&b, "abc"));
+	assert_int_equal(b.len, 3);
+	assert_string_equal(b.data, "abc");
+	assert_true(b.cap >= 4);
+	assert_true(lg_buf_putc(&b, 'd'));
+	assert_string_equal(b.data, "abcd");
+	/* many appends: the content must survive every realloc */
+	for (int i = 0; i < 5000; i++)
+		assert_true(lg_buf_putc(&b, (char)('a' + i % 26)));
+	assert_int_equal(b.len, 5004);
+	assert_true(b.cap > b.len);
+	assert_int_equal(b.data[b.len], '\0');
+	assert_memory_equal(b.data, "abcd", 4);
+	for (int i = 0; i < 5000; i++)
+		assert_int_equal(b.data[4 + i], 'a' + i % 26);
+	/* binary data with NULs in it */
+	assert_true(lg_buf_append(&b, "x\0y", 3));
+	assert_int_equal(b.len, 5007);
+	assert_memory_equal(b.data + 5004, "x\0y", 3);
+	assert_int_equal(b.data[b.len], '\0');
+	/* appending nothing is fine and still terminates */
+	assert_true(lg_buf_append(&b, NULL, 0));
+	assert_int_equal(b.len, 5007);
+	lg_buf_free(&b);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(b.cap, 0);
+}
+
+static void buf_printf_formats_and_grows(void **state)
+{
+	(void)state;
+	lg_buf b = {0};
+	assert_true(lg_buf_printf(&b, "%d-%s-%05.1f", 42, "漢字", 3.14159));
+	assert_string_equal(b.data, "42-漢字-003.1");
+	assert_int_equal(b.len, strlen("42-漢字-003.1"));
+	/* a formatted piece far larger than the first block */
+	char big[3000];
+	memset(big, 'Z', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_true(lg_buf_printf(&b, "[%s]", big));
+	assert_int_equal(b.len, strlen("42-漢字-003.1") + 2 + 2999);
+	assert_int_equal(b.data[strlen("42-漢字-003.1")], '[');
+	assert_int_equal(b.data[b.len - 1], ']');
+	assert_int_equal(b.data[b.len], '\0');
+	/* many small printfs append in order */
+	lg_buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	size_t cap = b.cap;
+	for (int i = 0; i < 1000; i++)
+		assert_true(lg_buf_printf(&b, "%d,", i));
+	assert_true(b.cap >= cap); /* reset kept the memory */
+	char expect[8];
+	size_t off = 0;
+	for (int i = 0; i < 1000; i++) {
+		int n = snprintf(expect, sizeof(expect), "%d,", i);
+		assert_memory_equal(b.data + off, expect, (size_t)n);
+		off += (size_t)n;
+	}
+	assert_int_equal(off, b.len);
+	lg_buf_free(&b);
+}
+
+static void buf_reserve_refuses_overflow(void **state)
+{
+	(void)state;
+	lg_buf b = {0};
+	assert_true(lg_buf_puts(&b, "keep"));
+	assert_false(lg_buf_reserve(&b, SIZE_MAX));
+	assert_false(lg_buf_reserve(&b, SIZE_MAX - 2));
+	/* left unchanged */
+	assert_string_equal(b.data, "keep");
+	assert_int_equal(b.len, 4);
+	assert_true(lg_buf_reserve(&b, 1000));
+	assert_true(b.cap >= 1005);
+	assert_int_equal(b.len, 4);
+	lg_buf_free(&b);
+}
+
+/* ---- lg_arena --------------------------------------------------------------
+ */
+static void arena_alignment_and_no_overlap(void **state)
+{
+	(void)state;
+	lg_arena a;
+	lg_arena_init(&a, 256); /* small blocks: many block switches */
+	enum { N = 3000 };
+	unsigned char *ptr[N];
+	size_t size[N];
+	for (int i = 0; i < N; i++) {
+		size[i] = (size_t)(i * 7919) % 300; /* 0..299, incl. 0 */
+		ptr[i] = lg_arena_alloc(&a, size[i]);
+		assert_non_null(ptr[i]);
+		assert_int_equal((uintptr_t)ptr[i] % 16, 0);
+		memset(ptr[i], i & 0xFF, size[i]);
+	}
+	/* nothing written later overwrote anything written earlier */
+	for (int i = 0; i < N; i++) {
+		for (size_t k = 0; k < size[i]; k++)
+			assert_int_equal(ptr[i][k], i & 0xFF);
+	}
+	/* larger than a block */
+	unsigned char *big = lg_arena_alloc(&a, 10000);
+	assert_non_null(big);
+	assert_int_equal((uintptr_t)big % 16, 0);
+	memset(big, 0xAB, 10000);
+	assert_int_equal(ptr[N - 1][0], (N - 1) & 0xFF);
+
+	char *s = lg_arena_strndup(&a, "leakguard-extra", 9);
+	assert_non_null(s);
+	assert_string_equal(s, "leakguard");
+	assert_int_equal((uintptr_t)s % 16, 0);
+
+	/* after a reset the arena hands out memory again */
+	lg_arena_reset(&a);
+	for (int i = 0; i < 100; i++) {
+		void *p = lg_arena_alloc(&a, 24);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % 16, 0);
+		memset(p, 0x5A, 24);
+	}
+	lg_arena_free(&a);
+	assert_null(a.head);
+}
+
+static void arena_default_block_size(void **state)
+{
+	(void)state;
+	lg_arena a;
+	lg_arena_init(&a, 0);
+	assert_true(a.block_size > 0);
+	/* distinct, aligned, in-order small allocations */
+	char *prev = NULL;
+	for (int i = 0; i < 10000; i++) {
+		char *p = lg_arena_alloc(&a, 1);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % 16, 0);
+		assert_true(p != prev);
+		*p = (char)i;
+		prev = p;
+	}
+	lg_arena_free(&a);
+}
+
+/* ---- lg_hashtab ------------------------------------------------------------
+ */
+static void hashtab_put_get_replace(void **state)
+{
+	(void)state;
+	lg_hashtab *h = lg_hashtab_new();
+	assert_non_null(h);
+	int one = 1, two = 2, three = 3;
+	assert_int_equal(lg_hashtab_count(h), 0);
+	assert_null(lg_hashtab_get(h, "マイナンバー"));
+	assert_false(lg_hashtab_contains(h, "マイナンバー"));
+
+	char key[32] = "マイナンバー";
+	assert_true(lg_hashtab_put(h, key, &one));
+	key[0] = 'X'; /* keys are copied, so this must not matter */
+	assert_ptr_equal(lg_hashtab_get(h, "マイナンバー"), &one);
+	assert_true(lg_hashtab_put(h, "個人番号", &two));
+	assert_int_equal(lg_hashtab_count(h), 2);
+
+	/* replacing keeps the count */
+	assert_true(lg_hashtab_put(h, "マイナンバー", &three));
+	assert_int_equal(lg_hashtab_count(h), 2);
+	assert_ptr_equal(lg_hashtab_get(h, "マイナンバー"), &three);
+	assert_ptr_equal(lg_hashtab_get(h, "個人番号"), &two);
+
+	/* a NULL value is stored: contains() tells it from absence */
+	assert_true(lg_hashtab_put(h, "", NULL));
+	assert_true(lg_hashtab_contains(h, ""));
+	assert_null(lg_hashtab_get(h, ""));
+	assert_int_equal(lg_hashtab_count(h), 3);
+	assert_false(lg_hashtab_contains(h, "個人"));
+	lg_hashtab_free(h);
+	lg_hashtab_free(NULL);
+}
+
+static void hashtab_grows_to_10k_keys(void **state)
+{
+	(void)state;
+	enum { N = 10000 };
+	lg_hashtab *h = lg_hashtab_new();
+	assert_non_null(h);
+	static int vals[N];
+	char key[32];
+	for (int i = 0; i < N; i++) {
+		vals[i] = i;
+		snprintf(key, sizeof(key), "key-%d", i);
+		assert_true(lg_hashtab_put(h, key, &vals[i]));
+		assert_int_equal(lg_hashtab_count(h), (size_t)i + 1);
+	}
+	for (int i = 0; i < N; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		int *v = lg_hashtab_get(h, key);
+		assert_non_null(v);
+		assert_int_equal(*v, i);
+	}
+	for (int i = N; i < N + 1000; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		assert_null(lg_hashtab_get(h, key));
+		assert_false(lg_hashtab_contains(h, key));
+	}
+	/* replace every other key after the growth */
+	for (int i = 0; i < N; i += 2) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		assert_true(lg_hashtab_put(h, key, &vals[N - 1 - i]));
+	}
+	assert_int_equal(lg_hashtab_count(h), N);
+	for (int i = 0; i < N; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		int *v = lg_hashtab_get(h, key);
+		assert_non_null(v);
+		assert_int_equal(*v, i % 2 == 0 ? N - 1 - i : i);
+	}
+	lg_hashtab_free(h);
+}
+
+static void hash_bytes_is_fnv1a(void **state)
+{
+	(void)state;
+	/* FNV-1a 64-bit published test values (Fowler/Noll/Vo) */
+	assert_true(lg_hash_bytes("", 0) == 0xcbf29ce484222325ULL);
+	assert_true(lg_hash_bytes("a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(lg_hash_bytes("foobar", 6) == 0x85944171f73967e8ULL);
+}
+
+/* ---- lg_pool ---------------------------------------------------------------
+ */
+enum { POOL_JOBS = 2000, POOL_WORKERS = 4 };
+
+typedef struct pool_worker {
+	int index;
+	long runs; /* touched only by its own worker */
+} pool_worker;
+
+typedef struct pool_job {
+	int id;
+	int runs; /* 0 before, 1 after: atomically bumped */
+	int worker;
+} pool_job;
+
+static void pool_run(void *jobp, void *ctxp)
+{
+	pool_job *j = jobp;
+	pool_worker *w = ctxp;
+	__atomic_add_fetch(&j->runs, 1, __ATOMIC_SEQ_CST);
+	j->worker = w->index;
+	w->runs++;
+}
+
+static void pool_runs_every_job_once(void **state)
+{
+	(void)state;
+	static pool_job jobs[POOL_JOBS];
+	pool_worker workers[POOL_WORKERS];
+	void *ctx[POOL_WORKERS];
+	for (int i = 0; i < POOL_WORKERS; i++) {
+		workers[i] = (pool_worker){i, 0};
+		ctx[i] = &workers[i];
+	}
+	memset(jobs, 0, sizeof(jobs));
+	lg_pool *p = lg_pool_new(POOL_WORKERS, 3, pool_run, ctx);
+	assert_non_null(p);
+	for (int i = 0; i < POOL_JOBS; i++) {
+		jobs[i].id = i;
+		jobs[i].worker = -1;
+		assert_true(lg_pool_submit(p, &jobs[i]));
+	}
+	lg_pool_finish(p); /* waits for every queued job */
+	long total = 0;
+	for (int i = 0; i < POOL_JOBS; i++) {
+		assert_int_equal(jobs[i].runs, 1);
+		assert_in_range(jobs[i].worker, 0, POOL_WORKERS - 1);
+	}
+	for (int i = 0; i < POOL_WORKERS; i++)
+		total += workers[i].runs;
+	assert_int_equal(total, POOL_JOBS);
+}
+
+static int pool_ctx_not_null; /* set by a job handed a context */
+
+static void pool_null_ctx_run(void *jobp, void *ctxp)
+{
+	pool_job *j = jobp;
+	if (ctxp)
+		__atomic_store_n(&pool_ctx_not_null, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&j->runs, 1, __ATOMIC_SEQ_CST);
+}
+
+static void pool_without_worker_ctx(void **state)
+{
+	(void)state;
+	static pool_job jobs[500];
+	memset(jobs, 0, sizeof(jobs));
+	pool_ctx_not_null = 0;
+	lg_pool *p = lg_pool_new(POOL_WORKERS, 1, pool_null_ctx_run, NULL);
+	assert_non_null(p);
+	for (int i = 0; i < 500; i++)
+		assert_true(lg_pool_submit(p, &jobs[i]));
+	lg_pool_finish(p);
+	for (int i = 0; i < 500; i++)
+		assert_int_equal(jobs[i].runs, 1);
+	assert_int_equal(pool_ctx_not_null, 0);
+}
+
+static void pool_zero_sizes_are_clamped(void **state)
+{
+	(void)state;
+	static pool_job jobs[300];
+	memset(jobs, 0, sizeof(jobs));
+	/* 0 workers and a 0-slot queue mean one of each, not a hang */
+	lg_pool *p = lg_pool_new(0, 0, pool_null_ctx_run, NULL);
+	assert_non_null(p);
+	for (int i = 0; i < 300; i++)
+		assert_true(lg_pool_submit(p, &jobs[i]));
+	lg_pool_finish(p);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(jobs[i].runs, 1);
+	/* an idle pool finishes too */
+	p = lg_pool_new(2, 4, pool_null_ctx_run, NULL);
+	assert_non_null(p);
+	lg_pool_finish(p);
+}
+
+static void cpu_count_is_positive(void **state)
+{
+	(void)state;
+	unsigned n = lg_cpu_count();
+	assert_true(n >= 1);
+	assert_true(n < 100000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(buf_append_grows_and_keeps_nul),
+	    cmocka_unit_test(buf_printf_formats_and_grows),
+	    cmocka_unit_test(buf_reserve_refuses_overflow),
+	    cmocka_unit_test(arena_alignment_and_no_overlap),
+	    cmocka_unit_test(arena_default_block_size),
+	    cmocka_unit_test(hashtab_put_get_replace),
+	    cmocka_unit_test(hashtab_grows_to_10k_keys),
+	    cmocka_unit_test(hash_bytes_is_fnv1a),
+	    cmocka_unit_test(pool_runs_every_job_once),
+	    cmocka_unit_test(pool_without_worker_ctx),
+	    cmocka_unit_test(pool_zero_sizes_are_clamped),
+	    cmocka_unit_test(cpu_count_is_positive),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
