@@ -370,7 +370,9 @@ static bool is_placeholder(const char *v)
 	return false;
 }
 
-/* The value after the key/value separator, unquoted, cut at ; , & ). */
+/* The value after the key/value separator, unquoted, up to a quote or a
+ * space (extend_secret_value already stopped at the next key=value), less
+ * a trailing ; , & ). */
 static bool secret_after_separator(lg_candidate *c, size_t min)
 {
 	const char *f = c->fold;
@@ -381,8 +383,9 @@ static bool secret_after_separator(lg_candidate *c, size_t min)
 	while (s < c->fold_len && strchr("=> \"'", f[s]))
 		s++;
 	size_t e = s;
-	while (e < c->fold_len && !strchr(" \"';,&)<>`", f[e]) &&
-	       (unsigned char)f[e] < 0x80)
+	while (e < c->fold_len && !strchr(" \"'<>`", f[e]) &&
+	       (unsigned char)f[e] < 0x80 &&
+	       !(strchr(";,&)", f[e]) && e + 1 == c->fold_len))
 		e++;
 	if (e < c->fold_len && (unsigned char)f[e] >= 0x80)
 		return false; /* Japanese prose, not a secret */
@@ -506,15 +509,29 @@ static bool extend_token(const uint8_t *w, size_t len, uint32_t *from,
 	return true;
 }
 
-/* A value written after its label runs to the next space or quote: every
- * prefix of it is the same candidate. */
+/* True when p starts "name=" (spaces allowed in the name, as in "User
+ * Id="): the next field of a connection or query string. */
+static bool key_follows(const uint8_t *p, const uint8_t *end)
+{
+	while (p < end && *p == ' ')
+		p++;
+	if (p >= end || (!isalpha(*p) && *p != '_'))
+		return p >= end || *p == '\n' || *p == '\r';
+	while (p < end && (isalnum(*p) || strchr("_.- ", *p)))
+		p++;
+	return p < end && *p == '=';
+}
+
+/* A value written after its label runs to the next space or quote, or to
+ * the next key=value: every prefix of it is the same candidate. */
 static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 				uint32_t *to)
 {
 	(void)from;
 	uint32_t e = *to, lim = *to + 80;
 	while (e < len && e < lim && !isspace(w[e]) && w[e] != '"' &&
-	       w[e] != '\'')
+	       w[e] != '\'' &&
+	       !(strchr(";,&)", w[e]) && key_follows(w + e + 1, w + len)))
 		e++;
 	*to = e;
 	return true;

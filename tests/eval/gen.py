@@ -1467,7 +1467,7 @@ def customers_csv(d, variant=None, sep=","):
             p = Person(1960, 2002)
             bank, code = R.choice(BANKS)
             rows.append([f"{R.randint(1, 9)}{digits(5)}", p.name, p.kana, DOB(p.dob, dstyle),
-                         NDATE("hire_date", rand_date(1985, 2024), dstyle if dstyle != "wareki_dot" else "slash"),
+                         NDATE("hire_date", rand_date(min(max(p.dob.year + 18, 1985), 2024), 2024), dstyle if dstyle != "wareki_dot" else "slash"),
                          MYNUM(style=R.choice(["plain", "plain", "hyphen"])), postal_raw(p.postal), p.address,
                          PHONE(p.mobile, pstyle), bank, R.choice(BRANCHES), R.choice(["普通", "普通", "当座"]), BANK(),
                          N("pension_no", f"{digits(4, '123456789')}-{digits(6)}")])
@@ -2135,7 +2135,7 @@ def hr_doc(d):
         for _ in range(R.randint(8, 20)):
             p = Person(1960, 2002)
             d.f(f"{p.name}\t§\t§\t{digits(4, '123456789')}\t§\t§\n", DOB(p.dob, R.choice(["slash", "wareki"])),
-                NDATE("hire_date", rand_date(1990, 2024), "slash"), PHONE(p.mobile, "hyphen"),
+                NDATE("hire_date", rand_date(min(max(p.dob.year + 18, 1990), 2024), 2024), "slash"), PHONE(p.mobile, "hyphen"),
                 EMAIL(f"{p.giv_r[0]}.{p.sur_r}@{c.domain}"))
     elif kind == "salary_account":
         p = Person()

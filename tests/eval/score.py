@@ -320,12 +320,24 @@ def main():
         g, p = gold.get(key, 0), pred.get(key, 0)
         t = min(g, p)
         tp[key[1]] += t
+        if p == t and g == t:
+            continue
+        # Counting is by multiset; for the report, pair findings with labels on the same line
+        # first so that the listed FP/FN lines point at the occurrences that really differ.
+        left_lines = Counter(gold_lines[key])
+        unpaired = []
+        for f in pred_items[key]:
+            if left_lines.get(f.get("line"), 0) > 0:
+                left_lines[f.get("line")] -= 1
+            else:
+                unpaired.append(f)
+        rest = sorted(left_lines.elements(), key=lambda x: x or 0)
         if p > t:
             fp[key[1]] += p - t
-            fps.extend((key, f) for f in pred_items[key][t:])
+            fps.extend((key, f) for f in unpaired[len(unpaired) - (p - t):])
         if g > t:
             fn[key[1]] += g - t
-            fns.extend((key, ln) for ln in sorted(gold_lines[key], key=lambda x: x or 0)[t:])
+            fns.extend((key, ln) for ln in rest[len(rest) - (g - t):])
 
     # --- table -------------------------------------------------------------------
     n_lab = Counter(l["type"] for l in labels)
