@@ -55,6 +55,12 @@ trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
 DATA="$WORK/corpus.txt"
+
+# measure a copy, so a rebuild during the run cannot change the binary
+# between runs (the display name stays the one given)
+LG_NAME=${LG#"$ROOT"/}
+cp "$LG" "$WORK/leakguard"
+LG="$WORK/leakguard"
 MANIFEST="$WORK/manifest.tsv"
 
 now_ns() { date +%s%N; }
@@ -187,8 +193,8 @@ if [ "$NPROC" -gt 1 ]; then
 	read -r LGN_S LGN_RSS LGN_CPU <<<"$(stats leakguard_jN)"
 fi
 
-read -r START_NC_S _ _ <<<"$(stats start_nocache)"
-read -r START_C_S _ _ <<<"$(stats start_cached)"
+read -r START_NC_S START_NC_RSS _ <<<"$(stats start_nocache)"
+read -r START_C_S START_C_RSS _ <<<"$(stats start_cached)"
 
 mbps() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.0f", b / 1048576 / s }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -234,7 +240,7 @@ re-run the script.
 - load average (1/5/15 min) before the timed runs: $LOAD_BEFORE; after: $LOAD_AFTER
   (anything else running on the machine shows up here and in the times)
 - ripgrep: $RG_VER
-- leakguard: $LG_VER (binary \`${LG#"$ROOT"/}\`, repo commit $COMMIT)
+- leakguard: $LG_VER (binary \`$LG_NAME\`, copied at the start; repo commit $COMMIT)
 
 ## Data
 
@@ -265,7 +271,7 @@ median of the runs; peak RSS is the largest of the runs, from
 - ripgrep: \`rg -j1 --no-config -e P1 -e P2 … -e P$NPATS FILE > /dev/null\`:
   prints every matching line, as a user grepping for personal data would
   read them (ripgrep does not stop early when stdout is /dev/null).
-- leakguard: \`${LG#"$ROOT"/} ${LG_ARGS[*]} FILE\`
+- leakguard: \`$LG_NAME ${LG_ARGS[*]} FILE\`
 
 The ripgrep patterns (\`bench/rg_patterns.txt\`, one \`-e\` each) cover the
 same types as leakguard's detectors, with no validation (no Luhn, no check
@@ -295,9 +301,14 @@ $ROWS_N
 MB = 2^20 bytes. ripgrep memory-maps a single file, so its RSS counts the
 mapped file pages; leakguard and cat read it in buffers.
 
-leakguard's start-up, scanning an empty file (median of $RUNS): $(printf '%.3f' "$START_NC_S") s
-compiling its pattern database (\`LEAKGUARD_NO_CACHE=1\`), $(printf '%.3f' "$START_C_S") s
-loading it from the on-disk cache. The timed runs above start with a warm cache.
+leakguard's start-up, scanning an empty file (median of $RUNS):
+
+| start-up | wall s | peak RSS MB |
+|---|---:|---:|
+| compiling the pattern database (\`LEAKGUARD_NO_CACHE=1\`, and a user's first run) | $(printf '%.3f' "$START_NC_S") | $(mb "$START_NC_RSS") |
+| loading it from the on-disk cache (every later run) | $(printf '%.3f' "$START_C_S") | $(mb "$START_C_RSS") |
+
+The timed runs above start with a warm cache.
 
 - leakguard / ripgrep throughput: **${LG_VS_RG}×**
 - leakguard / cat throughput: **${LG_VS_CAT}×** (the share of the read-from-page-cache ceiling)

@@ -121,6 +121,9 @@ bool lg_drivers_license_check_digit(const char *digits12);
  * folded text; writes "YYYY-MM-DD". False when it is not a real calendar
  * date inside its era. */
 bool lg_parse_date(const char *s, size_t n, char iso[11]);
+/* Like lg_parse_date for a date at the very start of s (no leading
+ * spaces); returns the bytes it took, 0 when there is no date. */
+size_t lg_parse_date_prefix(const char *s, size_t n, char iso[11]);
 /* Japanese numbering plan on digits (leading 0, +81 already folded to 0).
  * Returns 0 when not a phone number, else 'm' mobile/IP (070/080/090/050/
  * 060), 'f' fixed line, 't' toll-free/navi dial (0120/0800/0570). */

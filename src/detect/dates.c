@@ -136,17 +136,26 @@ static bool parse_western_date(cursor *c, int *y, int *m, int *d)
 	return *d <= days_in_month(*y, *m);
 }
 
-bool lg_parse_date(const char *s, size_t n, char iso[11])
+size_t lg_parse_date_prefix(const char *s, size_t n, char iso[11])
 {
 	cursor c = {s, s + n};
 	int y, m, d;
-	skip_spaces(&c);
+	if (n == 0)
+		return 0;
 	bool ok = (*c.p >= '0' && *c.p <= '9')
 		      ? parse_western_date(&c, &y, &m, &d)
 		      : parse_era_date(&c, &y, &m, &d);
 	if (!ok)
-		return false;
+		return 0;
 	snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
 		 (unsigned)m % 100u, (unsigned)d % 100u);
-	return true;
+	return (size_t)(c.p - s);
+}
+
+bool lg_parse_date(const char *s, size_t n, char iso[11])
+{
+	size_t lead = 0;
+	while (lead < n && s[lead] == ' ')
+		lead++;
+	return lg_parse_date_prefix(s + lead, n - lead, iso) > 0;
 }

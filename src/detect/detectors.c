@@ -37,10 +37,10 @@
 #define GAP(n)                                                                 \
 	"(?:[^0-9\\n\\xEF]|\\xEF[^\\xBC]|\\xEF\\xBC[^\\x90-\\x99]){0," #n "}"
 
-/* Cards as they are printed: bare, 4-4-4-4(-3), and Amex/Diners 4-6-5/4. */
-static const char *const pat_credit_card[] = {
-    D "{13,19}", D "{4}" SEP D "{4}" SEP D "{4}" SEP D "{1,7}",
-    D "{4}" SEP D "{6}" SEP D "{4,5}", NULL};
+/* Numbers (cards, My Number, corporate numbers, phones, postal codes) are
+ * found by the digit-run pass in numbers.c, not by patterns here. */
+static const char *const no_patterns[] = {NULL};
+
 static const char *const pat_card_cvv[] = {
     "(?i:cvv2?|cvc2?|cid|security\\s?code|セキュリティ(?:ー)?(?:コード|番号|"
     "ナンバー))" GAP(16) D "{3,4}",
@@ -49,32 +49,9 @@ static const char *const pat_card_expiry[] = {
     "(?i:有効期限|expiry|expiration|exp\\.?|expires|valid\\s?thru|valid\\s?"
     "through|good\\s?thru)" GAP(20) D "{1,4}" DS D "{1,4}(?:月)?",
     NULL};
-static const char *const pat_my_number[] = {
-    D "{4}(?:" SEP "|\\.)?" D "{4}(?:" SEP "|\\.)?" D "{4}", NULL};
-static const char *const pat_corporate[] = {
-    D "{13}", D SEP D "{4}" SEP D "{4}" SEP D "{4}",
-    "(?:T|\\xEF\\xBC\\xB4)" HY "?" D "{13}", NULL};
-static const char *const pat_phone[] = {
-    "(?:\\+81|\\(\\+81\\)|" Z ")" SEP "?" D "{1,4}" SEP D "{1,4}" SEP D "{4}",
-    Z D "{9,10}",
-    /* free dial and navi dial group 4-3-3: 0120-123-456 */
-    Z D "{3}" SEP D "{3}" SEP D "{3}",
-    Z D "{1,4}(?:\\(|\\xEF\\xBC\\x88)" D "{1,4}(?:\\)|\\xEF\\xBC\\x89)" D "{4}",
-    "(?:\\(|\\xEF\\xBC\\x88)" Z D "{1,4}(?:\\)|\\xEF\\xBC\\x89)" SEP "?" D
-    "{1,4}" SEP D "{4}",
-    NULL};
 /* The shortest shape of an address; extend_email finds the whole of it. */
 static const char *const pat_email[] = {
     "[A-Za-z0-9._%+\\-](?:@|\\xEF\\xBC\\xA0)[A-Za-z0-9\\-]{1,63}\\.[A-Za-z]{2}",
-    NULL};
-static const char *const pat_postal[] = {
-    "(?:\\xE3\\x80\\x92" SP "?)?" D "{3}" HY D "{4}",
-    "\\xE3\\x80\\x92" SP "?" D "{7}", NULL};
-static const char *const pat_birth_date[] = {
-    "(?:19|20|\\xEF\\xBC\\x91\\xEF\\xBC\\x99|\\xEF\\xBC\\x92\\xEF\\xBC\\x90)" D
-    "{2}" DS D "{1,2}" DS D "{1,2}(?:日)?",
-    "(?:明治|大正|昭和|平成|令和|㍾|㍽|㍼|㍻|㋿|[MTSHRmtshr])" SP
-    "?(?:" D "{1,2}|元)" DS D "{1,2}" DS D "{1,2}(?:日)?",
     NULL};
 static const char *const pat_bank_account[] = {
     "(?:口座番号|普通預金|当座預金|貯蓄預金|普通|当座|貯蓄|口座|"
@@ -86,8 +63,36 @@ static const char *const pat_drivers_license[] = {
     "(?i:driver'?s?\\s?licen[cs]e(?:\\s?(?:no\\.?|number|#))?))" GAP(24) D
     "{12}",
     NULL};
-static const char *const pat_passport[] = {L "{2}" D "{7}", NULL};
-static const char *const pat_residence_card[] = {L "{2}" D "{8}" L "{2}", NULL};
+/* A date, Western or 和暦. */
+#define DATE_WESTERN                                                           \
+	"(?:19|20|\\xEF\\xBC\\x91\\xEF\\xBC\\x99|"                             \
+	"\\xEF\\xBC\\x92\\xEF\\xBC\\x90)" D "{2}" DS D "{1,2}" DS D            \
+	"{1,2}(?:日)?"
+#define DATE_ERA                                                                 \
+	"(?:明治|大正|昭和|平成|令和|㍾|㍽|㍼|㍻|㋿|[MTSHRmtshr]" \
+	")" SP "?(?:" D "{1,2}|元)" DS D "{1,2}" DS D "{1,2}(?:日)?"
+#define DATE "(?:" DATE_WESTERN "|" DATE_ERA ")"
+/* Between a label and its value on a form: may cross one line break. */
+#define GAPN(n)                                                                \
+	"(?:[^0-9\\xEF]|\\xEF[^\\xBC]|\\xEF\\xBC[^\\x90-\\x99]){0," #n "}"
+
+/* Types only a label can make are matched from their label on: the label
+ * is a literal Hyperscan finds cheaply, where a bare date or ID shape
+ * would be tried at every digit of the text. */
+static const char *const pat_birth_date[] = {
+    "(?i:生年月日|誕生日|生年|date\\s?of\\s?birth|birth\\s?date|birthday|"
+    "d\\.?o\\.?b\\.?|born(?:\\s?on)?)" GAPN(24) DATE,
+    DATE SP "?(?:生まれ|生)", NULL};
+static const char *const pat_passport[] = {
+    "(?:旅券番号|旅券|パスポート(?:番号|ナンバー)?|(?i:passport(?:\\s?(?:no\\.?"
+    "|"
+    "number|#))?))" GAPN(24) L "{2}" D "{7}",
+    NULL};
+static const char *const pat_residence_card[] = {
+    "(?:在留カード(?:番号)?|在留番号|特別永住者証明書(?:番号)?|(?i:"
+    "residence\\s?"
+    "card(?:\\s?(?:no\\.?|number|#))?))" GAPN(24) L "{2}" D "{8}" L "{2}",
+    NULL};
 static const char *const pat_password[] = {
     "(?i:password|passwd|pwd|passcode|pass|パスワード|暗証番号)" KV "[^\\s]",
     NULL}; /* extend_secret_value takes the rest */
@@ -312,12 +317,34 @@ static bool validate_postal(lg_candidate *c)
 	return n == 7 && strcmp(c->value, "0000000") != 0;
 }
 
+/* The date in a label-anchored match: the one that runs to the match's end
+ * (生年月日：S60.4.12), or, for "昭和60年4月12日生まれ", the one it starts
+ * with. A table cell holds the date alone. */
 static bool validate_birth_date(lg_candidate *c)
 {
 	char iso[11];
-	if (!lg_parse_date(c->fold, c->fold_len, iso))
-		return false;
+	size_t from = 0, to = 0;
+	if (c->from_column) {
+		to = lg_parse_date_prefix(c->fold, c->fold_len, iso);
+		if (!to || strspn(c->fold + to, " ") != c->fold_len - to)
+			return false;
+	} else {
+		for (from = 0; from < c->fold_len; from++) {
+			size_t n = lg_parse_date_prefix(
+			    c->fold + from, c->fold_len - from, iso);
+			const char *rest = c->fold + from + n;
+			if (n &&
+			    (from + n == c->fold_len ||
+			     !strncmp(rest + strspn(rest, " "), "生", 3))) {
+				to = from + n;
+				break;
+			}
+		}
+		if (!to)
+			return false;
+	}
 	memcpy(c->value, iso, sizeof(iso));
+	narrow(c, from, to);
 	/* a birth date lies in the past and within a lifetime */
 	return strcmp(iso, "1900-01-01") >= 0 && strcmp(iso, "2026-12-31") <= 0;
 }
@@ -344,13 +371,35 @@ static bool validate_drivers_license(lg_candidate *c)
 	return ok;
 }
 
-static bool validate_upper_id(lg_candidate *c)
+/* An ID of `letters` letters, `digits` digits and `tail` letters at the
+ * end of the match (after its label), or filling a table cell. */
+static bool anchored_id(lg_candidate *c, size_t letters, size_t digits,
+			size_t tail)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < c->fold_len && n + 1 < sizeof(c->value); i++)
-		c->value[n++] = (char)toupper((unsigned char)c->fold[i]);
+	size_t n = letters + digits + tail;
+	if (c->fold_len < n || (c->from_column && c->fold_len != n))
+		return false;
+	size_t from = c->fold_len - n;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)c->fold[from + i];
+		bool want_digit = i >= letters && i < letters + digits;
+		if (want_digit ? !isdigit(ch) : !isalpha(ch))
+			return false;
+		c->value[i] = (char)toupper(ch);
+	}
 	c->value[n] = '\0';
-	return n == c->fold_len;
+	narrow(c, from, c->fold_len);
+	return true;
+}
+
+static bool validate_passport(lg_candidate *c)
+{
+	return anchored_id(c, 2, 7, 0);
+}
+
+static bool validate_residence_card(lg_candidate *c)
+{
+	return anchored_id(c, 2, 8, 2);
 }
 
 /* Values that stand in for a secret in documentation and templates. */
@@ -546,7 +595,7 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 
 const lg_detector_def lg_detector_defs[LG_TYPE_COUNT] = {
     DEF(LG_CREDIT_CARD, "credit_card",
-	"payment card number (Luhn + issuer range)", pat_credit_card,
+	"payment card number (Luhn + issuer range)", no_patterns,
 	validate_credit_card, LG_DIGIT_RUN, 0.70, 0.85, 0.97, 240, 96),
     DEF(LG_CARD_CVV, "card_cvv",
 	"card security code (CVV/CVC/セキュリティコード)", pat_card_cvv,
@@ -556,21 +605,21 @@ const lg_detector_def lg_detector_defs[LG_TYPE_COUNT] = {
 	pat_card_expiry, validate_card_expiry,
 	LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.0, 0.88, 0, 0),
     DEF(LG_JP_MY_NUMBER, "jp_my_number",
-	"My Number, individual number (個人番号)", pat_my_number,
+	"My Number, individual number (個人番号)", no_patterns,
 	validate_my_number, LG_DIGIT_RUN, 0.35, 0.6, 0.97, 240, 96),
     DEF(LG_JP_CORPORATE_NUMBER, "jp_corporate_number",
-	"corporate number (法人番号)", pat_corporate, validate_corporate,
+	"corporate number (法人番号)", no_patterns, validate_corporate,
 	LG_DIGIT_RUN, 0.45, 0.7, 0.95, 240, 96),
-    DEF(LG_JP_PHONE, "jp_phone", "Japanese phone number", pat_phone,
+    DEF(LG_JP_PHONE, "jp_phone", "Japanese phone number", no_patterns,
 	validate_phone, LG_DIGIT_RUN, 0.55, 0.8, 0.93, 120, 48),
     DEFX(LG_EMAIL, "email", "e-mail address", pat_email, validate_email,
 	 extend_email, LG_WORD | LG_NO_SOM, 0.9, 0.95, 0.97, 120, 48),
     DEF(LG_JP_POSTAL_CODE, "jp_postal_code", "postal code (郵便番号)",
-	pat_postal, validate_postal, LG_DIGIT_RUN, 0.45, 0.8, 0.9, 120, 72),
+	no_patterns, validate_postal, LG_DIGIT_RUN, 0.45, 0.8, 0.9, 120, 72),
     DEF(LG_BIRTH_DATE, "birth_date",
 	"date of birth (生年月日), Western or 和暦", pat_birth_date,
-	validate_birth_date, LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.75, 0.92,
-	120, 48),
+	validate_birth_date, LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0,
+	0.0, 0.92, 0, 0),
     DEF(LG_JP_BANK_ACCOUNT, "jp_bank_account", "bank account number (口座番号)",
 	pat_bank_account, validate_bank_account,
 	LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.0, 0.88, 0, 0),
@@ -579,11 +628,12 @@ const lg_detector_def lg_detector_defs[LG_TYPE_COUNT] = {
 	validate_drivers_license, LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN,
 	0.0, 0.0, 0.85, 0, 0),
     DEF(LG_JP_PASSPORT, "jp_passport", "passport number (旅券番号)",
-	pat_passport, validate_upper_id, LG_KW_REQUIRED | LG_WORD, 0.0, 0.75,
-	0.92, 120, 48),
+	pat_passport, validate_passport, LG_ANCHORED | LG_KW_REQUIRED | LG_WORD,
+	0.0, 0.0, 0.92, 0, 0),
     DEF(LG_JP_RESIDENCE_CARD, "jp_residence_card",
 	"residence card number (在留カード)", pat_residence_card,
-	validate_upper_id, LG_KW_REQUIRED | LG_WORD, 0.0, 0.75, 0.93, 120, 48),
+	validate_residence_card, LG_ANCHORED | LG_KW_REQUIRED | LG_WORD, 0.0,
+	0.0, 0.93, 0, 0),
     DEFX(LG_PASSWORD, "password", "password or PIN written next to its label",
 	 pat_password, validate_password, extend_secret_value,
 	 LG_ANCHORED | LG_KW_REQUIRED, 0.0, 0.0, 0.85, 0, 0),

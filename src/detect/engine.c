@@ -120,8 +120,8 @@ typedef struct scan_ctx {
 	uint64_t own_lo, own_hi; /* relative to window start */
 } scan_ctx;
 
-static bool vec_push(void **data, size_t *len, size_t *cap, size_t size,
-		     const void *item)
+bool lg_vec_push(void **data, size_t *len, size_t *cap, size_t size,
+		 const void *item)
 {
 	if (*len == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 256;
@@ -145,8 +145,8 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	const lg_detector *d = s->det;
 	if (id >= d->npatterns) {
 		kw_hit h = {id - d->npatterns, (uint32_t)from, (uint32_t)to};
-		if (!vec_push((void **)&s->hits, &s->nhits, &s->caphits,
-			      sizeof(h), &h))
+		if (!lg_vec_push((void **)&s->hits, &s->nhits, &s->caphits,
+				 sizeof(h), &h))
 			s->oom = true;
 		return 0;
 	}
@@ -166,10 +166,11 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	if ((def->flags & LG_DIGIT_RUN) &&
 	    !digit_run_ok(lo, w + from, w + to, hi))
 		return 0;
-	if ((def->flags & LG_WORD) && !word_ok(t, w, w + from, w + to, hi))
+	if ((def->flags & LG_WORD) && !word_ok(t, lo, w + from, w + to, hi))
 		return 0;
 	raw_match m = {t, (uint32_t)from, (uint32_t)to};
-	if (!vec_push((void **)&s->raws, &s->nraws, &s->capraws, sizeof(m), &m))
+	if (!lg_vec_push((void **)&s->raws, &s->nraws, &s->capraws, sizeof(m),
+			 &m))
 		s->oom = true;
 	return 0;
 }
@@ -237,10 +238,10 @@ static void gather_labels(const lg_detect_stream *s, lg_type t, uint32_t st,
 	label_view raw = *v;
 	for (size_t i = first_hit_from(s, wlo); i < s->nhits; i++) {
 		const kw_hit *h = &s->hits[i];
-		if (h->from >= whi)
-			continue; /* sorted by end, not start: keep looking */
 		if (h->to > whi + 64)
-			break;
+			break; /* hits come sorted by end; none later can fit */
+		if (h->from >= whi)
+			continue;
 		const lg_keyword_list *k =
 		    &lg_keyword_lists[s->det->kw_list[h->kw]];
 		if (h->to <= st && h->from >= wlo)
@@ -305,8 +306,8 @@ static bool push_candidate(lg_detect_stream *s, lg_type t, uint32_t st,
 {
 	candidate c = {t, st, en, conf, {0}};
 	snprintf(c.value, sizeof(c.value), "%s", value);
-	if (!vec_push((void **)&s->cands, &s->ncands, &s->capcands, sizeof(c),
-		      &c)) {
+	if (!lg_vec_push((void **)&s->cands, &s->ncands, &s->capcands,
+			 sizeof(c), &c)) {
 		s->oom = true;
 		return false;
 	}
@@ -411,6 +412,25 @@ static size_t resolve_overlaps(candidate *c, size_t n)
 
 /* ---- reporting
  * ------------------------------------------------------------------ */
+/* Characters in p[0..n): bytes that are not UTF-8 continuation bytes
+ * (10xxxxxx), eight at a time. */
+static uint64_t count_chars(const uint8_t *p, size_t n)
+{
+	uint64_t chars = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		/* bit 7 set and bit 6 clear: a continuation byte */
+		uint64_t cont = x & ~(x << 1) & 0x8080808080808080ULL;
+		/* one bit per byte, at bit 7: sum them with a multiply */
+		chars += 8 - (((cont >> 7) * 0x0101010101010101ULL) >> 56);
+	}
+	for (; i < n; i++)
+		chars += (p[i] & 0xC0) != 0x80;
+	return chars;
+}
+
 /* Moves the line/column cursor forward to absolute offset `to`. */
 static void cursor_advance(lg_detect_stream *s, uint64_t to)
 {
@@ -419,8 +439,8 @@ static void cursor_advance(lg_detect_stream *s, uint64_t to)
 	while (p < e) {
 		const uint8_t *nl = memchr(p, '\n', (size_t)(e - p));
 		const uint8_t *stop = nl ? nl : e;
-		for (; p < stop; p++)
-			s->cur_col += (*p & 0xC0) != 0x80;
+		s->cur_col += count_chars(p, (size_t)(stop - p));
+		p = stop;
 		if (nl) {
 			s->cur_line++;
 			s->cur_col = 0;
@@ -462,6 +482,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	    hs_scan(s->det->db, (const char *)s->win, (unsigned)s->len, 0,
 		    s->scratch, on_match, &x) != HS_SUCCESS)
 		return LG_EINTERNAL;
+	lg_number_runs(s, x.own_lo, x.own_hi);
 	if (s->base == 0 && s->owned_from == 0)
 		table_detect_header(s);
 	for (size_t i = 0; i < s->nraws; i++)

@@ -82,6 +82,15 @@ void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 			   uint32_t to);
 
+/* numbers.c: the runs of digits whose end lies in (own_lo, own_hi],
+ * offered to the numeric detectors as raw matches. */
+void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi);
+
+/* Appends item (size bytes) to a growable array; false when out of
+ * memory. */
+bool lg_vec_push(void **data, size_t *len, size_t *cap, size_t size,
+		 const void *item);
+
 /* context.c */
 void lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 			uint32_t to, const char *masked, char *out, size_t cap);

@@ -13,8 +13,9 @@ void table_reset(lg_detect_stream *s)
 
 /* Types whose values only a label can make (3-4 digits of a CVV, 7 digits
  * of an account): in a column that names them, each cell is checked. */
-static const lg_type cell_types[] = {LG_CARD_CVV, LG_CARD_EXPIRY,
-				     LG_JP_BANK_ACCOUNT, LG_JP_DRIVERS_LICENSE};
+static const lg_type cell_types[] = {
+    LG_CARD_CVV,   LG_CARD_EXPIRY, LG_JP_BANK_ACCOUNT,	LG_JP_DRIVERS_LICENSE,
+    LG_BIRTH_DATE, LG_JP_PASSPORT, LG_JP_RESIDENCE_CARD};
 
 static void header_field(table_state *t, unsigned col, const char *f, size_t n)
 {

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "leakguard/output.h"
+#include "util/util.h"
 
 struct lg_writer {
 	lg_format fmt;
@@ -16,9 +17,12 @@ struct lg_writer {
 	json_t *sarif;	 /* the SARIF log being built */
 	json_t *results; /* borrowed from sarif */
 	json_t *rules;	 /* borrowed from sarif */
+	lg_buf line;	 /* one serialised record */
 };
 
-json_t *lg_record_json(const lg_record *r);
+/* Appends r as one JSON object (no newline). False when out of memory. */
+bool lg_record_json_write(lg_buf *b, const lg_record *r);
+
 json_t *lg_summary_json(const lg_summary *s);
 bool lg_json_dump_line(FILE *f, json_t *v, const char *after);
 

@@ -30,28 +30,6 @@ bool lg_format_parse(const char *name, lg_format *out)
 
 /* ---- JSON objects ----------------------------------------------------------
  */
-json_t *lg_record_json(const lg_record *r)
-{
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "path", json_string(r->path));
-	json_object_set_new(o, "type", json_string(r->type));
-	json_object_set_new(
-	    o, "confidence",
-	    json_real((double)(int)(r->confidence * 100 + 0.5) / 100));
-	json_object_set_new(o, "tier", json_string(r->tier));
-	json_object_set_new(o, "line", json_integer((json_int_t)r->line));
-	json_object_set_new(o, "column", json_integer((json_int_t)r->column));
-	json_object_set_new(o, "offset", json_integer((json_int_t)r->offset));
-	json_object_set_new(o, "length", json_integer((json_int_t)r->length));
-	json_object_set_new(o, "masked", json_string(r->masked));
-	json_object_set_new(o, "context", json_string(r->context));
-	if (r->value)
-		json_object_set_new(o, "value", json_string(r->value));
-	return o;
-}
-
 json_t *lg_summary_json(const lg_summary *s)
 {
 	json_t *types = json_object();
@@ -189,13 +167,15 @@ lg_status lg_writer_record(lg_writer *w, const lg_record *r)
 		text_record(w, r);
 		break;
 	case LG_FMT_JSONL:
-		lg_json_dump_line(w->out, lg_record_json(r), "\n");
-		break;
 	case LG_FMT_JSON:
-		if (w->count)
-			fputc(',', w->out);
-		fputc('\n', w->out);
-		lg_json_dump_line(w->out, lg_record_json(r), "");
+		lg_buf_reset(&w->line);
+		if (w->fmt == LG_FMT_JSON)
+			lg_buf_puts(&w->line, w->count ? ",\n" : "\n");
+		if (!lg_record_json_write(&w->line, r))
+			return LG_ENOMEM;
+		if (w->fmt == LG_FMT_JSONL)
+			lg_buf_putc(&w->line, '\n');
+		fwrite(w->line.data, 1, w->line.len, w->out);
 		break;
 	case LG_FMT_CSV:
 		if (!w->count) {
@@ -240,6 +220,7 @@ lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
 	}
 	lg_status rc = fflush(w->out) != 0 || ferror(w->out) ? LG_EIO : LG_OK;
 	free(w->last_path);
+	lg_buf_free(&w->line);
 	free(w);
 	return rc;
 }

@@ -1344,7 +1344,7 @@ def ticket(d):
         d.t("登録情報を確認したいです。\n")
         d.f("生年月日：§\n", DOB(p.dob))
         d.f("登録電話番号：§\n", PHONE(p.home))
-        d.f("登録カードの下4桁：§\n", N("card_last4", R.choice(["****-****-****-", "下4桁 "]) + digits(4)))
+        d.f("登録カードの下4桁：§\n", N("card_last4", R.choice(["****-****-****-", ""]) + digits(4)))
         hdr("担当: " + agent.sur)
         d.f("ご本人様確認が取れました。ご登録の生年月日（§）で照合しております。\n", DOB(p.dob, "wareki"))
     elif scen == "address":
