@@ -2,6 +2,7 @@
  * the real calendar and each era's first and last day. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "leakguard/detect.h"
 
@@ -136,15 +137,76 @@ static bool parse_western_date(cursor *c, int *y, int *m, int *d)
 	return *d <= days_in_month(*y, *m);
 }
 
+/* An English month name or its abbreviation (with an optional dot);
+ * returns 1..12, or 0. */
+static int take_month_name(cursor *c)
+{
+	static const char *const names[] = {"january", "february", "march",
+					    "april",   "may",	   "june",
+					    "july",    "august",   "september",
+					    "october", "november", "december"};
+	size_t avail = (size_t)(c->end - c->p);
+	for (int m = 0; m < 12; m++) {
+		size_t full = strlen(names[m]);
+		size_t k = avail >= full && !strncasecmp(c->p, names[m], full)
+			       ? full
+			       : 3;
+		if (avail < k || strncasecmp(c->p, names[m], k) != 0)
+			continue;
+		if (k == 3 && m == 8 && avail >= 4 && (c->p[3] | 0x20) == 't')
+			k = 4; /* Sept */
+		c->p += k;
+		take(c, ".");
+		return m + 1;
+	}
+	return 0;
+}
+
+static int take_year4(cursor *c)
+{
+	const char *start = c->p;
+	int y = take_number(c, 4);
+	return c->p - start == 4 ? y : -1;
+}
+
+/* 29 Oct 1974, October 29, 1974, Oct. 29th, 1974 */
+static bool parse_english_date(cursor *c, int *y, int *m, int *d)
+{
+	bool day_first = *c->p >= '0' && *c->p <= '9';
+	if (day_first) {
+		*d = take_number(c, 2);
+		skip_spaces(c);
+		*m = take_month_name(c);
+	} else {
+		*m = take_month_name(c);
+		skip_spaces(c);
+		*d = take_number(c, 2);
+		if (!take(c, "st") && !take(c, "nd") && !take(c, "rd"))
+			take(c, "th");
+	}
+	take(c, ",");
+	skip_spaces(c);
+	*y = take_year4(c);
+	return *m > 0 && *d >= 1 && *y >= 1868 && *y <= 2099 &&
+	       *d <= days_in_month(*y, *m);
+}
+
 size_t lg_parse_date_prefix(const char *s, size_t n, char iso[11])
 {
 	cursor c = {s, s + n};
 	int y, m, d;
 	if (n == 0)
 		return 0;
-	bool ok = (*c.p >= '0' && *c.p <= '9')
-		      ? parse_western_date(&c, &y, &m, &d)
-		      : parse_era_date(&c, &y, &m, &d);
+	cursor en = c;
+	bool ok = false;
+	if (parse_english_date(&en, &y, &m, &d)) {
+		c = en;
+		ok = true;
+	} else {
+		ok = (*c.p >= '0' && *c.p <= '9')
+			 ? parse_western_date(&c, &y, &m, &d)
+			 : parse_era_date(&c, &y, &m, &d);
+	}
 	if (!ok)
 		return 0;
 	snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,

@@ -50,7 +50,12 @@ typedef struct lg_detector_def {
 	unsigned before, after; /* keyword window, bytes */
 } lg_detector_def;
 
-typedef enum { LG_KW_STRONG, LG_KW_WEAK, LG_KW_NEGATIVE } lg_kw_strength;
+typedef enum {
+	LG_KW_STRONG,
+	LG_KW_WEAK,
+	LG_KW_NEGATIVE,
+	LG_KW_NEGATIVE_DIRECT /* negative only right before the value */
+} lg_kw_strength;
 
 typedef struct lg_keyword_list {
 	lg_type_mask types;

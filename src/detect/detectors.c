@@ -61,17 +61,27 @@ static const char *const pat_bank_account[] = {
 static const char *const pat_drivers_license[] = {
     "(?:運転免許証番号|免許証番号|運転免許証|運転免許|免許番号|免許証|"
     "(?i:driver'?s?\\s?licen[cs]e(?:\\s?(?:no\\.?|number|#))?))" GAP(24) D
-    "{12}",
+    "{2}" SP "?" D "{2}" SP "?" D "{6}" SP "?" D "{2}",
     NULL};
 /* A date, Western or 和暦. */
 #define DATE_WESTERN                                                           \
 	"(?:19|20|\\xEF\\xBC\\x91\\xEF\\xBC\\x99|"                             \
 	"\\xEF\\xBC\\x92\\xEF\\xBC\\x90)" D "{2}" DS D "{1,2}" DS D            \
 	"{1,2}(?:日)?"
-#define DATE_ERA                                                                 \
-	"(?:明治|大正|昭和|平成|令和|㍾|㍽|㍼|㍻|㋿|[MTSHRmtshr]" \
+#define DATE_ERA                                                               \
+	"(?:明治|大正|昭和|平成|令和|㍾|㍽|㍼|㍻|㋿|["          \
+	"MTSHRmtshr]"                                                          \
 	")" SP "?(?:" D "{1,2}|元)" DS D "{1,2}" DS D "{1,2}(?:日)?"
-#define DATE "(?:" DATE_WESTERN "|" DATE_ERA ")"
+#define MONTH_EN                                                               \
+	"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?" \
+	"|"                                                                    \
+	"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|"          \
+	"dec(?:ember)?)\\.?"
+/* 29 Oct 1974, October 29, 1974 */
+#define DATE_ENGLISH                                                           \
+	"(?:[0-9]{1,2}\\s" MONTH_EN ",?\\s(?:19|20)[0-9]{2}|" MONTH_EN         \
+	"\\s[0-9]{1,2}(?:st|nd|rd|th)?,?\\s(?:19|20)[0-9]{2})"
+#define DATE "(?:" DATE_WESTERN "|" DATE_ERA "|" DATE_ENGLISH ")"
 /* Between a label and its value on a form: may cross one line break. */
 #define GAPN(n)                                                                \
 	"(?:[^0-9\\xEF]|\\xEF[^\\xBC]|\\xEF\\xBC[^\\x90-\\x99]){0," #n "}"
@@ -94,13 +104,14 @@ static const char *const pat_residence_card[] = {
     "card(?:\\s?(?:no\\.?|number|#))?))" GAPN(24) L "{2}" D "{8}" L "{2}",
     NULL};
 static const char *const pat_password[] = {
-    "(?i:password|passwd|pwd|passcode|pass|パスワード|暗証番号)" KV "[^\\s]",
+    "(?i:password|passwd|pwd|passcode|pass|パスワード|暗証番号)[\"']?"
+    "(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP "?)[^\\s]",
     NULL}; /* extend_secret_value takes the rest */
 static const char *const pat_aws_key_id[] = {
     "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", NULL};
 static const char *const pat_aws_secret[] = {
     "(?i:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key|"
-    "secretaccesskey)[\"']?" KV "[\"']?[A-Za-z0-9/+]{40}",
+    "secretaccesskey)[\"']?(?:" KV "|\\s{1,4})[\"']?[A-Za-z0-9/+]{40}",
     NULL};
 static const char *const pat_private_key[] = {
     "-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----", NULL};
@@ -220,6 +231,10 @@ static bool validate_card_expiry(lg_candidate *c)
 		return false;
 	if (month < 1 || month > 12 || year < 2000 || year > 2099)
 		return false;
+	/* a cell with a day after the month is some other date */
+	if (c->from_column && i < n && strspn(c->fold + i, " ") != n - i &&
+	    strncmp(c->fold + i, "月", 3) != 0)
+		return false;
 	snprintf(c->value, sizeof(c->value), "%04zu-%02zu", year % 10000,
 		 month % 100);
 	narrow(c, a0, i);
@@ -271,7 +286,10 @@ static bool validate_phone(lg_candidate *c)
 	for (size_t i = c->fold_len;
 	     i > 0 && isdigit((unsigned char)c->fold[i - 1]); i--)
 		tail++;
-	return tail == 4 || tail == n || (c->kind == 't' && tail == 3);
+	/* +819012345678: the digits written are the 81 and all but the 0 */
+	bool intl = c->fold[0] == '+' || c->fold[0] == '(';
+	return tail == 4 || tail == n || (intl && tail == n + 1) ||
+	       (c->kind == 't' && tail == 3);
 }
 
 /* Domains that RFC 2606/6761 and JPRS reserve for examples. */
@@ -313,7 +331,13 @@ static bool validate_postal(lg_candidate *c)
 {
 	size_t n =
 	    collect_digits(c->fold, 0, c->fold_len, c->value, sizeof(c->value));
-	c->kind = strncmp(c->fold, "〒", 3) == 0 ? 'p' : 0;
+	/* 'p': marked by 〒; 'b': seven bare digits, a postal code only where
+	 * a label or a column says so */
+	c->kind = strncmp(c->fold, "〒", 3) == 0 ? 'p'
+		  : strchr(c->fold, '-')	 ? 0
+						 : 'b';
+	if (c->from_column && strspn(c->fold, "0123456789-") != c->fold_len)
+		return false;
 	return n == 7 && strcmp(c->value, "0000000") != 0;
 }
 
@@ -330,6 +354,9 @@ static bool validate_birth_date(lg_candidate *c)
 			return false;
 	} else {
 		for (from = 0; from < c->fold_len; from++) {
+			if (from > 0 &&
+			    isdigit((unsigned char)c->fold[from - 1]))
+				continue; /* not from the middle of a number */
 			size_t n = lg_parse_date_prefix(
 			    c->fold + from, c->fold_len - from, iso);
 			const char *rest = c->fold + from + n;
@@ -359,13 +386,32 @@ static bool validate_bank_account(lg_candidate *c)
 	return anchored_digits(c, 7, 8);
 }
 
+/* The trailing 12 digits, which a form may space as 30 23 504238 60. */
+static bool trailing_spaced_digits(lg_candidate *c, size_t want)
+{
+	size_t e = c->fold_len, s = e, n = 0;
+	while (
+	    s > 0 && n < want &&
+	    (isdigit((unsigned char)c->fold[s - 1]) || c->fold[s - 1] == ' ')) {
+		n += c->fold[s - 1] != ' ';
+		s--;
+	}
+	while (s < e && c->fold[s] == ' ')
+		s++;
+	if (n != want || (s > 0 && isdigit((unsigned char)c->fold[s - 1])))
+		return false;
+	collect_digits(c->fold, s, e, c->value, sizeof(c->value));
+	narrow(c, s, e);
+	return true;
+}
+
 static bool validate_drivers_license(lg_candidate *c)
 {
 	bool ok = c->from_column
 		      ? collect_digits(c->fold, 0, c->fold_len, c->value,
 				       sizeof(c->value)) == 12 &&
 			    strspn(c->fold, "0123456789- ") == c->fold_len
-		      : anchored_digits(c, 12, 12);
+		      : trailing_spaced_digits(c, 12);
 	if (ok && lg_drivers_license_check_digit(c->value))
 		c->adjust = 0.1;
 	return ok;
@@ -425,10 +471,15 @@ static bool is_placeholder(const char *v)
 static bool secret_after_separator(lg_candidate *c, size_t min)
 {
 	const char *f = c->fold;
-	const char *sep = strpbrk(f, ":=");
-	if (!sep)
+	const char *sep = strpbrk(f, ":=,");
+	const char *wa = strstr(f, "は");
+	size_t s;
+	if (sep && (!wa || sep < wa))
+		s = (size_t)(sep - f) + 1;
+	else if (wa)
+		s = (size_t)(wa - f) + 3;
+	else
 		return false;
-	size_t s = (size_t)(sep - f) + 1;
 	while (s < c->fold_len && strchr("=> \"'", f[s]))
 		s++;
 	size_t e = s;
@@ -474,13 +525,21 @@ static bool validate_token(lg_candidate *c)
 						      : sizeof(c->value) - 1;
 	memcpy(c->value, c->fold, n);
 	c->value[n] = '\0';
-	return !strstr(c->value, "EXAMPLE") && shannon_entropy(c->value) > 3.0;
+	return !strstr(c->value, "EXAMPLE") && !is_placeholder(c->value + 4) &&
+	       shannon_entropy(c->value) > 3.0;
 }
 
+/* The key is the match's last 40 characters, whatever separated it from
+ * its label (=, :, or the space of `aws configure set`). */
 static bool validate_aws_secret(lg_candidate *c)
 {
-	return secret_after_separator(c, 40) && strlen(c->value) == 40 &&
-	       shannon_entropy(c->value) > 4.0;
+	if (c->fold_len < 40)
+		return false;
+	size_t s = c->fold_len - 40;
+	memcpy(c->value, c->fold + s, 40);
+	c->value[40] = '\0';
+	narrow(c, s, c->fold_len);
+	return !is_placeholder(c->value) && shannon_entropy(c->value) > 4.0;
 }
 
 static bool validate_private_key(lg_candidate *c)
@@ -579,10 +638,43 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 	(void)from;
 	uint32_t e = *to, lim = *to + 80;
 	while (e < len && e < lim && !isspace(w[e]) && w[e] != '"' &&
-	       w[e] != '\'' &&
+	       w[e] != '\'' && w[e] < 0x80 &&
 	       !(strchr(";,&)", w[e]) && key_follows(w + e + 1, w + len)))
 		e++;
 	*to = e;
+	return true;
+}
+
+/* Words before 有効期限 that make it another document's expiry. */
+static const char *const expiry_of_other[] = {
+    "旅券",	    "パスポート", "免許",  "見積",     "在留",
+    "保険証",	    "証明書",	  "契約",  "ポイント", "クーポン",
+    "マイナンバー", "passport",	  "licen", "quote"};
+
+/* A card expiry has a month and a year, no day, and its label is the
+ * card's: 2026年2月5日 after 旅券有効期限 is a passport's. */
+static bool extend_card_expiry(const uint8_t *w, size_t len, uint32_t *from,
+			       uint32_t *to)
+{
+	const uint8_t *p = w + *to, *end = w + len;
+	if (end - p >= 3 && !memcmp(p, "月", 3))
+		p += 3;
+	while (p < end && *p == ' ')
+		p++;
+	/* a day follows: 2026/02/05, 2026年2月5日 */
+	bool sep = p < end && (*p == '/' || *p == '-' || *p == '.');
+	const uint8_t *q = sep ? p + 1 : p;
+	if (q < end && ((*q >= '0' && *q <= '9') ||
+			(end - q >= 3 && q[0] == 0xEF && q[1] == 0xBC &&
+			 q[2] >= 0x90 && q[2] <= 0x99)))
+		return false;
+	uint32_t look = *from > 24 ? *from - 24 : 0;
+	for (size_t i = 0;
+	     i < sizeof(expiry_of_other) / sizeof(*expiry_of_other); i++) {
+		if (memmem(w + look, *from + 8 - look, expiry_of_other[i],
+			   strlen(expiry_of_other[i])))
+			return false;
+	}
 	return true;
 }
 
@@ -601,9 +693,9 @@ const lg_detector_def lg_detector_defs[LG_TYPE_COUNT] = {
 	"card security code (CVV/CVC/セキュリティコード)", pat_card_cvv,
 	validate_cvv, LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.0,
 	0.92, 0, 0),
-    DEF(LG_CARD_EXPIRY, "card_expiry", "card expiry date (有効期限)",
-	pat_card_expiry, validate_card_expiry,
-	LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.0, 0.88, 0, 0),
+    DEFX(LG_CARD_EXPIRY, "card_expiry", "card expiry date (有効期限)",
+	 pat_card_expiry, validate_card_expiry, extend_card_expiry,
+	 LG_ANCHORED | LG_KW_REQUIRED | LG_DIGIT_RUN, 0.0, 0.0, 0.88, 0, 0),
     DEF(LG_JP_MY_NUMBER, "jp_my_number",
 	"My Number, individual number (個人番号)", no_patterns,
 	validate_my_number, LG_DIGIT_RUN, 0.35, 0.6, 0.97, 240, 96),
@@ -697,7 +789,9 @@ const lg_keyword_list lg_keyword_lists[] = {
        "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県",
        "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県",
        "徳島県", "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県",
-       "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県")},
+       "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県", "japan", "tokyo",
+       "osaka", "kyoto", "hokkaido", "kanagawa", "aichi", "fukuoka", "saitama",
+       "chiba", "hyogo")},
     {T(LG_BIRTH_DATE), LG_KW_STRONG,
      W("生年月日", "誕生日", "生まれ", "生年", "birth", "birthday",
        "date of birth", "dob", "born")},
@@ -715,15 +809,20 @@ const lg_keyword_list lg_keyword_lists[] = {
     {T(LG_JP_DRIVERS_LICENSE), LG_KW_STRONG,
      W("運転免許証", "免許証番号", "運転免許", "driver's license",
        "drivers license", "driver license")},
+    /* labels that name a number as something else: for every number */
     {NUMBER_TYPES, LG_KW_NEGATIVE,
      W("注文番号", "ご注文番号", "伝票番号", "追跡番号", "お問い合わせ番号",
        "問い合わせ番号", "問合せ番号", "請求書番号", "受付番号", "管理番号",
        "商品番号", "商品コード", "品番", "型番", "製造番号", "シリアル",
        "会員番号", "予約番号", "整理番号", "取引番号", "受注番号", "発注番号",
-       "見積番号", "契約番号", "顧客番号", "社員番号", "伝票", "荷物", "配送",
-       "jan", "isbn", "ean", "invoice", "order", "tracking", "serial", "sku",
-       "ticket", "チケット", "バーコード", "barcode", "口座番号",
-       "id:", "レシート", "領収書番号", "ロット")},
+       "見積番号", "契約番号", "顧客番号", "社員番号", "invoice", "order",
+       "tracking", "serial", "sku", "口座番号", "id:", "領収書番号")},
+    /* words of goods and shipping: negative only as the value's own label
+     * ("JAN: 4901234567894"); in 配送センター：0120-533-826 the word is part
+     * of a name */
+    {NUMBER_TYPES, LG_KW_NEGATIVE_DIRECT,
+     W("伝票", "荷物", "配送", "jan", "isbn", "ean", "ticket", "チケット",
+       "バーコード", "barcode", "レシート", "ロット")},
     {T(LG_BIRTH_DATE), LG_KW_NEGATIVE,
      W("契約日", "発行日", "注文日", "入社日", "登録日", "作成日", "更新日",
        "交付日", "有効期限", "申込日", "受付日", "発送日", "日時", "支払日",

@@ -200,17 +200,33 @@ typedef struct label_view {
 
 #define FAR UINT32_MAX
 
+/* Only separators between a's end and b: "JAN: " labels what follows. */
+static bool only_separators(const uint8_t *w, uint32_t a, uint32_t b)
+{
+	while (a < b) {
+		if (strchr(" \t:=#", w[a])) {
+			a++;
+		} else if (b - a >= 3 && (!memcmp(w + a, "：", 3) ||
+					  !memcmp(w + a, "　", 3))) {
+			a += 3;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
 static void label_consider(label_view *v, const lg_keyword_list *k, lg_type t,
 			   uint32_t dist, int side)
 {
 	bool mine = (k->types >> t) & 1u;
 	if (!mine) {
-		if (k->strength != LG_KW_NEGATIVE &&
+		if (k->strength < LG_KW_NEGATIVE &&
 		    dist < v->foreign_dist[side])
 			v->foreign_dist[side] = dist;
 		return;
 	}
-	if (k->strength == LG_KW_NEGATIVE) {
+	if (k->strength >= LG_KW_NEGATIVE) {
 		if (dist < v->neg_dist)
 			v->neg_dist = dist;
 		return;
@@ -244,6 +260,9 @@ static void gather_labels(const lg_detect_stream *s, lg_type t, uint32_t st,
 			continue;
 		const lg_keyword_list *k =
 		    &lg_keyword_lists[s->det->kw_list[h->kw]];
+		if (k->strength == LG_KW_NEGATIVE_DIRECT &&
+		    !(h->to <= st && only_separators(s->win, h->to, st)))
+			continue;
 		if (h->to <= st && h->from >= wlo)
 			label_consider(&raw, k, t, st - h->to, 0);
 		else if (h->from >= en && h->to <= whi)
@@ -286,16 +305,19 @@ static double label_confidence(const lg_detector_def *def, const label_view *v,
  * says the number is something else keeps the last word. */
 static double kind_adjust(lg_type t, char kind, double conf, bool negative)
 {
+	/* T + 13 digits is an invoice registration number whatever the words
+	 * around it (invoice, 請求書) say */
+	if (t == LG_JP_CORPORATE_NUMBER && kind == 'T' && conf < 0.8)
+		return 0.8;
+	if (t == LG_JP_POSTAL_CODE && kind == 'b' &&
+	    conf < lg_detector_defs[t].strong)
+		return 0.3; /* seven bare digits: only under a postal label */
 	if (negative)
 		return conf;
 	if (t == LG_JP_PHONE && kind == 'm' && conf < 0.7)
 		return 0.7; /* an 11-digit 0X0 number is a personal phone */
-	if (t == LG_JP_PHONE && kind == 't')
-		return conf - 0.15; /* 0120/0570: company numbers */
 	if (t == LG_JP_POSTAL_CODE && kind == 'p' && conf < 0.9)
 		return 0.9; /* 〒 marks it */
-	if (t == LG_JP_CORPORATE_NUMBER && kind == 'T' && conf < 0.8)
-		return 0.8; /* T + 13 digits: an invoice registration number */
 	return conf;
 }
 

@@ -45,6 +45,7 @@ typedef struct table_state {
 	lg_type_mask pos[TABLE_MAX_COLS];      /* types the header names */
 	lg_type_mask neg[TABLE_MAX_COLS];      /* types it rules out */
 	lg_type_mask labelled[TABLE_MAX_COLS]; /* any label at all */
+	uint64_t header_end; /* absolute offset where the header line ends */
 } table_state;
 
 struct lg_detect_stream {

@@ -209,8 +209,8 @@ static bool shape_my_number(const num_run *r)
 static bool shape_corporate(const num_run *r)
 {
 	static const uint8_t g13[] = {13}, g1444[] = {1, 4, 4, 4};
-	if (r->prefix == 'T')
-		return groups_are(r, g13, 1);
+	if (r->prefix == 'T') /* T1234567890123, T1-2345-6789-0123 */
+		return groups_are(r, g13, 1) || groups_are(r, g1444, 4);
 	return !r->prefix && seps_in(r, "- ") &&
 	       (groups_are(r, g13, 1) || groups_are(r, g1444, 4));
 }
@@ -222,6 +222,8 @@ static bool shape_phone(const num_run *r)
 	if (r->ngroups > 4 || !seps_in(r, "- ()"))
 		return false;
 	unsigned last = r->group[r->ngroups - 1];
+	if (r->ngroups == 1 && r->prefix == 'i') /* +819012345678 */
+		return r->digits == 11 || r->digits == 12;
 	if (r->ngroups == 1)
 		return !r->prefix && (r->digits == 10 || r->digits == 11);
 	if (r->prefix == 'i') /* +81 90-1234-5678: the 81 is a group */
@@ -233,8 +235,8 @@ static bool shape_phone(const num_run *r)
 static bool shape_postal(const num_run *r)
 {
 	static const uint8_t g34[] = {3, 4}, g7[] = {7};
-	if (r->prefix == 'p' && groups_are(r, g7, 1))
-		return true;
+	if (groups_are(r, g7, 1)) /* 〒1600021, or after zip: / 郵便番号 */
+		return !r->prefix || r->prefix == 'p';
 	return (!r->prefix || r->prefix == 'p') && groups_are(r, g34, 2) &&
 	       r->sep[0] == '-';
 }

@@ -14,8 +14,8 @@ void table_reset(lg_detect_stream *s)
 /* Types whose values only a label can make (3-4 digits of a CVV, 7 digits
  * of an account): in a column that names them, each cell is checked. */
 static const lg_type cell_types[] = {
-    LG_CARD_CVV,   LG_CARD_EXPIRY, LG_JP_BANK_ACCOUNT,	LG_JP_DRIVERS_LICENSE,
-    LG_BIRTH_DATE, LG_JP_PASSPORT, LG_JP_RESIDENCE_CARD};
+    LG_CARD_CVV,   LG_CARD_EXPIRY, LG_JP_BANK_ACCOUNT,	 LG_JP_DRIVERS_LICENSE,
+    LG_BIRTH_DATE, LG_JP_PASSPORT, LG_JP_RESIDENCE_CARD, LG_JP_POSTAL_CODE};
 
 static void header_field(table_state *t, unsigned col, const char *f, size_t n)
 {
@@ -29,7 +29,7 @@ static void header_field(table_state *t, unsigned col, const char *f, size_t n)
 		for (const char *const *w = k->words; *w; w++) {
 			if (!strcasestr(buf, *w))
 				continue;
-			if (k->strength == LG_KW_NEGATIVE)
+			if (k->strength >= LG_KW_NEGATIVE)
 				t->neg[col] |= k->types;
 			else
 				t->pos[col] |= k->types;
@@ -74,6 +74,7 @@ static unsigned split_fields(const uint8_t *line, uint32_t base, size_t n,
 typedef struct header_ud {
 	lg_detect_stream *s;
 	unsigned numeric;
+	bool long_field; /* prose, not a column name */
 } header_ud;
 
 static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
@@ -83,34 +84,75 @@ static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
 	size_t n = to - from;
 	if (n > 0 && strspn((const char *)f, "0123456789-./ ") >= n)
 		h->numeric++;
+	if (n > 64)
+		h->long_field = true;
 	if (col < TABLE_MAX_COLS)
 		header_field(&h->s->table, col, (const char *)f, n);
 }
 
-void table_detect_header(lg_detect_stream *s)
+/* Fields in the first non-empty line after `from`, 0 when none. */
+static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
+				char delim)
 {
-	size_t lim = s->len < 4096 ? s->len : 4096;
-	const uint8_t *nl = memchr(s->win, '\n', lim);
-	if (!nl)
-		return;
-	size_t n = (size_t)(nl - s->win), commas = 0, tabs = 0;
+	uint32_t p = from;
+	while (p < s->len && (s->win[p] == '\n' || s->win[p] == '\r'))
+		p++;
+	const uint8_t *nl = memchr(s->win + p, '\n', s->len - p);
+	if (p >= s->len)
+		return 0;
+	size_t n = nl ? (size_t)(nl - (s->win + p)) : s->len - p;
+	return split_fields(s->win + p, p, n, delim, NULL, NULL);
+}
+
+/* Tries line[0..n) as the header row; true when it names columns. */
+static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
+{
+	const uint8_t *line = s->win + at;
+	size_t commas = 0, tabs = 0;
+	if (n == 0 || strchr("{[<#", line[0]))
+		return false; /* JSON lines, markup, comments */
 	for (size_t i = 0; i < n; i++) {
-		commas += s->win[i] == ',';
-		tabs += s->win[i] == '\t';
+		commas += line[i] == ',';
+		tabs += line[i] == '\t';
 	}
 	if (commas + tabs == 0)
-		return;
+		return false;
 	table_state *t = &s->table;
+	memset(t, 0, sizeof(*t));
 	t->delim = tabs > commas ? '\t' : ',';
-	size_t skip = n >= 3 && !memcmp(s->win, "\xEF\xBB\xBF", 3) ? 3 : 0;
-	header_ud h = {s, 0};
-	t->ncols = split_fields(s->win + skip, (uint32_t)skip, n - skip,
+	size_t skip = n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	header_ud h = {s, 0, 0};
+	t->ncols = split_fields(line + skip, at + (uint32_t)skip, n - skip,
 				t->delim, header_cb, &h);
 	bool any = false;
 	for (unsigned c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++)
 		any |= t->labelled[c] != 0;
-	/* a header names things; a data row is mostly numbers */
-	t->active = any && h.numeric * 2 < t->ncols;
+	/* a header names things; a data row is mostly numbers; and the row
+	 * below has as many fields (an e-mail's "Date: Sat, 20 Jan" has not) */
+	t->active = any && h.numeric * 2 < t->ncols && !h.long_field &&
+		    next_row_fields(s, at + (uint32_t)n, t->delim) == t->ncols;
+	t->header_end = at + n;
+	return t->active;
+}
+
+/* The header is the first line, or, in an export with a title and a date
+ * above it, one of the first few lines. */
+void table_detect_header(lg_detect_stream *s)
+{
+	size_t lim = s->len < 8192 ? s->len : 8192;
+	uint32_t at = 0;
+	for (int line = 0; line < 6 && at < lim; line++) {
+		const uint8_t *nl = memchr(s->win + at, '\n', lim - at);
+		if (!nl)
+			return;
+		size_t n = (size_t)(nl - (s->win + at));
+		if (n > 0 && s->win[at + n - 1] == '\r')
+			n--;
+		if (try_header(s, at, n))
+			return;
+		at = (uint32_t)(nl - s->win) + 1;
+	}
+	memset(&s->table, 0, sizeof(s->table));
 }
 
 /* Start of the line holding `at`, or UINT32_MAX when it is not in the
@@ -143,8 +185,8 @@ int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 	if (!s->table.active)
 		return 0;
 	uint32_t ls = line_start(s, at);
-	if (ls == UINT32_MAX || (s->base == 0 && ls == 0))
-		return 0; /* the header line itself */
+	if (ls == UINT32_MAX || s->base + ls <= s->table.header_end)
+		return 0; /* the header line and what is above it */
 	const uint8_t *nl = memchr(s->win + at, '\n', s->len - at);
 	*lo = ls;
 	*hi = nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
@@ -184,7 +226,7 @@ void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		if (!nl && !final)
 			break;
 		uint32_t ls = line_start(s, end);
-		if (ls != UINT32_MAX && !(s->base == 0 && ls == 0) &&
+		if (ls != UINT32_MAX && s->base + ls > s->table.header_end &&
 		    ls + 4096 > end)
 			split_fields(s->win + ls, ls, end - ls, s->table.delim,
 				     cell_cb, s);

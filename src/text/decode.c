@@ -77,6 +77,69 @@ static bool has_iso2022jp_escape(const uint8_t *p, size_t n)
 	return false;
 }
 
+/* Counts the double-byte characters of p[0..n) read as CP932; -1 when the
+ * bytes are not CP932 (a lead without a trail, a byte CP932 never uses). */
+static long cp932_pairs(const uint8_t *p, size_t n, bool *low_lead)
+{
+	long pairs = 0;
+	*low_lead = false;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = p[i];
+		if (b < 0x80 || (b >= 0xA1 && b <= 0xDF))
+			continue; /* ASCII, half-width katakana */
+		if (!((b >= 0x81 && b <= 0x9F) || (b >= 0xE0 && b <= 0xFC)))
+			return -1;
+		if (i + 1 >= n)
+			break; /* cut by the sample's end */
+		uint8_t t = p[++i];
+		if (t < 0x40 || t == 0x7F || t > 0xFC)
+			return -1;
+		*low_lead |= b <= 0x9F;
+		pairs++;
+	}
+	return pairs;
+}
+
+/* The same for EUC-JP: JIS X 0208 pairs, 8E half-width kana, 8F JIS X
+ * 0212 triples. */
+static long eucjp_pairs(const uint8_t *p, size_t n)
+{
+	long pairs = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b = p[i];
+		if (b < 0x80)
+			continue;
+		size_t need = b == 0x8F ? 2 : 1;
+		if (b != 0x8E && b != 0x8F && (b < 0xA1 || b > 0xFE))
+			return -1;
+		for (size_t k = 1; k <= need; k++) {
+			if (i + k >= n)
+				return pairs;
+			if (p[i + k] < 0xA1 || p[i + k] > 0xFE)
+				return -1;
+		}
+		i += need;
+		pairs++;
+	}
+	return pairs;
+}
+
+/* Japanese first: short CP932 or EUC-JP files are often called ISO-8859-1
+ * by uchardet. Well-formed double-byte Japanese wins over a single-byte
+ * Western guess. Returns NULL when the bytes are neither. */
+static const char *japanese_by_structure(const uint8_t *p, size_t n)
+{
+	bool low_lead;
+	long sj = cp932_pairs(p, n, &low_lead), euc = eucjp_pairs(p, n);
+	/* EUC-JP never uses 81-9F as a lead (8E/8F aside): text that does
+	 * is CP932 even where both readings are well-formed */
+	if (euc > 0 && (sj < 0 || !low_lead))
+		return "EUC-JP-MS";
+	if (sj > 0)
+		return "CP932";
+	return NULL;
+}
+
 /* Maps uchardet's answer to the iconv name we decode with. */
 static void sniff_uchardet(const uint8_t *p, size_t n, lg_sniff *out)
 {
@@ -92,6 +155,12 @@ static void sniff_uchardet(const uint8_t *p, size_t n, lg_sniff *out)
 		cs = "EUC-JP-MS"; /* EUC-JP with the Windows extensions */
 	else if (!*cs || !strcasecmp(cs, "ASCII"))
 		cs = "UTF-8";
+	else if (strcasecmp(cs, "ISO-2022-JP") != 0 &&
+		 strncasecmp(cs, "UTF-", 4) != 0) {
+		const char *ja = japanese_by_structure(p, n);
+		if (ja)
+			cs = ja;
+	}
 	snprintf(out->encoding, sizeof(out->encoding), "%s", cs);
 	if (ud)
 		uchardet_delete(ud);

@@ -523,6 +523,117 @@ static void password_placeholder_not_reported_by_prefix(void **state)
 	expect_none(det_all, "pwd: sample123", LG_PASSWORD);
 }
 
+/* ---- what the evaluation corpus taught
+ * ------------------------------------------------------------------------- */
+static void card_expiry_is_month_and_year_of_a_card(void **state)
+{
+	(void)state;
+	expect_one(det, "カード有効期限：09/28", LG_CARD_EXPIRY, "2028-09",
+		   HIGH);
+	/* a day after the month: some other document's date */
+	expect_none(det, "有効期限：2026年2月5日", LG_CARD_EXPIRY);
+	expect_none(det, "有効期限：2024/03/22", LG_CARD_EXPIRY);
+	/* a passport's, a licence's, a quote's expiry */
+	expect_none(det, "旅券有効期限：2026/02", LG_CARD_EXPIRY);
+	expect_none(det, "免許証の有効期限：令和7年11月", LG_CARD_EXPIRY);
+	expect_none(det, "見積有効期限 2025/01", LG_CARD_EXPIRY);
+	/* a column of licence expiry dates is not a column of card expiries */
+	expect_none(det, "氏名,免許証有効期限\n橋本 智子,2028/02/09\n",
+		    LG_CARD_EXPIRY);
+	expect_one(det, "氏名,有効期限\n橋本 智子,02/28\n", LG_CARD_EXPIRY,
+		   "2028-02", HIGH);
+}
+
+static void postal_code_of_seven_bare_digits_needs_a_label(void **state)
+{
+	(void)state;
+	expect_one(det, "zip:1710022", LG_JP_POSTAL_CODE, "1710022",
+		   DEFAULT_MIN);
+	expect_one(det, "郵便番号 1500002", LG_JP_POSTAL_CODE, "1500002",
+		   DEFAULT_MIN);
+	expect_none(det, "数量 1500002 個", LG_JP_POSTAL_CODE);
+	expect_one(det,
+		   "氏名,郵便番号,住所\n山本 さくら,1350062,東京都江東区\n",
+		   LG_JP_POSTAL_CODE, "1350062", HIGH);
+	expect_one(det, "Shibuya-ku, Tokyo 150-0002, Japan", LG_JP_POSTAL_CODE,
+		   "1500002", DEFAULT_MIN);
+}
+
+static void phone_with_country_code_unseparated(void **state)
+{
+	(void)state;
+	expect_one(det, "mobile: +817017892120", LG_JP_PHONE, "07017892120",
+		   DEFAULT_MIN);
+	expect_one(det, "hotline +81-3-6016-3127", LG_JP_PHONE, "0360163127",
+		   DEFAULT_MIN);
+	expect_one(det, "配送センター：0120-533-826", LG_JP_PHONE, "0120533826",
+		   DEFAULT_MIN);
+}
+
+static void birth_date_in_english(void **state)
+{
+	(void)state;
+	expect_one(det, "Date of Birth: 29 Oct 1974", LG_BIRTH_DATE,
+		   "1974-10-29", HIGH);
+	expect_one(det, "born August 31, 1982 in Osaka", LG_BIRTH_DATE,
+		   "1982-08-31", HIGH);
+	expect_one(det, "DOB: Sept. 3rd, 1990", LG_BIRTH_DATE, "1990-09-03",
+		   HIGH);
+	expect_none(det, "Date of Birth: 31 Feb 1990", LG_BIRTH_DATE);
+}
+
+static void table_header_below_a_title(void **state)
+{
+	(void)state;
+	/* Excel exports put a title and a date above the header row */
+	expect_one(det,
+		   "社員名簿\n作成日：2024/05/01\n\n氏名\t生年月日\t部署\n"
+		   "佐藤 花子\t1983/03/14\t営業部\n",
+		   LG_BIRTH_DATE, "1983-03-14", HIGH);
+	/* an e-mail header with a comma is not a table header */
+	expect_one(det,
+		   "Date: Sat, 20 Jan 2024 13:09:50 +0900\nSubject: x\n\n"
+		   "携帯：070-3558-1987\n",
+		   LG_JP_PHONE, "07035581987", HIGH);
+	/* nor is a JSON log line */
+	expect_one(det,
+		   "{\"event\":\"order.created\",\"order_no\":1}\n"
+		   "{\"login_id\":\"y-tanaka@gmail.com\"}\n",
+		   LG_EMAIL, "y-tanaka@gmail.com", DEFAULT_MIN);
+}
+
+static void ids_as_forms_write_them(void **state)
+{
+	(void)state;
+	expect_one(det, "運転免許証番号　30 23 504238 60",
+		   LG_JP_DRIVERS_LICENSE, "302350423860", HIGH);
+	expect_one(det, "登録番号：T5-8356-7825-6246", LG_JP_CORPORATE_NUMBER,
+		   "5835678256246", 0.8);
+	/* the T prefix is the evidence; "invoice" does not undo it */
+	expect_one(det, "Our invoice registration number is T5835678256246.",
+		   LG_JP_CORPORATE_NUMBER, "5835678256246", 0.8);
+	expect_one(det,
+		   "+ aws configure set aws_secret_access_key "
+		   "q3Zr8Lw2Yk5Vn7Pb1Tc9Xs4Hd6Fg0Jm8Aq2We5Ru",
+		   LG_AWS_SECRET_ACCESS_KEY,
+		   "q3Zr8Lw2Yk5Vn7Pb1Tc9Xs4Hd6Fg0Jm8Aq2We5Ru", HIGH);
+	expect_none(det, "SLACK_BOT_TOKEN=xoxb-your-bot-token", LG_SLACK_TOKEN);
+}
+
+static void passwords_as_people_write_them(void **state)
+{
+	(void)state;
+	expect_one(det, "\"password\": \"osaka.momo78\",", LG_PASSWORD,
+		   "osaka.momo78", HIGH);
+	expect_one(det, "define( 'DB_PASSWORD', 'kT9#mQ2x' );", LG_PASSWORD,
+		   "kT9#mQ2x", HIGH);
+	expect_one(det, "新しいパスワードは pochi-momo53 です", LG_PASSWORD,
+		   "pochi-momo53", HIGH);
+	expect_one(det, "仮パスワード：ppPc6urWHl（初回ログイン後に変更）",
+		   LG_PASSWORD, "ppPc6urWHl", HIGH);
+	expect_none(det, "パスワードは必ず変更してください", LG_PASSWORD);
+}
+
 static void secrets_reported(void **state)
 {
 	(void)state;
@@ -1129,6 +1240,13 @@ int main(void)
 	    cmocka_unit_test(placeholders_not_reported),
 	    cmocka_unit_test(password_placeholder_not_reported_by_prefix),
 	    cmocka_unit_test(secrets_reported),
+	    cmocka_unit_test(card_expiry_is_month_and_year_of_a_card),
+	    cmocka_unit_test(postal_code_of_seven_bare_digits_needs_a_label),
+	    cmocka_unit_test(phone_with_country_code_unseparated),
+	    cmocka_unit_test(birth_date_in_english),
+	    cmocka_unit_test(table_header_below_a_title),
+	    cmocka_unit_test(ids_as_forms_write_them),
+	    cmocka_unit_test(passwords_as_people_write_them),
 	    cmocka_unit_test(negative_context_lowers_card),
 	    cmocka_unit_test(negative_context_lowers_phone),
 	    cmocka_unit_test(negative_context_lowers_mobile_shaped),

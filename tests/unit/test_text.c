@@ -230,6 +230,36 @@ static void sniff_the_sentence_alone(void **state)
 	free(jis.p);
 }
 
+/* A short CP932 form that uchardet 0.0.7 calls ISO-8859-1: Japanese
+ * first, well-formed double-byte text is read as CP932; real Latin-1 stays
+ * Latin-1. */
+static void sniff_short_cp932_form_is_not_latin1(void **state)
+{
+	(void)state;
+	static const char form[] =
+	    "外国人従業員 在留資格確認票\n\nさくら商事合同会社 人事部\n\n"
+	    "氏名：GURUNG RAM\n国籍・地域：ネパール\n生年月日：1998-09-18\n"
+	    "在留カード番号：QA53960297KN\n";
+	bytes sj = encode(form, "CP932");
+	lg_sniff sn;
+	lg_text_sniff(sj.p, sj.n, &sn);
+	assert_false(sn.binary);
+	assert_string_equal(sn.encoding, "CP932");
+	free(sj.p);
+	bytes euc = encode(form, "EUC-JP");
+	lg_text_sniff(euc.p, euc.n, &sn);
+	assert_string_equal(sn.encoding, "EUC-JP-MS");
+	free(euc.p);
+	/* Latin-1 bytes, each escape closed off from the letters after it */
+	static const char latin1[] = "Caf\xe9 cr\xe8"
+				     "me br\xfbl\xe9"
+				     "e, d\xe9j\xe0 vu \xe0 la fa\xe7"
+				     "on de M\xfcller, \xa9 2024\n";
+	lg_text_sniff((const uint8_t *)latin1, strlen(latin1), &sn);
+	assert_true(strcmp(sn.encoding, "CP932") != 0 &&
+		    strcmp(sn.encoding, "EUC-JP-MS") != 0);
+}
+
 static void sniff_binary_and_ascii(void **state)
 {
 	(void)state;
@@ -644,6 +674,7 @@ int main(void)
 	    cmocka_unit_test(sniff_decode_utf16_no_bom_ascii_rich),
 	    cmocka_unit_test(sniff_utf16_no_bom_japanese_is_text),
 	    cmocka_unit_test(sniff_the_sentence_alone),
+	    cmocka_unit_test(sniff_short_cp932_form_is_not_latin1),
 	    cmocka_unit_test(sniff_binary_and_ascii),
 	    cmocka_unit_test(sniff_utf8_cut_mid_character),
 	    cmocka_unit_test(decoder_unknown_encoding),
