@@ -2,6 +2,8 @@
  * type, one result per finding with a physical location. Results are held
  * in memory until the end (SARIF is one JSON document); masked values
  * only, never the value itself. */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output_int.h"
@@ -47,6 +49,27 @@ static size_t sarif_rule_index(lg_writer *w, const lg_record *r)
 	return json_array_size(w->rules) - 1;
 }
 
+/* A path as a relative URI reference (RFC 3986): unreserved bytes and '/'
+ * as they are, every other byte percent-encoded, so Japanese names and
+ * names that are not UTF-8 both give a valid URI. */
+static char *path_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	lg_buf b = {0};
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		bool plain = isalnum(*p) || strchr("-._~/", *p);
+		char esc[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
+		if (!(plain ? lg_buf_putc(&b, (char)*p)
+			    : lg_buf_puts(&b, esc))) {
+			lg_buf_free(&b);
+			return NULL;
+		}
+	}
+	return b.data ? b.data : strdup("");
+}
+
 bool lg_sarif_result(lg_writer *w, const lg_record *r)
 {
 	size_t rule = sarif_rule_index(w, r);
@@ -54,14 +77,18 @@ bool lg_sarif_result(lg_writer *w, const lg_record *r)
 			    : !strcmp(r->tier, "medium") ? "warning"
 							 : "note";
 	char msg[512];
+	char *uri = path_uri(r->path);
+	if (!uri)
+		return false;
 	snprintf(msg, sizeof(msg), "%s: %s (confidence %.2f)", r->type,
 		 r->masked, r->confidence);
 	json_t *res = json_pack(
 	    "{ss sI ss s{ss} s[{s{s{ss} s{sI sI}}}] s{sf}}", "ruleId", r->type,
 	    "ruleIndex", (json_int_t)rule, "level", level, "message", "text",
 	    msg, "locations", "physicalLocation", "artifactLocation", "uri",
-	    r->path, "region", "startLine", (json_int_t)r->line, "startColumn",
+	    uri, "region", "startLine", (json_int_t)r->line, "startColumn",
 	    (json_int_t)r->column, "properties", "confidence", r->confidence);
+	free(uri);
 	return res && json_array_append_new(w->results, res) == 0;
 }
 
