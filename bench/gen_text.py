@@ -23,6 +23,10 @@ The manifest (tab-separated `type<TAB>count`, after `bytes`, `records` and
 `pool_bytes` lines)
 counts the personal-data items planted, by leakguard type id.
 """
+import os as _os
+import sys as _sys
+_sys.path.insert(0, _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "..", "tests"))
+from checkdigits import corp_check, luhn_check_digit, mn_check  # noqa: E402
 import random
 import sys
 
@@ -141,15 +145,7 @@ def digits(n):
 
 def luhn_complete(prefix, length):
     body = prefix + digits(length - len(prefix) - 1)
-    total = 0
-    for k, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if k % 2 == 0:  # will sit at odd position once check digit added
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return body + str((10 - total % 10) % 10)
+    return body + luhn_check_digit(body)
 
 
 def card_number():
@@ -178,13 +174,11 @@ def card_number():
 
 
 def my_number():
-    w = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]
     while True:
         body = digits(11)
         if len(set(body)) > 1:
             break
-    r = sum(int(body[i]) * w[i] for i in range(11)) % 11
-    num = body + str(0 if r <= 1 else 11 - r)
+    num = body + mn_check(body)
     fmt = ri(0, 2)
     if fmt == 0:
         return num
@@ -194,8 +188,7 @@ def my_number():
 
 def corporate_number():
     base = str(ri(1, 9)) + digits(11)
-    s = sum(int(base[11 - k]) * (1 if k % 2 == 0 else 2) for k in range(12))
-    return str(9 - s % 9) + base
+    return corp_check(base) + base
 
 
 def phone():

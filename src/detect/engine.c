@@ -30,7 +30,7 @@ static bool is_fw_digit(const uint8_t *p, const uint8_t *end)
 }
 
 /* The UTF-8 character ending just before p (start of text at lo). */
-static const uint8_t *char_before(const uint8_t *p, const uint8_t *lo)
+const uint8_t *lg_char_before(const uint8_t *p, const uint8_t *lo)
 {
 	if (p <= lo)
 		return NULL;
@@ -46,7 +46,7 @@ static bool digit_at(const uint8_t *p, const uint8_t *end)
 	       ((*p >= '0' && *p <= '9') || is_fw_digit(p, end));
 }
 
-static bool alnum_at(const uint8_t *p, const uint8_t *end)
+bool lg_alnum_at(const uint8_t *p, const uint8_t *end)
 {
 	if (!p || p >= end)
 		return false;
@@ -83,12 +83,12 @@ static size_t char_len(const uint8_t *p, const uint8_t *end)
 static bool digit_run_ok(const uint8_t *lo, const uint8_t *s, const uint8_t *e,
 			 const uint8_t *hi)
 {
-	const uint8_t *b = char_before(s, lo);
-	if (alnum_at(b, hi))
+	const uint8_t *b = lg_char_before(s, lo);
+	if (lg_alnum_at(b, hi))
 		return false;
-	if (joiner_at(b, hi) && digit_at(char_before(b, lo), hi))
+	if (joiner_at(b, hi) && digit_at(lg_char_before(b, lo), hi))
 		return false;
-	if (alnum_at(e, hi))
+	if (lg_alnum_at(e, hi))
 		return false;
 	if (joiner_at(e, hi) && e < hi && digit_at(e + char_len(e, hi), hi))
 		return false;
@@ -111,7 +111,7 @@ static bool word_ok(lg_type t, const uint8_t *lo, const uint8_t *s,
 			return false;
 		return !(e + 1 < hi && *e == '.' && email_char(e[1]));
 	}
-	return !alnum_at(char_before(s, lo), hi) && !alnum_at(e, hi);
+	return !lg_alnum_at(lg_char_before(s, lo), hi) && !lg_alnum_at(e, hi);
 }
 
 /* ---- Hyperscan callback: cheap filtering only ---------------------------- */

@@ -87,6 +87,13 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
  * offered to the numeric detectors as raw matches. */
 void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi);
 
+/* The start of the UTF-8 character that ends just before p, or NULL at
+ * lo (the start of the text). */
+const uint8_t *lg_char_before(const uint8_t *p, const uint8_t *lo);
+/* A letter, digit or '_' at p, ASCII or full-width: the edge of a token a
+ * number must not be part of. False for NULL or p >= end. */
+bool lg_alnum_at(const uint8_t *p, const uint8_t *end);
+
 /* Appends item (size bytes) to a growable array; false when out of
  * memory. */
 bool lg_vec_push(void **data, size_t *len, size_t *cap, size_t size,

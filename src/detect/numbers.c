@@ -68,29 +68,6 @@ static char joiner_kind(const uint8_t *p, const uint8_t *end, size_t *len)
 	return a == '-' || a == ' ' ? (char)a : 0;
 }
 
-static bool alnum_byte_at(const uint8_t *p, const uint8_t *end)
-{
-	if (p >= end)
-		return false;
-	if ((*p >= '0' && *p <= '9') || (unsigned)((*p | 0x20) - 'a') < 26u ||
-	    *p == '_')
-		return true;
-	uint32_t cp;
-	lg_utf8_decode(p, (size_t)(end - p), &cp);
-	int a = lg_fold_ascii(cp);
-	return cp >= 0xFF10 && a > 0 &&
-	       ((a >= '0' && a <= '9') || (unsigned)((a | 0x20) - 'a') < 26u);
-}
-
-/* Start of the character that ends at p. */
-static const uint8_t *back_one(const uint8_t *p, const uint8_t *lo)
-{
-	const uint8_t *q = p - 1;
-	while (q > lo && (*q & 0xC0) == 0x80 && p - q < 4)
-		q--;
-	return q;
-}
-
 /* Looks before the run for 〒, +81, (+81), T or an opening bracket. */
 static void run_prefix(const uint8_t *w, num_run *r)
 {
@@ -264,8 +241,8 @@ static void offer_run(lg_detect_stream *s, const num_run *r)
 	    r->to - r->pre > RUN_MAX_BYTES)
 		return;
 	/* part of a token: AB0312345678, 090-1234-5678x */
-	if ((r->pre > 0 && alnum_byte_at(back_one(w + r->pre, w), end)) ||
-	    alnum_byte_at(w + r->to, end))
+	if ((r->pre > 0 && lg_alnum_at(lg_char_before(w + r->pre, w), end)) ||
+	    lg_alnum_at(w + r->to, end))
 		return;
 	for (size_t i = 0; i < sizeof(number_shapes) / sizeof(*number_shapes);
 	     i++) {

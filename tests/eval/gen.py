@@ -14,6 +14,11 @@ negatives go through N() and are listed in negatives.jsonl (not used for scoring
 only to explain false positives).  See README.md for the label semantics.
 """
 
+import os as _os
+import sys as _sys
+_sys.path.insert(0, _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), ".."))
+from checkdigits import (corp_check, corp_ok, dl_check, ean13_check,  # noqa: E402
+                         luhn_check_digit, luhn_ok, mn_check, mn_ok)
 import argparse
 import datetime
 import filecmp
@@ -121,53 +126,9 @@ def digits(n, first=DIGITS):
     return R.choice(first) + "".join(R.choice(DIGITS) for _ in range(n - 1)) if n else ""
 
 
-def luhn_ok(s):
-    tot = 0
-    for i, ch in enumerate(reversed(s)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        tot += d
-    return tot % 10 == 0
-
-
 def luhn_complete(prefix, length):
     body = prefix + digits(length - len(prefix) - 1)
-    for c in DIGITS:
-        if luhn_ok(body + c):
-            return body + c
-    raise AssertionError
-
-
-def mn_check(base11):
-    w = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]
-    r = sum(int(a) * b for a, b in zip(base11, w)) % 11
-    return "0" if r <= 1 else str(11 - r)
-
-
-def mn_ok(s):
-    return len(s) == 12 and s.isdigit() and mn_check(s[:11]) == s[11]
-
-
-def corp_check(base12):
-    s = sum(int(c) * (1 if i % 2 == 0 else 2) for i, c in enumerate(reversed(base12)))
-    return str(9 - s % 9)
-
-
-def corp_ok(s):
-    return len(s) == 13 and s.isdigit() and corp_check(s[1:]) == s[0]
-
-
-def ean13_check(base12):
-    s = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(base12))
-    return str((10 - s % 10) % 10)
-
-
-def dl_check(base10):
-    w = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]
-    return str((11 - sum(int(a) * b for a, b in zip(base10, w)) % 11) % 10)
+    return body + luhn_check_digit(body)
 
 
 def _selftest():
