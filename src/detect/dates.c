@@ -199,7 +199,10 @@ size_t lg_parse_date_prefix(const char *s, size_t n, char iso[11])
 		return 0;
 	cursor en = c;
 	bool ok = false;
-	if (parse_english_date(&en, &y, &m, &d)) {
+	/* a month name comes first, or after the day and a space */
+	bool english = ((*c.p | 0x20) >= 'a' && (*c.p | 0x20) <= 'z') ||
+		       (n >= 3 && (c.p[1] == ' ' || c.p[2] == ' '));
+	if (english && parse_english_date(&en, &y, &m, &d)) {
 		c = en;
 		ok = true;
 	} else {

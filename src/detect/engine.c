@@ -507,9 +507,11 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	lg_number_runs(s, x.own_lo, x.own_hi);
 	if (s->base == 0 && s->owned_from == 0)
 		table_detect_header(s);
+	/* cells first: they find where a table ends, which the column
+	 * verdicts of the raw matches need */
+	table_scan_cells(s, x.own_lo, x.own_hi, final);
 	for (size_t i = 0; i < s->nraws; i++)
 		evaluate_raw(s, &s->raws[i]);
-	table_scan_cells(s, x.own_lo, x.own_hi, final);
 	if (s->oom)
 		return LG_ENOMEM;
 	size_t n = resolve_overlaps(s->cands, s->ncands);

@@ -46,6 +46,9 @@ typedef struct table_state {
 	lg_type_mask neg[TABLE_MAX_COLS];      /* types it rules out */
 	lg_type_mask labelled[TABLE_MAX_COLS]; /* any label at all */
 	uint64_t header_end; /* absolute offset where the header line ends */
+	uint64_t end;	     /* where the rows stopped fitting; MAX: open */
+	uint64_t misfit_from;
+	unsigned misfits; /* lines in a row that do not fit the header */
 } table_state;
 
 struct lg_detect_stream {

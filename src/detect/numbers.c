@@ -56,7 +56,9 @@ static char joiner_kind(const uint8_t *p, const uint8_t *end, size_t *len)
 	default:
 		break;
 	}
-	if (*p < 0x80)
+	/* the look-alikes all start E2, E3 or EF: kanji after a number
+	 * (年, 円, 個) need no decoding */
+	if (*p != 0xE2 && *p != 0xE3 && *p != 0xEF)
 		return 0;
 	uint32_t cp;
 	*len = lg_utf8_decode(p, (size_t)(end - p), &cp);

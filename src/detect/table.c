@@ -132,6 +132,7 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	t->active = any && h.numeric * 2 < t->ncols && !h.long_field &&
 		    next_row_fields(s, at + (uint32_t)n, t->delim) == t->ncols;
 	t->header_end = at + n;
+	t->end = UINT64_MAX;
 	return t->active;
 }
 
@@ -182,7 +183,7 @@ static unsigned column_of(const lg_detect_stream *s, uint32_t ls, uint32_t at)
 int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 			 uint32_t *lo, uint32_t *hi)
 {
-	if (!s->table.active)
+	if (s->table.ncols == 0 || s->base + at >= s->table.end)
 		return 0;
 	uint32_t ls = line_start(s, at);
 	if (ls == UINT32_MAX || s->base + ls <= s->table.header_end)
@@ -213,13 +214,34 @@ static void cell_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
 	}
 }
 
+/* A table ends where its rows stop matching the header: three lines in
+ * a row with another number of fields. A mail that quotes a CSV block, or
+ * a log that starts with one, is a table only for that block. */
+static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end)
+{
+	table_state *t = &s->table;
+	unsigned n =
+	    split_fields(s->win + ls, ls, end - ls, t->delim, NULL, NULL);
+	if (n == t->ncols) {
+		t->misfits = 0;
+		return true;
+	}
+	if (t->misfits++ == 0)
+		t->misfit_from = s->base + ls;
+	if (t->misfits >= 3) {
+		t->active = false;
+		t->end = t->misfit_from;
+	}
+	return false;
+}
+
 void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		      bool final)
 {
-	if (!s->table.active)
-		return;
 	/* each line whose newline (or, at the end, last byte) we own */
 	uint32_t pos = (uint32_t)own_lo;
+	if (!s->table.active)
+		return;
 	while (pos < own_hi) {
 		const uint8_t *nl = memchr(s->win + pos, '\n', own_hi - pos);
 		uint32_t end = nl ? (uint32_t)(nl - s->win) : (uint32_t)own_hi;
@@ -227,9 +249,11 @@ void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 			break;
 		uint32_t ls = line_start(s, end);
 		if (ls != UINT32_MAX && s->base + ls > s->table.header_end &&
-		    ls + 4096 > end)
+		    ls + 4096 > end && row_fits(s, ls, end))
 			split_fields(s->win + ls, ls, end - ls, s->table.delim,
 				     cell_cb, s);
+		if (!s->table.active)
+			return;
 		pos = end + 1;
 	}
 }

@@ -74,6 +74,13 @@ size_t lg_utf8_valid_prefix(const uint8_t *p, size_t n, size_t *incomplete)
 			i++;
 			continue;
 		}
+		/* kana and most kanji: E1-EC or EE-EF and two continuation
+		 * bytes, the common case of Japanese text */
+		if (i + 2 < n && p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED &&
+		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+			i += 3;
+			continue;
+		}
 		bool cut;
 		size_t len = utf8_check(p + i, n - i, &cut);
 		if (len == 0) {
