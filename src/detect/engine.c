@@ -200,6 +200,15 @@ typedef struct label_view {
 
 #define FAR UINT32_MAX
 
+/* A line break between keyword hit h and the value [st, en). */
+static bool crosses_line(const uint8_t *w, const kw_hit *h, uint32_t st,
+			 uint32_t en)
+{
+	if (h->to <= st)
+		return memchr(w + h->to, '\n', st - h->to) != NULL;
+	return h->from > en && memchr(w + en, '\n', h->from - en) != NULL;
+}
+
 /* Only separators between a's end and b: "JAN: " labels what follows. */
 static bool only_separators(const uint8_t *w, uint32_t a, uint32_t b)
 {
@@ -262,6 +271,11 @@ static void gather_labels(const lg_detect_stream *s, lg_type t, uint32_t st,
 		    &lg_keyword_lists[s->det->kw_list[h->kw]];
 		if (k->strength == LG_KW_NEGATIVE_DIRECT &&
 		    !(h->to <= st && only_separators(s->win, h->to, st)))
+			continue;
+		/* a negative label names the value on its own line ("order
+		 * #5086283" one line up says nothing of a phone number) */
+		if (k->strength >= LG_KW_NEGATIVE &&
+		    crosses_line(s->win, h, st, en))
 			continue;
 		if (h->to <= st && h->from >= wlo)
 			label_consider(&raw, k, t, st - h->to, 0);

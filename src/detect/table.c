@@ -72,7 +72,8 @@ static unsigned split_fields(const uint8_t *line, uint32_t base, size_t n,
 }
 
 typedef struct header_ud {
-	lg_detect_stream *s;
+	const uint8_t *win;
+	table_state *t; /* the header being read */
 	unsigned numeric;
 	bool long_field; /* prose, not a column name */
 } header_ud;
@@ -80,14 +81,14 @@ typedef struct header_ud {
 static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
 {
 	header_ud *h = ud;
-	const uint8_t *f = h->s->win + from;
+	const uint8_t *f = h->win + from;
 	size_t n = to - from;
 	if (n > 0 && strspn((const char *)f, "0123456789-./ ") >= n)
 		h->numeric++;
 	if (n > 64)
 		h->long_field = true;
 	if (col < TABLE_MAX_COLS)
-		header_field(&h->s->table, col, (const char *)f, n);
+		header_field(h->t, col, (const char *)f, n);
 }
 
 /* Fields in the first non-empty line after `from`, 0 when none. */
@@ -117,11 +118,13 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	}
 	if (commas + tabs == 0)
 		return false;
-	table_state *t = &s->table;
+	/* read into a candidate: a line that is no header leaves the table
+	 * being read (if any) as it was */
+	table_state cand, *t = &cand;
 	memset(t, 0, sizeof(*t));
 	t->delim = tabs > commas ? '\t' : ',';
 	size_t skip = n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0;
-	header_ud h = {s, 0, 0};
+	header_ud h = {s->win, t, 0, false};
 	t->ncols = split_fields(line + skip, at + (uint32_t)skip, n - skip,
 				t->delim, header_cb, &h);
 	bool any = false;
@@ -131,9 +134,12 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	 * below has as many fields (an e-mail's "Date: Sat, 20 Jan" has not) */
 	t->active = any && h.numeric * 2 < t->ncols && !h.long_field &&
 		    next_row_fields(s, at + (uint32_t)n, t->delim) == t->ncols;
-	t->header_end = at + n;
+	if (!t->active)
+		return false;
+	t->header_end = s->base + at + n;
 	t->end = UINT64_MAX;
-	return t->active;
+	s->table = cand;
+	return true;
 }
 
 /* The header is the first line, or, in an export with a title and a date
@@ -153,7 +159,6 @@ void table_detect_header(lg_detect_stream *s)
 			return;
 		at = (uint32_t)(nl - s->win) + 1;
 	}
-	memset(&s->table, 0, sizeof(s->table));
 }
 
 /* Start of the line holding `at`, or UINT32_MAX when it is not in the
@@ -235,25 +240,53 @@ static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end)
 	return false;
 }
 
+/* A line right after a blank line, with delimiters and no digits: where a
+ * table that starts mid-file (a CSV block in a mail, a second section of
+ * an export) has its header. */
+static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
+			     uint32_t end)
+{
+	const uint8_t *w = s->win;
+	bool after_blank =
+	    ls >= 2 && w[ls - 1] == '\n' &&
+	    (w[ls - 2] == '\n' ||
+	     (ls >= 3 && w[ls - 2] == '\r' && w[ls - 3] == '\n'));
+	if (!after_blank || end - ls > 1024)
+		return false;
+	bool delim = false;
+	for (uint32_t i = ls; i < end; i++) {
+		if (w[i] >= '0' && w[i] <= '9')
+			return false;
+		delim |= w[i] == ',' || w[i] == '\t';
+	}
+	return delim;
+}
+
 void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		      bool final)
 {
 	/* each line whose newline (or, at the end, last byte) we own */
 	uint32_t pos = (uint32_t)own_lo;
-	if (!s->table.active)
-		return;
+	uint32_t ls = line_start(s, pos);
 	while (pos < own_hi) {
 		const uint8_t *nl = memchr(s->win + pos, '\n', own_hi - pos);
 		uint32_t end = nl ? (uint32_t)(nl - s->win) : (uint32_t)own_hi;
 		if (!nl && !final)
 			break;
-		uint32_t ls = line_start(s, end);
-		if (ls != UINT32_MAX && s->base + ls > s->table.header_end &&
-		    ls + 4096 > end && row_fits(s, ls, end))
-			split_fields(s->win + ls, ls, end - ls, s->table.delim,
-				     cell_cb, s);
-		if (!s->table.active)
-			return;
+		if (ls == UINT32_MAX || ls + 4096 <= end) {
+			/* a line longer than we keep: no table row */
+		} else if (s->table.active) {
+			if (s->base + ls > s->table.header_end &&
+			    row_fits(s, ls, end))
+				split_fields(s->win + ls, ls, end - ls,
+					     s->table.delim, cell_cb, s);
+		} else if (header_candidate(s, ls, end)) {
+			uint32_t n = end - ls;
+			if (n > 0 && s->win[end - 1] == '\r')
+				n--;
+			try_header(s, ls, n);
+		}
 		pos = end + 1;
+		ls = pos;
 	}
 }

@@ -45,7 +45,9 @@ typedef struct {
 } card_iin;
 
 static const card_iin card_iins[] = {
-    {"Visa", 1, 4, 4, 13, 19},
+    /* Visa stopped issuing 13-digit numbers long ago; a 13-digit run
+     * starting with 4 is far likelier a JAN code (45/49) */
+    {"Visa", 1, 4, 4, 16, 19},
     {"Mastercard", 2, 51, 55, 16, 16},
     {"Mastercard", 4, 2221, 2720, 16, 16},
     {"JCB", 4, 3528, 3589, 16, 19},
