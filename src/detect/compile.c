@@ -64,23 +64,23 @@ const char *lg_tier_name(lg_tier t)
 /* A keyword as a Hyperscan literal: bytes escaped, ASCII words bounded by
  * \b where they begin or end with a letter or digit ("exp" must not fire
  * inside "experience"). */
-static char *keyword_pattern(const char *w)
+static char *keyword_pattern(const char *w, bool in_text)
 {
 	lg_buf b = {0};
 	size_t n = strlen(w);
 	bool ok = true;
-	if (isalnum((unsigned char)w[0]))
+	if (in_text && isalnum((unsigned char)w[0]))
 		ok &= lg_buf_puts(&b, "\\b");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)w[i];
-		if (c == ' ')
-			ok &= lg_buf_puts(&b, "\\s?");
+		if (c == ' ') /* headers write card_number, card-number */
+			ok &= lg_buf_puts(&b, in_text ? "\\s?" : "[\\s_\\-]?");
 		else if (isalnum(c))
 			ok &= lg_buf_putc(&b, (char)c);
 		else
 			ok &= lg_buf_printf(&b, "\\x%02X", c);
 	}
-	if (isalnum((unsigned char)w[n - 1]))
+	if (in_text && isalnum((unsigned char)w[n - 1]))
 		ok &= lg_buf_puts(&b, "\\b");
 	if (!ok) {
 		lg_buf_free(&b);
@@ -179,7 +179,7 @@ static bool add_keywords(lg_detector *d, pattern_set *p)
 	for (size_t i = 0; i < lg_keyword_list_count; i++) {
 		for (const char *const *w = lg_keyword_lists[i].words; *w;
 		     w++) {
-			char *pat = keyword_pattern(*w);
+			char *pat = keyword_pattern(*w, true);
 			if (!pat)
 				return false;
 			d->kw_list[d->nkeywords] = (unsigned)i;
@@ -195,6 +195,30 @@ static bool add_keywords(lg_detector *d, pattern_set *p)
 	return true;
 }
 
+/* The keywords again, for table headers: no word boundaries (headers are
+ * written order_id, カード番号), one database scanned once per header. */
+static bool compile_header_db(lg_detector *d, char *err, size_t errlen)
+{
+	pattern_set p = {0};
+	bool ok = true;
+	for (size_t i = 0; i < lg_keyword_list_count && ok; i++) {
+		for (const char *const *w = lg_keyword_lists[i].words; *w && ok;
+		     w++) {
+			char *pat = keyword_pattern(*w, false);
+			ok = pat && set_add(&p, pat, HS_FLAG_CASELESS, true);
+			if (!ok)
+				free(pat);
+		}
+	}
+	if (!ok)
+		snprintf(err, errlen, "out of memory");
+	else
+		d->header_db = lg_hs_compile_cached(p.expr, p.flags, p.ids, p.n,
+						    err, errlen);
+	set_free(&p);
+	return d->header_db != NULL;
+}
+
 static bool compile_db(lg_detector *d, pattern_set *p, char *err, size_t errlen)
 {
 	/* compiling takes most of a second; the cache makes it milliseconds */
@@ -202,7 +226,11 @@ static bool compile_db(lg_detector *d, pattern_set *p, char *err, size_t errlen)
 	    lg_hs_compile_cached(p->expr, p->flags, p->ids, p->n, err, errlen);
 	if (!d->db)
 		return false;
-	if (hs_alloc_scratch(d->db, &d->scratch) != HS_SUCCESS) {
+	if (!compile_header_db(d, err, errlen))
+		return false;
+	/* one scratch serves both databases */
+	if (hs_alloc_scratch(d->db, &d->scratch) != HS_SUCCESS ||
+	    hs_alloc_scratch(d->header_db, &d->scratch) != HS_SUCCESS) {
 		snprintf(err, errlen, "cannot allocate Hyperscan scratch");
 		return false;
 	}
@@ -242,6 +270,7 @@ void lg_detector_free(lg_detector *d)
 	if (!d)
 		return;
 	hs_free_database(d->db);
+	hs_free_database(d->header_db);
 	if (d->scratch)
 		hs_free_scratch(d->scratch);
 	free(d->pattern_type);

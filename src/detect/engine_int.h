@@ -8,8 +8,9 @@
 
 struct lg_detector {
 	hs_database_t *db;
-	hs_scratch_t *scratch; /* prototype, cloned per stream */
-	unsigned npatterns;    /* ids below are patterns, above keywords */
+	hs_database_t *header_db; /* the keywords, for table headers */
+	hs_scratch_t *scratch;	  /* prototype, cloned per stream */
+	unsigned npatterns;	  /* ids below are patterns, above keywords */
 	lg_type *pattern_type;
 	unsigned nkeywords;
 	unsigned *kw_list; /* keyword id -> index in lg_keyword_lists */

@@ -17,30 +17,6 @@ static const lg_type cell_types[] = {
     LG_CARD_CVV,   LG_CARD_EXPIRY, LG_JP_BANK_ACCOUNT,	 LG_JP_DRIVERS_LICENSE,
     LG_BIRTH_DATE, LG_JP_PASSPORT, LG_JP_RESIDENCE_CARD, LG_JP_POSTAL_CODE};
 
-static void header_field(table_state *t, unsigned col, const char *f, size_t n)
-{
-	char buf[256];
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	memcpy(buf, f, n);
-	buf[n] = '\0';
-	for (size_t i = 0; i < lg_keyword_list_count; i++) {
-		const lg_keyword_list *k = &lg_keyword_lists[i];
-		for (const char *const *w = k->words; *w; w++) {
-			if (!strcasestr(buf, *w))
-				continue;
-			if (k->strength >= LG_KW_NEGATIVE)
-				t->neg[col] |= k->types;
-			else
-				t->pos[col] |= k->types;
-			t->labelled[col] = 1;
-		}
-	}
-	/* a named type wins over the broad negatives ("口座番号" names an
-	 * account and is a negative for other numbers) */
-	t->neg[col] &= ~t->pos[col];
-}
-
 /* Splits line[0..n) on delim outside double quotes; calls fn per field. */
 typedef void (*field_fn)(void *ud, unsigned col, uint32_t from, uint32_t to);
 
@@ -76,6 +52,7 @@ typedef struct header_ud {
 	table_state *t; /* the header being read */
 	unsigned numeric;
 	bool long_field; /* prose, not a column name */
+	uint32_t field_from[TABLE_MAX_COLS], field_to[TABLE_MAX_COLS];
 } header_ud;
 
 static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
@@ -87,8 +64,56 @@ static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
 		h->numeric++;
 	if (n > 64)
 		h->long_field = true;
-	if (col < TABLE_MAX_COLS)
-		header_field(h->t, col, (const char *)f, n);
+	if (col < TABLE_MAX_COLS) {
+		h->field_from[col] = from;
+		h->field_to[col] = to;
+	}
+}
+
+typedef struct header_scan {
+	header_ud *h;
+	unsigned ncols;
+	uint32_t base; /* window offset of the scanned line */
+	const lg_detector *det;
+} header_scan;
+
+/* A keyword in the header line: its column names (or rules out) the
+ * keyword's types. */
+static int on_header_keyword(unsigned id, unsigned long long from,
+			     unsigned long long to, unsigned flags, void *ud)
+{
+	(void)from;
+	(void)flags;
+	header_scan *x = ud;
+	uint32_t at = x->base + (uint32_t)to - 1; /* the keyword's last byte */
+	const lg_keyword_list *k = &lg_keyword_lists[x->det->kw_list[id]];
+	for (unsigned c = 0; c < x->ncols && c < TABLE_MAX_COLS; c++) {
+		if (at < x->h->field_from[c] || at >= x->h->field_to[c])
+			continue;
+		table_state *t = x->h->t;
+		if (k->strength >= LG_KW_NEGATIVE)
+			t->neg[c] |= k->types;
+		else
+			t->pos[c] |= k->types;
+		t->labelled[c] = 1;
+		break;
+	}
+	return 0;
+}
+
+/* Reads what each column's name says, with one Hyperscan pass over the
+ * header line. */
+static void read_column_names(lg_detect_stream *s, header_ud *h, uint32_t at,
+			      size_t n, unsigned ncols)
+{
+	header_scan x = {h, ncols, at, s->det};
+	hs_scan(s->det->header_db, (const char *)s->win + at, (unsigned)n, 0,
+		s->scratch, on_header_keyword, &x);
+	for (unsigned c = 0; c < ncols && c < TABLE_MAX_COLS; c++) {
+		/* a named type wins over the broad negatives ("口座番号"
+		 * names an account and is a negative for other numbers) */
+		h->t->neg[c] &= ~h->t->pos[c];
+	}
 }
 
 /* Fields in the first non-empty line after `from`, 0 when none. */
@@ -118,22 +143,27 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	}
 	if (commas + tabs == 0)
 		return false;
+	/* the cheap test first: the row below must have as many fields ("Hi
+	 * Shota," above a paragraph has not) */
+	char delim = tabs > commas ? '\t' : ',';
+	unsigned nf = split_fields(line, at, n, delim, NULL, NULL);
+	if (nf < 2 || next_row_fields(s, at + (uint32_t)n, delim) != nf)
+		return false;
 	/* read into a candidate: a line that is no header leaves the table
 	 * being read (if any) as it was */
 	table_state cand, *t = &cand;
 	memset(t, 0, sizeof(*t));
-	t->delim = tabs > commas ? '\t' : ',';
+	t->delim = delim;
 	size_t skip = n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0;
-	header_ud h = {s->win, t, 0, false};
+	header_ud h = {s->win, t, 0, false, {0}, {0}};
 	t->ncols = split_fields(line + skip, at + (uint32_t)skip, n - skip,
 				t->delim, header_cb, &h);
+	read_column_names(s, &h, at + (uint32_t)skip, n - skip, t->ncols);
 	bool any = false;
 	for (unsigned c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++)
 		any |= t->labelled[c] != 0;
-	/* a header names things; a data row is mostly numbers; and the row
-	 * below has as many fields (an e-mail's "Date: Sat, 20 Jan" has not) */
-	t->active = any && h.numeric * 2 < t->ncols && !h.long_field &&
-		    next_row_fields(s, at + (uint32_t)n, t->delim) == t->ncols;
+	/* a header names things; a data row is mostly numbers */
+	t->active = any && h.numeric * 2 < t->ncols && !h.long_field;
 	if (!t->active)
 		return false;
 	t->header_end = s->base + at + n;
