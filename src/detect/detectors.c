@@ -345,6 +345,20 @@ static bool validate_postal(lg_candidate *c)
 	return n == 7 && strcmp(c->value, "0000000") != 0;
 }
 
+/* Where a date can begin: a digit not inside a number, the first byte of
+ * an era name (明 大 昭 平 令, or a ㍻-style sign), or a letter starting a
+ * word (an era initial or an English month). Saves parsing at every byte. */
+static bool date_may_start(const char *f, size_t i)
+{
+	unsigned char ch = (unsigned char)f[i];
+	unsigned char prev = i > 0 ? (unsigned char)f[i - 1] : ' ';
+	if (isdigit(ch))
+		return !isdigit(prev);
+	if (isalpha(ch))
+		return !isalpha(prev);
+	return ch == 0xE6 || ch == 0xE5 || ch == 0xE4 || ch == 0xE3;
+}
+
 /* The date in a label-anchored match: the one that runs to the match's end
  * (生年月日：S60.4.12), or, for "昭和60年4月12日生まれ", the one it starts
  * with. A table cell holds the date alone. */
@@ -358,9 +372,8 @@ static bool validate_birth_date(lg_candidate *c)
 			return false;
 	} else {
 		for (from = 0; from < c->fold_len; from++) {
-			if (from > 0 &&
-			    isdigit((unsigned char)c->fold[from - 1]))
-				continue; /* not from the middle of a number */
+			if (!date_may_start(c->fold, from))
+				continue;
 			size_t n = lg_parse_date_prefix(
 			    c->fold + from, c->fold_len - from, iso);
 			const char *rest = c->fold + from + n;

@@ -303,6 +303,17 @@ void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi)
 			i++;
 			continue;
 		}
+		/* most numbers in text are short and stand alone (10:14,
+		 * 2025年, ¥1,980): fewer than seven ASCII digits with no joiner
+		 * after them fit no type */
+		size_t k = i;
+		while (k < len && w[k] >= '0' && w[k] <= '9')
+			k++;
+		if (k - i < 7 && k > i &&
+		    (k >= len || !strchr(" -.()\xE2\xE3\xEF", w[k]) || !w[k])) {
+			i = k;
+			continue;
+		}
 		num_run r;
 		uint32_t end = parse_run(w, len, (uint32_t)i, &r);
 		/* a run is the window's whose end it owns, and only when what
