@@ -8,6 +8,9 @@
  * and the next window starts OVERLAP bytes before it (to see what precedes
  * it: the match itself and its keyword window). */
 #include <hs.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,23 +470,50 @@ static uint64_t count_chars(const uint8_t *p, size_t n)
 	return chars;
 }
 
-/* Moves the line/column cursor forward to absolute offset `to`. */
+/* Newlines in p[0..n), sixteen bytes at a time. */
+static uint64_t count_newlines(const uint8_t *p, size_t n)
+{
+	uint64_t lines = 0;
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n');
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+		/* popcount of a 16-bit mask, without the libgcc call */
+		m = m - ((m >> 1) & 0x5555);
+		m = (m & 0x3333) + ((m >> 2) & 0x3333);
+		m = (m + (m >> 4)) & 0x0F0F;
+		lines += (m + (m >> 8)) & 0x1F;
+	}
+#endif
+	for (; i < n; i++)
+		lines += p[i] == '\n';
+	return lines;
+}
+
+/* Moves the line cursor forward to absolute offset `to`: lines are
+ * counted over all the text, a column only when a finding needs it. */
 static void cursor_advance(lg_detect_stream *s, uint64_t to)
 {
 	const uint8_t *p = s->win + (s->cur_pos - s->base);
-	const uint8_t *e = s->win + (to - s->base);
-	while (p < e) {
-		const uint8_t *nl = memchr(p, '\n', (size_t)(e - p));
-		const uint8_t *stop = nl ? nl : e;
-		s->cur_col += count_chars(p, (size_t)(stop - p));
-		p = stop;
-		if (nl) {
-			s->cur_line++;
-			s->cur_col = 0;
-			p = nl + 1;
-		}
+	size_t n = (size_t)(to - s->cur_pos);
+	uint64_t lines = count_newlines(p, n);
+	if (lines) {
+		const uint8_t *last = memrchr(p, '\n', n);
+		s->cur_line += lines;
+		s->line_start = s->base + (uint64_t)(last - s->win) + 1;
+		s->col_carry = 0;
 	}
 	s->cur_pos = to;
+}
+
+/* The 1-based column of absolute offset `at` (the cursor is there). */
+static uint64_t cursor_column(const lg_detect_stream *s, uint64_t at)
+{
+	uint64_t from = s->line_start > s->base ? s->line_start : s->base;
+	return s->col_carry +
+	       count_chars(s->win + (from - s->base), (size_t)(at - from)) + 1;
 }
 
 static void emit(lg_detect_stream *s, const candidate *c)
@@ -496,7 +526,7 @@ static void emit(lg_detect_stream *s, const candidate *c)
 	f.length = c->to - c->from;
 	cursor_advance(s, f.offset);
 	f.line = s->cur_line;
-	f.column = s->cur_col + 1;
+	f.column = cursor_column(s, f.offset);
 	snprintf(f.value, sizeof(f.value), "%s", c->value);
 	lg_mask_value(c->type, c->value, f.masked, sizeof(f.masked));
 	lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, f.context,
@@ -552,6 +582,14 @@ static void slide_window(lg_detect_stream *s)
 		keep_from = s->cur_pos;
 	if (keep_from <= s->base)
 		return;
+	/* a line that began before what is dropped keeps its column count */
+	if (s->line_start < keep_from) {
+		uint64_t from =
+		    s->line_start > s->base ? s->line_start : s->base;
+		s->col_carry += count_chars(s->win + (from - s->base),
+					    (size_t)(keep_from - from));
+		s->line_start = keep_from;
+	}
 	size_t drop = (size_t)(keep_from - s->base);
 	memmove(s->win, s->win + drop, s->len - drop);
 	s->len -= drop;
@@ -592,7 +630,8 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 	s->base = s->owned_from = s->last_end = 0;
 	s->cur_pos = 0;
 	s->cur_line = 1;
-	s->cur_col = 0;
+	s->line_start = 0;
+	s->col_carry = 0;
 	s->stopped = s->oom = false;
 	table_reset(s);
 }

@@ -57,10 +57,13 @@ struct lg_detect_stream {
 	hs_scratch_t *scratch;
 	uint8_t *win; /* window of text */
 	size_t len, cap;
-	uint64_t base;	     /* absolute offset of win[0] */
-	uint64_t owned_from; /* matches ending after this are ours */
-	uint64_t last_end;   /* end of the last reported finding */
-	uint64_t cur_pos, cur_line, cur_col;
+	uint64_t base;		    /* absolute offset of win[0] */
+	uint64_t owned_from;	    /* matches ending after this are ours */
+	uint64_t last_end;	    /* end of the last reported finding */
+	uint64_t cur_pos, cur_line; /* lines counted up to cur_pos */
+	uint64_t line_start;	    /* where cur_pos's line begins */
+	uint64_t col_carry; /* its characters before the window, if it began
+			     * before the window did */
 	lg_finding_fn fn;
 	void *ud;
 	bool stopped, oom;

@@ -292,13 +292,41 @@ static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
 	return delim;
 }
 
+/* The start of the line after the next blank line at or after pos (LF or
+ * CRLF text), or hi. *lf and *crlf remember where each form was found, so
+ * text of the other form is not searched again for every blank line. */
+static uint32_t next_blank_line(const lg_detect_stream *s, uint32_t pos,
+				uint32_t hi, uint32_t *lf, uint32_t *crlf)
+{
+	if (*lf <= pos && *lf != UINT32_MAX) {
+		const uint8_t *b = memmem(s->win + pos, hi - pos, "\n\n", 2);
+		*lf = b ? (uint32_t)(b - s->win) + 2 : UINT32_MAX;
+	}
+	if (*crlf <= pos && *crlf != UINT32_MAX) {
+		const uint8_t *b = memmem(s->win + pos, hi - pos, "\n\r\n", 3);
+		*crlf = b ? (uint32_t)(b - s->win) + 3 : UINT32_MAX;
+	}
+	uint32_t next = *lf < *crlf ? *lf : *crlf;
+	return next < hi ? next : hi;
+}
+
 void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		      bool final)
 {
 	/* each line whose newline (or, at the end, last byte) we own */
 	uint32_t pos = (uint32_t)own_lo;
 	uint32_t ls = line_start(s, pos);
+	uint32_t lf = 0, crlf = 0; /* next \n\n and \n\r\n found, if ahead */
 	while (pos < own_hi) {
+		if (!s->table.active) {
+			/* outside a table only the line after a blank one can
+			 * start one: jump from blank line to blank line */
+			pos = next_blank_line(s, pos, (uint32_t)own_hi, &lf,
+					      &crlf);
+			ls = pos;
+			if (pos >= own_hi)
+				return;
+		}
 		const uint8_t *nl = memchr(s->win + pos, '\n', own_hi - pos);
 		uint32_t end = nl ? (uint32_t)(nl - s->win) : (uint32_t)own_hi;
 		if (!nl && !final)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "leakguard/text.h"
+#include "text_int.h"
 
 /* Length of the UTF-8 sequence a lead byte starts (0: not a lead byte). */
 static size_t utf8_seq_len(uint8_t c)
@@ -57,7 +58,7 @@ static size_t utf8_check(const uint8_t *p, size_t n, bool *cut)
 
 size_t lg_utf8_valid_prefix(const uint8_t *p, size_t n, size_t *incomplete)
 {
-	size_t i = 0;
+	size_t i = lg_utf8_valid_blocks(p, n);
 	*incomplete = 0;
 	while (i < n) {
 		/* ASCII fast path, eight bytes at a time */

@@ -260,6 +260,92 @@ static void sniff_short_cp932_form_is_not_latin1(void **state)
 		    strcmp(sn.encoding, "EUC-JP-MS") != 0);
 }
 
+/* An obviously correct validator (RFC 3629 table 3-7), one character at a
+ * time, to hold the vectorised fast path to. */
+static size_t reference_valid_prefix(const uint8_t *p, size_t n,
+				     size_t *incomplete)
+{
+	size_t i = 0;
+	*incomplete = 0;
+	while (i < n) {
+		uint8_t c = p[i];
+		size_t len = c < 0x80		      ? 1
+			     : c >= 0xC2 && c <= 0xDF ? 2
+			     : c >= 0xE0 && c <= 0xEF ? 3
+			     : c >= 0xF0 && c <= 0xF4 ? 4
+						      : 0;
+		if (len == 0)
+			return i;
+		uint8_t lo = 0x80, hi = 0xBF;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+		else if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+		for (size_t k = 1; k < len; k++) {
+			if (i + k >= n) {
+				*incomplete = n - i;
+				return i;
+			}
+			uint8_t b = p[i + k];
+			if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
+				return i;
+		}
+		i += len;
+	}
+	return i;
+}
+
+/* Random text that is mostly Japanese UTF-8, with every kind of damage
+ * (cut characters, stray continuations, overlongs, surrogates, bytes
+ * above F4) at random places: the fast path must agree everywhere. */
+static void utf8_valid_prefix_matches_reference(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {"マイナンバー",
+					     "山田太郎",
+					     "abc ",
+					     "0123",
+					     "\xE3\x81",
+					     "\x81",
+					     "\xC0\xAF",
+					     "\xED\xA0\x80",
+					     "\xF4\x90\x80\x80",
+					     "\xF0\x9F\x98\x80",
+					     "\xFF",
+					     "\xE0\x80\x80",
+					     "é",
+					     "\n"};
+	uint32_t seed = 12345;
+	uint8_t buf[600];
+	for (int round = 0; round < 20000; round++) {
+		size_t n = 0;
+		while (n < sizeof(buf) - 8) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned pick = (seed >> 16) % 100;
+			/* mostly valid text, now and then damage */
+			const char *piece = pick < 90 ? pieces[pick % 4]
+						      : pieces[4 + pick % 10];
+			size_t len = strlen(piece);
+			memcpy(buf + n, piece, len);
+			n += len;
+			if (((seed >> 8) & 63) == 0)
+				break;
+		}
+		size_t want_inc, got_inc;
+		size_t want = reference_valid_prefix(buf, n, &want_inc);
+		size_t got = lg_utf8_valid_prefix(buf, n, &got_inc);
+		if (want != got || want_inc != got_inc)
+			fail_msg(
+			    "round %d, %zu bytes: prefix %zu/%zu, incomplete "
+			    "%zu/%zu",
+			    round, n, got, want, got_inc, want_inc);
+	}
+}
+
 static void sniff_binary_and_ascii(void **state)
 {
 	(void)state;
@@ -675,6 +761,7 @@ int main(void)
 	    cmocka_unit_test(sniff_utf16_no_bom_japanese_is_text),
 	    cmocka_unit_test(sniff_the_sentence_alone),
 	    cmocka_unit_test(sniff_short_cp932_form_is_not_latin1),
+	    cmocka_unit_test(utf8_valid_prefix_matches_reference),
 	    cmocka_unit_test(sniff_binary_and_ascii),
 	    cmocka_unit_test(sniff_utf8_cut_mid_character),
 	    cmocka_unit_test(decoder_unknown_encoding),
