@@ -219,17 +219,26 @@ static bool compile_header_db(lg_detector *d, char *err, size_t errlen)
 	return d->header_db != NULL;
 }
 
-static bool compile_db(lg_detector *d, pattern_set *p, char *err, size_t errlen)
+/* Three databases: the detectors' patterns, scanned over all text; the
+ * keywords, scanned only around candidates; the keywords for headers. */
+static bool compile_db(lg_detector *d, pattern_set *p, pattern_set *kw,
+		       char *err, size_t errlen)
 {
 	/* compiling takes most of a second; the cache makes it milliseconds */
-	d->db =
-	    lg_hs_compile_cached(p->expr, p->flags, p->ids, p->n, err, errlen);
-	if (!d->db)
+	/* --types may leave no pattern at all (numbers need none) */
+	if (p->n > 0) {
+		d->db = lg_hs_compile_cached(p->expr, p->flags, p->ids, p->n,
+					     err, errlen);
+		if (!d->db)
+			return false;
+	}
+	d->kw_db = lg_hs_compile_cached(kw->expr, kw->flags, kw->ids, kw->n,
+					err, errlen);
+	if (!d->kw_db || !compile_header_db(d, err, errlen))
 		return false;
-	if (!compile_header_db(d, err, errlen))
-		return false;
-	/* one scratch serves both databases */
-	if (hs_alloc_scratch(d->db, &d->scratch) != HS_SUCCESS ||
+	/* one scratch serves every database */
+	if ((d->db && hs_alloc_scratch(d->db, &d->scratch) != HS_SUCCESS) ||
+	    hs_alloc_scratch(d->kw_db, &d->scratch) != HS_SUCCESS ||
 	    hs_alloc_scratch(d->header_db, &d->scratch) != HS_SUCCESS) {
 		snprintf(err, errlen, "cannot allocate Hyperscan scratch");
 		return false;
@@ -252,12 +261,13 @@ lg_detector *lg_detector_new(const lg_detect_config *cfg, char *err,
 	}
 	d->types = cfg && cfg->types ? cfg->types : LG_ALL_TYPES;
 	d->min_confidence = cfg ? cfg->min_confidence : 0.5;
-	pattern_set p = {0};
-	bool ok = add_patterns(d, &p) && add_keywords(d, &p);
+	pattern_set p = {0}, kw = {0};
+	bool ok = add_patterns(d, &p) && add_keywords(d, &kw);
 	if (!ok)
 		snprintf(err, errlen, "out of memory");
-	ok = ok && compile_db(d, &p, err, errlen);
+	ok = ok && compile_db(d, &p, &kw, err, errlen);
 	set_free(&p);
+	set_free(&kw);
 	if (!ok) {
 		lg_detector_free(d);
 		return NULL;
@@ -270,6 +280,7 @@ void lg_detector_free(lg_detector *d)
 	if (!d)
 		return;
 	hs_free_database(d->db);
+	hs_free_database(d->kw_db);
 	hs_free_database(d->header_db);
 	if (d->scratch)
 		hs_free_scratch(d->scratch);

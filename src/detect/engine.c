@@ -146,13 +146,6 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	scan_ctx *x = ud;
 	lg_detect_stream *s = x->s;
 	const lg_detector *d = s->det;
-	if (id >= d->npatterns) {
-		kw_hit h = {id - d->npatterns, (uint32_t)from, (uint32_t)to};
-		if (!lg_vec_push((void **)&s->hits, &s->nhits, &s->caphits,
-				 sizeof(h), &h))
-			s->oom = true;
-		return 0;
-	}
 	lg_type t = d->pattern_type[id];
 	const lg_detector_def *def = &lg_detector_defs[t];
 	const uint8_t *w = s->win, *hi = s->win + s->len;
@@ -536,6 +529,87 @@ static void emit(lg_detect_stream *s, const candidate *c)
 	s->last_end = s->base + c->to;
 }
 
+/* ---- labels: keywords only where a candidate can use them --------------- */
+typedef struct kw_ctx {
+	lg_detect_stream *s;
+	uint32_t base; /* window offset of the scanned range */
+} kw_ctx;
+
+static int on_keyword(unsigned id, unsigned long long from,
+		      unsigned long long to, unsigned flags, void *ud)
+{
+	(void)flags;
+	kw_ctx *k = ud;
+	kw_hit h = {id, k->base + (uint32_t)from, k->base + (uint32_t)to};
+	if (!lg_vec_push((void **)&k->s->hits, &k->s->nhits, &k->s->caphits,
+			 sizeof(h), &h))
+		k->s->oom = true;
+	return 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const label_range *x = a, *y = b;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* The label windows of this window's candidates, sorted and merged.
+ * KW_MARGIN beyond each lets a keyword that ends inside a window be found
+ * whole, and keeps the range's edge (where Hyperscan's \b sees a word
+ * start) outside every window. */
+#define KW_MARGIN 64u
+
+static bool label_ranges(lg_detect_stream *s)
+{
+	s->nranges = 0;
+	for (size_t i = 0; i < s->nraws; i++) {
+		const lg_detector_def *def = &lg_detector_defs[s->raws[i].type];
+		if (def->flags & LG_ANCHORED)
+			continue; /* the label is part of the match */
+		uint32_t lo = s->raws[i].from, hi = s->raws[i].to;
+		lo = lo > def->before + KW_MARGIN ? lo - def->before - KW_MARGIN
+						  : 0;
+		hi = hi + def->after + KW_MARGIN;
+		label_range r = {lo, hi < s->len ? hi : (uint32_t)s->len};
+		if (!lg_vec_push((void **)&s->ranges, &s->nranges,
+				 &s->capranges, sizeof(r), &r))
+			return false;
+	}
+	if (s->nranges == 0)
+		return true;
+	qsort(s->ranges, s->nranges, sizeof(*s->ranges), range_cmp);
+	size_t out = 0;
+	for (size_t i = 1; i < s->nranges; i++) {
+		label_range *last = &s->ranges[out];
+		if (s->ranges[i].from <= last->to + KW_MARGIN) {
+			if (s->ranges[i].to > last->to)
+				last->to = s->ranges[i].to;
+		} else {
+			s->ranges[++out] = s->ranges[i];
+		}
+	}
+	s->nranges = out + 1;
+	return true;
+}
+
+/* Keyword hits in each range, in text order (sorted by end, as the
+ * label look-ups need). */
+static lg_status scan_labels(lg_detect_stream *s)
+{
+	if (!label_ranges(s)) {
+		s->oom = true;
+		return LG_OK;
+	}
+	for (size_t i = 0; i < s->nranges; i++) {
+		kw_ctx k = {s, s->ranges[i].from};
+		if (hs_scan(s->det->kw_db, (const char *)s->win + k.base,
+			    s->ranges[i].to - k.base, 0, s->scratch, on_keyword,
+			    &k) != HS_SUCCESS)
+			return LG_EINTERNAL;
+	}
+	return LG_OK;
+}
+
 static lg_status scan_window(lg_detect_stream *s, bool final)
 {
 	uint64_t end = s->base + s->len;
@@ -544,11 +618,13 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 		return LG_OK;
 	s->nraws = s->nhits = s->ncands = 0;
 	scan_ctx x = {s, s->owned_from - s->base, own_hi - s->base};
-	if (s->len > 0 &&
+	if (s->len > 0 && s->det->db &&
 	    hs_scan(s->det->db, (const char *)s->win, (unsigned)s->len, 0,
 		    s->scratch, on_match, &x) != HS_SUCCESS)
 		return LG_EINTERNAL;
 	lg_number_runs(s, x.own_lo, x.own_hi);
+	if (scan_labels(s) != LG_OK)
+		return LG_EINTERNAL;
 	if (s->base == 0 && s->owned_from == 0)
 		table_detect_header(s);
 	/* cells first: they find where a table ends, which the column
@@ -662,6 +738,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->win);
 	free(s->raws);
 	free(s->hits);
+	free(s->ranges);
 	free(s->cands);
 	free(s);
 }

@@ -7,10 +7,11 @@
 #include "detect_int.h"
 
 struct lg_detector {
-	hs_database_t *db;
+	hs_database_t *db;	  /* patterns; NULL when none selected */
+	hs_database_t *kw_db;	  /* the keywords, around candidates */
 	hs_database_t *header_db; /* the keywords, for table headers */
 	hs_scratch_t *scratch;	  /* prototype, cloned per stream */
-	unsigned npatterns;	  /* ids below are patterns, above keywords */
+	unsigned npatterns;
 	lg_type *pattern_type;
 	unsigned nkeywords;
 	unsigned *kw_list; /* keyword id -> index in lg_keyword_lists */
@@ -23,6 +24,10 @@ typedef struct raw_match {
 	lg_type type;
 	uint32_t from, to; /* window-relative */
 } raw_match;
+
+typedef struct label_range {
+	uint32_t from, to; /* where keyword hits can matter */
+} label_range;
 
 typedef struct kw_hit {
 	unsigned kw;
@@ -71,6 +76,8 @@ struct lg_detect_stream {
 	size_t nraws, capraws;
 	kw_hit *hits;
 	size_t nhits, caphits;
+	label_range *ranges;
+	size_t nranges, capranges;
 	candidate *cands;
 	size_t ncands, capcands;
 	char fold[1024];

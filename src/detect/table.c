@@ -2,6 +2,9 @@
  * so a 個人番号 column makes its 12-digit values My Numbers without a
  * keyword beside each, and a 注文番号 column rules them out. */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <strings.h>
 
 #include "engine_int.h"
@@ -292,22 +295,41 @@ static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
 	return delim;
 }
 
-/* The start of the line after the next blank line at or after pos (LF or
- * CRLF text), or hi. *lf and *crlf remember where each form was found, so
- * text of the other form is not searched again for every blank line. */
+/* The start of the line after the next blank line (\n\n or \n\r\n) at
+ * or after pos, or hi; sixteen positions at a time. */
 static uint32_t next_blank_line(const lg_detect_stream *s, uint32_t pos,
-				uint32_t hi, uint32_t *lf, uint32_t *crlf)
+				uint32_t hi)
 {
-	if (*lf <= pos && *lf != UINT32_MAX) {
-		const uint8_t *b = memmem(s->win + pos, hi - pos, "\n\n", 2);
-		*lf = b ? (uint32_t)(b - s->win) + 2 : UINT32_MAX;
+	const uint8_t *w = s->win;
+	uint32_t i = pos;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	while (i + 18 <= hi) {
+		__m128i v0 = _mm_loadu_si128((const __m128i *)(w + i));
+		__m128i v1 = _mm_loadu_si128((const __m128i *)(w + i + 1));
+		__m128i v2 = _mm_loadu_si128((const __m128i *)(w + i + 2));
+		__m128i crlf = _mm_and_si128(_mm_cmpeq_epi8(v1, cr),
+					     _mm_cmpeq_epi8(v2, nl));
+		__m128i blank =
+		    _mm_and_si128(_mm_cmpeq_epi8(v0, nl),
+				  _mm_or_si128(_mm_cmpeq_epi8(v1, nl), crlf));
+		int m = _mm_movemask_epi8(blank);
+		if (m) {
+			i += (uint32_t)__builtin_ctz((unsigned)m);
+			return i + (w[i + 1] == '\n' ? 2 : 3);
+		}
+		i += 16;
 	}
-	if (*crlf <= pos && *crlf != UINT32_MAX) {
-		const uint8_t *b = memmem(s->win + pos, hi - pos, "\n\r\n", 3);
-		*crlf = b ? (uint32_t)(b - s->win) + 3 : UINT32_MAX;
+#endif
+	for (; i + 1 < hi; i++) {
+		if (w[i] != '\n')
+			continue;
+		if (w[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < hi && w[i + 1] == '\r' && w[i + 2] == '\n')
+			return i + 3;
 	}
-	uint32_t next = *lf < *crlf ? *lf : *crlf;
-	return next < hi ? next : hi;
+	return hi;
 }
 
 void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
@@ -316,13 +338,11 @@ void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 	/* each line whose newline (or, at the end, last byte) we own */
 	uint32_t pos = (uint32_t)own_lo;
 	uint32_t ls = line_start(s, pos);
-	uint32_t lf = 0, crlf = 0; /* next \n\n and \n\r\n found, if ahead */
 	while (pos < own_hi) {
 		if (!s->table.active) {
 			/* outside a table only the line after a blank one can
 			 * start one: jump from blank line to blank line */
-			pos = next_blank_line(s, pos, (uint32_t)own_hi, &lf,
-					      &crlf);
+			pos = next_blank_line(s, pos, (uint32_t)own_hi);
 			ls = pos;
 			if (pos >= own_hi)
 				return;
