@@ -10,6 +10,21 @@
 static void put_masked_char(const uint8_t *p, size_t len, char *out, size_t *o,
 			    size_t cap)
 {
+	/* plain ASCII and ordinary multibyte characters need no decoding:
+	 * only digits (full-width EF BC 90..99) and controls are changed */
+	if (len == 1 && p[0] >= 0x20 && p[0] != 0x7F &&
+	    !(p[0] >= '0' && p[0] <= '9')) {
+		if (*o + 1 < cap)
+			out[(*o)++] = (char)p[0];
+		return;
+	}
+	if (len == 3 && p[0] != 0xEF) {
+		if (*o + 3 < cap) {
+			memcpy(out + *o, p, 3);
+			*o += 3;
+		}
+		return;
+	}
 	uint32_t cp;
 	lg_utf8_decode(p, len, &cp);
 	int a = lg_fold_ascii(cp);

@@ -70,6 +70,25 @@ static char joiner_kind(const uint8_t *p, const uint8_t *end, size_t *len)
 	return a == '-' || a == ' ' ? (char)a : 0;
 }
 
+/* A byte a joiner can start with: - space . ( ) or the lead byte of a
+ * look-alike (E2 ‐−─, E3 ー　, EF －（）ｰ). */
+static bool may_start_joiner(uint8_t c)
+{
+	switch (c) {
+	case ' ':
+	case '-':
+	case '.':
+	case '(':
+	case ')':
+	case 0xE2:
+	case 0xE3:
+	case 0xEF:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Looks before the run for 〒, +81, (+81), T or an opening bracket. */
 static void run_prefix(const uint8_t *w, num_run *r)
 {
@@ -310,7 +329,7 @@ void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi)
 		while (k < len && w[k] >= '0' && w[k] <= '9')
 			k++;
 		if (k - i < 7 && k > i &&
-		    (k >= len || !strchr(" -.()\xE2\xE3\xEF", w[k]) || !w[k])) {
+		    (k >= len || !may_start_joiner(w[k]))) {
 			i = k;
 			continue;
 		}

@@ -75,11 +75,12 @@ bool lg_record_json_write(lg_buf *b, const lg_record *r)
 	bool ok = lg_buf_puts(b, "{\"path\":") && put_escaped(b, r->path) &&
 		  put_key_string(b, "type", r->type);
 	/* 0.9, not 0.90: what a JSON library writes for the same double */
-	ok = ok && (hundredths % 10 == 0
-			? lg_buf_printf(b, ",\"confidence\":%u.%u",
-					hundredths / 100, hundredths / 10 % 10)
-			: lg_buf_printf(b, ",\"confidence\":%u.%02u",
-					hundredths / 100, hundredths % 100));
+	char conf[8] = {(char)('0' + hundredths / 100 % 10), '.',
+			(char)('0' + hundredths / 10 % 10),
+			(char)('0' + hundredths % 10), 0};
+	if (conf[3] == '0')
+		conf[3] = '\0';
+	ok = ok && put_key(b, "confidence") && lg_buf_puts(b, conf);
 	ok = ok && put_key_string(b, "tier", r->tier) &&
 	     put_key_u64(b, "line", r->line) &&
 	     put_key_u64(b, "column", r->column) &&
