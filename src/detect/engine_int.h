@@ -113,6 +113,13 @@ bool lg_alnum_at(const uint8_t *p, const uint8_t *end);
 bool lg_vec_push(void **data, size_t *len, size_t *cap, size_t size,
 		 const void *item);
 
+/* labels.c: keyword hits in the label windows of this chunk's raw
+ * matches (LG_EINTERNAL when Hyperscan fails), and a candidate's
+ * confidence from them (< 0: not to be reported). */
+lg_status lg_labels_scan(lg_detect_stream *s);
+double lg_label_confidence(lg_detect_stream *s, lg_type t, uint32_t st,
+			   uint32_t en, char kind);
+
 /* context.c */
 void lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 			uint32_t to, const char *masked, char *out, size_t cap);

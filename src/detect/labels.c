@@ -1,0 +1,265 @@
+/* labels.c: the labels around a candidate. Keywords are matched only in
+ * the windows around a chunk's candidates; the label nearest a value
+ * decides, Purview-style: a strong or weak keyword of its type raises its
+ * confidence, a negative one (注文番号, tracking) or another field's label
+ * in between takes it away, and a table column's name outranks both. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+/* ---- labels: keywords only where a candidate can use them --------------- */
+typedef struct kw_ctx {
+	lg_detect_stream *s;
+	uint32_t base; /* window offset of the scanned range */
+} kw_ctx;
+
+static int on_keyword(unsigned id, unsigned long long from,
+		      unsigned long long to, unsigned flags, void *ud)
+{
+	(void)flags;
+	kw_ctx *k = ud;
+	kw_hit h = {id, k->base + (uint32_t)from, k->base + (uint32_t)to};
+	if (!lg_vec_push((void **)&k->s->hits, &k->s->nhits, &k->s->caphits,
+			 sizeof(h), &h))
+		k->s->oom = true;
+	return 0;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const label_range *x = a, *y = b;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* The label windows of this window's candidates, sorted and merged.
+ * KW_MARGIN beyond each lets a keyword that ends inside a window be found
+ * whole, and keeps the range's edge (where Hyperscan's \b sees a word
+ * start) outside every window. */
+#define KW_MARGIN 64u
+
+static bool label_ranges(lg_detect_stream *s)
+{
+	s->nranges = 0;
+	for (size_t i = 0; i < s->nraws; i++) {
+		const lg_detector_def *def = &lg_detector_defs[s->raws[i].type];
+		if (def->flags & LG_ANCHORED)
+			continue; /* the label is part of the match */
+		uint32_t lo = s->raws[i].from, hi = s->raws[i].to;
+		lo = lo > def->before + KW_MARGIN ? lo - def->before - KW_MARGIN
+						  : 0;
+		hi = hi + def->after + KW_MARGIN;
+		label_range r = {lo, hi < s->len ? hi : (uint32_t)s->len};
+		if (!lg_vec_push((void **)&s->ranges, &s->nranges,
+				 &s->capranges, sizeof(r), &r))
+			return false;
+	}
+	if (s->nranges == 0)
+		return true;
+	qsort(s->ranges, s->nranges, sizeof(*s->ranges), range_cmp);
+	size_t out = 0;
+	for (size_t i = 1; i < s->nranges; i++) {
+		label_range *last = &s->ranges[out];
+		if (s->ranges[i].from <= last->to + KW_MARGIN) {
+			if (s->ranges[i].to > last->to)
+				last->to = s->ranges[i].to;
+		} else {
+			s->ranges[++out] = s->ranges[i];
+		}
+	}
+	s->nranges = out + 1;
+	return true;
+}
+
+/* Keyword hits in each range, in text order (sorted by end, as the
+ * label look-ups need). */
+lg_status lg_labels_scan(lg_detect_stream *s)
+{
+	if (!label_ranges(s)) {
+		s->oom = true;
+		return LG_OK;
+	}
+	for (size_t i = 0; i < s->nranges; i++) {
+		kw_ctx k = {s, s->ranges[i].from};
+		if (hs_scan(s->det->kw_db, (const char *)s->win + k.base,
+			    s->ranges[i].to - k.base, 0, s->scratch, on_keyword,
+			    &k) != HS_SUCCESS)
+			return LG_EINTERNAL;
+	}
+	return LG_OK;
+}
+
+/* ---- scoring
+ * ------------------------------------------------------------------ */
+/* Index of the first keyword hit that ends at or after `pos`. */
+static size_t first_hit_from(const lg_detect_stream *s, uint32_t pos)
+{
+	size_t lo = 0, hi = s->nhits;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->hits[mid].to < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+typedef struct label_view {
+	uint32_t pos_dist[2]; /* nearest strong / weak positive */
+	uint32_t neg_dist;    /* nearest negative */
+	uint32_t
+	    foreign_dist[2]; /* nearest label of another type: before/after */
+} label_view;
+
+#define FAR UINT32_MAX
+
+/* A line break between keyword hit h and the value [st, en). */
+static bool crosses_line(const uint8_t *w, const kw_hit *h, uint32_t st,
+			 uint32_t en)
+{
+	if (h->to <= st)
+		return memchr(w + h->to, '\n', st - h->to) != NULL;
+	return h->from > en && memchr(w + en, '\n', h->from - en) != NULL;
+}
+
+/* Only separators between a's end and b: "JAN: " labels what follows. */
+static bool only_separators(const uint8_t *w, uint32_t a, uint32_t b)
+{
+	while (a < b) {
+		if (strchr(" \t:=#", w[a])) {
+			a++;
+		} else if (b - a >= 3 && (!memcmp(w + a, "：", 3) ||
+					  !memcmp(w + a, "　", 3))) {
+			a += 3;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void label_consider(label_view *v, const lg_keyword_list *k, lg_type t,
+			   uint32_t dist, int side)
+{
+	bool mine = (k->types >> t) & 1u;
+	if (!mine) {
+		if (k->strength < LG_KW_NEGATIVE &&
+		    dist < v->foreign_dist[side])
+			v->foreign_dist[side] = dist;
+		return;
+	}
+	if (k->strength >= LG_KW_NEGATIVE) {
+		if (dist < v->neg_dist)
+			v->neg_dist = dist;
+		return;
+	}
+	/* a label of another field between this one and the value wins */
+	uint32_t *slot = &v->pos_dist[k->strength == LG_KW_STRONG ? 0 : 1];
+	if (dist < *slot)
+		*slot = dist;
+}
+
+/* Collects the labels around [s, e) within the type's window (limited to
+ * [lo, hi), e.g. the current line of a table). */
+static void gather_labels(const lg_detect_stream *s, lg_type t, uint32_t st,
+			  uint32_t en, uint32_t lo, uint32_t hi, label_view *v)
+{
+	const lg_detector_def *def = &lg_detector_defs[t];
+	uint32_t wlo = st > def->before ? st - def->before : 0;
+	uint32_t whi = en + def->after;
+	if (wlo < lo)
+		wlo = lo;
+	if (whi > hi)
+		whi = hi;
+	*v = (label_view){{FAR, FAR}, FAR, {FAR, FAR}};
+	/* positives count only when no other field's label sits between */
+	label_view raw = *v;
+	for (size_t i = first_hit_from(s, wlo); i < s->nhits; i++) {
+		const kw_hit *h = &s->hits[i];
+		if (h->to > whi + 64)
+			break; /* hits come sorted by end; none later can fit */
+		if (h->from >= whi)
+			continue;
+		const lg_keyword_list *k =
+		    &lg_keyword_lists[s->det->kw_list[h->kw]];
+		if (k->strength == LG_KW_NEGATIVE_DIRECT &&
+		    !(h->to <= st && only_separators(s->win, h->to, st)))
+			continue;
+		/* a negative label names the value on its own line ("order
+		 * #5086283" one line up says nothing of a phone number) */
+		if (k->strength >= LG_KW_NEGATIVE &&
+		    crosses_line(s->win, h, st, en))
+			continue;
+		if (h->to <= st && h->from >= wlo)
+			label_consider(&raw, k, t, st - h->to, 0);
+		else if (h->from >= en && h->to <= whi)
+			label_consider(&raw, k, t, h->from - en, 1);
+	}
+	*v = raw;
+	for (int k = 0; k < 2; k++) {
+		if (v->pos_dist[k] != FAR &&
+		    v->pos_dist[k] > v->foreign_dist[0] &&
+		    v->pos_dist[k] > v->foreign_dist[1])
+			v->pos_dist[k] = FAR;
+	}
+}
+
+/* Confidence from labels; < 0 means: not reported at all. */
+static double label_confidence(const lg_detector_def *def, const label_view *v,
+			       int column, bool *negative)
+{
+	bool required = def->flags & LG_KW_REQUIRED;
+	if (column > 0)
+		return def->strong;
+	if (column < 0) {
+		*negative = true;
+		return required ? -1 : (def->base < 0.2 ? def->base : 0.2);
+	}
+	uint32_t pos =
+	    v->pos_dist[0] < v->pos_dist[1] ? v->pos_dist[0] : v->pos_dist[1];
+	if (v->neg_dist != FAR && v->neg_dist < pos) {
+		*negative = true;
+		return required ? -1 : (def->base < 0.2 ? def->base : 0.2);
+	}
+	if (v->pos_dist[0] != FAR)
+		return def->strong;
+	if (v->pos_dist[1] != FAR)
+		return def->weak > 0 ? def->weak : def->strong;
+	return required ? -1 : def->base;
+}
+
+/* Base confidence refinements by what the validator learned; a label that
+ * says the number is something else keeps the last word. */
+static double kind_adjust(lg_type t, char kind, double conf, bool negative)
+{
+	/* T + 13 digits is an invoice registration number whatever the words
+	 * around it (invoice, 請求書) say */
+	if (t == LG_JP_CORPORATE_NUMBER && kind == 'T' && conf < 0.8)
+		return 0.8;
+	if (t == LG_JP_POSTAL_CODE && kind == 'b' &&
+	    conf < lg_detector_defs[t].strong)
+		return 0.3; /* seven bare digits: only under a postal label */
+	if (negative)
+		return conf;
+	if (t == LG_JP_PHONE && kind == 'm' && conf < 0.7)
+		return 0.7; /* an 11-digit 0X0 number is a personal phone */
+	if (t == LG_JP_POSTAL_CODE && kind == 'p' && conf < 0.9)
+		return 0.9; /* 〒 marks it */
+	return conf;
+}
+
+double lg_label_confidence(lg_detect_stream *s, lg_type t, uint32_t st,
+			   uint32_t en, char kind)
+{
+	const lg_detector_def *def = &lg_detector_defs[t];
+	if (def->flags & LG_ANCHORED)
+		return def->strong; /* its label is part of the match */
+	uint32_t lo = 0, hi = (uint32_t)s->len;
+	int column = table_column_verdict(s, t, st, &lo, &hi);
+	label_view v;
+	bool negative = false;
+	gather_labels(s, t, st, en, lo, hi, &v);
+	double conf = label_confidence(def, &v, column, &negative);
+	return conf < 0 ? conf : kind_adjust(t, kind, conf, negative);
+}
