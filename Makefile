@@ -48,7 +48,7 @@ eval: build
 	@python3 tests/eval/score.py --leakguard $(BUILD)/leakguard --corpus tests/eval
 
 bench: build
-	@sh bench/scan.sh
+	@bash bench/scan.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -17,7 +17,14 @@ PRNG, then the pool is written again and again, each time in a different
 (seeded) record order, until the size is reached. 256 MiB takes a few
 seconds with CPython's stdlib only.
 
-Usage: gen_text.py OUT_FILE SIZE_MB [MANIFEST_FILE]
+Usage: gen_text.py [--items-per-mib N] OUT_FILE SIZE_MB [MANIFEST_FILE]
+
+--items-per-mib N writes the sparse variant instead: the same kinds of text
+without personal data (CLEAN_MAKERS: e-mails without addresses, stock/sales/
+order CSVs, logs, purchase requests, config, notes, chat), with a record from
+the dense mix above inserted whenever the planted items fall behind N per MiB.
+It can only lower the density. Without the option the output is unchanged
+(byte for byte) from before the option existed.
 
 The manifest (tab-separated `type<TAB>count`, after `bytes`, `records` and
 `pool_bytes` lines)
@@ -619,6 +626,165 @@ MAKERS = [
 ]
 
 
+# ------------------------------------------------------ clean records --
+# Used only with --items-per-mib: the same kinds of text with no personal
+# data (no e-mail addresses, phones, postal codes, IDs, cards or secrets),
+# but with the ordinary numbers such text holds: timestamps, dates, prices,
+# quantities, order/tracking/invoice numbers, IPs, versions, durations.
+
+DEPTS = ["総務部", "経理部", "営業部", "物流センター", "情報システム部", "カスタマーサポート",
+         "購買部", "品質管理部"]
+SUBJECTS_JA = ["【社内連絡】月次締めのお知らせ", "【共有】出荷実績の報告", "Re: 在庫数の確認",
+               "【重要】システムメンテナンスのお知らせ", "定例会議の議事録", "Re: 見積書の件",
+               "【周知】経費精算ルールの変更", "Fwd: 納期のご相談"]
+SUBJECTS_EN = ["Weekly ops report", "Re: Q{s} forecast", "Release {v} notes",
+               "Fwd: warehouse move schedule", "Incident review OPS-{n}",
+               "Re: pricing update for FY{y}"]
+CHAT_MSGS = ["在庫{q}個確認しました", "注文番号 {o} は本日出荷済みです", "会議室{s}を14時から押さえました",
+             "見積 ¥{price} で先方OKとのことです", "デプロイ完了 v{v}", "CPU使用率{p}%まで下がりました",
+             "deploy of {v} finished in {q}s", "order {o} was refunded (JPY {price})",
+             "ticket OPS-{n} closed", "{q} rows imported, {p} skipped", "了解です", "ありがとうございます！",
+             "lunch at 12:30?", "PR #{n} approved"]
+
+
+def chat_fill(t):
+    return t.format(q=ri(1, 999), o=order_no(), s=ri(1, 9), price=price(), v=f"{ri(1, 9)}.{ri(0, 20)}.{ri(0, 9)}",
+                    p=ri(1, 99), n=digits(5))
+
+
+def rec_mail_ja_clean():
+    sur, giv = person()
+    dept, dept2 = rc(DEPTS), rc(DEPTS)
+    if ri(0, 1):
+        lines = [f"件名: {rc(SUBJECTS_JA)}", f"送信日時: {ts()}", f"差出人: {dept} {sur[0]}",
+                 f"宛先: {dept2} 各位", "", f"{dept2} 各位", "",
+                 f"お疲れさまです。{dept}の{sur[0]}です。"]
+        lines += [fill(rc(NOTES_JA)) for _ in range(ri(1, 3))]
+        for _ in range(ri(0, 3)):
+            lines.append(f"  ・注文番号 {order_no()}  {rc(PRODUCTS)} × {ri(1, 50)}  ¥{price()}")
+        lines += ["", "以上、よろしくお願いいたします。", ""]
+    else:
+        corp = rc(COMPANIES)
+        lines = [f"件名: 【{corp}】商品発送のお知らせ", f"送信日時: {ts()}", "",
+                 f"{sur[0]} {giv[0]} 様", "",
+                 f"{corp}をご利用いただき、ありがとうございます。",
+                 f"ご注文番号 {order_no()} の商品を{ri(2024, 2025)}年{ri(1, 12)}月{ri(1, 28)}日に発送しました。", ""]
+        for _ in range(ri(1, 4)):
+            lines.append(f"  {rc(PRODUCTS)} × {ri(1, 5)}  ¥{price()}")
+        lines += [f"  合計 ¥{price()}（税込）", "",
+                  f"お問い合わせ伝票番号: {digits(12)}（{rc(['ヤマト運輸', '佐川急便', '日本郵便'])}）",
+                  f"お届け予定: {ri(1, 12)}月{ri(1, 28)}日 {rc(['午前中', '14時〜16時', '18時〜20時', '指定なし'])}",
+                  "", "--", corp, "※このメールは送信専用です。", ""]
+    return "\n".join(lines) + "\n", {}
+
+
+def rec_mail_en_clean():
+    corp = rc(COMPANIES)
+    lines = [f"Subject: {fill(rc(SUBJECTS_EN))}", f"Date: {ts()}",
+             f"From: {rc(['Operations', 'Finance', 'Release management', 'Logistics'])} team",
+             "To: all-staff", "", "Hi all,", ""]
+    lines += [fill(rc(NOTES_EN)) for _ in range(ri(1, 4))]
+    lines.append(f"Orders processed: {ri(1000, 99999)}, returns: {ri(1, 500)} ({ri(0, 9)}.{ri(0, 9)}%).")
+    if ri(0, 1):
+        lines.append(f"Invoice INV-{digits(8)} for JPY {price()} was paid on 2025-{ri(1, 12):02d}-{ri(1, 28):02d}.")
+    lines += ["", "Thanks,", f"{corp} Operations", ""]
+    return "\n".join(lines) + "\n", {}
+
+
+def rec_csv_stock_clean():
+    if ri(0, 1):
+        rows = ["date,warehouse,sku,on_hand,reserved,unit_cost,updated_at"]
+        for _ in range(ri(8, 30)):
+            rows.append(f"2025-{ri(1, 12):02d}-{ri(1, 28):02d},{rc(['OSK1', 'CHB2', 'FKO1'])},SKU-{digits(6)},"
+                        f"{ri(0, 5000)},{ri(0, 300)},{ri(50, 20000)}.{ri(0, 99):02d},{ts()}")
+    else:
+        rows = ["日付,店舗コード,売上件数,売上金額,客単価,前年比"]
+        for _ in range(ri(8, 30)):
+            n, a = ri(50, 2000), ri(1000, 9000)
+            rows.append(f"{ri(2024, 2025)}/{ri(1, 12):02d}/{ri(1, 28):02d},S{ri(100, 999)},{n},{n * a},{a},"
+                        f"{ri(80, 130)}.{ri(0, 9)}%")
+    return "\n".join(rows) + "\n", {}
+
+
+def rec_access_log_clean():
+    lines = []
+    for _ in range(ri(5, 20)):
+        path = rc(PATHS).format(n=digits(ri(4, 8)), s=ri(1, 12), h=rand_str("0123456789abcdef", 8))
+        lines.append(f'{ip()} - - [{clf_ts()}] "{rc(["GET", "GET", "GET", "POST"])} {path} HTTP/1.1" '
+                     f'{rc([200, 200, 200, 304, 302, 404])} {ri(200, 90000)} "-" "{rc(UAS)}" {ri(1, 900) / 1000:.3f}')
+    return "\n".join(lines) + "\n", {}
+
+
+def rec_app_log_clean():
+    lines = []
+    for _ in range(ri(4, 15)):
+        lvl = rc(["INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"])
+        if ri(0, 30) == 0:
+            msg = f'payment authorised order={order_no()} card=****{digits(4)} amount={ri(100, 99999)}'
+        else:
+            msg = rc([f"request_id={rand_str('0123456789abcdef', 32)} duration_ms={ri(1, 3000)} status=200",
+                      f"job=nightly-export rows={ri(1000, 999999)} elapsed={ri(1, 900)}s",
+                      f"cache hit ratio={ri(50, 99)}.{ri(0, 9)}% keys={ri(1000, 99999)}",
+                      f"order {order_no()} state changed pending->shipped",
+                      f"GC pause {ri(1, 80)}ms heap={ri(100, 4000)}MB",
+                      f"login ok user_id={digits(7)} session={rand_str('0123456789abcdef', 16)}"])
+        lines.append(f"{ts()} {lvl:5s} [{rc(['api', 'worker', 'batch', 'web'])}-{ri(1, 8)}] {msg}")
+    return "\n".join(lines) + "\n", {}
+
+
+def rec_form_clean():
+    sur, giv = person()
+    boss = person()[0]
+    q = ri(1, 50)
+    L = ["■ 購買申請書" if ri(0, 1) else "=== 稟議書（備品購入） ===",
+         f"申請番号: PR-{digits(8)}",
+         f"申請日: {ri(2024, 2025)}年{ri(1, 12)}月{ri(1, 28)}日",
+         f"部署: {rc(DEPTS)}",
+         f"申請者: {sur[0]} {giv[0]}（社員番号 {digits(6)}）",
+         f"品名: {rc(PRODUCTS)}",
+         f"数量: {q}  単価: ¥{price()}  合計: ¥{price()}",
+         f"希望納期: {ri(2024, 2025)}/{ri(1, 12):02d}/{ri(1, 28):02d}",
+         f"予算コード: {digits(4)}-{digits(3)}",
+         f"承認者: {boss[0]} 課長",
+         f"備考: {rc(['特になし', '至急', '相見積り済み（3社）', '前回と同じ仕様'])}"]
+    return "\n".join(L) + "\n\n", {}
+
+
+def rec_config_clean():
+    if ri(0, 1):
+        L = ["# feature flags", f"max_upload_mb = {ri(10, 500)}",
+             f"release = \"{ri(1, 9)}.{ri(0, 30)}.{ri(0, 9)}\"",
+             f"build_id = {digits(14)}"]
+    else:
+        L = ["server:", f"  port: {rc([8080, 8443, 3000, 9000])}", f"  workers: {ri(2, 32)}",
+             f"  timeout_ms: {ri(100, 30000)}", "database:", f"  host: db{ri(1, 3)}.internal",
+             f"  pool_size: {ri(5, 100)}", f"  statement_timeout: {ri(1, 60)}s"]
+    return "\n".join(L) + "\n\n", {}
+
+
+def rec_notes_clean():
+    src = NOTES_EN if ri(0, 2) == 0 else NOTES_JA
+    return "\n".join(fill(rc(src)) for _ in range(ri(2, 6))) + "\n\n", {}
+
+
+def rec_chat_clean():
+    day = f"2025-{ri(1, 12):02d}-{ri(1, 28):02d}"
+    lines = [f"#{rc(['ops', 'sales', 'logistics', 'dev', 'general'])} {day}"]
+    t = ri(8 * 60, 17 * 60)
+    for _ in range(ri(3, 12)):
+        t = min(t + ri(0, 25), 23 * 60 + 59)
+        lines.append(f"[{t // 60:02d}:{t % 60:02d}] {person()[0][0]}: {chat_fill(rc(CHAT_MSGS))}")
+    return "\n".join(lines) + "\n\n", {}
+
+
+CLEAN_MAKERS = [
+    (rec_mail_ja_clean, 10), (rec_mail_en_clean, 6), (rec_csv_stock_clean, 5),
+    (rec_csv_orders, 6), (rec_access_log_clean, 10), (rec_app_log_clean, 10),
+    (rec_form_clean, 7), (rec_config_clean, 3), (rec_notes_clean, 12),
+    (rec_chat_clean, 5),
+]
+
+
 def build_pool(target):
     fns = [f for f, w in MAKERS for _ in range(w)]
     recs, counts = [], []
@@ -632,13 +798,55 @@ def build_pool(target):
     return recs, counts
 
 
+def build_pool_sparse(target, items_per_mib):
+    """Clean records, with a record from MAKERS (the dense mix) whenever the
+    planted items fall behind one per 1 MiB / items_per_mib bytes, so the
+    personal data is spread evenly and has the dense set's mix of kinds."""
+    fns = [f for f, w in MAKERS for _ in range(w)]
+    clean = [f for f, w in CLEAN_MAKERS for _ in range(w)]
+    bytes_per_item = 1048576 / items_per_mib
+    recs, counts = [], []
+    size = planted = 0
+    while size < target:
+        if planted * bytes_per_item < size:
+            text, c = rc(fns)()
+            planted += sum(c.values())
+        else:
+            text, c = rc(clean)()
+        b = text.encode("utf-8")
+        recs.append(b)
+        counts.append(c)
+        size += len(b)
+    return recs, counts
+
+
+USAGE = "usage: gen_text.py [--items-per-mib N] OUT_FILE SIZE_MB [MANIFEST_FILE]\n"
+
+
 def main():
-    if len(sys.argv) not in (3, 4):
-        sys.stderr.write("usage: gen_text.py OUT_FILE SIZE_MB [MANIFEST_FILE]\n")
+    args, items_per_mib = [], None
+    it = iter(sys.argv[1:])
+    for a in it:
+        if a == "--items-per-mib" or a.startswith("--items-per-mib="):
+            v = a.partition("=")[2] if "=" in a else next(it, "")
+            try:
+                items_per_mib = float(v)
+            except ValueError:
+                items_per_mib = -1
+            if not items_per_mib > 0:
+                sys.stderr.write(f"gen_text.py: --items-per-mib needs a positive number, not '{v}'\n")
+                return 2
+        else:
+            args.append(a)
+    if len(args) not in (2, 3):
+        sys.stderr.write(USAGE)
         return 2
-    out, size_mb = sys.argv[1], float(sys.argv[2])
+    out, size_mb = args[0], float(args[1])
     target = int(size_mb * 1048576)
-    recs, counts = build_pool(min(target, BASE_MB * 1048576))
+    if items_per_mib is None:
+        recs, counts = build_pool(min(target, BASE_MB * 1048576))
+    else:
+        recs, counts = build_pool_sparse(min(target, BASE_MB * 1048576), items_per_mib)
     pool_bytes = sum(map(len, recs))
     pool_counts = {}
     for c in counts:
@@ -669,8 +877,8 @@ def main():
                 for t, k in counts[i].items():
                     total[t] = total.get(t, 0) + k
             f.write(b"".join(tail))
-    if len(sys.argv) == 4:
-        with open(sys.argv[3], "w", encoding="utf-8") as m:
+    if len(args) == 3:
+        with open(args[2], "w", encoding="utf-8") as m:
             m.write(f"bytes\t{written}\nrecords\t{nrec}\npool_bytes\t{pool_bytes}\n")
             for t in sorted(total):
                 m.write(f"{t}\t{total[t]}\n")

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # bench/scan.sh: times `leakguard scan` against single-threaded ripgrep
-# (same data types, no validation) and `cat` (the I/O ceiling) on one
-# generated file of mixed Japanese/English business text with personal data,
-# and writes bench/RESULTS.md.
+# (same data types, no validation) and `cat` (the I/O ceiling) on two
+# generated files of mixed Japanese/English business text, and writes
+# bench/RESULTS.md:
+#   dense   personal data about once per 300 bytes (mostly per-finding cost)
+#   sparse  one item per ~8 KiB among the same kinds of text without personal
+#           data (closer to real files; mostly the cost of scanning text)
 #
-#   bench/scan.sh                      # 256 MiB, 3 runs each
+#   bench/scan.sh                      # 256 MiB each, 3 runs each
 #   BENCH_SIZE_MB=64 bench/scan.sh     # smaller
 #
 # Environment:
-#   BENCH_SIZE_MB   size of the generated file in MiB (default 256)
+#   BENCH_SIZE_MB   size of each generated file in MiB (default 256)
+#   BENCH_SPARSE_ITEMS_PER_MIB
+#                   planted items per MiB in the sparse file (default 128,
+#                   one per 8 KiB)
 #   BENCH_RUNS      timed runs per tool; the median is reported (default 3)
 #   LEAKGUARD       leakguard binary (default build/leakguard under the repo)
 #   BENCH_RESULTS   where to write the report (default bench/RESULTS.md)
@@ -17,6 +23,9 @@
 #
 # Needs python3, ripgrep (rg) and GNU time (/usr/bin/time, Debian package
 # `time`); scripts/install-deps.sh installs them. This script installs nothing.
+# `make bench` runs `sh bench/scan.sh`; where sh is not bash (dash), re-run
+# under bash, which the arrays below need
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +44,9 @@ die() {
 case $SIZE_MB in '' | *[!0-9]*) die "BENCH_SIZE_MB must be a whole number of MiB, not '$SIZE_MB'" ;; esac
 [ "$SIZE_MB" -ge 1 ] || die "BENCH_SIZE_MB must be at least 1"
 case $RUNS in '' | *[!0-9]*) die "BENCH_RUNS must be a whole number, not '$RUNS'" ;; esac
+SPARSE_PER_MIB=${BENCH_SPARSE_ITEMS_PER_MIB:-128}
+case $SPARSE_PER_MIB in '' | *[!0-9]*) die "BENCH_SPARSE_ITEMS_PER_MIB must be a whole number, not '$SPARSE_PER_MIB'" ;; esac
+[ "$SPARSE_PER_MIB" -ge 1 ] || die "BENCH_SPARSE_ITEMS_PER_MIB must be at least 1"
 [ "$RUNS" -ge 1 ] || die "BENCH_RUNS must be at least 1"
 
 # ---- tools ---------------------------------------------------------------
@@ -54,27 +66,36 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-bench.XXXXXX") ||
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
-DATA="$WORK/corpus.txt"
+# the two data sets, in the order they are run and reported
+SETS=(dense sparse)
+declare -A GEN_ARGS
+GEN_ARGS[dense]=""
+GEN_ARGS[sparse]="--items-per-mib $SPARSE_PER_MIB"
 
 # measure a copy, so a rebuild during the run cannot change the binary
 # between runs (the display name stays the one given)
 LG_NAME=${LG#"$ROOT"/}
 cp "$LG" "$WORK/leakguard"
 LG="$WORK/leakguard"
-MANIFEST="$WORK/manifest.tsv"
 
 now_ns() { date +%s%N; }
 
 # ---- data ----------------------------------------------------------------
-echo "scan.sh: generating ${SIZE_MB} MiB of test text in $WORK ..." >&2
-t0=$(now_ns)
-python3 "$BENCH/gen_text.py" "$DATA" "$SIZE_MB" "$MANIFEST" ||
-	die "data generation failed"
-t1=$(now_ns)
-GEN_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
-BYTES=$(wc -c <"$DATA")
-LINES=$(wc -l <"$DATA")
-MIB=$(awk -v b="$BYTES" 'BEGIN { printf "%.1f", b / 1048576 }')
+declare -A DATA MANIFEST GEN_S BYTES LINES MIB
+for d in "${SETS[@]}"; do
+	DATA[$d]="$WORK/$d.txt"
+	MANIFEST[$d]="$WORK/$d.manifest.tsv"
+	echo "scan.sh: generating ${SIZE_MB} MiB of $d test text in $WORK ..." >&2
+	t0=$(now_ns)
+	# shellcheck disable=SC2086 # GEN_ARGS is empty or an option and its value
+	python3 "$BENCH/gen_text.py" ${GEN_ARGS[$d]} "${DATA[$d]}" "$SIZE_MB" "${MANIFEST[$d]}" ||
+		die "data generation failed ($d)"
+	t1=$(now_ns)
+	GEN_S[$d]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+	BYTES[$d]=$(wc -c <"${DATA[$d]}")
+	LINES[$d]=$(wc -l <"${DATA[$d]}")
+	MIB[$d]=$(awk -v b="${BYTES[$d]}" 'BEGIN { printf "%.1f", b / 1048576 }')
+done
 
 # ---- the commands ----------------------------------------------------------
 RG_ARGS=(-j1 --no-config)
@@ -133,34 +154,31 @@ for i in $(seq 1 "$RUNS"); do
 done
 
 # ---- warm the page cache, then interleave the runs --------------------------
-cat "$DATA" >/dev/null
+for d in "${SETS[@]}"; do
+	cat "${DATA[$d]}" >/dev/null
+done
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 NPROC=$(nproc)
+T_RUNS0=$(now_ns)
 for i in $(seq 1 "$RUNS"); do
-	echo "scan.sh: round $i/$RUNS: cat, rg, leakguard" >&2
-	run cat "0" cat "$DATA"
-	run rg "0 1" rg "${RG_ARGS[@]}" "$DATA"
-	run leakguard "0 1" "$LG" "${LG_ARGS[@]}" "$DATA"
-	if [ "$NPROC" -gt 1 ]; then
-		run leakguard_jN "0 1" "$LG" scan -j"$NPROC" --format jsonl -o /dev/null "$DATA"
-	fi
+	for d in "${SETS[@]}"; do
+		echo "scan.sh: round $i/$RUNS, $d: cat, rg, leakguard" >&2
+		run "cat_$d" "0" cat "${DATA[$d]}"
+		run "rg_$d" "0 1" rg "${RG_ARGS[@]}" "${DATA[$d]}"
+		run "leakguard_$d" "0 1" "$LG" "${LG_ARGS[@]}" "${DATA[$d]}"
+		if [ "$NPROC" -gt 1 ]; then
+			run "leakguard_jN_$d" "0 1" "$LG" scan -j"$NPROC" --format jsonl -o /dev/null "${DATA[$d]}"
+		fi
+	done
 done
+T_RUNS1=$(now_ns)
+RUNS_S=$(awk -v a="$T_RUNS0" -v b="$T_RUNS1" 'BEGIN { printf "%.0f", (b - a) / 1e9 }')
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- counts (untimed) --------------------------------------------------------
-echo "scan.sh: counting findings and matches" >&2
-rc=0
-"$LG" "${LG_ARGS[@]:0:4}" -o "$WORK/findings.jsonl" "$DATA" 2>"$WORK/count.err" || rc=$?
-[ "$rc" -le 1 ] || { cat "$WORK/count.err" >&2; die "leakguard exited with status $rc while counting"; }
-LG_FINDINGS=$(wc -l <"$WORK/findings.jsonl")
-RG_LINES=$(rg "${RG_ARGS[@]}" -c "$DATA" || true)
-RG_MATCHES=$(rg "${RG_ARGS[@]}" --count-matches "$DATA" || true)
-META='^(bytes|records|pool_bytes)$'
-PLANTED=$(awk -F'\t' -v m="$META" '$1 !~ m { s += $2 } END { print s + 0 }' "$MANIFEST")
-
 # per-type table: planted by the generator vs. found by leakguard
-python3 - "$MANIFEST" "$WORK/findings.jsonl" >"$WORK/types.md" <<'PY'
+cat >"$WORK/types.py" <<'PY'
 import collections, json, sys
 planted = {}
 with open(sys.argv[1], encoding="utf-8") as f:
@@ -185,30 +203,72 @@ if bad:
     print(f"\n{bad} output lines were not JSON.")
 PY
 
+META='^(bytes|records|pool_bytes)$'
+declare -A LG_FINDINGS RG_LINES RG_MATCHES PLANTED RECORDS POOL_MIB BPP COMPOSITION
+for d in "${SETS[@]}"; do
+	echo "scan.sh: counting findings and matches ($d)" >&2
+	rc=0
+	"$LG" "${LG_ARGS[@]:0:4}" -o "$WORK/findings_$d.jsonl" "${DATA[$d]}" 2>"$WORK/count.err" || rc=$?
+	[ "$rc" -le 1 ] || { cat "$WORK/count.err" >&2; die "leakguard exited with status $rc while counting ($d)"; }
+	LG_FINDINGS[$d]=$(wc -l <"$WORK/findings_$d.jsonl")
+	RG_LINES[$d]=$(rg "${RG_ARGS[@]}" -c "${DATA[$d]}" || true)
+	RG_MATCHES[$d]=$(rg "${RG_ARGS[@]}" --count-matches "${DATA[$d]}" || true)
+	python3 "$WORK/types.py" "${MANIFEST[$d]}" "$WORK/findings_$d.jsonl" >"$WORK/types_$d.md"
+	rm -f "$WORK/findings_$d.jsonl"
+	m=${MANIFEST[$d]}
+	PLANTED[$d]=$(awk -F'\t' -v m="$META" '$1 !~ m { s += $2 } END { print s + 0 }' "$m")
+	RECORDS[$d]=$(awk -F'\t' '$1 == "records" { print $2 }' "$m")
+	POOL_MIB[$d]=$(awk -F'\t' '$1 == "pool_bytes" { printf "%.1f", $2 / 1048576 }' "$m")
+	BPP[$d]=$(awk -v b="${BYTES[$d]}" -v p="${PLANTED[$d]}" 'BEGIN { printf "%.0f", p ? b / p : 0 }')
+	COMPOSITION[$d]=$(awk -F'\t' -v m="$META" '$1 !~ m { printf "%s `%s` %s", (n++ ? "," : ""), $1, $2 }' "$m")
+done
+
 # ---- numbers -----------------------------------------------------------------
-read -r CAT_S CAT_RSS CAT_CPU <<<"$(stats cat)"
-read -r RG_S RG_RSS RG_CPU <<<"$(stats rg)"
-read -r LG_S LG_RSS LG_CPU <<<"$(stats leakguard)"
-if [ "$NPROC" -gt 1 ]; then
-	read -r LGN_S LGN_RSS LGN_CPU <<<"$(stats leakguard_jN)"
-fi
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / 1048576 / s }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+secs() { printf '%.3f' "$1"; }
+
+declare -A CAT_S CAT_RSS CAT_CPU RG_S RG_RSS RG_CPU LG_S LG_RSS LG_CPU LGN_S LGN_RSS LGN_CPU
+declare -A LG_VS_RG LG_VS_CAT LG_RSS_MB BAR_T BAR_M TABLE
+NPASS=0
+NBARS=0
+for d in "${SETS[@]}"; do
+	read -r "CAT_S[$d]" "CAT_RSS[$d]" "CAT_CPU[$d]" <<<"$(stats "cat_$d")"
+	read -r "RG_S[$d]" "RG_RSS[$d]" "RG_CPU[$d]" <<<"$(stats "rg_$d")"
+	read -r "LG_S[$d]" "LG_RSS[$d]" "LG_CPU[$d]" <<<"$(stats "leakguard_$d")"
+	b=${BYTES[$d]}
+	LG_VS_RG[$d]=$(awk -v a="${RG_S[$d]}" -v b="${LG_S[$d]}" 'BEGIN { printf "%.2f", a / b }')
+	LG_VS_CAT[$d]=$(awk -v a="${CAT_S[$d]}" -v b="${LG_S[$d]}" 'BEGIN { printf "%.3f", a / b }')
+	LG_RSS_MB[$d]=$(mb "${LG_RSS[$d]}")
+	BAR_T[$d]=$(awk -v r="${LG_VS_RG[$d]}" 'BEGIN { print (r >= 2.0 ? "PASS" : "FAIL") }')
+	BAR_M[$d]=$(awk -v m="${LG_RSS_MB[$d]}" 'BEGIN { print (m < 100 ? "PASS" : "FAIL") }')
+	for v in "${BAR_T[$d]}" "${BAR_M[$d]}"; do
+		NBARS=$((NBARS + 1))
+		[ "$v" = PASS ] && NPASS=$((NPASS + 1))
+	done
+	TABLE[$d]="| tool | wall s (median) | MB/s | peak RSS MB | CPU s |
+|---|---:|---:|---:|---:|
+| cat (ceiling) | $(secs "${CAT_S[$d]}") | $(mbps "$b" "${CAT_S[$d]}") | $(mb "${CAT_RSS[$d]}") | ${CAT_CPU[$d]} |
+| ripgrep -j1 | $(secs "${RG_S[$d]}") | $(mbps "$b" "${RG_S[$d]}") | $(mb "${RG_RSS[$d]}") | ${RG_CPU[$d]} |
+| **leakguard scan -j1** | **$(secs "${LG_S[$d]}")** | **$(mbps "$b" "${LG_S[$d]}")** | **${LG_RSS_MB[$d]}** | ${LG_CPU[$d]} |"
+	if [ "$NPROC" -gt 1 ]; then
+		read -r "LGN_S[$d]" "LGN_RSS[$d]" "LGN_CPU[$d]" <<<"$(stats "leakguard_jN_$d")"
+		TABLE[$d]+="
+| leakguard -j$NPROC (informational, not a bar) | $(secs "${LGN_S[$d]}") | $(mbps "$b" "${LGN_S[$d]}") | $(mb "${LGN_RSS[$d]}") | ${LGN_CPU[$d]} |"
+	fi
+done
 
 read -r START_NC_S START_NC_RSS _ <<<"$(stats start_nocache)"
 read -r START_C_S START_C_RSS _ <<<"$(stats start_cached)"
 
-mbps() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.0f", b / 1048576 / s }'; }
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-CAT_T=$(mbps "$CAT_S")
-RG_T=$(mbps "$RG_S")
-LG_T=$(mbps "$LG_S")
-LG_VS_RG=$(awk -v a="$RG_S" -v b="$LG_S" 'BEGIN { printf "%.2f", a / b }')
-LG_VS_CAT=$(awk -v a="$CAT_S" -v b="$LG_S" 'BEGIN { printf "%.3f", a / b }')
-LG_RSS_MB=$(mb "$LG_RSS")
-BAR_T=$(awk -v r="$LG_VS_RG" 'BEGIN { print (r >= 2.0 ? "PASS" : "FAIL") }')
-BAR_M=$(awk -v m="$LG_RSS_MB" 'BEGIN { print (m < 100 ? "PASS" : "FAIL") }')
-ROWS_N=""
-if [ "$NPROC" -gt 1 ]; then
-	ROWS_N="| leakguard -j$NPROC (informational, not a bar) | $(printf '%.3f' "$LGN_S") | $(mbps "$LGN_S") | $(mb "$LGN_RSS") | $LGN_CPU |"
+OVERALL="$NPASS of $NBARS bars pass:"
+for d in "${SETS[@]}"; do
+	OVERALL+=" $d ${LG_VS_RG[$d]}× ripgrep (${BAR_T[$d]}), ${LG_RSS_MB[$d]} MB (${BAR_M[$d]});"
+done
+OVERALL=${OVERALL%;}.
+if [ "$SIZE_MB" -lt 128 ]; then
+	# ripgrep's fixed cost (~50 ms) is a large part of a small file's time
+	OVERALL+=" Not meaningful at $SIZE_MB MiB per file: fixed start-up costs skew the ratios; the bars are for the default 256 MiB."
 fi
 
 CPU_MODEL=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -221,16 +281,21 @@ COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "none")
 
 # rg patterns as a list, and as the literal -e words
 PAT_LIST=$(awk '{ printf "%2d. `%s`\n", NR, $0 }' "$BENCH/rg_patterns.txt")
-COMPOSITION=$(awk -F'\t' -v m="$META" '$1 !~ m { printf "%s `%s` %s", (n++ ? "," : ""), $1, $2 }' "$MANIFEST")
-RECORDS=$(awk -F'\t' '$1 == "records" { print $2 }' "$MANIFEST")
-POOL_MIB=$(awk -F'\t' '$1 == "pool_bytes" { printf "%.1f", $2 / 1048576 }' "$MANIFEST")
-BPP=$(awk -v b="$BYTES" -v p="$PLANTED" 'BEGIN { printf "%.0f", p ? b / p : 0 }')
+SPARSE_BYTES_PER=$((1048576 / SPARSE_PER_MIB))
 
 cat >"$RESULTS" <<EOF
 # leakguard scan benchmark
 
 Written by \`bench/scan.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Do not edit by hand:
 re-run the script.
+
+**Overall:** $OVERALL
+
+Two data sets of the same size and the same kinds of text are measured:
+**dense** (personal data every ~${BPP[dense]} bytes, which measures mostly
+leakguard's per-finding work) and **sparse** (one item per ~${BPP[sparse]}
+bytes, closer to real documents and logs, which measures mostly the cost of
+scanning text that holds nothing).
 
 ## Machine
 
@@ -244,28 +309,53 @@ re-run the script.
 
 ## Data
 
-One file of $MIB MiB ($BYTES bytes, $LINES lines, $RECORDS records),
-generated in ${GEN_S} s by \`bench/gen_text.py\` with a fixed seed, so every run
-scans the same bytes. UTF-8, mixed Japanese and English business text:
+Both files are generated by \`bench/gen_text.py\` with a fixed seed, so every
+run scans the same bytes. UTF-8, mixed Japanese and English business text.
+For each, a pool of distinct records is written again and again, each time in
+a different record order.
+
+### Dense
+
+One file of ${MIB[dense]} MiB (${BYTES[dense]} bytes, ${LINES[dense]} lines, ${RECORDS[dense]} records),
+generated in ${GEN_S[dense]} s (\`gen_text.py FILE $SIZE_MB\`):
 Japanese and English order/invoice e-mails, CSV exports (member lists with
 personal data; order lists with only order numbers, SKUs, prices, timestamps),
 nginx access logs, application logs, application forms (some with full-width
 digits), config files and .env snippets with secrets, and meeting notes full
 of numbers that are not personal data (dates, prices, quantities, versions,
-order and tracking numbers). A $POOL_MIB MiB pool of distinct records
-is written again and again, each time in a different record order.
+order and tracking numbers). Pool: ${POOL_MIB[dense]} MiB.
 
-$PLANTED personal-data items were planted, one per $BPP bytes on average:
-$COMPOSITION.
-Cards, My Numbers and corporate numbers carry valid check digits; phones
-follow the real numbering plan.
+${PLANTED[dense]} personal-data items were planted, one per ${BPP[dense]} bytes on average:
+${COMPOSITION[dense]}.
+
+### Sparse
+
+One file of ${MIB[sparse]} MiB (${BYTES[sparse]} bytes, ${LINES[sparse]} lines, ${RECORDS[sparse]} records),
+generated in ${GEN_S[sparse]} s (\`gen_text.py --items-per-mib $SPARSE_PER_MIB FILE $SIZE_MB\`):
+the same kinds of text without personal data — internal and shipping-notice
+e-mails without addresses or phone numbers, English status e-mails, stock,
+sales and order CSVs, nginx access logs, application logs, purchase-request
+forms, config files without secrets, meeting notes and chat logs — still
+full of ordinary numbers (timestamps, dates, prices, quantities, order,
+invoice and tracking numbers, IPs, versions, durations). Whenever the
+planted items fall behind one per $SPARSE_BYTES_PER bytes, a record from the dense mix
+above (same record kinds and weights) is inserted, so the personal data is
+spread evenly and has the dense set's mix of types. Pool: ${POOL_MIB[sparse]} MiB.
+
+${PLANTED[sparse]} personal-data items were planted, one per ${BPP[sparse]} bytes on average:
+${COMPOSITION[sparse]}.
+
+In both sets cards, My Numbers and corporate numbers carry valid check
+digits; phones follow the real numbering plan.
 
 ## Commands
 
-Each tool ran $RUNS times, interleaved (cat, rg, leakguard, ...), after one
-\`cat\` to warm the page cache (it cannot be dropped here). Wall time is the
-median of the runs; peak RSS is the largest of the runs, from
-\`/usr/bin/time -f '%M'\`; CPU is user+sys, median.
+Each tool ran $RUNS times on each file, interleaved (per round: cat, rg,
+leakguard, ... on the dense file, then the same on the sparse file), after
+one \`cat\` of each file to warm the page cache (it cannot be dropped here).
+Wall time is the median of the runs; peak RSS is the largest of the runs,
+from \`/usr/bin/time -f '%M'\`; CPU is user+sys, median. The timed rounds took
+$RUNS_S s in all.
 
 - ceiling: \`cat FILE > /dev/null\`
 - ripgrep: \`rg -j1 --no-config -e P1 -e P2 … -e P$NPATS FILE > /dev/null\`:
@@ -291,46 +381,71 @@ $PAT_LIST
 
 ## Results
 
-| tool | wall s (median) | MB/s | peak RSS MB | CPU s |
-|---|---:|---:|---:|---:|
-| cat (ceiling) | $(printf '%.3f' "$CAT_S") | $CAT_T | $(mb "$CAT_RSS") | $CAT_CPU |
-| ripgrep -j1 | $(printf '%.3f' "$RG_S") | $RG_T | $(mb "$RG_RSS") | $RG_CPU |
-| **leakguard scan -j1** | **$(printf '%.3f' "$LG_S")** | **$LG_T** | **$LG_RSS_MB** | $LG_CPU |
-$ROWS_N
-
 MB = 2^20 bytes. ripgrep memory-maps a single file, so its RSS counts the
 mapped file pages; leakguard and cat read it in buffers.
+
+### Dense data (one item per ${BPP[dense]} bytes)
+
+${TABLE[dense]}
+
+- leakguard / ripgrep throughput: **${LG_VS_RG[dense]}×**
+- leakguard / cat throughput: **${LG_VS_CAT[dense]}×** (the share of the read-from-page-cache ceiling)
+- leakguard peak RSS: **${LG_RSS_MB[dense]} MB**
+
+### Sparse data (one item per ${BPP[sparse]} bytes)
+
+${TABLE[sparse]}
+
+- leakguard / ripgrep throughput: **${LG_VS_RG[sparse]}×**
+- leakguard / cat throughput: **${LG_VS_CAT[sparse]}×** (the share of the read-from-page-cache ceiling)
+- leakguard peak RSS: **${LG_RSS_MB[sparse]} MB**
+
+### Start-up
 
 leakguard's start-up, scanning an empty file (median of $RUNS):
 
 | start-up | wall s | peak RSS MB |
 |---|---:|---:|
-| compiling the pattern database (\`LEAKGUARD_NO_CACHE=1\`, and a user's first run) | $(printf '%.3f' "$START_NC_S") | $(mb "$START_NC_RSS") |
-| loading it from the on-disk cache (every later run) | $(printf '%.3f' "$START_C_S") | $(mb "$START_C_RSS") |
+| compiling the pattern database (\`LEAKGUARD_NO_CACHE=1\`, and a user's first run) | $(secs "$START_NC_S") | $(mb "$START_NC_RSS") |
+| loading it from the on-disk cache (every later run) | $(secs "$START_C_S") | $(mb "$START_C_RSS") |
 
 The timed runs above start with a warm cache.
 
-- leakguard / ripgrep throughput: **${LG_VS_RG}×**
-- leakguard / cat throughput: **${LG_VS_CAT}×** (the share of the read-from-page-cache ceiling)
-
 ### Bars
 
-| bar | measured | verdict |
-|---|---|---|
-| leakguard ≥ 2× ripgrep throughput | ${LG_VS_RG}× | **$BAR_T** |
-| leakguard peak RSS < 100 MB | $LG_RSS_MB MB | **$BAR_M** |
+| data | bar | measured | verdict |
+|---|---|---|---|
+| dense | leakguard ≥ 2× ripgrep throughput | ${LG_VS_RG[dense]}× | **${BAR_T[dense]}** |
+| dense | leakguard peak RSS < 100 MB | ${LG_RSS_MB[dense]} MB | **${BAR_M[dense]}** |
+| sparse | leakguard ≥ 2× ripgrep throughput | ${LG_VS_RG[sparse]}× | **${BAR_T[sparse]}** |
+| sparse | leakguard peak RSS < 100 MB | ${LG_RSS_MB[sparse]} MB | **${BAR_M[sparse]}** |
+
+Overall: $OVERALL
 
 ### What each found
 
-ripgrep printed $RG_LINES matching lines ($RG_MATCHES matches);
-leakguard reported $LG_FINDINGS findings (validated, masked, with confidence).
 The generator's counts are of what it planted on purpose; leakguard may also
 find real-looking values in the filler (a 16-digit order number that happens
 to pass Luhn and an issuer range) and may skip planted ones its context rules
 reject, so the two columns are a sanity check, not a precision/recall score.
 
-$(cat "$WORK/types.md")
+#### Dense
+
+ripgrep printed ${RG_LINES[dense]} matching lines (${RG_MATCHES[dense]} matches);
+leakguard reported ${LG_FINDINGS[dense]} findings (validated, masked, with confidence).
+
+$(cat "$WORK/types_dense.md")
+
+#### Sparse
+
+ripgrep printed ${RG_LINES[sparse]} matching lines (${RG_MATCHES[sparse]} matches);
+leakguard reported ${LG_FINDINGS[sparse]} findings (validated, masked, with confidence).
+
+$(cat "$WORK/types_sparse.md")
 EOF
 
 echo "scan.sh: wrote $RESULTS" >&2
-echo "cat $(printf '%.3f' "$CAT_S")s ${CAT_T}MB/s | rg $(printf '%.3f' "$RG_S")s ${RG_T}MB/s | leakguard $(printf '%.3f' "$LG_S")s ${LG_T}MB/s ${LG_RSS_MB}MB | lg/rg ${LG_VS_RG}x $BAR_T | rss $BAR_M"
+for d in "${SETS[@]}"; do
+	echo "$d: cat $(secs "${CAT_S[$d]}")s $(mbps "${BYTES[$d]}" "${CAT_S[$d]}")MB/s | rg $(secs "${RG_S[$d]}")s $(mbps "${BYTES[$d]}" "${RG_S[$d]}")MB/s | leakguard $(secs "${LG_S[$d]}")s $(mbps "${BYTES[$d]}" "${LG_S[$d]}")MB/s ${LG_RSS_MB[$d]}MB | lg/rg ${LG_VS_RG[$d]}x ${BAR_T[$d]} | rss ${BAR_M[$d]}"
+done
+echo "overall: $OVERALL"

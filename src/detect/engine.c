@@ -228,8 +228,9 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 			   uint32_t to)
 {
 	lg_candidate c;
-	if (!run_validator(s, t, from, to, true, &c))
-		return;
+	if (!((s->det->types >> t) & 1u) ||
+	    !run_validator(s, t, from, to, true, &c))
+		return; /* not a selected type (--types), or not its value */
 	double conf = lg_detector_defs[t].strong + c.adjust;
 	if (conf > 1)
 		conf = 1;
