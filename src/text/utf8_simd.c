@@ -30,8 +30,8 @@ __attribute__((target("ssse3"))) static __m128i special_cases(__m128i input,
 	const __m128i nib = _mm_set1_epi8(0x0F);
 	const __m128i byte_1_high_tbl = _mm_setr_epi8(
 	    TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
-	    TOO_LONG, TOO_LONG, TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS,
-	    TOO_SHORT | OVERLONG_2, TOO_SHORT,
+	    TOO_LONG, TOO_LONG, (char)TWO_CONTS, (char)TWO_CONTS,
+	    (char)TWO_CONTS, (char)TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT,
 	    TOO_SHORT | OVERLONG_3 | SURROGATE,
 	    (char)(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4));
 	const __m128i byte_1_low_tbl = _mm_setr_epi8(
