@@ -330,6 +330,8 @@ static void utf8_valid_prefix_matches_reference(void **state)
 			const char *piece = pick < 90 ? pieces[pick % 4]
 						      : pieces[4 + pick % 10];
 			size_t len = strlen(piece);
+			if (n + len > sizeof(buf))
+				break;
 			memcpy(buf + n, piece, len);
 			n += len;
 			if (((seed >> 8) & 63) == 0)
