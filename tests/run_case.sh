@@ -2,8 +2,9 @@
 # run_case.sh LEAKGUARD CASEDIR: runs one data-driven CLI case.
 #
 # A case folder holds:
-#   cmd       a shell snippet; `leakguard` in it runs the binary under test.
-#             It runs in a scratch copy of the folder.
+#   cmd       a shell snippet; `leakguard` in it runs the binary under test
+#             ($LEAKGUARD is its path, $TESTS the tests folder). It runs in
+#             a scratch copy of the folder.
 #   expected  the exact stdout expected (after `filter`, if any)
 #   rc        the expected exit status (default 0)
 #   stderr    lines that must each appear in stderr (optional)
@@ -14,6 +15,7 @@
 set -u
 bin=$1
 case_dir=$2
+tests_dir=$(cd "$(dirname "$0")" && pwd)
 name=$(basename "$case_dir")
 work=$(mktemp -d "${TMPDIR:-/tmp}/lgcase.XXXXXX")
 trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
@@ -22,6 +24,10 @@ cd "$work" || exit 2
 export LC_ALL=C.UTF-8
 unset LANGUAGE LANG
 leakguard() { "$bin" "$@"; }
+# for snippets that run the binary under another program (time, script)
+LEAKGUARD=$bin
+TESTS=$tests_dir
+export LEAKGUARD TESTS
 if [ -f setup ]; then
 	. ./setup || { echo "case $name: setup failed"; exit 1; }
 fi
