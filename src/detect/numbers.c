@@ -278,11 +278,21 @@ static void offer_run(lg_detect_stream *s, const num_run *r)
 	}
 }
 
-/* Next position at or after i holding a digit, ASCII or full-width (EF BC
- * 90..99), or len. Japanese text is full of other EF BC characters (：（）)
- * so the whole three-byte sequence is compared, sixteen positions at a
- * time. */
-static size_t next_digit_or_ef(const uint8_t *w, size_t i, size_t len)
+/* Most numbers in text are short and stand alone (10:14, 2025年, ¥1,980):
+ * fewer than seven ASCII digits with nothing after them that could join
+ * them to more fit no type. */
+static bool short_lone_number(unsigned run, uint8_t next)
+{
+	return run < 7 && !may_start_joiner(next);
+}
+
+/* Next position at or after i where a number worth parsing starts: a
+ * full-width digit, or ASCII digits that are not a short lone number; len
+ * when there is none. Sixteen positions at a time: short lone numbers are
+ * skipped within the block's digit mask, without a restart each. Japanese
+ * text is full of other EF BC characters (：（）), so the whole full-width
+ * digit sequence is compared. */
+static size_t next_number(const uint8_t *w, size_t i, size_t len)
 {
 #if defined(__SSE2__)
 	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8('9' + 1);
@@ -293,21 +303,41 @@ static size_t next_digit_or_ef(const uint8_t *w, size_t i, size_t len)
 		__m128i v = _mm_loadu_si128((const __m128i *)(w + i));
 		__m128i v1 = _mm_loadu_si128((const __m128i *)(w + i + 1));
 		__m128i v2 = _mm_loadu_si128((const __m128i *)(w + i + 2));
-		__m128i dig =
-		    _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi));
+		unsigned dig = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		    _mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
 		__m128i x = _mm_sub_epi8(v2, d0); /* 0..9 for 90..99 */
-		__m128i fw =
+		unsigned fw = (unsigned)_mm_movemask_epi8(
 		    _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v, ef),
 						_mm_cmpeq_epi8(v1, bc)),
-				  _mm_cmpeq_epi8(_mm_min_epu8(x, nine), x));
-		int m = _mm_movemask_epi8(_mm_or_si128(dig, fw));
-		if (m)
-			return i + (size_t)__builtin_ctz((unsigned)m);
+				  _mm_cmpeq_epi8(_mm_min_epu8(x, nine), x)));
+		unsigned m = dig | fw;
+		while (m) {
+			unsigned b = (unsigned)__builtin_ctz(m);
+			if ((fw >> b) & 1u)
+				return i + b;
+			/* digits from b on: trailing ones of dig >> b */
+			unsigned run = (unsigned)__builtin_ctz(~(dig >> b));
+			if (b + run >= 16 ||
+			    !short_lone_number(run, w[i + b + run]))
+				return i + b;
+			m &= ~(((1u << run) - 1u) << b);
+		}
 		i += 16;
 	}
 #endif
-	for (; i < len; i++) {
-		if ((w[i] >= '0' && w[i] <= '9') || w[i] == 0xEF)
+	while (i < len) {
+		if (w[i] == 0xEF && digit_len(w + i, w + len))
+			return i;
+		if (w[i] < '0' || w[i] > '9') {
+			i++;
+			continue;
+		}
+		size_t k = i;
+		while (k < len && w[k] >= '0' && w[k] <= '9')
+			k++;
+		if (k < len && short_lone_number((unsigned)(k - i), w[k]))
+			i = k;
+		else
 			return i;
 	}
 	return len;
@@ -317,22 +347,7 @@ void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi)
 {
 	const uint8_t *w = s->win;
 	size_t len = s->len, i = 0;
-	while ((i = next_digit_or_ef(w, i, len)) < len) {
-		if (!digit_len(w + i, w + len)) {
-			i++;
-			continue;
-		}
-		/* most numbers in text are short and stand alone (10:14,
-		 * 2025年, ¥1,980): fewer than seven ASCII digits with no joiner
-		 * after them fit no type */
-		size_t k = i;
-		while (k < len && w[k] >= '0' && w[k] <= '9')
-			k++;
-		if (k - i < 7 && k > i &&
-		    (k >= len || !may_start_joiner(w[k]))) {
-			i = k;
-			continue;
-		}
+	while ((i = next_number(w, i, len)) < len) {
 		num_run r;
 		uint32_t end = parse_run(w, len, (uint32_t)i, &r);
 		/* a run is the window's whose end it owns, and only when what
