@@ -130,9 +130,14 @@ static uint32_t parse_run(const uint8_t *w, size_t len, uint32_t at, num_run *r)
 	r->from = at;
 	for (;;) {
 		unsigned n = 0;
-		size_t dl;
-		while ((dl = digit_len(p, end)) > 0) {
-			p += dl;
+		for (;;) {
+			if (p < end && (unsigned)(*p - '0') < 10u) {
+				p++; /* ASCII, the common case */
+			} else if (p < end && *p == 0xEF && digit_len(p, end)) {
+				p += 3;
+			} else {
+				break;
+			}
 			n++;
 		}
 		if (r->ngroups < RUN_MAX_GROUPS)
@@ -141,6 +146,9 @@ static uint32_t parse_run(const uint8_t *w, size_t len, uint32_t at, num_run *r)
 		r->digits += n;
 		/* a joiner (or ")-", ") " after a bracket) then a digit */
 		size_t j1 = 0, j2 = 0;
+		if (p >= end || !may_start_joiner(*p))
+			break; /* most runs end at a letter, a kanji or a colon
+				*/
 		char k = joiner_kind(p, end, &j1);
 		if (!k)
 			break;
