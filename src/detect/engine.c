@@ -175,10 +175,10 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 
 /* ---- candidates
  * --------------------------------------------------------------- */
-static bool push_candidate(lg_detect_stream *s, lg_type t, uint32_t st,
-			   uint32_t en, double conf, const char *value)
+static bool push_candidate(lg_detect_stream *s, const candidate *proto,
+			   const char *value)
 {
-	candidate c = {t, st, en, conf, {0}};
+	candidate c = *proto;
 	snprintf(c.value, sizeof(c.value), "%s", value);
 	if (!lg_vec_push((void **)&s->cands, &s->ncands, &s->capcands,
 			 sizeof(c), &c)) {
@@ -204,22 +204,45 @@ static bool run_validator(lg_detect_stream *s, lg_type t, uint32_t from,
 	return lg_detector_defs[t].validate(c);
 }
 
-static void evaluate_raw(lg_detect_stream *s, const raw_match *m)
+/* A raw match its validator confirms becomes a candidate, scored later:
+ * keywords are looked for only around confirmed candidates. */
+static void validate_raw(lg_detect_stream *s, const raw_match *m)
 {
 	lg_candidate c;
 	if (!run_validator(s, m->type, m->from, m->to, false, &c))
 		return;
 	uint32_t st = m->from + (uint32_t)c.span_off;
-	uint32_t en = st + (uint32_t)c.span_len;
-	double conf = lg_label_confidence(s, m->type, st, en, c.kind);
-	if (conf < 0)
-		return;
-	conf += c.adjust;
-	if (conf > 1)
-		conf = 1;
-	if (conf + 1e-9 < s->det->min_confidence)
-		return;
-	push_candidate(s, m->type, st, en, conf, c.value);
+	candidate proto = {.type = m->type,
+			   .from = st,
+			   .to = st + (uint32_t)c.span_len,
+			   .adjust = c.adjust,
+			   .kind = c.kind};
+	push_candidate(s, &proto, c.value);
+}
+
+/* Scores the candidates by their labels; drops those below the threshold
+ * or that need a label they lack. */
+static void score_candidates(lg_detect_stream *s)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < s->ncands; i++) {
+		candidate *c = &s->cands[i];
+		if (!c->scored) {
+			double conf = lg_label_confidence(s, c->type, c->from,
+							  c->to, c->kind);
+			if (conf < 0)
+				continue;
+			conf += c->adjust;
+			c->conf = conf > 1 ? 1 : conf;
+			c->scored = true;
+		}
+		if (c->conf + 1e-9 < s->det->min_confidence)
+			continue;
+		if (out != i)
+			s->cands[out] = *c;
+		out++;
+	}
+	s->ncands = out;
 }
 
 /* A table cell under a header that names a keyword-gated type is checked
@@ -234,10 +257,12 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 	double conf = lg_detector_defs[t].strong + c.adjust;
 	if (conf > 1)
 		conf = 1;
-	if (conf + 1e-9 >= s->det->min_confidence)
-		push_candidate(s, t, from + (uint32_t)c.span_off,
-			       from + (uint32_t)(c.span_off + c.span_len), conf,
-			       c.value);
+	candidate proto = {.type = t,
+			   .from = from + (uint32_t)c.span_off,
+			   .to = from + (uint32_t)(c.span_off + c.span_len),
+			   .conf = conf,
+			   .scored = true};
+	push_candidate(s, &proto, c.value);
 }
 
 static int cand_cmp(const void *a, const void *b)
@@ -374,15 +399,16 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 		    s->scratch, on_match, &x) != HS_SUCCESS)
 		return LG_EINTERNAL;
 	lg_number_runs(s, x.own_lo, x.own_hi);
-	if (lg_labels_scan(s) != LG_OK)
-		return LG_EINTERNAL;
 	if (s->base == 0 && s->owned_from == 0)
 		table_detect_header(s);
 	/* cells first: they find where a table ends, which the column
 	 * verdicts of the raw matches need */
 	table_scan_cells(s, x.own_lo, x.own_hi, final);
 	for (size_t i = 0; i < s->nraws; i++)
-		evaluate_raw(s, &s->raws[i]);
+		validate_raw(s, &s->raws[i]);
+	if (lg_labels_scan(s) != LG_OK)
+		return LG_EINTERNAL;
+	score_candidates(s);
 	if (s->oom)
 		return LG_ENOMEM;
 	size_t n = resolve_overlaps(s->cands, s->ncands);

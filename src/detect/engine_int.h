@@ -37,7 +37,10 @@ typedef struct kw_hit {
 typedef struct candidate {
 	lg_type type;
 	uint32_t from, to;
-	double conf;
+	double conf;   /* final once scored */
+	double adjust; /* the validator's evidence, added when scored */
+	char kind;     /* the validator's sub-kind */
+	bool scored;   /* table cells are; raw matches after their labels */
 	char value[LG_VALUE_MAX];
 } candidate;
 
@@ -113,9 +116,9 @@ bool lg_alnum_at(const uint8_t *p, const uint8_t *end);
 bool lg_vec_push(void **data, size_t *len, size_t *cap, size_t size,
 		 const void *item);
 
-/* labels.c: keyword hits in the label windows of this chunk's raw
- * matches (LG_EINTERNAL when Hyperscan fails), and a candidate's
- * confidence from them (< 0: not to be reported). */
+/* labels.c: keyword hits in the label windows of this chunk's confirmed,
+ * unscored candidates (LG_EINTERNAL when Hyperscan fails), and a
+ * candidate's confidence from them (< 0: not to be reported). */
 lg_status lg_labels_scan(lg_detect_stream *s);
 double lg_label_confidence(lg_detect_stream *s, lg_type t, uint32_t st,
 			   uint32_t en, char kind);

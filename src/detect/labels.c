@@ -41,11 +41,13 @@ static int range_cmp(const void *a, const void *b)
 static bool label_ranges(lg_detect_stream *s)
 {
 	s->nranges = 0;
-	for (size_t i = 0; i < s->nraws; i++) {
-		const lg_detector_def *def = &lg_detector_defs[s->raws[i].type];
-		if (def->flags & LG_ANCHORED)
-			continue; /* the label is part of the match */
-		uint32_t lo = s->raws[i].from, hi = s->raws[i].to;
+	for (size_t i = 0; i < s->ncands; i++) {
+		const candidate *c = &s->cands[i];
+		const lg_detector_def *def = &lg_detector_defs[c->type];
+		if (c->scored || (def->flags & LG_ANCHORED))
+			continue; /* a cell, or the label is part of the match
+				   */
+		uint32_t lo = c->from, hi = c->to;
 		lo = lo > def->before + KW_MARGIN ? lo - def->before - KW_MARGIN
 						  : 0;
 		hi = hi + def->after + KW_MARGIN;
