@@ -19,7 +19,7 @@ int cli_getopt(int argc, char **argv, const cli_option *opts, const char **arg)
 	struct option lo[MAX_OPTIONS + 1];
 	char shorts[MAX_OPTIONS * 2 + 1];
 	size_t n = 0, s = 0;
-	for (; opts[n].long_name && n < MAX_OPTIONS; n++) {
+	for (; n < MAX_OPTIONS && opts[n].long_name; n++) {
 		lo[n].name = opts[n].long_name;
 		lo[n].has_arg =
 		    opts[n].arg_name ? required_argument : no_argument;

@@ -86,33 +86,50 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* Reads a folder's entry names, sorted. Returns NULL with errno set. */
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Reads a folder's entry names, sorted. Returns NULL with errno set when
+ * the folder cannot be read or memory runs out (never a partial list: a
+ * name left out would be a file left unscanned, unreported). */
 static char **read_names(const char *path, size_t *n)
 {
 	DIR *d = opendir(path);
 	if (!d)
 		return NULL;
-	char **names = NULL;
-	size_t cap = 0;
-	struct dirent *de;
+	char **names = calloc(1, sizeof(*names));
+	size_t cap = 1;
+	struct dirent *de = NULL;
 	*n = 0;
-	while ((de = readdir(d)) != NULL) {
+	errno = 0;
+	while (names && (de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **p = realloc(names, cap * sizeof(*p));
+			char **p = realloc(names, cap * 2 * sizeof(*p));
 			if (!p)
 				break;
 			names = p;
+			cap *= 2;
 		}
 		if (!(names[*n] = strdup(de->d_name)))
 			break;
 		(*n)++;
 	}
+	int err = !names || de ? ENOMEM : errno; /* stopped early: why */
 	closedir(d);
-	qsort(names, *n, sizeof(*names), name_cmp);
-	if (!names)
-		names = calloc(1, sizeof(*names));
+	if (err) {
+		if (names)
+			free_names(names, *n);
+		errno = err;
+		return NULL;
+	}
+	if (*n > 1)
+		qsort(names, *n, sizeof(*names), name_cmp);
 	return names;
 }
 
