@@ -39,31 +39,45 @@
  * a value never starts inside a number. */
 #define GAP(n) "[^0-9\\n]{0," #n "}"
 
+/* An English label stands as a word: no letter before it (card_cvv and
+ * DB_PASSWORD are labels, incident and compass are not) ... */
+#define WORD_START "(?:^|[^A-Za-z])"
+/* ... and none after it: the value straight away, or a non-alphanumeric
+ * and then the gap (export 10/25 is no expiry). */
+#define WORD_GAP(n)  "(?:[^A-Za-z0-9\\n][^0-9\\n]{0," #n "})?"
+#define WORD_GAPN(n) "(?:[^A-Za-z0-9][^0-9]{0," #n "})?"
+
 /* Numbers (cards, My Number, corporate numbers, phones, postal codes) are
  * found by the digit-run pass in numbers.c, not by patterns here. */
 static const char *const no_patterns[] = {NULL};
 
 static const char *const pat_card_cvv[] = {
-    "(?i:cvv2?|cvc2?|cid|security\\s?code|セキュリティ(?:ー)?(?:コード|番号|"
-    "ナンバー))" GAP(16) D "{3,4}",
+    "(?:" WORD_START "(?i:cvv2?|cvc2?|cid|security\\s?code)" WORD_GAP(
+	16) "|セキュリティ(?:ー)?(?:コード|番号|ナンバー)" GAP(16) ")" D
+								   "{3,4}",
     NULL};
 static const char *const pat_card_expiry[] = {
-    "(?i:有効期限|expiry|expiration|exp\\.?|expires|valid\\s?thru|valid\\s?"
-    "through|good\\s?thru)" GAP(20) D "{1,4}" DS D "{1,4}(?:月)?",
+    "(?:有効期限" GAP(20) "|" WORD_START
+			  "(?i:expiry|expiration|exp\\.?|expires|valid\\s?thru|"
+			  "valid\\s?through|"
+			  "good\\s?thru)" WORD_GAP(20) ")" D "{1,4}" DS D
+						       "{1,4}(?:月)?",
     NULL};
 /* The shortest shape of an address; extend_email finds the whole of it. */
 static const char *const pat_email[] = {
     "[A-Za-z0-9._%+\\-](?:@|\\xEF\\xBC\\xA0)[A-Za-z0-9\\-]{1,63}\\.[A-Za-z]{2}",
     NULL};
 static const char *const pat_bank_account[] = {
-    "(?:口座番号|普通預金|当座預金|貯蓄預金|普通|当座|貯蓄|口座|"
-    "(?i:account\\s?(?:no\\.?|number|#)|acct\\.?\\s?(?:no\\.?|#)))" GAP(24) D
-    "{7,8}",
+    "(?:(?:口座番号|普通預金|当座預金|貯蓄預金|普通|当座|貯蓄|口座)" GAP(
+	24) "|" WORD_START "(?i:account\\s?(?:no\\.?|number|#)|acct\\.?\\s?(?:"
+			   "no\\.?|#))" WORD_GAP(24) ")" D "{7,8}",
     NULL};
 static const char *const pat_drivers_license[] = {
-    "(?:運転免許証番号|免許証番号|運転免許証|運転免許|免許番号|免許証|"
-    "(?i:driver'?s?\\s?licen[cs]e(?:\\s?(?:no\\.?|number|#))?))" GAP(24) D
-    "{2}" SP "?" D "{2}" SP "?" D "{6}" SP "?" D "{2}",
+    "(?:(?:運転免許証番号|免許証番号|運転免許証|運転免許|免許番号|免許証)" GAP(
+	24) "|" WORD_START
+	    "(?i:driver'?s?\\s?licen[cs]e(?:\\s?(?:no\\.?|number|#))?"
+	    ")" WORD_GAP(24) ")" D "{2}" SP "?" D "{2}" SP "?" D "{6}" SP "?" D
+			     "{2}",
     NULL};
 /* A date, Western or 和暦. */
 #define DATE_WESTERN                                                           \
@@ -91,25 +105,31 @@ static const char *const pat_drivers_license[] = {
  * is a literal Hyperscan finds cheaply, where a bare date or ID shape
  * would be tried at every digit of the text. */
 static const char *const pat_birth_date[] = {
-    "(?i:生年月日|誕生日|生年|date\\s?of\\s?birth|birth\\s?date|birthday|"
-    "d\\.?o\\.?b\\.?|born(?:\\s?on)?)" GAPN(24) DATE,
+    "(?:(?:生年月日|誕生日|生年)" GAPN(
+	24) "|" WORD_START "(?i:date\\s?of\\s?birth|birth\\s?date|birthday|d\\."
+			   "?o\\.?b\\.?|born(?:"
+	    "\\s?on)?)" WORD_GAPN(24) ")" DATE,
     /* 昭和60年4月12日生まれ, and résumés' 1985年4月12日生（満39歳）: the
      * literal after the date is what Hyperscan looks for first, so it
      * must be rarer than a lone 生 (学生, 発生) */
     DATE SP "?生(?:まれ|" SP "?[（(])", NULL};
 static const char *const pat_passport[] = {
-    "(?:旅券番号|旅券|パスポート(?:番号|ナンバー)?|(?i:passport(?:\\s?(?:no\\.?"
-    "|"
-    "number|#))?))" GAPN(24) L "{2}" D "{7}",
+    "(?:(?:旅券番号|旅券|パスポート(?:番号|ナンバー)?)" GAPN(
+	24) "|" WORD_START
+	    "(?i:passport(?:\\s?(?:no\\.?|number|#))?)" WORD_GAPN(24) ")" L
+								      "{2}" D
+								      "{7}",
     NULL};
 static const char *const pat_residence_card[] = {
-    "(?:在留カード(?:番号)?|在留番号|特別永住者証明書(?:番号)?|(?i:"
-    "residence\\s?"
-    "card(?:\\s?(?:no\\.?|number|#))?))" GAPN(24) L "{2}" D "{8}" L "{2}",
+    "(?:(?:在留カード(?:番号)?|在留番号|特別永住者証明書(?:番号)?)" GAPN(
+	24) "|" WORD_START
+	    "(?i:residence\\s?card(?:\\s?(?:no\\.?|number|#))?)" WORD_GAPN(
+		24) ")" L "{2}" D "{8}" L "{2}",
     NULL};
 static const char *const pat_password[] = {
-    "(?i:password|passwd|pwd|passcode|pass|パスワード|暗証番号)[\"']?"
-    "(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP "?)[^\\s]",
+    "(?:" WORD_START
+    "(?i:password|passwd|pwd|passcode|pass)|パスワード|暗証番号)"
+    "[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP "?)[^\\s]",
     NULL}; /* extend_secret_value takes the rest */
 static const char *const pat_aws_key_id[] = {
     "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", NULL};
@@ -127,8 +147,9 @@ static const char *const pat_slack[] = {
     "[A-Za-z0-9]{24}",
     NULL};
 static const char *const pat_api_key[] = {
+    "(?:" WORD_START
     "(?i:api[_\\-]?key|apikey|api[_\\-]?secret|access[_\\-]?token|auth[_\\-]"
-    "?token|client[_\\-]?secret|secret[_\\-]?key|private[_\\-]?token|APIキ"
+    "?token|client[_\\-]?secret|secret[_\\-]?key|private[_\\-]?token)|APIキ"
     "ー|アクセストークン)[\"']?" KV "[\"']?[A-Za-z0-9_\\-./+=]{16}",
     NULL};
 
@@ -489,9 +510,15 @@ static bool is_placeholder(const char *v)
  * a trailing ; , & ). */
 static bool secret_after_separator(lg_candidate *c, size_t min)
 {
+	/* past the character before the label (WORD_START), which may
+	 * itself be a separator: ",password=x" */
+	size_t lead = c->fold_len > 0 && (unsigned char)c->fold[0] < 0x80 &&
+			      !isalpha((unsigned char)c->fold[0])
+			  ? 1
+			  : 0;
 	const char *f = c->fold;
-	const char *sep = strpbrk(f, ":=,");
-	const char *wa = strstr(f, "は");
+	const char *sep = strpbrk(f + lead, ":=,");
+	const char *wa = strstr(f + lead, "は");
 	size_t s;
 	if (sep && (!wa || sep < wa))
 		s = (size_t)(sep - f) + 1;

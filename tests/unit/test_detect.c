@@ -634,6 +634,27 @@ static void passwords_as_people_write_them(void **state)
 	expect_none(det, "パスワードは必ず変更してください", LG_PASSWORD);
 }
 
+/* English labels are words: cid in "incident", exp in "export", pass in
+ * "compass", dob in "Adobe" are not labels; card_cvv, DB_PASSWORD are. */
+static void english_labels_are_words(void **state)
+{
+	(void)state;
+	expect_none(det_all, "incident 1234 was closed", LG_CARD_CVV);
+	expect_none(det_all, "the decided amount 500 yen", LG_CARD_CVV);
+	expect_none(det_all, "expected 2025/12 release", LG_CARD_EXPIRY);
+	expect_none(det_all, "export 10/25 data", LG_CARD_EXPIRY);
+	expect_none(det_all, "compass: 1234abcd", LG_PASSWORD);
+	expect_none(det_all, "Adobe 2024/01/15 license", LG_BIRTH_DATE);
+	expect_none(det_all, "stubborn 1985-04-12", LG_BIRTH_DATE);
+	expect_one(det, "{\"card_cvv\":\"082\"}", LG_CARD_CVV, "082", HIGH);
+	expect_one(det, "Exp. 12/28", LG_CARD_EXPIRY, "2028-12", HIGH);
+	expect_one(det, "DB_PASSWORD=Kw7rT9qLm2", LG_PASSWORD, "Kw7rT9qLm2",
+		   HIGH);
+	expect_one(det, "user=bob,password=abc123x", LG_PASSWORD, "abc123x",
+		   HIGH);
+	expect_one(det, "DOB: 1985-04-12", LG_BIRTH_DATE, "1985-04-12", HIGH);
+}
+
 static void secrets_reported(void **state)
 {
 	(void)state;
@@ -1240,6 +1261,7 @@ int main(void)
 	    cmocka_unit_test(placeholders_not_reported),
 	    cmocka_unit_test(password_placeholder_not_reported_by_prefix),
 	    cmocka_unit_test(secrets_reported),
+	    cmocka_unit_test(english_labels_are_words),
 	    cmocka_unit_test(card_expiry_is_month_and_year_of_a_card),
 	    cmocka_unit_test(postal_code_of_seven_bare_digits_needs_a_label),
 	    cmocka_unit_test(phone_with_country_code_unseparated),
