@@ -42,17 +42,19 @@
 /* An English label stands as a word: no letter before it (card_cvv and
  * DB_PASSWORD are labels, incident and compass are not) ... */
 #define WORD_START "(?:^|[^A-Za-z])"
-/* ... and none after it: the value straight away, or a non-alphanumeric
- * and then the gap (export 10/25 is no expiry). */
-#define WORD_GAP(n)  "(?:[^A-Za-z0-9\\n][^0-9\\n]{0," #n "})?"
-#define WORD_GAPN(n) "(?:[^A-Za-z0-9][^0-9]{0," #n "})?"
+/* ... and a separator after it, then the gap: export 10/25, exp10.3 and
+ * XML_SCHEMAV_CVC_FACET are no labels. */
+#define WORD_GAP(n)  "[^A-Za-z0-9_\\n][^0-9\\n]{0," #n "}"
+#define WORD_GAPN(n) "[^A-Za-z0-9_][^0-9]{0," #n "}"
 
 /* Numbers (cards, My Number, corporate numbers, phones, postal codes) are
  * found by the digit-run pass in numbers.c, not by patterns here. */
 static const char *const no_patterns[] = {NULL};
 
+/* Not "cid": a client, content or connection id far more often (every
+ * cid:image001 in HTML mail) than Amex's card identification number. */
 static const char *const pat_card_cvv[] = {
-    "(?:" WORD_START "(?i:cvv2?|cvc2?|cid|security\\s?code)" WORD_GAP(
+    "(?:" WORD_START "(?i:cvv2?|cvc2?|security\\s?code)" WORD_GAP(
 	16) "|セキュリティ(?:ー)?(?:コード|番号|ナンバー)" GAP(16) ")" D
 								   "{3,4}",
     NULL};
@@ -70,7 +72,7 @@ static const char *const pat_email[] = {
 static const char *const pat_bank_account[] = {
     "(?:(?:口座番号|普通預金|当座預金|貯蓄預金|普通|当座|貯蓄|口座)" GAP(
 	24) "|" WORD_START "(?i:account\\s?(?:no\\.?|number|#)|acct\\.?\\s?(?:"
-			   "no\\.?|#))" WORD_GAP(24) ")" D "{7,8}",
+	    "no\\.?|#))" WORD_GAP(24) ")" D "{7,8}",
     NULL};
 static const char *const pat_drivers_license[] = {
     "(?:(?:運転免許証番号|免許証番号|運転免許証|運転免許|免許番号|免許証)" GAP(
@@ -107,7 +109,7 @@ static const char *const pat_drivers_license[] = {
 static const char *const pat_birth_date[] = {
     "(?:(?:生年月日|誕生日|生年)" GAPN(
 	24) "|" WORD_START "(?i:date\\s?of\\s?birth|birth\\s?date|birthday|d\\."
-			   "?o\\.?b\\.?|born(?:"
+	    "?o\\.?b\\.?|born(?:"
 	    "\\s?on)?)" WORD_GAPN(24) ")" DATE,
     /* 昭和60年4月12日生まれ, and résumés' 1985年4月12日生（満39歳）: the
      * literal after the date is what Hyperscan looks for first, so it
@@ -250,8 +252,8 @@ static bool validate_card_expiry(lg_candidate *c)
 	size_t month, year;
 	if (alen <= 2 && (blen == 2 || blen == 4))
 		month = a, year = blen == 2 ? 2000 + b : b;
-	else if ((alen == 4 || alen == 2) && blen <= 2 && blen > 0)
-		year = alen == 2 ? 2000 + a : a, month = b;
+	else if (alen == 4 && blen <= 2 && blen > 0) /* 2028/09 */
+		year = a, month = b;
 	else
 		return false;
 	if (month < 1 || month > 12 || year < 2000 || year > 2099)
@@ -311,6 +313,10 @@ static bool validate_phone(lg_candidate *c)
 	for (size_t i = c->fold_len;
 	     i > 0 && isdigit((unsigned char)c->fold[i - 1]); i--)
 		tail++;
+	/* ten bare digits are as likely an ID as a fixed-line number: a
+	 * label has to say so (eleven 0X0 digits are a mobile number) */
+	if (tail == c->fold_len && c->kind != 'm')
+		c->adjust = -0.15;
 	/* +819012345678: the digits written are the 81 and all but the 0 */
 	bool intl = c->fold[0] == '+' || c->fold[0] == '(';
 	return tail == 4 || tail == n || (intl && tail == n + 1) ||
@@ -496,10 +502,21 @@ static bool is_placeholder(const char *v)
 	    "xxxx",	"****",	  "<",	   "${",       "{{",
 	    "%s",	"null",	  "none",  "true",     "false",
 	    "password", "secret", "hoge",  "test",     "redacted"};
+	/* type names where code declares a password field (Password :
+	 * pchar, password: string): whole values only */
+	static const char *const types[] = {
+	    "string",	"str",	    "pchar",   "char",	    "text",
+	    "varchar",	"int",	    "integer", "bool",	    "boolean",
+	    "bytes",	"any",	    "object",  "nil",	    "undefined",
+	    "optional", "required", "hidden",  "widestring"};
 	if (strspn(v, "*xX.-_#") == strlen(v))
 		return true;
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
 		if (strcasestr(v, words[i]))
+			return true;
+	}
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
+		if (!strcasecmp(v, types[i]))
 			return true;
 	}
 	return false;
@@ -543,9 +560,37 @@ static bool secret_after_separator(lg_candidate *c, size_t min)
 	return !is_placeholder(c->value);
 }
 
+/* Kinds of character in v: lower, upper, digit, other. */
+static int char_kinds(const char *v)
+{
+	bool lo = false, up = false, dig = false, other = false;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		lo |= islower(*p) != 0;
+		up |= isupper(*p) != 0;
+		dig |= isdigit(*p) != 0;
+		other |= !isalnum(*p);
+	}
+	return lo + up + dig + other;
+}
+
+/* What follows a password label in source code rather than a password:
+ * an expression (g_strdup(value)), a symbol (:doInit, &buf), a constant
+ * (SEC_ERROR_BASE), a path. */
+static bool code_not_password(const char *v)
+{
+	if (strpbrk(v, "()[]{}") || strchr(":&/", v[0]))
+		return true;
+	return strchr(v, '_') &&
+	       strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(v);
+}
+
+/* A password as people set them: six or more characters of at least two
+ * kinds, or a long generated run of one kind (a lone word such as "salt"
+ * or "nodejs" after "password" is prose or a variable, not a secret). */
 static bool validate_password(lg_candidate *c)
 {
-	return secret_after_separator(c, 4) && c->value[0] != '/';
+	return secret_after_separator(c, 6) && !code_not_password(c->value) &&
+	       (char_kinds(c->value) >= 2 || strlen(c->value) >= 10);
 }
 
 /* Shannon entropy in bits per character. */
@@ -848,9 +893,12 @@ const lg_keyword_list lg_keyword_lists[] = {
        "連絡先", "緊急連絡先", "自宅", "ファックス", "ＴＥＬ", "ＦＡＸ", "☎")},
     {T(LG_EMAIL), LG_KW_STRONG,
      W("メール", "e-mail", "email", "mail", "メールアドレス", "連絡先")},
+    /* labels of the code itself; seven bare digits need one of these */
     {T(LG_JP_POSTAL_CODE), LG_KW_STRONG,
-     W("〒", "郵便番号", "住所", "所在地", "postal code", "zip", "address",
-       "現住所", "送付先", "お届け先")},
+     W("〒", "郵便番号", "postal code", "zip", "zip code", "postcode")},
+    /* words of an address around it: enough for 123-4567 */
+    {T(LG_JP_POSTAL_CODE), LG_KW_WEAK,
+     W("住所", "所在地", "address", "現住所", "送付先", "お届け先")},
     {T(LG_JP_POSTAL_CODE), LG_KW_WEAK,
      W("北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県",
        "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県",

@@ -22,8 +22,9 @@ typedef struct num_run {
 	char prefix;	   /* 0, 'p' 〒, 'i' +81, 'T', '(' */
 	unsigned ngroups;  /* RUN_MAX_GROUPS + 1: too many */
 	unsigned digits;
-	uint8_t group[RUN_MAX_GROUPS]; /* digits per group */
-	char sep[RUN_MAX_GROUPS];      /* joiner after group i */
+	uint8_t group[RUN_MAX_GROUPS];	 /* digits per group */
+	char sep[RUN_MAX_GROUPS];	 /* joiner after group i */
+	uint32_t sep_at[RUN_MAX_GROUPS]; /* where that joiner starts */
 } num_run;
 
 /* Length of a digit (ASCII or full-width) at p, or 0. */
@@ -158,8 +159,10 @@ static uint32_t parse_run(const uint8_t *w, size_t len, uint32_t at, num_run *r)
 			q += j2;
 		if (!digit_len(q, end))
 			break;
-		if (r->ngroups <= RUN_MAX_GROUPS)
+		if (r->ngroups <= RUN_MAX_GROUPS) {
 			r->sep[r->ngroups - 1] = k;
+			r->sep_at[r->ngroups - 1] = (uint32_t)(p - w);
+		}
 		p = q;
 	}
 	r->to = (uint32_t)(p - w);
@@ -230,12 +233,16 @@ static bool shape_phone(const num_run *r)
 	unsigned last = r->group[r->ngroups - 1];
 	if (r->ngroups == 1 && r->prefix == 'i') /* +819012345678 */
 		return r->digits == 11 || r->digits == 12;
-	if (r->ngroups == 1)
-		return !r->prefix && (r->digits == 10 || r->digits == 11);
+	if (r->ngroups == 1) /* 09012345678, （09012345678） */
+		return (!r->prefix || r->prefix == '(') &&
+		       (r->digits == 10 || r->digits == 11);
 	if (r->prefix == 'i') /* +81 90-1234-5678: the 81 is a group */
-		return last == 4 && r->digits >= 11 && r->digits <= 12;
-	return (last == 4 || (last == 3 && r->ngroups == 3)) &&
-	       r->digits >= 10 && r->digits <= 11;
+		return last == 4 && r->ngroups >= 3 && r->digits >= 11 &&
+		       r->digits <= 12;
+	/* written numbers have three groups, area-local-subscriber (03-1234-
+	 * 5678, 03(1234)5678, 0120-123-456); two are a US ZIP+4 or an ID */
+	return r->ngroups == 3 && (last == 4 || last == 3) && r->digits >= 10 &&
+	       r->digits <= 11;
 }
 
 static bool shape_postal(const num_run *r)
@@ -283,6 +290,27 @@ static void offer_run(lg_detect_stream *s, const num_run *r)
 		if (!lg_vec_push((void **)&s->raws, &s->nraws, &s->capraws,
 				 sizeof(m), &m))
 			s->oom = true;
+	}
+}
+
+/* A number followed by a bracketed aside runs on into it: 0120-533-826
+ * （9:00〜21:00）. From the third group on, the part before an opening
+ * bracket is offered too. */
+static void offer_before_bracket(lg_detect_stream *s, const num_run *r)
+{
+	unsigned limit =
+	    r->ngroups < RUN_MAX_GROUPS ? r->ngroups : RUN_MAX_GROUPS;
+	for (unsigned k = 2; k + 1 < limit; k++) {
+		if (r->sep[k] != '(')
+			continue;
+		num_run t = *r;
+		t.ngroups = k + 1;
+		t.digits = 0;
+		for (unsigned g = 0; g <= k; g++)
+			t.digits += t.group[g];
+		t.to = r->sep_at[k];
+		offer_run(s, &t);
+		return;
 	}
 }
 
@@ -363,6 +391,7 @@ void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi)
 		if (r.to > own_lo && r.to <= own_hi) {
 			run_prefix(w, &r);
 			offer_run(s, &r);
+			offer_before_bracket(s, &r);
 		}
 		i = end;
 	}

@@ -138,8 +138,13 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 {
 	const uint8_t *line = s->win + at;
 	size_t commas = 0, tabs = 0;
-	if (n == 0 || strchr("{[<#", line[0]))
+		if (n == 0 || strchr("{[<#", line[0]))
 		return false; /* JSON lines, markup, comments */
+	/* pretty-printed JSON and code: "key": value, lines ending in a
+	 * comma; a header names every column and ends with a name */
+	if (memmem(line, n, "\":", 2) || line[n - 1] == ',' ||
+	    line[n - 1] == '\t')
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		commas += line[i] == ',';
 		tabs += line[i] == '\t';

@@ -655,6 +655,48 @@ static void english_labels_are_words(void **state)
 	expect_one(det, "DOB: 1985-04-12", LG_BIRTH_DATE, "1985-04-12", HIGH);
 }
 
+/* What a sweep over real documentation and headers without personal
+ * data taught (/usr/share/doc, /usr/include): each of these was reported. */
+static void documentation_is_not_personal_data(void **state)
+{
+	(void)state;
+	/* US ZIP+4 in the GPL's old address: two groups are no phone */
+	expect_none(det_all, " * Boston, MA 021110-1307, USA.", LG_JP_PHONE);
+	/* an enclave CID, an HTML mail's content id */
+	expect_none(det_all, "NE_ERR_INVALID_ENCLAVE_CID\t(275)", LG_CARD_CVV);
+	expect_none(det_all, "<img src=\"cid:image001.png@01D9\">",
+		    LG_CARD_CVV);
+	/* libxml2's XML_SCHEMAV_CVC_* error codes */
+	expect_none(det_all, "XML_SCHEMAV_CVC_FACET_VALID, /* 1855 */",
+		    LG_CARD_CVV);
+	/* a file list: man3/exp10.3 */
+	expect_none(det_all, "man3/exp.3 man3/exp10.3 man3/exp10f.3",
+		    LG_CARD_EXPIRY);
+	/* code that declares or assigns a password field */
+	expect_none(det_all, "  Password : pchar = 'geen';", LG_PASSWORD);
+	expect_none(det_all, "password = g_strdup(value);", LG_PASSWORD);
+	expect_none(det_all, "pass = :doInitialization", LG_PASSWORD);
+	expect_none(det_all, "PASSWORD = SEC_ERROR_BASE + 5,", LG_PASSWORD);
+	expect_none(det_all, "password = salt;", LG_PASSWORD);
+	/* seven bare digits near "address" in a comment are no postal code */
+	expect_none(det, "/* attach at address */\n#define SHM_EXEC 0100000",
+		    LG_JP_POSTAL_CODE);
+	/* while real ones stay */
+	expect_one(det, "MAIL_PASSWORD=!&@U?OM_BiS%yrIo-E*", LG_PASSWORD,
+		   "!&@U?OM_BiS%yrIo-E*", HIGH);
+	expect_one(det, "DB_PASSWORD=dfmtdvlyqsx", LG_PASSWORD, "dfmtdvlyqsx",
+		   HIGH);
+	expect_one(det, "電話でも構いません（09055516623）。", LG_JP_PHONE,
+		   "09055516623", DEFAULT_MIN);
+	expect_one(det, "配送センター：0120-533-826（9:00〜21:00）",
+		   LG_JP_PHONE, "0120533826", DEFAULT_MIN);
+	/* pretty-printed JSON is no table: its "id" is no column name */
+	expect_one(det,
+		   "{\n  \"id\": 746270,\n  \"subject\": \"注文\",\n"
+		   "  \"phone\": \"090-8475-1367\"\n}\n",
+		   LG_JP_PHONE, "09084751367", HIGH);
+}
+
 static void secrets_reported(void **state)
 {
 	(void)state;
@@ -1261,6 +1303,7 @@ int main(void)
 	    cmocka_unit_test(placeholders_not_reported),
 	    cmocka_unit_test(password_placeholder_not_reported_by_prefix),
 	    cmocka_unit_test(secrets_reported),
+	    cmocka_unit_test(documentation_is_not_personal_data),
 	    cmocka_unit_test(english_labels_are_words),
 	    cmocka_unit_test(card_expiry_is_month_and_year_of_a_card),
 	    cmocka_unit_test(postal_code_of_seven_bare_digits_needs_a_label),
