@@ -138,7 +138,7 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 {
 	const uint8_t *line = s->win + at;
 	size_t commas = 0, tabs = 0;
-		if (n == 0 || strchr("{[<#", line[0]))
+	if (n == 0 || strchr("{[<#", line[0]))
 		return false; /* JSON lines, markup, comments */
 	/* pretty-printed JSON and code: "key": value, lines ending in a
 	 * comma; a header names every column and ends with a name */
@@ -245,10 +245,24 @@ int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 	return 0;
 }
 
-static void cell_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
+typedef struct row_cells {
+	uint32_t from[TABLE_MAX_COLS], to[TABLE_MAX_COLS];
+} row_cells;
+
+static void collect_cell(void *ud, unsigned col, uint32_t from, uint32_t to)
 {
-	lg_detect_stream *s = ud;
-	if (col >= s->table.ncols || col >= TABLE_MAX_COLS || to <= from)
+	row_cells *r = ud;
+	if (col < TABLE_MAX_COLS) {
+		r->from[col] = from;
+		r->to[col] = to;
+	}
+}
+
+/* Checks the cells of a column that names a label-only type. */
+static void check_cell(lg_detect_stream *s, unsigned col, uint32_t from,
+		       uint32_t to)
+{
+	if (to <= from)
 		return;
 	for (size_t i = 0; i < sizeof(cell_types) / sizeof(*cell_types); i++) {
 		lg_type t = cell_types[i];
@@ -260,11 +274,9 @@ static void cell_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
 /* A table ends where its rows stop matching the header: three lines in
  * a row with another number of fields. A mail that quotes a CSV block, or
  * a log that starts with one, is a table only for that block. */
-static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end)
+static bool row_fits(lg_detect_stream *s, uint32_t ls, unsigned n)
 {
 	table_state *t = &s->table;
-	unsigned n =
-	    split_fields(s->win + ls, ls, end - ls, t->delim, NULL, NULL);
 	if (n == t->ncols) {
 		t->misfits = 0;
 		return true;
@@ -276,6 +288,18 @@ static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end)
 		t->end = t->misfit_from;
 	}
 	return false;
+}
+
+/* One pass over a row: its cells, and whether it still fits the header. */
+static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end)
+{
+	row_cells cells;
+	unsigned n = split_fields(s->win + ls, ls, end - ls, s->table.delim,
+				  collect_cell, &cells);
+	if (!row_fits(s, ls, n))
+		return;
+	for (unsigned col = 0; col < n && col < TABLE_MAX_COLS; col++)
+		check_cell(s, col, cells.from[col], cells.to[col]);
 }
 
 /* A line right after a blank line, with delimiters and no digits: where a
@@ -359,10 +383,8 @@ void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		if (ls == UINT32_MAX || ls + 4096 <= end) {
 			/* a line longer than we keep: no table row */
 		} else if (s->table.active) {
-			if (s->base + ls > s->table.header_end &&
-			    row_fits(s, ls, end))
-				split_fields(s->win + ls, ls, end - ls,
-					     s->table.delim, cell_cb, s);
+			if (s->base + ls > s->table.header_end)
+				table_row(s, ls, end);
 		} else if (header_candidate(s, ls, end)) {
 			uint32_t n = end - ls;
 			if (n > 0 && s->win[end - 1] == '\r')

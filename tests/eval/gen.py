@@ -14,6 +14,10 @@ negatives go through N() and are listed in negatives.jsonl (not used for scoring
 only to explain false positives).  See README.md for the label semantics.
 """
 
+import os as _os2
+import sys as _sys2
+_sys2.path.insert(0, _os2.path.dirname(_os2.path.abspath(__file__)))
+from typeids import TYPES  # noqa: E402  (tests/eval/typeids.py)
 import os as _os
 import sys as _sys
 _sys.path.insert(0, _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), ".."))
@@ -45,13 +49,6 @@ B64 = ALNUM + "+/"
 # Labels and negatives
 # --------------------------------------------------------------------------
 
-TYPES = [
-    "credit_card", "card_cvv", "card_expiry", "jp_my_number", "jp_corporate_number",
-    "jp_phone", "email", "jp_postal_code", "birth_date", "jp_bank_account",
-    "jp_drivers_license", "jp_passport", "jp_residence_card", "password",
-    "aws_access_key_id", "aws_secret_access_key", "private_key", "github_token",
-    "slack_token", "generic_api_key",
-]
 NUMERIC_TYPES = {
     "credit_card", "card_cvv", "card_expiry", "jp_my_number", "jp_corporate_number",
     "jp_phone", "jp_postal_code", "birth_date", "jp_bank_account", "jp_drivers_license",

@@ -24,6 +24,10 @@ The last line printed is always `N passed, M failed` (types meeting / missing th
 Python 3 standard library only.
 """
 
+import os as _os2
+import sys as _sys2
+_sys2.path.insert(0, _os2.path.dirname(_os2.path.abspath(__file__)))
+from typeids import TYPES  # noqa: E402  (tests/eval/typeids.py)
 import argparse
 import json
 import os
@@ -33,13 +37,6 @@ import sys
 import unicodedata
 from collections import Counter, defaultdict
 
-TYPES = [
-    "credit_card", "card_cvv", "card_expiry", "jp_my_number", "jp_corporate_number",
-    "jp_phone", "email", "jp_postal_code", "birth_date", "jp_bank_account",
-    "jp_drivers_license", "jp_passport", "jp_residence_card", "password",
-    "aws_access_key_id", "aws_secret_access_key", "private_key", "github_token",
-    "slack_token", "generic_api_key",
-]
 DIGIT_TYPES = {"credit_card", "card_cvv", "jp_my_number", "jp_corporate_number", "jp_postal_code",
                "jp_bank_account", "jp_drivers_license"}
 TYPE_BAR = 0.90
