@@ -14,15 +14,6 @@ negatives go through N() and are listed in negatives.jsonl (not used for scoring
 only to explain false positives).  See README.md for the label semantics.
 """
 
-import os as _os2
-import sys as _sys2
-_sys2.path.insert(0, _os2.path.dirname(_os2.path.abspath(__file__)))
-from typeids import TYPES  # noqa: E402  (tests/eval/typeids.py)
-import os as _os
-import sys as _sys
-_sys.path.insert(0, _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), ".."))
-from checkdigits import (corp_check, corp_ok, dl_check, ean13_check,  # noqa: E402
-                         luhn_check_digit, luhn_ok, mn_check, mn_ok)
 import argparse
 import datetime
 import filecmp
@@ -34,10 +25,15 @@ import sys
 import tempfile
 import zlib
 
+# shared with the scorer (typeids) and the bench generator (checkdigits)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.join(HERE, "..")]
+from checkdigits import (corp_check, corp_ok, dl_check, ean13_check,  # noqa: E402
+                         luhn_check_digit, luhn_ok, mn_check, mn_ok)
+from typeids import TYPES  # noqa: E402
+
 SEED = 20240501
 R = random.Random(SEED)
-
-HERE = os.path.dirname(os.path.abspath(__file__))
 
 DIGITS = "0123456789"
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

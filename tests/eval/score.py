@@ -24,10 +24,6 @@ The last line printed is always `N passed, M failed` (types meeting / missing th
 Python 3 standard library only.
 """
 
-import os as _os2
-import sys as _sys2
-_sys2.path.insert(0, _os2.path.dirname(_os2.path.abspath(__file__)))
-from typeids import TYPES  # noqa: E402  (tests/eval/typeids.py)
 import argparse
 import json
 import os
@@ -36,6 +32,9 @@ import subprocess
 import sys
 import unicodedata
 from collections import Counter, defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from typeids import TYPES  # noqa: E402
 
 DIGIT_TYPES = {"credit_card", "card_cvv", "jp_my_number", "jp_corporate_number", "jp_postal_code",
                "jp_bank_account", "jp_drivers_license"}
