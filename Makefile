@@ -5,7 +5,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test test-asan fuzz format-check eval bench clean
+.PHONY: all deps build build-asan demo test test-asan fuzz format-check format eval bench clean
 
 all: build
 
@@ -27,15 +27,18 @@ test: build format-check
 	@$(MAKE) --no-print-directory test-asan
 	@$(MAKE) --no-print-directory fuzz
 
-test-asan: deps
+# clang with AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzzers
+build-asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 		-DLG_SANITIZE=ON -DLG_FUZZ=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+test-asan: build-asan
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS) -E '^eval/'
 
-fuzz: test-asan
+fuzz: build-asan
 	@sh tests/fuzz/run.sh $(ASAN_BUILD) $${FUZZ_SECONDS:-20}
 
 format-check: deps
