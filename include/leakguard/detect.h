@@ -1,7 +1,8 @@
-/* detect.h: the personal-data and secret detectors. Every pattern and
- * keyword compiles into one Hyperscan database scanned in one pass over
- * UTF-8 text; validators (Luhn + IIN, check digits, calendars, numbering
- * plans) confirm candidates and keywords around them set the confidence. */
+/* detect.h: the personal-data and secret detectors over UTF-8 text.
+ * Patterns run in one Hyperscan pass and numbers in one SSE2 pass over
+ * digit runs; validators (Luhn + IIN, check digits, calendars, numbering
+ * plans) confirm candidates, and the keywords around them, matched only
+ * there, set the confidence. */
 #ifndef LEAKGUARD_DETECT_H
 #define LEAKGUARD_DETECT_H
 
@@ -76,8 +77,10 @@ typedef struct lg_detect_config {
 
 typedef struct lg_detector lg_detector; /* compiled, read-only, shareable */
 
-/* Compiles every detector into one database. Returns NULL and writes the
- * reason to err on failure (Hyperscan rejects a pattern, out of memory). */
+/* Compiles the selected detectors (patterns, keywords, table-header
+ * keywords; loaded from the on-disk cache when compiled before). Returns
+ * NULL and writes the reason to err on failure (Hyperscan rejects a
+ * pattern, out of memory). */
 lg_detector *lg_detector_new(const lg_detect_config *cfg, char *err,
 			     size_t errlen);
 void lg_detector_free(lg_detector *d);

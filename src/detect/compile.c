@@ -1,5 +1,6 @@
-/* compile.c: builds the one Hyperscan database from the detector table:
- * every pattern of every selected type, then every keyword. */
+/* compile.c: builds the Hyperscan databases from the detector table: the
+ * patterns of the selected types, the keywords (for label windows) and
+ * the keywords again for table headers. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
