@@ -105,16 +105,19 @@ static void run_prefix(const uint8_t *w, num_run *r)
 	}
 	const uint8_t *q = p;
 	if (q > lo && (q[-1] == ' ' || q[-1] == '-'))
-		q--; /* 〒 160 / T-123 */
+		q--; /* 〒 160 */
+	/* T1234567890123 or T-1234567890123, the T a word of its own:
+	 * CONTACT 090-1234-5678 has no T prefix */
+	const uint8_t *t = p > lo && p[-1] == '-' ? p - 1 : p;
+	bool ascii_t = t - lo >= 1 && t[-1] == 'T' &&
+		       !lg_alnum_at(lg_char_before(t - 1, lo), t);
+	bool wide_t = t - lo >= 3 && !memcmp(t - 3, "\xEF\xBC\xB4", 3);
 	if (q - lo >= 3 && !memcmp(q - 3, "\xE3\x80\x92", 3)) {
 		r->prefix = 'p';
 		r->pre = (uint32_t)(q - 3 - lo);
-	} else if (q - lo >= 1 && q[-1] == 'T') {
+	} else if (ascii_t || wide_t) {
 		r->prefix = 'T';
-		r->pre = (uint32_t)(q - 1 - lo);
-	} else if (q - lo >= 3 && !memcmp(q - 3, "\xEF\xBC\xB4", 3)) {
-		r->prefix = 'T';
-		r->pre = (uint32_t)(q - 3 - lo);
+		r->pre = (uint32_t)(t - (ascii_t ? 1 : 3) - lo);
 	} else if (p > lo &&
 		   (p[-1] == '(' ||
 		    (p - lo >= 3 && !memcmp(p - 3, "\xEF\xBC\x88", 3)))) {

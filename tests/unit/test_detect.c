@@ -690,6 +690,12 @@ static void documentation_is_not_personal_data(void **state)
 		   "09055516623", DEFAULT_MIN);
 	expect_one(det, "配送センター：0120-533-826（9:00〜21:00）",
 		   LG_JP_PHONE, "0120533826", DEFAULT_MIN);
+	/* a word ending in T before a number is no T-number prefix */
+	expect_one(det, "CONTACT 090-1234-5678", LG_JP_PHONE, "09012345678",
+		   DEFAULT_MIN);
+	expect_none(det_all, "AT5835678256246", LG_JP_CORPORATE_NUMBER);
+	expect_one(det, "Ｔ５８３５６７８２５６２４６", LG_JP_CORPORATE_NUMBER,
+		   "5835678256246", 0.8);
 	/* pretty-printed JSON is no table: its "id" is no column name */
 	expect_one(det,
 		   "{\n  \"id\": 746270,\n  \"subject\": \"注文\",\n"
