@@ -102,6 +102,8 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud);
 lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n);
 /* Ends the text: reports what is left. */
 lg_status lg_detect_end(lg_detect_stream *s);
+/* After a successful lg_detect_end: the newlines the text held. */
+uint64_t lg_detect_newlines(const lg_detect_stream *s);
 void lg_detect_stream_free(lg_detect_stream *s);
 
 /* Convenience: scans one whole buffer. */

@@ -394,16 +394,17 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 		return LG_OK;
 	s->nraws = s->nhits = s->ncands = 0;
 	scan_ctx x = {s, s->owned_from - s->base, own_hi - s->base};
+	/* tables first: they say where a table ends, which the column
+	 * verdicts need, and may end this window's share before a header */
+	if (s->base == 0 && s->owned_from == 0)
+		table_detect_header(s);
+	x.own_hi = table_scan_cells(s, x.own_lo, x.own_hi, final);
+	own_hi = s->base + x.own_hi;
 	if (s->len > 0 && s->det->db &&
 	    hs_scan(s->det->db, (const char *)s->win, (unsigned)s->len, 0,
 		    s->scratch, on_match, &x) != HS_SUCCESS)
 		return LG_EINTERNAL;
 	lg_number_runs(s, x.own_lo, x.own_hi);
-	if (s->base == 0 && s->owned_from == 0)
-		table_detect_header(s);
-	/* cells first: they find where a table ends, which the column
-	 * verdicts of the raw matches need */
-	table_scan_cells(s, x.own_lo, x.own_hi, final);
 	for (size_t i = 0; i < s->nraws; i++)
 		validate_raw(s, &s->raws[i]);
 	if (lg_labels_scan(s) != LG_OK)
@@ -472,7 +473,15 @@ lg_status lg_detect_end(lg_detect_stream *s)
 {
 	if (s->stopped)
 		return LG_OK;
-	return scan_window(s, true);
+	lg_status rc = scan_window(s, true);
+	if (rc == LG_OK)
+		cursor_advance(s, s->base + s->len); /* every line counted */
+	return rc;
+}
+
+uint64_t lg_detect_newlines(const lg_detect_stream *s)
+{
+	return s->cur_line - 1;
 }
 
 void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
@@ -516,6 +525,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->raws);
 	free(s->hits);
 	free(s->ranges);
+	free(s->spans);
 	free(s->cands);
 	free(s);
 }

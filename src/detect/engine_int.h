@@ -45,6 +45,7 @@ typedef struct candidate {
 } candidate;
 
 #define TABLE_MAX_COLS 64
+#define TABLE_SPANS    4096 /* tables one window tells apart, at most */
 
 /* What a table's header says of each column. */
 typedef struct table_state {
@@ -85,7 +86,9 @@ struct lg_detect_stream {
 	size_t ncands, capcands;
 	char fold[1024];
 	uint32_t fold_map[1024];
-	table_state table;
+	table_state table;  /* the table being read */
+	table_state *spans; /* the tables this window holds */
+	size_t nspans, capspans;
 };
 
 /* table.c */
@@ -95,8 +98,12 @@ void table_detect_header(lg_detect_stream *s);
  * table or no word. Narrows [*lo, *hi) to the line for keyword look-ups. */
 int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 			 uint32_t *lo, uint32_t *hi);
-void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
-		      bool final);
+/* Table rows and headers of the lines this window owns. Returns the end
+ * of what the window may own: lower than own_hi when a header's next row
+ * is not in view yet, so that the next window reads the header, and the
+ * values below it, with the row that confirms it. */
+uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
+			  bool final);
 void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 			   uint32_t to);
 

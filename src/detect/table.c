@@ -12,6 +12,7 @@
 void table_reset(lg_detect_stream *s)
 {
 	memset(&s->table, 0, sizeof(s->table));
+	s->nspans = 0;
 }
 
 /* Types whose values only a label can make (3-4 digits of a CVV, 7 digits
@@ -133,6 +134,23 @@ static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
 	return split_fields(s->win + p, p, n, delim, NULL, NULL);
 }
 
+/* Remembers the table being read as one of this window's tables. */
+static void span_open(lg_detect_stream *s)
+{
+	if (s->nspans < TABLE_SPANS &&
+	    !lg_vec_push((void **)&s->spans, &s->nspans, &s->capspans,
+			 sizeof(*s->spans), &s->table))
+		s->oom = true;
+}
+
+/* The table being read has ended: so has its span. */
+static void span_close(lg_detect_stream *s)
+{
+	table_state *last = s->nspans ? &s->spans[s->nspans - 1] : NULL;
+	if (last && last->header_end == s->table.header_end)
+		last->end = s->table.end;
+}
+
 /* Tries line[0..n) as the header row; true when it names columns. */
 static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 {
@@ -177,6 +195,7 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	t->header_end = s->base + at + n;
 	t->end = UINT64_MAX;
 	s->table = cand;
+	span_open(s);
 	return true;
 }
 
@@ -210,34 +229,48 @@ static uint32_t line_start(const lg_detect_stream *s, uint32_t at)
 	return s->base == 0 ? 0 : UINT32_MAX;
 }
 
-static unsigned column_of(const lg_detect_stream *s, uint32_t ls, uint32_t at)
+static unsigned column_of(const lg_detect_stream *s, const table_state *tb,
+			  uint32_t ls, uint32_t at)
 {
 	unsigned col = 0;
 	bool quoted = false;
 	for (uint32_t i = ls; i < at; i++) {
 		if (s->win[i] == '"')
 			quoted = !quoted;
-		else if (s->win[i] == (uint8_t)s->table.delim && !quoted)
+		else if (s->win[i] == (uint8_t)tb->delim && !quoted)
 			col++;
 	}
 	return col;
 }
 
+/* The table of this window that holds offset `at` (below its header,
+ * above its end), or NULL. */
+static const table_state *table_at(const lg_detect_stream *s, uint32_t at,
+				   uint32_t ls)
+{
+	for (size_t i = s->nspans; i > 0; i--) {
+		const table_state *tb = &s->spans[i - 1];
+		if (s->base + at < tb->end && s->base + ls > tb->header_end)
+			return tb;
+	}
+	return NULL;
+}
+
 int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 			 uint32_t *lo, uint32_t *hi)
 {
-	if (s->table.ncols == 0 || s->base + at >= s->table.end)
+	if (s->nspans == 0)
 		return 0;
 	uint32_t ls = line_start(s, at);
-	if (ls == UINT32_MAX || s->base + ls <= s->table.header_end)
-		return 0; /* the header line and what is above it */
+	const table_state *tb = ls == UINT32_MAX ? NULL : table_at(s, at, ls);
+	if (!tb)
+		return 0; /* no table, or its header line or what is above it */
 	const uint8_t *nl = memchr(s->win + at, '\n', s->len - at);
 	*lo = ls;
 	*hi = nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
-	unsigned col = column_of(s, ls, at);
-	if (col >= s->table.ncols || col >= TABLE_MAX_COLS)
+	unsigned col = column_of(s, tb, ls, at);
+	if (col >= tb->ncols || col >= TABLE_MAX_COLS)
 		return 0;
-	const table_state *tb = &s->table;
 	if ((tb->pos[col] >> t) & 1u)
 		return 1;
 	if (((tb->neg[col] >> t) & 1u) || tb->labelled[col])
@@ -271,12 +304,21 @@ static void check_cell(lg_detect_stream *s, unsigned col, uint32_t from,
 	}
 }
 
-/* A table ends where its rows stop matching the header: three lines in
- * a row with another number of fields. A mail that quotes a CSV block, or
- * a log that starts with one, is a table only for that block. */
-static bool row_fits(lg_detect_stream *s, uint32_t ls, unsigned n)
+/* A table ends at a blank line, or where its rows stop matching the
+ * header: three lines in a row with another number of fields. A mail that
+ * quotes a CSV block, or a log that starts with one, is a table only for
+ * that block. */
+static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end, unsigned n)
 {
 	table_state *t = &s->table;
+	if (end == ls || (end == ls + 1 && s->win[ls] == '\r')) {
+		/* a blank line ends a table: tables in text are blocks, and a
+		 * header after it starts the next one */
+		t->active = false;
+		t->end = s->base + ls;
+		span_close(s);
+		return false;
+	}
 	if (n == t->ncols) {
 		t->misfits = 0;
 		return true;
@@ -286,6 +328,7 @@ static bool row_fits(lg_detect_stream *s, uint32_t ls, unsigned n)
 	if (t->misfits >= 3) {
 		t->active = false;
 		t->end = t->misfit_from;
+		span_close(s);
 	}
 	return false;
 }
@@ -296,10 +339,29 @@ static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end)
 	row_cells cells;
 	unsigned n = split_fields(s->win + ls, ls, end - ls, s->table.delim,
 				  collect_cell, &cells);
-	if (!row_fits(s, ls, n))
+	if (!row_fits(s, ls, end, n))
 		return;
 	for (unsigned col = 0; col < n && col < TABLE_MAX_COLS; col++)
 		check_cell(s, col, cells.from[col], cells.to[col]);
+}
+
+/* The line at pos follows a blank line (LF or CRLF). */
+static bool after_blank(const lg_detect_stream *s, uint32_t pos)
+{
+	const uint8_t *w = s->win;
+	return pos >= 2 && w[pos - 1] == '\n' &&
+	       (w[pos - 2] == '\n' ||
+		(pos >= 3 && w[pos - 2] == '\r' && w[pos - 3] == '\n'));
+}
+
+/* The first non-empty line after the newline at `end` is whole in the
+ * window: a header is judged by the row below it. */
+static bool row_after_in_view(const lg_detect_stream *s, uint32_t end)
+{
+	uint32_t p = end + 1;
+	while (p < s->len && (s->win[p] == '\n' || s->win[p] == '\r'))
+		p++;
+	return p < s->len && memchr(s->win + p, '\n', s->len - p) != NULL;
 }
 
 /* A line right after a blank line, with delimiters and no digits: where a
@@ -309,11 +371,9 @@ static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
 			     uint32_t end)
 {
 	const uint8_t *w = s->win;
-	bool after_blank =
-	    ls >= 2 && w[ls - 1] == '\n' &&
-	    (w[ls - 2] == '\n' ||
-	     (ls >= 3 && w[ls - 2] == '\r' && w[ls - 3] == '\n'));
-	if (!after_blank || end - ls > 1024)
+	/* a header is short: one that must wait for the next window is then
+	 * still inside that window's overlap */
+	if (!after_blank(s, ls) || end - ls > 512)
 		return false;
 	bool delim = false;
 	for (uint32_t i = ls; i < end; i++) {
@@ -361,31 +421,59 @@ static uint32_t next_blank_line(const lg_detect_stream *s, uint32_t pos,
 	return hi;
 }
 
-void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
-		      bool final)
+/* Where this window's share ends while a table is open: a row is read
+ * whole (its cells and the values patterns find in it), so the row this
+ * window cannot finish (`open_row`) goes to the next; and while the
+ * table's end is undecided (rows that do not fit, not yet three), the
+ * lines from the first of them go too, to be counted again with what
+ * follows. Everything scored then knows whether it is in the table. */
+static uint64_t share_end(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
+			  uint32_t open_row)
+{
+	table_state *t = &s->table;
+	if (!t->active)
+		return own_hi;
+	if (t->misfits > 0 && t->misfit_from > s->base + own_lo) {
+		t->misfits = 0;
+		return t->misfit_from - s->base;
+	}
+	return open_row != UINT32_MAX && open_row > own_lo ? open_row : own_hi;
+}
+
+uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
+			  bool final)
 {
 	/* each line whose newline (or, at the end, last byte) we own */
 	uint32_t pos = (uint32_t)own_lo;
 	uint32_t ls = line_start(s, pos);
+	s->nspans = 0;
+	if (s->table.ncols && s->table.end > s->base)
+		span_open(s); /* a table the last window left open */
+
 	while (pos < own_hi) {
-		if (!s->table.active) {
+		if (!s->table.active && !after_blank(s, pos)) {
 			/* outside a table only the line after a blank one can
-			 * start one: jump from blank line to blank line */
-			pos = next_blank_line(s, pos, (uint32_t)own_hi);
+			 * start one: jump from blank line to blank line (the
+			 * search starts one back: pos may sit on the second
+			 * newline of one) */
+			pos = next_blank_line(s, pos ? pos - 1 : 0,
+					      (uint32_t)own_hi);
 			ls = pos;
 			if (pos >= own_hi)
-				return;
+				return own_hi;
 		}
 		const uint8_t *nl = memchr(s->win + pos, '\n', own_hi - pos);
 		uint32_t end = nl ? (uint32_t)(nl - s->win) : (uint32_t)own_hi;
 		if (!nl && !final)
-			break;
+			return share_end(s, own_lo, own_hi, ls);
 		if (ls == UINT32_MAX || ls + 4096 <= end) {
 			/* a line longer than we keep: no table row */
 		} else if (s->table.active) {
 			if (s->base + ls > s->table.header_end)
 				table_row(s, ls, end);
 		} else if (header_candidate(s, ls, end)) {
+			if (!final && ls > own_lo && !row_after_in_view(s, end))
+				return ls; /* the next window reads it whole */
 			uint32_t n = end - ls;
 			if (n > 0 && s->win[end - 1] == '\r')
 				n--;
@@ -394,4 +482,5 @@ void table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		pos = end + 1;
 		ls = pos;
 	}
+	return final ? own_hi : share_end(s, own_lo, own_hi, UINT32_MAX);
 }

@@ -29,6 +29,7 @@ static int on_finding(const lg_finding *f, void *ud)
 {
 	file_ctx *c = ud;
 	scan_event e = {.kind = EV_FINDING, .finding = *f};
+	e.finding.offset += c->j->seg_start; /* a segment's text starts there */
 	if (!seq_event(c->w->seq, c->j, &e))
 		c->stop = true;
 	return c->stop;
@@ -144,6 +145,11 @@ static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
 			 w->opt->encoding);
 		sn->binary = false;
 	}
+	if (j->seg_index > 0) { /* the planner read the start: UTF-8 text */
+		strcpy(sn->encoding, "UTF-8");
+		sn->bom_len = 0;
+		sn->binary = false;
+	}
 	if (sn->binary) {
 		report(w, j, EV_NOTICE, 0, _("binary file skipped"));
 		seq_count(w->seq, 0, 1, n);
@@ -160,14 +166,34 @@ static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
 	return true;
 }
 
+/* Reads the next chunk of the job's input: the whole file, or only its
+ * segment. */
+static ssize_t read_chunk(int fd, scan_worker *w, const scan_job *j,
+			  uint64_t done)
+{
+	size_t want = READ_CHUNK;
+	if (j->seg_len) {
+		uint64_t left = j->seg_len - done;
+		if (left < want)
+			want = (size_t)left;
+	}
+	return want ? read_full(fd, w->inbuf, want) : 0;
+}
+
 static void scan_fd(scan_worker *w, scan_job *j, int fd)
 {
 	file_ctx ctx = {w, j, false};
 	text_input t = {0};
 	lg_sniff sn;
 	uint64_t total = 0;
+	t.consumed = j->seg_start; /* byte offsets in notices are the file's */
 	lg_detect_begin(w->stream, on_finding, &ctx);
-	ssize_t n = read_full(fd, w->inbuf, READ_CHUNK);
+	if (j->seg_start && lseek(fd, (off_t)j->seg_start, SEEK_SET) < 0) {
+		report(w, j, EV_ERROR, errno, _("read failed: %s"),
+		       strerror(errno));
+		return;
+	}
+	ssize_t n = read_chunk(fd, w, j, 0);
 	if (n < 0) {
 		report(w, j, EV_ERROR, errno, _("read failed: %s"),
 		       strerror(errno));
@@ -182,13 +208,14 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd)
 		total += (size_t)n;
 		__atomic_add_fetch(&w->progress->bytes, (uint64_t)n,
 				   __ATOMIC_RELAXED);
-		fed_eof = (size_t)n < READ_CHUNK;
+		fed_eof = (size_t)n < READ_CHUNK ||
+			  (j->seg_len && total == j->seg_len);
 		rc = feed_chunk(w, &t, w->inbuf + skip, (size_t)n - skip,
 				fed_eof);
 		skip = 0;
 		if (fed_eof)
 			break;
-		n = read_full(fd, w->inbuf, READ_CHUNK);
+		n = read_chunk(fd, w, j, total);
 	}
 	if (n < 0)
 		report(w, j, EV_ERROR, errno, _("read failed at byte %llu: %s"),
@@ -197,13 +224,16 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd)
 		rc = feed_chunk(w, &t, NULL, 0, true);
 	if (rc == LG_OK)
 		rc = lg_detect_end(w->stream);
+	j->seg_lines = lg_detect_newlines(w->stream);
 	if (rc != LG_OK)
 		report(w, j, EV_ERROR, 0, _("scan failed: %s"),
 		       lg_status_str(rc));
 	report_decoding(w, j, &t, sn.encoding);
 	lg_decoder_free(t.dec);
-	seq_count(w->seq, 1, 0, total);
-	__atomic_add_fetch(&w->progress->files, 1, __ATOMIC_RELAXED);
+	/* a file split into segments is one file */
+	seq_count(w->seq, j->seg_index == 0, 0, total);
+	if (j->seg_index == 0)
+		__atomic_add_fetch(&w->progress->files, 1, __ATOMIC_RELAXED);
 }
 
 void scan_file(scan_worker *w, scan_job *j)

@@ -3,14 +3,17 @@
  * deliver results in that same order. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libintl.h>
 
+#include "leakguard/text.h"
 #include "scan_int.h"
 
 #define _(s) dgettext("leakguard", s)
@@ -62,8 +65,106 @@ static void message_job(walker *wk, const char *path, event_kind kind,
 	seq_done(wk->seq, j);
 }
 
-static void file_job(walker *wk, const char *path)
+/* ---- one large file on several threads --------------------------------- */
+#define SEGMENT_MIN  ((uint64_t)32 << 20)
+#define MAX_SEGMENTS 64
+
+/* Just after the first blank line (LF or CRLF) in p[0..n), or 0. */
+static size_t after_blank_line(const uint8_t *p, size_t n)
 {
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (p[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < n && p[i + 1] == '\r' && p[i + 2] == '\n')
+			return i + 3;
+	}
+	return 0;
+}
+
+/* A file whose first line is a table header is one table throughout: a
+ * segment would lose its column names. */
+static bool starts_tabular(const uint8_t *p, size_t n)
+{
+	const uint8_t *nl = memchr(p, '\n', n);
+	size_t len = nl ? (size_t)(nl - p) : n;
+	return memchr(p, ',', len) || memchr(p, '\t', len);
+}
+
+/* Where to cut a large file so that threads can share it: UTF-8 text only
+ * (a decoder's state cannot start mid-file), never a table, and only just
+ * after a blank line, so that no finding, label or table crosses a cut
+ * and every segment starts at a line's first column. Returns the number
+ * of cuts written to cuts[]. */
+static size_t plan_segments(const walker *wk, const char *path, uint64_t size,
+			    uint64_t *cuts)
+{
+	unsigned jobs = wk->opt->jobs ? wk->opt->jobs : lg_cpu_count();
+	if (!wk->pool || jobs < 2 || size < 2 * SEGMENT_MIN ||
+	    wk->opt->encoding)
+		return 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	uint8_t *buf = fd >= 0 ? malloc(1u << 20) : NULL;
+	size_t ncuts = 0;
+	lg_sniff sn;
+	ssize_t got = buf ? pread(fd, buf, 65536, 0) : -1;
+	if (got > 0)
+		lg_text_sniff(buf, (size_t)got, &sn);
+	if (got <= 0 || sn.binary || strcmp(sn.encoding, "UTF-8") != 0 ||
+	    starts_tabular(buf + sn.bom_len, (size_t)got - sn.bom_len))
+		goto out;
+	uint64_t seg = size / ((uint64_t)jobs * 2);
+	if (seg < SEGMENT_MIN)
+		seg = SEGMENT_MIN;
+	for (uint64_t at = seg;
+	     at + SEGMENT_MIN / 2 < size && ncuts < MAX_SEGMENTS - 1;
+	     at += seg) {
+		if (ncuts && at <= cuts[ncuts - 1])
+			continue;
+		got = pread(fd, buf, 1u << 20, (off_t)at);
+		if (got <= 0)
+			break;
+		size_t cut = after_blank_line(buf, (size_t)got);
+		if (cut && at + cut < size)
+			cuts[ncuts++] = at + cut;
+	}
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return ncuts;
+}
+
+/* Queues the segments of a large file as jobs of their own, in order. */
+static bool segment_jobs(walker *wk, const char *path, uint64_t size)
+{
+	uint64_t cuts[MAX_SEGMENTS];
+	size_t ncuts = plan_segments(wk, path, size, cuts);
+	if (ncuts == 0)
+		return false;
+	for (size_t k = 0; k <= ncuts; k++) {
+		scan_job *j = job_new(wk, path);
+		if (!j) {
+			message_job(wk, path, EV_ERROR, ENOMEM,
+				    _("out of memory"));
+			return true;
+		}
+		j->seg_start = k ? cuts[k - 1] : 0;
+		j->seg_len = (k < ncuts ? cuts[k] : size) - j->seg_start;
+		j->seg_index = (unsigned)k;
+		j->seg_last = k == ncuts;
+		seq_add(wk->seq, j);
+		lg_pool_submit(wk->pool, j);
+	}
+	return true;
+}
+
+static void file_job(walker *wk, const char *path, const struct stat *st)
+{
+	if (st && S_ISREG(st->st_mode) &&
+	    segment_jobs(wk, path, (uint64_t)st->st_size))
+		return;
 	scan_job *j = job_new(wk, path);
 	if (!j) {
 		message_job(wk, path, EV_ERROR, ENOMEM, _("out of memory"));
@@ -172,7 +273,7 @@ static void walk_path(walker *wk, const char *path, bool top)
 {
 	struct stat st;
 	if (!strcmp(path, "-") && top) {
-		file_job(wk, path);
+		file_job(wk, path, NULL);
 		return;
 	}
 	if (!top && excluded(wk, path))
@@ -205,7 +306,7 @@ static void walk_path(walker *wk, const char *path, bool top)
 		walk_dir(wk, path, &st);
 	else if (S_ISREG(st.st_mode) ||
 		 (top && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))))
-		file_job(wk, path);
+		file_job(wk, path, &st);
 	else
 		message_job(wk, path, EV_NOTICE, 0,
 			    _("not a regular file, skipped"));

@@ -20,6 +20,12 @@ typedef struct scan_event {
 typedef struct scan_job {
 	uint64_t seq;
 	char *path; /* "-" for stdin */
+	/* a segment of a large file: bytes [seg_start, seg_start + seg_len);
+	 * seg_len 0 is the whole input */
+	uint64_t seg_start, seg_len;
+	unsigned seg_index;
+	bool seg_last;
+	uint64_t seg_lines; /* newlines in the segment, once scanned */
 	bool done;
 	scan_event *events; /* buffered while not at the head */
 	size_t nevents, capevents;
@@ -35,7 +41,8 @@ typedef struct sequencer {
 	size_t inflight;
 	const lg_scan_events *ev;
 	lg_scan_stats *stats;
-	bool stop; /* a callback asked to stop */
+	bool stop;	    /* a callback asked to stop */
+	uint64_t line_base; /* lines before the current segment of a file */
 } sequencer;
 
 void seq_init(sequencer *q, const lg_scan_events *ev, lg_scan_stats *st);

@@ -7,6 +7,10 @@
 
 #define MAX_INFLIGHT 64
 #define MAX_BUFFERED 1024
+/* a segment of a large file runs beside the segment before it and holds
+ * its findings until that one is done; only running jobs buffer, so this
+ * stays a few megabytes per worker */
+#define MAX_BUFFERED_SEGMENT 8192
 
 void seq_init(sequencer *q, const lg_scan_events *ev, lg_scan_stats *st)
 {
@@ -42,13 +46,16 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 {
 	const lg_scan_events *ev = q->ev;
 	switch (e->kind) {
-	case EV_FINDING:
+	case EV_FINDING: {
+		lg_finding f = e->finding;
+		f.line += j->seg_index > 0 ? q->line_base : 0;
 		q->stats->findings++;
-		q->stats->per_type[e->finding.type]++;
+		q->stats->per_type[f.type]++;
 		if (ev->finding && !q->stop &&
-		    ev->finding(j->path, &e->finding, ev->ud) != 0)
+		    ev->finding(j->path, &f, ev->ud) != 0)
 			q->stop = true;
 		break;
+	}
 	case EV_ERROR:
 		q->stats->errors++;
 		if (ev->error)
@@ -90,7 +97,8 @@ static bool buffer_event(scan_job *j, const scan_event *e)
 bool seq_event(sequencer *q, scan_job *j, const scan_event *e)
 {
 	pthread_mutex_lock(&q->mu);
-	while (q->head != j && j->nevents >= MAX_BUFFERED && !q->stop)
+	size_t cap = j->seg_len ? MAX_BUFFERED_SEGMENT : MAX_BUFFERED;
+	while (q->head != j && j->nevents >= cap && !q->stop)
 		pthread_cond_wait(&q->cv, &q->mu);
 	if (q->head == j) {
 		flush_buffered(q, j);
@@ -110,6 +118,10 @@ void seq_done(sequencer *q, scan_job *j)
 	while (q->head && q->head->done) {
 		scan_job *h = q->head;
 		flush_buffered(q, h);
+		/* the next segment of the same file goes on counting lines */
+		q->line_base = h->seg_len && !h->seg_last
+				   ? q->line_base + h->seg_lines
+				   : 0;
 		q->head = h->next;
 		if (!q->head)
 			q->tail = NULL;
