@@ -10,7 +10,13 @@
  *
  *   magic "LGHSDB\0\1" | key (32) | payload length (u64 LE) |
  *   SHA-256 of payload (32) | payload (hs_serialize_database bytes)
+ *
+ * Every new leakguard, Hyperscan or CPU makes new files, so a miss also
+ * removes our files that no run has used for CACHE_STALE_DAYS; a hit marks
+ * its file used (at most once a day, so most runs write nothing).
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -35,7 +42,9 @@
 #define HDR_LEN	    (OFF_SUM + SHA_LEN)
 /* Our databases are a few MB; anything this big is not one of ours and
  * must not be read into memory. */
-#define CACHE_MAX_FILE ((size_t)256 << 20)
+#define CACHE_MAX_FILE	 ((size_t)256 << 20)
+#define CACHE_STALE_DAYS 30
+#define DAY_SECONDS	 (24 * 60 * 60)
 
 static void put_le64(unsigned char *b, uint64_t v)
 {
@@ -195,9 +204,11 @@ static bool write_all(int fd, const void *data, size_t len)
 
 /* Reads the whole of path if it is a regular file that we own (not a link,
  * not a FIFO that would block), of header size up to CACHE_MAX_FILE. Returns
- * a malloc'd buffer the caller frees, its size in *len, or NULL when the
- * file is missing, foreign, out of bounds, unreadable, or memory ran out. */
-static unsigned char *read_cache_file(const char *path, size_t *len)
+ * a malloc'd buffer the caller frees, its size in *len and modification time
+ * in *mtime, or NULL when the file is missing, foreign, out of bounds,
+ * unreadable, or memory ran out. */
+static unsigned char *read_cache_file(const char *path, size_t *len,
+				      time_t *mtime)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
@@ -213,8 +224,10 @@ static unsigned char *read_cache_file(const char *path, size_t *len)
 		buf = NULL;
 	}
 	close(fd);
-	if (buf)
+	if (buf) {
 		*len = (size_t)st.st_size;
+		*mtime = st.st_mtime;
+	}
 	return buf;
 }
 
@@ -242,17 +255,68 @@ static hs_database_t *decode_cache_file(const unsigned char *buf, size_t len,
 	return db;
 }
 
-/* Returns the database cached at path for key, or NULL on any miss. */
+/* Returns the database cached at path for key, or NULL on any miss. A hit
+ * on a file last marked more than a day ago marks it used now. */
 static hs_database_t *load_cached(const char *path,
 				  const unsigned char key[SHA_LEN])
 {
 	size_t len = 0;
-	unsigned char *buf = read_cache_file(path, &len);
+	time_t mtime = 0;
+	unsigned char *buf = read_cache_file(path, &len, &mtime);
 	if (!buf)
 		return NULL;
 	hs_database_t *db = decode_cache_file(buf, len, key);
 	free(buf);
+	if (db && time(NULL) - mtime > DAY_SECONDS)
+		utimensat(AT_FDCWD, path, NULL, AT_SYMLINK_NOFOLLOW);
 	return db;
+}
+
+/* Whether name is one of our files: hs-<64 hex>.db, or the mkstemp
+ * temporary hs-<64 hex>.db.XXXXXX that a crash can leave behind. */
+static bool is_cache_name(const char *name)
+{
+	if (strncmp(name, "hs-", 3) != 0)
+		return false;
+	const char *p = name + 3;
+	for (int i = 0; i < 2 * SHA_LEN; i++, p++) {
+		if (!isxdigit((unsigned char)*p) || isupper((unsigned char)*p))
+			return false;
+	}
+	if (strncmp(p, ".db", 3) != 0)
+		return false;
+	p += 3;
+	if (*p == '\0')
+		return true;
+	if (*p++ != '.')
+		return false;
+	for (int i = 0; i < 6; i++, p++) {
+		if (!isalnum((unsigned char)*p))
+			return false;
+	}
+	return *p == '\0';
+}
+
+/* Removes from dir our files (by name, regular, owned by us) that have not
+ * been used for CACHE_STALE_DAYS. Anything else in dir is left alone;
+ * failures are ignored: the cache only ever costs a recompile. */
+static void prune_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	time_t now = time(NULL);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (!is_cache_name(e->d_name) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		    now - st.st_mtime > (time_t)CACHE_STALE_DAYS * DAY_SECONDS)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
 }
 
 /* Writes header and payload to path atomically: a 0600 mkstemp file beside
@@ -337,7 +401,7 @@ hs_database_t *lg_hs_compile_cached(const char *const *expr,
 	if (db)
 		return db;
 	db = compile_fresh(expr, flags, ids, n, err, errlen);
-	if (db && use_cache && mkdir_p(dir))
-		store_cached(path, key, db);
+	if (db && use_cache && mkdir_p(dir) && store_cached(path, key, db))
+		prune_stale(dir);
 	return db;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -565,6 +566,71 @@ static void xdg_then_home_name_the_dir(void **state)
 	free(home_copy);
 }
 
+/* Sets path's modification time to days ago. */
+static void age_file(const char *path, int days)
+{
+	struct timespec t[2];
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= (time_t)days * 24 * 60 * 60;
+	t[1] = t[0];
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+/* A miss removes our files unused for 30 days (and crash-left temporaries)
+ * and nothing else: not a newer file, not another program's file even when
+ * old, not a link. */
+static void miss_prunes_stale_files(void **state)
+{
+	fixture *fx = *state;
+	char pa[512], pb[512], tmp[600], other[600], link[600], young[600];
+	cache_file_for(fx, &set_a, pa, sizeof(pa));
+	cache_file_for(fx, &set_b, pb, sizeof(pb));
+	age_file(pa, 31);
+	age_file(pb, 29);
+	snprintf(tmp, sizeof(tmp), "%s.Ab12Z9", pa);
+	write_file(tmp, "torn", 4);
+	age_file(tmp, 40);
+	snprintf(other, sizeof(other), "%s/notes.txt", fx->cache);
+	write_file(other, "mine", 4);
+	age_file(other, 400);
+	snprintf(link, sizeof(link), "%s/hs-%064d.db", fx->cache, 0);
+	assert_int_equal(symlink(other, link), 0);
+	snprintf(young, sizeof(young), "%s/hs-%064d.db", fx->cache, 1);
+	write_file(young, "x", 1);
+	compile_check(&set_c); /* a miss */
+	assert_false(exists(pa));
+	assert_false(exists(tmp));
+	assert_true(exists(pb));
+	assert_true(exists(other));
+	assert_true(exists(link));
+	assert_true(exists(young));
+	/* a hit prunes nothing */
+	age_file(pb, 45);
+	compile_check(&set_c);
+	assert_true(exists(pb));
+}
+
+/* A hit marks a file used when its mark is over a day old, so an old but
+ * busy file is never pruned; a fresh mark is left as it is. */
+static void hit_marks_the_file_used(void **state)
+{
+	fixture *fx = *state;
+	char pa[512];
+	cache_file_for(fx, &set_a, pa, sizeof(pa));
+	age_file(pa, 40);
+	compile_check(&set_a);
+	struct stat st = stat_of(pa);
+	assert_true(time(NULL) - st.st_mtime < 60);
+	compile_check(&set_b); /* a miss that prunes */
+	assert_true(exists(pa));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -585,6 +651,8 @@ int main(void)
 	    T(compile_error_names_the_expression),
 	    T(unusable_dir_still_compiles),
 	    T(xdg_then_home_name_the_dir),
+	    T(miss_prunes_stale_files),
+	    T(hit_marks_the_file_used),
 	};
 	return cmocka_run_group_tests_name("dbcache", tests, NULL, NULL);
 }
