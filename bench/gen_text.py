@@ -209,7 +209,10 @@ def phone():
     elif kind == 8:  # toll free
         return f"0120-{digits(3)}-{digits(3)}"
     else:
-        return f"+81-{rc(['90', '80', '3', '6'])}-{digits(4)}-{digits(4)}"
+        # a fixed line's local number never starts with 0 or 1
+        area = rc(["90", "80", "3", "6"])
+        local = digits(4) if len(area) == 2 else str(ri(2, 9)) + digits(3)
+        return f"+81-{area}-{local}-{digits(4)}"
     fmt = ri(0, 6)
     if fmt <= 4:
         return f"{p}-{a}-{b}"
