@@ -20,6 +20,7 @@
 #include "detect_int.h"
 #include "engine_int.h"
 #include "leakguard/text.h"
+#include "util/util.h"
 
 #define CHUNK	   (1u << 20)
 #define MAX_MATCH  512u /* longest candidate, bytes */
@@ -179,7 +180,7 @@ static bool push_candidate(lg_detect_stream *s, const candidate *proto,
 			   const char *value)
 {
 	candidate c = *proto;
-	snprintf(c.value, sizeof(c.value), "%s", value);
+	lg_copy_cut(c.value, sizeof(c.value), value);
 	if (!lg_vec_push((void **)&s->cands, &s->ncands, &s->capcands,
 			 sizeof(c), &c)) {
 		s->oom = true;
@@ -327,14 +328,18 @@ static uint64_t count_newlines(const uint8_t *p, size_t n)
 	size_t i = 0;
 #if defined(__SSE2__)
 	const __m128i nl = _mm_set1_epi8('\n');
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
-		/* popcount of a 16-bit mask, without the libgcc call */
-		m = m - ((m >> 1) & 0x5555);
-		m = (m & 0x3333) + ((m >> 2) & 0x3333);
-		m = (m + (m >> 4)) & 0x0F0F;
-		lines += (m + (m >> 8)) & 0x1F;
+	const __m128i zero = _mm_setzero_si128();
+	while (i + 16 <= n) {
+		/* per-byte counts (a match is -1) for up to 255 blocks, then
+		 * summed across the bytes with psadbw */
+		__m128i acc = zero;
+		for (unsigned k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
+		}
+		__m128i sum = _mm_sad_epu8(acc, zero);
+		lines += (uint64_t)_mm_cvtsi128_si32(sum) +
+			 (uint64_t)_mm_extract_epi16(sum, 4);
 	}
 #endif
 	for (; i < n; i++)
@@ -377,7 +382,7 @@ static void emit(lg_detect_stream *s, const candidate *c)
 	cursor_advance(s, f.offset);
 	f.line = s->cur_line;
 	f.column = cursor_column(s, f.offset);
-	snprintf(f.value, sizeof(f.value), "%s", c->value);
+	lg_copy_cut(f.value, sizeof(f.value), c->value);
 	lg_mask_value(c->type, c->value, f.masked, sizeof(f.masked));
 	lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, f.context,
 			   sizeof(f.context));

@@ -390,8 +390,8 @@ void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi)
 		num_run r;
 		uint32_t end = parse_run(w, len, (uint32_t)i, &r);
 		/* a run is the window's whose end it owns, and only when what
-		 * follows it is in view */
-		if (r.to > own_lo && r.to <= own_hi) {
+		 * follows it is in view; no type has fewer than seven digits */
+		if (r.digits >= 7 && r.to > own_lo && r.to <= own_hi) {
 			run_prefix(w, &r);
 			offer_run(s, &r);
 			offer_before_bracket(s, &r);

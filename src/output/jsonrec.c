@@ -8,6 +8,35 @@
 #include "leakguard/text.h"
 #include "output_int.h"
 
+/* The end of the run from i on that JSON takes as it is: printable ASCII
+ * but '"' and '\\', and valid UTF-8 but U+0085, U+2028 and U+2029 (line
+ * breaks to JavaScript). Japanese text is mostly three-byte sequences,
+ * checked inline. */
+static size_t plain_run(const uint8_t *p, size_t i, size_t n)
+{
+	while (i < n) {
+		uint8_t c = p[i];
+		if (c < 0x80) {
+			if (c < 0x20 || c == '"' || c == '\\')
+				return i;
+			i++;
+			continue;
+		}
+		if (i + 2 < n && c >= 0xE3 && c <= 0xEF && c != 0xED &&
+		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+			i += 3; /* U+3000..U+FFFF but surrogates */
+			continue;
+		}
+		uint32_t cp;
+		size_t len = lg_utf8_decode(p + i, n - i, &cp);
+		if ((cp == 0xFFFD && len == 1) || cp == 0x85 || cp == 0x2028 ||
+		    cp == 0x2029)
+			return i;
+		i += len;
+	}
+	return i;
+}
+
 static bool put_escaped(lg_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -15,10 +44,7 @@ static bool put_escaped(lg_buf *b, const char *s)
 	size_t n = strlen(s), i = 0;
 	bool ok = lg_buf_putc(b, '"');
 	while (i < n && ok) {
-		size_t run = i;
-		while (run < n && p[run] >= 0x20 && p[run] < 0x80 &&
-		       p[run] != '"' && p[run] != '\\')
-			run++;
+		size_t run = plain_run(p, i, n);
 		ok = lg_buf_append(b, p + i, run - i);
 		i = run;
 		if (i >= n || !ok)
@@ -37,19 +63,26 @@ static bool put_escaped(lg_buf *b, const char *s)
 		size_t len = lg_utf8_decode(p + i, n - i, &cp);
 		if (cp == 0xFFFD && len == 1)
 			ok = lg_buf_puts(b, "\\ufffd");
-		else if (cp == 0x2028 || cp == 0x2029 || cp == 0x85)
-			ok = lg_buf_printf(b, "\\u%04x", (unsigned)cp);
 		else
-			ok = lg_buf_append(b, p + i, len);
+			ok = lg_buf_printf(b, "\\u%04x", (unsigned)cp);
 		i += len;
 	}
 	return ok && lg_buf_putc(b, '"');
 }
 
+/* Writes ,"key": (key has nothing to escape) with one reserve. */
 static bool put_key(lg_buf *b, const char *key)
 {
-	return lg_buf_puts(b, ",\"") && lg_buf_puts(b, key) &&
-	       lg_buf_puts(b, "\":");
+	size_t n = strlen(key);
+	if (!lg_buf_reserve(b, n + 4))
+		return false;
+	char *d = b->data + b->len;
+	d[0] = ',';
+	d[1] = '"';
+	memcpy(d + 2, key, n);
+	memcpy(d + 2 + n, "\":", 3); /* with the NUL */
+	b->len += n + 4;
+	return true;
 }
 
 static bool put_key_string(lg_buf *b, const char *key, const char *v)

@@ -26,7 +26,8 @@ bool lg_buf_reserve(lg_buf *b, size_t extra)
 
 bool lg_buf_append(lg_buf *b, const void *p, size_t n)
 {
-	if (!lg_buf_reserve(b, n))
+	/* room for n bytes and the NUL is the common case: no call */
+	if (n >= b->cap - b->len && !lg_buf_reserve(b, n))
 		return false;
 	if (n)
 		memcpy(b->data + b->len, p, n);
@@ -58,6 +59,14 @@ bool lg_buf_printf(lg_buf *b, const char *fmt, ...)
 	va_end(ap);
 	b->len += (size_t)n;
 	return true;
+}
+
+size_t lg_copy_cut(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return n;
 }
 
 void lg_buf_reset(lg_buf *b)

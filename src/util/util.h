@@ -24,6 +24,11 @@ bool lg_buf_putc(lg_buf *b, char c);
 bool lg_buf_printf(lg_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void lg_buf_reset(lg_buf *b); /* len = 0, memory kept */
+
+/* Copies the string src into dst of cap > 0 bytes, cut to cap - 1 bytes,
+ * always NUL-terminated (snprintf's "%s" without the format parsing).
+ * Returns the bytes copied. */
+size_t lg_copy_cut(char *dst, size_t cap, const char *src);
 void lg_buf_free(lg_buf *b);
 
 /* ---- arena: many small allocations freed together ----------------------- */

@@ -82,6 +82,20 @@ static void buf_printf_formats_and_grows(void **state)
 	lg_buf_free(&b);
 }
 
+static void copy_cut_cuts_and_terminates(void **state)
+{
+	(void)state;
+	char d[6];
+	memset(d, 'x', sizeof(d));
+	assert_int_equal(lg_copy_cut(d, sizeof(d), "abc"), 3);
+	assert_string_equal(d, "abc");
+	assert_int_equal(d[4], 'x'); /* nothing written past the NUL */
+	assert_int_equal(lg_copy_cut(d, sizeof(d), "abcdefgh"), 5);
+	assert_string_equal(d, "abcde");
+	assert_int_equal(lg_copy_cut(d, 1, "abc"), 0);
+	assert_string_equal(d, "");
+}
+
 static void buf_reserve_refuses_overflow(void **state)
 {
 	(void)state;
@@ -359,6 +373,7 @@ int main(void)
 	    cmocka_unit_test(buf_append_grows_and_keeps_nul),
 	    cmocka_unit_test(buf_printf_formats_and_grows),
 	    cmocka_unit_test(buf_reserve_refuses_overflow),
+	    cmocka_unit_test(copy_cut_cuts_and_terminates),
 	    cmocka_unit_test(arena_alignment_and_no_overlap),
 	    cmocka_unit_test(arena_default_block_size),
 	    cmocka_unit_test(hashtab_put_get_replace),
