@@ -53,6 +53,15 @@ size_t lg_utf8_valid_prefix(const uint8_t *p, size_t n, size_t *incomplete);
  * the code point, or length 1 and U+FFFD for an invalid byte. */
 size_t lg_utf8_decode(const uint8_t *p, size_t n, uint32_t *cp);
 
+/* Whether p[0..n) starts with E1-EC or EE-EF and two continuation bytes:
+ * kana and most kanji, the common case of Japanese text, and always valid
+ * (no overlong forms, no surrogates). */
+static inline bool lg_utf8_common3(const uint8_t *p, size_t n)
+{
+	return n >= 3 && p[0] >= 0xE1 && p[0] <= 0xEF && p[0] != 0xED &&
+	       (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
+}
+
 /* The ASCII character a code point stands for in matching: full-width
  * digits, letters and punctuation, the hyphen look-alikes (- － ﹣ − ‐ ‑ ‒ –
  * — ― ⁃ ﹘ ⎯ ⏤ ─ ━ ー ｰ) and the ideographic space. Returns -1 when the code

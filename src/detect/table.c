@@ -244,10 +244,9 @@ void table_detect_header(lg_detect_stream *s)
  * window. */
 static uint32_t line_start(const lg_detect_stream *s, uint32_t at)
 {
-	for (uint32_t i = at; i > 0; i--) {
-		if (s->win[i - 1] == '\n')
-			return i;
-	}
+	const uint8_t *nl = memrchr(s->win, '\n', at);
+	if (nl)
+		return (uint32_t)(nl - s->win) + 1;
 	return s->base == 0 ? 0 : UINT32_MAX;
 }
 
@@ -256,26 +255,36 @@ static unsigned column_of(const lg_detect_stream *s, const table_state *tb,
 {
 	unsigned col = 0;
 	bool quoted = false;
-	for (uint32_t i = ls; i < at; i++) {
-		if (s->win[i] == '"')
+	const uint8_t *w = s->win;
+	for (size_t i = ls;; i++) {
+		i = next_quote_or_delim(w, i, at, (uint8_t)tb->delim);
+		if (i >= at)
+			return col;
+		if (w[i] == '"')
 			quoted = !quoted;
-		else if (s->win[i] == (uint8_t)tb->delim && !quoted)
+		else if (!quoted)
 			col++;
 	}
-	return col;
 }
 
 /* The table of this window that holds offset `at` (below its header,
- * above its end), or NULL. */
+ * above its end), or NULL. Spans are in text order and each ends before
+ * the next header: only the last header above the line can hold it. */
 static const table_state *table_at(const lg_detect_stream *s, uint32_t at,
 				   uint32_t ls)
 {
-	for (size_t i = s->nspans; i > 0; i--) {
-		const table_state *tb = &s->spans[i - 1];
-		if (s->base + at < tb->end && s->base + ls > tb->header_end)
-			return tb;
+	size_t lo = 0, hi = s->nspans; /* spans[lo..hi) undecided */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->spans[mid].header_end < s->base + ls)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	if (lo == 0)
+		return NULL;
+	const table_state *tb = &s->spans[lo - 1];
+	return s->base + at < tb->end ? tb : NULL;
 }
 
 int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,

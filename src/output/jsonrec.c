@@ -22,9 +22,8 @@ static size_t plain_run(const uint8_t *p, size_t i, size_t n)
 			i++;
 			continue;
 		}
-		if (i + 2 < n && c >= 0xE3 && c <= 0xEF && c != 0xED &&
-		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
-			i += 3; /* U+3000..U+FFFF but surrogates */
+		if (c >= 0xE3 && lg_utf8_common3(p + i, n - i)) {
+			i += 3; /* U+3000..U+FFFF: not U+2028, U+2029 */
 			continue;
 		}
 		uint32_t cp;

@@ -77,8 +77,7 @@ size_t lg_utf8_valid_prefix(const uint8_t *p, size_t n, size_t *incomplete)
 		}
 		/* kana and most kanji: E1-EC or EE-EF and two continuation
 		 * bytes, the common case of Japanese text */
-		if (i + 2 < n && p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED &&
-		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+		if (lg_utf8_common3(p + i, n - i)) {
 			i += 3;
 			continue;
 		}
@@ -96,6 +95,15 @@ size_t lg_utf8_valid_prefix(const uint8_t *p, size_t n, size_t *incomplete)
 
 size_t lg_utf8_decode(const uint8_t *p, size_t n, uint32_t *cp)
 {
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (lg_utf8_common3(p, n)) {
+		*cp = ((uint32_t)(p[0] & 0x0F) << 12) |
+		      ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+		return 3;
+	}
 	bool cut;
 	size_t len = utf8_check(p, n, &cut);
 	switch (len) {
