@@ -53,6 +53,10 @@ size_t lg_utf8_valid_prefix(const uint8_t *p, size_t n, size_t *incomplete);
  * the code point, or length 1 and U+FFFD for an invalid byte. */
 size_t lg_utf8_decode(const uint8_t *p, size_t n, uint32_t *cp);
 
+/* The start of the line after the first blank line (\n\n or \n\r\n) in
+ * p[from..n), or n when there is none. Sixteen positions at a time. */
+size_t lg_after_blank_line(const uint8_t *p, size_t from, size_t n);
+
 /* Whether p[0..n) starts with E1-EC or EE-EF and two continuation bytes:
  * kana and most kanji, the common case of Japanese text, and always valid
  * (no overlong forms, no surrogates). */

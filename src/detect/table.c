@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "engine_int.h"
+#include "leakguard/text.h"
 
 void table_reset(lg_detect_stream *s)
 {
@@ -415,43 +416,6 @@ static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
 	return delim;
 }
 
-/* The start of the line after the next blank line (\n\n or \n\r\n) at
- * or after pos, or hi; sixteen positions at a time. */
-static uint32_t next_blank_line(const lg_detect_stream *s, uint32_t pos,
-				uint32_t hi)
-{
-	const uint8_t *w = s->win;
-	uint32_t i = pos;
-#if defined(__SSE2__)
-	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-	while (i + 18 <= hi) {
-		__m128i v0 = _mm_loadu_si128((const __m128i *)(w + i));
-		__m128i v1 = _mm_loadu_si128((const __m128i *)(w + i + 1));
-		__m128i v2 = _mm_loadu_si128((const __m128i *)(w + i + 2));
-		__m128i crlf = _mm_and_si128(_mm_cmpeq_epi8(v1, cr),
-					     _mm_cmpeq_epi8(v2, nl));
-		__m128i blank =
-		    _mm_and_si128(_mm_cmpeq_epi8(v0, nl),
-				  _mm_or_si128(_mm_cmpeq_epi8(v1, nl), crlf));
-		int m = _mm_movemask_epi8(blank);
-		if (m) {
-			i += (uint32_t)__builtin_ctz((unsigned)m);
-			return i + (w[i + 1] == '\n' ? 2 : 3);
-		}
-		i += 16;
-	}
-#endif
-	for (; i + 1 < hi; i++) {
-		if (w[i] != '\n')
-			continue;
-		if (w[i + 1] == '\n')
-			return i + 2;
-		if (i + 2 < hi && w[i + 1] == '\r' && w[i + 2] == '\n')
-			return i + 3;
-	}
-	return hi;
-}
-
 /* Where this window's share ends while a table is open: a row is read
  * whole (its cells and the values patterns find in it), so the row this
  * window cannot finish (`open_row`) goes to the next; and while the
@@ -487,8 +451,8 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 			 * start one: jump from blank line to blank line (the
 			 * search starts one back: pos may sit on the second
 			 * newline of one) */
-			pos = next_blank_line(s, pos ? pos - 1 : 0,
-					      (uint32_t)own_hi);
+			pos = (uint32_t)lg_after_blank_line(
+			    s->win, pos ? pos - 1 : 0, (uint32_t)own_hi);
 			ls = pos;
 			if (pos >= own_hi)
 				return own_hi;

@@ -69,20 +69,6 @@ static void message_job(walker *wk, const char *path, event_kind kind,
 #define SEGMENT_MIN  ((uint64_t)32 << 20)
 #define MAX_SEGMENTS 64
 
-/* Just after the first blank line (LF or CRLF) in p[0..n), or 0. */
-static size_t after_blank_line(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (p[i] != '\n')
-			continue;
-		if (p[i + 1] == '\n')
-			return i + 2;
-		if (i + 2 < n && p[i + 1] == '\r' && p[i + 2] == '\n')
-			return i + 3;
-	}
-	return 0;
-}
-
 /* A file whose first line is a table header is one table throughout: a
  * segment would lose its column names. */
 static bool starts_tabular(const uint8_t *p, size_t n)
@@ -125,8 +111,8 @@ static size_t plan_segments(const walker *wk, const char *path, uint64_t size,
 		got = pread(fd, buf, 1u << 20, (off_t)at);
 		if (got <= 0)
 			break;
-		size_t cut = after_blank_line(buf, (size_t)got);
-		if (cut && at + cut < size)
+		size_t cut = lg_after_blank_line(buf, 0, (size_t)got);
+		if (cut < (size_t)got && at + cut < size)
 			cuts[ncuts++] = at + cut;
 	}
 out:

@@ -750,6 +750,54 @@ static void fold_invalid_bytes_pass_through(void **state)
 	assert_int_equal(map[2], 4);
 }
 
+/* The plain definition: after the first \n\n or \n\r\n at or after from. */
+static size_t blank_line_ref(const uint8_t *p, size_t from, size_t n)
+{
+	for (size_t i = from; i + 1 < n; i++) {
+		if (p[i] == '\n' && p[i + 1] == '\n')
+			return i + 2;
+		if (p[i] == '\n' && i + 2 < n && p[i + 1] == '\r' &&
+		    p[i + 2] == '\n')
+			return i + 3;
+	}
+	return n;
+}
+
+/* A blank line (LF or CRLF) at every place across the 16-byte blocks,
+ * searched from before, on and after it, and cut by the end. */
+static void after_blank_line_everywhere(void **state)
+{
+	(void)state;
+	static const char line[] = "顧客,電話\r\n";
+	const char *blanks[] = {"\n\n", "\r\n\r\n", "\n\r\n"};
+	for (size_t b = 0; b < 3; b++) {
+		for (size_t k = 0; k < 70; k++) {
+			uint8_t t[160];
+			size_t n = 0;
+			for (; n < k; n++)
+				t[n] = (uint8_t)line[n % (sizeof(line) - 1)];
+			size_t bl = strlen(blanks[b]);
+			memcpy(t + n, blanks[b], bl);
+			n += bl;
+			memcpy(t + n, "0312345678\n", 11);
+			n += 11;
+			for (size_t from = 0; from < n; from += 5) {
+				for (size_t cut = from; cut <= n; cut += 7)
+					assert_int_equal(
+					    lg_after_blank_line(t, from, cut),
+					    blank_line_ref(t, from, cut));
+			}
+		}
+	}
+	/* none: n itself */
+	const uint8_t none[] = "line one\r\nline two\n";
+	assert_int_equal(lg_after_blank_line(none, 0, sizeof(none) - 1),
+			 sizeof(none) - 1);
+	const uint8_t two[] = "a\n\nb\n\nc";
+	assert_int_equal(lg_after_blank_line(two, 0, 7), 3);
+	assert_int_equal(lg_after_blank_line(two, 3, 7), 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -781,6 +829,7 @@ int main(void)
 	    cmocka_unit_test(fold_with_map),
 	    cmocka_unit_test(fold_respects_cap),
 	    cmocka_unit_test(fold_invalid_bytes_pass_through),
+	    cmocka_unit_test(after_blank_line_everywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,39 @@
+/* lines.c: line structure shared by the scanner and the detectors. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "leakguard/text.h"
+
+size_t lg_after_blank_line(const uint8_t *p, size_t from, size_t n)
+{
+	size_t i = from;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	while (i + 18 <= n) {
+		__m128i v0 = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i v1 = _mm_loadu_si128((const __m128i *)(p + i + 1));
+		__m128i v2 = _mm_loadu_si128((const __m128i *)(p + i + 2));
+		__m128i crlf = _mm_and_si128(_mm_cmpeq_epi8(v1, cr),
+					     _mm_cmpeq_epi8(v2, nl));
+		__m128i blank =
+		    _mm_and_si128(_mm_cmpeq_epi8(v0, nl),
+				  _mm_or_si128(_mm_cmpeq_epi8(v1, nl), crlf));
+		int m = _mm_movemask_epi8(blank);
+		if (m) {
+			i += (size_t)__builtin_ctz((unsigned)m);
+			return i + (p[i + 1] == '\n' ? 2 : 3);
+		}
+		i += 16;
+	}
+#endif
+	for (; i + 1 < n; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (p[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < n && p[i + 1] == '\r' && p[i + 2] == '\n')
+			return i + 3;
+	}
+	return n;
+}
