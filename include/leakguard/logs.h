@@ -260,4 +260,106 @@ lg_status lg_rules_eval(lg_rule_state *st, const lg_log_event *ev,
 uint64_t lg_rule_state_evicted(const lg_rule_state *st);
 void lg_rule_state_free(lg_rule_state *st);
 
+/* ---- site configuration ----------------------------------------------------
+ */
+/* What the site's paths, networks and mail domains mean (site.yaml):
+ * private_paths, shared_paths, login_paths, export_paths (prefixes of
+ * the path; "s3://bucket/prefix" for S3 logs), internal_networks (CIDR),
+ * internal_mail_domains, session_cookie, user_field, office_hours
+ * ("08:00-20:00"), timezone ("+09:00"), json_fields (field: key),
+ * session_key_file. Every key is optional; see lg_site_load. */
+typedef struct lg_site lg_site;
+
+/* Loads a site configuration; path NULL gives the defaults (private
+ * /mypage, /account, /api/me, …; login /login, /signin, …; RFC 1918 and
+ * loopback networks internal; office hours 08:00-20:00 on weekdays in the
+ * log's own time zone). LG_EINVAL with "FILE:LINE: reason" in err. */
+lg_status lg_site_load(const char *path, lg_site **out, char *err,
+		       size_t errlen);
+void lg_site_free(lg_site *s);
+/* The JSON field mappings of the site ("field=key" strings,
+ * NULL-terminated, owned by the site), for lg_log_parser_options. */
+const char *const *lg_site_json_map(const lg_site *s);
+
+/* ---- the engine: log files in, alerts out -----------------------------------
+ */
+#define LG_ALERT_MAX_EVIDENCE 8
+
+/* An alert: the hits of one rule for one actor (or one correlation group)
+ * merged while they keep coming within the merge window. Borrowed for
+ * the callback. Absent parts are NULL. */
+typedef struct lg_alert {
+	const char *rule_id, *title;
+	lg_severity severity;
+	int64_t first_us, last_us;
+	int tz_min; /* the offset the log's own times were written in */
+	const char *actor_ip, *actor_user, *actor_session;
+	const char *host, *path;
+	const char *group; /* the correlation's group-by values */
+	uint64_t count, distinct, hits;
+	unsigned nevidence;
+	lg_evidence evidence[LG_ALERT_MAX_EVIDENCE];
+} lg_alert;
+
+typedef int (*lg_alert_fn)(const lg_alert *a, void *ud);
+
+/* A line that did not parse, for the summary's samples. */
+typedef struct lg_unparsed_sample {
+	const char *source;
+	uint64_t line;
+	char reason[120];
+} lg_unparsed_sample;
+
+#define LG_LOGS_MAX_SAMPLES 5
+#define LG_LOGS_TOP_ACTORS  5
+
+typedef struct lg_logs_summary {
+	uint64_t files, file_errors;
+	uint64_t lines, events, skipped, unparsed;
+	uint64_t bytes;
+	int64_t first_us, last_us; /* time span of the events */
+	int tz_min;
+	uint64_t alerts, by_severity[LG_SEV_CRITICAL + 1];
+	/* alerts per rule id, in order of first appearance */
+	unsigned nrules;
+	const char *rule_ids[64];
+	uint64_t rule_alerts[64];
+	/* actors with most alerts */
+	unsigned nactors;
+	char top_actor[LG_LOGS_TOP_ACTORS][96];
+	uint64_t top_actor_alerts[LG_LOGS_TOP_ACTORS];
+	/* first and last timestamps of alerts at medium or above */
+	int64_t first_alert_us, last_alert_us;
+	uint64_t evicted; /* correlation groups dropped to bound memory */
+	unsigned nsamples;
+	lg_unparsed_sample samples[LG_LOGS_MAX_SAMPLES];
+	double seconds;
+} lg_logs_summary;
+
+/* Called for a file that cannot be read, with the reason. */
+typedef void (*lg_logs_error_fn)(const char *source, const char *reason,
+				 void *ud);
+
+typedef struct lg_logs_options {
+	lg_log_format format;	      /* LG_LOG_AUTO: sniffed per file */
+	lg_log_parser_options parser; /* nginx_format, json_map, … */
+	const lg_site *site;	      /* NULL: defaults */
+	const lg_ruleset *rules;      /* required */
+	int64_t merge_window_us;      /* 0: 30 minutes */
+	size_t max_groups;	      /* 0: lg_rule_state_new's default */
+	lg_alert_fn on_alert;
+	lg_logs_error_fn on_error;
+	void *ud;
+} lg_logs_options;
+
+/* Reads the files (plain or gzip, by content; "-" is stdin), merged in
+ * time order, runs the rules and calls on_alert for each alert once it is
+ * complete (at the end, in order of first_seen). One unreadable file is
+ * reported through on_error and counted; the rest go on. Lines that do
+ * not parse are counted and sampled, never fatal. Returns LG_ENOMEM,
+ * LG_EINVAL (bad options, message in err) or LG_OK. */
+lg_status lg_logs_run(const char *const *paths, size_t npaths,
+		      const lg_logs_options *o, lg_logs_summary *sum, char *err,
+		      size_t errlen);
+
 #endif

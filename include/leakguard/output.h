@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "leakguard/leakguard.h"
+#include "leakguard/logs.h"
 
 typedef enum lg_format {
 	LG_FMT_TEXT,
@@ -61,5 +62,16 @@ lg_status lg_writer_finish(lg_writer *w, const lg_summary *s);
 
 /* The text summary, also used on stderr for machine formats. */
 void lg_summary_print_text(FILE *out, const lg_summary *s);
+
+/* ---- alerts of `logs` ------------------------------------------------------
+ */
+/* jansson is the JSON library; alerts are few enough for a tree each. */
+struct json_t;
+/* The alert / summary as a new JSON object (NULL when out of memory). */
+struct json_t *lg_alert_json(const lg_alert *a);
+struct json_t *lg_logs_summary_json(const lg_logs_summary *s);
+/* Human-readable, translated; colour only when asked (a tty). */
+void lg_alert_print_text(FILE *f, const lg_alert *a, bool color);
+void lg_logs_summary_print_text(FILE *f, const lg_logs_summary *s);
 
 #endif

@@ -104,6 +104,18 @@ size_t lg_hashtab_count(const lg_hashtab *h)
 	return h->count;
 }
 
+bool lg_hashtab_each(const lg_hashtab *h,
+		     bool (*fn)(const char *key, void *value, void *ud),
+		     void *ud)
+{
+	for (size_t i = 0; i < h->cap; i++) {
+		if (h->slots[i].key &&
+		    !fn(h->slots[i].key, h->slots[i].value, ud))
+			return false;
+	}
+	return true;
+}
+
 void lg_hashtab_free(lg_hashtab *h)
 {
 	if (!h)

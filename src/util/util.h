@@ -57,6 +57,11 @@ bool lg_hashtab_put(lg_hashtab *h, const char *key, void *value);
 void *lg_hashtab_get(const lg_hashtab *h, const char *key);
 bool lg_hashtab_contains(const lg_hashtab *h, const char *key);
 size_t lg_hashtab_count(const lg_hashtab *h);
+/* Calls fn for every entry, in no particular order, until it returns
+ * false (then returns false). fn must not change the table. */
+bool lg_hashtab_each(const lg_hashtab *h,
+		     bool (*fn)(const char *key, void *value, void *ud),
+		     void *ud);
 void lg_hashtab_free(lg_hashtab *h);
 uint64_t lg_hash_bytes(const void *p, size_t n); /* FNV-1a, 64-bit */
 

@@ -1,0 +1,433 @@
+/* derive.c: the fields a leak rule needs that no log line holds as such:
+ * who the actor is (user, else a keyed hash of the session cookie, else
+ * address and agent: a leak is about a user or session, not an IP), what
+ * kind of path was asked for, whether a cache answered, whether the
+ * client or a mail recipient is outside, and the request URL-decoded for
+ * the attack rules. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/hmac.h>
+
+#include "logs_site.h"
+#include "util/util.h"
+
+static const lg_slice yes = {"true", 4}, no = {"false", 5};
+
+static lg_slice flag(bool b)
+{
+	return b ? yes : no;
+}
+
+static bool present(lg_slice s)
+{
+	return s.p && s.n > 0 && !(s.n == 1 && s.p[0] == '-');
+}
+
+static lg_slice text(const char *s)
+{
+	return (lg_slice){s, strlen(s)};
+}
+
+/* ---- actor ----------------------------------------------------------------
+ */
+/* The value of cookie `name` in a Cookie header ("a=1; sid=abc"). */
+static lg_slice cookie_value(lg_slice hdr, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = hdr.p, *end = hdr.p + hdr.n;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == ';'))
+			p++;
+		const char *e = memchr(p, ';', (size_t)(end - p));
+		if (!e)
+			e = end;
+		if ((size_t)(e - p) > nl && p[nl] == '=' &&
+		    !strncmp(p, name, nl))
+			return (lg_slice){p + nl + 1, (size_t)(e - p - nl - 1)};
+		p = e;
+	}
+	return (lg_slice){NULL, 0};
+}
+
+/* The session cookie's value: from the Cookie header, or from an nginx
+ * $cookie_NAME variable logged on its own. */
+static lg_slice session_value(const lg_site *site, const lg_log_event *ev)
+{
+	for (size_t i = 0; i < site->cookies.n; i++) {
+		const char *name = site->cookies.v[i];
+		if (present(ev->f[LG_FLD_CS_COOKIE])) {
+			lg_slice v =
+			    cookie_value(ev->f[LG_FLD_CS_COOKIE], name);
+			if (present(v))
+				return v;
+		}
+		char var[96];
+		snprintf(var, sizeof(var), "cookie_%s", name);
+		lg_slice v = lg_log_event_get(ev, var);
+		if (present(v))
+			return v;
+	}
+	return (lg_slice){NULL, 0};
+}
+
+/* "s:" and 16 hex digits of HMAC-SHA256(site key, cookie value): the
+ * same session is the same actor, and the cookie cannot be read back. */
+static void session_hash(const lg_site *site, lg_slice v, char out[24])
+{
+	uint8_t mac[32];
+	unsigned len = sizeof(mac);
+	HMAC(EVP_sha256(), site->session_key, sizeof(site->session_key),
+	     (const unsigned char *)v.p, v.n, mac, &len);
+	static const char hex[] = "0123456789abcdef";
+	out[0] = 's';
+	out[1] = ':';
+	for (int i = 0; i < 8; i++) {
+		out[2 + 2 * i] = hex[mac[i] >> 4];
+		out[3 + 2 * i] = hex[mac[i] & 15];
+	}
+	out[18] = '\0';
+}
+
+static lg_slice user_of(const lg_site *site, const lg_log_event *ev)
+{
+	if (present(ev->f[LG_FLD_CS_USERNAME]))
+		return ev->f[LG_FLD_CS_USERNAME];
+	if (site->user_field) {
+		lg_slice u = lg_log_event_get(ev, site->user_field);
+		if (present(u))
+			return u;
+	}
+	return ev->f[LG_FLD_MAIL_FROM]; /* a mail's sender */
+}
+
+static void derive_actor(const lg_site *site, lg_log_event *ev,
+			 lg_derive_buf *b)
+{
+	lg_slice sess = session_value(site, ev);
+	ev->f[LG_FLD_SESSION] = (lg_slice){NULL, 0};
+	if (present(sess)) {
+		session_hash(site, sess, b->session);
+		ev->f[LG_FLD_SESSION] = text(b->session);
+	}
+	lg_slice user = user_of(site, ev);
+	if (present(user)) {
+		snprintf(b->actor, sizeof(b->actor), "%.*s",
+			 (int)(user.n < 150 ? user.n : 150), user.p);
+		ev->f[LG_FLD_ACTOR_KIND] = text("user");
+	} else if (present(sess)) {
+		snprintf(b->actor, sizeof(b->actor), "%s", b->session);
+		ev->f[LG_FLD_ACTOR_KIND] = text("session");
+	} else {
+		lg_slice ip = ev->f[LG_FLD_C_IP],
+			 ua = ev->f[LG_FLD_CS_USER_AGENT];
+		uint64_t h = present(ua) ? lg_hash_bytes(ua.p, ua.n) : 0;
+		snprintf(b->actor, sizeof(b->actor), "%.*s ua:%06x",
+			 (int)(ip.n < 64 ? ip.n : 64), ip.p ? ip.p : "-",
+			 (unsigned)(h & 0xFFFFFF));
+		ev->f[LG_FLD_ACTOR_KIND] = text("ip");
+	}
+	ev->f[LG_FLD_ACTOR] = text(b->actor);
+}
+
+/* ---- paths ----------------------------------------------------------------
+ */
+static bool starts_with(lg_slice s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return s.p && s.n >= n && !strncasecmp(s.p, prefix, n);
+}
+
+/* A path is in a class when it starts with one of the class's prefixes;
+ * "s3://bucket/prefix" entries match S3 log lines' bucket and key. */
+static bool path_in(const lg_strlist *l, const lg_log_event *ev)
+{
+	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
+	lg_slice bucket = ev->f[LG_FLD_S3_BUCKET], key = ev->f[LG_FLD_S3_KEY];
+	for (size_t i = 0; i < l->n; i++) {
+		const char *p = l->v[i];
+		if (!strncmp(p, "s3://", 5)) {
+			const char *slash = strchr(p + 5, '/');
+			size_t bn =
+			    slash ? (size_t)(slash - p - 5) : strlen(p + 5);
+			if (!present(bucket) || bucket.n != bn ||
+			    strncmp(bucket.p, p + 5, bn))
+				continue;
+			if (!slash || !slash[1])
+				return true;
+			/* the key, or the listing's prefix= parameter */
+			lg_slice q = ev->f[LG_FLD_C_URI_QUERY];
+			if (starts_with(key, slash + 1))
+				return true;
+			if (q.p &&
+			    memmem(q.p, q.n, slash + 1, strlen(slash + 1)))
+				return true;
+		} else if (starts_with(path, p)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A path segment that names one object rather than a kind of page:
+ * digits, a UUID, long hex, or a long mix of letters and digits. */
+static bool id_like(const char *s, size_t n)
+{
+	size_t digits = 0, hex = 0, alnum = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		digits += isdigit(c) != 0;
+		hex += isxdigit(c) != 0 || c == '-';
+		alnum += isalnum(c) != 0 || c == '-' || c == '_';
+	}
+	if (n == 0)
+		return false;
+	if (digits == n)
+		return true;
+	if (hex == n && n >= 16 && digits > 0)
+		return true; /* hex digests, UUIDs */
+	return alnum == n && n >= 8 && digits >= 3;
+}
+
+/* /orders/12345/receipt.pdf -> /orders/{id}/receipt.pdf, object-id 12345 */
+static void derive_pattern(lg_log_event *ev, lg_derive_buf *b)
+{
+	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
+	ev->f[LG_FLD_PATH_ID_PATTERN] = ev->f[LG_FLD_OBJECT_ID] =
+	    (lg_slice){NULL, 0};
+	if (!present(path))
+		return;
+	size_t o = 0, cap = sizeof(b->pattern) - 8;
+	const char *p = path.p, *end = path.p + path.n;
+	b->object_id[0] = '\0';
+	while (p < end && o < cap) {
+		const char *seg_end = memchr(p, '/', (size_t)(end - p));
+		if (!seg_end)
+			seg_end = end;
+		const char *dot = memchr(p, '.', (size_t)(seg_end - p));
+		const char *stem_end = dot ? dot : seg_end;
+		size_t sn = (size_t)(stem_end - p);
+		if (id_like(p, sn)) {
+			snprintf(b->object_id, sizeof(b->object_id), "%.*s",
+				 (int)(sn < 90 ? sn : 90), p);
+			memcpy(b->pattern + o, "{id}", 4);
+			o += 4;
+			p = stem_end;
+		}
+		size_t rest = (size_t)(seg_end - p);
+		if (rest > cap - o)
+			rest = cap - o;
+		memcpy(b->pattern + o, p, rest);
+		o += rest;
+		p = seg_end;
+		if (p < end && o < cap)
+			b->pattern[o++] = *p++; /* the '/' */
+	}
+	b->pattern[o] = '\0';
+	ev->f[LG_FLD_PATH_ID_PATTERN] = (lg_slice){b->pattern, o};
+	if (b->object_id[0])
+		ev->f[LG_FLD_OBJECT_ID] = text(b->object_id);
+}
+
+/* ---- client, cache, ads
+ * ------------------------------------------------------
+ */
+static bool internal_addr(const lg_site *site, lg_slice a)
+{
+	/* a postfix client is "host[192.0.2.1]" */
+	const char *lb = a.p ? memchr(a.p, '[', a.n) : NULL;
+	if (lb) {
+		const char *rb = memchr(lb, ']', (size_t)(a.p + a.n - lb));
+		if (rb)
+			a = (lg_slice){lb + 1, (size_t)(rb - lb - 1)};
+	}
+	uint8_t addr[16];
+	if (!present(a) || !lg_addr_parse(a.p, a.n, addr))
+		return false;
+	for (size_t i = 0; i < site->nnets; i++) {
+		if (lg_cidr_contains(&site->nets[i], addr))
+			return true;
+	}
+	return false;
+}
+
+/* Every CDN's word for "served from cache": CloudFront Hit/RefreshHit,
+ * nginx HIT/STALE/UPDATING/REVALIDATED, Cloudflare hit/stale/updating/
+ * revalidated, Akamai HitStale, Fastly/Varnish "HIT, MISS" lists. */
+static bool cache_hit(lg_slice s)
+{
+	static const char *const hits[] = {
+	    "hit",	"refreshhit",  "hitstale",   "stale",
+	    "updating", "revalidated", "stream_hit", "originshieldhit"};
+	size_t n = s.n;
+	const char *sp = memchr(s.p, ' ', s.n); /* "Hit from cloudfront" */
+	const char *comma = memchr(s.p, ',', s.n);
+	if (sp)
+		n = (size_t)(sp - s.p);
+	if (comma && (size_t)(comma - s.p) < n)
+		n = (size_t)(comma - s.p);
+	if (n > 4 && !strncasecmp(s.p, "TCP_", 4))
+		return memmem(s.p, n, "HIT", 3) != NULL; /* squid TCP_HIT */
+	for (size_t i = 0; i < sizeof(hits) / sizeof(*hits); i++) {
+		if (strlen(hits[i]) == n && !strncasecmp(s.p, hits[i], n))
+			return true;
+	}
+	return false;
+}
+
+/* Click ids of Google, Yahoo! JAPAN, Meta, LINE, Microsoft and X ads: a
+ * visitor arriving from an ad (the folder link went out in one). */
+static bool ad_click(lg_slice s)
+{
+	static const char *const ids[] = {
+	    "gclid=", "yclid=", "fbclid=", "ldtag_cl=", "msclkid=", "twclid="};
+	if (!present(s))
+		return false;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(*ids); i++) {
+		if (memmem(s.p, s.n, ids[i], strlen(ids[i])))
+			return true;
+	}
+	return false;
+}
+
+/* ---- mail ------------------------------------------------------------------
+ */
+static bool domain_is_internal(const lg_site *site, const char *d,
+			       lg_slice sender)
+{
+	if (site->mail_domains.n == 0) {
+		/* none configured: outside means another domain than the
+		 * sender's */
+		const char *at =
+		    sender.p ? memchr(sender.p, '@', sender.n) : NULL;
+		if (!at)
+			return false;
+		size_t n = (size_t)(sender.p + sender.n - at - 1);
+		return strlen(d) == n && !strncasecmp(d, at + 1, n);
+	}
+	size_t dn = strlen(d);
+	for (size_t i = 0; i < site->mail_domains.n; i++) {
+		const char *m = site->mail_domains.v[i];
+		size_t mn = strlen(m);
+		if (dn == mn && !strcasecmp(d, m))
+			return true;
+		if (dn > mn && d[dn - mn - 1] == '.' &&
+		    !strcasecmp(d + dn - mn, m))
+			return true; /* a subdomain */
+	}
+	return false;
+}
+
+static void derive_mail(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)
+{
+	lg_slice to = ev->f[LG_FLD_MAIL_TO];
+	ev->f[LG_FLD_MAIL_TO_DOMAIN] = ev->f[LG_FLD_MAIL_TO_EXTERNAL] =
+	    (lg_slice){NULL, 0};
+	const char *at = present(to) ? memchr(to.p, '@', to.n) : NULL;
+	if (!at)
+		return;
+	size_t n = (size_t)(to.p + to.n - at - 1);
+	if (n >= sizeof(b->domain))
+		n = sizeof(b->domain) - 1;
+	for (size_t i = 0; i < n; i++)
+		b->domain[i] = (char)tolower((unsigned char)at[1 + i]);
+	b->domain[n] = '\0';
+	ev->f[LG_FLD_MAIL_TO_DOMAIN] = (lg_slice){b->domain, n};
+	ev->f[LG_FLD_MAIL_TO_EXTERNAL] =
+	    flag(!domain_is_internal(site, b->domain, ev->f[LG_FLD_MAIL_FROM]));
+}
+
+/* ---- time, URL ------------------------------------------------------------
+ */
+static bool off_hours(const lg_site *site, const lg_log_event *ev)
+{
+	int tz = site->tz_set ? site->tz_min : ev->tz_min;
+	int64_t secs = ev->time_us / 1000000 + (int64_t)tz * 60;
+	int64_t days = secs / 86400 - (secs % 86400 < 0);
+	int minute = (int)((secs - days * 86400) / 60);
+	/* 0 = Sunday; 1970-01-01 was a Thursday */
+	int weekday = (int)((days % 7 + 11) % 7);
+	if (weekday == 0 || weekday == 6)
+		return true;
+	if (site->office_from_min <= site->office_to_min)
+		return minute < site->office_from_min ||
+		       minute >= site->office_to_min;
+	return minute < site->office_from_min &&
+	       minute >= site->office_to_min; /* a night shift */
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Percent-decodes src into dst (cap > 0); '+' becomes a space. */
+static size_t url_decode(const char *src, size_t n, char *dst, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap; i++) {
+		int h, l;
+		if (src[i] == '%' && i + 2 < n &&
+		    (h = hexval(src[i + 1])) >= 0 &&
+		    (l = hexval(src[i + 2])) >= 0) {
+			dst[o++] = (char)(h * 16 + l);
+			i += 2;
+		} else {
+			dst[o++] = src[i] == '+' ? ' ' : src[i];
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+/* Twice: attackers double-encode (%252e%252e%252f) to slip past filters
+ * that decode once. */
+static void derive_decoded(lg_log_event *ev, lg_derive_buf *b)
+{
+	lg_slice q = ev->f[LG_FLD_CS_URI_QUERY];
+	if (!present(q))
+		q = ev->f[LG_FLD_CS_URI_STEM];
+	ev->f[LG_FLD_URI_DECODED] = (lg_slice){NULL, 0};
+	if (!present(q))
+		return;
+	char once[sizeof(b->decoded)];
+	size_t n = url_decode(q.p, q.n, once, sizeof(once));
+	n = url_decode(once, n, b->decoded, sizeof(b->decoded));
+	ev->f[LG_FLD_URI_DECODED] = (lg_slice){b->decoded, n};
+}
+
+void lg_logs_derive(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)
+{
+	derive_actor(site, ev, b);
+	derive_pattern(ev, b);
+	bool http = present(ev->f[LG_FLD_CS_URI_STEM]) ||
+		    present(ev->f[LG_FLD_S3_BUCKET]);
+	ev->f[LG_FLD_PRIVATE_PATH] =
+	    http ? flag(path_in(&site->private_paths, ev)) : (lg_slice){0};
+	ev->f[LG_FLD_SHARED_PATH] =
+	    http ? flag(path_in(&site->shared_paths, ev)) : (lg_slice){0};
+	ev->f[LG_FLD_LOGIN_PATH] =
+	    http ? flag(path_in(&site->login_paths, ev)) : (lg_slice){0};
+	ev->f[LG_FLD_EXPORT_PATH] =
+	    http ? flag(path_in(&site->export_paths, ev)) : (lg_slice){0};
+	lg_slice client = present(ev->f[LG_FLD_C_IP])
+			      ? ev->f[LG_FLD_C_IP]
+			      : ev->f[LG_FLD_MAIL_CLIENT];
+	ev->f[LG_FLD_INTERNAL_CLIENT] =
+	    present(client) ? flag(internal_addr(site, client)) : (lg_slice){0};
+	lg_slice cache = ev->f[LG_FLD_CACHE_STATUS];
+	ev->f[LG_FLD_CACHE_HIT] =
+	    present(cache) ? flag(cache_hit(cache)) : (lg_slice){0};
+	ev->f[LG_FLD_AD_CLICK] = flag(ad_click(ev->f[LG_FLD_C_URI_QUERY]) ||
+				      ad_click(ev->f[LG_FLD_CS_REFERER]));
+	derive_mail(site, ev, b);
+	ev->f[LG_FLD_OFF_HOURS] = ev->time_us == LG_TIME_NONE
+				      ? (lg_slice){0}
+				      : flag(off_hours(site, ev));
+	derive_decoded(ev, b);
+}

@@ -1,0 +1,52 @@
+/* logs_site.h: the site configuration's insides and the derived fields
+ * (actor, path classes, …) the engine computes from it, shared by
+ * site.c, derive.c and engine.c. */
+#ifndef LG_LOGS_SITE_H
+#define LG_LOGS_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leakguard/logs.h"
+
+/* A NULL-terminated list of strings we own. */
+typedef struct lg_strlist {
+	char **v;
+	size_t n, cap;
+} lg_strlist;
+
+/* A network: IPv4 is kept mapped into IPv6 (::ffff:a.b.c.d). */
+typedef struct lg_cidr {
+	uint8_t addr[16];
+	unsigned bits;
+	bool v4;
+} lg_cidr;
+
+bool lg_cidr_parse(const char *s, lg_cidr *out);
+bool lg_addr_parse(const char *s, size_t n, uint8_t out[16]);
+bool lg_cidr_contains(const lg_cidr *c, const uint8_t a[16]);
+
+struct lg_site {
+	lg_strlist private_paths, shared_paths, login_paths, export_paths;
+	lg_strlist mail_domains, cookies, json_map;
+	lg_cidr *nets;
+	size_t nnets, capnets;
+	char *user_field, *key_file;
+	int office_from_min, office_to_min; /* minutes after midnight */
+	bool tz_set;
+	int tz_min;
+	uint8_t session_key[32];
+};
+
+/* Room for the derived fields' text of one event. */
+typedef struct lg_derive_buf {
+	char actor[160], session[24], pattern[512], object_id[96];
+	char decoded[4096], domain[256];
+} lg_derive_buf;
+
+/* Fills ev->f[LG_FLD_DERIVED..] from the event's own fields and the site.
+ * The text lives in buf until the next call. */
+void lg_logs_derive(const lg_site *site, lg_log_event *ev, lg_derive_buf *buf);
+
+#endif
