@@ -140,33 +140,49 @@ static bool starts_with(lg_slice s, const char *prefix)
 	return s.p && s.n >= n && !strncasecmp(s.p, prefix, n);
 }
 
+static size_t url_decode(const char *src, size_t n, char *dst, size_t cap);
+
+/* An S3 listing's prefix= parameter, decoded, starts with `prefix`. */
+static bool listing_under(lg_slice query, const char *prefix)
+{
+	char q[1024];
+	if (!query.p)
+		return false;
+	size_t n = url_decode(query.p, query.n, q, sizeof(q));
+	for (const char *p = q;
+	     (p = memmem(p, (size_t)(q + n - p), "prefix=", 7)) != NULL;
+	     p += 7) {
+		if (p == q || p[-1] == '&' || p[-1] == '?')
+			return !strncmp(p + 7, prefix, strlen(prefix));
+	}
+	return false;
+}
+
+/* An "s3://bucket/prefix" entry: the bucket, and the key (an object) or
+ * the listing's prefix (a folder) under the prefix. */
+static bool s3_in(const char *entry, const lg_log_event *ev)
+{
+	lg_slice bucket = ev->f[LG_FLD_S3_BUCKET];
+	const char *b = entry + 5, *slash = strchr(b, '/');
+	size_t bn = slash ? (size_t)(slash - b) : strlen(b);
+	if (!present(bucket) || bucket.n != bn || strncmp(bucket.p, b, bn))
+		return false;
+	if (!slash || !slash[1])
+		return true;
+	return starts_with(ev->f[LG_FLD_S3_KEY], slash + 1) ||
+	       listing_under(ev->f[LG_FLD_C_URI_QUERY], slash + 1);
+}
+
 /* A path is in a class when it starts with one of the class's prefixes;
  * "s3://bucket/prefix" entries match S3 log lines' bucket and key. */
 static bool path_in(const lg_strlist *l, const lg_log_event *ev)
 {
-	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
-	lg_slice bucket = ev->f[LG_FLD_S3_BUCKET], key = ev->f[LG_FLD_S3_KEY];
 	for (size_t i = 0; i < l->n; i++) {
 		const char *p = l->v[i];
-		if (!strncmp(p, "s3://", 5)) {
-			const char *slash = strchr(p + 5, '/');
-			size_t bn =
-			    slash ? (size_t)(slash - p - 5) : strlen(p + 5);
-			if (!present(bucket) || bucket.n != bn ||
-			    strncmp(bucket.p, p + 5, bn))
-				continue;
-			if (!slash || !slash[1])
-				return true;
-			/* the key, or the listing's prefix= parameter */
-			lg_slice q = ev->f[LG_FLD_C_URI_QUERY];
-			if (starts_with(key, slash + 1))
-				return true;
-			if (q.p &&
-			    memmem(q.p, q.n, slash + 1, strlen(slash + 1)))
-				return true;
-		} else if (starts_with(path, p)) {
+		if (!strncmp(p, "s3://", 5)
+			? s3_in(p, ev)
+			: starts_with(ev->f[LG_FLD_CS_URI_STEM], p))
 			return true;
-		}
 	}
 	return false;
 }
