@@ -1,0 +1,271 @@
+/* rules_int.h: the rules engine's compiled form of Sigma-style detections,
+ * conditions and correlations, shared by the loader, the matcher, the
+ * condition evaluator and the correlation state. */
+#ifndef LG_RULES_INT_H
+#define LG_RULES_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "leakguard/logs.h"
+#include "util/util.h"
+
+/* ---- detection values ---------------------------------------------------
+ */
+typedef enum lr_kind {
+	LR_EQ,	     /* whole value */
+	LR_CONTAINS, /* substring */
+	LR_STARTS,
+	LR_ENDS,
+	LR_GLOB,   /* '*' and '?' wildcards; glob_mask marks them */
+	LR_RE,	   /* PCRE2 */
+	LR_CIDR,   /* address in network */
+	LR_NULL,   /* absent or empty */
+	LR_EXISTS, /* present (exists == true) or absent */
+	LR_LT,
+	LR_LTE,
+	LR_GT,
+	LR_GTE
+} lr_kind;
+
+/* Glob mask bytes: what pattern byte i is. */
+enum { LR_GLOB_LIT = 0, LR_GLOB_STAR = 1, LR_GLOB_ONE = 2 };
+
+typedef struct lr_value {
+	lr_kind kind;
+	bool cased;	/* compare exactly; else s is lowercased */
+	bool exists;	/* LR_EXISTS: what presence must be */
+	uint8_t family; /* LR_CIDR: 4 or 6 */
+	uint8_t prefix; /* LR_CIDR: network bits */
+	const char *s;	/* literal or glob text */
+	size_t n;
+	const uint8_t *glob_mask; /* LR_GLOB: n bytes */
+	size_t anchor;		  /* LR_CONTAINS: offset of the byte memchr
+				     looks for (a non-letter when any) */
+	pcre2_code *re;		  /* LR_RE, JIT-compiled */
+	double num;		  /* LR_LT … LR_GTE */
+	uint8_t net[16];	  /* LR_CIDR, masked */
+} lr_value;
+
+/* A field as a rule names it: resolved to an lg_field at load time, or an
+ * extra looked up by name on each event. */
+typedef struct lr_fieldref {
+	int field; /* lg_field, or -1 for an extra */
+	const char *name;
+	size_t n;
+} lr_fieldref;
+
+/* One `field|modifiers: values` (or a keyword list). */
+typedef struct lr_cond {
+	lr_fieldref ref;
+	bool keywords; /* match against the request's text fields */
+	bool all;      /* every value must match (else any) */
+	bool neg;      /* neq: the present field matches none */
+	unsigned nvalues;
+	lr_value *values;
+} lr_cond;
+
+/* AND of conditions (one map of a search identifier). */
+typedef struct lr_andset {
+	unsigned ncond;
+	lr_cond *conds;
+} lr_andset;
+
+/* A search identifier: OR of maps (one map for a plain map). */
+typedef struct lr_search {
+	const char *name;
+	unsigned nsets;
+	lr_andset *sets;
+} lr_search;
+
+/* ---- conditions ---------------------------------------------------------
+ */
+typedef enum lr_op {
+	LR_OP_REF,    /* a = search */
+	LR_OP_AND,    /* list[a .. a+b) are nodes */
+	LR_OP_OR,     /* list[a .. a+b) are nodes */
+	LR_OP_NOT,    /* a = node */
+	LR_OP_ONE_OF, /* list[a .. a+b) are searches */
+	LR_OP_ALL_OF
+} lr_op;
+
+typedef struct lr_node {
+	lr_op op;
+	uint32_t a, b;
+} lr_node;
+
+typedef struct lr_detection {
+	unsigned nsearch;
+	lr_search *search;
+	unsigned nnodes;
+	lr_node *nodes;
+	uint32_t root;
+	uint32_t *list; /* operands of n-ary nodes: chains of and/or stay
+			   flat, so evaluation depth is the nesting depth */
+} lr_detection;
+
+/* ---- correlations -------------------------------------------------------
+ */
+typedef enum lr_corr_type {
+	LR_EVENT_COUNT,
+	LR_VALUE_COUNT,
+	LR_VALUE_SUM,
+	LR_TEMPORAL,
+	LR_TEMPORAL_ORDERED
+} lr_corr_type;
+
+enum { LR_CMP_GT, LR_CMP_GTE, LR_CMP_LT, LR_CMP_LTE, LR_CMP_EQ, LR_CMP_NEQ };
+
+/* A name in `rules:`; several documents may answer to one id. */
+typedef struct lr_ref {
+	const char *name;
+	int line;
+	unsigned n;
+	uint32_t *rules;
+} lr_ref;
+
+typedef struct lr_corr {
+	lr_corr_type type;
+	unsigned nrefs;
+	lr_ref *refs;
+	unsigned ngroup;
+	lr_fieldref *group;
+	int64_t span_us;
+	lr_fieldref field; /* value_count, value_sum */
+	unsigned cmp_mask; /* bit LR_CMP_x set: cmp[x] applies */
+	double cmp[6];
+	unsigned cap;  /* timestamps (event_count) or values (value_count) */
+	bool use_sum;  /* event_count kept as a merged queue, not a ring */
+	bool baseline; /* leakguard extension, see rule_corr.c */
+	double base_ratio, base_min;
+	int64_t history_us;
+} lr_corr;
+
+/* ---- rules and the rule set ---------------------------------------------
+ */
+typedef struct lr_rule {
+	const char *id, *title, *name, *file;
+	int line;
+	lg_severity level;
+	bool has_level;
+	bool generate, generate_set;
+	bool referenced; /* by a correlation: generate defaults to false */
+	bool is_corr;
+	lr_detection det;
+	lr_corr corr;
+} lr_rule;
+
+/* The rules of one file share one arena, so a file that fails is dropped
+ * whole. */
+typedef struct lr_file {
+	lg_arena arena;
+	pcre2_code **re; /* to free with the file */
+	size_t nre, re_cap;
+} lr_file;
+
+struct lg_ruleset {
+	lr_rule **rules;
+	size_t nrules, cap;
+	lr_file **files;
+	size_t nfiles, files_cap;
+	uint32_t *corr_order; /* correlations, inputs before users */
+	size_t ncorr;
+};
+
+/* Whether the rule's own matches raise hits (Sigma's defaults). */
+static inline bool lr_rule_generates(const lr_rule *r)
+{
+	if (r->generate_set)
+		return r->generate;
+	return r->is_corr || !r->referenced;
+}
+
+/* ---- loading ------------------------------------------------------------
+ */
+/* Loads rules from a YAML text already in memory; `name` is the file name
+ * errors carry. Same contract as lg_ruleset_load (the fuzzer's entry). */
+lg_status lr_ruleset_load_mem(lg_ruleset *rs, const char *name,
+			      const char *text, size_t len, char *err,
+			      size_t errlen);
+
+/* What a document builder needs: where it is and what it may allocate. */
+typedef struct lr_loadctx {
+	const char *file;
+	lr_file *f;
+	char *err;
+	size_t errlen;
+	size_t budget; /* YAML nodes left to visit: aliases can multiply */
+} lr_loadctx;
+
+/* Builds one rule from a YAML document (a mapping). *out is NULL for an
+ * empty document. */
+struct yaml_document_s;
+lg_status lr_doc_build(lr_loadctx *cx, const lg_ruleset *rs,
+		       struct yaml_document_s *doc, lr_rule **out);
+
+/* Formats "FILE:LINE: reason" into cx->err; returns LG_EINVAL. */
+lg_status lr_fail(lr_loadctx *cx, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Arena helpers; NULL when out of memory. */
+void *lr_alloc(lr_loadctx *cx, size_t n);
+char *lr_strndup(lr_loadctx *cx, const char *s, size_t n);
+bool lr_keep_re(lr_loadctx *cx, pcre2_code *re);
+
+void lr_fieldref_set(lr_loadctx *cx, lr_fieldref *r, const char *name);
+lg_slice lr_field_get(const lg_log_event *ev, const lr_fieldref *r);
+
+/* Compiles one value (`text`, NULL for a YAML null) under the modifiers
+ * of its condition. */
+typedef struct lr_mods {
+	lr_kind kind; /* LR_EQ when no operator modifier */
+	bool cased, all, neg, re_i, re_m, re_s;
+} lr_mods;
+lg_status lr_mods_parse(lr_loadctx *cx, int line, const char *spec, lr_mods *m);
+lg_status lr_value_compile(lr_loadctx *cx, int line, const lr_mods *m,
+			   const char *text, size_t len, lr_value *v);
+
+/* Parses a condition (`texts` OR-ed) against d->search into d's nodes. */
+lg_status lr_cond_compile(lr_loadctx *cx, lr_detection *d,
+			  const char *const *texts, const int *lines,
+			  unsigned ntexts);
+
+/* ---- evaluation ---------------------------------------------------------
+ */
+typedef struct lr_evalctx {
+	pcre2_match_data *md;
+} lr_evalctx;
+
+bool lr_cond_match(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x);
+bool lr_search_match(const lr_search *s, const lg_log_event *ev, lr_evalctx *x);
+bool lr_detection_match(const lr_detection *d, const lg_log_event *ev,
+			lr_evalctx *x);
+
+/* Per-correlation state: groups and their windows (rule_corr.c). */
+typedef struct lr_corr_state lr_corr_state;
+
+/* NULL when out of memory. `max_groups` > 0. */
+lr_corr_state *lr_corr_state_new(const lr_rule *r, uint32_t index,
+				 size_t max_groups);
+void lr_corr_state_free(lr_corr_state *cs);
+uint32_t lr_corr_rule_index(const lr_corr_state *cs);
+/* Feeds an event (time set) that matched the correlation's refs whose
+ * bits are set in `refmask` (bit j: refs[j]; any bit for the counting
+ * types). Returns 1 when the condition became true: `h` has the counts,
+ * span and evidence, `group` the group's text, and the group's window is
+ * reset. 0: nothing; -1: out of memory (the event is not counted). */
+int lr_corr_update(lr_corr_state *cs, const lg_log_event *ev, uint64_t refmask,
+		   lg_rule_hit *h, lg_buf *group, uint64_t *evicted);
+
+/* Lowercase ASCII; other bytes (UTF-8) as they are. */
+static inline unsigned char lr_lower(unsigned char c)
+{
+	return (unsigned char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c);
+}
+
+/* Parses a whole slice as a decimal number; false when it is not one. */
+bool lr_parse_number(const char *s, size_t n, double *out);
+
+#endif
