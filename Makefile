@@ -5,7 +5,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build build-asan demo test test-asan fuzz format-check format eval bench clean
+.PHONY: all deps build build-asan demo test test-asan fuzz format-check format eval bench bench-logs clean
 
 all: build
 
@@ -52,6 +52,9 @@ eval: build
 
 bench: build
 	@bash bench/scan.sh
+
+bench-logs: build
+	@bash bench/logs.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

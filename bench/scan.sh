@@ -283,6 +283,12 @@ COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "none")
 PAT_LIST=$(awk '{ printf "%2d. `%s`\n", NR, $0 }' "$BENCH/rg_patterns.txt")
 SPARSE_BYTES_PER=$((1048576 / SPARSE_PER_MIB))
 
+# bench/logs.sh keeps its section between these markers: carry it over
+LOGS_SECTION=""
+if [ -f "$RESULTS" ]; then
+	LOGS_SECTION=$(awk '/<!-- logs:begin -->/ { p = 1 } p { print } /<!-- logs:end -->/ { p = 0 }' "$RESULTS")
+fi
+
 cat >"$RESULTS" <<EOF
 # leakguard scan benchmark
 
@@ -443,6 +449,10 @@ leakguard reported ${LG_FINDINGS[sparse]} findings (validated, masked, with conf
 
 $(cat "$WORK/types_sparse.md")
 EOF
+
+if [ -n "$LOGS_SECTION" ]; then
+	printf '\n%s\n' "$LOGS_SECTION" >>"$RESULTS"
+fi
 
 echo "scan.sh: wrote $RESULTS" >&2
 for d in "${SETS[@]}"; do

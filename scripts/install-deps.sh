@@ -7,7 +7,7 @@ set -eu
 BUILD="build-essential cmake pkg-config gettext clang libclang-rt-14-dev
  libhyperscan-dev libuchardet-dev libjansson-dev libcmocka-dev libssl-dev
  libyaml-dev libpcre2-dev zlib1g-dev
- clang-format python3 ripgrep time"
+ clang-format python3 ripgrep time goaccess"
 
 missing=""
 for p in $BUILD; do
