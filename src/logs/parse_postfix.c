@@ -149,11 +149,15 @@ static void pf_put(pf_msg *m, int k, lg_slice v)
 	m->used = (uint16_t)(m->used + v.n);
 }
 
-static lg_slice pf_val(const pf_msg *m, int k)
+/* A remembered value, copied into the scratch: events point into the
+ * line or the scratch only, whatever the map does next. */
+static lg_slice pf_val(lg_log_parser *p, const pf_msg *m, int k)
 {
-	if (!m || !m->len[k])
+	char *d = m && m->len[k] ? lg_scratch(p, m->len[k]) : NULL;
+	if (!d)
 		return (lg_slice){NULL, 0};
-	return (lg_slice){m->text + m->off[k], m->len[k]};
+	memcpy(d, m->text + m->off[k], m->len[k]);
+	return (lg_slice){d, m->len[k]};
 }
 
 /* ---- syslog -------------------------------------------------------------- */
@@ -273,7 +277,8 @@ static bool starts(lg_slice s, const char *pre)
 	return s.n >= k && !memcmp(s.p, pre, k);
 }
 
-static void pf_event(lg_log_event *ev, const pf_msg *m, lg_slice rest)
+static void pf_event(lg_log_parser *p, lg_log_event *ev, const pf_msg *m,
+		     lg_slice rest)
 {
 	lg_slice status = pf_attr(rest, "status=");
 	/* "status=sent (250 2.0.0 Ok)": the remote server's reply is kept,
@@ -284,11 +289,11 @@ static void pf_event(lg_log_event *ev, const pf_msg *m, lg_slice rest)
 		lg_ev_extra(ev, "response", 8, r + 1, (size_t)(end - r - 2));
 	ev->f[LG_FLD_MAIL_TO] = pf_attr(rest, "to=");
 	ev->f[LG_FLD_MAIL_STATUS] = status;
-	ev->f[LG_FLD_MAIL_FROM] = pf_val(m, PF_FROM);
-	ev->f[LG_FLD_MAIL_SIZE] = pf_val(m, PF_SIZE);
-	ev->f[LG_FLD_MAIL_NRCPT] = pf_val(m, PF_NRCPT);
-	ev->f[LG_FLD_MAIL_CLIENT] = pf_val(m, PF_CLIENT);
-	ev->f[LG_FLD_CS_USERNAME] = pf_val(m, PF_SASL);
+	ev->f[LG_FLD_MAIL_FROM] = pf_val(p, m, PF_FROM);
+	ev->f[LG_FLD_MAIL_SIZE] = pf_val(p, m, PF_SIZE);
+	ev->f[LG_FLD_MAIL_NRCPT] = pf_val(p, m, PF_NRCPT);
+	ev->f[LG_FLD_MAIL_CLIENT] = pf_val(p, m, PF_CLIENT);
+	ev->f[LG_FLD_CS_USERNAME] = pf_val(p, m, PF_SASL);
 	lg_slice c = ev->f[LG_FLD_MAIL_CLIENT];
 	const char *lb = c.p ? memchr(c.p, '[', c.n) : NULL;
 	if (lb && c.p[c.n - 1] == ']')
@@ -319,7 +324,7 @@ static lg_parse_result postfix_message(lg_log_parser *p, lg_slice msg,
 	}
 	if (starts(rest, "to=")) {
 		ev->f[LG_FLD_MAIL_QUEUE_ID] = (lg_slice){msg.p, ql};
-		pf_event(ev, pf_find(st, msg.p, ql), rest);
+		pf_event(p, ev, pf_find(st, msg.p, ql), rest);
 		return LG_PARSE_EVENT;
 	}
 	bool client = starts(rest, "client="),
