@@ -14,8 +14,9 @@ For each manifest, runs
 incident looks for an alert with
   - the incident's rule id;
   - the incident's actor: alert actor.ip equal to the manifest's ip, or
-    actor.user equal to its user (or one of user_aliases); incidents with
-    many viewers (cache-leak, shared-link-exposure) take any actor;
+    actor.user equal to its user (or one of user_aliases); for incidents
+    with many viewers (cache-leak, shared-link-exposure) an alert without
+    an actor, or one naming a viewer (or a cache-leak data subject);
   - [first_seen, last_seen] overlapping the manifest's [first, last]
     (within --slack seconds, default 60);
   - max(count, distinct) >= min_count (or, failing one alert that big, the
@@ -135,9 +136,18 @@ def actor_of(a):
 
 def actor_matches(inc, a):
     ia = inc.get("actor") or {}
-    if not (ia.get("ip") or ia.get("user")):
-        return True  # many viewers: any actor
     aa = actor_of(a)
+    if not (ia.get("ip") or ia.get("user")):
+        # many viewers: an alert without an actor, or naming one of the
+        # viewers (or, for cache-leak, one whose page was cached)
+        if not (aa.get("ip") or aa.get("user")):
+            return True
+        for k in ("viewers", "subjects"):
+            v = inc.get(k) or {}
+            if aa.get("ip") in v.get("ip", ()) or \
+                    aa.get("user") in v.get("user", ()):
+                return True
+        return False
     users = {ia.get("user")} | set(ia.get("user_aliases", []))
     users.discard(None)
     if ia.get("ip") and aa.get("ip") == ia["ip"]:
@@ -184,8 +194,10 @@ def check(man, alerts, slack, strict):
         if ia.get("user"):
             planted_users.add(ia["user"])
         planted_users.update(ia.get("user_aliases", []))
-        v = inc.get("viewers") or {}
-        planted_ips.update(v.get("ip", []))
+        for k in ("viewers", "subjects"):
+            v = inc.get(k) or {}
+            planted_ips.update(v.get("ip", []))
+            planted_users.update(v.get("user", []))
     for inc in man["incidents"]:
         ia = inc.get("actor") or {}
         who = ia.get("ip") or ia.get("user") or "(many viewers)"

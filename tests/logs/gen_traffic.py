@@ -629,6 +629,8 @@ class CacheSim:
         self.hits = 0
         self.viewers_ip = {}
         self.viewers_user = {}
+        self.subjects_ip = {}
+        self.subjects_user = {}
         self.paths = {}
 
     def decide(self, sec, path, owner, owner_name, ip, cf):
@@ -651,6 +653,9 @@ class CacheSim:
         if e is not None and sec < e[0]:
             return ("Hit" if cf else "HIT"), e[1]
         self.entries[path] = (sec + self.ttl, own, owner)
+        self.subjects_ip[ip] = 1
+        if owner_name:
+            self.subjects_user[owner_name] = 1
         return ("Miss" if cf else "MISS"), own
 
 
@@ -828,11 +833,11 @@ class WebBackground:
         lazy = self.cache is not None
         reqs.append(("GET", "/mypage", 200, w.private_bytes("/mypage", u),
                      home, "LATE" if lazy else "BYPASS"))
-        reqs.append(("GET", "/api/me", 200, 600 + u % 300,
+        reqs.append(("GET", "/api/me", 200, 540 + (u * 37) % 420,
                      "https://%s/mypage" % SHOP, "BYPASS"))
         if rnd() < 0.5:
             reqs.append(("GET", "/mypage/orders", 200,
-                         7000 + 900 * w.user_norders[u],
+                         7000 + 900 * w.user_norders[u] + (u * 53) % 800,
                          "https://%s/mypage" % SHOP, "BYPASS"))
             for oid in w.orders(u)[:1 + int(rnd() * 2)]:
                 reqs.append(("GET", "/mypage/orders/%d" % oid, 200,
@@ -898,7 +903,7 @@ class WebBackground:
                 reqs.append(("GET", "/api/v1/products/%d" % pid, 200,
                              2100 + pid % 900, "-", "HIT"))
         if actor[2]:
-            reqs.append(("GET", "/api/me", 200, 600 + u % 300, "-", "BYPASS"))
+            reqs.append(("GET", "/api/me", 200, 540 + (u * 37) % 420, "-", "BYPASS"))
         return self.rend.head(actor), self.rend.tails(actor, reqs)
 
     def v_staff(self, sec):
@@ -1372,7 +1377,7 @@ class Planter:
                 if p == "/mypage/cards" and r.random() < 0.4:
                     continue
                 if p == "/api/me":
-                    req = ("GET", p, 200, 600 + u % 300, "https://%s/mypage" %
+                    req = ("GET", p, 200, 540 + (u * 37) % 420, "https://%s/mypage" %
                            SHOP, "BYPASS")
                 else:
                     req = ("GET", p, 200, (p, u, name, actor),
@@ -1645,7 +1650,7 @@ class Planter:
                                            "https://%s/mypage" % SHOP,
                                            "BYPASS"))
         inc = self.incident("credential-stuffing", out, {"ip": ip},
-                            min_count=20, distinct_users=len(set(names)),
+                            min_count=2, distinct_users=len(set(names)),
                             taken_over=sorted(w.user_name[u] for u in won),
                             target={"host": SHOP, "path": "/login"},
                             note="%d logins with different usernames fail "
@@ -2158,6 +2163,9 @@ def main(argv=None):
                 inc["first_rel"], inc["last_rel"] = c.first, c.last
             inc["viewers"] = {"ip": sorted(c.viewers_ip),
                               "user": sorted(c.viewers_user)}
+            # whose pages were cached (the first request after expiry)
+            inc["subjects"] = {"ip": sorted(c.subjects_ip),
+                               "user": sorted(c.subjects_user)}
             inc["hits"] = c.hits
             inc["paths"] = sorted(c.paths)
         fr, lr = inc.pop("first_rel"), inc.pop("last_rel")
