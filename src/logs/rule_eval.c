@@ -14,9 +14,9 @@ struct lg_rule_state {
 	bool *generates;    /* per rule, fixed when the state is made */
 	lr_corr_state **cs; /* in rs->corr_order */
 	size_t ncorr;
-	pcre2_match_data *md;
 	lg_buf group;
 	uint64_t evicted;
+	lr_evalctx x; /* last: its scratch is large */
 };
 
 void lg_rule_state_free(lg_rule_state *st)
@@ -28,8 +28,9 @@ void lg_rule_state_free(lg_rule_state *st)
 	free(st->cs);
 	free(st->matched);
 	free(st->generates);
-	if (st->md)
-		pcre2_match_data_free(st->md);
+	if (st->x.md)
+		pcre2_match_data_free(st->x.md);
+	lr_prefilter_detach(&st->x);
 	lg_buf_free(&st->group);
 	free(st);
 }
@@ -45,13 +46,16 @@ lg_rule_state *lg_rule_state_new(const lg_ruleset *rs, size_t max_groups)
 	st->generates = calloc(rs->nrules + 1, sizeof(bool));
 	st->cs = calloc(rs->ncorr + 1, sizeof(*st->cs));
 	/* one pair is all a yes/no match needs, whatever the pattern */
-	st->md = pcre2_match_data_create(1, NULL);
-	if (!st->matched || !st->generates || !st->cs || !st->md) {
+	st->x.md = pcre2_match_data_create(1, NULL);
+	if (!st->matched || !st->generates || !st->cs || !st->x.md) {
 		lg_rule_state_free(st);
 		return NULL;
 	}
 	for (size_t i = 0; i < rs->nrules; i++)
 		st->generates[i] = lr_rule_generates(rs->rules[i]);
+	/* without the prefilter every value is searched on its own: slower,
+	 * same answers */
+	(void)lr_prefilter_attach(&st->x, rs);
 	size_t cap = max_groups ? max_groups : DEFAULT_MAX_GROUPS;
 	for (; st->ncorr < rs->ncorr; st->ncorr++) {
 		uint32_t ri = rs->corr_order[st->ncorr];
@@ -139,10 +143,10 @@ static lg_status eval_corrs(lg_rule_state *st, const lg_log_event *ev,
 lg_status lg_rules_eval(lg_rule_state *st, const lg_log_event *ev,
 			lg_rule_hit_fn fn, void *ud)
 {
-	lr_evalctx x = {st->md};
+	lr_eval_begin(&st->x);
 	for (size_t i = 0; i < st->nrules; i++) {
 		const lr_rule *r = st->rs->rules[i];
-		bool m = !r->is_corr && lr_detection_match(&r->det, ev, &x);
+		bool m = !r->is_corr && lr_detection_match(&r->det, ev, &st->x);
 		st->matched[i] = m;
 		if (m && st->generates[i] && detection_hit(r, ev, fn, ud) != 0)
 			return LG_EIO;

@@ -241,6 +241,8 @@ static lg_status link_file(lr_loadctx *cx, lg_ruleset *rs, size_t first)
 		st = order_corrs(cx, rs, first);
 	for (size_t i = 0; st == LG_OK && i < rs->nrules; i++)
 		rs->rules[i]->referenced |= named[i];
+	if (st == LG_OK)
+		lr_prefilter_number(rs, first);
 	free(named);
 	return st;
 }

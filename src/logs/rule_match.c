@@ -3,6 +3,7 @@
  * against event fields without allocating. */
 #include <arpa/inet.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -171,18 +172,35 @@ static size_t unescape_glob(const char *t, size_t len, bool cased, char *out,
 	return o;
 }
 
-/* The byte a substring search looks for with memchr: punctuation is
- * rarer in URLs than letters ("../", "=select"), and a letter would need
- * both cases. */
+/* How common a byte is in URLs, agents and paths (0 rare .. 9 common):
+ * the substring search memchr's for the needle's rarest byte, so that
+ * "/etc/passwd" waits on 'w', not on every '/'. */
+static int byte_rank(unsigned char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return strchr("zqxjk", c)     ? 3
+		       : strchr("vbwygp", c)  ? 4
+		       : strchr("fmucdlh", c) ? 6
+					      : 8;
+	if (c >= '0' && c <= '9')
+		return 7;
+	if (strchr("/.-=&?", c))
+		return 9;
+	if (c == ' ') /* rare in URLs, every few bytes in an agent */
+		return 7;
+	if (strchr("_:+,", c))
+		return 2;
+	return c >= 0x80 ? 5 : 1; /* quotes, brackets, %, ;, … */
+}
+
 static size_t contains_anchor(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9')))
-			return i;
-	}
-	return 0;
+	size_t best = 0;
+	for (size_t i = 1; i < n; i++)
+		if (byte_rank((unsigned char)s[i]) <
+		    byte_rank((unsigned char)s[best]))
+			best = i;
+	return best;
 }
 
 /* A glob whose only wildcards are a leading and/or trailing '*' is a
@@ -362,27 +380,53 @@ static bool eq_text(const lr_value *v, const char *a)
 	return v->cased ? !memcmp(a, v->s, v->n) : eq_lower(a, v->s, v->n);
 }
 
-static bool contains(const lr_value *v, const char *h, size_t hn)
+/* Substring search in text already in the needle's case. */
+static bool contains_exact(const lr_value *v, const char *h, size_t hn)
 {
-	size_t n = v->n;
+	size_t n = v->n, a = v->anchor;
 	if (n == 0)
 		return true;
 	if (hn < n)
 		return false;
-	size_t a = v->anchor;
 	unsigned char c = (unsigned char)v->s[a];
 	const char *p = h + a, *last = h + (hn - n) + a;
+	const char *s = v->s;
+	while (p <= last && (p = memchr(p, c, (size_t)(last - p) + 1))) {
+		/* the ends first: most candidates fail there, without a call */
+		if (p[-(ptrdiff_t)a] == s[0] && p[n - 1 - a] == s[n - 1] &&
+		    !memcmp(p - a, s, n))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* Case-insensitive search in text that was not lowercased (an extra
+ * field, or a field too long for the per-event scratch). */
+static bool contains(const lr_value *v, const char *h, size_t hn)
+{
+	size_t n = v->n, a = v->anchor;
+	unsigned char c = n ? (unsigned char)v->s[a] : 0;
 	if (v->cased || (unsigned)(c - 'a') >= 26u) {
+		if (v->cased)
+			return contains_exact(v, h, hn);
+		if (n == 0)
+			return true;
+		if (hn < n)
+			return false;
+		const char *p = h + a, *last = h + (hn - n) + a;
 		while (p <= last &&
 		       (p = memchr(p, c, (size_t)(last - p) + 1))) {
-			if (eq_text(v, p - a))
+			if (eq_lower(p - a, v->s, n))
 				return true;
 			p++;
 		}
 		return false;
 	}
+	if (hn < n)
+		return false;
 	/* a letter: c | 0x20 folds exactly its upper case onto it */
-	for (; p <= last; p++)
+	for (const char *p = h + a, *last = h + (hn - n) + a; p <= last; p++)
 		if (((unsigned char)*p | 0x20) == c && eq_lower(p - a, v->s, n))
 			return true;
 	return false;
@@ -465,7 +509,9 @@ static bool regex(const lr_value *v, lg_slice s, lr_evalctx *x)
 	return rc >= 0; /* errors (match limit) count as no match */
 }
 
-static bool value_match(const lr_value *v, lg_slice s, lr_evalctx *x)
+/* `low` is the field lowercased, or {NULL} when it was not made. */
+static bool value_match(const lr_value *v, lg_slice s, lg_slice low,
+			lr_evalctx *x)
 {
 	if (!s.p)
 		return v->kind == LR_NULL ||
@@ -474,13 +520,16 @@ static bool value_match(const lr_value *v, lg_slice s, lr_evalctx *x)
 	case LR_EQ:
 		return s.n == v->n && eq_text(v, s.p);
 	case LR_CONTAINS:
+		if (low.p && !v->cased)
+			return contains_exact(v, low.p, low.n);
 		return contains(v, s.p, s.n);
 	case LR_STARTS:
 		return s.n >= v->n && eq_text(v, s.p);
 	case LR_ENDS:
 		return s.n >= v->n && eq_text(v, s.p + s.n - v->n);
 	case LR_GLOB:
-		return glob(v, s.p, s.n);
+		return low.p && !v->cased ? glob(v, low.p, low.n)
+					  : glob(v, s.p, s.n);
 	case LR_RE:
 		return regex(v, s, x);
 	case LR_CIDR:
@@ -494,10 +543,8 @@ static bool value_match(const lr_value *v, lg_slice s, lr_evalctx *x)
 	}
 }
 
-lg_slice lr_field_get(const lg_log_event *ev, const lr_fieldref *r)
+lg_slice lr_field_extra(const lg_log_event *ev, const lr_fieldref *r)
 {
-	if (r->field >= 0)
-		return ev->f[r->field];
 	for (unsigned i = 0; i < ev->nextra && i < LG_LOG_MAX_EXTRA; i++) {
 		if (ev->extra_name[i].n == r->n &&
 		    !strncasecmp(ev->extra_name[i].p, r->name, r->n))
@@ -515,39 +562,111 @@ void lr_fieldref_set(lr_loadctx *cx, lr_fieldref *r, const char *name)
 	r->n = strlen(name);
 }
 
-/* Keywords search the request as Sigma's webserver rules mean it. */
-static const lg_field keyword_fields[] = {
-    LG_FLD_CS_URI_QUERY, LG_FLD_CS_USER_AGENT, LG_FLD_CS_REFERER,
-    LG_FLD_URI_DECODED};
+/* Lowercases ASCII eight bytes at a time (SWAR): a byte gets 0x20 when
+ * it lies in 'A'..'Z'; bytes >= 0x80 (UTF-8) are left alone. */
+static void lower_copy(char *d, const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t low7 = w & ~high;
+		uint64_t ge_a = low7 + ones * (0x80 - 'A');
+		uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+		uint64_t upper = (ge_a ^ gt_z) & ~w & high;
+		w |= upper >> 2;
+		memcpy(d + i, &w, 8);
+	}
+	for (; i < n; i++)
+		d[i] = (char)lr_lower((unsigned char)s[i]);
+}
+
+/* The field lowercased in the per-event scratch; {NULL} when it does not
+ * fit (the caller then folds case as it compares). */
+static inline lg_slice lowered(lr_evalctx *x, int f, lg_slice s)
+{
+	if (x->seen[f] == x->gen)
+		return x->low[f];
+	if (!s.p || s.n > sizeof(x->buf) - x->used)
+		return (lg_slice){NULL, 0};
+	char *d = x->buf + x->used;
+	lower_copy(d, s.p, s.n);
+	x->used += s.n;
+	x->seen[f] = x->gen;
+	x->low[f] = (lg_slice){d, s.n};
+	return x->low[f];
+}
 
 static bool keyword_match(const lr_value *v, const lg_log_event *ev,
 			  lr_evalctx *x)
 {
 	const lg_slice *q = &ev->f[LG_FLD_CS_URI_QUERY];
 	for (size_t i = 0; i < 4; i++) {
-		lg_slice s = ev->f[keyword_fields[i]];
+		lg_field f = lr_keyword_fields[i];
+		lg_slice s = ev->f[f];
 		/* the decoded URI is often the logged one, unchanged */
 		if (i == 3 && s.p && s.n == q->n && q->p &&
 		    (s.p == q->p || !memcmp(s.p, q->p, s.n)))
 			continue;
-		if (s.p && value_match(v, s, x))
+		if (s.p && value_match(v, s, lowered(x, f, s), x))
 			return true;
 	}
 	return false;
 }
 
+void lr_cond_finish(lr_cond *c)
+{
+	for (unsigned i = 0; i < c->nvalues; i++) {
+		const lr_value *v = &c->values[i];
+		c->fold |=
+		    !v->cased && (v->kind == LR_CONTAINS || v->kind == LR_GLOB);
+	}
+}
+
+static bool keywords_scanned(lr_evalctx *x, const lg_log_event *ev)
+{
+	for (unsigned k = 0; k < 4; k++)
+		if (!lr_prefilter_scan(x, ev, lr_keyword_fields[k]))
+			return false;
+	return true;
+}
+
+static inline bool pid_hit(const lr_evalctx *x, uint32_t pid)
+{
+	return (x->bits[pid / 64] >> (pid % 64)) & 1;
+}
+
+/* One value: the prefilter's answer when it has one, else a search. */
+static bool one_value(const lr_cond *c, const lr_value *v, lg_slice s, bool pre,
+		      const lg_log_event *ev, lr_evalctx *x)
+{
+	if (pre && v->pid)
+		return pid_hit(x, v->pid);
+	if (c->keywords)
+		return keyword_match(v, ev, x);
+	lg_slice low = {NULL, 0};
+	if (c->fold && c->ref.field >= 0 && s.p)
+		low = lowered(x, c->ref.field, s);
+	return value_match(v, s, low, x);
+}
+
 bool lr_cond_match(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x)
 {
 	lg_slice s = {NULL, 0};
-	if (!c->keywords) {
+	bool pre;
+	if (c->keywords) {
+		pre = keywords_scanned(x, ev);
+	} else {
 		s = lr_field_get(ev, &c->ref);
 		if (c->neg && !s.p)
 			return false; /* neq says something about a value */
+		pre = c->fold && c->ref.field >= 0 &&
+		      lr_prefilter_scan(x, ev, c->ref.field);
 	}
 	bool any = false, all = true;
 	for (unsigned i = 0; i < c->nvalues; i++) {
-		bool m = c->keywords ? keyword_match(&c->values[i], ev, x)
-				     : value_match(&c->values[i], s, x);
+		bool m = one_value(c, &c->values[i], s, pre, ev, x);
 		any |= m;
 		all &= m;
 		if (c->all ? !all : any)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "leakguard/logs.h"
 #include "util/util.h"
@@ -44,7 +45,9 @@ typedef struct lr_value {
 	size_t n;
 	const uint8_t *glob_mask; /* LR_GLOB: n bytes */
 	size_t anchor;		  /* LR_CONTAINS: offset of the byte memchr
-				     looks for (a non-letter when any) */
+				     looks for (the rarest) */
+	uint32_t pid;		  /* LR_CONTAINS: id in the field's Hyperscan
+				     prefilter (rule_prefilter.c); 0: none */
 	pcre2_code *re;		  /* LR_RE, JIT-compiled */
 	double num;		  /* LR_LT … LR_GTE */
 	uint8_t net[16];	  /* LR_CIDR, masked */
@@ -64,6 +67,7 @@ typedef struct lr_cond {
 	bool keywords; /* match against the request's text fields */
 	bool all;      /* every value must match (else any) */
 	bool neg;      /* neq: the present field matches none */
+	bool fold;     /* a value searches the lowercased field */
 	unsigned nvalues;
 	lr_value *values;
 } lr_cond;
@@ -173,6 +177,7 @@ struct lg_ruleset {
 	size_t nfiles, files_cap;
 	uint32_t *corr_order; /* correlations, inputs before users */
 	size_t ncorr;
+	uint32_t npid; /* prefilter ids given so far */
 };
 
 /* Whether the rule's own matches raise hits (Sigma's defaults). */
@@ -215,7 +220,12 @@ char *lr_strndup(lr_loadctx *cx, const char *s, size_t n);
 bool lr_keep_re(lr_loadctx *cx, pcre2_code *re);
 
 void lr_fieldref_set(lr_loadctx *cx, lr_fieldref *r, const char *name);
-lg_slice lr_field_get(const lg_log_event *ev, const lr_fieldref *r);
+lg_slice lr_field_extra(const lg_log_event *ev, const lr_fieldref *r);
+static inline lg_slice lr_field_get(const lg_log_event *ev,
+				    const lr_fieldref *r)
+{
+	return r->field >= 0 ? ev->f[r->field] : lr_field_extra(ev, r);
+}
 
 /* Compiles one value (`text`, NULL for a YAML null) under the modifiers
  * of its condition. */
@@ -224,6 +234,8 @@ typedef struct lr_mods {
 	bool cased, all, neg, re_i, re_m, re_s;
 } lr_mods;
 lg_status lr_mods_parse(lr_loadctx *cx, int line, const char *spec, lr_mods *m);
+/* Sets what the values of a finished condition need (c->fold). */
+void lr_cond_finish(lr_cond *c);
 lg_status lr_value_compile(lr_loadctx *cx, int line, const lr_mods *m,
 			   const char *text, size_t len, lr_value *v);
 
@@ -234,9 +246,53 @@ lg_status lr_cond_compile(lr_loadctx *cx, lr_detection *d,
 
 /* ---- evaluation ---------------------------------------------------------
  */
+/* The rules' substring values as one Hyperscan database per field
+ * (rule_prefilter.c). */
+typedef struct lr_prefilter lr_prefilter;
+
+/* The matcher's per-event scratch: fields lowercased once per event,
+ * so substring searches run memchr/memcmp instead of folding case byte
+ * by byte for every value (low[f] is valid while seen[f] == gen), and
+ * the prefilter's matches (bits, for fields with scanned[f] == gen). */
+#define LR_LOWER_BUF 16384
 typedef struct lr_evalctx {
 	pcre2_match_data *md;
+	const lr_prefilter *pf; /* NULL: every value is searched alone */
+	void *hs_scratch;
+	uint64_t *bits;	   /* bit pid: the value occurs in its field */
+	uint32_t nwords;   /* of bits */
+	uint32_t bits_gen; /* bits are cleared for this event */
+	uint32_t gen;
+	uint32_t seen[LG_FLD_COUNT];
+	uint32_t scanned[LG_FLD_COUNT];
+	lg_slice low[LG_FLD_COUNT];
+	char buf[LR_LOWER_BUF];
+	size_t used;
 } lr_evalctx;
+
+/* Numbers the substring values of rules[first..] (at load time). */
+void lr_prefilter_number(lg_ruleset *rs, size_t first);
+/* Compiles the databases and sets up x's scratch; false when Hyperscan
+ * fails or memory is out (x->pf stays NULL: matching still works). */
+bool lr_prefilter_attach(lr_evalctx *x, const lg_ruleset *rs);
+void lr_prefilter_detach(lr_evalctx *x);
+/* Whether the prefilter scanned field f of this event; when true, bit
+ * `pid` of x->bits says whether that value occurs in it. */
+bool lr_prefilter_scan(lr_evalctx *x, const lg_log_event *ev, int f);
+/* The fields keywords search. */
+extern const lg_field lr_keyword_fields[4];
+
+/* Starts a new event: forgets the lowered fields. */
+static inline void lr_eval_begin(lr_evalctx *x)
+{
+	x->used = 0;
+	if (++x->gen == 0) { /* wrapped: old marks could look current */
+		memset(x->seen, 0, sizeof(x->seen));
+		memset(x->scanned, 0, sizeof(x->scanned));
+		x->bits_gen = 0;
+		x->gen = 1;
+	}
+}
 
 bool lr_cond_match(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x);
 bool lr_search_match(const lr_search *s, const lg_log_event *ev, lr_evalctx *x);

@@ -376,6 +376,11 @@ static void extra_fields_by_name(void **state)
 			    "upstream_status=502"));
 	assert_false(
 	    matches(e, SEL("    upstream_status: 502\n"), "other=502"));
+	/* extras are searched without the per-field prefilter */
+	assert_true(matches(e, SEL("    upstream|contains: SERVER\n"),
+			    "upstream=app-server-2"));
+	assert_false(matches(e, SEL("    upstream|contains: servers\n"),
+			     "upstream=app-server-2"));
 	/* aliases from other taxonomies resolve to the same field */
 	assert_true(matches(e, SEL("    c-useragent|contains: curl\n"),
 			    "cs-user-agent=curl/8.0"));
