@@ -70,6 +70,12 @@ static int hex4(const char *s)
 	return v;
 }
 
+static int hex2(const char *s)
+{
+	char four[4] = {'0', '0', s[0], s[1]};
+	return hex4(four);
+}
+
 static size_t put_utf8(char *o, unsigned cp)
 {
 	if (cp < 0x80) {
@@ -129,6 +135,11 @@ static bool decode_escapes(const char *s, const char *e, char *o, size_t *k)
 		if (m) {
 			o[(*k)++] = to[m - from];
 			s += 2;
+		} else if (s[1] == 'x' && e - s >= 4 && hex2(s + 2) >= 0) {
+			/* nginx without escape=json writes \x22: not JSON,
+			 * but what such logs hold */
+			o[(*k)++] = (char)hex2(s + 2);
+			s += 4;
 		} else if (s[1] != 'u' || !unicode_escape(&s, e, o, k)) {
 			return false;
 		}
@@ -207,6 +218,8 @@ static void json_scalar(jcx *c, lg_slice key, lg_slice v)
 	const json_map_entry *m = c->js->nmap ? mapped(c, key) : NULL;
 	int meaning = m ? m->key : lg_common_key(key.p, key.n, false);
 	lg_slice name = key;
+	if (meaning == LG_KEY_NONE && c->ev->nextra >= LG_LOG_MAX_EXTRA)
+		return;
 	if (meaning == LG_KEY_NONE && c->plen) {
 		char *d = lg_scratch(c->p, c->plen + key.n);
 		if (!d)

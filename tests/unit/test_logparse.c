@@ -482,6 +482,10 @@ static void json_keys_and_nesting(void **state)
 			    "column 42: expected a quoted key");
 	expect_bad(p, "[1,2,3]", "column 1: expected '{'");
 	expect_bad(p, "{\"a\":\"\\q\"}", "a bad escape");
+	const char x22[] = "{\"ua\":\"a \\x22b\\x22\"}";
+	assert_int_equal(lg_log_parse(p, x22, strlen(x22), &ev),
+			 LG_PARSE_EVENT);
+	expect_field(&ev, "cs-user-agent", "a \"b\"");
 	expect_bad(p, "{\"a\":1} x", "column 9: text after the JSON object");
 	lg_log_parser_free(p);
 	/* the user's map: dotted keys, "time" */
