@@ -144,7 +144,8 @@ static lg_status build_cond(lr_loadctx *cx, ydoc *d, const ynode *k, ynode *v,
 		    cx, yline(e), &m, ynull(e) ? NULL : yscalar(e),
 		    ynull(e) ? 0 : e->data.scalar.length, &c->values[i]);
 	}
-	lr_cond_finish(c);
+	if (st == LG_OK) /* values past a failed one are not set */
+		lr_cond_finish(c);
 	return st;
 }
 

@@ -226,6 +226,25 @@ static void glob_simplify(lr_value *v)
 				: LR_EQ;
 }
 
+/* The longest run of literal bytes of a glob: an event without it cannot
+ * match, and the prefilter finds it for all globs of a field at once. */
+static void glob_required(lr_value *v)
+{
+	size_t best = 0, best_n = 0;
+	for (size_t i = 0; i < v->n;) {
+		size_t j = i;
+		while (j < v->n && v->glob_mask[j] == LR_GLOB_LIT)
+			j++;
+		if (j - i > best_n) {
+			best = i;
+			best_n = j - i;
+		}
+		i = j + 1;
+	}
+	v->req = v->s + best;
+	v->req_n = best_n;
+}
+
 static lg_status compile_text(lr_loadctx *cx, const lr_mods *m, const char *t,
 			      size_t len, lr_value *v)
 {
@@ -251,6 +270,8 @@ static lg_status compile_text(lr_loadctx *cx, const lr_mods *m, const char *t,
 		glob_simplify(v);
 	}
 	out[v->s - out + v->n] = '\0';
+	if (v->kind == LR_GLOB)
+		glob_required(v);
 	if (v->kind == LR_CONTAINS)
 		v->anchor = contains_anchor(v->s, v->n);
 	return LG_OK;
@@ -637,12 +658,31 @@ static inline bool pid_hit(const lr_evalctx *x, uint32_t pid)
 	return (x->bits[pid / 64] >> (pid % 64)) & 1;
 }
 
+/* Whether any of the ids lo..hi matched. */
+static bool pid_any(const lr_evalctx *x, uint32_t lo, uint32_t hi)
+{
+	for (uint32_t w = lo / 64; w <= hi / 64; w++) {
+		uint64_t m = x->bits[w];
+		if (w == lo / 64)
+			m &= ~0ull << (lo % 64);
+		if (w == hi / 64)
+			m &= ~0ull >> (63 - hi % 64);
+		if (m)
+			return true;
+	}
+	return false;
+}
+
 /* One value: the prefilter's answer when it has one, else a search. */
 static bool one_value(const lr_cond *c, const lr_value *v, lg_slice s, bool pre,
 		      const lg_log_event *ev, lr_evalctx *x)
 {
-	if (pre && v->pid)
-		return pid_hit(x, v->pid);
+	if (pre && v->pid) {
+		if (v->kind == LR_CONTAINS)
+			return pid_hit(x, v->pid);
+		if (!pid_hit(x, v->pid))
+			return false; /* a glob without its literal core */
+	}
 	if (c->keywords)
 		return keyword_match(v, ev, x);
 	lg_slice low = {NULL, 0};
@@ -663,6 +703,10 @@ bool lr_cond_match(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x)
 			return false; /* neq says something about a value */
 		pre = c->fold && c->ref.field >= 0 &&
 		      lr_prefilter_scan(x, ev, c->ref.field);
+	}
+	if (pre && c->pid_lo && !c->all) {
+		bool r = pid_any(x, c->pid_lo, c->pid_hi);
+		return c->neg ? !r : r;
 	}
 	bool any = false, all = true;
 	for (unsigned i = 0; i < c->nvalues; i++) {

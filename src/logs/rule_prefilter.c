@@ -37,10 +37,20 @@ static void number_cond(lr_cond *c, void *ud)
 	uint32_t *npid = ud;
 	if (!c->keywords && c->ref.field < 0)
 		return; /* extras have no database */
+	unsigned plain = 0;
 	for (unsigned i = 0; i < c->nvalues; i++) {
 		lr_value *v = &c->values[i];
-		if (v->kind == LR_CONTAINS && !v->cased && v->n > 0)
+		if (v->cased)
+			continue;
+		if ((v->kind == LR_CONTAINS && v->n > 0) ||
+		    (v->kind == LR_GLOB && v->req_n > 0))
 			v->pid = ++*npid;
+		plain += v->kind == LR_CONTAINS && v->pid;
+	}
+	/* the values' ids are consecutive: an OR of them is a range */
+	if (plain && plain == c->nvalues) {
+		c->pid_lo = c->values[0].pid;
+		c->pid_hi = c->values[c->nvalues - 1].pid;
 	}
 }
 
@@ -97,8 +107,9 @@ static void collect_cond(lr_cond *c, void *ud)
 			}
 			l->cap = nc;
 		}
-		l->expr[l->n] = v->s;
-		l->len[l->n] = v->n;
+		bool g = v->kind == LR_GLOB;
+		l->expr[l->n] = g ? v->req : v->s;
+		l->len[l->n] = g ? v->req_n : v->n;
 		l->flags[l->n] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
 		l->ids[l->n++] = v->pid;
 	}

@@ -46,11 +46,14 @@ typedef struct lr_value {
 	const uint8_t *glob_mask; /* LR_GLOB: n bytes */
 	size_t anchor;		  /* LR_CONTAINS: offset of the byte memchr
 				     looks for (the rarest) */
-	uint32_t pid;		  /* LR_CONTAINS: id in the field's Hyperscan
-				     prefilter (rule_prefilter.c); 0: none */
-	pcre2_code *re;		  /* LR_RE, JIT-compiled */
-	double num;		  /* LR_LT … LR_GTE */
-	uint8_t net[16];	  /* LR_CIDR, masked */
+	uint32_t pid;		  /* id in the field's Hyperscan prefilter
+				     (rule_prefilter.c) of the value (LR_CONTAINS) or
+				     of the literal a glob needs (LR_GLOB); 0: none */
+	const char *req;	  /* LR_GLOB: its longest literal run */
+	size_t req_n;
+	pcre2_code *re;	 /* LR_RE, JIT-compiled */
+	double num;	 /* LR_LT … LR_GTE */
+	uint8_t net[16]; /* LR_CIDR, masked */
 } lr_value;
 
 /* A field as a rule names it: resolved to an lg_field at load time, or an
@@ -64,10 +67,12 @@ typedef struct lr_fieldref {
 /* One `field|modifiers: values` (or a keyword list). */
 typedef struct lr_cond {
 	lr_fieldref ref;
-	bool keywords; /* match against the request's text fields */
-	bool all;      /* every value must match (else any) */
-	bool neg;      /* neq: the present field matches none */
-	bool fold;     /* a value searches the lowercased field */
+	bool keywords;		 /* match against the request's text fields */
+	bool all;		 /* every value must match (else any) */
+	bool neg;		 /* neq: the present field matches none */
+	bool fold;		 /* a value searches the lowercased field */
+	uint32_t pid_lo, pid_hi; /* every value is a prefiltered contains,
+				    ids lo..hi: one range test answers */
 	unsigned nvalues;
 	lr_value *values;
 } lr_cond;

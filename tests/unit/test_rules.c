@@ -251,6 +251,15 @@ static void wildcards_and_escapes(void **state)
 	    matches(e, SEL("    cs-uri-stem: '/a\\*b'\n"), "cs-uri-stem=/a*b"));
 	assert_false(matches(e, SEL("    cs-uri-stem: '/a\\*b'\n"),
 			     "cs-uri-stem=/axxb"));
+	/* the glob's literal core is there, the order is not */
+	const char *sf = SEL("    cs-uri-query|contains: 'select * from'\n");
+	assert_true(matches(e, sf, "cs-uri-query=/?q=SELECT id FROM users"));
+	assert_false(matches(e, sf, "cs-uri-query=/?q=from x select y"));
+	assert_false(matches(e, sf, "cs-uri-query=/?q=selec from"));
+	const char *nc = SEL("    cs-uri-query|contains|neq:\n"
+			     "      - admin\n      - debug\n");
+	assert_true(matches(e, nc, "cs-uri-query=/shop"));
+	assert_false(matches(e, nc, "cs-uri-query=/DEBUG/x"));
 	/* contains with a wildcard inside: *a*b* */
 	assert_true(matches(e, SEL("    cs-uri-stem|contains: 'wp-*.php'\n"),
 			    "cs-uri-stem=/blog/wp-login.php?x"));
