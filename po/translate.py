@@ -10,6 +10,59 @@ import subprocess
 import sys
 
 JA = {
+    # ---- logs
+    "find leak patterns in access, CDN, storage and mail logs": "アクセス・CDN・ストレージ・メールのログから漏えいの兆候を見つける",
+    "text (default), json or jsonl": "text（既定）、json、jsonl",
+    "read every file as NAME: combined, common, ltsv, json, cloudfront, alb, s3, postfix (default: detected per file); with --nginx-conf, the name of a log_format in it":
+        "すべてのファイルを NAME 形式として読む：combined、common、ltsv、json、cloudfront、alb、s3、postfix（既定：ファイルごとに判定）。--nginx-conf と併用時はその中の log_format 名",
+    "take the log format from this nginx.conf (its includes too)": "ログ形式をこの nginx.conf（include 先も含む）から読み取る",
+    "site configuration (private, shared, login and export paths, internal networks and mail domains, session cookie)":
+        "サイト設定（個人ページ・共有・ログイン・エクスポートのパス、社内ネットワークとメールドメイン、セッション Cookie）",
+    "also load the rules in this YAML file or folder (repeatable)": "この YAML ファイルまたはフォルダーのルールも読み込む（複数指定可）",
+    "do not load the shipped rules": "同梱のルールを読み込まない",
+    "report alerts at LEVEL or above: informational, low (default), medium, high, critical":
+        "LEVEL 以上のアラートを報告する：informational、low（既定）、medium、high、critical",
+    "exit 1 only for alerts at LEVEL or above (default low), or none": "LEVEL 以上のアラートがあるときだけ終了コード 1（既定 low）、または none",
+    "hits of one rule and actor this close merge into one alert (default 30m; s, m, h, d)":
+        "同じルール・同じ行為者の検知がこの間隔内なら 1 件のアラートにまとめる（既定 30m。s、m、h、d）",
+    "groups each correlation keeps in memory (default 100000)": "相関ルールごとにメモリに保持するグループ数（既定 100000）",
+    "list the loaded rules and exit": "読み込んだルールを一覧して終了する",
+    "no summary": "集計を表示しない",
+    "Reads access, CDN, storage and mail logs (plain or .gz, merged in time order) and raises leak patterns: cache-leak, shared-link exposure, enumeration, bulk export, brute force, credential stuffing, probes, SQL injection, path traversal, web shells, mass-recipient mail and mail bursts.":
+        "アクセス・CDN・ストレージ・メールのログ（平文または .gz、時刻順に統合）を読み、漏えいの兆候を検知します：キャッシュ漏えい、共有リンクの露出、ID の列挙、大量エクスポート、総当たり、リスト型攻撃、探索、SQL インジェクション、パストラバーサル、Web シェル、大量宛先メール、メールの急増。",
+    "unknown format '%s' (text, json, jsonl)": "不明な出力形式 '%s' です（text、json、jsonl）",
+    "--fail-on takes low, medium, high, critical or none, not '%s'": "--fail-on には low、medium、high、critical、none のいずれかを指定してください（'%s' は不可）",
+    "--min-severity takes informational, low, medium, high or critical, not '%s'": "--min-severity には informational、low、medium、high、critical のいずれかを指定してください（'%s' は不可）",
+    "--merge-window takes a duration like 30m, not '%s'": "--merge-window には 30m のような期間を指定してください（'%s' は不可）",
+    "--max-groups takes a positive number, not '%s'": "--max-groups には正の数を指定してください（'%s' は不可）",
+    "cannot load the shipped rules: %s": "同梱のルールを読み込めません: %s",
+    "cannot load rules: %s": "ルールを読み込めません: %s",
+    "no rules to run (see --rules)": "実行するルールがありません（--rules を参照）",
+    "unknown log format '%s' (combined, common, ltsv, json, cloudfront, alb, s3, postfix; or a log_format name with --nginx-conf)":
+        "不明なログ形式 '%s' です（combined、common、ltsv、json、cloudfront、alb、s3、postfix。--nginx-conf 併用時は log_format 名）",
+    "cannot load the site configuration: %s": "サイト設定を読み込めません: %s",
+    "logs failed: %s": "ログの解析に失敗しました: %s",
+    "Try 'leakguard logs --help'.\n": "'leakguard logs --help' を参照してください。\n",
+    "logs needs a FILE (or - for standard input)": "logs にはファイル（標準入力は -）を指定してください",
+    "informational": "情報",
+    "critical": "緊急",
+    "count %llu": "件数 %llu",
+    ", distinct %llu": "、異なる値 %llu",
+    "actor:": "行為者:",
+    "user": "ユーザー",
+    "session": "セッション",
+    "target:": "対象:",
+    "group:": "グループ:",
+    "evidence:": "根拠:",
+    "%llu files (%llu unreadable), %llu lines: %llu events, %llu skipped, %llu unparsed; %.2f s (%.0f lines/s)\n":
+        "%llu ファイル（読めないもの %llu）、%llu 行：イベント %llu、対象外 %llu、解析不能 %llu。%.2f 秒（%.0f 行/秒）\n",
+    "unparsed:": "解析不能:",
+    "events from": "イベントの期間",
+    "%llu alerts": "アラート %llu 件",
+    "top actors:": "アラートの多い行為者:",
+    "first and last alert (medium and above):": "最初と最後のアラート（medium 以上）:",
+    "%llu correlation groups were evicted to bound memory; counts near the cap may be low\n":
+        "メモリを抑えるため相関グループを %llu 件破棄しました。上限付近の件数は少なめの可能性があります\n",
     "text (default), json, jsonl, csv or sarif": "text（既定）、json、jsonl、csv、sarif",
     "write to FILE (created mode 0600) instead of stdout": "標準出力の代わりに FILE に書く（権限 0600 で作成）",
     "include the unmasked value (masked by default)": "マスクしない値も出力する（既定はマスク）",

@@ -277,6 +277,9 @@ typedef struct lg_site lg_site;
 lg_status lg_site_load(const char *path, lg_site **out, char *err,
 		       size_t errlen);
 void lg_site_free(lg_site *s);
+/* The site's time zone (minutes east of UTC) in *tz_min, when the
+ * configuration gives one: the zone syslog times are written in. */
+bool lg_site_timezone(const lg_site *s, int *tz_min);
 /* The JSON field mappings of the site ("field=key" strings,
  * NULL-terminated, owned by the site), for lg_log_parser_options. */
 const char *const *lg_site_json_map(const lg_site *s);

@@ -45,5 +45,6 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 FILE *cli_open_output(const char *path);
 
 int cmd_scan(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
 
 #endif

@@ -15,6 +15,8 @@ typedef struct verb {
 static const verb verbs[] = {
     {"scan", cmd_scan,
      N_("find personal data and secrets in files, folders and stdin")},
+    {"logs", cmd_logs,
+     N_("find leak patterns in access, CDN, storage and mail logs")},
 };
 
 static void main_usage(FILE *out)

@@ -80,7 +80,7 @@ static bool source_open(run *R, source *s, char *why, size_t cap)
 	if (s->fmt == LG_LOG_AUTO)
 		s->fmt = R->o->format ? R->o->format : sniff(&s->rd);
 	if (s->fmt == LG_LOG_AUTO) {
-		snprintf(why, cap,
+		snprintf(why, cap, "%s",
 			 s->rd.error ? s->rd.errmsg
 				     : "cannot tell the log format from the "
 				       "first lines; give --log-format");

@@ -463,6 +463,14 @@ lg_status lg_site_load(const char *path, lg_site **out, char *err,
 	return LG_OK;
 }
 
+bool lg_site_timezone(const lg_site *s, int *tz_min)
+{
+	if (!s || !s->tz_set)
+		return false;
+	*tz_min = s->tz_min;
+	return true;
+}
+
 const char *const *lg_site_json_map(const lg_site *s)
 {
 	return s && s->json_map.n ? (const char *const *)s->json_map.v : NULL;

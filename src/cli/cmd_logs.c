@@ -1,0 +1,443 @@
+/* cmd_logs.c: `leakguard logs`: options in, the library's logs engine,
+ * alerts out. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "leakguard/logs.h"
+#include "leakguard/output.h"
+
+enum {
+	OPT_LOG_FORMAT = 1000,
+	OPT_NGINX_CONF,
+	OPT_CONFIG,
+	OPT_RULES,
+	OPT_NO_DEFAULT_RULES,
+	OPT_FAIL_ON,
+	OPT_MIN_SEVERITY,
+	OPT_MERGE_WINDOW,
+	OPT_MAX_GROUPS,
+	OPT_LIST_RULES,
+	OPT_LANG,
+	OPT_COLOR
+};
+
+static const cli_option logs_options[] = {
+    {"format", 'f', "FORMAT", N_("text (default), json or jsonl")},
+    {"output", 'o', "FILE",
+     N_("write to FILE (created mode 0600) instead of stdout")},
+    {"log-format", OPT_LOG_FORMAT, "NAME",
+     N_("read every file as NAME: combined, common, ltsv, json, cloudfront, "
+	"alb, s3, postfix (default: detected per file); with --nginx-conf, "
+	"the name of a log_format in it")},
+    {"nginx-conf", OPT_NGINX_CONF, "FILE",
+     N_("take the log format from this nginx.conf (its includes too)")},
+    {"config", OPT_CONFIG, "FILE",
+     N_("site configuration (private, shared, login and export paths, "
+	"internal networks and mail domains, session cookie)")},
+    {"rules", OPT_RULES, "PATH",
+     N_("also load the rules in this YAML file or folder (repeatable)")},
+    {"no-default-rules", OPT_NO_DEFAULT_RULES, NULL,
+     N_("do not load the shipped rules")},
+    {"min-severity", OPT_MIN_SEVERITY, "LEVEL",
+     N_("report alerts at LEVEL or above: informational, low (default), "
+	"medium, high, critical")},
+    {"fail-on", OPT_FAIL_ON, "LEVEL",
+     N_("exit 1 only for alerts at LEVEL or above (default low), or none")},
+    {"merge-window", OPT_MERGE_WINDOW, "DURATION",
+     N_("hits of one rule and actor this close merge into one alert "
+	"(default 30m; s, m, h, d)")},
+    {"max-groups", OPT_MAX_GROUPS, "N",
+     N_("groups each correlation keeps in memory (default 100000)")},
+    {"list-rules", OPT_LIST_RULES, NULL, N_("list the loaded rules and exit")},
+    {"lang", OPT_LANG, "LANG",
+     N_("messages in ja or en (default: the locale)")},
+    {"color", OPT_COLOR, "WHEN",
+     N_("colour text output: auto (default), always, never")},
+    {"quiet", 'q', NULL, N_("no summary")},
+    {"help", 'h', NULL, N_("show this help")},
+    CLI_OPT_END,
+};
+
+static const char logs_synopsis[] = "leakguard logs [options] FILE...|-";
+static const char logs_summary[] =
+    N_("Reads access, CDN, storage and mail logs (plain or .gz, merged in "
+       "time order) and raises leak patterns: cache-leak, shared-link "
+       "exposure, enumeration, bulk export, brute force, credential stuffing, "
+       "probes, SQL injection, path traversal, web shells, mass-recipient "
+       "mail and mail bursts.");
+
+typedef struct logs_cli {
+	lg_format format;
+	const char *output, *log_format, *nginx_conf, *config;
+	const char **rules;
+	size_t nrules;
+	bool no_default_rules, list_rules, quiet;
+	int fail_on; /* lg_severity, or -1 for none */
+	lg_severity min_severity;
+	int64_t merge_window_us;
+	size_t max_groups;
+	int color;
+} logs_cli;
+
+/* "30m" -> microseconds; false when malformed. */
+static bool parse_duration(const char *s, int64_t *us)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || v <= 0 || v > 3650LL * 86400)
+		return false;
+	int64_t unit = 0;
+	if (!strcmp(end, "s") || !*end)
+		unit = 1;
+	else if (!strcmp(end, "m"))
+		unit = 60;
+	else if (!strcmp(end, "h"))
+		unit = 3600;
+	else if (!strcmp(end, "d"))
+		unit = 86400;
+	else
+		return false;
+	*us = (int64_t)v * unit * 1000000;
+	return *us / 1000000 <= 3650LL * 86400;
+}
+
+static bool parse_level(const char *arg, int *out, bool none_ok)
+{
+	lg_severity s;
+	if (none_ok && !strcmp(arg, "none")) {
+		*out = -1;
+		return true;
+	}
+	if (!lg_severity_parse(arg, &s))
+		return false;
+	*out = (int)s;
+	return true;
+}
+
+static bool logs_option(logs_cli *c, int opt, const char *arg)
+{
+	int level;
+	switch (opt) {
+	case 'f':
+		if (!lg_format_parse(arg, &c->format) ||
+		    (c->format != LG_FMT_TEXT && c->format != LG_FMT_JSON &&
+		     c->format != LG_FMT_JSONL)) {
+			cli_error(_("unknown format '%s' (text, json, jsonl)"),
+				  arg);
+			return false;
+		}
+		return true;
+	case 'o':
+		c->output = arg;
+		return true;
+	case OPT_LOG_FORMAT:
+		c->log_format = arg;
+		return true;
+	case OPT_NGINX_CONF:
+		c->nginx_conf = arg;
+		return true;
+	case OPT_CONFIG:
+		c->config = arg;
+		return true;
+	case OPT_RULES: {
+		const char **v =
+		    realloc(c->rules, (c->nrules + 1) * sizeof(*c->rules));
+		if (!v)
+			return false;
+		c->rules = v;
+		c->rules[c->nrules++] = arg;
+		return true;
+	}
+	case OPT_NO_DEFAULT_RULES:
+		c->no_default_rules = true;
+		return true;
+	case OPT_LIST_RULES:
+		c->list_rules = true;
+		return true;
+	case OPT_FAIL_ON:
+		if (parse_level(arg, &c->fail_on, true))
+			return true;
+		cli_error(_("--fail-on takes low, medium, high, critical or "
+			    "none, not '%s'"),
+			  arg);
+		return false;
+	case OPT_MIN_SEVERITY:
+		if (parse_level(arg, &level, false)) {
+			c->min_severity = (lg_severity)level;
+			return true;
+		}
+		cli_error(_("--min-severity takes informational, low, medium, "
+			    "high or critical, not '%s'"),
+			  arg);
+		return false;
+	case OPT_MERGE_WINDOW:
+		if (parse_duration(arg, &c->merge_window_us))
+			return true;
+		cli_error(_("--merge-window takes a duration like 30m, not "
+			    "'%s'"),
+			  arg);
+		return false;
+	case OPT_MAX_GROUPS: {
+		char *end;
+		unsigned long long v = strtoull(arg, &end, 10);
+		if (*arg && !*end && v > 0 && v < (1ULL << 32)) {
+			c->max_groups = (size_t)v;
+			return true;
+		}
+		cli_error(_("--max-groups takes a positive number, not '%s'"),
+			  arg);
+		return false;
+	}
+	case 'q':
+		c->quiet = true;
+		return true;
+	case OPT_LANG:
+		return true; /* handled before option parsing */
+	case OPT_COLOR:
+		if (!strcmp(arg, "auto") || !strcmp(arg, "always") ||
+		    !strcmp(arg, "never")) {
+			c->color = arg[0] == 'a' ? (arg[1] == 'u' ? -1 : 1) : 0;
+			return true;
+		}
+		cli_error(_("--color takes auto, always or never, not '%s'"),
+			  arg);
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* The shipped rules: $LEAKGUARD_RULES_DIR, else the installed folder,
+ * else the source tree's (running from a build). */
+static const char *default_rules_dir(void)
+{
+	const char *env = getenv("LEAKGUARD_RULES_DIR");
+	struct stat st;
+	if (env && *env)
+		return env;
+	if (stat(LG_RULES_DIR, &st) == 0)
+		return LG_RULES_DIR;
+	return LG_SOURCE_RULES_DIR;
+}
+
+static lg_ruleset *load_rules(const logs_cli *c)
+{
+	char err[512];
+	lg_ruleset *rs = lg_ruleset_new();
+	if (!rs) {
+		cli_error(_("out of memory"));
+		return NULL;
+	}
+	if (!c->no_default_rules &&
+	    lg_ruleset_load(rs, default_rules_dir(), err, sizeof(err)) !=
+		LG_OK) {
+		cli_error(_("cannot load the shipped rules: %s"), err);
+		lg_ruleset_free(rs);
+		return NULL;
+	}
+	for (size_t i = 0; i < c->nrules; i++) {
+		if (lg_ruleset_load(rs, c->rules[i], err, sizeof(err)) !=
+		    LG_OK) {
+			cli_error(_("cannot load rules: %s"), err);
+			lg_ruleset_free(rs);
+			return NULL;
+		}
+	}
+	if (lg_ruleset_count(rs) == 0) {
+		cli_error(_("no rules to run (see --rules)"));
+		lg_ruleset_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+/* The machine's UTC offset now, minutes east: syslog times carry none. */
+static int local_offset_min(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	return localtime_r(&now, &tm) ? (int)(tm.tm_gmtoff / 60) : 0;
+}
+
+/* --log-format and --nginx-conf into the engine's options; *nginx_fmt is
+ * the malloc'd log_format string to free. */
+static bool input_format(const logs_cli *c, lg_logs_options *o,
+			 char **nginx_fmt)
+{
+	*nginx_fmt = NULL;
+	o->parser.local_tz_min = local_offset_min();
+	if (c->nginx_conf) {
+		char err[512];
+		const char *name = c->log_format ? c->log_format : "combined";
+		if (lg_nginx_log_format(c->nginx_conf, name, nginx_fmt, err,
+					sizeof(err)) != LG_OK) {
+			cli_error("%s", err);
+			return false;
+		}
+		o->format = LG_LOG_NGINX;
+		o->parser.nginx_format = *nginx_fmt;
+		return true;
+	}
+	if (c->log_format && !lg_log_format_parse(c->log_format, &o->format)) {
+		cli_error(_("unknown log format '%s' (combined, common, ltsv, "
+			    "json, cloudfront, alb, s3, postfix; or a "
+			    "log_format name with --nginx-conf)"),
+			  c->log_format);
+		return false;
+	}
+	return true;
+}
+
+typedef struct logs_out {
+	const logs_cli *cli;
+	FILE *out;
+	bool color;
+	uint64_t written, failing;
+	bool first;
+	bool errors;
+} logs_out;
+
+static int on_alert(const lg_alert *a, void *ud)
+{
+	logs_out *w = ud;
+	if (a->severity < w->cli->min_severity)
+		return 0;
+	if (w->cli->fail_on >= 0 && (int)a->severity >= w->cli->fail_on)
+		w->failing++;
+	w->written++;
+	if (w->cli->format == LG_FMT_TEXT) {
+		lg_alert_print_text(w->out, a, w->color);
+		return 0;
+	}
+	json_t *j = lg_alert_json(a);
+	if (!j)
+		return 1;
+	if (w->cli->format == LG_FMT_JSON)
+		fputs(w->first ? "\n" : ",\n", w->out);
+	w->first = false;
+	json_dumpf(j, w->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (w->cli->format == LG_FMT_JSONL)
+		fputc('\n', w->out);
+	json_decref(j);
+	return 0;
+}
+
+static void on_error(const char *source, const char *reason, void *ud)
+{
+	logs_out *w = ud;
+	w->errors = true;
+	cli_error("%s: %s", source, reason);
+}
+
+static void write_summary(const logs_out *w, const lg_logs_summary *sum)
+{
+	if (w->cli->format == LG_FMT_JSON) {
+		fputs("\n],\"summary\":", w->out);
+		json_t *j = lg_logs_summary_json(sum);
+		if (j)
+			json_dumpf(j, w->out,
+				   JSON_COMPACT | JSON_PRESERVE_ORDER |
+				       JSON_REAL_PRECISION(4));
+		json_decref(j);
+		fputs("}\n", w->out);
+	} else if (w->cli->format == LG_FMT_TEXT && !w->cli->quiet) {
+		lg_logs_summary_print_text(w->out, sum);
+	}
+	if (w->cli->format != LG_FMT_TEXT && !w->cli->quiet &&
+	    isatty(STDERR_FILENO))
+		lg_logs_summary_print_text(stderr, sum);
+}
+
+static int run_logs(const logs_cli *c, const char *const *paths, size_t n)
+{
+	char err[512], *nginx_fmt = NULL;
+	lg_site *site = NULL;
+	lg_ruleset *rs = NULL;
+	lg_logs_options o = {0};
+	int rc = 2;
+	if (!input_format(c, &o, &nginx_fmt))
+		goto out;
+	if (lg_site_load(c->config, &site, err, sizeof(err)) != LG_OK) {
+		cli_error(_("cannot load the site configuration: %s"), err);
+		goto out;
+	}
+	if (!(rs = load_rules(c)))
+		goto out;
+	FILE *f = cli_open_output(c->output);
+	if (!f) {
+		cli_error(_("cannot write %s: %s"), c->output, strerror(errno));
+		goto out;
+	}
+	logs_out w = {
+	    c,	  f, c->color == 1 || (c->color == -1 && isatty(fileno(f))),
+	    0,	  0, true,
+	    false};
+	o.parser.json_map = lg_site_json_map(site);
+	/* syslog times are local: the site's zone, else this machine's */
+	lg_site_timezone(site, &o.parser.local_tz_min);
+	o.site = site;
+	o.rules = rs;
+	o.merge_window_us = c->merge_window_us;
+	o.max_groups = c->max_groups;
+	o.on_alert = on_alert;
+	o.on_error = on_error;
+	o.ud = &w;
+	if (c->format == LG_FMT_JSON)
+		fputs("{\"alerts\":[", f);
+	lg_logs_summary sum;
+	lg_status st = lg_logs_run(paths, n, &o, &sum, err, sizeof(err));
+	write_summary(&w, &sum);
+	bool write_err = fflush(f) != 0 || ferror(f);
+	if (f != stdout && fclose(f) != 0)
+		write_err = true;
+	if (st != LG_OK)
+		cli_error(_("logs failed: %s"), err);
+	if (write_err)
+		cli_error(_("cannot write the output: %s"), strerror(errno));
+	rc = st != LG_OK || write_err || w.errors ? 2 : w.failing ? 1 : 0;
+out:
+	lg_ruleset_free(rs);
+	lg_site_free(site);
+	free(nginx_fmt);
+	return rc;
+}
+
+int cmd_logs(int argc, char **argv)
+{
+	logs_cli c = {.format = LG_FMT_TEXT,
+		      .fail_on = LG_SEV_LOW,
+		      .min_severity = LG_SEV_LOW,
+		      .color = -1};
+	const char *arg;
+	int opt, rc = 2;
+	optind = 1;
+	while ((opt = cli_getopt(argc, argv, logs_options, &arg)) != -1) {
+		if (opt == 'h') {
+			cli_usage(stdout, logs_synopsis, logs_summary,
+				  logs_options);
+			free(c.rules);
+			return 0;
+		}
+		if (opt == '?' || !logs_option(&c, opt, arg)) {
+			fprintf(stderr, _("Try 'leakguard logs --help'.\n"));
+			free(c.rules);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		cli_error(_("logs needs a FILE (or - for standard input)"));
+		fprintf(stderr, _("Try 'leakguard logs --help'.\n"));
+	} else {
+		rc = run_logs(&c, (const char *const *)argv + optind,
+			      (size_t)(argc - optind));
+	}
+	free(c.rules);
+	return rc;
+}
