@@ -219,6 +219,17 @@ lg_status lg_ruleset_load(lg_ruleset *rs, const char *path, char *err,
 			  size_t errlen);
 /* Rules that raise alerts (detections with generate, and correlations) */
 size_t lg_ruleset_count(const lg_ruleset *rs);
+
+/* What one alerting rule is; strings owned by the rule set. */
+typedef struct lg_rule_info {
+	const char *id, *name, *title, *file;
+	int line;
+	lg_severity severity;
+	bool correlation;
+} lg_rule_info;
+
+/* The i-th alerting rule (i < lg_ruleset_count), in load order. */
+bool lg_ruleset_rule(const lg_ruleset *rs, size_t i, lg_rule_info *out);
 void lg_ruleset_free(lg_ruleset *rs);
 
 /* What a rule raised: one event matched, or a correlation's condition

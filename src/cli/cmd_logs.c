@@ -258,6 +258,18 @@ static lg_ruleset *load_rules(const logs_cli *c)
 	return rs;
 }
 
+static void list_rules(const lg_ruleset *rs)
+{
+	lg_rule_info r;
+	for (size_t i = 0; lg_ruleset_rule(rs, i, &r); i++) {
+		const char *base = strrchr(r.file, '/');
+		printf("%-22s %-9s %-12s %s (%s:%d)\n", r.id,
+		       lg_severity_name(r.severity),
+		       r.correlation ? "correlation" : "detection", r.title,
+		       base ? base + 1 : r.file, r.line);
+	}
+}
+
 /* The machine's UTC offset now, minutes east: syslog times carry none. */
 static int local_offset_min(void)
 {
@@ -370,6 +382,11 @@ static int run_logs(const logs_cli *c, const char *const *paths, size_t n)
 	}
 	if (!(rs = load_rules(c)))
 		goto out;
+	if (c->list_rules) {
+		list_rules(rs);
+		rc = 0;
+		goto out;
+	}
 	FILE *f = cli_open_output(c->output);
 	if (!f) {
 		cli_error(_("cannot write %s: %s"), c->output, strerror(errno));
@@ -431,7 +448,7 @@ int cmd_logs(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !c.list_rules) {
 		cli_error(_("logs needs a FILE (or - for standard input)"));
 		fprintf(stderr, _("Try 'leakguard logs --help'.\n"));
 	} else {

@@ -48,6 +48,25 @@ static void add_evidence(lg_open_alert *a, const lg_rule_hit *h)
 	}
 }
 
+/* Adds a hit's events to its variant's count; the alert counts the
+ * busiest variant. Variants are told apart by their title. */
+static void count_variant(lg_open_alert *a, const lg_rule_hit *h)
+{
+	unsigned i = 0;
+	while (i < a->nvariants && a->variant[i] != h->title)
+		i++;
+	if (i == a->nvariants) {
+		if (i == sizeof(a->variant) / sizeof(*a->variant))
+			i--; /* more variants than room: pool the last */
+		else
+			a->nvariants++;
+		a->variant[i] = h->title;
+	}
+	a->variant_count[i] += h->count;
+	if (a->variant_count[i] > a->count)
+		a->count = a->variant_count[i];
+}
+
 static bool alert_start(lg_open_alert *a, const lg_rule_hit *h, char *key)
 {
 	const lg_log_event *ev = h->event;
@@ -73,7 +92,7 @@ static bool alert_start(lg_open_alert *a, const lg_rule_hit *h, char *key)
 	if (!a->path)
 		a->path = dup_slice(ev->f[LG_FLD_MAIL_TO_DOMAIN]);
 	a->group = h->group && h->group[0] ? strdup(h->group) : NULL;
-	a->count = h->count;
+	count_variant(a, h);
 	a->distinct = h->distinct;
 	a->hits = 1;
 	add_evidence(a, h);
@@ -86,7 +105,13 @@ static void alert_merge(lg_open_alert *a, const lg_rule_hit *h)
 		a->first_us = h->first_us;
 	if (h->last_us > a->last_us)
 		a->last_us = h->last_us;
-	a->count += h->count;
+	/* an attempt, then its success: the alert is as severe as its worst
+	 * hit */
+	if (h->severity > a->severity) {
+		a->severity = h->severity;
+		a->title = h->title;
+	}
+	count_variant(a, h);
 	if (h->distinct > a->distinct)
 		a->distinct = h->distinct;
 	a->hits++;

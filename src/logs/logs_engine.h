@@ -16,6 +16,12 @@ typedef struct lg_open_alert {
 	int tz_min;
 	char *ip, *user, *session, *host, *path, *group;
 	uint64_t count, distinct, hits;
+	/* events per variant (document) of the rule: two variants often see
+	 * the same events (enumeration of private and of all pages), so
+	 * the alert's count is the largest, not the sum */
+	unsigned nvariants;
+	const char *variant[4];
+	uint64_t variant_count[4];
 	unsigned nevidence;
 	lg_evidence evidence[LG_ALERT_MAX_EVIDENCE];
 } lg_open_alert;

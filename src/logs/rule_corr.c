@@ -59,6 +59,7 @@ typedef struct lr_group {
 		lr_sument *sums; /* value_sum, event_count with baseline */
 		lr_evid *steps;	 /* temporal: t = seen (or chain start) */
 	} u;
+	int64_t fired;	 /* last event of a firing episode, INT64_MIN: none */
 	int64_t cur_win; /* baseline: the tumbling window being filled */
 	double cur_agg;
 	lr_hist *hist;
@@ -200,6 +201,7 @@ static bool slots_grow(lr_corr_state *cs, uint32_t need)
 static void group_clear(lr_group *g)
 {
 	g->n = g->head = g->nfirst = 0;
+	g->fired = INT64_MIN;
 }
 
 /* Takes the least recently updated group for a new key. */
@@ -237,6 +239,7 @@ static uint32_t group_add(lr_corr_state *cs, uint64_t key, uint64_t *evicted)
 		gi = cs->ngroups++;
 		memset(&cs->groups[gi], 0, sizeof(lr_group));
 		cs->groups[gi].cur_win = INT64_MIN;
+		cs->groups[gi].fired = INT64_MIN;
 	}
 	cs->groups[gi].key = key;
 	slot_insert(cs, key, gi);
@@ -686,6 +689,33 @@ static bool event_value(const lr_corr *c, const lg_log_event *ev, double *v,
 	return lr_parse_number(s.p, s.n, v);
 }
 
+/* Once a group has fired, each further event of it within the timespan
+ * of the last is a hit of its own (count 1, the window's distinct values
+ * so far), which the caller merges into the open alert: 2,000 failed
+ * logins read as one alert of 2,000, not one of 30 and silence. A gap
+ * longer than the timespan ends the episode; the next needs the
+ * condition again. */
+static int continuation(lr_group *g, const lr_corr *c, const lr_evid *e,
+			double v, const lg_log_event *ev, lg_rule_hit *h,
+			lg_buf *group)
+{
+	memset(h, 0, sizeof(*h));
+	h->count = 1;
+	h->distinct = c->type == LR_VALUE_COUNT ? g->n : 0;
+	h->sum = c->type == LR_VALUE_SUM ? v : 0;
+	h->first_us = h->last_us = e->t;
+	h->evidence[h->nevidence++] = (lg_evidence){e->src, e->line};
+	g->fired = e->t;
+	return group_text(c, ev, group) ? 1 : -1;
+}
+
+/* A firing episode ends after a quiet timespan: the window starts anew. */
+static void episode_end(lr_group *g, const lr_corr *c, int64_t t)
+{
+	if (g->fired != INT64_MIN && t - g->fired > c->span_us)
+		group_clear(g);
+}
+
 int lr_corr_update(lr_corr_state *cs, const lg_log_event *ev, uint64_t refmask,
 		   lg_rule_hit *h, lg_buf *group, uint64_t *evicted)
 {
@@ -699,14 +729,17 @@ int lr_corr_update(lr_corr_state *cs, const lg_log_event *ev, uint64_t refmask,
 		return -1;
 	lr_group *g = &cs->groups[gi];
 	lr_evid e = {ev->time_us, ev->source, ev->line};
+	episode_end(g, c, e.t);
 	if (!window_add(g, c, &e, refmask, v, vh, &agg))
 		return -1;
+	if (g->fired != INT64_MIN)
+		return continuation(g, c, &e, v, ev, h, group);
 	if (!fires(g, c, e.t, agg))
 		return 0;
 	memset(h, 0, sizeof(*h));
 	hit_fill(g, c, &e, h);
 	if (!group_text(c, ev, group))
 		return -1;
-	group_clear(g); /* one hit per window: the next needs a new one */
+	g->fired = e.t;
 	return 1;
 }

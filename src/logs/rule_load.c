@@ -92,6 +92,24 @@ size_t lg_ruleset_count(const lg_ruleset *rs)
 	return n;
 }
 
+bool lg_ruleset_rule(const lg_ruleset *rs, size_t i, lg_rule_info *out)
+{
+	for (size_t k = 0; k < rs->nrules; k++) {
+		const lr_rule *r = rs->rules[k];
+		if (!lr_rule_generates(r) || i-- > 0)
+			continue;
+		out->id = r->id;
+		out->name = r->name;
+		out->title = r->title;
+		out->file = r->file;
+		out->line = r->line;
+		out->severity = r->level;
+		out->correlation = r->is_corr;
+		return true;
+	}
+	return false;
+}
+
 static bool push_rule(lg_ruleset *rs, lr_rule *r)
 {
 	if (rs->nrules == rs->cap) {
