@@ -125,6 +125,9 @@ typedef struct lg_log_event {
 /* The value of a field by name: an lg_field or an extra. {NULL, 0} when
  * absent. */
 lg_slice lg_log_event_get(const lg_log_event *ev, const char *name);
+/* The value of the extra field called name[0..n) (case-insensitive):
+ * the fast path when the name is known not to be an lg_field. */
+lg_slice lg_log_event_extra(const lg_log_event *ev, const char *name, size_t n);
 
 /* ---- parsers --------------------------------------------------------------
  */

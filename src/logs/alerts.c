@@ -184,7 +184,8 @@ lg_status lg_alerts_finish(lg_alerts *al)
 		return LG_ENOMEM;
 	lg_hashtab_free(al->open);
 	al->open = NULL;
-	qsort(al->done, al->ndone, sizeof(*al->done), by_first_seen);
+	if (al->ndone > 1)
+		qsort(al->done, al->ndone, sizeof(*al->done), by_first_seen);
 	return LG_OK;
 }
 

@@ -93,18 +93,22 @@ bool lg_field_from_name(const char *name, lg_field *out)
 	return false;
 }
 
-lg_slice lg_log_event_get(const lg_log_event *ev, const char *name)
+lg_slice lg_log_event_extra(const lg_log_event *ev, const char *name, size_t n)
 {
-	lg_field f;
-	if (lg_field_from_name(name, &f))
-		return ev->f[f];
-	size_t n = strlen(name);
 	for (unsigned i = 0; i < ev->nextra; i++) {
 		if (ev->extra_name[i].n == n &&
 		    !strncasecmp(ev->extra_name[i].p, name, n))
 			return ev->extra_value[i];
 	}
 	return (lg_slice){NULL, 0};
+}
+
+lg_slice lg_log_event_get(const lg_log_event *ev, const char *name)
+{
+	lg_field f;
+	if (lg_field_from_name(name, &f))
+		return ev->f[f];
+	return lg_log_event_extra(ev, name, strlen(name));
 }
 
 static const char *const severity_names[] = {"informational", "low", "medium",

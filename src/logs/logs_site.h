@@ -30,6 +30,9 @@ bool lg_cidr_contains(const lg_cidr *c, const uint8_t a[16]);
 struct lg_site {
 	lg_strlist private_paths, shared_paths, login_paths, export_paths;
 	lg_strlist mail_domains, cookies, json_map;
+	lg_strlist cookie_vars; /* "cookie_sid": nginx's $cookie_sid */
+	lg_field user_fld;	/* user_field when it names an lg_field, else
+				   LG_FLD_COUNT */
 	lg_cidr *nets;
 	size_t nnets, capnets;
 	char *user_field, *key_file;
@@ -43,10 +46,14 @@ struct lg_site {
 typedef struct lg_derive_buf {
 	char actor[160], session[24], pattern[512], object_id[96];
 	char decoded[4096], domain[256];
+	char last_ip[64]; /* the last client looked up, and its answer */
+	size_t last_ip_len;
+	bool last_ip_internal;
 } lg_derive_buf;
 
 /* Fills ev->f[LG_FLD_DERIVED..] from the event's own fields and the site.
- * The text lives in buf until the next call. */
+ * The text lives in buf until the next call; buf starts zeroed and is
+ * kept between calls (it remembers the last client address). */
 void lg_logs_derive(const lg_site *site, lg_log_event *ev, lg_derive_buf *buf);
 
 #endif

@@ -442,6 +442,23 @@ static bool set_defaults(lg_site *s)
 	return ok;
 }
 
+/* What derive.c looks up on every event, worked out once. */
+static bool site_prepare(lg_site *s)
+{
+	list_free(&s->cookie_vars);
+	for (size_t i = 0; i < s->cookies.n; i++) {
+		char var[160];
+		int n =
+		    snprintf(var, sizeof(var), "cookie_%s", s->cookies.v[i]);
+		if (n < 0 || (size_t)n >= sizeof(var) ||
+		    !list_add(&s->cookie_vars, var, (size_t)n))
+			return false;
+	}
+	if (!s->user_field || !lg_field_from_name(s->user_field, &s->user_fld))
+		s->user_fld = LG_FLD_COUNT;
+	return true;
+}
+
 lg_status lg_site_load(const char *path, lg_site **out, char *err,
 		       size_t errlen)
 {
@@ -455,6 +472,10 @@ lg_status lg_site_load(const char *path, lg_site **out, char *err,
 	lg_status rc = path ? load_file(s, path, err, errlen) : LG_OK;
 	if (rc == LG_OK)
 		rc = load_session_key(s, err, errlen);
+	if (rc == LG_OK && !site_prepare(s)) {
+		snprintf(err, errlen, "out of memory");
+		rc = LG_ENOMEM;
+	}
 	if (rc != LG_OK) {
 		lg_site_free(s);
 		return rc;
@@ -486,6 +507,7 @@ void lg_site_free(lg_site *s)
 	list_free(&s->export_paths);
 	list_free(&s->mail_domains);
 	list_free(&s->cookies);
+	list_free(&s->cookie_vars);
 	list_free(&s->json_map);
 	free(s->nets);
 	free(s->user_field);

@@ -87,7 +87,7 @@ static void defaults_classify_paths(void **state)
 	lg_site *s = NULL;
 	setenv("XDG_DATA_HOME", tmpdir, 1);
 	assert_int_equal(lg_site_load(NULL, &s, err, sizeof(err)), LG_OK);
-	lg_derive_buf b;
+	lg_derive_buf b = {0};
 	lg_log_event ev = web_event("192.168.1.20", "/mypage/cards");
 	lg_logs_derive(s, &ev, &b);
 	assert_field(&ev, LG_FLD_PRIVATE_PATH, "true");
@@ -133,7 +133,7 @@ static void actor_is_user_then_session_then_address(void **state)
 {
 	(void)state;
 	lg_site *s = site_from("session_cookie: sid\n");
-	lg_derive_buf b;
+	lg_derive_buf b = {0};
 	lg_log_event ev = web_event("203.0.113.9", "/mypage");
 	ev.f[LG_FLD_CS_USERNAME] = sl("tanaka");
 	ev.f[LG_FLD_CS_COOKIE] = sl("lang=ja; sid=8f2e7c1d9a");
@@ -174,7 +174,7 @@ static void object_ids_become_a_pattern(void **state)
 {
 	(void)state;
 	lg_site *s = site_from("");
-	lg_derive_buf b;
+	lg_derive_buf b = {0};
 	lg_log_event ev =
 	    web_event("1.2.3.4", "/mypage/orders/1029384/receipt.pdf");
 	lg_logs_derive(s, &ev, &b);
@@ -198,7 +198,7 @@ static void shared_s3_prefix_and_ad_clicks(void **state)
 	lg_site *s =
 	    site_from("shared_paths: [/shared/, s3://etl-share/shared/]\n"
 		      "internal_networks: [10.0.0.0/8, 203.0.113.0/28]\n");
-	lg_derive_buf b;
+	lg_derive_buf b = {0};
 	lg_log_event ev = web_event("198.51.100.23", "/etl-share");
 	ev.f[LG_FLD_CS_URI_STEM] = (lg_slice){0};
 	ev.f[LG_FLD_S3_BUCKET] = sl("etl-share");
@@ -242,7 +242,7 @@ static void every_cache_says_hit_its_own_way(void **state)
 					     "Miss",	  "dynamic", "Error",
 					     "MISS, MISS"};
 	lg_site *s = site_from("");
-	lg_derive_buf b;
+	lg_derive_buf b = {0};
 	for (size_t i = 0; i < sizeof(hits) / sizeof(*hits); i++) {
 		lg_log_event ev = web_event("1.2.3.4", "/mypage");
 		ev.f[LG_FLD_CACHE_STATUS] = sl(hits[i]);
@@ -265,7 +265,7 @@ static void mail_recipients_inside_and_outside(void **state)
 {
 	(void)state;
 	lg_site *s = site_from("internal_mail_domains: [corp.example.co.jp]\n");
-	lg_derive_buf b;
+	lg_derive_buf b = {0};
 	lg_log_event ev;
 	memset(&ev, 0, sizeof(ev));
 	ev.f[LG_FLD_MAIL_FROM] = sl("sato@corp.example.co.jp");
@@ -294,7 +294,7 @@ static void office_hours_in_the_sites_zone(void **state)
 	(void)state;
 	lg_site *s = site_from("office_hours: \"09:00-18:00\"\n"
 			       "timezone: \"+09:00\"\n");
-	lg_derive_buf b;
+	lg_derive_buf b = {0};
 	lg_log_event ev = web_event("1.2.3.4", "/");
 	ev.tz_min = 0; /* a UTC log: the site's zone still decides */
 	ev.time_us = jst(16, 10, 0);
@@ -316,7 +316,7 @@ static void requests_are_decoded_twice(void **state)
 {
 	(void)state;
 	lg_site *s = site_from("");
-	lg_derive_buf b;
+	lg_derive_buf b = {0};
 	lg_log_event ev = web_event(
 	    "1.2.3.4",
 	    "/download?file=%252e%252e%252f%252e%252e%252fetc%252fpasswd");
