@@ -11,6 +11,9 @@ import sys
 
 JA = {
     # ---- logs
+    "syslog lines (postfix) carry no year: take YEAR (default: this year, or last year for dates ahead of today)":
+        "syslog の行（postfix）には年がないので YEAR 年とみなす（既定：今年。今日より先の日付なら昨年）",
+    "--syslog-year takes a year like 2025, not '%s'": "--syslog-year には 2025 のような年を指定してください（'%s' は不可）",
     "find leak patterns in access, CDN, storage and mail logs": "アクセス・CDN・ストレージ・メールのログから漏えいの兆候を見つける",
     "text (default), json or jsonl": "text（既定）、json、jsonl",
     "read every file as NAME: combined, common, ltsv, json, cloudfront, alb, s3, postfix (default: detected per file); with --nginx-conf, the name of a log_format in it":
@@ -48,6 +51,7 @@ JA = {
     "critical": "緊急",
     "count %llu": "件数 %llu",
     ", distinct %llu": "、異なる値 %llu",
+    ", sum %.0f": "、合計 %.0f",
     "actor:": "行為者:",
     "user": "ユーザー",
     "session": "セッション",

@@ -23,6 +23,9 @@ cp -R "$case_dir/." "$work/"
 cd "$work" || exit 2
 export LC_ALL=C.UTF-8
 unset LANGUAGE LANG
+# keys and stores a case makes stay in its scratch folder
+export XDG_DATA_HOME="$work/.data"
+
 leakguard() { "$bin" "$@"; }
 # for snippets that run the binary under another program (time, script)
 LEAKGUARD=$bin

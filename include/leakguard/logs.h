@@ -314,6 +314,7 @@ typedef struct lg_alert {
 	const char *host, *path;
 	const char *group; /* the correlation's group-by values */
 	uint64_t count, distinct, hits;
+	double sum; /* value_sum rules: the sum (bytes exported) */
 	unsigned nevidence;
 	lg_evidence evidence[LG_ALERT_MAX_EVIDENCE];
 } lg_alert;

@@ -22,6 +22,7 @@ enum {
 	OPT_MIN_SEVERITY,
 	OPT_MERGE_WINDOW,
 	OPT_MAX_GROUPS,
+	OPT_SYSLOG_YEAR,
 	OPT_LIST_RULES,
 	OPT_LANG,
 	OPT_COLOR
@@ -52,6 +53,9 @@ static const cli_option logs_options[] = {
     {"merge-window", OPT_MERGE_WINDOW, "DURATION",
      N_("hits of one rule and actor this close merge into one alert "
 	"(default 30m; s, m, h, d)")},
+    {"syslog-year", OPT_SYSLOG_YEAR, "YEAR",
+     N_("syslog lines (postfix) carry no year: take YEAR (default: this "
+	"year, or last year for dates ahead of today)")},
     {"max-groups", OPT_MAX_GROUPS, "N",
      N_("groups each correlation keeps in memory (default 100000)")},
     {"list-rules", OPT_LIST_RULES, NULL, N_("list the loaded rules and exit")},
@@ -82,6 +86,7 @@ typedef struct logs_cli {
 	lg_severity min_severity;
 	int64_t merge_window_us;
 	size_t max_groups;
+	int syslog_year;
 	int color;
 } logs_cli;
 
@@ -195,6 +200,17 @@ static bool logs_option(logs_cli *c, int opt, const char *arg)
 			  arg);
 		return false;
 	}
+	case OPT_SYSLOG_YEAR: {
+		char *end;
+		long y = strtol(arg, &end, 10);
+		if (*arg && !*end && y >= 1970 && y <= 9999) {
+			c->syslog_year = (int)y;
+			return true;
+		}
+		cli_error(_("--syslog-year takes a year like 2025, not '%s'"),
+			  arg);
+		return false;
+	}
 	case 'q':
 		c->quiet = true;
 		return true;
@@ -285,6 +301,7 @@ static bool input_format(const logs_cli *c, lg_logs_options *o,
 {
 	*nginx_fmt = NULL;
 	o->parser.local_tz_min = local_offset_min();
+	o->parser.syslog_year = c->syslog_year;
 	if (c->nginx_conf) {
 		char err[512];
 		const char *name = c->log_format ? c->log_format : "combined";

@@ -38,9 +38,22 @@ static bool merge_key(const lg_rule_hit *h, char *out, size_t cap)
 	return n > 0 && (size_t)n < cap;
 }
 
+static bool has_evidence(const lg_open_alert *a, const lg_evidence *e)
+{
+	for (unsigned i = 0; i < a->nevidence; i++) {
+		if (a->evidence[i].line == e->line &&
+		    a->evidence[i].source == e->source)
+			return true;
+	}
+	return false;
+}
+
+/* Several variants of a rule often match one line: it is shown once. */
 static void add_evidence(lg_open_alert *a, const lg_rule_hit *h)
 {
 	for (unsigned i = 0; i < h->nevidence; i++) {
+		if (has_evidence(a, &h->evidence[i]))
+			continue;
 		if (a->nevidence < LG_ALERT_MAX_EVIDENCE)
 			a->evidence[a->nevidence++] = h->evidence[i];
 		else /* keep the first ones and the latest */
@@ -63,8 +76,11 @@ static void count_variant(lg_open_alert *a, const lg_rule_hit *h)
 		a->variant[i] = h->title;
 	}
 	a->variant_count[i] += h->count;
+	a->variant_sum[i] += h->sum;
 	if (a->variant_count[i] > a->count)
 		a->count = a->variant_count[i];
+	if (a->variant_sum[i] > a->sum)
+		a->sum = a->variant_sum[i];
 }
 
 static bool alert_start(lg_open_alert *a, const lg_rule_hit *h, char *key)
@@ -206,6 +222,7 @@ void lg_alert_view(const lg_open_alert *a, lg_alert *out)
 	out->group = a->group;
 	out->count = a->count;
 	out->distinct = a->distinct;
+	out->sum = a->sum;
 	out->hits = a->hits;
 	out->nevidence = a->nevidence;
 	memcpy(out->evidence, a->evidence, sizeof(a->evidence));

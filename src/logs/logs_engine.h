@@ -22,6 +22,7 @@ typedef struct lg_open_alert {
 	unsigned nvariants;
 	const char *variant[4];
 	uint64_t variant_count[4];
+	double variant_sum[4], sum; /* value_sum: the busiest variant's */
 	unsigned nevidence;
 	lg_evidence evidence[LG_ALERT_MAX_EVIDENCE];
 } lg_open_alert;

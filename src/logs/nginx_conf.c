@@ -30,6 +30,8 @@ typedef struct conf_cx {
 	char **format; /* set when found */
 	char *err;
 	size_t errlen;
+	char *missed; /* the first include that could not be read, or "" */
+	size_t missedlen;
 } conf_cx;
 
 enum { TOK_WORD, TOK_SEMI, TOK_OPEN, TOK_CLOSE, TOK_EOF, TOK_ERR };
@@ -173,7 +175,9 @@ static lg_status include_file(conf_cx *c, const char *file)
 }
 
 /* include PATTERN: relative to the main conf's folder, as nginx resolves
- * it; a glob that matches nothing is fine, a plain missing file is not. */
+ * it. A conf copied from a server names files of that server
+ * (/etc/nginx/mime.types): a missing include is noted, not fatal; the
+ * note goes into the error when the log_format is not found. */
 static lg_status do_include(conf_cx *c, const char *pattern)
 {
 	if (!c->root)
@@ -190,9 +194,10 @@ static lg_status do_include(conf_cx *c, const char *pattern)
 	if (r == GLOB_NOMATCH && strpbrk(pattern, "*?["))
 		return LG_OK;
 	if (r != 0) {
-		char msg[PATH_MAX + 64];
-		snprintf(msg, sizeof(msg), "cannot read %s", full);
-		return conf_err(c, msg);
+		if (c->missed && !c->missed[0])
+			snprintf(c->missed, c->missedlen, "%s:%u: %s",
+				 c->path ? c->path : "(conf)", c->line, full);
+		return LG_OK;
 	}
 	lg_status st = LG_OK;
 	for (size_t i = 0; i < g.gl_pathc && st == LG_OK && !*c->format; i++)
@@ -305,8 +310,16 @@ lg_status lg_nginx_conf_find(const char *text, size_t n, const char *path,
 	char root[PATH_MAX];
 	if (path)
 		conf_root(path, root, sizeof(root));
-	conf_cx c = {text, n,	  0,	  1,   path,  path ? root : NULL,
-		     name, depth, format, err, errlen};
+	conf_cx c = {.s = text,
+		     .n = n,
+		     .line = 1,
+		     .path = path,
+		     .root = path ? root : NULL,
+		     .name = name,
+		     .depth = depth,
+		     .format = format,
+		     .err = err,
+		     .errlen = errlen};
 	lg_status st = conf_scan(&c);
 	if (st != LG_OK) {
 		free(*format);
@@ -330,8 +343,9 @@ lg_status lg_nginx_log_format(const char *conf_path, const char *name,
 	char root[PATH_MAX];
 	conf_root(conf_path, root, sizeof(root));
 	/* the main file goes through include_file: one reader for all */
-	conf_cx c = {"",   0,  0,      1,   conf_path, root,
-		     name, -1, format, err, errlen};
+	char missed[PATH_MAX + 64] = "";
+	conf_cx c = {"", 0,	 0,   1,      conf_path, root,		name,
+		     -1, format, err, errlen, missed,	 sizeof(missed)};
 	lg_status st = include_file(&c, conf_path);
 	if (st != LG_OK) {
 		free(*format);
@@ -346,8 +360,12 @@ lg_status lg_nginx_log_format(const char *conf_path, const char *name,
 		}
 	} else if (!*format) {
 		snprintf(err, errlen,
-			 "%s: no log_format \"%s\" in it or its includes",
-			 conf_path, name);
+			 "%s: no log_format \"%s\" in it or its includes%s%s",
+			 conf_path, name,
+			 missed[0] ? " (an include was not found: " : "",
+			 missed[0] ? missed : "");
+		if (missed[0] && strlen(err) + 1 < errlen)
+			strcat(err, ")");
 		return LG_EINVAL;
 	}
 	return LG_OK;

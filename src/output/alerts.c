@@ -81,6 +81,8 @@ json_t *lg_alert_json(const lg_alert *a)
 	if (a->distinct)
 		json_object_set_new(o, "distinct",
 				    json_integer((json_int_t)a->distinct));
+	if (a->sum > 0)
+		json_object_set_new(o, "sum", json_integer((json_int_t)a->sum));
 	set_text(o, "group", a->group);
 	for (unsigned i = 0; i < a->nevidence; i++) {
 		char e[1200];
@@ -178,6 +180,8 @@ void lg_alert_print_text(FILE *f, const lg_alert *a, bool color)
 	if (a->distinct)
 		fprintf(f, _(", distinct %llu"),
 			(unsigned long long)a->distinct);
+	if (a->sum > 0)
+		fprintf(f, _(", sum %.0f"), a->sum);
 	fputc('\n', f);
 	fprintf(f, "  %s", _("actor:"));
 	if (a->actor_user)
