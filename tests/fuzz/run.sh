@@ -11,6 +11,8 @@ trap 'rm -rf "$corpus"' EXIT
 find "$top/samples" "$top/tests/cases" -type f -size -64k 2>/dev/null |
 	while read -r f; do cp "$f" "$corpus/$(echo "$f" | md5sum | cut -c1-16)"; done
 status=0
+passed=0
+failed=0
 for t in "$build"/tests/fuzz/fuzz_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
@@ -22,9 +24,11 @@ for t in "$build"/tests/fuzz/fuzz_*; do
 		echo "fuzz: $name FAILED; see $build/$name.log"
 		tail -40 "$build/$name.log"
 		status=1
+		failed=$((failed + 1))
 	else
 		grep -E '^#[0-9]+.*DONE' "$build/$name.log" | tail -1 || true
+		passed=$((passed + 1))
 	fi
 done
-[ $status -eq 0 ] && echo "fuzz: 1 passed, 0 failed" || echo "fuzz: 0 passed, 1 failed"
+echo "fuzz: $passed passed, $failed failed"
 exit $status
