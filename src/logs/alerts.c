@@ -148,8 +148,9 @@ static bool push_done(lg_alerts *al, lg_open_alert *a)
 	return true;
 }
 
-lg_status lg_alerts_hit(lg_alerts *al, const lg_rule_hit *h)
+lg_status lg_alerts_hit(lg_alerts *al, const lg_rule_hit *h, bool *opened)
 {
+	*opened = false;
 	char key[512];
 	if (!merge_key(h, key, sizeof(key)))
 		return LG_OK; /* a group too long to key: cut, still merged */
@@ -171,7 +172,56 @@ lg_status lg_alerts_hit(lg_alerts *al, const lg_rule_hit *h)
 		free(k);
 		return LG_ENOMEM;
 	}
+	*opened = true;
 	return LG_OK;
+}
+
+typedef struct expire_ctx {
+	lg_alerts *al;
+	int64_t before;
+	char **keys;
+	size_t n, cap;
+	bool oom;
+} expire_ctx;
+
+static bool note_expired(const char *key, void *value, void *ud)
+{
+	expire_ctx *x = ud;
+	lg_open_alert *a = value;
+	if (a->last_us >= x->before)
+		return true;
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 16;
+		char **v = realloc(x->keys, cap * sizeof(*v));
+		if (!v) {
+			x->oom = true;
+			return false;
+		}
+		x->keys = v;
+		x->cap = cap;
+	}
+	x->keys[x->n++] = (char *)key;
+	return true;
+}
+
+lg_status lg_alerts_expire(lg_alerts *al, int64_t now_us)
+{
+	expire_ctx x = {al, now_us - al->window_us, NULL, 0, 0, false};
+	lg_hashtab_each(al->open, note_expired, &x);
+	lg_status rc = x.oom ? LG_ENOMEM : LG_OK;
+	for (size_t i = 0; i < x.n && rc == LG_OK; i++) {
+		char key[512];
+		snprintf(key, sizeof(key), "%s", x.keys[i]);
+		lg_open_alert *a = lg_hashtab_get(al->open, key);
+		if (!push_done(al, a)) {
+			rc = LG_ENOMEM;
+			break;
+		}
+		free(a);
+		lg_hashtab_del(al->open, key);
+	}
+	free(x.keys);
+	return rc;
 }
 
 static int by_first_seen(const void *x, const void *y)

@@ -26,8 +26,8 @@ typedef struct source {
 } source;
 
 typedef struct run {
+	lg_logs_core core;
 	const lg_logs_options *o;
-	const lg_site *site;
 	lg_logs_summary *sum;
 	source *src;
 	size_t nsrc;
@@ -35,30 +35,16 @@ typedef struct run {
 	size_t nheap;
 	size_t *pending; /* sources not yet open, by first_us */
 	size_t npending, next;
-	lg_rule_state *state;
-	lg_alerts alerts;
-	lg_derive_buf dbuf;
-	lg_hashtab *actors; /* actor -> alerts, for the summary */
-	lg_status failed;
 } run;
 
 static void file_error(run *R, const char *path, const char *reason)
 {
-	R->sum->file_errors++;
-	if (R->o->on_error)
-		R->o->on_error(path, reason, R->o->ud);
+	lg_core_file_error(&R->core, path, reason);
 }
 
 static void sample_unparsed(run *R, const source *s, const char *reason)
 {
-	lg_logs_summary *sum = R->sum;
-	sum->unparsed++;
-	if (sum->nsamples >= LG_LOGS_MAX_SAMPLES)
-		return;
-	lg_unparsed_sample *x = &sum->samples[sum->nsamples++];
-	x->source = s->path;
-	x->line = s->rd.lineno;
-	snprintf(x->reason, sizeof(x->reason), "%s", reason);
+	lg_core_unparsed(&R->core, s->path, s->rd.lineno, reason);
 }
 
 /* ---- one source -------------------------------------------------------------
@@ -254,38 +240,12 @@ static void open_due(run *R)
 /* ---- rules and alerts
  * -----------------------------------------------------------
  */
-static int on_hit(const lg_rule_hit *h, void *ud)
-{
-	run *R = ud;
-	lg_status rc = lg_alerts_hit(&R->alerts, h);
-	if (rc != LG_OK)
-		R->failed = rc;
-	return rc == LG_OK ? 0 : 1;
-}
-
-static void process(run *R, lg_log_event *ev)
-{
-	lg_logs_summary *sum = R->sum;
-	lg_logs_derive(R->site, ev, &R->dbuf);
-	if (ev->time_us != LG_TIME_NONE) {
-		if (sum->first_us == LG_TIME_NONE) {
-			sum->first_us = ev->time_us;
-			sum->tz_min = ev->tz_min;
-		}
-		if (ev->time_us > sum->last_us || sum->last_us == LG_TIME_NONE)
-			sum->last_us = ev->time_us;
-	}
-	lg_status rc = lg_rules_eval(R->state, ev, on_hit, R);
-	if (rc != LG_OK && R->failed == LG_OK)
-		R->failed = rc;
-}
-
 static void merge_all(run *R)
 {
 	open_due(R);
-	while (R->nheap > 0 && R->failed == LG_OK) {
+	while (R->nheap > 0 && R->core.failed == LG_OK) {
 		source *s = R->heap[0];
-		process(R, &s->ev);
+		lg_core_process(&R->core, &s->ev);
 		if (source_advance(R, s, true)) {
 			sift_down(R, 0);
 		} else {
@@ -300,112 +260,22 @@ static void merge_all(run *R)
 	R->nheap = 0;
 }
 
-/* ---- summary
- * ------------------------------------------------------------------
- */
-static void count_rule(lg_logs_summary *sum, const char *id)
-{
-	for (unsigned i = 0; i < sum->nrules; i++) {
-		if (!strcmp(sum->rule_ids[i], id)) {
-			sum->rule_alerts[i]++;
-			return;
-		}
-	}
-	if (sum->nrules < sizeof(sum->rule_ids) / sizeof(*sum->rule_ids)) {
-		sum->rule_ids[sum->nrules] = id;
-		sum->rule_alerts[sum->nrules++] = 1;
-	}
-}
-
-static const char *actor_name(const lg_alert *a)
-{
-	return a->actor_user	  ? a->actor_user
-	       : a->actor_session ? a->actor_session
-	       : a->actor_ip	  ? a->actor_ip
-				  : NULL;
-}
-
-static void count_actor(run *R, const lg_alert *a)
-{
-	const char *name = actor_name(a);
-	if (!name || !R->actors)
-		return;
-	uint64_t *n = lg_hashtab_get(R->actors, name);
-	if (!n) {
-		n = calloc(1, sizeof(*n));
-		if (!n || !lg_hashtab_put(R->actors, name, n)) {
-			free(n);
-			return;
-		}
-	}
-	(*n)++;
-}
-
-static bool rank_actor(const char *key, void *value, void *ud)
-{
-	lg_logs_summary *sum = ud;
-	uint64_t n = *(uint64_t *)value;
-	unsigned i = sum->nactors;
-	if (i == LG_LOGS_TOP_ACTORS && n <= sum->top_actor_alerts[i - 1])
-		return true;
-	if (i < LG_LOGS_TOP_ACTORS)
-		sum->nactors++;
-	else
-		i--;
-	/* insertion into the sorted top list (most alerts first, then name) */
-	while (i > 0 && (sum->top_actor_alerts[i - 1] < n ||
-			 (sum->top_actor_alerts[i - 1] == n &&
-			  strcmp(sum->top_actor[i - 1], key) > 0))) {
-		memcpy(sum->top_actor[i], sum->top_actor[i - 1],
-		       sizeof(sum->top_actor[i]));
-		sum->top_actor_alerts[i] = sum->top_actor_alerts[i - 1];
-		i--;
-	}
-	snprintf(sum->top_actor[i], sizeof(sum->top_actor[i]), "%s", key);
-	sum->top_actor_alerts[i] = n;
-	return true;
-}
-
-static bool free_value(const char *key, void *value, void *ud)
-{
-	(void)key;
-	(void)ud;
-	free(value);
-	return true;
-}
-
-static void summarise_alert(run *R, const lg_alert *a)
-{
-	lg_logs_summary *sum = R->sum;
-	sum->alerts++;
-	sum->by_severity[a->severity]++;
-	count_rule(sum, a->rule_id);
-	count_actor(R, a);
-	if (a->severity >= LG_SEV_MEDIUM) {
-		if (sum->first_alert_us == LG_TIME_NONE ||
-		    a->first_us < sum->first_alert_us)
-			sum->first_alert_us = a->first_us;
-		if (a->last_us > sum->last_alert_us)
-			sum->last_alert_us = a->last_us;
-	}
-}
-
 static void deliver_alerts(run *R)
 {
-	lg_status rc = lg_alerts_finish(&R->alerts);
+	lg_alerts *al = &R->core.alerts;
+	lg_status rc = lg_alerts_finish(al);
 	if (rc != LG_OK) {
-		R->failed = rc;
+		R->core.failed = rc;
 		return;
 	}
-	for (size_t i = 0; i < R->alerts.ndone; i++) {
+	for (size_t i = 0; i < al->ndone; i++) {
 		lg_alert a;
-		lg_alert_view(&R->alerts.done[i], &a);
-		summarise_alert(R, &a);
+		lg_alert_view(&al->done[i], &a);
+		lg_core_count_alert(&R->core, &a);
 		if (R->o->on_alert && R->o->on_alert(&a, R->o->ud) != 0)
 			break;
 	}
-	if (R->actors)
-		lg_hashtab_each(R->actors, rank_actor, R->sum);
+	lg_core_rank_actors(&R->core);
 }
 
 /* ---- the run
@@ -418,30 +288,24 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void summary_init(lg_logs_summary *sum)
-{
-	memset(sum, 0, sizeof(*sum));
-	sum->first_us = sum->last_us = LG_TIME_NONE;
-	sum->first_alert_us = sum->last_alert_us = LG_TIME_NONE;
-}
-
 static lg_status run_init(run *R, const char *const *paths, size_t n,
-			  const lg_logs_options *o, lg_logs_summary *sum)
+			  const lg_logs_options *o, lg_logs_summary *sum,
+			  char *err, size_t errlen)
 {
 	memset(R, 0, sizeof(*R));
 	R->o = o;
 	R->sum = sum;
+	lg_status rc = lg_core_init(&R->core, o, sum, err, errlen);
+	if (rc != LG_OK)
+		return rc;
 	R->nsrc = n;
 	R->src = calloc(n ? n : 1, sizeof(*R->src));
 	R->heap = calloc(n ? n : 1, sizeof(*R->heap));
 	R->pending = calloc(n ? n : 1, sizeof(*R->pending));
-	R->actors = lg_hashtab_new();
-	R->state = lg_rule_state_new(o->rules, o->max_groups);
-	if (!R->src || !R->heap || !R->pending || !R->actors || !R->state ||
-	    !lg_alerts_init(&R->alerts, o->merge_window_us
-					    ? o->merge_window_us
-					    : (int64_t)30 * 60 * 1000000))
+	if (!R->src || !R->heap || !R->pending) {
+		snprintf(err, errlen, "out of memory");
 		return LG_ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		R->src[i].path = paths[i];
 		R->src[i].order = i;
@@ -451,12 +315,7 @@ static lg_status run_init(run *R, const char *const *paths, size_t n,
 
 static void run_free(run *R)
 {
-	if (R->actors) {
-		lg_hashtab_each(R->actors, free_value, NULL);
-		lg_hashtab_free(R->actors);
-	}
-	lg_alerts_free(&R->alerts);
-	lg_rule_state_free(R->state);
+	lg_core_free(&R->core);
 	free(R->src);
 	free(R->heap);
 	free(R->pending);
@@ -467,35 +326,21 @@ lg_status lg_logs_run(const char *const *paths, size_t npaths,
 		      size_t errlen)
 {
 	double t0 = now_seconds();
-	summary_init(sum);
-	if (!o || !o->rules) {
-		snprintf(err, errlen, "no rules");
-		return LG_EINVAL;
-	}
-	lg_site *defaults = NULL;
+	lg_core_summary_init(sum);
 	run R;
-	lg_status rc = LG_OK;
-	if (!o->site)
-		rc = lg_site_load(NULL, &defaults, err, errlen);
-	if (rc == LG_OK)
-		rc = run_init(&R, paths, npaths, o, sum);
-	else
-		memset(&R, 0, sizeof(R));
+	lg_status rc = run_init(&R, paths, npaths, o, sum, err, errlen);
 	if (rc == LG_OK) {
-		R.site = o->site ? o->site : defaults;
 		prescan(&R);
 		qsort_r(R.pending, R.npending, sizeof(*R.pending),
 			by_first_time, R.src);
 		merge_all(&R);
-		if (R.failed == LG_OK)
+		if (R.core.failed == LG_OK)
 			deliver_alerts(&R);
-		rc = R.failed;
-		sum->evicted = lg_rule_state_evicted(R.state);
+		rc = R.core.failed;
+		if (rc == LG_ENOMEM)
+			snprintf(err, errlen, "out of memory");
 	}
-	if (rc == LG_ENOMEM)
-		snprintf(err, errlen, "out of memory");
 	run_free(&R);
-	lg_site_free(defaults);
 	sum->seconds = now_seconds() - t0;
 	return rc;
 }

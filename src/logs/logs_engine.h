@@ -1,9 +1,10 @@
-/* logs_engine.h: the engine's insides shared by engine.c and alerts.c:
- * alerts being merged. */
+/* logs_engine.h: the engine's insides shared by the batch run (engine.c),
+ * the live run (follow.c), the per-event core (core.c) and alerts.c. */
 #ifndef LG_LOGS_ENGINE_H
 #define LG_LOGS_ENGINE_H
 
 #include "leakguard/logs.h"
+#include "logs_site.h"
 #include "util/util.h"
 
 /* An alert still taking hits (open) or complete (done); owns its
@@ -35,12 +36,45 @@ typedef struct lg_alerts {
 } lg_alerts;
 
 bool lg_alerts_init(lg_alerts *al, int64_t window_us);
-/* Merges a hit into its open alert or opens one. LG_ENOMEM. */
-lg_status lg_alerts_hit(lg_alerts *al, const lg_rule_hit *h);
+/* Merges a hit into its open alert or opens one (*opened set then).
+ * LG_ENOMEM. */
+lg_status lg_alerts_hit(lg_alerts *al, const lg_rule_hit *h, bool *opened);
+/* Closes the open alerts whose last hit is older than now_us minus the
+ * merge window (live runs); done[] gets them, in no particular order. */
+lg_status lg_alerts_expire(lg_alerts *al, int64_t now_us);
 /* Closes every open alert; done[] is then in order of first_seen. */
 lg_status lg_alerts_finish(lg_alerts *al);
 /* A borrowed public view of an alert. */
 void lg_alert_view(const lg_open_alert *a, lg_alert *out);
 void lg_alerts_free(lg_alerts *al);
+
+/* ---- the per-event core ------------------------------------------------ */
+typedef struct lg_logs_core lg_logs_core;
+struct lg_logs_core {
+	const lg_logs_options *o;
+	const lg_site *site;
+	lg_site *defaults; /* when o->site is NULL */
+	lg_logs_summary *sum;
+	lg_rule_state *state;
+	lg_alerts alerts;
+	lg_derive_buf dbuf;
+	lg_hashtab *actors; /* actor -> alerts, for the summary */
+	lg_status failed;
+	/* live runs: called when a hit opens an alert */
+	void (*on_open)(lg_logs_core *C, const lg_rule_hit *h);
+	void *ud;
+};
+
+lg_status lg_core_init(lg_logs_core *C, const lg_logs_options *o,
+		       lg_logs_summary *sum, char *err, size_t errlen);
+/* Derives, runs the rules, merges hits into alerts. */
+void lg_core_process(lg_logs_core *C, lg_log_event *ev);
+void lg_core_file_error(lg_logs_core *C, const char *path, const char *reason);
+void lg_core_unparsed(lg_logs_core *C, const char *source, uint64_t line,
+		      const char *reason);
+void lg_core_count_alert(lg_logs_core *C, const lg_alert *a);
+void lg_core_rank_actors(lg_logs_core *C);
+void lg_core_summary_init(lg_logs_summary *sum);
+void lg_core_free(lg_logs_core *C);
 
 #endif

@@ -92,6 +92,34 @@ void *lg_hashtab_get(const lg_hashtab *h, const char *key)
 	return s->key ? s->value : NULL;
 }
 
+/* Linear probing: deleting shifts the later entries of the run back, so
+ * no lookup ever stops early at a hole (no tombstones). */
+bool lg_hashtab_del(lg_hashtab *h, const char *key)
+{
+	hashtab_slot *s = hashtab_find(h->slots, h->cap, key,
+				       lg_hash_bytes(key, strlen(key)));
+	if (!s->key)
+		return false;
+	free(s->key);
+	size_t mask = h->cap - 1, hole = (size_t)(s - h->slots);
+	for (size_t j = (hole + 1) & mask; h->slots[j].key;
+	     j = (j + 1) & mask) {
+		size_t home = (size_t)h->slots[j].hash & mask;
+		/* j's entry may move to the hole if its home is not in
+		 * (hole, j] (cyclically) */
+		bool stays = hole <= j ? (home > hole && home <= j)
+				       : (home > hole || home <= j);
+		if (stays)
+			continue;
+		h->slots[hole] = h->slots[j];
+		hole = j;
+	}
+	h->slots[hole].key = NULL;
+	h->slots[hole].value = NULL;
+	h->count--;
+	return true;
+}
+
 bool lg_hashtab_contains(const lg_hashtab *h, const char *key)
 {
 	return hashtab_find(h->slots, h->cap, key,

@@ -56,6 +56,8 @@ bool lg_hashtab_put(lg_hashtab *h, const char *key, void *value);
 /* Returns the value, or NULL when absent. */
 void *lg_hashtab_get(const lg_hashtab *h, const char *key);
 bool lg_hashtab_contains(const lg_hashtab *h, const char *key);
+/* Removes key (its value is the caller's); false when absent. */
+bool lg_hashtab_del(lg_hashtab *h, const char *key);
 size_t lg_hashtab_count(const lg_hashtab *h);
 /* Calls fn for every entry, in no particular order, until it returns
  * false (then returns false). fn must not change the table. */

@@ -212,6 +212,50 @@ static void hashtab_put_get_replace(void **state)
 	lg_hashtab_free(NULL);
 }
 
+/* Deleting half of many keys (runs of collisions in a small table) leaves
+ * every other key findable: the backward shift keeps probe runs whole. */
+static void hashtab_delete_keeps_the_rest_findable(void **state)
+{
+	(void)state;
+	enum { N = 3000 };
+	lg_hashtab *h = lg_hashtab_new();
+	assert_non_null(h);
+	static int vals[N];
+	char key[32];
+	for (int i = 0; i < N; i++) {
+		vals[i] = i;
+		snprintf(key, sizeof(key), "alert-%d", i);
+		assert_true(lg_hashtab_put(h, key, &vals[i]));
+	}
+	for (int i = 0; i < N; i += 2) {
+		snprintf(key, sizeof(key), "alert-%d", i);
+		assert_true(lg_hashtab_del(h, key));
+		assert_false(lg_hashtab_del(h, key));
+	}
+	assert_int_equal(lg_hashtab_count(h), N / 2);
+	for (int i = 0; i < N; i++) {
+		snprintf(key, sizeof(key), "alert-%d", i);
+		int *v = lg_hashtab_get(h, key);
+		if (i % 2) {
+			assert_non_null(v);
+			assert_int_equal(*v, i);
+		} else {
+			assert_null(v);
+		}
+	}
+	/* put after delete reuses the holes */
+	for (int i = 0; i < N; i += 2) {
+		snprintf(key, sizeof(key), "alert-%d", i);
+		assert_true(lg_hashtab_put(h, key, &vals[i]));
+	}
+	assert_int_equal(lg_hashtab_count(h), N);
+	for (int i = 0; i < N; i++) {
+		snprintf(key, sizeof(key), "alert-%d", i);
+		assert_ptr_equal(lg_hashtab_get(h, key), &vals[i]);
+	}
+	lg_hashtab_free(h);
+}
+
 static void hashtab_grows_to_10k_keys(void **state)
 {
 	(void)state;
@@ -378,6 +422,7 @@ int main(void)
 	    cmocka_unit_test(arena_default_block_size),
 	    cmocka_unit_test(hashtab_put_get_replace),
 	    cmocka_unit_test(hashtab_grows_to_10k_keys),
+	    cmocka_unit_test(hashtab_delete_keeps_the_rest_findable),
 	    cmocka_unit_test(hash_bytes_is_fnv1a),
 	    cmocka_unit_test(pool_runs_every_job_once),
 	    cmocka_unit_test(pool_without_worker_ctx),
