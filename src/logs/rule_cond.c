@@ -378,5 +378,95 @@ static bool eval(const lr_detection *d, uint32_t ni, const lg_log_event *ev,
 bool lr_detection_match(const lr_detection *d, const lg_log_event *ev,
 			lr_evalctx *x)
 {
+	for (unsigned i = 0; i < d->ngate; i++)
+		if (!lr_cond_match(d->gate[i], ev, x))
+			return false;
 	return eval(d, d->root, ev, x);
+}
+
+/* ---- gates --------------------------------------------------------------
+ */
+/* How soon a gate should be tried: cheap tests first, and among them a
+ * flag that must be set (`private-path: 'true'`), which few events have. */
+static int gate_rank(const lr_cond *c)
+{
+	const lr_value *v = &c->values[0];
+	bool simple = true;
+	for (unsigned i = 0; i < c->nvalues; i++)
+		simple &= c->values[i].kind == LR_EQ ||
+			  c->values[i].kind == LR_NULL ||
+			  c->values[i].kind == LR_EXISTS;
+	if (c->keywords || c->ref.field < 0)
+		return 6;
+	if (simple && c->nvalues == 1)
+		return v->kind == LR_EQ && v->n == 4 && !memcmp(v->s, "true", 4)
+			   ? 0
+			   : 1;
+	if (simple)
+		return 2;
+	if (c->pid_lo && !c->all)
+		return 4; /* one range test once the field is scanned */
+	return v->kind >= LR_LT || v->kind == LR_STARTS || v->kind == LR_ENDS
+		   ? 3
+		   : 5;
+}
+
+static void gate_add(lr_detection *d, const lr_cond *c)
+{
+	for (unsigned i = 0; i < d->ngate; i++)
+		if (d->gate[i] == c ||
+		    (c->memo != LR_NO_MEMO && d->gate[i]->memo == c->memo))
+			return;
+	int r = gate_rank(c);
+	if (d->ngate == LR_MAX_GATE && gate_rank(d->gate[d->ngate - 1]) <= r)
+		return;
+	unsigned i = d->ngate < LR_MAX_GATE ? d->ngate++ : d->ngate - 1;
+	for (; i > 0 && gate_rank(d->gate[i - 1]) > r; i--)
+		d->gate[i] = d->gate[i - 1];
+	d->gate[i] = c;
+}
+
+/* A search of one map needs every condition of the map. */
+static void gate_search(lr_detection *d, const lr_search *s)
+{
+	if (s->nsets != 1)
+		return;
+	for (unsigned i = 0; i < s->sets[0].ncond; i++)
+		if (s->sets[0].conds[i].nvalues > 0)
+			gate_add(d, &s->sets[0].conds[i]);
+}
+
+/* Walks the nodes the root needs: and-ed terms, not or-ed or negated. */
+static void gate_walk(lr_detection *d, uint32_t ni, int depth)
+{
+	const lr_node *n = &d->nodes[ni];
+	const uint32_t *l = d->list + n->a;
+	if (depth > COND_MAX_DEPTH)
+		return;
+	switch (n->op) {
+	case LR_OP_REF:
+		gate_search(d, &d->search[n->a]);
+		break;
+	case LR_OP_AND:
+		for (uint32_t i = 0; i < n->b; i++)
+			gate_walk(d, l[i], depth + 1);
+		break;
+	case LR_OP_ALL_OF:
+		for (uint32_t i = 0; i < n->b; i++)
+			gate_search(d, &d->search[l[i]]);
+		break;
+	case LR_OP_ONE_OF:
+		if (n->b == 1)
+			gate_search(d, &d->search[l[0]]);
+		break;
+	default:
+		break;
+	}
+}
+
+void lr_gate_plan(lr_detection *d)
+{
+	d->ngate = 0;
+	if (d->nodes)
+		gate_walk(d, d->root, 0);
 }

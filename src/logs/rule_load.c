@@ -338,6 +338,8 @@ lg_status lr_ruleset_load_mem(lg_ruleset *rs, const char *name,
 		st = link_file(&cx, rs, first);
 	if (st == LG_OK && !push_file(rs, f))
 		st = LG_ENOMEM;
+	if (st == LG_OK) /* the new rules may share conditions with older */
+		lr_plan(rs);
 	if (st != LG_OK) {
 		if (st == LG_ENOMEM && err && errlen)
 			snprintf(err, errlen, "%s: out of memory", name);

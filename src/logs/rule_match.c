@@ -636,6 +636,45 @@ static bool keyword_match(const lr_value *v, const lg_log_event *ev,
 	return false;
 }
 
+static inline bool bit_has(const uint64_t m[4], unsigned char b)
+{
+	return (m[b >> 6] >> (b & 63)) & 1;
+}
+
+/* A list of endswith (or equals) values answers most fields by their
+ * last two bytes: "/products/123" ends with none of .sql, .bak, ~. */
+static void tail_finish(lr_cond *c)
+{
+	c->has_tail = !c->all && !c->keywords && c->nvalues > 0;
+	memset(c->tail, 0, sizeof(c->tail));
+	for (unsigned i = 0; c->has_tail && i < c->nvalues; i++) {
+		const lr_value *v = &c->values[i];
+		c->has_tail = !v->cased && v->n > 0 &&
+			      (v->kind == LR_ENDS || v->kind == LR_EQ);
+		if (!c->has_tail)
+			break;
+		unsigned char b = (unsigned char)v->s[v->n - 1];
+		c->tail[0][b >> 6] |= 1ull << (b & 63);
+		if (v->n < 2) { /* any byte may come before it */
+			memset(c->tail[1], 0xff, sizeof(c->tail[1]));
+			continue;
+		}
+		b = (unsigned char)v->s[v->n - 2];
+		c->tail[1][b >> 6] |= 1ull << (b & 63);
+	}
+}
+
+/* Whether some value may match s (a present field): false means none. */
+static inline bool tail_may(const lr_cond *c, lg_slice s)
+{
+	if (s.n == 0)
+		return false;
+	if (!bit_has(c->tail[0], lr_lower((unsigned char)s.p[s.n - 1])))
+		return false;
+	return s.n < 2 ||
+	       bit_has(c->tail[1], lr_lower((unsigned char)s.p[s.n - 2]));
+}
+
 void lr_cond_finish(lr_cond *c)
 {
 	for (unsigned i = 0; i < c->nvalues; i++) {
@@ -643,6 +682,7 @@ void lr_cond_finish(lr_cond *c)
 		c->fold |=
 		    !v->cased && (v->kind == LR_CONTAINS || v->kind == LR_GLOB);
 	}
+	tail_finish(c);
 }
 
 static bool keywords_scanned(lr_evalctx *x, const lg_log_event *ev)
@@ -691,7 +731,7 @@ static bool one_value(const lr_cond *c, const lr_value *v, lg_slice s, bool pre,
 	return value_match(v, s, low, x);
 }
 
-bool lr_cond_match(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x)
+static bool cond_eval(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x)
 {
 	lg_slice s = {NULL, 0};
 	bool pre;
@@ -701,12 +741,15 @@ bool lr_cond_match(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x)
 		s = lr_field_get(ev, &c->ref);
 		if (c->neg && !s.p)
 			return false; /* neq says something about a value */
+		if (c->has_tail && (!s.p || !tail_may(c, s)))
+			return c->neg; /* no value matches */
 		pre = c->fold && c->ref.field >= 0 &&
 		      lr_prefilter_scan(x, ev, c->ref.field);
 	}
 	if (pre && c->pid_lo && !c->all) {
 		bool r = pid_any(x, c->pid_lo, c->pid_hi);
-		return c->neg ? !r : r;
+		if (c->pid_exact || !r) /* a glob's literal is not enough */
+			return c->neg ? !r : r;
 	}
 	bool any = false, all = true;
 	for (unsigned i = 0; i < c->nvalues; i++) {
@@ -718,6 +761,16 @@ bool lr_cond_match(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x)
 	}
 	bool r = c->all ? all : any;
 	return c->neg ? !r : r;
+}
+
+/* A condition's answer depends on the event alone: rules that share it
+ * (`sc-status: 200`, `private-path: 'true'`) pay for it once per event. */
+bool lr_cond_eval(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x)
+{
+	bool r = cond_eval(c, ev, x);
+	if (c->memo < x->nmemo)
+		x->memo[c->memo] = (uint64_t)x->gen << 1 | r;
+	return r;
 }
 
 bool lr_search_match(const lr_search *s, const lg_log_event *ev, lr_evalctx *x)

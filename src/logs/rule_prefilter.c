@@ -5,6 +5,7 @@
 #include <hs/hs.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rules_int.h"
 
@@ -37,7 +38,7 @@ static void number_cond(lr_cond *c, void *ud)
 	uint32_t *npid = ud;
 	if (!c->keywords && c->ref.field < 0)
 		return; /* extras have no database */
-	unsigned plain = 0;
+	unsigned plain = 0, with = 0;
 	for (unsigned i = 0; i < c->nvalues; i++) {
 		lr_value *v = &c->values[i];
 		if (v->cased)
@@ -46,11 +47,13 @@ static void number_cond(lr_cond *c, void *ud)
 		    (v->kind == LR_GLOB && v->req_n > 0))
 			v->pid = ++*npid;
 		plain += v->kind == LR_CONTAINS && v->pid;
+		with += v->pid != 0;
 	}
 	/* the values' ids are consecutive: an OR of them is a range */
-	if (plain && plain == c->nvalues) {
+	if (with && with == c->nvalues) {
 		c->pid_lo = c->values[0].pid;
 		c->pid_hi = c->values[c->nvalues - 1].pid;
+		c->pid_exact = plain == c->nvalues;
 	}
 }
 
@@ -115,11 +118,12 @@ static void collect_cond(lr_cond *c, void *ud)
 	}
 }
 
-static bool compile_field(const lg_ruleset *rs, int f, hs_database_t **db)
+static bool compile_field(const lg_ruleset *rs, int f, lr_prefilter *pf)
 {
 	lits l = {.field = f};
 	each_cond(rs, 0, collect_cond, &l);
 	bool ok = !l.oom;
+	hs_database_t **db = &pf->db[f];
 	if (ok && l.n) {
 		hs_compile_error_t *ce = NULL;
 		ok = hs_compile_lit_multi(l.expr, l.flags, l.ids, l.len, l.n,
@@ -162,7 +166,7 @@ bool lr_prefilter_attach(lr_evalctx *x, const lg_ruleset *rs)
 	bool ok = pf && x->bits;
 	hs_scratch_t *scratch = NULL;
 	for (int f = 0; ok && f < LG_FLD_COUNT; f++) {
-		ok = compile_field(rs, f, &pf->db[f]);
+		ok = compile_field(rs, f, pf);
 		if (ok && pf->db[f])
 			ok =
 			    hs_alloc_scratch(pf->db[f], &scratch) == HS_SUCCESS;
@@ -202,4 +206,124 @@ bool lr_prefilter_scan(lr_evalctx *x, const lg_log_event *ev, int f)
 		return false;
 	x->scanned[f] = x->gen;
 	return true;
+}
+
+/* ---- shared conditions --------------------------------------------------
+ */
+/* Conditions are the same when every value compares the same way; the
+ * prefilter ids differ but name equal literals of the same field, so
+ * their answers agree too. */
+static bool value_same(const lr_value *a, const lr_value *b)
+{
+	if (a->kind != b->kind || a->cased != b->cased ||
+	    a->exists != b->exists || a->family != b->family ||
+	    a->prefix != b->prefix || a->n != b->n ||
+	    memcmp(a->net, b->net, sizeof(a->net)) != 0 ||
+	    memcmp(&a->num, &b->num, sizeof(a->num)) != 0)
+		return false;
+	if (a->n && (!a->s || !b->s || memcmp(a->s, b->s, a->n) != 0))
+		return false;
+	if (!a->glob_mask != !b->glob_mask)
+		return false;
+	return !a->glob_mask || !memcmp(a->glob_mask, b->glob_mask, a->n);
+}
+
+static bool cond_same(const lr_cond *a, const lr_cond *b)
+{
+	if (a->ref.field != b->ref.field || a->keywords != b->keywords ||
+	    a->all != b->all || a->neg != b->neg || a->fold != b->fold ||
+	    a->nvalues != b->nvalues || !a->pid_lo != !b->pid_lo ||
+	    a->pid_exact != b->pid_exact)
+		return false;
+	if (a->ref.field < 0 &&
+	    (a->ref.n != b->ref.n ||
+	     strncasecmp(a->ref.name, b->ref.name, a->ref.n) != 0))
+		return false;
+	for (unsigned i = 0; i < a->nvalues; i++)
+		if (!value_same(&a->values[i], &b->values[i]))
+			return false;
+	return true;
+}
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ lr_lower(b[i])) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t cond_hash(const lr_cond *c)
+{
+	uint64_t h = 14695981039346656037ULL;
+	int f = c->ref.field;
+	h = mix(h, &f, sizeof(f));
+	if (f < 0)
+		h = mix(h, c->ref.name, c->ref.n);
+	unsigned k = c->keywords | c->all << 1 | c->neg << 2 | c->nvalues << 3;
+	h = mix(h, &k, sizeof(k));
+	for (unsigned i = 0; i < c->nvalues; i++) {
+		const lr_value *v = &c->values[i];
+		unsigned vk = v->kind | (unsigned)v->cased << 8;
+		h = mix(h, &vk, sizeof(vk));
+		if (v->s)
+			h = mix(h, v->s, v->n);
+	}
+	return h;
+}
+
+typedef struct interner {
+	const lr_cond **slot;
+	uint32_t mask, next;
+} interner;
+
+static void count_cond(lr_cond *c, void *ud)
+{
+	(void)c;
+	(*(size_t *)ud)++;
+}
+
+static void intern_cond(lr_cond *c, void *ud)
+{
+	interner *t = ud;
+	bool re = false; /* a pattern is kept compiled, not as text */
+	for (unsigned i = 0; i < c->nvalues; i++)
+		re |= c->values[i].kind == LR_RE;
+	uint32_t i = (uint32_t)cond_hash(c) & t->mask;
+	while (!re && t->slot[i] && !cond_same(t->slot[i], c))
+		i = (i + 1) & t->mask;
+	if (!re && t->slot[i]) {
+		c->memo = t->slot[i]->memo;
+		return;
+	}
+	c->memo = t->next++;
+	if (!re)
+		t->slot[i] = c;
+}
+
+static void no_memo(lr_cond *c, void *ud)
+{
+	(void)ud;
+	c->memo = LR_NO_MEMO;
+}
+
+void lr_plan(lg_ruleset *rs)
+{
+	size_t n = 0;
+	each_cond(rs, 0, count_cond, &n);
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	interner t = {calloc(cap, sizeof(*t.slot)), (uint32_t)(cap - 1), 0};
+	if (t.slot && n < UINT32_MAX / 4) {
+		each_cond(rs, 0, intern_cond, &t);
+		rs->nmemo = t.next;
+	} else {
+		each_cond(rs, 0, no_memo, NULL);
+		rs->nmemo = 0;
+	}
+	free(t.slot);
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (!rs->rules[i]->is_corr)
+			lr_gate_plan(&rs->rules[i]->det);
 }

@@ -71,8 +71,18 @@ typedef struct lr_cond {
 	bool all;		 /* every value must match (else any) */
 	bool neg;		 /* neq: the present field matches none */
 	bool fold;		 /* a value searches the lowercased field */
-	uint32_t pid_lo, pid_hi; /* every value is a prefiltered contains,
-				    ids lo..hi: one range test answers */
+	uint32_t pid_lo, pid_hi; /* every value is prefiltered, ids lo..hi:
+				    none set, none matches; and when every
+				    value is a contains (pid_exact), any set
+				    is a match */
+	bool pid_exact;
+	uint32_t memo;	     /* the same conditions of all rules share this id:
+				each is evaluated once per event (lr_plan);
+				LR_NO_MEMO: evaluated every time */
+	bool has_tail;	     /* every value is a folded endswith or equals */
+	uint64_t tail[2][4]; /* bytes the values end with (lowercased), and
+				the bytes before those: a field ending
+				otherwise matches none, without a compare */
 	unsigned nvalues;
 	lr_value *values;
 } lr_cond;
@@ -106,7 +116,14 @@ typedef struct lr_node {
 	uint32_t a, b;
 } lr_node;
 
+/* Conditions a detection cannot match without, cheapest first: most
+ * events fail one of them and skip the condition tree (lr_plan). */
+#define LR_MAX_GATE 4
+#define LR_NO_MEMO  UINT32_MAX
+
 typedef struct lr_detection {
+	unsigned ngate;
+	const struct lr_cond *gate[LR_MAX_GATE];
 	unsigned nsearch;
 	lr_search *search;
 	unsigned nnodes;
@@ -182,7 +199,8 @@ struct lg_ruleset {
 	size_t nfiles, files_cap;
 	uint32_t *corr_order; /* correlations, inputs before users */
 	size_t ncorr;
-	uint32_t npid; /* prefilter ids given so far */
+	uint32_t npid;	/* prefilter ids given so far */
+	uint32_t nmemo; /* distinct conditions (lr_cond.memo ids) */
 };
 
 /* Whether the rule's own matches raise hits (Sigma's defaults). */
@@ -249,6 +267,13 @@ lg_status lr_cond_compile(lr_loadctx *cx, lr_detection *d,
 			  const char *const *texts, const int *lines,
 			  unsigned ntexts);
 
+/* Numbers the distinct conditions of all rules (lr_cond.memo) and picks
+ * each detection's gates. Best effort: out of memory, nothing is shared
+ * and the answers are the same, only slower. */
+void lr_plan(lg_ruleset *rs);
+/* Sets d->gate from its condition tree (rule_cond.c). */
+void lr_gate_plan(lr_detection *d);
+
 /* ---- evaluation ---------------------------------------------------------
  */
 /* The rules' substring values as one Hyperscan database per field
@@ -268,6 +293,8 @@ typedef struct lr_evalctx {
 	uint32_t nwords;   /* of bits */
 	uint32_t bits_gen; /* bits are cleared for this event */
 	uint32_t gen;
+	uint32_t nmemo; /* of memo */
+	uint64_t *memo; /* per condition id: gen << 1 | answer */
 	uint32_t seen[LG_FLD_COUNT];
 	uint32_t scanned[LG_FLD_COUNT];
 	lg_slice low[LG_FLD_COUNT];
@@ -294,12 +321,25 @@ static inline void lr_eval_begin(lr_evalctx *x)
 	if (++x->gen == 0) { /* wrapped: old marks could look current */
 		memset(x->seen, 0, sizeof(x->seen));
 		memset(x->scanned, 0, sizeof(x->scanned));
+		if (x->memo)
+			memset(x->memo, 0, x->nmemo * sizeof(*x->memo));
 		x->bits_gen = 0;
 		x->gen = 1;
 	}
 }
 
-bool lr_cond_match(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x);
+/* Evaluates c and notes the answer for the other rules sharing it. */
+bool lr_cond_eval(const lr_cond *c, const lg_log_event *ev, lr_evalctx *x);
+static inline bool lr_cond_match(const lr_cond *c, const lg_log_event *ev,
+				 lr_evalctx *x)
+{
+	if (c->memo < x->nmemo) {
+		uint64_t m = x->memo[c->memo];
+		if ((uint32_t)(m >> 1) == x->gen)
+			return m & 1;
+	}
+	return lr_cond_eval(c, ev, x);
+}
 bool lr_search_match(const lr_search *s, const lg_log_event *ev, lr_evalctx *x);
 bool lr_detection_match(const lr_detection *d, const lg_log_event *ev,
 			lr_evalctx *x);

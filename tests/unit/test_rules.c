@@ -1002,10 +1002,163 @@ static void loading_from_memory(void **state)
 	lg_ruleset_free(rs);
 }
 
+/* ---- shared conditions, gates and quick rejections ----------------------
+ */
+/* Rules sharing a condition are answered once per event: every rule still
+ * gets its own answer, and conditions that differ only in case or
+ * `cased` are not taken for one another. */
+static void shared_conditions_answer_each_rule(void **state)
+{
+	env *e = *state;
+	run *r =
+	    run_new(e,
+		    "title: a\nid: a\nlevel: low\ndetection:\n"
+		    "  s:\n    sc-status: 200\n    private-path: 'true'\n"
+		    "  condition: s\n---\n"
+		    "title: b\nid: b\nlevel: low\ndetection:\n"
+		    "  s:\n    sc-status: 200\n    cs-method: POST\n"
+		    "  condition: s\n---\n"
+		    "title: c\nid: c\nlevel: low\ndetection:\n"
+		    "  s:\n    cs-method|cased: POST\n"
+		    "  condition: s\n---\n"
+		    "title: d\nid: d\nlevel: low\ndetection:\n"
+		    "  s:\n    X-Up: Fail\n  condition: s\n---\n"
+		    "title: f\nid: f\nlevel: low\ndetection:\n"
+		    "  s:\n    x-up|cased: fail\n  condition: s\n---\n"
+		    "title: g\nid: g\nlevel: low\ndetection:\n"
+		    "  s:\n    sc-status: 200\n  n:\n    private-path: 'true'\n"
+		    "  condition: s and not n\n",
+		    0);
+	feed(r, "sc-status=200|private-path=true|cs-method=post|x-up=FAIL");
+	assert_int_equal(count_id(&r->hs, "a"), 1);
+	assert_int_equal(count_id(&r->hs, "b"), 1);
+	assert_int_equal(count_id(&r->hs, "c"), 0); /* cased: not "post" */
+	assert_int_equal(count_id(&r->hs, "d"), 1);
+	assert_int_equal(count_id(&r->hs, "f"), 0);
+	assert_int_equal(count_id(&r->hs, "g"), 0);
+	feed(r, "sc-status=200|cs-method=POST|X-UP=fail");
+	assert_int_equal(count_id(&r->hs, "a"), 1);
+	assert_int_equal(count_id(&r->hs, "b"), 2);
+	assert_int_equal(count_id(&r->hs, "c"), 1);
+	assert_int_equal(count_id(&r->hs, "f"), 1);
+	assert_int_equal(count_id(&r->hs, "g"), 1);
+	feed(r, "sc-status=404|private-path=true"); /* answers are per event */
+	assert_int_equal(count_id(&r->hs, "a"), 1);
+	assert_int_equal(count_id(&r->hs, "g"), 1);
+	run_free(r);
+}
+
+/* A detection is skipped when a condition its whole condition needs
+ * fails; conditions under `or` or `not` are never taken for gates. */
+static void gates_skip_only_what_cannot_match(void **state)
+{
+	env *e = *state;
+	const char *alt =
+	    "  a:\n    cs-method: POST\n  b:\n    sc-status: 500\n"
+	    "  condition: a or b\n";
+	assert_true(matches(e, alt, "cs-method=GET|sc-status=500"));
+	assert_true(matches(e, alt, "cs-method=POST"));
+	const char *neg =
+	    "  a:\n    cs-method: POST\n  b:\n    sc-status: 500\n"
+	    "  condition: not a and not b\n";
+	assert_true(matches(e, neg, "cs-method=GET|sc-status=200"));
+	assert_true(matches(e, neg, "c-ip=1.2.3.4"));
+	const char *two = "  s:\n    - cs-method: POST\n    - sc-status: 500\n"
+			  "  condition: s\n";
+	assert_true(matches(e, two, "cs-method=GET|sc-status=500"));
+	const char *of =
+	    "  s1:\n    cs-method: POST\n  s2:\n    sc-status: 500\n"
+	    "  condition: all of s*\n";
+	assert_false(matches(e, of, "cs-method=POST|sc-status=200"));
+	assert_true(matches(e, of, "cs-method=post|sc-status=500"));
+	/* absent fields: null and exists: false hold, the rest fail */
+	const char *anon = SEL("    cs-username: null\n    sc-status: 200\n");
+	assert_true(matches(e, anon, "sc-status=200"));
+	assert_true(matches(e, anon, "sc-status=200|cs-username="));
+	assert_false(matches(e, anon, "sc-status=200|cs-username=bob"));
+	const char *ex =
+	    SEL("    object-id|exists: true\n    sc-status: 200\n");
+	assert_false(matches(e, ex, "sc-status=200"));
+	assert_true(matches(e, ex, "sc-status=200|object-id=7"));
+	assert_true(
+	    matches(e, SEL("    object-id|exists: false\n"), "sc-status=200"));
+	/* two condition texts are or-ed: neither gates the other */
+	const char *texts =
+	    "  a:\n    cs-method: POST\n  b:\n    sc-status: 500\n"
+	    "  condition:\n    - a\n    - b\n";
+	assert_true(matches(e, texts, "cs-method=GET|sc-status=500"));
+}
+
+/* A list of endswith/equals values rejects a field by its last two bytes
+ * first; what it lets through is compared as before. */
+static void endswith_lists_by_last_bytes(void **state)
+{
+	env *e = *state;
+	const char *dump = SEL("    cs-uri-stem|endswith:\n      - .sql\n"
+			       "      - '~'\n      - .BAK\n");
+	assert_true(matches(e, dump, "cs-uri-stem=/db.SQL"));
+	assert_true(matches(e, dump, "cs-uri-stem=/a.php~"));
+	assert_true(matches(e, dump, "cs-uri-stem=~"));
+	assert_true(matches(e, dump, "cs-uri-stem=/x.bak"));
+	assert_false(matches(e, dump, "cs-uri-stem=/x.sq"));
+	assert_false(matches(e, dump, "cs-uri-stem=/x.nql"));
+	assert_false(matches(e, dump, "cs-uri-stem=l"));
+	assert_false(matches(e, dump, "cs-uri-stem="));
+	assert_false(matches(e, dump, "c-ip=1.2.3.4"));
+	const char *neq = SEL("    cs-uri-stem|endswith|neq: .php\n");
+	assert_true(matches(e, neq, "cs-uri-stem=/a.js"));
+	assert_true(matches(e, neq, "cs-uri-stem="));
+	assert_false(matches(e, neq, "cs-uri-stem=/a.PHP"));
+	assert_false(matches(e, neq, "c-ip=1.2.3.4"));
+	const char *cased = SEL("    cs-uri-stem|endswith|cased: .PHP\n");
+	assert_true(matches(e, cased, "cs-uri-stem=/a.PHP"));
+	assert_false(matches(e, cased, "cs-uri-stem=/a.php"));
+	/* equals lists too; numbers are text, and compare as numbers only
+	 * under gt/gte/lt/lte (leading zeros and all) */
+	const char *st = SEL("    sc-status:\n      - 401\n      - 403\n");
+	assert_true(matches(e, st, "sc-status=403"));
+	assert_false(matches(e, st, "sc-status=0403"));
+	assert_false(matches(e, st, "sc-status=4403"));
+	assert_true(
+	    matches(e, SEL("    sc-status|gte: 400\n"), "sc-status=0404"));
+	assert_false(
+	    matches(e, SEL("    sc-status|gte: 400\n"), "sc-status=0200"));
+	const char *m = SEL("    cs-method:\n      - post\n      - PUT\n");
+	assert_true(matches(e, m, "cs-method=POST"));
+	assert_true(matches(e, m, "cs-method=put"));
+	assert_false(matches(e, m, "cs-method=XPOST"));
+}
+
+/* Contains lists answered by the prefilter: a glob's literal core being
+ * absent rejects the whole list, being there still needs the glob. */
+static void prefiltered_lists_with_globs(void **state)
+{
+	env *e = *state;
+	const char *kw = SEL("    uri-decoded|contains:\n"
+			     "      - union select\n"
+			     "      - 'select * from'\n");
+	assert_true(matches(e, kw, "uri-decoded=/?q=SELECT a FROM b"));
+	assert_true(matches(e, kw, "uri-decoded=/?q=1 UNION SELECT 2"));
+	assert_false(matches(e, kw, "uri-decoded=/?q=from a select b"));
+	assert_false(matches(e, kw, "uri-decoded=/products/12"));
+	assert_false(matches(e, kw, "c-ip=1.2.3.4"));
+	const char *nk = SEL("    uri-decoded|contains|neq:\n"
+			     "      - union select\n"
+			     "      - 'select * from'\n");
+	assert_true(matches(e, nk, "uri-decoded=/products/12"));
+	assert_true(matches(e, nk, "uri-decoded=/?q=from a select b"));
+	assert_false(matches(e, nk, "uri-decoded=/?q=select a from b"));
+	assert_false(matches(e, nk, "c-ip=1.2.3.4"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(equals_is_case_insensitive_unless_cased),
+	    cmocka_unit_test(shared_conditions_answer_each_rule),
+	    cmocka_unit_test(gates_skip_only_what_cannot_match),
+	    cmocka_unit_test(endswith_lists_by_last_bytes),
+	    cmocka_unit_test(prefiltered_lists_with_globs),
 	    cmocka_unit_test(contains_startswith_endswith),
 	    cmocka_unit_test(wildcards_and_escapes),
 	    cmocka_unit_test(lists_are_or_unless_all),
