@@ -11,6 +11,15 @@ import sys
 
 JA = {
     # ---- logs
+    "open": "継続中",
+    "closed": "終了",
+    "keep reading the files as they grow and rotate, raising alerts as they happen; positions are kept in the store, so a restart goes on where it stopped (Ctrl-C or SIGTERM to stop)":
+        "ファイルの追記とローテーションを追いかけて読み続け、起きたときにアラートを出す。読み取り位置はストアに保存され、再起動しても続きから読む（Ctrl-C か SIGTERM で停止）",
+    "with --follow: read a file never seen before from its start (default: from its end, like tail -f)":
+        "--follow と併用：初めて見るファイルを先頭から読む（既定：tail -f と同じく末尾から）",
+    "the store for --follow (default: $XDG_DATA_HOME/leakguard/leakguard.db)": "--follow が使うストア（既定：$XDG_DATA_HOME/leakguard/leakguard.db）",
+    "with --follow: stop after SECONDS without a new line (for scripts)": "--follow と併用：新しい行が SECONDS 秒来なければ終了する（スクリプト用）",
+    "--idle-exit takes seconds from 1 to 86400, not '%s'": "--idle-exit には 1〜86400 の秒数を指定してください（'%s' は不可）",
     "syslog lines (postfix) carry no year: take YEAR (default: this year, or last year for dates ahead of today)":
         "syslog の行（postfix）には年がないので YEAR 年とみなす（既定：今年。今日より先の日付なら昨年）",
     "--syslog-year takes a year like 2025, not '%s'": "--syslog-year には 2025 のような年を指定してください（'%s' は不可）",

@@ -314,7 +314,9 @@ typedef struct lg_alert {
 	const char *host, *path;
 	const char *group; /* the correlation's group-by values */
 	uint64_t count, distinct, hits;
-	double sum; /* value_sum rules: the sum (bytes exported) */
+	double sum;	   /* value_sum rules: the sum (bytes exported) */
+	const char *state; /* live runs: "open" (hits still come) or
+			      "closed"; NULL in batch runs */
 	unsigned nevidence;
 	lg_evidence evidence[LG_ALERT_MAX_EVIDENCE];
 } lg_alert;
@@ -379,5 +381,32 @@ typedef struct lg_logs_options {
 lg_status lg_logs_run(const char *const *paths, size_t npaths,
 		      const lg_logs_options *o, lg_logs_summary *sum, char *err,
 		      size_t errlen);
+
+/* ---- live: following logs as they grow ------------------------------------
+ */
+typedef struct lg_store lg_store;
+
+typedef struct lg_follow_options {
+	lg_store *store;      /* required: read positions and alerts */
+	bool from_start;      /* a file never seen before is read from its
+				 start (default: from its end, like tail -f) */
+	unsigned poll_ms;     /* how often files are looked at; 0: 250 */
+	unsigned idle_exit_s; /* stop after this many seconds without a new
+				 line; 0: run until *stop */
+	volatile int *stop;   /* set non-zero (a signal handler) to stop */
+} lg_follow_options;
+
+/* Follows the files as they grow and rotate (rename and a new file,
+ * copytruncate, compression of the renamed file), resuming each at the
+ * position kept in the store: a restart, even after kill -9, neither
+ * loses nor repeats a line, because positions and alerts are committed
+ * together. Alerts reach o->on_alert twice: "open" as soon as their
+ * first hit is committed (within a poll of the line being written), and
+ * "closed" with their totals once the merge window has passed. Returns
+ * when *stop is set or the idle time has passed; LG_EIO when the store
+ * fails. */
+lg_status lg_logs_follow(const char *const *paths, size_t npaths,
+			 const lg_logs_options *o, const lg_follow_options *f,
+			 lg_logs_summary *sum, char *err, size_t errlen);
 
 #endif

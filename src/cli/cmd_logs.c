@@ -2,6 +2,7 @@
  * alerts out. */
 #include <errno.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include "cli.h"
 #include "leakguard/logs.h"
 #include "leakguard/output.h"
+#include "leakguard/store.h"
 
 enum {
 	OPT_LOG_FORMAT = 1000,
@@ -23,6 +25,10 @@ enum {
 	OPT_MERGE_WINDOW,
 	OPT_MAX_GROUPS,
 	OPT_SYSLOG_YEAR,
+	OPT_FOLLOW,
+	OPT_FROM_START,
+	OPT_DB,
+	OPT_IDLE_EXIT,
 	OPT_LIST_RULES,
 	OPT_LANG,
 	OPT_COLOR
@@ -45,6 +51,19 @@ static const cli_option logs_options[] = {
      N_("also load the rules in this YAML file or folder (repeatable)")},
     {"no-default-rules", OPT_NO_DEFAULT_RULES, NULL,
      N_("do not load the shipped rules")},
+    {"follow", OPT_FOLLOW, NULL,
+     N_("keep reading the files as they grow and rotate, raising alerts as "
+	"they happen; positions are kept in the store, so a restart goes on "
+	"where it stopped (Ctrl-C or SIGTERM to stop)")},
+    {"from-start", OPT_FROM_START, NULL,
+     N_("with --follow: read a file never seen before from its start "
+	"(default: from its end, like tail -f)")},
+    {"db", OPT_DB, "FILE",
+     N_("the store for --follow (default: "
+	"$XDG_DATA_HOME/leakguard/leakguard.db)")},
+    {"idle-exit", OPT_IDLE_EXIT, "SECONDS",
+     N_("with --follow: stop after SECONDS without a new line (for "
+	"scripts)")},
     {"min-severity", OPT_MIN_SEVERITY, "LEVEL",
      N_("report alerts at LEVEL or above: informational, low (default), "
 	"medium, high, critical")},
@@ -88,6 +107,9 @@ typedef struct logs_cli {
 	size_t max_groups;
 	int syslog_year;
 	int color;
+	bool follow, from_start;
+	const char *db;
+	unsigned idle_exit;
 } logs_cli;
 
 /* "30m" -> microseconds; false when malformed. */
@@ -208,6 +230,27 @@ static bool logs_option(logs_cli *c, int opt, const char *arg)
 			return true;
 		}
 		cli_error(_("--syslog-year takes a year like 2025, not '%s'"),
+			  arg);
+		return false;
+	}
+	case OPT_FOLLOW:
+		c->follow = true;
+		return true;
+	case OPT_FROM_START:
+		c->from_start = true;
+		return true;
+	case OPT_DB:
+		c->db = arg;
+		return true;
+	case OPT_IDLE_EXIT: {
+		char *end;
+		unsigned long v = strtoul(arg, &end, 10);
+		if (*arg && !*end && v > 0 && v <= 86400) {
+			c->idle_exit = (unsigned)v;
+			return true;
+		}
+		cli_error(_("--idle-exit takes seconds from 1 to 86400, not "
+			    "'%s'"),
 			  arg);
 		return false;
 	}
@@ -343,6 +386,8 @@ static int on_alert(const lg_alert *a, void *ud)
 	w->written++;
 	if (w->cli->format == LG_FMT_TEXT) {
 		lg_alert_print_text(w->out, a, w->color);
+		if (w->cli->follow)
+			fflush(w->out);
 		return 0;
 	}
 	json_t *j = lg_alert_json(a);
@@ -355,6 +400,8 @@ static int on_alert(const lg_alert *a, void *ud)
 	if (w->cli->format == LG_FMT_JSONL)
 		fputc('\n', w->out);
 	json_decref(j);
+	if (w->cli->follow)
+		fflush(w->out); /* someone is reading it live */
 	return 0;
 }
 
@@ -363,6 +410,43 @@ static void on_error(const char *source, const char *reason, void *ud)
 	logs_out *w = ud;
 	w->errors = true;
 	cli_error("%s: %s", source, reason);
+}
+
+static volatile int stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* --follow: the store, and SIGINT/SIGTERM as a clean stop (the last
+ * positions and alerts committed, the summary printed). */
+static lg_status run_follow(const logs_cli *c, const char *const *paths,
+			    size_t n, const lg_logs_options *o,
+			    lg_logs_summary *sum, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(paths[i], "-")) {
+			snprintf(err, errlen,
+				 "--follow reads files, not standard input");
+			return LG_EINVAL;
+		}
+	}
+	lg_store *st = NULL;
+	lg_status rc = lg_store_open(c->db, &st, err, errlen);
+	if (rc != LG_OK)
+		return rc;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	lg_follow_options f = {st, c->from_start, 0, c->idle_exit,
+			       &stop_requested};
+	rc = lg_logs_follow(paths, n, o, &f, sum, err, errlen);
+	lg_store_close(st);
+	return rc;
 }
 
 static void write_summary(const logs_out *w, const lg_logs_summary *sum)
@@ -426,7 +510,9 @@ static int run_logs(const logs_cli *c, const char *const *paths, size_t n)
 	if (c->format == LG_FMT_JSON)
 		fputs("{\"alerts\":[", f);
 	lg_logs_summary sum;
-	lg_status st = lg_logs_run(paths, n, &o, &sum, err, sizeof(err));
+	lg_status st = c->follow
+			   ? run_follow(c, paths, n, &o, &sum, err, sizeof(err))
+			   : lg_logs_run(paths, n, &o, &sum, err, sizeof(err));
 	write_summary(&w, &sum);
 	bool write_err = fflush(f) != 0 || ferror(f);
 	if (f != stdout && fclose(f) != 0)

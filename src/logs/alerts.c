@@ -157,6 +157,7 @@ lg_status lg_alerts_hit(lg_alerts *al, const lg_rule_hit *h, bool *opened)
 	lg_open_alert *a = lg_hashtab_get(al->open, key);
 	if (a && h->first_us <= a->last_us + al->window_us) {
 		alert_merge(a, h);
+		al->last_key = a->key;
 		return LG_OK;
 	}
 	if (a) { /* a new episode: the old one is complete */
@@ -173,7 +174,20 @@ lg_status lg_alerts_hit(lg_alerts *al, const lg_rule_hit *h, bool *opened)
 		return LG_ENOMEM;
 	}
 	*opened = true;
+	al->last_key = a->key;
 	return LG_OK;
+}
+
+lg_open_alert *lg_alerts_open_get(lg_alerts *al, const char *key)
+{
+	return al->open ? lg_hashtab_get(al->open, key) : NULL;
+}
+
+void lg_alerts_clear_done(lg_alerts *al)
+{
+	for (size_t i = 0; i < al->ndone; i++)
+		alert_free_strings(&al->done[i]);
+	al->ndone = 0;
 }
 
 typedef struct expire_ctx {

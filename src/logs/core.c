@@ -34,7 +34,7 @@ static int on_hit(const lg_rule_hit *h, void *ud)
 	if (rc != LG_OK)
 		C->failed = rc;
 	if (rc == LG_OK && opened && C->on_open)
-		C->on_open(C, h);
+		C->on_open(C, C->alerts.last_key);
 	return rc == LG_OK ? 0 : 1;
 }
 

@@ -26,6 +26,7 @@ typedef struct lg_open_alert {
 	double variant_sum[4], sum; /* value_sum: the busiest variant's */
 	unsigned nevidence;
 	lg_evidence evidence[LG_ALERT_MAX_EVIDENCE];
+	int64_t store_id; /* live runs: its row in the store, 0: none yet */
 } lg_open_alert;
 
 typedef struct lg_alerts {
@@ -33,12 +34,17 @@ typedef struct lg_alerts {
 	lg_open_alert *done;
 	size_t ndone, capdone;
 	int64_t window_us;
+	const char *last_key; /* of the alert the last hit went to */
 } lg_alerts;
 
 bool lg_alerts_init(lg_alerts *al, int64_t window_us);
 /* Merges a hit into its open alert or opens one (*opened set then).
  * LG_ENOMEM. */
 lg_status lg_alerts_hit(lg_alerts *al, const lg_rule_hit *h, bool *opened);
+/* The open alert of a merge key (NULL when none). */
+lg_open_alert *lg_alerts_open_get(lg_alerts *al, const char *key);
+/* Frees the done alerts (live runs, once they are delivered). */
+void lg_alerts_clear_done(lg_alerts *al);
 /* Closes the open alerts whose last hit is older than now_us minus the
  * merge window (live runs); done[] gets them, in no particular order. */
 lg_status lg_alerts_expire(lg_alerts *al, int64_t now_us);
@@ -60,8 +66,8 @@ struct lg_logs_core {
 	lg_derive_buf dbuf;
 	lg_hashtab *actors; /* actor -> alerts, for the summary */
 	lg_status failed;
-	/* live runs: called when a hit opens an alert */
-	void (*on_open)(lg_logs_core *C, const lg_rule_hit *h);
+	/* live runs: called with the merge key of an alert a hit opened */
+	void (*on_open)(lg_logs_core *C, const char *key);
 	void *ud;
 };
 

@@ -66,6 +66,8 @@ json_t *lg_alert_json(const lg_alert *a)
 		return NULL;
 	}
 	set_text(o, "rule", a->rule_id);
+	if (a->state)
+		set_text(o, "state", a->state);
 	set_text(o, "severity", lg_severity_name(a->severity));
 	set_text(o, "title", a->title);
 	json_object_set_new(o, "first_seen", time_json(a->first_us, a->tz_min));
