@@ -24,6 +24,9 @@ enum {
 	L_SUM,
 	L_GROUP,
 	L_SPAN,
+	L_STATE,
+	L_OPEN,
+	L_CLOSED,
 	L_USER,
 	L_SESSION,
 	L_HEADING,
@@ -32,9 +35,11 @@ enum {
 
 static const char *const labels[2][L_NLABELS] = {
     {"Severity", "Rule", "Actor", "Target", "Count", "Distinct values", "Sum",
-     "Group", "Span", "user", "session", "leakguard alert"},
+     "Group", "Span", "State", "open: hits still coming", "closed", "user",
+     "session", "leakguard alert"},
     {"重大度", "ルール", "行為者", "対象", "件数", "異なる値の数", "合計",
-     "グループ", "期間", "ユーザー", "セッション", "leakguard アラート"},
+     "グループ", "期間", "状態", "継続中", "終了", "ユーザー", "セッション",
+     "leakguard アラート"},
 };
 
 /* as po/ja.po has them, so the terminal and the chat agree */
@@ -91,7 +96,7 @@ typedef struct card {
 	lg_buf title;	 /* "leakguard alert: [critical] Cached …" */
 	size_t title_at; /* where the rule's own title starts in it */
 	unsigned n;
-	fact f[10];
+	fact f[12];
 	bool oom;
 } card;
 
@@ -144,6 +149,14 @@ static bool card_build(card *c, const lg_sink *s, const lg_alert *a)
 	c->title_at = c->title.len;
 	c->oom |= !put_clean(&c->title, a->title ? a->title : a->rule_id);
 	c->oom |= !lg_buf_puts(add_fact(c, L[L_SEVERITY]), sev);
+	/* live runs send an alert when it opens and again when it closes:
+	 * the two messages must not read as two incidents */
+	if (a->state)
+		c->oom |=
+		    !lg_buf_puts(add_fact(c, L[L_STATE]),
+				 !strcmp(a->state, "open")     ? L[L_OPEN]
+				 : !strcmp(a->state, "closed") ? L[L_CLOSED]
+							       : a->state);
 	c->oom |= !put_clean(add_fact(c, L[L_RULE]), a->rule_id);
 	put_actor(c, L, a);
 	lg_buf *t = add_fact(c, L[L_TARGET]);
@@ -232,6 +245,7 @@ static char *syslog_payload(const lg_alert *a)
 	     put_kv(&b, "actor", actor_name(a)) &&
 	     put_kv(&b, "target", target.data) && put_kv(&b, "count", num) &&
 	     put_kv(&b, "first", t1) && put_kv(&b, "last", t2) &&
+	     (!a->state || put_kv(&b, "state", a->state)) &&
 	     lg_buf_printf(&b, "title=%s", title.data);
 	lg_buf_free(&target);
 	lg_buf_free(&title);

@@ -393,6 +393,10 @@ static void slack_escapes_mentions_and_speaks_japanese(void **state)
 				 text);
 	json_decref(j);
 	free(p);
+	a.state = "closed"; /* live: the second message of the same alert */
+	p = lg_sink_format(s, &a);
+	assert_non_null(strstr(p, "*状態:* 終了"));
+	free(p);
 	lg_sink_close(s, 0);
 }
 
@@ -750,8 +754,10 @@ static void syslog_line_has_the_keys(void **state)
 		   "title=Private page served from cache to another user");
 	free(p);
 	a.severity = LG_SEV_LOW;
+	a.state = "open";
 	p = lg_sink_format(s, &a);
 	assert_int_equal(p[0], '0' + LOG_NOTICE);
+	assert_non_null(strstr(p, " state=open title="));
 	free(p);
 	lg_sink_send(s, &a);
 	WAIT_UNTIL(stats(s).sent == 1);
