@@ -14,13 +14,19 @@ struct lg_rule_state {
 	bool *generates; /* per rule, fixed when the state is made */
 	uint32_t *dets;	 /* the detections' rule indices */
 	size_t ndets;
-	uint32_t *fired; /* correlations matched by the last event */
+	uint32_t *fired; /* rules matched by the last event */
 	size_t nfired;
-	/* Bit sets of nwords words: the rules that matched this event, and
-	 * per correlation (in cs order) the rules it reads, so that a
-	 * correlation none of whose rules matched costs one AND. */
-	uint64_t *mbits, *watch;
-	size_t nwords;
+	/* Detections grouped by their first gate: one answer per group
+	 * rejects all of its detections (bit j: dets[j]); `always` are
+	 * those without a gate, `cand` this event's candidates. */
+	const lr_cond **gate0;
+	uint64_t *gmask, *always, *cand;
+	size_t ngroups, dwords;
+	/* Per rule, the correlations reading it (bit k: cs[k]), cwords
+	 * words each; ccand: the correlations this event's matches feed,
+	 * so the others cost nothing. */
+	uint64_t *users, *ccand;
+	size_t cwords;
 	lr_corr_state **cs; /* in rs->corr_order */
 	size_t ncorr;
 	lg_buf group;
@@ -39,8 +45,12 @@ void lg_rule_state_free(lg_rule_state *st)
 	free(st->generates);
 	free(st->dets);
 	free(st->fired);
-	free(st->mbits);
-	free(st->watch);
+	free(st->gate0);
+	free(st->gmask);
+	free(st->always);
+	free(st->cand);
+	free(st->users);
+	free(st->ccand);
 	free(st->x.memo);
 	if (st->x.md)
 		pcre2_match_data_free(st->x.md);
@@ -66,9 +76,57 @@ static void index_rules(lg_rule_state *st, const lg_ruleset *rs)
 		const lr_corr *c = &rs->rules[rs->corr_order[k]]->corr;
 		for (unsigned j = 0; j < c->nrefs; j++)
 			for (unsigned r = 0; r < c->refs[j].n; r++)
-				bit_set(st->watch + k * st->nwords,
-					c->refs[j].rules[r]);
+				bit_set(st->users +
+					    c->refs[j].rules[r] * st->cwords,
+					k);
 	}
+}
+
+static bool same_gate(const lr_cond *a, const lr_cond *b)
+{
+	return a == b || (a->memo != LR_NO_MEMO && a->memo == b->memo);
+}
+
+static void group_gates(lg_rule_state *st)
+{
+	for (size_t j = 0; j < st->ndets; j++) {
+		const lr_detection *d = &st->rs->rules[st->dets[j]]->det;
+		if (!d->ngate) {
+			bit_set(st->always, j);
+			continue;
+		}
+		size_t g = 0;
+		while (g < st->ngroups && !same_gate(st->gate0[g], d->gate[0]))
+			g++;
+		if (g == st->ngroups)
+			st->gate0[st->ngroups++] = d->gate[0];
+		bit_set(st->gmask + g * st->dwords, j);
+	}
+}
+
+static bool state_alloc(lg_rule_state *st, const lg_ruleset *rs)
+{
+	size_t n = rs->nrules + 1;
+	st->matched = calloc(n, sizeof(bool));
+	st->generates = calloc(n, sizeof(bool));
+	st->cs = calloc(rs->ncorr + 1, sizeof(*st->cs));
+	st->dets = calloc(n, sizeof(*st->dets));
+	st->fired = calloc(n, sizeof(*st->fired));
+	st->dwords = n / 64 + 1;
+	st->cwords = rs->ncorr / 64 + 1;
+	st->users = calloc(st->cwords * n, sizeof(uint64_t));
+	st->ccand = calloc(st->cwords, sizeof(uint64_t));
+	st->gate0 = calloc(n, sizeof(*st->gate0));
+	st->gmask = calloc(st->dwords * n, sizeof(uint64_t));
+	st->always = calloc(st->dwords, sizeof(uint64_t));
+	st->cand = calloc(st->dwords, sizeof(uint64_t));
+	/* one pair is all a yes/no match needs, whatever the pattern */
+	st->x.md = pcre2_match_data_create(1, NULL);
+	st->x.nmemo = rs->nmemo;
+	st->x.memo = calloc(rs->nmemo + 1, sizeof(*st->x.memo));
+	return st->matched && st->generates && st->cs && st->x.md &&
+	       st->x.memo && st->dets && st->users && st->ccand && st->fired &&
+	       st->gate0 && st->gmask && st->always && st->cand;
 }
 
 lg_rule_state *lg_rule_state_new(const lg_ruleset *rs, size_t max_groups)
@@ -78,25 +136,12 @@ lg_rule_state *lg_rule_state_new(const lg_ruleset *rs, size_t max_groups)
 		return NULL;
 	st->rs = rs;
 	st->nrules = rs->nrules;
-	st->matched = calloc(rs->nrules + 1, sizeof(bool));
-	st->generates = calloc(rs->nrules + 1, sizeof(bool));
-	st->cs = calloc(rs->ncorr + 1, sizeof(*st->cs));
-	st->dets = calloc(rs->nrules + 1, sizeof(*st->dets));
-	st->fired = calloc(rs->ncorr + 1, sizeof(*st->fired));
-	st->nwords = rs->nrules / 64 + 1;
-	st->mbits = calloc(st->nwords, sizeof(uint64_t));
-	st->watch = calloc(st->nwords * (rs->ncorr + 1), sizeof(uint64_t));
-	/* one pair is all a yes/no match needs, whatever the pattern */
-	st->x.md = pcre2_match_data_create(1, NULL);
-	st->x.nmemo = rs->nmemo;
-	st->x.memo = calloc(rs->nmemo + 1, sizeof(*st->x.memo));
-	if (!st->matched || !st->generates || !st->cs || !st->x.md ||
-	    !st->x.memo || !st->dets || !st->mbits || !st->watch ||
-	    !st->fired) {
+	if (!state_alloc(st, rs)) {
 		lg_rule_state_free(st);
 		return NULL;
 	}
 	index_rules(st, rs);
+	group_gates(st);
 	/* without the prefilter every value is searched on its own: slower,
 	 * same answers */
 	(void)lr_prefilter_attach(&st->x, rs);
@@ -156,70 +201,97 @@ static int detection_hit(const lr_rule *r, const lg_log_event *ev,
 	return fn(&h, ud);
 }
 
-/* Whether any rule that correlation k reads matched this event. */
-static inline bool watched(const lg_rule_state *st, size_t k)
+/* Notes that rule i matched: the correlations reading it run. */
+static inline void feeds(lg_rule_state *st, uint32_t i)
 {
-	const uint64_t *w = st->watch + k * st->nwords;
-	uint64_t any = 0;
-	for (size_t i = 0; i < st->nwords; i++)
-		any |= w[i] & st->mbits[i];
-	return any != 0;
+	st->matched[i] = true;
+	st->fired[st->nfired++] = i;
+	const uint64_t *u = st->users + (size_t)i * st->cwords;
+	for (size_t w = 0; w < st->cwords; w++)
+		st->ccand[w] |= u[w];
 }
 
+/* One correlation fed by this event; nonzero when the callback asked to
+ * stop, *status set on out of memory. */
+static int run_corr(lg_rule_state *st, size_t k, const lg_log_event *ev,
+		    lg_rule_hit_fn fn, void *ud, lg_status *status)
+{
+	uint32_t ri = lr_corr_rule_index(st->cs[k]);
+	const lr_rule *r = st->rs->rules[ri];
+	uint64_t mask = ref_mask(&r->corr, st->matched);
+	if (!mask)
+		return 0;
+	lg_rule_hit h;
+	int rc =
+	    lr_corr_update(st->cs[k], ev, mask, &h, &st->group, &st->evicted);
+	if (rc < 0)
+		*status = LG_ENOMEM;
+	if (rc <= 0)
+		return 0;
+	feeds(st, ri); /* for correlations chained on it */
+	if (!st->generates[ri])
+		return 0;
+	hit_names(&h, r, ev);
+	h.group = st->group.data ? st->group.data : "";
+	return fn(&h, ud) != 0;
+}
+
+/* In dependency order: a correlation that fires adds its users, which
+ * come later in that order, to the candidates still to run. */
 static lg_status eval_corrs(lg_rule_state *st, const lg_log_event *ev,
 			    lg_rule_hit_fn fn, void *ud)
 {
 	lg_status status = LG_OK;
-	for (size_t k = 0; k < st->ncorr; k++) {
-		if (!watched(st, k))
-			continue;
-		uint32_t ri = lr_corr_rule_index(st->cs[k]);
-		const lr_rule *r = st->rs->rules[ri];
-		uint64_t mask = ref_mask(&r->corr, st->matched);
-		if (!mask)
-			continue;
-		lg_rule_hit h;
-		int rc = lr_corr_update(st->cs[k], ev, mask, &h, &st->group,
-					&st->evicted);
-		if (rc < 0)
-			status = LG_ENOMEM;
-		if (rc <= 0)
-			continue;
-		st->matched[ri] = true; /* for correlations chained on it */
-		bit_set(st->mbits, ri);
-		st->fired[st->nfired++] = ri;
-		if (!st->generates[ri])
-			continue;
-		hit_names(&h, r, ev);
-		h.group = st->group.data ? st->group.data : "";
-		if (fn(&h, ud) != 0)
-			return LG_EIO;
+	for (size_t w = 0; w < st->cwords; w++) {
+		while (st->ccand[w]) {
+			size_t k =
+			    w * 64 + (size_t)__builtin_ctzll(st->ccand[w]);
+			st->ccand[w] &= st->ccand[w] - 1;
+			if (run_corr(st, k, ev, fn, ud, &status))
+				return LG_EIO;
+		}
 	}
 	return status;
+}
+
+/* The detections whose first gate holds, in rule order; nonzero when
+ * the callback asked to stop. */
+static int run_detections(lg_rule_state *st, const lg_log_event *ev,
+			  lg_rule_hit_fn fn, void *ud)
+{
+	memcpy(st->cand, st->always, st->dwords * sizeof(uint64_t));
+	for (size_t g = 0; g < st->ngroups; g++) {
+		if (!lr_cond_match(st->gate0[g], ev, &st->x))
+			continue;
+		const uint64_t *m = st->gmask + g * st->dwords;
+		for (size_t w = 0; w < st->dwords; w++)
+			st->cand[w] |= m[w];
+	}
+	for (size_t w = 0; w < st->dwords; w++) {
+		for (uint64_t b = st->cand[w]; b; b &= b - 1) {
+			uint32_t i =
+			    st->dets[w * 64 + (size_t)__builtin_ctzll(b)];
+			const lr_rule *r = st->rs->rules[i];
+			if (!lr_detection_match(&r->det, ev, &st->x))
+				continue;
+			feeds(st, i);
+			if (st->generates[i] && detection_hit(r, ev, fn, ud))
+				return 1;
+		}
+	}
+	return 0;
 }
 
 lg_status lg_rules_eval(lg_rule_state *st, const lg_log_event *ev,
 			lg_rule_hit_fn fn, void *ud)
 {
 	lr_eval_begin(&st->x);
-	memset(st->mbits, 0, st->nwords * sizeof(uint64_t));
-	for (size_t k = 0; k < st->nfired; k++) /* only this event's */
+	memset(st->ccand, 0, st->cwords * sizeof(uint64_t));
+	for (size_t k = 0; k < st->nfired; k++) /* only the last event's */
 		st->matched[st->fired[k]] = false;
 	st->nfired = 0;
-	for (size_t j = 0; j < st->ndets; j++) {
-		uint32_t i = st->dets[j];
-		const lr_rule *r = st->rs->rules[i];
-		const lr_detection *d = &r->det;
-		/* the first gate inline: most detections stop there */
-		bool m = (!d->ngate || lr_cond_match(d->gate[0], ev, &st->x)) &&
-			 lr_detection_match(d, ev, &st->x);
-		st->matched[i] = m;
-		if (!m)
-			continue;
-		bit_set(st->mbits, i);
-		if (st->generates[i] && detection_hit(r, ev, fn, ud) != 0)
-			return LG_EIO;
-	}
+	if (run_detections(st, ev, fn, ud) != 0)
+		return LG_EIO;
 	/* windows need a time; an event without one only matches */
 	if (ev->time_us == LG_TIME_NONE)
 		return LG_OK;
