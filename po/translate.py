@@ -11,6 +11,9 @@ import sys
 
 JA = {
     # ---- logs
+    "also send alerts to SPEC (repeatable): file:PATH, syslog, slack:URL, teams:URL, chatwork:ROOM_ID (token in LEAKGUARD_CHATWORK_TOKEN), webhook:URL; chat sinks get each live alert once, when it opens":
+        "アラートを SPEC にも送る（複数指定可）：file:PATH、syslog、slack:URL、teams:URL、chatwork:ROOM_ID（トークンは LEAKGUARD_CHATWORK_TOKEN）、webhook:URL。チャットにはライブのアラートを発生時に 1 回だけ送る",
+    "cannot use the sink: %s": "送信先を使えません: %s",
     "open": "継続中",
     "closed": "終了",
     "keep reading the files as they grow and rotate, raising alerts as they happen; positions are kept in the store, so a restart goes on where it stopped (Ctrl-C or SIGTERM to stop)":

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "leakguard/logs.h"
 #include "leakguard/output.h"
+#include "leakguard/sink.h"
 #include "leakguard/store.h"
 
 enum {
@@ -29,6 +30,7 @@ enum {
 	OPT_FROM_START,
 	OPT_DB,
 	OPT_IDLE_EXIT,
+	OPT_SINK,
 	OPT_LIST_RULES,
 	OPT_LANG,
 	OPT_COLOR
@@ -64,6 +66,11 @@ static const cli_option logs_options[] = {
     {"idle-exit", OPT_IDLE_EXIT, "SECONDS",
      N_("with --follow: stop after SECONDS without a new line (for "
 	"scripts)")},
+    {"sink", OPT_SINK, "SPEC",
+     N_("also send alerts to SPEC (repeatable): file:PATH, syslog, "
+	"slack:URL, teams:URL, chatwork:ROOM_ID (token in "
+	"LEAKGUARD_CHATWORK_TOKEN), webhook:URL; chat sinks get each live "
+	"alert once, when it opens")},
     {"min-severity", OPT_MIN_SEVERITY, "LEVEL",
      N_("report alerts at LEVEL or above: informational, low (default), "
 	"medium, high, critical")},
@@ -110,6 +117,9 @@ typedef struct logs_cli {
 	bool follow, from_start;
 	const char *db;
 	unsigned idle_exit;
+	const char **sinks;
+	size_t nsinks;
+	const char *lang;
 } logs_cli;
 
 /* "30m" -> microseconds; false when malformed. */
@@ -148,6 +158,16 @@ static bool parse_level(const char *arg, int *out, bool none_ok)
 	return true;
 }
 
+static bool push_arg(const char ***v, size_t *n, const char *arg)
+{
+	const char **p = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!p)
+		return false;
+	*v = p;
+	p[(*n)++] = arg;
+	return true;
+}
+
 static bool logs_option(logs_cli *c, int opt, const char *arg)
 {
 	int level;
@@ -173,15 +193,10 @@ static bool logs_option(logs_cli *c, int opt, const char *arg)
 	case OPT_CONFIG:
 		c->config = arg;
 		return true;
-	case OPT_RULES: {
-		const char **v =
-		    realloc(c->rules, (c->nrules + 1) * sizeof(*c->rules));
-		if (!v)
-			return false;
-		c->rules = v;
-		c->rules[c->nrules++] = arg;
-		return true;
-	}
+	case OPT_RULES:
+		return push_arg(&c->rules, &c->nrules, arg);
+	case OPT_SINK:
+		return push_arg(&c->sinks, &c->nsinks, arg);
 	case OPT_NO_DEFAULT_RULES:
 		c->no_default_rules = true;
 		return true;
@@ -258,7 +273,8 @@ static bool logs_option(logs_cli *c, int opt, const char *arg)
 		c->quiet = true;
 		return true;
 	case OPT_LANG:
-		return true; /* handled before option parsing */
+		c->lang = arg; /* messages were set up before parsing */
+		return true;
 	case OPT_COLOR:
 		if (!strcmp(arg, "auto") || !strcmp(arg, "always") ||
 		    !strcmp(arg, "never")) {
@@ -374,16 +390,76 @@ typedef struct logs_out {
 	uint64_t written, failing;
 	bool first;
 	bool errors;
+	lg_sink **sinks;
+	bool *chat; /* a chat sink: one message per alert, when it opens */
 } logs_out;
+
+/* Chat rooms get an alert once; files, syslog and webhooks every record. */
+static bool is_chat(const char *spec)
+{
+	return !strncmp(spec, "slack:", 6) || !strncmp(spec, "teams:", 6) ||
+	       !strncmp(spec, "chatwork:", 9);
+}
+
+static void to_sinks(const logs_out *w, const lg_alert *a)
+{
+	for (size_t i = 0; i < w->cli->nsinks; i++) {
+		if (w->chat[i] && a->state && strcmp(a->state, "open"))
+			continue;
+		lg_sink_send(w->sinks[i], a);
+	}
+}
+
+static const char *sink_lang(const logs_cli *c)
+{
+	const char *l = c->lang ? c->lang : getenv("LANGUAGE");
+	if (!l || !*l)
+		l = getenv("LC_ALL");
+	if (!l || !*l)
+		l = getenv("LANG");
+	return l;
+}
+
+static bool open_sinks(logs_out *w)
+{
+	const logs_cli *c = w->cli;
+	w->sinks = calloc(c->nsinks + 1, sizeof(*w->sinks));
+	w->chat = calloc(c->nsinks + 1, sizeof(*w->chat));
+	if (!w->sinks || !w->chat)
+		return false;
+	for (size_t i = 0; i < c->nsinks; i++) {
+		char err[512];
+		w->sinks[i] =
+		    lg_sink_new(c->sinks[i], sink_lang(c), err, sizeof(err));
+		if (!w->sinks[i]) {
+			cli_error(_("cannot use the sink: %s"), err);
+			return false;
+		}
+		w->chat[i] = is_chat(c->sinks[i]);
+	}
+	return true;
+}
+
+static void close_sinks(logs_out *w)
+{
+	for (size_t i = 0; w->sinks && i < w->cli->nsinks; i++)
+		lg_sink_close(w->sinks[i], 10000);
+	free(w->sinks);
+	free(w->chat);
+	w->sinks = NULL;
+	w->chat = NULL;
+}
 
 static int on_alert(const lg_alert *a, void *ud)
 {
 	logs_out *w = ud;
 	if (a->severity < w->cli->min_severity)
 		return 0;
-	if (w->cli->fail_on >= 0 && (int)a->severity >= w->cli->fail_on)
+	if (w->cli->fail_on >= 0 && (int)a->severity >= w->cli->fail_on &&
+	    (!a->state || strcmp(a->state, "open")))
 		w->failing++;
 	w->written++;
+	to_sinks(w, a);
 	if (w->cli->format == LG_FMT_TEXT) {
 		lg_alert_print_text(w->out, a, w->color);
 		if (w->cli->follow)
@@ -468,6 +544,56 @@ static void write_summary(const logs_out *w, const lg_logs_summary *sum)
 		lg_logs_summary_print_text(stderr, sum);
 }
 
+/* The run itself, its output opened: alerts to it and to the sinks, the
+ * summary at the end. The exit status. */
+static int run_to(const logs_cli *c, const char *const *paths, size_t n,
+		  lg_logs_options *o, const lg_site *site, const lg_ruleset *rs)
+{
+	char err[512];
+	FILE *f = cli_open_output(c->output);
+	if (!f) {
+		cli_error(_("cannot write %s: %s"), c->output, strerror(errno));
+		return 2;
+	}
+	logs_out w = {.cli = c,
+		      .out = f,
+		      .color = c->color == 1 ||
+			       (c->color == -1 && isatty(fileno(f))),
+		      .first = true};
+	if (!open_sinks(&w)) {
+		close_sinks(&w);
+		if (f != stdout)
+			fclose(f);
+		return 2;
+	}
+	o->parser.json_map = lg_site_json_map(site);
+	/* syslog times are local: the site's zone, else this machine's */
+	lg_site_timezone(site, &o->parser.local_tz_min);
+	o->site = site;
+	o->rules = rs;
+	o->merge_window_us = c->merge_window_us;
+	o->max_groups = c->max_groups;
+	o->on_alert = on_alert;
+	o->on_error = on_error;
+	o->ud = &w;
+	if (c->format == LG_FMT_JSON)
+		fputs("{\"alerts\":[", f);
+	lg_logs_summary sum;
+	lg_status st = c->follow
+			   ? run_follow(c, paths, n, o, &sum, err, sizeof(err))
+			   : lg_logs_run(paths, n, o, &sum, err, sizeof(err));
+	close_sinks(&w);
+	write_summary(&w, &sum);
+	bool write_err = fflush(f) != 0 || ferror(f);
+	if (f != stdout && fclose(f) != 0)
+		write_err = true;
+	if (st != LG_OK)
+		cli_error(_("logs failed: %s"), err);
+	if (write_err)
+		cli_error(_("cannot write the output: %s"), strerror(errno));
+	return st != LG_OK || write_err || w.errors ? 2 : w.failing ? 1 : 0;
+}
+
 static int run_logs(const logs_cli *c, const char *const *paths, size_t n)
 {
 	char err[512], *nginx_fmt = NULL;
@@ -488,40 +614,7 @@ static int run_logs(const logs_cli *c, const char *const *paths, size_t n)
 		rc = 0;
 		goto out;
 	}
-	FILE *f = cli_open_output(c->output);
-	if (!f) {
-		cli_error(_("cannot write %s: %s"), c->output, strerror(errno));
-		goto out;
-	}
-	logs_out w = {
-	    c,	  f, c->color == 1 || (c->color == -1 && isatty(fileno(f))),
-	    0,	  0, true,
-	    false};
-	o.parser.json_map = lg_site_json_map(site);
-	/* syslog times are local: the site's zone, else this machine's */
-	lg_site_timezone(site, &o.parser.local_tz_min);
-	o.site = site;
-	o.rules = rs;
-	o.merge_window_us = c->merge_window_us;
-	o.max_groups = c->max_groups;
-	o.on_alert = on_alert;
-	o.on_error = on_error;
-	o.ud = &w;
-	if (c->format == LG_FMT_JSON)
-		fputs("{\"alerts\":[", f);
-	lg_logs_summary sum;
-	lg_status st = c->follow
-			   ? run_follow(c, paths, n, &o, &sum, err, sizeof(err))
-			   : lg_logs_run(paths, n, &o, &sum, err, sizeof(err));
-	write_summary(&w, &sum);
-	bool write_err = fflush(f) != 0 || ferror(f);
-	if (f != stdout && fclose(f) != 0)
-		write_err = true;
-	if (st != LG_OK)
-		cli_error(_("logs failed: %s"), err);
-	if (write_err)
-		cli_error(_("cannot write the output: %s"), strerror(errno));
-	rc = st != LG_OK || write_err || w.errors ? 2 : w.failing ? 1 : 0;
+	rc = run_to(c, paths, n, &o, site, rs);
 out:
 	lg_ruleset_free(rs);
 	lg_site_free(site);
@@ -543,11 +636,13 @@ int cmd_logs(int argc, char **argv)
 			cli_usage(stdout, logs_synopsis, logs_summary,
 				  logs_options);
 			free(c.rules);
+			free(c.sinks);
 			return 0;
 		}
 		if (opt == '?' || !logs_option(&c, opt, arg)) {
 			fprintf(stderr, _("Try 'leakguard logs --help'.\n"));
 			free(c.rules);
+			free(c.sinks);
 			return 2;
 		}
 	}
@@ -559,5 +654,6 @@ int cmd_logs(int argc, char **argv)
 			      (size_t)(argc - optind));
 	}
 	free(c.rules);
+	free(c.sinks);
 	return rc;
 }

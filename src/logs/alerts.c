@@ -83,6 +83,30 @@ static void count_variant(lg_open_alert *a, const lg_rule_hit *h)
 		a->sum = a->variant_sum[i];
 }
 
+/* A correlation grouped by who (an actor, an address, a sender, a
+ * message) is about the event's actor; one grouped by what (a page, its
+ * size, a script) is about many people, and the event that completed it
+ * names one of them at random: such an alert names no actor. */
+static bool group_is_about_an_actor(const char *group)
+{
+	static const char *const who[] = {"actor=",	  "c-ip=",
+					  "cs-username=", "session=",
+					  "mail-from=",	  "mail-queue-id=",
+					  "mail-client=", "x-forwarded-for=",
+					  "s3-requester="};
+	if (!group || !group[0])
+		return true;
+	for (const char *p = group; p; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		for (size_t i = 0; i < sizeof(who) / sizeof(*who); i++) {
+			if (!strncmp(p, who[i], strlen(who[i])))
+				return true;
+		}
+	}
+	return false;
+}
+
 static bool alert_start(lg_open_alert *a, const lg_rule_hit *h, char *key)
 {
 	const lg_log_event *ev = h->event;
@@ -94,13 +118,15 @@ static bool alert_start(lg_open_alert *a, const lg_rule_hit *h, char *key)
 	a->first_us = h->first_us;
 	a->last_us = h->last_us;
 	a->tz_min = ev->tz_min;
-	a->ip = dup_slice(ev->f[LG_FLD_C_IP]);
-	if (!a->ip)
-		a->ip = dup_slice(ev->f[LG_FLD_MAIL_CLIENT]);
-	bool is_user = ev->f[LG_FLD_ACTOR_KIND].p &&
-		       !strncmp(ev->f[LG_FLD_ACTOR_KIND].p, "user", 4);
-	a->user = is_user ? dup_slice(ev->f[LG_FLD_ACTOR]) : NULL;
-	a->session = dup_slice(ev->f[LG_FLD_SESSION]);
+	if (group_is_about_an_actor(h->group)) {
+		a->ip = dup_slice(ev->f[LG_FLD_C_IP]);
+		if (!a->ip)
+			a->ip = dup_slice(ev->f[LG_FLD_MAIL_CLIENT]);
+		bool is_user = ev->f[LG_FLD_ACTOR_KIND].p &&
+			       !strncmp(ev->f[LG_FLD_ACTOR_KIND].p, "user", 4);
+		a->user = is_user ? dup_slice(ev->f[LG_FLD_ACTOR]) : NULL;
+		a->session = dup_slice(ev->f[LG_FLD_SESSION]);
+	}
 	a->host = dup_slice(ev->f[LG_FLD_CS_HOST]);
 	if (!a->host)
 		a->host = dup_slice(ev->f[LG_FLD_S3_BUCKET]);

@@ -21,6 +21,7 @@ has read the file before truncating, as the cleanest case.
 Exits 0 when all holds, 1 with the reasons otherwise.
 """
 import gzip
+import http.server
 import json
 import os
 import shutil
@@ -29,6 +30,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 FAIL = []
@@ -40,6 +42,21 @@ def check(cond, what):
         FAIL.append(what)
 
 
+class Hooks(http.server.BaseHTTPRequestHandler):
+    """A webhook receiver on 127.0.0.1: keeps (path, body) of each POST."""
+    got = []
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", 0))
+        Hooks.got.append((self.path, self.rfile.read(n).decode()))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *a):
+        pass
+
+
 class Run:
     def __init__(self, lg, work):
         self.lg, self.work = lg, work
@@ -48,6 +65,7 @@ class Run:
         self.n = 0  # lines written so far
         self.proc = None
         self.outs = []
+        self.hook_port = 0
 
     def line(self, ip="198.51.100.7", method="GET", path=None, status=200):
         self.n += 1
@@ -68,9 +86,14 @@ class Run:
         out = open(os.path.join(self.work, "out%d.jsonl" % len(self.outs)),
                    "w")
         self.outs.append(out.name)
+        hooks = []
+        if self.hook_port:
+            url = "http://127.0.0.1:%d" % self.hook_port
+            hooks = ["--sink", "webhook:%s/hook" % url,
+                     "--sink", "slack:%s/slack" % url]
         self.proc = subprocess.Popen(
             [self.lg, "logs", "--follow", "--from-start", "--db", self.db,
-             "-f", "jsonl", "--merge-window", "2m", self.log],
+             "-f", "jsonl", "--merge-window", "2m"] + hooks + [self.log],
             stdout=out, stderr=subprocess.PIPE, text=True)
         time.sleep(0.5)
 
@@ -164,18 +187,35 @@ def main():
               "brute-force alert open %.1f s after the burst" %
               (seen if seen is not None else -1))
         r.kill9()
+        # the last run sends to a webhook and a chat room (on loopback)
+        srv = http.server.HTTPServer(("127.0.0.1", 0), Hooks)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        r.hook_port = srv.server_address[1]
         r.start()
         r.write(10)
+        r.write(35, ip="203.0.113.78", method="POST", path="/login",
+                status=401)
         check(r.wait_read(), "one more restart")
         r.stop()
+        srv.shutdown()
+        hook = [json.loads(b) for p, b in Hooks.got if p == "/hook"]
+        chat = [b for p, b in Hooks.got if p == "/slack"]
+        check([h["state"] for h in hook
+               if h["actor"].get("ip") == "203.0.113.78"] ==
+              ["open", "closed"],
+              "the webhook gets the alert when it opens and when it closes")
+        check(len(chat) == 1 and "brute-force" in chat[0] and
+              "203.0.113.78" in chat[0],
+              "the chat room gets it once (%d messages)" % len(chat))
         check(r.lines_read() == r.n, "lines read = lines written: %d = %d"
               % (r.lines_read(), r.n))
         c = sqlite3.connect(r.db)
         rows = c.execute("SELECT state, count FROM alerts WHERE rule = "
                          "'brute-force'").fetchall()
         c.close()
-        check(rows == [("closed", 40)],
-              "one brute-force alert counting 40, closed (store: %s)" % rows)
+        check(rows == [("closed", 40), ("closed", 35)],
+              "two brute-force alerts counting 40 and 35, closed (store: "
+              "%s)" % rows)
         mode = os.stat(r.db).st_mode & 0o777
         check(mode == 0o600, "the store is private (mode %o)" % mode)
     finally:
