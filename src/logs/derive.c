@@ -173,9 +173,8 @@ static void derive_actor(const lg_site *site, lg_log_event *ev,
 
 /* ---- paths ----------------------------------------------------------------
  */
-static bool starts_with(lg_slice s, const char *prefix)
+static bool starts_with_n(lg_slice s, const char *prefix, size_t n)
 {
-	size_t n = strlen(prefix);
 	if (!s.p || s.n < n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
@@ -186,6 +185,11 @@ static bool starts_with(lg_slice s, const char *prefix)
 			return false;
 	}
 	return true;
+}
+
+static bool starts_with(lg_slice s, const char *prefix)
+{
+	return starts_with_n(s, prefix, strlen(prefix));
 }
 
 static size_t url_decode(const char *src, size_t n, char *dst, size_t cap);
@@ -223,13 +227,14 @@ static bool s3_in(const char *entry, const lg_log_event *ev)
 
 /* A path is in a class when it starts with one of the class's prefixes;
  * "s3://bucket/prefix" entries match S3 log lines' bucket and key. */
-static bool path_in(const lg_strlist *l, const lg_log_event *ev)
+static bool path_in(const lg_prefixes *l, const lg_log_event *ev)
 {
+	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
+	bool s3 = l->any_s3 && present(ev->f[LG_FLD_S3_BUCKET]);
 	for (size_t i = 0; i < l->n; i++) {
-		const char *p = l->v[i];
-		if (!strncmp(p, "s3://", 5)
-			? s3_in(p, ev)
-			: starts_with(ev->f[LG_FLD_CS_URI_STEM], p))
+		const lg_prefix *x = &l->v[i];
+		if (x->s3 ? s3 && s3_in(x->p, ev)
+			  : starts_with_n(path, x->p, x->n))
 			return true;
 	}
 	return false;
@@ -493,13 +498,13 @@ void lg_logs_derive(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)
 	bool http = present(ev->f[LG_FLD_CS_URI_STEM]) ||
 		    present(ev->f[LG_FLD_S3_BUCKET]);
 	ev->f[LG_FLD_PRIVATE_PATH] =
-	    http ? flag(path_in(&site->private_paths, ev)) : (lg_slice){0};
+	    http ? flag(path_in(&site->private_pfx, ev)) : (lg_slice){0};
 	ev->f[LG_FLD_SHARED_PATH] =
-	    http ? flag(path_in(&site->shared_paths, ev)) : (lg_slice){0};
+	    http ? flag(path_in(&site->shared_pfx, ev)) : (lg_slice){0};
 	ev->f[LG_FLD_LOGIN_PATH] =
-	    http ? flag(path_in(&site->login_paths, ev)) : (lg_slice){0};
+	    http ? flag(path_in(&site->login_pfx, ev)) : (lg_slice){0};
 	ev->f[LG_FLD_EXPORT_PATH] =
-	    http ? flag(path_in(&site->export_paths, ev)) : (lg_slice){0};
+	    http ? flag(path_in(&site->export_pfx, ev)) : (lg_slice){0};
 	lg_slice client = present(ev->f[LG_FLD_C_IP])
 			      ? ev->f[LG_FLD_C_IP]
 			      : ev->f[LG_FLD_MAIL_CLIENT];

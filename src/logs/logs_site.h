@@ -16,6 +16,20 @@ typedef struct lg_strlist {
 	size_t n, cap;
 } lg_strlist;
 
+/* A path class's prefixes, worked out once: lengths, and which are
+ * "s3://bucket/prefix" entries. */
+typedef struct lg_prefix {
+	const char *p;
+	size_t n;
+	bool s3;
+} lg_prefix;
+
+typedef struct lg_prefixes {
+	lg_prefix *v;
+	size_t n;
+	bool any_s3;
+} lg_prefixes;
+
 /* A network: IPv4 is kept mapped into IPv6 (::ffff:a.b.c.d). */
 typedef struct lg_cidr {
 	uint8_t addr[16];
@@ -31,8 +45,9 @@ struct lg_site {
 	lg_strlist private_paths, shared_paths, login_paths, export_paths;
 	lg_strlist mail_domains, cookies, json_map;
 	lg_strlist cookie_vars; /* "cookie_sid": nginx's $cookie_sid */
-	lg_field user_fld;	/* user_field when it names an lg_field, else
-				   LG_FLD_COUNT */
+	lg_prefixes private_pfx, shared_pfx, login_pfx, export_pfx;
+	lg_field user_fld; /* user_field when it names an lg_field, else
+			      LG_FLD_COUNT */
 	lg_cidr *nets;
 	size_t nnets, capnets;
 	char *user_field, *key_file;

@@ -442,9 +442,31 @@ static bool set_defaults(lg_site *s)
 	return ok;
 }
 
+static bool prefixes_make(lg_prefixes *out, const lg_strlist *l)
+{
+	free(out->v);
+	memset(out, 0, sizeof(*out));
+	out->v = calloc(l->n + 1, sizeof(*out->v));
+	if (!out->v)
+		return false;
+	for (size_t i = 0; i < l->n; i++) {
+		lg_prefix *x = &out->v[out->n++];
+		x->p = l->v[i];
+		x->n = strlen(l->v[i]);
+		x->s3 = !strncmp(l->v[i], "s3://", 5);
+		out->any_s3 |= x->s3;
+	}
+	return true;
+}
+
 /* What derive.c looks up on every event, worked out once. */
 static bool site_prepare(lg_site *s)
 {
+	if (!prefixes_make(&s->private_pfx, &s->private_paths) ||
+	    !prefixes_make(&s->shared_pfx, &s->shared_paths) ||
+	    !prefixes_make(&s->login_pfx, &s->login_paths) ||
+	    !prefixes_make(&s->export_pfx, &s->export_paths))
+		return false;
 	list_free(&s->cookie_vars);
 	for (size_t i = 0; i < s->cookies.n; i++) {
 		char var[160];
@@ -509,6 +531,10 @@ void lg_site_free(lg_site *s)
 	list_free(&s->cookies);
 	list_free(&s->cookie_vars);
 	list_free(&s->json_map);
+	free(s->private_pfx.v);
+	free(s->shared_pfx.v);
+	free(s->login_pfx.v);
+	free(s->export_pfx.v);
 	free(s->nets);
 	free(s->user_field);
 	free(s->key_file);
