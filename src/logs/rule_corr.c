@@ -60,6 +60,7 @@ typedef struct lr_group {
 		lr_evid *steps;	 /* temporal: t = seen (or chain start) */
 	} u;
 	int64_t fired;	 /* last event of a firing episode, INT64_MIN: none */
+	int64_t last_t;	 /* its latest event */
 	int64_t cur_win; /* baseline: the tumbling window being filled */
 	double cur_agg;
 	lr_hist *hist;
@@ -204,7 +205,8 @@ static void group_clear(lr_group *g)
 	g->fired = INT64_MIN;
 }
 
-/* Takes the least recently updated group for a new key. */
+/* Takes the least recently updated group for a new key; `evicted`
+ * counts the ones still holding a live window (NULL: it is stale). */
 static uint32_t evict_lru(lr_corr_state *cs, uint64_t *evicted)
 {
 	uint32_t gi = cs->lru_tail;
@@ -216,14 +218,32 @@ static uint32_t evict_lru(lr_corr_state *cs, uint64_t *evicted)
 	g->cur_agg = 0;
 	if (g->hist)
 		memset(g->hist, 0, HIST_BUCKETS * sizeof(lr_hist));
-	(*evicted)++;
+	if (evicted)
+		(*evicted)++;
 	return gi;
 }
 
-static uint32_t group_add(lr_corr_state *cs, uint64_t key, uint64_t *evicted)
+/* A group nothing of which is in any window any more (the timespan, or
+ * the baseline's history, has passed since its last event) is reused
+ * before the table grows: the table holds the groups active now, not
+ * every actor of the day, which keeps it small and in cache. */
+static bool lru_tail_stale(const lr_corr_state *cs, int64_t now)
+{
+	if (!cs->ngroups)
+		return false;
+	const lr_corr *c = &cs->rule->corr;
+	int64_t keep = c->baseline && c->history_us > c->span_us ? c->history_us
+								 : c->span_us;
+	return cs->groups[cs->lru_tail].last_t < now - keep;
+}
+
+static uint32_t group_add(lr_corr_state *cs, uint64_t key, uint64_t *evicted,
+			  int64_t now)
 {
 	uint32_t gi;
-	if (cs->ngroups >= cs->max_groups) {
+	if (lru_tail_stale(cs, now)) {
+		gi = evict_lru(cs, NULL);
+	} else if (cs->ngroups >= cs->max_groups) {
 		gi = evict_lru(cs, evicted);
 	} else {
 		if (!slots_grow(cs, cs->ngroups + 1))
@@ -248,11 +268,12 @@ static uint32_t group_add(lr_corr_state *cs, uint64_t key, uint64_t *evicted)
 }
 
 /* The group of `key`, made most recent; NONE when memory is out. */
-static uint32_t group_get(lr_corr_state *cs, uint64_t key, uint64_t *evicted)
+static uint32_t group_get(lr_corr_state *cs, uint64_t key, uint64_t *evicted,
+			  int64_t now)
 {
 	uint32_t s = slot_find(cs, key);
 	if (s == NONE)
-		return group_add(cs, key, evicted);
+		return group_add(cs, key, evicted, now);
 	uint32_t gi = cs->slots[s] - 1;
 	if (cs->lru_head != gi) {
 		lru_unlink(cs, gi);
@@ -747,12 +768,13 @@ int lr_corr_update(lr_corr_state *cs, const lg_log_event *ev, uint64_t refmask,
 	uint64_t vh;
 	if (!event_value(c, ev, &v, &vh))
 		return 0;
-	uint32_t gi = group_get(cs, group_key(c, ev), evicted);
+	uint32_t gi = group_get(cs, group_key(c, ev), evicted, ev->time_us);
 	if (gi == NONE)
 		return -1;
 	lr_group *g = &cs->groups[gi];
 	lr_evid e = {ev->time_us, ev->source, ev->line};
 	episode_end(g, c, e.t);
+	g->last_t = e.t;
 	if (!window_add(g, c, &e, refmask, v, vh, &agg))
 		return -1;
 	if (g->fired != INT64_MIN)
