@@ -279,8 +279,9 @@ static void derive_pattern(lg_log_event *ev, lg_derive_buf *b)
 		const char *stem_end = dot ? dot : seg_end;
 		size_t sn = (size_t)(stem_end - p);
 		if (id_like(p, sn)) {
-			snprintf(b->object_id, sizeof(b->object_id), "%.*s",
-				 (int)(sn < 90 ? sn : 90), p);
+			size_t k = sn < 90 ? sn : 90;
+			memcpy(b->object_id, p, k);
+			b->object_id[k] = '\0';
 			memcpy(b->pattern + o, "{id}", 4);
 			o += 4;
 			p = stem_end;
@@ -303,30 +304,41 @@ static void derive_pattern(lg_log_event *ev, lg_derive_buf *b)
 /* ---- client, cache, ads
  * ------------------------------------------------------
  */
+/* The slot of an address text in the cache: its length and last bytes
+ * (addresses differ most at the end). */
+static unsigned ip_slot(lg_slice a)
+{
+	uint64_t w = 0;
+	size_t k = a.n < 8 ? a.n : 8;
+	memcpy(&w, a.p + a.n - k, k);
+	w = (w ^ a.n) * 0x9E3779B97F4A7C15ULL;
+	return (unsigned)(w >> 56) % LG_IP_CACHE;
+}
+
 static bool internal_addr(const lg_site *site, lg_slice a, lg_derive_buf *b)
 {
 	/* a postfix client is "host[192.0.2.1]" */
-	const char *lb = a.p ? memchr(a.p, '[', a.n) : NULL;
-	if (lb) {
-		const char *rb = memchr(lb, ']', (size_t)(a.p + a.n - lb));
-		if (rb)
-			a = (lg_slice){lb + 1, (size_t)(rb - lb - 1)};
+	if (a.n > 2 && a.p[a.n - 1] == ']') {
+		const char *lb = memchr(a.p, '[', a.n);
+		if (lb)
+			a = (lg_slice){lb + 1, (size_t)(a.p + a.n - lb - 2)};
 	}
 	if (!present(a))
 		return false;
-	/* logs come in runs from one client: remember the last answer */
-	if (a.n == b->last_ip_len && !memcmp(a.p, b->last_ip, a.n))
-		return b->last_ip_internal;
+	/* clients come back again and again: a small cache of answers */
+	lg_ip_answer *c = &b->ips[ip_slot(a)];
+	if (a.n == c->len && !memcmp(a.p, c->text, a.n))
+		return c->inside;
 	uint8_t addr[16];
 	bool inside = false;
 	if (lg_addr_parse(a.p, a.n, addr)) {
 		for (size_t i = 0; i < site->nnets && !inside; i++)
 			inside = lg_cidr_contains(&site->nets[i], addr);
 	}
-	if (a.n < sizeof(b->last_ip)) {
-		memcpy(b->last_ip, a.p, a.n);
-		b->last_ip_len = a.n;
-		b->last_ip_internal = inside;
+	if (a.n < sizeof(c->text)) {
+		memcpy(c->text, a.p, a.n);
+		c->len = (uint8_t)a.n;
+		c->inside = inside;
 	}
 	return inside;
 }
@@ -514,8 +526,10 @@ void lg_logs_derive(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)
 	lg_slice cache = ev->f[LG_FLD_CACHE_STATUS];
 	ev->f[LG_FLD_CACHE_HIT] =
 	    present(cache) ? flag(cache_hit(cache)) : (lg_slice){0};
-	ev->f[LG_FLD_AD_CLICK] = flag(ad_click(ev->f[LG_FLD_C_URI_QUERY]) ||
-				      ad_click(ev->f[LG_FLD_CS_REFERER]));
+	lg_slice ref = ev->f[LG_FLD_CS_REFERER];
+	ev->f[LG_FLD_AD_CLICK] =
+	    flag(ad_click(ev->f[LG_FLD_C_URI_QUERY]) ||
+		 (present(ref) && memchr(ref.p, '?', ref.n) && ad_click(ref)));
 	derive_mail(site, ev, b);
 	ev->f[LG_FLD_OFF_HOURS] = ev->time_us == LG_TIME_NONE
 				      ? (lg_slice){0}

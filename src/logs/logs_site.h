@@ -57,13 +57,19 @@ struct lg_site {
 	uint8_t session_key[32];
 };
 
+/* Whether an address is internal, remembered. */
+#define LG_IP_CACHE 256
+typedef struct lg_ip_answer {
+	char text[46]; /* the longest IPv6 text */
+	uint8_t len;   /* 0: empty slot */
+	bool inside;
+} lg_ip_answer;
+
 /* Room for the derived fields' text of one event. */
 typedef struct lg_derive_buf {
 	char actor[160], session[24], pattern[512], object_id[96];
 	char decoded[4096], domain[256];
-	char last_ip[64]; /* the last client looked up, and its answer */
-	size_t last_ip_len;
-	bool last_ip_internal;
+	lg_ip_answer ips[LG_IP_CACHE];
 } lg_derive_buf;
 
 /* Fills ev->f[LG_FLD_DERIVED..] from the event's own fields and the site.

@@ -1,6 +1,7 @@
 /* test_logsite.c: the logs engine's own parts: site configuration,
  * derived fields (actor, path classes, cache hits, mail), the gzip-aware
  * line reader and ISO 8601 times. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -330,6 +331,32 @@ static void requests_are_decoded_twice(void **state)
 	lg_site_free(s);
 }
 
+/* The hand-written IPv4 reader agrees with inet_pton, and IPv6 still
+ * goes through it. */
+static void addresses_are_read_like_inet_pton(void **state)
+{
+	(void)state;
+	static const char *const cases[] = {
+	    "1.2.3.4",	       "255.255.255.255", "256.1.1.1",
+	    "01.2.3.4",	       "1.2.3",		  "1.2.3.4.5",
+	    "1..2.3",	       "0.0.0.0",	  "10.0.0.1 ",
+	    "a.b.c.d",	       "1.2.3.04",	  "192.168.100.200",
+	    "1.2.3.",	       ".1.2.3",	  "2001:db8::7",
+	    "::ffff:10.0.0.1", "fe80::1%eth0",	  "-"};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		uint8_t got[16], v4[4], v6[16];
+		const char *c = cases[i];
+		bool ok = lg_addr_parse(c, strlen(c), got);
+		bool is4 = inet_pton(AF_INET, c, v4) == 1;
+		bool is6 = !is4 && inet_pton(AF_INET6, c, v6) == 1;
+		assert_int_equal(ok, is4 || is6);
+		if (is4)
+			assert_memory_equal(got + 12, v4, 4);
+		if (is6)
+			assert_memory_equal(got, v6, 16);
+	}
+}
+
 /* ---- reader -------------------------------------------------------------- */
 static void reader_reads_gzip_crlf_and_a_last_line(void **state)
 {
@@ -456,6 +483,7 @@ int main(void)
 	    cmocka_unit_test(mail_recipients_inside_and_outside),
 	    cmocka_unit_test(office_hours_in_the_sites_zone),
 	    cmocka_unit_test(requests_are_decoded_twice),
+	    cmocka_unit_test(addresses_are_read_like_inet_pton),
 	    cmocka_unit_test(reader_reads_gzip_crlf_and_a_last_line),
 	    cmocka_unit_test(reader_cuts_a_huge_line_and_goes_on),
 	    cmocka_unit_test(reader_reports_a_corrupt_gzip),
