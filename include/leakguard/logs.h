@@ -253,6 +253,7 @@ typedef struct lg_rule_hit {
 	uint64_t distinct;	   /* value_count: distinct values */
 	double sum;		   /* value_sum: the sum */
 	const char *group;	   /* "c-ip=203.0.113.9" group-by values */
+	int64_t span_us;	   /* a correlation's timespan, 0 otherwise */
 	unsigned nevidence;
 	lg_evidence evidence[LG_HIT_MAX_EVIDENCE];
 } lg_rule_hit;

@@ -181,7 +181,11 @@ lg_status lg_alerts_hit(lg_alerts *al, const lg_rule_hit *h, bool *opened)
 	if (!merge_key(h, key, sizeof(key)))
 		return LG_OK; /* a group too long to key: cut, still merged */
 	lg_open_alert *a = lg_hashtab_get(al->open, key);
-	if (a && h->first_us <= a->last_us + al->window_us) {
+	/* a correlation over a day goes on for that day: its window, if
+	 * longer than the merge window, keeps its hits together */
+	int64_t window =
+	    h->span_us > al->window_us ? h->span_us : al->window_us;
+	if (a && h->first_us <= a->last_us + window) {
 		alert_merge(a, h);
 		al->last_key = a->key;
 		return LG_OK;

@@ -27,7 +27,7 @@ every scenario the format supports except intrusion and clean-day):
   web formats (combined, nginx_cache, cloudfront):
     cache-leak shared-link-exposure enumeration bulk-export brute-force
     credential-stuffing sensitive-file-probe sql-injection path-traversal
-    web-shell intrusion clean-day
+    web-shell intrusion skimming clean-day
   s3: shared-link-exposure clean-day
   postfix: mail-mass-recipients mail-burst clean-day
 Some scenarios need more than a day (a baseline before the incident, or an
@@ -79,7 +79,7 @@ CF_FIELDS = ("date time x-edge-location sc-bytes c-ip cs-method cs(Host) "
 SCENARIOS_WEB = ("cache-leak", "shared-link-exposure", "enumeration",
                  "bulk-export", "brute-force", "credential-stuffing",
                  "sensitive-file-probe", "sql-injection", "path-traversal",
-                 "web-shell", "intrusion")
+                 "web-shell", "intrusion", "skimming")
 SCENARIOS = {
     "combined": SCENARIOS_WEB,
     "nginx_cache": SCENARIOS_WEB,
@@ -89,7 +89,7 @@ SCENARIOS = {
 }
 # hours of log a scenario needs (baseline before, or days of activity)
 MIN_HOURS = {"bulk-export": 48, "mail-burst": 48, "shared-link-exposure": 48,
-             "web-shell": 96, "intrusion": 22 * 24}
+             "web-shell": 96, "intrusion": 22 * 24, "skimming": 48}
 
 SURNAMES = ("sato", "suzuki", "takahashi", "tanaka", "watanabe", "ito",
             "yamamoto", "nakamura", "kobayashi", "kato", "yoshida", "yamada",
@@ -169,6 +169,11 @@ CATEGORIES = ("ladies", "mens", "bags", "shoes", "kitchen", "gift", "outdoor",
               "sale")
 LANDINGS = ("/lp/summer-sale", "/lp/gift-2025", "/lp/new-arrivals",
             "/campaign/fathers-day")
+# the payment page's own script: its name carries a hash of its content,
+# so a release changes the name; a skimmer added in place does not
+CHECKOUT_JS = "/assets/js/checkout.4b2e9a.js"
+CHECKOUT_JS_BYTES = 61234
+SKIMMED_JS_BYTES = 64987
 ASSETS = (("/assets/css/app.3f9c1e.css", 48213),
           ("/assets/js/app.8d1a77.js", 182331),
           ("/assets/js/vendor.c0ffee.js", 402113),
@@ -663,10 +668,11 @@ class CacheSim:
 # background web traffic
 
 class WebBackground:
-    def __init__(self, world, rend, seed, cache=None):
+    def __init__(self, world, rend, seed, cache=None, skim_at=None):
         self.w = world
         self.rend = rend
         self.cache = cache
+        self.skim_at = skim_at
         self.r = random.Random(_stable_seed(seed, "web-bg"))
         self.rnd = self.r.random
         self.kinds = _weighted((("anon", 40), ("user", 30), ("crawler", 4),
@@ -854,6 +860,11 @@ class WebBackground:
             reqs.append(("POST", "/cart/add", 302, 0, ref, "-"))
             reqs.append(("GET", "/cart", 200, 15400, ref, "BYPASS"))
             if rnd() < 0.4:
+                skimmed = self.skim_at is not None and sec >= self.skim_at
+                reqs.append(("GET", CHECKOUT_JS, 200,
+                             SKIMMED_JS_BYTES if skimmed else
+                             CHECKOUT_JS_BYTES,
+                             "https://%s/cart" % SHOP, "HIT"))
                 reqs.append(("POST", "/checkout", 302, 0,
                              "https://%s/cart" % SHOP, "-"))
                 reqs.append(("GET", "/checkout/complete", 200, 9100,
@@ -1793,6 +1804,34 @@ class Planter:
             x["scenario"] = "intrusion"
         return out, incs
 
+    def skimming(self):
+        """The coffee-chain web shop case: a web shell planted through
+        the review upload, then the payment page's script changed in
+        place (a card skimmer appended) and served to every buyer."""
+        ip = "192.0.2.150"
+        out, incs = self.web_shell(ip=ip, start_day=0, days=2,
+                                   name="skimming-shell")
+        at = self.skim_at
+        # the shell rewrites the script, then checks it is served
+        actor = (ip, None, None, "curl/8.5.0", "HTTP/1.1")
+        self.web(out, at - 40, actor, ("POST", "/uploads/img/x.php", 200,
+                                       512, "-", "MISS"))
+        self.web(out, at + 5, actor, ("GET", CHECKOUT_JS, 200,
+                                      SKIMMED_JS_BYTES, "-", "MISS"))
+        inc = self.incident("payment-script-change",
+                            [(at, "", ""), (self.c.duration - 1, "", "")],
+                            {}, min_count=2,
+                            target={"host": SHOP, "path": CHECKOUT_JS},
+                            note="%s served with %d bytes instead of %d to "
+                            "every buyer from day 1 03:12 (a skimmer "
+                            "appended in place, the name unchanged)" % (
+                                CHECKOUT_JS, SKIMMED_JS_BYTES,
+                                CHECKOUT_JS_BYTES))
+        inc["planted_lines"] = 2
+        for x in incs + [inc]:
+            x["scenario"] = "skimming"
+        return out, incs + [inc]
+
     # -- mail ------------------------------------------------------------
     def mail_mass(self):
         r = self.rng("mail-mass")
@@ -2082,7 +2121,8 @@ def main(argv=None):
         if "cache-leak" in names:
             cache = CacheSim(clock.at(0, 9, 41, 0), clock.at(0, 13, 52, 0),
                              600)
-        bg = WebBackground(world, wr, a.seed, cache)
+        skim_at = clock.at(1, 3, 12, 0) if "skimming" in names else None
+        bg = WebBackground(world, wr, a.seed, cache, skim_at)
         hourly, per_visit_s = WEB_HOURLY, 25.0
     elif fmt == "s3":
         sr = S3Renderer(a.seed)
@@ -2094,6 +2134,7 @@ def main(argv=None):
         hourly, per_visit_s = MAIL_HOURLY, 1.5
     pl = Planter(fmt, world, clock, a.seed, wr, sr, mail, cache)
     pl.bg = bg
+    pl.skim_at = skim_at if fmt in WEB_FORMATS else None
     planted = []
     incidents = []
     for s in names:
@@ -2109,6 +2150,7 @@ def main(argv=None):
               "path-traversal": pl.traversal,
               "web-shell": pl.web_shell,
               "intrusion": pl.intrusion,
+              "skimming": pl.skimming,
               "mail-mass-recipients": pl.mail_mass,
               "mail-burst": pl.mail_burst}[s]
         lines, incs = fn()
