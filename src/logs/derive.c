@@ -231,6 +231,13 @@ static bool path_in(const lg_prefixes *l, const lg_log_event *ev)
 {
 	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
 	bool s3 = l->any_s3 && present(ev->f[LG_FLD_S3_BUCKET]);
+	if (!s3 && !l->any_short) {
+		if (!path.p || path.n < 3)
+			return false;
+		unsigned k = lg_prefix_pair(path.p + 1);
+		if (!(l->pair[k >> 6] >> (k & 63) & 1))
+			return false;
+	}
 	for (size_t i = 0; i < l->n; i++) {
 		const lg_prefix *x = &l->v[i];
 		if (x->s3 ? s3 && s3_in(x->p, ev)

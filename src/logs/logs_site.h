@@ -28,7 +28,23 @@ typedef struct lg_prefixes {
 	lg_prefix *v;
 	size_t n;
 	bool any_s3;
+	bool any_short; /* a path prefix of fewer than three bytes */
+	/* the two bytes after the leading '/' of every path prefix,
+	 * lowercased: most requests (/products, /assets) share none and are
+	 * turned away by one lookup */
+	uint64_t pair[1024];
 } lg_prefixes;
+
+/* The index of two path bytes (ASCII lowercased) in lg_prefixes.pair. */
+static inline unsigned lg_prefix_pair(const char *p)
+{
+	unsigned a = (unsigned char)p[0], b = (unsigned char)p[1];
+	if (a - 'A' < 26u)
+		a |= 0x20;
+	if (b - 'A' < 26u)
+		b |= 0x20;
+	return (a << 8 | b) & 0xFFFF;
+}
 
 /* A network: IPv4 is kept mapped into IPv6 (::ffff:a.b.c.d). */
 typedef struct lg_cidr {

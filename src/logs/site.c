@@ -487,6 +487,14 @@ static bool prefixes_make(lg_prefixes *out, const lg_strlist *l)
 		x->n = strlen(l->v[i]);
 		x->s3 = !strncmp(l->v[i], "s3://", 5);
 		out->any_s3 |= x->s3;
+		if (x->s3)
+			continue;
+		if (x->n < 3 || x->p[0] != '/') {
+			out->any_short = true;
+			continue;
+		}
+		unsigned k = lg_prefix_pair(x->p + 1);
+		out->pair[k >> 6] |= 1ULL << (k & 63);
 	}
 	return true;
 }
