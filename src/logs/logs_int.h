@@ -54,6 +54,17 @@ bool lg_postfix_init(lg_log_parser *p, char *err, size_t errlen);
 lg_parse_result lg_parse_bad(lg_log_parser *p, size_t col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A line of space-separated, possibly quoted columns (ALB, S3): each
+ * column goes to fn with its index and 1-based byte column. LG_PARSE_BAD
+ * for an unclosed quote, a column fn refuses, or fewer than min_cols
+ * columns (`what` names the format in that message). */
+typedef lg_parse_result (*lg_column_fn)(lg_log_parser *p, lg_log_event *ev,
+					size_t i, lg_slice v, size_t col);
+lg_parse_result lg_parse_columns(lg_log_parser *p, const char *line, size_t n,
+				 lg_log_event *ev, size_t ncols,
+				 size_t min_cols, const char *what,
+				 lg_column_fn fn);
+
 /* Sets a field from logged bytes; "-" is stored as absent. */
 static inline void lg_ev_set(lg_log_event *ev, lg_field f, const char *s,
 			     size_t n)

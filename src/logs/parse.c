@@ -368,3 +368,29 @@ bool lg_ms_to_seconds(lg_log_parser *p, const char *s, size_t n, lg_slice *out)
 	*out = (lg_slice){d, (size_t)k};
 	return true;
 }
+
+lg_parse_result lg_parse_columns(lg_log_parser *p, const char *line, size_t n,
+				 lg_log_event *ev, size_t ncols,
+				 size_t min_cols, const char *what,
+				 lg_column_fn fn)
+{
+	const char *s = line, *end = line + n;
+	size_t i = 0;
+	lg_slice v;
+	for (; i < ncols; i++) {
+		size_t col = (size_t)(s - line) + 1;
+		int r = lg_next_field(&s, end, &v);
+		if (r < 0)
+			return lg_parse_bad(p, col, "no closing quote");
+		if (r == 0)
+			break;
+		if (fn(p, ev, i, v, col) == LG_PARSE_BAD)
+			return LG_PARSE_BAD;
+	}
+	if (i < min_cols)
+		return lg_parse_bad(p, n + 1,
+				    "the line ends after %zu fields; %s lines "
+				    "have at least %zu",
+				    i, what, min_cols);
+	return LG_PARSE_EVENT;
+}

@@ -97,24 +97,9 @@ static lg_parse_result alb_column(lg_log_parser *p, lg_log_event *ev, size_t i,
 static lg_parse_result alb_parse(lg_log_parser *p, const char *line, size_t n,
 				 lg_log_event *ev)
 {
-	const char *s = line, *end = line + n;
-	size_t i = 0;
-	lg_slice v;
-	for (; i < ALB_NCOLS; i++) {
-		size_t col = (size_t)(s - line) + 1;
-		int r = lg_next_field(&s, end, &v);
-		if (r < 0)
-			return lg_parse_bad(p, col, "no closing quote");
-		if (r == 0)
-			break;
-		if (alb_column(p, ev, i, v, col) == LG_PARSE_BAD)
-			return LG_PARSE_BAD;
-	}
-	if (i < ALB_MIN_COLS)
-		return lg_parse_bad(p, n + 1,
-				    "the line ends after %zu fields; ALB "
-				    "lines have at least %d",
-				    i, ALB_MIN_COLS);
+	if (lg_parse_columns(p, line, n, ev, ALB_NCOLS, ALB_MIN_COLS, "ALB",
+			     alb_column) == LG_PARSE_BAD)
+		return LG_PARSE_BAD;
 	lg_slice dn = lg_log_event_get(ev, "domain_name");
 	if (!ev->f[LG_FLD_CS_HOST].p && dn.p)
 		ev->f[LG_FLD_CS_HOST] = dn;

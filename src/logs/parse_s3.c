@@ -79,25 +79,8 @@ static lg_parse_result s3_column(lg_log_parser *p, lg_log_event *ev, size_t i,
 static lg_parse_result s3_parse(lg_log_parser *p, const char *line, size_t n,
 				lg_log_event *ev)
 {
-	const char *s = line, *end = line + n;
-	size_t i = 0;
-	lg_slice v;
-	for (; i < S3_NCOLS; i++) {
-		size_t col = (size_t)(s - line) + 1;
-		int r = lg_next_field(&s, end, &v);
-		if (r < 0)
-			return lg_parse_bad(p, col, "no closing quote");
-		if (r == 0)
-			break;
-		if (s3_column(p, ev, i, v, col) == LG_PARSE_BAD)
-			return LG_PARSE_BAD;
-	}
-	if (i < S3_MIN_COLS)
-		return lg_parse_bad(p, n + 1,
-				    "the line ends after %zu fields; S3 access "
-				    "log lines have at least %d",
-				    i, S3_MIN_COLS);
-	return LG_PARSE_EVENT;
+	return lg_parse_columns(p, line, n, ev, S3_NCOLS, S3_MIN_COLS,
+				"S3 access log", s3_column);
 }
 
 bool lg_s3_init(lg_log_parser *p, char *err, size_t errlen)
