@@ -307,6 +307,29 @@ static bool load_json_fields(site_loader *L, lg_site *s, const yaml_node_t *n)
 	return true;
 }
 
+/* A cookie name is an RFC 6265 token: no spaces, separators or
+ * controls; and short (nginx logs it as $cookie_NAME). */
+static bool cookie_names_ok(site_loader *L, const yaml_node_t *n,
+			    const lg_site *s)
+{
+	for (size_t i = 0; i < s->cookies.n; i++) {
+		const char *c = s->cookies.v[i];
+		size_t len = strlen(c);
+		bool ok = len > 0 && len <= 100;
+		for (size_t k = 0; ok && k < len; k++)
+			ok = c[k] > 32 && c[k] < 127 &&
+			     !strchr("()<>@,;:\\\"/[]?={}", c[k]);
+		if (!ok) {
+			char msg[200];
+			snprintf(msg, sizeof(msg),
+				 "session_cookie '%.60s' is not a cookie name",
+				 c);
+			return fail(L, n, msg);
+		}
+	}
+	return true;
+}
+
 static bool load_key(site_loader *L, lg_site *s, const char *key,
 		     const yaml_node_t *v)
 {
@@ -323,7 +346,7 @@ static bool load_key(site_loader *L, lg_site *s, const char *key,
 	if (!strcmp(key, "internal_networks"))
 		return load_networks(L, s, v);
 	if (!strcmp(key, "session_cookie"))
-		return load_list(L, v, &s->cookies);
+		return load_list(L, v, &s->cookies) && cookie_names_ok(L, v, s);
 	if (!strcmp(key, "user_field"))
 		return load_string(L, v, &s->user_field);
 	if (!strcmp(key, "office_hours"))

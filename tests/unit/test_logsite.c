@@ -125,6 +125,10 @@ static void config_errors_name_file_and_line(void **state)
 	p = write_file("bad3.yaml", "office_hours: 9-17\n");
 	assert_int_equal(lg_site_load(p, &s, err, sizeof(err)), LG_EINVAL);
 	assert_non_null(strstr(err, "office_hours"));
+	p = write_file("bad5.yaml", "session_cookie: [sid, \"my session\"]\n");
+	assert_int_equal(lg_site_load(p, &s, err, sizeof(err)), LG_EINVAL);
+	assert_non_null(strstr(err, "bad5.yaml:1: session_cookie 'my session' "
+				    "is not a cookie name"));
 	p = write_file("bad4.yaml", "private_paths: [/a\n");
 	assert_int_equal(lg_site_load(p, &s, err, sizeof(err)), LG_EINVAL);
 	assert_non_null(strstr(err, "bad4.yaml:"));
