@@ -381,6 +381,24 @@ static bool load_doc(site_loader *L, lg_site *s)
 	return true;
 }
 
+/* A relative session_key_file is beside the configuration, as a reader
+ * of the file expects, not in whatever folder leakguard runs from. */
+static bool key_file_beside(lg_site *s, const char *conf)
+{
+	const char *slash = strrchr(conf, '/');
+	if (!s->key_file || s->key_file[0] == '/' || !slash)
+		return true;
+	size_t dl = (size_t)(slash - conf) + 1, kl = strlen(s->key_file);
+	char *full = malloc(dl + kl + 1);
+	if (!full)
+		return false;
+	memcpy(full, conf, dl);
+	memcpy(full + dl, s->key_file, kl + 1);
+	free(s->key_file);
+	s->key_file = full;
+	return true;
+}
+
 static lg_status load_file(lg_site *s, const char *path, char *err,
 			   size_t errlen)
 {
@@ -403,6 +421,8 @@ static lg_status load_file(lg_site *s, const char *path, char *err,
 		site_loader L = {&doc, path, err, errlen};
 		if (!load_doc(&L, s))
 			rc = LG_EINVAL;
+		else if (!key_file_beside(s, path))
+			rc = LG_ENOMEM;
 		yaml_document_delete(&doc);
 	}
 	yaml_parser_delete(&parser);

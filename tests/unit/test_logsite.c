@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -129,6 +130,24 @@ static void config_errors_name_file_and_line(void **state)
 	assert_int_equal(lg_site_load(p, &s, err, sizeof(err)), LG_EINVAL);
 	assert_non_null(strstr(err, "bad5.yaml:1: session_cookie 'my session' "
 				    "is not a cookie name"));
+	/* a relative key file is beside the configuration */
+	char sub[600], conf[700], key[700];
+	snprintf(sub, sizeof(sub), "%s/conf", tmpdir);
+	mkdir(sub, 0700);
+	snprintf(conf, sizeof(conf), "%s/site.yaml", sub);
+	snprintf(key, sizeof(key), "%s/k.bin", sub);
+	FILE *f = fopen(key, "w");
+	fputs("0123456789abcdef0123456789abcdef", f);
+	fclose(f);
+	f = fopen(conf, "w");
+	fputs("session_key_file: k.bin\n", f);
+	fclose(f);
+	assert_int_equal(lg_site_load(conf, &s, err, sizeof(err)), LG_OK);
+	lg_site_free(s);
+	s = NULL;
+	p = write_file("bad6.yaml", "session_key_file: nothere.bin\n");
+	assert_int_equal(lg_site_load(p, &s, err, sizeof(err)), LG_EINVAL);
+	assert_non_null(strstr(err, "/nothere.bin: cannot read a 32-byte"));
 	p = write_file("bad4.yaml", "private_paths: [/a\n");
 	assert_int_equal(lg_site_load(p, &s, err, sizeof(err)), LG_EINVAL);
 	assert_non_null(strstr(err, "bad4.yaml:"));
