@@ -23,6 +23,13 @@
 #define MAX_LINE   (1u << 20)
 #define SNIFF_MAX  20
 
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 typedef struct tail {
 	const char *path;
 	int fd; /* -1: the path is not there (yet) */
@@ -32,7 +39,18 @@ typedef struct tail {
 	lg_log_parser *parser;
 	lg_log_format fmt;
 	bool dirty, dead;
+	struct tail *owner; /* a rotated file's: the tail of its path */
 } tail;
+
+/* A file rotated away is read on until it has been quiet this long: nginx
+ * and Apache write to the renamed file until they are told to reopen
+ * (logrotate's postrotate), and those lines count as much as any. */
+#define DRAIN_QUIET_S 5.0
+
+typedef struct drain {
+	tail t;
+	double quiet_since;
+} drain;
 
 typedef struct follow {
 	lg_logs_core core;
@@ -44,7 +62,9 @@ typedef struct follow {
 	size_t nopened, capopened;
 	int64_t clock_us; /* the latest event time seen */
 	bool got_lines;
-	char *chunk; /* READ_CHUNK bytes */
+	char *chunk;   /* READ_CHUNK bytes */
+	drain *drains; /* rotated files still being read */
+	size_t ndrains, capdrains;
 } follow;
 
 /* ---- file identity --------------------------------------------------------
@@ -131,9 +151,10 @@ static bool make_parser(follow *F, tail *t, const char *data, size_t n)
 static void one_line(follow *F, tail *t, const char *line, size_t n)
 {
 	lg_logs_summary *sum = F->core.sum;
+	tail *o = t->owner ? t->owner : t; /* lines count for the path */
 	t->pos.lineno++;
-	t->pos.lines_total++;
-	t->dirty = true;
+	o->pos.lines_total++;
+	o->dirty = true;
 	F->got_lines = true;
 	sum->lines++;
 	sum->bytes += n + 1;
@@ -184,11 +205,12 @@ static void take_lines(follow *F, tail *t, const char *data, size_t n)
 		}
 		size_t len = (size_t)(nl - p);
 		if (t->skipping) {
+			tail *o = t->owner ? t->owner : t;
 			t->skipping = false;
 			t->pos.offset += len + 1;
 			t->pos.lineno++;
-			t->pos.lines_total++;
-			t->dirty = true;
+			o->pos.lines_total++;
+			o->dirty = true;
 		} else if (t->part.len) {
 			lg_buf_append(&t->part, p, len);
 			t->pos.offset += t->part.len + 1;
@@ -345,8 +367,59 @@ static void tail_start(follow *F, tail *t)
 	t->dirty = true;
 }
 
+/* Hands the file a path had to a drain, which reads it on while it still
+ * grows; the tail starts afresh (new part buffer, a new parser made on
+ * first read). False when there is no memory for it. */
+static bool start_drain(follow *F, tail *t)
+{
+	if (F->ndrains == F->capdrains) {
+		size_t cap = F->capdrains ? F->capdrains * 2 : 4;
+		drain *v = realloc(F->drains, cap * sizeof(*v));
+		if (!v)
+			return false;
+		F->drains = v;
+		F->capdrains = cap;
+	}
+	drain *d = &F->drains[F->ndrains++];
+	d->t = *t;
+	d->t.owner = t;
+	d->quiet_since = now_seconds();
+	memset(&t->part, 0, sizeof(t->part));
+	t->parser = NULL;
+	t->skipping = false;
+	return true;
+}
+
+static void drain_end(drain *d, follow *F)
+{
+	tail_read(F, &d->t, true);
+	close(d->t.fd);
+	lg_log_parser_free(d->t.parser);
+	lg_buf_free(&d->t.part);
+}
+
+/* Reads every drain; ends those quiet for DRAIN_QUIET_S (all of them
+ * when `all`). */
+static void drains_poll(follow *F, bool all)
+{
+	double now = now_seconds();
+	for (size_t i = 0; i < F->ndrains;) {
+		drain *d = &F->drains[i];
+		uint64_t before = d->t.pos.offset + d->t.part.len;
+		tail_read(F, &d->t, false);
+		if (d->t.pos.offset + d->t.part.len != before)
+			d->quiet_since = now;
+		if (!all && now - d->quiet_since < DRAIN_QUIET_S) {
+			i++;
+			continue;
+		}
+		drain_end(d, F);
+		F->drains[i] = F->drains[--F->ndrains];
+	}
+}
+
 /* Rotation: a new file under the path (rename + create), or the same file
- * cut short (copytruncate). The old file is read to its end first. */
+ * cut short (copytruncate). A renamed file is read on by a drain. */
 static void tail_check(follow *F, tail *t)
 {
 	struct stat sb;
@@ -361,8 +434,11 @@ static void tail_check(follow *F, tail *t)
 	}
 	if ((uint64_t)sb.st_ino != t->pos.ino ||
 	    (uint64_t)sb.st_dev != t->pos.dev) {
-		tail_read(F, t, true);
-		close(t->fd);
+		tail_read(F, t, false);
+		if (!start_drain(F, t)) {
+			tail_read(F, t, true); /* no room: read it to its end */
+			close(t->fd);
+		}
 		t->fd = -1;
 		if (open_at(F, t, 0)) {
 			t->pos.lineno = 0;
@@ -466,12 +542,6 @@ static void deliver(follow *F)
 /* ---- the loop
  * ----------------------------------------------------------------
  */
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static lg_status poll_once(follow *F)
 {
@@ -484,6 +554,7 @@ static lg_status poll_once(follow *F)
 		tail_check(F, t);
 		tail_read(F, t, false);
 	}
+	drains_poll(F, false);
 	if (F->core.failed != LG_OK)
 		return F->core.failed;
 	lg_status rc = lg_alerts_expire(&F->core.alerts, F->clock_us);
@@ -517,7 +588,9 @@ static lg_status follow_loop(follow *F)
 	}
 	if (rc != LG_OK)
 		return rc;
-	/* the end: every alert still open is closed and kept */
+	/* the end: rotated files read to their ends, every alert still open
+	 * closed and kept */
+	drains_poll(F, true);
 	rc = lg_alerts_finish(&F->core.alerts);
 	if (rc == LG_OK && (rc = commit(F)) == LG_OK)
 		deliver(F);
@@ -526,6 +599,12 @@ static lg_status follow_loop(follow *F)
 
 static void follow_free(follow *F)
 {
+	for (size_t i = 0; i < F->ndrains; i++) {
+		close(F->drains[i].t.fd);
+		lg_log_parser_free(F->drains[i].t.parser);
+		lg_buf_free(&F->drains[i].t.part);
+	}
+	free(F->drains);
 	for (size_t i = 0; i < F->nt; i++) {
 		if (F->t[i].fd >= 0)
 			close(F->t[i].fd);

@@ -148,6 +148,20 @@ def main():
         os.unlink(r.log + ".1")
         r.write(150)
         check(r.wait_read(), "reads across rename + new file + gzip")
+        # nginx until its reopen signal: writes go on into the renamed
+        # file after logrotate has made the new one
+        os.rename(r.log, r.log + ".4")
+        open(r.log, "w").close()
+        time.sleep(0.6)
+        renamed = r.log
+        r.log = r.log + ".4"
+        r.write(60)
+        r.log = renamed
+        time.sleep(0.6)
+        r.write(30)
+        check(r.wait_read(), "reads what is written to the renamed file "
+              "before the server reopens its log (%d/%d)" %
+              (r.lines_read(), r.n))
         # kill -9 while lines are coming
         r.write(400)
         time.sleep(0.3)
