@@ -246,6 +246,7 @@ typedef struct lg_evidence {
 typedef struct lg_rule_hit {
 	const char *rule_id; /* stable id: "cache-leak" */
 	const char *title;
+	const char *title_ja; /* the rule's Japanese title, or NULL */
 	lg_severity severity;
 	const lg_log_event *event; /* the event that completed it */
 	int64_t first_us, last_us; /* span of the contributing events */
@@ -308,6 +309,7 @@ const char *const *lg_site_json_map(const lg_site *s);
  * the callback. Absent parts are NULL. */
 typedef struct lg_alert {
 	const char *rule_id, *title;
+	const char *title_ja; /* NULL when the rule has none */
 	lg_severity severity;
 	int64_t first_us, last_us;
 	int tz_min; /* the offset the log's own times were written in */

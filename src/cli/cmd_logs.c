@@ -392,6 +392,7 @@ typedef struct logs_out {
 	bool errors;
 	lg_sink **sinks;
 	bool *chat; /* a chat sink: one message per alert, when it opens */
+	bool ja;    /* messages in Japanese: rules' Japanese titles too */
 } logs_out;
 
 /* Chat rooms get an alert once; files, syslog and webhooks every record. */
@@ -453,15 +454,21 @@ static void close_sinks(logs_out *w)
 static int on_alert(const lg_alert *a, void *ud)
 {
 	logs_out *w = ud;
+	/* people read the text and the chat messages in their language;
+	 * JSON keeps the English title (and title_ja beside it) */
+	lg_alert ja_view = *a;
+	if (w->ja && a->title_ja)
+		ja_view.title = a->title_ja;
+	const lg_alert *shown = &ja_view;
 	if (a->severity < w->cli->min_severity)
 		return 0;
 	if (w->cli->fail_on >= 0 && (int)a->severity >= w->cli->fail_on &&
 	    (!a->state || strcmp(a->state, "open")))
 		w->failing++;
 	w->written++;
-	to_sinks(w, a);
+	to_sinks(w, shown);
 	if (w->cli->format == LG_FMT_TEXT) {
-		lg_alert_print_text(w->out, a, w->color);
+		lg_alert_print_text(w->out, shown, w->color);
 		if (w->cli->follow)
 			fflush(w->out);
 		return 0;
@@ -559,7 +566,9 @@ static int run_to(const logs_cli *c, const char *const *paths, size_t n,
 		      .out = f,
 		      .color = c->color == 1 ||
 			       (c->color == -1 && isatty(fileno(f))),
-		      .first = true};
+		      .first = true,
+		      /* the catalogue in use translates this word */
+		      .ja = strcmp(_("critical"), "critical") != 0};
 	if (!open_sinks(&w)) {
 		close_sinks(&w);
 		if (f != stdout)

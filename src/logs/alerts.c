@@ -114,6 +114,7 @@ static bool alert_start(lg_open_alert *a, const lg_rule_hit *h, char *key)
 	a->key = key;
 	a->rule_id = h->rule_id;
 	a->title = h->title;
+	a->title_ja = h->title_ja;
 	a->severity = h->severity;
 	a->first_us = h->first_us;
 	a->last_us = h->last_us;
@@ -152,6 +153,7 @@ static void alert_merge(lg_open_alert *a, const lg_rule_hit *h)
 	if (h->severity > a->severity) {
 		a->severity = h->severity;
 		a->title = h->title;
+		a->title_ja = h->title_ja;
 	}
 	count_variant(a, h);
 	if (h->distinct > a->distinct)
@@ -304,6 +306,7 @@ void lg_alert_view(const lg_open_alert *a, lg_alert *out)
 	memset(out, 0, sizeof(*out));
 	out->rule_id = a->rule_id;
 	out->title = a->title;
+	out->title_ja = a->title_ja;
 	out->severity = a->severity;
 	out->first_us = a->first_us;
 	out->last_us = a->last_us;

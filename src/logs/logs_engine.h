@@ -11,7 +11,7 @@
  * strings except rule_id and title, which the rule set owns. */
 typedef struct lg_open_alert {
 	char *key;
-	const char *rule_id, *title;
+	const char *rule_id, *title, *title_ja;
 	lg_severity severity;
 	int64_t first_us, last_us;
 	int tz_min;

@@ -587,10 +587,11 @@ static lg_status build_corr(lr_loadctx *cx, ydoc *d, ynode *cn, int line,
 static lg_status top_key(lr_loadctx *cx, lr_rule *r, const char *key, ynode *v,
 			 ynode **det, ynode **corr)
 {
-	const char **str = !strcmp(key, "title")  ? &r->title
-			   : !strcmp(key, "id")	  ? &r->id
-			   : !strcmp(key, "name") ? &r->name
-						  : NULL;
+	const char **str = !strcmp(key, "title")      ? &r->title
+			   : !strcmp(key, "title_ja") ? &r->title_ja
+			   : !strcmp(key, "id")	      ? &r->id
+			   : !strcmp(key, "name")     ? &r->name
+						      : NULL;
 	if (str) {
 		if (!yscalar(v) || ynull(v) || !v->data.scalar.length)
 			return lr_fail(cx, yline(v), "%s must be text", key);

@@ -183,6 +183,7 @@ static void hit_names(lg_rule_hit *h, const lr_rule *r, const lg_log_event *ev)
 {
 	h->rule_id = r->id ? r->id : r->title;
 	h->title = r->title;
+	h->title_ja = r->title_ja;
 	h->severity = r->level;
 	h->event = ev;
 }

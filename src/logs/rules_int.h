@@ -174,6 +174,7 @@ typedef struct lr_corr {
  */
 typedef struct lr_rule {
 	const char *id, *title, *name, *file;
+	const char *title_ja; /* leakguard extension: the title in Japanese */
 	int line;
 	lg_severity level;
 	bool has_level;

@@ -70,6 +70,7 @@ json_t *lg_alert_json(const lg_alert *a)
 		set_text(o, "state", a->state);
 	set_text(o, "severity", lg_severity_name(a->severity));
 	set_text(o, "title", a->title);
+	set_text(o, "title_ja", a->title_ja);
 	json_object_set_new(o, "first_seen", time_json(a->first_us, a->tz_min));
 	json_object_set_new(o, "last_seen", time_json(a->last_us, a->tz_min));
 	set_text(actor, "ip", a->actor_ip);
