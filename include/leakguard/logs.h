@@ -118,8 +118,9 @@ typedef struct lg_log_event {
 	unsigned nextra;
 	lg_slice extra_name[LG_LOG_MAX_EXTRA];
 	lg_slice extra_value[LG_LOG_MAX_EXTRA];
-	const char *source; /* file name, set by the reader */
-	uint64_t line;	    /* 1-based line number in source */
+	const char *source;   /* file name, set by the reader */
+	lg_log_format format; /* the file's format, set by the reader */
+	uint64_t line;	      /* 1-based line number in source */
 } lg_log_event;
 
 /* The value of a field by name: an lg_field or an extra. {NULL, 0} when

@@ -53,6 +53,12 @@ void lg_core_process(lg_logs_core *C, lg_log_event *ev)
 	lg_status rc = lg_rules_eval(C->state, ev, on_hit, C);
 	if (rc != LG_OK && C->failed == LG_OK)
 		C->failed = rc;
+	lg_origin_ratio_event(C->ratio, ev, on_hit, C);
+}
+
+void lg_core_end(lg_logs_core *C)
+{
+	lg_origin_ratio_end(C->ratio, on_hit, C);
 }
 
 /* ---- summary ------------------------------------------------------------
@@ -177,6 +183,7 @@ lg_status lg_core_init(lg_logs_core *C, const lg_logs_options *o,
 	C->site = o->site ? o->site : C->defaults;
 	C->actors = lg_hashtab_new();
 	C->state = lg_rule_state_new(o->rules, o->max_groups);
+	C->ratio = lg_origin_ratio_new(o->rules);
 	if (!C->actors || !C->state ||
 	    !lg_alerts_init(&C->alerts, o->merge_window_us
 					    ? o->merge_window_us
@@ -197,6 +204,7 @@ void lg_core_free(lg_logs_core *C)
 		C->sum->evicted = lg_rule_state_evicted(C->state);
 	lg_alerts_free(&C->alerts);
 	lg_rule_state_free(C->state);
+	lg_origin_ratio_free(C->ratio);
 	lg_site_free(C->defaults);
 	memset(C, 0, sizeof(*C));
 }

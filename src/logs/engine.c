@@ -135,6 +135,7 @@ static bool source_advance(run *R, source *s, bool count)
 		}
 		sum->events += count;
 		s->ev.source = s->path;
+		s->ev.format = s->fmt;
 		s->ev.line = s->rd.lineno;
 		if (s->ev.time_us == LG_TIME_NONE)
 			s->ev.time_us = s->last_us; /* keeps its place */
@@ -263,6 +264,7 @@ static void merge_all(run *R)
 static void deliver_alerts(run *R)
 {
 	lg_alerts *al = &R->core.alerts;
+	lg_core_end(&R->core);
 	lg_status rc = lg_alerts_finish(al);
 	if (rc != LG_OK) {
 		R->core.failed = rc;

@@ -174,6 +174,7 @@ static void one_line(follow *F, tail *t, const char *line, size_t n)
 	}
 	sum->events++;
 	ev.source = t->path;
+	ev.format = t->fmt;
 	ev.line = t->pos.lineno;
 	if (ev.time_us != LG_TIME_NONE && ev.time_us > F->clock_us)
 		F->clock_us = ev.time_us;
@@ -591,6 +592,7 @@ static lg_status follow_loop(follow *F)
 	/* the end: rotated files read to their ends, every alert still open
 	 * closed and kept */
 	drains_poll(F, true);
+	lg_core_end(&F->core);
 	rc = lg_alerts_finish(&F->core.alerts);
 	if (rc == LG_OK && (rc = commit(F)) == LG_OK)
 		deliver(F);

@@ -54,6 +54,17 @@ lg_status lg_alerts_finish(lg_alerts *al);
 void lg_alert_view(const lg_open_alert *a, lg_alert *out);
 void lg_alerts_free(lg_alerts *al);
 
+/* ---- cache_leak_origin_ratio (origin_ratio.c) -----------------------------
+ */
+typedef struct lg_origin_ratio lg_origin_ratio;
+/* NULL when no rule with id cache-leak is loaded (or memory is out). */
+lg_origin_ratio *lg_origin_ratio_new(const lg_ruleset *rs);
+void lg_origin_ratio_event(lg_origin_ratio *o, const lg_log_event *ev,
+			   int (*fn)(const lg_rule_hit *, void *), void *ud);
+void lg_origin_ratio_end(lg_origin_ratio *o,
+			 int (*fn)(const lg_rule_hit *, void *), void *ud);
+void lg_origin_ratio_free(lg_origin_ratio *o);
+
 /* ---- the per-event core ------------------------------------------------ */
 typedef struct lg_logs_core lg_logs_core;
 struct lg_logs_core {
@@ -65,6 +76,7 @@ struct lg_logs_core {
 	lg_alerts alerts;
 	lg_derive_buf dbuf;
 	lg_hashtab *actors; /* actor -> alerts, for the summary */
+	lg_origin_ratio *ratio;
 	lg_status failed;
 	/* live runs: called with the merge key of an alert a hit opened */
 	void (*on_open)(lg_logs_core *C, const char *key);
@@ -81,6 +93,8 @@ void lg_core_unparsed(lg_logs_core *C, const char *source, uint64_t line,
 void lg_core_count_alert(lg_logs_core *C, const lg_alert *a);
 void lg_core_rank_actors(lg_logs_core *C);
 void lg_core_summary_init(lg_logs_summary *sum);
+/* The checks that judge at the end of a run (the last window). */
+void lg_core_end(lg_logs_core *C);
 void lg_core_free(lg_logs_core *C);
 
 #endif
