@@ -275,6 +275,15 @@ static void derive_pattern(lg_log_event *ev, lg_derive_buf *b)
 	    (lg_slice){NULL, 0};
 	if (!present(path))
 		return;
+	/* every kind of id holds a digit: a path without one is its own
+	 * pattern (most pages of a site), no copy needed */
+	bool digit = false;
+	for (size_t i = 0; i < path.n && !digit; i++)
+		digit = (unsigned)(path.p[i] - '0') < 10u;
+	if (!digit) {
+		ev->f[LG_FLD_PATH_ID_PATTERN] = path;
+		return;
+	}
 	size_t o = 0, cap = sizeof(b->pattern) - 8;
 	const char *p = path.p, *end = path.p + path.n;
 	b->object_id[0] = '\0';
