@@ -106,35 +106,9 @@ NPATS=$(((${#RG_ARGS[@]} - 2) / 2))
 
 LG_ARGS=(scan -j1 --format jsonl -o /dev/null)
 
-# run NAME OKCODES CMD...: one timed run, stdout to /dev/null; appends
-# "wall_s rss_kb cpu_s" to $WORK/NAME.times
-run() {
-	local name=$1 ok=$2 rc=0 t0 t1
-	shift 2
-	t0=$(now_ns)
-	"$GNU_TIME" -f '%M %U %S' -o "$WORK/time.out" "$@" >/dev/null 2>"$WORK/$name.err" || rc=$?
-	t1=$(now_ns)
-	case " $ok " in
-	*" $rc "*) ;;
-	*)
-		cat "$WORK/$name.err" >&2
-		die "$name exited with status $rc: $*"
-		;;
-	esac
-	read -r rss user sys <<<"$(tail -n 1 "$WORK/time.out")"
-	awk -v a="$t0" -v b="$t1" -v m="$rss" -v u="$user" -v s="$sys" \
-		'BEGIN { printf "%.4f %d %.2f\n", (b - a) / 1e9, m, u + s }' >>"$WORK/$name.times"
-}
-
-# median of column 1 (wall), median of column 3 (cpu), max of column 2 (rss)
-stats() {
-	local f="$WORK/$1.times"
-	local wall cpu rss
-	wall=$(cut -d' ' -f1 "$f" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-	cpu=$(cut -d' ' -f3 "$f" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-	rss=$(cut -d' ' -f2 "$f" | sort -g | tail -n 1)
-	echo "$wall $rss $cpu"
-}
+# shared: run NAME OKCODES CMD..., stats NAME
+# shellcheck source=bench/timing.sh
+. "$BENCH/timing.sh"
 
 # ---- start-up: compiling the pattern database vs. loading it from the cache --
 # leakguard caches its compiled Hyperscan database on disk (LEAKGUARD_CACHE_DIR,
