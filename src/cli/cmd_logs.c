@@ -168,9 +168,87 @@ static bool push_arg(const char ***v, size_t *n, const char *arg)
 	return true;
 }
 
-static bool logs_option(logs_cli *c, int opt, const char *arg)
+/* A whole number in [lo, hi]. */
+static bool parse_range(const char *arg, unsigned long long lo,
+			unsigned long long hi, unsigned long long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtoull(arg, &end, 10);
+	return *arg >= '0' && *arg <= '9' && !*end && !errno && *v >= lo &&
+	       *v <= hi;
+}
+
+/* The options that take a level, a duration or a number. */
+static bool logs_value_option(logs_cli *c, int opt, const char *arg)
 {
 	int level;
+	unsigned long long v;
+	switch (opt) {
+	case OPT_FAIL_ON:
+		if (parse_level(arg, &c->fail_on, true))
+			return true;
+		cli_error(_("--fail-on takes low, medium, high, critical or "
+			    "none, not '%s'"),
+			  arg);
+		return false;
+	case OPT_MIN_SEVERITY:
+		if (parse_level(arg, &level, false)) {
+			c->min_severity = (lg_severity)level;
+			return true;
+		}
+		cli_error(_("--min-severity takes informational, low, medium, "
+			    "high or critical, not '%s'"),
+			  arg);
+		return false;
+	case OPT_MERGE_WINDOW:
+		if (parse_duration(arg, &c->merge_window_us))
+			return true;
+		cli_error(_("--merge-window takes a duration like 30m, not "
+			    "'%s'"),
+			  arg);
+		return false;
+	case OPT_MAX_GROUPS:
+		if (parse_range(arg, 1, (1ULL << 32) - 1, &v)) {
+			c->max_groups = (size_t)v;
+			return true;
+		}
+		cli_error(_("--max-groups takes a positive number, not '%s'"),
+			  arg);
+		return false;
+	case OPT_SYSLOG_YEAR:
+		if (parse_range(arg, 1970, 9999, &v)) {
+			c->syslog_year = (int)v;
+			return true;
+		}
+		cli_error(_("--syslog-year takes a year like 2025, not '%s'"),
+			  arg);
+		return false;
+	case OPT_IDLE_EXIT:
+		if (parse_range(arg, 1, 86400, &v)) {
+			c->idle_exit = (unsigned)v;
+			return true;
+		}
+		cli_error(_("--idle-exit takes seconds from 1 to 86400, not "
+			    "'%s'"),
+			  arg);
+		return false;
+	case OPT_COLOR:
+		if (!strcmp(arg, "auto") || !strcmp(arg, "always") ||
+		    !strcmp(arg, "never")) {
+			c->color = arg[0] == 'a' ? (arg[1] == 'u' ? -1 : 1) : 0;
+			return true;
+		}
+		cli_error(_("--color takes auto, always or never, not '%s'"),
+			  arg);
+		return false;
+	default:
+		return false;
+	}
+}
+
+static bool logs_option(logs_cli *c, int opt, const char *arg)
+{
 	switch (opt) {
 	case 'f':
 		if (!lg_format_parse(arg, &c->format) ||
@@ -197,95 +275,29 @@ static bool logs_option(logs_cli *c, int opt, const char *arg)
 		return push_arg(&c->rules, &c->nrules, arg);
 	case OPT_SINK:
 		return push_arg(&c->sinks, &c->nsinks, arg);
+	case OPT_DB:
+		c->db = arg;
+		return true;
+	case OPT_LANG:
+		c->lang = arg; /* messages were set up before parsing */
+		return true;
 	case OPT_NO_DEFAULT_RULES:
 		c->no_default_rules = true;
 		return true;
 	case OPT_LIST_RULES:
 		c->list_rules = true;
 		return true;
-	case OPT_FAIL_ON:
-		if (parse_level(arg, &c->fail_on, true))
-			return true;
-		cli_error(_("--fail-on takes low, medium, high, critical or "
-			    "none, not '%s'"),
-			  arg);
-		return false;
-	case OPT_MIN_SEVERITY:
-		if (parse_level(arg, &level, false)) {
-			c->min_severity = (lg_severity)level;
-			return true;
-		}
-		cli_error(_("--min-severity takes informational, low, medium, "
-			    "high or critical, not '%s'"),
-			  arg);
-		return false;
-	case OPT_MERGE_WINDOW:
-		if (parse_duration(arg, &c->merge_window_us))
-			return true;
-		cli_error(_("--merge-window takes a duration like 30m, not "
-			    "'%s'"),
-			  arg);
-		return false;
-	case OPT_MAX_GROUPS: {
-		char *end;
-		unsigned long long v = strtoull(arg, &end, 10);
-		if (*arg && !*end && v > 0 && v < (1ULL << 32)) {
-			c->max_groups = (size_t)v;
-			return true;
-		}
-		cli_error(_("--max-groups takes a positive number, not '%s'"),
-			  arg);
-		return false;
-	}
-	case OPT_SYSLOG_YEAR: {
-		char *end;
-		long y = strtol(arg, &end, 10);
-		if (*arg && !*end && y >= 1970 && y <= 9999) {
-			c->syslog_year = (int)y;
-			return true;
-		}
-		cli_error(_("--syslog-year takes a year like 2025, not '%s'"),
-			  arg);
-		return false;
-	}
 	case OPT_FOLLOW:
 		c->follow = true;
 		return true;
 	case OPT_FROM_START:
 		c->from_start = true;
 		return true;
-	case OPT_DB:
-		c->db = arg;
-		return true;
-	case OPT_IDLE_EXIT: {
-		char *end;
-		unsigned long v = strtoul(arg, &end, 10);
-		if (*arg && !*end && v > 0 && v <= 86400) {
-			c->idle_exit = (unsigned)v;
-			return true;
-		}
-		cli_error(_("--idle-exit takes seconds from 1 to 86400, not "
-			    "'%s'"),
-			  arg);
-		return false;
-	}
 	case 'q':
 		c->quiet = true;
 		return true;
-	case OPT_LANG:
-		c->lang = arg; /* messages were set up before parsing */
-		return true;
-	case OPT_COLOR:
-		if (!strcmp(arg, "auto") || !strcmp(arg, "always") ||
-		    !strcmp(arg, "never")) {
-			c->color = arg[0] == 'a' ? (arg[1] == 'u' ? -1 : 1) : 0;
-			return true;
-		}
-		cli_error(_("--color takes auto, always or never, not '%s'"),
-			  arg);
-		return false;
 	default:
-		return false;
+		return logs_value_option(c, opt, arg);
 	}
 }
 
