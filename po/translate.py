@@ -11,6 +11,7 @@ import sys
 
 JA = {
     # ---- logs
+    "%llu lines did not parse; the first: %s:%llu: %s": "%llu 行を解析できませんでした。最初の行: %s:%llu: %s",
     "also send alerts to SPEC (repeatable): file:PATH, syslog, slack:URL, teams:URL, chatwork:ROOM_ID (token in LEAKGUARD_CHATWORK_TOKEN), webhook:URL; chat sinks get each live alert once, when it opens":
         "アラートを SPEC にも送る（複数指定可）：file:PATH、syslog、slack:URL、teams:URL、chatwork:ROOM_ID（トークンは LEAKGUARD_CHATWORK_TOKEN）、webhook:URL。チャットにはライブのアラートを発生時に 1 回だけ送る",
     "cannot use the sink: %s": "送信先を使えません: %s",

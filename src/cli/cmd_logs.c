@@ -559,8 +559,16 @@ static void write_summary(const logs_out *w, const lg_logs_summary *sum)
 		lg_logs_summary_print_text(w->out, sum);
 	}
 	if (w->cli->format != LG_FMT_TEXT && !w->cli->quiet &&
-	    isatty(STDERR_FILENO))
+	    isatty(STDERR_FILENO)) {
 		lg_logs_summary_print_text(stderr, sum);
+	} else if (w->cli->format == LG_FMT_JSONL && sum->unparsed) {
+		/* JSON lines carry alerts only: lines that did not parse
+		 * must not go unsaid (a cron job's stderr is mailed) */
+		const lg_unparsed_sample *x = &sum->samples[0];
+		cli_error(_("%llu lines did not parse; the first: %s:%llu: %s"),
+			  (unsigned long long)sum->unparsed, x->source,
+			  (unsigned long long)x->line, x->reason);
+	}
 }
 
 /* The run itself, its output opened: alerts to it and to the sinks, the
