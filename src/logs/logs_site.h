@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "leakguard/logs.h"
+#include "net.h"
 
 /* A NULL-terminated list of strings we own. */
 typedef struct lg_strlist {
@@ -45,17 +46,6 @@ static inline unsigned lg_prefix_pair(const char *p)
 		b |= 0x20;
 	return (a << 8 | b) & 0xFFFF;
 }
-
-/* A network: IPv4 is kept mapped into IPv6 (::ffff:a.b.c.d). */
-typedef struct lg_cidr {
-	uint8_t addr[16];
-	unsigned bits;
-	bool v4;
-} lg_cidr;
-
-bool lg_cidr_parse(const char *s, lg_cidr *out);
-bool lg_addr_parse(const char *s, size_t n, uint8_t out[16]);
-bool lg_cidr_contains(const lg_cidr *c, const uint8_t a[16]);
 
 struct lg_site {
 	lg_strlist private_paths, shared_paths, login_paths, export_paths;

@@ -1,7 +1,6 @@
 /* rule_match.c: detection values: Sigma modifiers compiled at load time
  * (lowercased literals, globs, PCRE2, networks, numbers) and matched
  * against event fields without allocating. */
-#include <arpa/inet.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -303,47 +302,11 @@ static lg_status compile_re(lr_loadctx *cx, int line, const lr_mods *m,
 	return LG_OK;
 }
 
-/* Parses an address (v4 or v6) from a slice; false when it is none. */
-static bool parse_addr(const char *s, size_t n, uint8_t out[16], int *family)
-{
-	char buf[64];
-	if (n == 0 || n >= sizeof(buf))
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET, buf, out) == 1) {
-		*family = 4;
-		return true;
-	}
-	if (inet_pton(AF_INET6, buf, out) == 1) {
-		*family = 6;
-		return true;
-	}
-	return false;
-}
-
 static lg_status compile_cidr(lr_loadctx *cx, int line, const char *t,
 			      size_t len, lr_value *v)
 {
-	const char *slash = memchr(t, '/', len);
-	size_t alen = slash ? (size_t)(slash - t) : len;
-	int fam;
-	if (!parse_addr(t, alen, v->net, &fam))
+	if (!lg_cidr_parse(t, len, &v->net))
 		return lr_fail(cx, line, "'%.60s' is not a network", t);
-	unsigned bits = fam == 4 ? 32 : 128;
-	if (slash) {
-		double p;
-		if (!lr_parse_number(slash + 1, len - alen - 1, &p) || p < 0 ||
-		    p > bits || p != (unsigned)p)
-			return lr_fail(cx, line, "'%.60s' is not a network", t);
-		bits = (unsigned)p;
-	}
-	v->family = (uint8_t)fam;
-	v->prefix = (uint8_t)bits;
-	for (unsigned i = 0; i < 16; i++) {
-		unsigned keep = bits > i * 8 ? bits - i * 8 : 0;
-		v->net[i] &= keep >= 8 ? 0xff : (uint8_t)(0xff00 >> keep);
-	}
 	return LG_OK;
 }
 
@@ -487,24 +450,7 @@ static bool glob(const lr_value *v, const char *s, size_t n)
 static bool cidr(const lr_value *v, lg_slice s)
 {
 	uint8_t a[16];
-	int fam;
-	if (!parse_addr(s.p, s.n, a, &fam))
-		return false;
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0,    0,
-					   0, 0, 0, 0, 0xff, 0xff};
-	if (fam == 6 && v->family == 4 && !memcmp(a, mapped, 12)) {
-		memmove(a, a + 12, 4); /* ::ffff:192.0.2.1 is 192.0.2.1 */
-		fam = 4;
-	}
-	if (fam != v->family)
-		return false;
-	for (unsigned i = 0; i * 8 < v->prefix; i++) {
-		unsigned keep = v->prefix - i * 8;
-		uint8_t m = keep >= 8 ? 0xff : (uint8_t)(0xff00 >> keep);
-		if ((a[i] & m) != v->net[i])
-			return false;
-	}
-	return true;
+	return lg_addr_parse(s.p, s.n, a) && lg_cidr_contains(&v->net, a);
 }
 
 static bool number(const lr_value *v, lg_slice s)

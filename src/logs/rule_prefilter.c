@@ -216,9 +216,9 @@ bool lr_prefilter_scan(lr_evalctx *x, const lg_log_event *ev, int f)
 static bool value_same(const lr_value *a, const lr_value *b)
 {
 	if (a->kind != b->kind || a->cased != b->cased ||
-	    a->exists != b->exists || a->family != b->family ||
-	    a->prefix != b->prefix || a->n != b->n ||
-	    memcmp(a->net, b->net, sizeof(a->net)) != 0 ||
+	    a->exists != b->exists || a->n != b->n ||
+	    a->net.bits != b->net.bits || a->net.v4 != b->net.v4 ||
+	    memcmp(a->net.addr, b->net.addr, sizeof(a->net.addr)) != 0 ||
 	    memcmp(&a->num, &b->num, sizeof(a->num)) != 0)
 		return false;
 	if (a->n && (!a->s || !b->s || memcmp(a->s, b->s, a->n) != 0))

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "leakguard/logs.h"
+#include "net.h"
 #include "util/util.h"
 
 /* ---- detection values ---------------------------------------------------
@@ -37,11 +38,9 @@ enum { LR_GLOB_LIT = 0, LR_GLOB_STAR = 1, LR_GLOB_ONE = 2 };
 
 typedef struct lr_value {
 	lr_kind kind;
-	bool cased;	/* compare exactly; else s is lowercased */
-	bool exists;	/* LR_EXISTS: what presence must be */
-	uint8_t family; /* LR_CIDR: 4 or 6 */
-	uint8_t prefix; /* LR_CIDR: network bits */
-	const char *s;	/* literal or glob text */
+	bool cased;    /* compare exactly; else s is lowercased */
+	bool exists;   /* LR_EXISTS: what presence must be */
+	const char *s; /* literal or glob text */
 	size_t n;
 	const uint8_t *glob_mask; /* LR_GLOB: n bytes */
 	size_t anchor;		  /* LR_CONTAINS: offset of the byte memchr
@@ -51,9 +50,9 @@ typedef struct lr_value {
 				     of the literal a glob needs (LR_GLOB); 0: none */
 	const char *req;	  /* LR_GLOB: its longest literal run */
 	size_t req_n;
-	pcre2_code *re;	 /* LR_RE, JIT-compiled */
-	double num;	 /* LR_LT … LR_GTE */
-	uint8_t net[16]; /* LR_CIDR, masked */
+	pcre2_code *re; /* LR_RE, JIT-compiled */
+	double num;	/* LR_LT … LR_GTE */
+	lg_cidr net;	/* LR_CIDR */
 } lr_value;
 
 /* A field as a rule names it: resolved to an lg_field at load time, or an

@@ -3,7 +3,6 @@
  * are the organisation's own, how sessions and users appear in the logs.
  * Rules speak of "a private path" and "an outside actor"; this file says
  * what those are for one site. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -74,102 +73,10 @@ static bool list_set_defaults(lg_strlist *l, const char *const *d)
 	return true;
 }
 
-/* ---- networks -------------------------------------------------------------
- */
-bool lg_cidr_parse(const char *s, lg_cidr *out)
-{
-	char addr[64];
-	const char *slash = strchr(s, '/');
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	if (n == 0 || n >= sizeof(addr))
-		return false;
-	memcpy(addr, s, n);
-	addr[n] = '\0';
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, addr, out->addr + 12) == 1) {
-		out->addr[10] = out->addr[11] = 0xFF; /* v4-mapped */
-		out->bits = 96 + 32;
-		out->v4 = true;
-	} else if (inet_pton(AF_INET6, addr, out->addr) == 1) {
-		out->bits = 128;
-	} else {
-		return false;
-	}
-	if (slash) {
-		char *end;
-		errno = 0;
-		long b = strtol(slash + 1, &end, 10);
-		long max = out->v4 ? 32 : 128;
-		if (errno || *end || end == slash + 1 || b < 0 || b > max)
-			return false;
-		out->bits = (unsigned)(out->v4 ? 96 + b : b);
-	}
-	return true;
-}
-
-/* A dotted quad read by hand: most clients are IPv4, and inet_pton's
- * copy and checks showed in profiles of access logs. */
-static bool ipv4_parse(const char *s, size_t n, uint8_t out[4])
-{
-	unsigned part = 0, dots = 0, digits = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c >= '0' && c <= '9') {
-			if (digits == 3 || (digits && part == 0))
-				return false; /* too long, or a leading zero */
-			part = part * 10 + (unsigned)(c - '0');
-			digits++;
-			if (part > 255)
-				return false;
-		} else if (c == '.' && digits && dots < 3) {
-			out[dots++] = (uint8_t)part;
-			part = digits = 0;
-		} else {
-			return false;
-		}
-	}
-	if (dots != 3 || !digits)
-		return false;
-	out[3] = (uint8_t)part;
-	return true;
-}
-
-/* The address in s[0..n) as 16 bytes (IPv4 mapped into IPv6). */
-bool lg_addr_parse(const char *s, size_t n, uint8_t out[16])
-{
-	if (n >= 7 && n <= 15 && ipv4_parse(s, n, out + 12)) {
-		memset(out, 0, 10);
-		out[10] = out[11] = 0xFF;
-		return true;
-	}
-	char buf[64];
-	if (n == 0 || n >= sizeof(buf))
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	memset(out, 0, 16);
-	if (inet_pton(AF_INET, buf, out + 12) == 1) {
-		out[10] = out[11] = 0xFF;
-		return true;
-	}
-	return inet_pton(AF_INET6, buf, out) == 1;
-}
-
-bool lg_cidr_contains(const lg_cidr *c, const uint8_t a[16])
-{
-	unsigned full = c->bits / 8, rest = c->bits % 8;
-	if (memcmp(c->addr, a, full) != 0)
-		return false;
-	if (rest == 0)
-		return true;
-	uint8_t mask = (uint8_t)(0xFF << (8 - rest));
-	return (c->addr[full] & mask) == (a[full] & mask);
-}
-
 static bool nets_add(lg_site *s, const char *text)
 {
 	lg_cidr c;
-	if (!lg_cidr_parse(text, &c))
+	if (!lg_cidr_parse(text, strlen(text), &c))
 		return false;
 	if (s->nnets == s->capnets) {
 		size_t cap = s->capnets ? s->capnets * 2 : 8;
