@@ -11,6 +11,7 @@
 #include "leakguard/detect.h"
 #include "leakguard/output.h"
 #include "leakguard/scan.h"
+#include "util/util.h"
 
 enum {
 	OPT_REVEAL = 1000,
@@ -265,21 +266,14 @@ static void on_notice(const char *path, const char *msg, void *ud)
 	fprintf(stderr, _("leakguard: %s: note: %s\n"), path, msg);
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Progress on stderr, only on a terminal and only after the first second. */
 static void *progress_thread(void *ud)
 {
 	run_state *st = ud;
-	double t0 = now_seconds();
+	double t0 = lg_now_seconds();
 	while (!st->done) {
 		usleep(200 * 1000);
-		double dt = now_seconds() - t0;
+		double dt = lg_now_seconds() - t0;
 		if (st->done || dt < 1.0)
 			continue;
 		double mb = (double)st->progress.bytes / 1e6;
@@ -326,7 +320,7 @@ static int run_scan(const scan_cli *c, const char *const *paths, size_t n)
 	bool show = !c->quiet && isatty(STDERR_FILENO);
 	if (show && pthread_create(&prog, NULL, progress_thread, &st) != 0)
 		show = false;
-	double t0 = now_seconds();
+	double t0 = lg_now_seconds();
 	lg_status rc =
 	    st.w ? lg_scan_paths(&so, paths, n, &ev, &stats, &st.progress)
 		 : LG_ENOMEM;
@@ -338,8 +332,8 @@ static int run_scan(const scan_cli *c, const char *const *paths, size_t n)
 	for (int t = 0; t < LG_TYPE_COUNT; t++)
 		ids[t] = lg_type_id((lg_type)t);
 	lg_summary sum = {
-	    stats.files,    stats.skipped,	stats.errors,  stats.bytes,
-	    stats.findings, now_seconds() - t0, LG_TYPE_COUNT, ids,
+	    stats.files,    stats.skipped,	   stats.errors,  stats.bytes,
+	    stats.findings, lg_now_seconds() - t0, LG_TYPE_COUNT, ids,
 	    stats.per_type};
 	bool text = c->format == LG_FMT_TEXT;
 	if (st.w &&

@@ -32,6 +32,7 @@
 #include <openssl/evp.h>
 
 #include "dbcache.h"
+#include "util/util.h"
 
 #define CACHE_MAGIC "LGHSDB\0\1"
 #define MAGIC_LEN   8
@@ -151,26 +152,6 @@ static bool cache_path(const char *dir, const unsigned char key[SHA_LEN],
 	hex[2 * SHA_LEN] = '\0';
 	int w = snprintf(out, outlen, "%s/hs-%s.db", dir, hex);
 	return w > 0 && (size_t)w < outlen;
-}
-
-/* Creates dir and each missing parent with mode 0700 (dir is modified while
- * walking and restored). Returns false when dir is not, and cannot be made,
- * a directory. Existing directories keep their mode. */
-static bool mkdir_p(char *dir)
-{
-	for (char *s = dir + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		int r = mkdir(dir, 0700);
-		*s = '/';
-		if (r != 0 && errno != EEXIST)
-			return false;
-	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return false;
-	struct stat st;
-	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static bool read_all(int fd, unsigned char *buf, size_t len)
@@ -401,7 +382,7 @@ hs_database_t *lg_hs_compile_cached(const char *const *expr,
 	if (db)
 		return db;
 	db = compile_fresh(expr, flags, ids, n, err, errlen);
-	if (db && use_cache && mkdir_p(dir) && store_cached(path, key, db))
+	if (db && use_cache && lg_mkdir_p(dir) && store_cached(path, key, db))
 		prune_stale(dir);
 	return db;
 }

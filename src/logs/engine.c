@@ -283,12 +283,6 @@ static void deliver_alerts(run *R)
 /* ---- the run
  * --------------------------------------------------------------------
  */
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static lg_status run_init(run *R, const char *const *paths, size_t n,
 			  const lg_logs_options *o, lg_logs_summary *sum,
@@ -327,7 +321,7 @@ lg_status lg_logs_run(const char *const *paths, size_t npaths,
 		      const lg_logs_options *o, lg_logs_summary *sum, char *err,
 		      size_t errlen)
 {
-	double t0 = now_seconds();
+	double t0 = lg_now_seconds();
 	lg_core_summary_init(sum);
 	run R;
 	lg_status rc = run_init(&R, paths, npaths, o, sum, err, errlen);
@@ -343,6 +337,6 @@ lg_status lg_logs_run(const char *const *paths, size_t npaths,
 			snprintf(err, errlen, "out of memory");
 	}
 	run_free(&R);
-	sum->seconds = now_seconds() - t0;
+	sum->seconds = lg_now_seconds() - t0;
 	return rc;
 }

@@ -23,13 +23,6 @@
 #define MAX_LINE   (1u << 20)
 #define SNIFF_MAX  20
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 typedef struct tail {
 	const char *path;
 	int fd; /* -1: the path is not there (yet) */
@@ -384,7 +377,7 @@ static bool start_drain(follow *F, tail *t)
 	drain *d = &F->drains[F->ndrains++];
 	d->t = *t;
 	d->t.owner = t;
-	d->quiet_since = now_seconds();
+	d->quiet_since = lg_now_seconds();
 	memset(&t->part, 0, sizeof(t->part));
 	t->parser = NULL;
 	t->skipping = false;
@@ -403,7 +396,7 @@ static void drain_end(drain *d, follow *F)
  * when `all`). */
 static void drains_poll(follow *F, bool all)
 {
-	double now = now_seconds();
+	double now = lg_now_seconds();
 	for (size_t i = 0; i < F->ndrains;) {
 		drain *d = &F->drains[i];
 		uint64_t before = d->t.pos.offset + d->t.part.len;
@@ -571,11 +564,11 @@ static lg_status follow_loop(follow *F)
 {
 	const lg_follow_options *f = F->f;
 	unsigned poll_ms = f->poll_ms ? f->poll_ms : 250;
-	double idle_since = now_seconds();
+	double idle_since = lg_now_seconds();
 	lg_status rc = LG_OK;
 	while (rc == LG_OK && !(f->stop && *f->stop)) {
 		rc = poll_once(F);
-		double now = now_seconds();
+		double now = lg_now_seconds();
 		if (F->got_lines)
 			idle_since = now;
 		else if (f->idle_exit_s && now - idle_since >= f->idle_exit_s)
@@ -625,7 +618,7 @@ lg_status lg_logs_follow(const char *const *paths, size_t npaths,
 			 const lg_logs_options *o, const lg_follow_options *f,
 			 lg_logs_summary *sum, char *err, size_t errlen)
 {
-	double t0 = now_seconds();
+	double t0 = lg_now_seconds();
 	lg_core_summary_init(sum);
 	if (!f || !f->store) {
 		snprintf(err, errlen, "following needs a store");
@@ -667,6 +660,6 @@ lg_status lg_logs_follow(const char *const *paths, size_t npaths,
 	else if (rc == LG_ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	follow_free(&F);
-	sum->seconds = now_seconds() - t0;
+	sum->seconds = lg_now_seconds() - t0;
 	return rc;
 }

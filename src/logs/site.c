@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "logs_site.h"
+#include "util/util.h"
 
 /* Pages that show one user's own data on typical Japanese shops,
  * ticketing and member sites (the cache incident's /mypage). */
@@ -343,19 +344,6 @@ static lg_status load_file(lg_site *s, const char *path, char *err,
  * the user's data folder (made 0600 on first use) so that the same cookie
  * is the same actor across runs, else a key for this run only. Cookie
  * values themselves are never kept. */
-static void default_key_path(char *out, size_t cap)
-{
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	if (xdg && *xdg)
-		snprintf(out, cap, "%s/leakguard/session.key", xdg);
-	else if (home && *home)
-		snprintf(out, cap, "%s/.local/share/leakguard/session.key",
-			 home);
-	else
-		out[0] = '\0';
-}
-
 static bool read_key(const char *path, uint8_t key[32])
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -368,15 +356,8 @@ static bool read_key(const char *path, uint8_t key[32])
 
 static bool make_key(const char *path, uint8_t key[32])
 {
-	char dir[1024];
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	}
+	if (!lg_mkdir_parent(path))
+		return false;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return false;
@@ -396,7 +377,8 @@ static lg_status load_session_key(lg_site *s, char *err, size_t errlen)
 		return LG_EINVAL;
 	}
 	char path[1024];
-	default_key_path(path, sizeof(path));
+	if (!lg_data_path("session.key", path, sizeof(path)))
+		path[0] = '\0';
 	if (path[0] && read_key(path, s->session_key))
 		return LG_OK;
 	if (RAND_bytes(s->session_key, 32) != 1) {

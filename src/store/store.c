@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "leakguard/store.h"
+#include "util/util.h"
 
 struct lg_store {
 	sqlite3 *db;
@@ -47,32 +48,14 @@ static lg_status fail(lg_store *st, const char *what, char *err, size_t errlen)
 	return LG_EIO;
 }
 
-static void default_path(char *out, size_t cap)
-{
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	if (xdg && *xdg)
-		snprintf(out, cap, "%s/leakguard/leakguard.db", xdg);
-	else
-		snprintf(out, cap, "%s/.local/share/leakguard/leakguard.db",
-			 home && *home ? home : ".");
-}
-
 /* The folders up to the file (0700 where made) and the file itself,
  * 0600, before SQLite opens it: SQLite would make it 0644. */
 static bool create_private(const char *path, char *err, size_t errlen)
 {
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-			return false;
-		}
-		*p = '/';
+	if (!lg_mkdir_parent(path)) {
+		snprintf(err, errlen, "%s: cannot make its folder: %s", path,
+			 strerror(errno));
+		return false;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -159,7 +142,12 @@ lg_status lg_store_open(const char *path, lg_store **out, char *err,
 	char def[4096];
 	*out = NULL;
 	if (!path) {
-		default_path(def, sizeof(def));
+		if (!lg_data_path("leakguard.db", def, sizeof(def))) {
+			snprintf(err, errlen,
+				 "no place for the store: HOME is not set; "
+				 "give --db");
+			return LG_EINVAL;
+		}
 		path = def;
 	}
 	lg_store *st = calloc(1, sizeof(*st));

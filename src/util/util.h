@@ -85,4 +85,19 @@ void lg_pool_finish(lg_pool *p);
 
 unsigned lg_cpu_count(void);
 
+/* ---- leakguard's own files ------------------------------------------------
+ */
+/* Makes dir and its missing parents, mode 0700 (existing ones keep
+ * theirs). False, with errno set, when dir is not and cannot be made a
+ * folder. */
+bool lg_mkdir_p(const char *dir);
+/* The same for the folder a file is to go in. */
+bool lg_mkdir_parent(const char *file);
+/* $XDG_DATA_HOME/leakguard/NAME, else ~/.local/share/leakguard/NAME (a
+ * relative XDG_DATA_HOME is ignored, as the XDG spec says). False when
+ * neither is set or the path does not fit. */
+bool lg_data_path(const char *name, char *out, size_t cap);
+/* A monotonic clock, seconds: for timing runs. */
+double lg_now_seconds(void);
+
 #endif
