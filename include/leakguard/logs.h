@@ -95,6 +95,9 @@ const char *lg_field_name(lg_field f);
  * "c-useragent" = cs-user-agent, "cs-referrer" = cs-referer,
  * "src_ip" = c-ip. */
 bool lg_field_from_name(const char *name, lg_field *out);
+/* Whether a field says who did something (an address, a user, a session,
+ * a sender, a message), so a group by it is about one actor. */
+bool lg_field_is_who(lg_field f);
 
 /* A piece of text: not NUL-terminated. p == NULL: the field is absent
  * ("-" in a log is present and empty-valued only where the format says so;
@@ -256,6 +259,8 @@ typedef struct lg_rule_hit {
 	double sum;		   /* value_sum: the sum */
 	const char *group;	   /* "c-ip=203.0.113.9" group-by values */
 	int64_t span_us;	   /* a correlation's timespan, 0 otherwise */
+	bool no_actor; /* grouped by what (a page, a script), not by who:
+			  the event that completed it names a bystander */
 	unsigned nevidence;
 	lg_evidence evidence[LG_HIT_MAX_EVIDENCE];
 } lg_rule_hit;

@@ -83,30 +83,6 @@ static void count_variant(lg_open_alert *a, const lg_rule_hit *h)
 		a->sum = a->variant_sum[i];
 }
 
-/* A correlation grouped by who (an actor, an address, a sender, a
- * message) is about the event's actor; one grouped by what (a page, its
- * size, a script) is about many people, and the event that completed it
- * names one of them at random: such an alert names no actor. */
-static bool group_is_about_an_actor(const char *group)
-{
-	static const char *const who[] = {"actor=",	  "c-ip=",
-					  "cs-username=", "session=",
-					  "mail-from=",	  "mail-queue-id=",
-					  "mail-client=", "x-forwarded-for=",
-					  "s3-requester="};
-	if (!group || !group[0])
-		return true;
-	for (const char *p = group; p; p = strchr(p, ',')) {
-		if (*p == ',')
-			p++;
-		for (size_t i = 0; i < sizeof(who) / sizeof(*who); i++) {
-			if (!strncmp(p, who[i], strlen(who[i])))
-				return true;
-		}
-	}
-	return false;
-}
-
 static bool alert_start(lg_open_alert *a, const lg_rule_hit *h, char *key)
 {
 	const lg_log_event *ev = h->event;
@@ -119,7 +95,7 @@ static bool alert_start(lg_open_alert *a, const lg_rule_hit *h, char *key)
 	a->first_us = h->first_us;
 	a->last_us = h->last_us;
 	a->tz_min = ev->tz_min;
-	if (group_is_about_an_actor(h->group)) {
+	if (!h->no_actor) {
 		a->ip = dup_slice(ev->f[LG_FLD_C_IP]);
 		if (!a->ip)
 			a->ip = dup_slice(ev->f[LG_FLD_MAIL_CLIENT]);

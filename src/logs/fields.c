@@ -93,6 +93,24 @@ bool lg_field_from_name(const char *name, lg_field *out)
 	return false;
 }
 
+bool lg_field_is_who(lg_field f)
+{
+	switch (f) {
+	case LG_FLD_C_IP:
+	case LG_FLD_CS_USERNAME:
+	case LG_FLD_X_FORWARDED_FOR:
+	case LG_FLD_S3_REQUESTER:
+	case LG_FLD_MAIL_QUEUE_ID:
+	case LG_FLD_MAIL_FROM:
+	case LG_FLD_MAIL_CLIENT:
+	case LG_FLD_ACTOR:
+	case LG_FLD_SESSION:
+		return true;
+	default:
+		return false;
+	}
+}
+
 lg_slice lg_log_event_extra(const lg_log_event *ev, const char *name, size_t n)
 {
 	for (unsigned i = 0; i < ev->nextra; i++) {

@@ -118,6 +118,7 @@ static bool judge_page(const char *path, void *value, void *ud)
 	h.distinct = c->origin;
 	h.group = group;
 	h.span_us = WINDOW_US;
+	h.no_actor = true; /* about a page and everyone who got it */
 	h.evidence[h.nevidence++] = c->first_cdn;
 	if (c->origin)
 		h.evidence[h.nevidence++] = c->first_origin;

@@ -745,6 +745,7 @@ static int continuation(lr_group *g, const lr_corr *c, const lr_evid *e,
 {
 	memset(h, 0, sizeof(*h));
 	h->span_us = c->span_us;
+	h->no_actor = c->no_actor;
 	h->count = 1;
 	h->distinct = c->type == LR_VALUE_COUNT ? g->n : 0;
 	h->sum = c->type == LR_VALUE_SUM ? v : 0;
@@ -785,6 +786,7 @@ int lr_corr_update(lr_corr_state *cs, const lg_log_event *ev, uint64_t refmask,
 	memset(h, 0, sizeof(*h));
 	hit_fill(g, c, &e, h);
 	h->span_us = c->span_us;
+	h->no_actor = c->no_actor;
 	if (!group_text(c, ev, group))
 		return -1;
 	g->fired = e.t;

@@ -464,6 +464,11 @@ static double needed_count(const lr_corr *c)
 
 static lg_status corr_check(lr_loadctx *cx, int line, lr_corr *c)
 {
+	c->no_actor = c->ngroup > 0;
+	for (unsigned i = 0; i < c->ngroup; i++)
+		if (c->group[i].field >= 0 &&
+		    lg_field_is_who((lg_field)c->group[i].field))
+			c->no_actor = false;
 	bool counted = c->type <= LR_VALUE_SUM;
 	if (counted && !c->cmp_mask)
 		return lr_fail(cx, line,

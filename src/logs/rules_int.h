@@ -165,6 +165,7 @@ typedef struct lr_corr {
 	unsigned cap;  /* timestamps (event_count) or values (value_count) */
 	bool use_sum;  /* event_count kept as a merged queue, not a ring */
 	bool baseline; /* leakguard extension, see rule_corr.c */
+	bool no_actor; /* group-by names no who-field (lg_field_is_who) */
 	double base_ratio, base_min;
 	int64_t history_us;
 } lr_corr;
