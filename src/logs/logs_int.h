@@ -32,6 +32,12 @@ struct lg_log_parser {
 	 * never moves while slices point into it */
 	char *scratch;
 	size_t scratch_len, scratch_cap;
+	/* the last CLF time read and its value: a busy log writes the same
+	 * second on many lines in a row */
+	char clf_text[26];
+	bool clf_ok;
+	int clf_tz_min;
+	int64_t clf_us;
 	char err[200];
 };
 
@@ -132,6 +138,9 @@ int64_t lg_days_from_civil(int y, unsigned m, unsigned d);
 int lg_month_abbr(const char *s);
 /* "10/Oct/2000:13:55:36 -0700" exactly (no brackets). */
 bool lg_time_clf(const char *s, size_t n, int64_t *us, int *tz_min);
+/* The same for 26 bytes at s, answered from p's last one when equal. */
+bool lg_parser_time_clf(lg_log_parser *p, const char *s, int64_t *us,
+			int *tz_min);
 /* "2025-06-14T09:41:03[.frac][Z|+09:00|+0900]"; a space may replace the T;
  * without an offset the time is taken as local_tz_min. */
 bool lg_time_iso8601(const char *s, size_t n, int local_tz_min, int64_t *us,

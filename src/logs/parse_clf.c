@@ -63,7 +63,7 @@ static lg_parse_result clf_head(lg_log_parser *p, const char *line,
 		return lg_parse_bad(p, COL(br + 1),
 				    "expected a time like "
 				    "[10/Oct/2000:13:55:36 -0700]");
-	if (!lg_time_clf(br + 1, 26, &ev->time_us, &ev->tz_min))
+	if (!lg_parser_time_clf(p, br + 1, &ev->time_us, &ev->tz_min))
 		return lg_parse_bad(p, COL(br + 1),
 				    "the time is not dd/Mon/yyyy:hh:mm:ss "
 				    "+zzzz");

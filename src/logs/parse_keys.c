@@ -106,7 +106,9 @@ void lg_store_keyed(lg_log_parser *p, lg_log_event *ev, int key,
 		if (ev->time_us != LG_TIME_NONE)
 			return;
 		/* a time we cannot read is kept for the reader to see */
-		if (!lg_time_any(v, n, p->local_tz_min, &ev->time_us,
+		if (!(n == 26 &&
+		      lg_parser_time_clf(p, v, &ev->time_us, &ev->tz_min)) &&
+		    !lg_time_any(v, n, p->local_tz_min, &ev->time_us,
 				 &ev->tz_min)) {
 			ev->time_us = LG_TIME_NONE;
 			lg_ev_extra(ev, name, nlen, v, n);

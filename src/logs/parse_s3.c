@@ -59,7 +59,7 @@ static lg_parse_result s3_column(lg_log_parser *p, lg_log_event *ev, size_t i,
 		lg_ev_set(ev, LG_FLD_CS_HOST, v.p, v.n);
 	} else if (key == S3_TIME) {
 		if (v.n != 28 || v.p[0] != '[' ||
-		    !lg_time_clf(v.p + 1, 26, &ev->time_us, &ev->tz_min))
+		    !lg_parser_time_clf(p, v.p + 1, &ev->time_us, &ev->tz_min))
 			return lg_parse_bad(p, col,
 					    "expected a time like "
 					    "[06/Feb/2019:00:00:38 +0000]");

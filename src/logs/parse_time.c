@@ -178,6 +178,23 @@ bool lg_time_epoch(const char *s, size_t n, int64_t *us)
 	return true;
 }
 
+bool lg_parser_time_clf(lg_log_parser *p, const char *s, int64_t *us,
+			int *tz_min)
+{
+	if (p->clf_ok && !memcmp(s, p->clf_text, sizeof(p->clf_text))) {
+		*us = p->clf_us;
+		*tz_min = p->clf_tz_min;
+		return true;
+	}
+	if (!lg_time_clf(s, sizeof(p->clf_text), us, tz_min))
+		return false;
+	memcpy(p->clf_text, s, sizeof(p->clf_text));
+	p->clf_us = *us;
+	p->clf_tz_min = *tz_min;
+	p->clf_ok = true;
+	return true;
+}
+
 bool lg_time_any(const char *s, size_t n, int local_tz_min, int64_t *us,
 		 int *tz_min)
 {

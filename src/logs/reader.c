@@ -1,16 +1,28 @@
 /* reader.c: lines from plain or gzip-compressed log files. Rotated logs
- * are gzip files (access.log.2.gz); zlib reads both kinds the same way,
- * including concatenated members. */
+ * are gzip files (access.log.2.gz), read through zlib, including
+ * concatenated members; a plain file is read straight into the line
+ * buffer (zlib would copy every byte once more), and so is anything zlib
+ * must tell apart by reading it (a pipe: zlib reads both kinds). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "reader.h"
 
 #define READ_CHUNK (256u << 10)
+
+/* A regular file that does not start with the gzip magic. */
+static bool is_plain(int fd)
+{
+	struct stat st;
+	unsigned char m[2];
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	       !(pread(fd, m, 2, 0) == 2 && m[0] == 0x1f && m[1] == 0x8b);
+}
 
 bool lg_reader_open(lg_line_reader *r, const char *path)
 {
@@ -21,10 +33,12 @@ bool lg_reader_open(lg_line_reader *r, const char *path)
 		snprintf(r->errmsg, sizeof(r->errmsg), "%s", strerror(errno));
 		return false;
 	}
-	r->gz = gzdopen(fd, "rb");
+	r->fd = fd;
+	bool plain = is_plain(fd);
+	r->gz = plain ? NULL : gzdopen(fd, "rb");
 	r->cap = READ_CHUNK * 2;
 	r->buf = malloc(r->cap);
-	if (!r->gz || !r->buf) {
+	if ((!plain && !r->gz) || !r->buf) {
 		if (r->gz)
 			gzclose(r->gz);
 		else
@@ -35,8 +49,37 @@ bool lg_reader_open(lg_line_reader *r, const char *path)
 		snprintf(r->errmsg, sizeof(r->errmsg), "out of memory");
 		return false;
 	}
-	gzbuffer(r->gz, READ_CHUNK);
+	if (r->gz)
+		gzbuffer(r->gz, READ_CHUNK);
 	return true;
+}
+
+/* Reads up to n bytes into p: how many, 0 at the end, -1 on an error or
+ * a gzip stream cut short (errmsg set). */
+static long read_some(lg_line_reader *r, char *p, size_t n)
+{
+	if (!r->gz) {
+		ssize_t k;
+		do
+			k = read(r->fd, p, n);
+		while (k < 0 && errno == EINTR);
+		if (k < 0)
+			snprintf(r->errmsg, sizeof(r->errmsg), "%s",
+				 strerror(errno));
+		return k;
+	}
+	int k = gzread(r->gz, p, (unsigned)n);
+	int zerr;
+	const char *msg = gzerror(r->gz, &zerr);
+	if (k < 0)
+		snprintf(r->errmsg, sizeof(r->errmsg), "%s",
+			 zerr == Z_ERRNO ? strerror(errno) : msg);
+	else if (k == 0 && zerr != Z_OK && zerr != Z_STREAM_END) {
+		/* a gzip file cut short reads as an end: say so */
+		snprintf(r->errmsg, sizeof(r->errmsg), "%s", msg);
+		return -1;
+	}
+	return k;
 }
 
 /* Reads more: moves what is unread to the front, grows the buffer up to
@@ -60,24 +103,10 @@ static bool fill(lg_line_reader *r)
 		r->buf = b;
 		r->cap = cap;
 	}
-	int n = gzread(r->gz, r->buf + r->len, (unsigned)(r->cap - r->len));
-	if (n < 0) {
-		int zerr;
-		const char *msg = gzerror(r->gz, &zerr);
-		snprintf(r->errmsg, sizeof(r->errmsg), "%s",
-			 zerr == Z_ERRNO ? strerror(errno) : msg);
-		r->error = true;
-		return false;
-	}
-	if (n == 0) {
-		/* a gzip file cut short reads as an end: say so */
-		int zerr;
-		const char *msg = gzerror(r->gz, &zerr);
-		if (zerr != Z_OK && zerr != Z_STREAM_END) {
-			snprintf(r->errmsg, sizeof(r->errmsg), "%s", msg);
-			r->error = true;
-		}
-		r->eof = true;
+	long n = read_some(r, r->buf + r->len, r->cap - r->len);
+	if (n <= 0) {
+		r->error = n < 0;
+		r->eof = n == 0;
 		return false;
 	}
 	r->len += (size_t)n;
@@ -167,6 +196,8 @@ void lg_reader_close(lg_line_reader *r)
 {
 	if (r->gz)
 		gzclose(r->gz);
+	else if (r->buf)
+		close(r->fd);
 	free(r->buf);
 	memset(r, 0, sizeof(*r));
 }

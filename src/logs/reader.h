@@ -1,4 +1,4 @@
-/* reader.h: lines from a log file, plain or gzip (zlib tells by content),
+/* reader.h: lines from a log file, plain or gzip (told by content),
  * with bounded memory whatever the line lengths. */
 #ifndef LG_LOGS_READER_H
 #define LG_LOGS_READER_H
@@ -11,7 +11,8 @@
 #define LG_READER_MAX_LINE (1u << 20) /* longer lines are cut and flagged */
 
 typedef struct lg_line_reader {
-	gzFile gz;
+	gzFile gz; /* NULL when the file is read as it is (fd) */
+	int fd;
 	char *buf;
 	size_t cap, len, pos;	   /* unread bytes are buf[pos..len) */
 	bool eof, error, skipping; /* skipping: the rest of a cut line */

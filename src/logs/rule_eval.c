@@ -22,6 +22,12 @@ struct lg_rule_state {
 	const lr_cond **gate0;
 	uint64_t *gmask, *always, *cand;
 	size_t ngroups, dwords;
+	/* Detections whose answers dc keeps per request (bit j: dets[j]),
+	 * this event's matches, and per gate group whether it holds any
+	 * detection outside the cache. */
+	lr_dcache *dc;
+	uint64_t *cached, *hits;
+	bool *gfresh;
 	/* Per rule, the correlations reading it (bit k: cs[k]), cwords
 	 * words each; ccand: the correlations this event's matches feed,
 	 * so the others cost nothing. */
@@ -49,6 +55,10 @@ void lg_rule_state_free(lg_rule_state *st)
 	free(st->gmask);
 	free(st->always);
 	free(st->cand);
+	free(st->cached);
+	free(st->hits);
+	free(st->gfresh);
+	lr_dcache_free(st->dc);
 	free(st->users);
 	free(st->ccand);
 	free(st->x.memo);
@@ -101,6 +111,8 @@ static void group_gates(lg_rule_state *st)
 		if (g == st->ngroups)
 			st->gate0[st->ngroups++] = d->gate[0];
 		bit_set(st->gmask + g * st->dwords, j);
+		if (!(st->cached[j / 64] >> (j % 64) & 1))
+			st->gfresh[g] = true;
 	}
 }
 
@@ -120,13 +132,17 @@ static bool state_alloc(lg_rule_state *st, const lg_ruleset *rs)
 	st->gmask = calloc(st->dwords * n, sizeof(uint64_t));
 	st->always = calloc(st->dwords, sizeof(uint64_t));
 	st->cand = calloc(st->dwords, sizeof(uint64_t));
+	st->cached = calloc(st->dwords, sizeof(uint64_t));
+	st->hits = calloc(st->dwords, sizeof(uint64_t));
+	st->gfresh = calloc(n, sizeof(bool));
 	/* one pair is all a yes/no match needs, whatever the pattern */
 	st->x.md = pcre2_match_data_create(1, NULL);
 	st->x.nmemo = rs->nmemo;
 	st->x.memo = calloc(rs->nmemo + 1, sizeof(*st->x.memo));
 	return st->matched && st->generates && st->cs && st->x.md &&
 	       st->x.memo && st->dets && st->users && st->ccand && st->fired &&
-	       st->gate0 && st->gmask && st->always && st->cand;
+	       st->gate0 && st->gmask && st->always && st->cand && st->cached &&
+	       st->hits && st->gfresh;
 }
 
 lg_rule_state *lg_rule_state_new(const lg_ruleset *rs, size_t max_groups)
@@ -141,6 +157,9 @@ lg_rule_state *lg_rule_state_new(const lg_ruleset *rs, size_t max_groups)
 		return NULL;
 	}
 	index_rules(st, rs);
+	/* without the cache every detection runs on every event: slower,
+	 * same answers */
+	st->dc = lr_dcache_new(rs, st->dets, st->ndets, st->dwords, st->cached);
 	group_gates(st);
 	/* without the prefilter every value is searched on its own: slower,
 	 * same answers */
@@ -255,28 +274,57 @@ static lg_status eval_corrs(lg_rule_state *st, const lg_log_event *ev,
 	return status;
 }
 
-/* The detections whose first gate holds, in rule order; nonzero when
- * the callback asked to stop. */
-static int run_detections(lg_rule_state *st, const lg_log_event *ev,
-			  lg_rule_hit_fn fn, void *ud)
+/* Sets st->cand to the detections whose first gate holds, leaving out
+ * those whose answers are known (`known`). */
+static void candidates(lg_rule_state *st, const lg_log_event *ev, bool known)
 {
-	memcpy(st->cand, st->always, st->dwords * sizeof(uint64_t));
+	for (size_t w = 0; w < st->dwords; w++)
+		st->cand[w] = st->always[w] & (known ? ~st->cached[w] : ~0ull);
 	for (size_t g = 0; g < st->ngroups; g++) {
+		if (known && !st->gfresh[g])
+			continue;
 		if (!lr_cond_match(st->gate0[g], ev, &st->x))
 			continue;
 		const uint64_t *m = st->gmask + g * st->dwords;
 		for (size_t w = 0; w < st->dwords; w++)
-			st->cand[w] |= m[w];
+			st->cand[w] |= m[w] & (known ? ~st->cached[w] : ~0ull);
 	}
+}
+
+/* The detections matching this event (st->hits): the request's cached
+ * answers, when it was seen lately, and the others worked out. */
+static void match_detections(lg_rule_state *st, const lg_log_event *ev)
+{
+	uint64_t *store = NULL;
+	const uint64_t *known =
+	    st->dc ? lr_dcache_find(st->dc, ev, &store) : NULL;
+	candidates(st, ev, known != NULL);
 	for (size_t w = 0; w < st->dwords; w++) {
+		st->hits[w] = known ? known[w] : 0;
 		for (uint64_t b = st->cand[w]; b; b &= b - 1) {
+			unsigned j = (unsigned)__builtin_ctzll(b);
+			const lr_rule *r = st->rs->rules[st->dets[w * 64 + j]];
+			if (lr_detection_match(&r->det, ev, &st->x))
+				st->hits[w] |= 1ull << j;
+		}
+		if (store)
+			store[w] = st->hits[w] & st->cached[w];
+	}
+}
+
+/* Feeds and reports this event's matches in rule order; nonzero when the
+ * callback asked to stop. */
+static int run_detections(lg_rule_state *st, const lg_log_event *ev,
+			  lg_rule_hit_fn fn, void *ud)
+{
+	match_detections(st, ev);
+	for (size_t w = 0; w < st->dwords; w++) {
+		for (uint64_t b = st->hits[w]; b; b &= b - 1) {
 			uint32_t i =
 			    st->dets[w * 64 + (size_t)__builtin_ctzll(b)];
-			const lr_rule *r = st->rs->rules[i];
-			if (!lr_detection_match(&r->det, ev, &st->x))
-				continue;
 			feeds(st, i);
-			if (st->generates[i] && detection_hit(r, ev, fn, ud))
+			if (st->generates[i] &&
+			    detection_hit(st->rs->rules[i], ev, fn, ud))
 				return 1;
 		}
 	}

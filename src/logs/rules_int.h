@@ -345,6 +345,20 @@ bool lr_search_match(const lr_search *s, const lg_log_event *ev, lr_evalctx *x);
 bool lr_detection_match(const lr_detection *d, const lg_log_event *ev,
 			lr_evalctx *x);
 
+/* The answers of the detections that read only request-side fields,
+ * per recent request (rule_dcache.c). */
+typedef struct lr_dcache lr_dcache;
+/* NULL when out of memory. Sets bit j of `cached` (dwords words) for each
+ * dets[j] whose answers it keeps. */
+lr_dcache *lr_dcache_new(const lg_ruleset *rs, const uint32_t *dets,
+			 size_t ndets, size_t dwords, uint64_t *cached);
+void lr_dcache_free(lr_dcache *dc);
+/* The cached detections' answers for this event (bit j: dets[j] matched)
+ * when its request was seen lately; else NULL, and *store, when not NULL,
+ * is where the caller must write them (before the next call). */
+const uint64_t *lr_dcache_find(lr_dcache *dc, const lg_log_event *ev,
+			       uint64_t **store);
+
 /* Per-correlation state: groups and their windows (rule_corr.c). */
 typedef struct lr_corr_state lr_corr_state;
 

@@ -1050,6 +1050,76 @@ static void shared_conditions_answer_each_rule(void **state)
 
 /* A detection is skipped when a condition its whole condition needs
  * fails; conditions under `or` or `not` are never taken for gates. */
+static int count_hits(const lg_rule_hit *h, void *ud)
+{
+	(void)h;
+	++*(int *)ud;
+	return 0;
+}
+
+/* Answers remembered per request (rule_dcache.c) are the answers worked
+ * out: a request seen again, one differing in any field a cached rule
+ * reads, absent against empty, and rules reading the visitor's fields
+ * (never cached) beside them, each in rule order. */
+static void remembered_requests_answer_as_before(void **state)
+{
+	env *e = *state;
+	run *r = run_new(
+	    e,
+	    "title: a\nid: a\nlevel: low\ndetection:\n"
+	    "  s:\n    sc-status: 200\n    cs-uri-stem|endswith: .sql\n"
+	    "  condition: s\n---\n"
+	    "title: u\nid: u\nlevel: low\ndetection:\n"
+	    "  s:\n    cs-username: bob\n    cs-uri-stem|endswith: .sql\n"
+	    "  condition: s\n---\n"
+	    "title: n\nid: n\nlevel: low\ndetection:\n"
+	    "  s:\n    cs-uri-query|contains: 'x'\n  n:\n    cs-method|exists: "
+	    "false\n"
+	    "  condition: s and n\n---\n"
+	    "title: k\nid: k\nlevel: low\ndetection:\n"
+	    "  keywords:\n    - union select\n  condition: keywords\n",
+	    0);
+	const char *dump = "sc-status=200|cs-uri-stem=/db.sql|cs-uri-query=/"
+			   "db.sql|cs-method=GET";
+	char spec[256];
+	for (int i = 0; i < 3; i++) { /* the same request, three visitors */
+		snprintf(spec, sizeof(spec), "%s|cs-username=%s", dump,
+			 i == 1 ? "bob" : "eve");
+		feed(r, spec);
+	}
+	assert_int_equal(count_id(&r->hs, "a"), 3);
+	assert_int_equal(count_id(&r->hs, "u"), 1);
+	assert_string_equal(r->hs.h[0].id, "a");
+	assert_string_equal(r->hs.h[2].id, "u"); /* rule order kept */
+	feed(r, "sc-status=404|cs-uri-stem=/db.sql|cs-uri-query=/db.sql|"
+		"cs-method=GET|cs-username=bob");
+	assert_int_equal(count_id(&r->hs, "a"), 3); /* status differs */
+	assert_int_equal(count_id(&r->hs, "u"), 2);
+	feed(r, "cs-uri-query=/x"); /* method absent */
+	feed(r, "cs-uri-query=/x|cs-method=");
+	feed(r, "cs-uri-query=/x");
+	assert_int_equal(count_id(&r->hs, "n"), 2);
+	feed(r, "cs-uri-query=/x|cs-user-agent=union select");
+	feed(r, "cs-uri-query=/x|cs-user-agent=curl");
+	assert_int_equal(count_id(&r->hs, "k"), 1);
+	assert_int_equal(count_id(&r->hs, "n"), 4);
+	/* many requests: slots are taken over, answers stay right */
+	int got = 0, want = 0;
+	for (int i = 0; i < 40000; i++) {
+		bool sql = (i % 5000) % 7 != 0;
+		snprintf(spec, sizeof(spec),
+			 "sc-status=200|cs-uri-stem=/d%d.%s", i % 5000,
+			 sql ? "sql" : "txt");
+		evbuf b;
+		assert_int_equal(
+		    lg_rules_eval(r->st, ev_of(&b, spec), count_hits, &got),
+		    LG_OK);
+		want += sql;
+	}
+	assert_int_equal(got, want);
+	run_free(r);
+}
+
 static void gates_skip_only_what_cannot_match(void **state)
 {
 	env *e = *state;
@@ -1156,6 +1226,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(equals_is_case_insensitive_unless_cased),
 	    cmocka_unit_test(shared_conditions_answer_each_rule),
+	    cmocka_unit_test(remembered_requests_answer_as_before),
 	    cmocka_unit_test(gates_skip_only_what_cannot_match),
 	    cmocka_unit_test(endswith_lists_by_last_bytes),
 	    cmocka_unit_test(prefiltered_lists_with_globs),
