@@ -273,6 +273,10 @@ typedef struct lg_rule_state lg_rule_state;
 /* `max_groups` caps the groups each correlation keeps (the oldest are
  * evicted first); 0 means 100,000. */
 lg_rule_state *lg_rule_state_new(const lg_ruleset *rs, size_t max_groups);
+/* Optional, before the fields are derived: lets the state start fetching
+ * what the coming lg_rules_eval of this event will read (answers are the
+ * same without it). */
+void lg_rules_prefetch(lg_rule_state *st, const lg_log_event *ev);
 /* Runs every rule over one event (events in time order). Calls fn for
  * each hit. Returns LG_ENOMEM when state cannot grow (the event is
  * still evaluated by what fits). */

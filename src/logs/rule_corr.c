@@ -47,23 +47,25 @@ typedef struct lr_hist {
 	uint32_t nwin;
 } lr_hist;
 
-typedef struct lr_group {
+typedef struct lr_group { /* what every update reads first, then the rest */
 	uint64_t key;
 	uint32_t prev, next;   /* LRU list, most recent first */
 	uint32_t n, head, cap; /* entries, ring head, allocated */
 	uint32_t nfirst;
-	lr_evid first[NFIRST]; /* oldest contributing events kept */
 	union {
 		lr_evid *ring;	 /* event_count */
 		lr_valent *vals; /* value_count */
 		lr_sument *sums; /* value_sum, event_count with baseline */
 		lr_evid *steps;	 /* temporal: t = seen (or chain start) */
 	} u;
-	int64_t fired;	 /* last event of a firing episode, INT64_MIN: none */
-	int64_t last_t;	 /* its latest event */
+	int64_t fired;	/* last event of a firing episode, INT64_MIN: none */
+	int64_t last_t; /* its latest event */
+	uint32_t *ix;	/* value_count: position + 1 per slot (vals_find) */
+	uint32_t ixmask;
 	int64_t cur_win; /* baseline: the tumbling window being filled */
 	double cur_agg;
 	lr_hist *hist;
+	lr_evid first[NFIRST]; /* oldest contributing events kept */
 } lr_group;
 
 struct lr_corr_state {
@@ -96,6 +98,7 @@ static void group_data_free(lr_group *g)
 {
 	free(g->u.ring);
 	free(g->hist);
+	free(g->ix);
 }
 
 void lr_corr_state_free(lr_corr_state *cs)
@@ -203,6 +206,8 @@ static void group_clear(lr_group *g)
 {
 	g->n = g->head = g->nfirst = 0;
 	g->fired = INT64_MIN;
+	if (g->ix)
+		memset(g->ix, 0, (g->ixmask + 1) * sizeof(*g->ix));
 }
 
 /* Takes the least recently updated group for a new key; `evicted`
@@ -420,33 +425,104 @@ static bool ring_add(lr_group *g, uint32_t cap, const lr_evid *e, int64_t cut)
 	return true;
 }
 
-/* value_count: distinct hashes with last-seen times. */
+/* value_count: distinct hashes with last-seen times, in an array, and an
+ * index into it (linear probing, twice the array's size) so that a value
+ * is found without reading them all: a crawler's group holds hundreds.
+ * Values past the window are swept out only when the count matters
+ * (vals_settle), so most events cost a probe, not a pass. */
+static void ix_insert(lr_group *g, uint32_t pos)
+{
+	uint32_t i = (uint32_t)g->u.vals[pos].h & g->ixmask;
+	while (g->ix[i])
+		i = (i + 1) & g->ixmask;
+	g->ix[i] = pos + 1;
+}
+
+/* (Re)builds the index for the array's capacity; false without memory
+ * (the group then goes on without one). */
+static bool ix_build(lr_group *g)
+{
+	uint32_t size = 16;
+	while (size < 2 * g->cap)
+		size *= 2;
+	if (!g->ix || g->ixmask + 1 != size) {
+		uint32_t *ix = realloc(g->ix, size * sizeof(*ix));
+		if (!ix) {
+			free(g->ix);
+			g->ix = NULL;
+			return false;
+		}
+		g->ix = ix;
+		g->ixmask = size - 1;
+	}
+	memset(g->ix, 0, size * sizeof(*g->ix));
+	for (uint32_t i = 0; i < g->n; i++)
+		ix_insert(g, i);
+	return true;
+}
+
+static uint32_t vals_find(const lr_group *g, uint64_t h)
+{
+	if (!g->ix) {
+		for (uint32_t i = 0; i < g->n; i++)
+			if (g->u.vals[i].h == h)
+				return i;
+		return NONE;
+	}
+	for (uint32_t i = (uint32_t)h & g->ixmask; g->ix[i];
+	     i = (i + 1) & g->ixmask)
+		if (g->u.vals[g->ix[i] - 1].h == h)
+			return g->ix[i] - 1;
+	return NONE;
+}
+
+/* Drops the values last seen at or before cut. */
+static void vals_sweep(lr_group *g, int64_t cut)
+{
+	uint32_t n = g->n;
+	for (uint32_t i = 0; i < g->n;) {
+		if (g->u.vals[i].t <= cut)
+			g->u.vals[i] = g->u.vals[--g->n];
+		else
+			i++;
+	}
+	if (g->n != n && g->ix)
+		(void)ix_build(g);
+}
+
 static bool vals_add(lr_group *g, uint32_t cap, uint64_t h, int64_t now,
 		     int64_t cut)
 {
-	uint32_t found = NONE, oldest = 0;
-	for (uint32_t i = 0; i < g->n;) {
-		lr_valent *v = &g->u.vals[i];
-		if (v->t <= cut) {
-			*v = g->u.vals[--g->n];
-			continue;
-		}
-		if (v->h == h)
-			found = i;
-		if (v->t < g->u.vals[oldest].t)
-			oldest = i;
-		i++;
-	}
+	uint32_t found = vals_find(g, h);
 	if (found != NONE) {
-		g->u.vals[found].t = now;
-		g->u.vals[found].cnt++;
+		lr_valent *v = &g->u.vals[found];
+		v->cnt = v->t <= cut ? 1 : v->cnt + 1; /* back after a gap */
+		v->t = now;
 		return true;
 	}
-	if (g->n == g->cap && g->cap < cap &&
-	    !entries_resize(g, grown(g->cap, cap, 8), sizeof(lr_valent)))
-		return false;
-	uint32_t at = g->n < g->cap ? g->n++ : oldest;
-	g->u.vals[at] = (lr_valent){h, now, 1};
+	if (g->n == g->cap)
+		vals_sweep(g, cut);
+	if (g->n == g->cap && g->cap < cap) {
+		if (!entries_resize(g, grown(g->cap, cap, 8),
+				    sizeof(lr_valent)))
+			return false;
+		if (g->cap >= 16)
+			(void)ix_build(g);
+	}
+	if (g->n < g->cap) {
+		g->u.vals[g->n] = (lr_valent){h, now, 1};
+		if (g->ix)
+			ix_insert(g, g->n);
+		g->n++;
+		return true;
+	}
+	uint32_t oldest = 0; /* full of live values: the oldest makes way */
+	for (uint32_t i = 1; i < g->n; i++)
+		if (g->u.vals[i].t < g->u.vals[oldest].t)
+			oldest = i;
+	g->u.vals[oldest] = (lr_valent){h, now, 1};
+	if (g->ix)
+		(void)ix_build(g);
 	return true;
 }
 
@@ -666,6 +742,18 @@ static double sums_total(const lr_group *g)
 	return s;
 }
 
+/* Makes g->n the exact count of values in the window when it decides
+ * something: always, unless the condition is only gt/gte (a count that
+ * fails it with expired values still in fails it without them) and the
+ * group has not fired (a firing group reports its count). */
+static void vals_settle(lr_group *g, const lr_corr *c, int64_t cut)
+{
+	bool lower = !(c->cmp_mask & ~(1u << LR_CMP_GT | 1u << LR_CMP_GTE));
+	if (lower && g->fired == INT64_MIN && !cmp_ok(c, g->n))
+		return;
+	vals_sweep(g, cut);
+}
+
 /* Adds the event to its group's window and sets *agg to what the
  * condition judges; false when memory is out. */
 static bool window_add(lr_group *g, const lr_corr *c, const lr_evid *e,
@@ -681,6 +769,7 @@ static bool window_add(lr_group *g, const lr_corr *c, const lr_evid *e,
 		break;
 	case LR_VALUE_COUNT:
 		ok = vals_add(g, c->cap, vh, e->t, cut);
+		vals_settle(g, c, cut);
 		*agg = g->n;
 		break;
 	case LR_VALUE_SUM:

@@ -35,7 +35,11 @@ typedef struct dc_slot {
 
 struct lr_dcache {
 	uint64_t fields; /* bit f: the key holds field f */
-	size_t dwords;	 /* of each slot's answers */
+	uint64_t read;	 /* of those, the fields read from the line */
+	/* a slot chosen by lr_dcache_prefetch for the coming lookup */
+	bool chosen;
+	uint64_t chosen_hash;
+	size_t dwords; /* of each slot's answers */
 	size_t slot_size;
 	uint8_t *slots; /* DC_SLOTS of slot_size bytes */
 	uint8_t key[DC_MAXKEY];
@@ -94,6 +98,7 @@ lr_dcache *lr_dcache_new(const lg_ruleset *rs, const uint32_t *dets,
 		dc->fields |= m;
 		cached[j / 64] |= 1ull << (j % 64);
 	}
+	dc->read = dc->fields & ((1ull << LG_FLD_DERIVED) - 1);
 	return dc;
 }
 
@@ -120,20 +125,34 @@ static bool table_ready(lr_dcache *dc)
 	return false;
 }
 
-/* Writes the key (per field: 0xff when absent, else a two-byte length
- * and the bytes); 0 when it does not fit. */
+/* The one-byte codes of a field that is absent or a derived flag; any
+ * other value is written as a two-byte length (below DC_MAXKEY, so its
+ * first byte is never one of these) and its bytes. */
+enum { DC_ABSENT = 0xff, DC_TRUE = 0xfe, DC_FALSE = 0xfd };
+
+static int flag_code(lg_slice s)
+{
+	if (!s.p)
+		return DC_ABSENT;
+	if (s.n == 4 && !memcmp(s.p, "true", 4))
+		return DC_TRUE;
+	if (s.n == 5 && !memcmp(s.p, "false", 5))
+		return DC_FALSE;
+	return -1;
+}
+
+/* Writes the key; 0 when it does not fit. */
 static size_t key_build(lr_dcache *dc, const lg_log_event *ev)
 {
 	size_t n = 0;
 	for (uint64_t m = dc->fields; m; m &= m - 1) {
 		lg_slice s = ev->f[__builtin_ctzll(m)];
-		if (!s.p) {
-			if (n + 1 > DC_MAXKEY)
-				return 0;
-			dc->key[n++] = 0xff;
+		int code = flag_code(s);
+		if (code >= 0 && n < DC_MAXKEY) {
+			dc->key[n++] = (uint8_t)code;
 			continue;
 		}
-		if (s.n > DC_MAXKEY - 2 || n + 2 + s.n > DC_MAXKEY)
+		if (code >= 0 || s.n > DC_MAXKEY - 2 || n + 2 + s.n > DC_MAXKEY)
 			return 0;
 		dc->key[n++] = (uint8_t)(s.n >> 8);
 		dc->key[n++] = (uint8_t)s.n;
@@ -143,18 +162,51 @@ static size_t key_build(lr_dcache *dc, const lg_log_event *ev)
 	return n;
 }
 
+/* Where a key lives: a hash of the fields read from the line alone, so
+ * the slot is known, and fetched from memory, before the derived fields
+ * exist. The same key always has the same fields, hence the same slot;
+ * a slot holds the whole key, so any choice of slot is only a matter of
+ * speed. */
+static uint64_t slot_hash(const lr_dcache *dc, const lg_log_event *ev)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	for (uint64_t m = dc->read; m; m &= m - 1) {
+		lg_slice s = ev->f[__builtin_ctzll(m)];
+		h = (h ^ (s.p ? XXH3_64bits(s.p, s.n) : 1)) *
+		    0xff51afd7ed558ccdull;
+	}
+	return h ^ h >> 32;
+}
+
+static dc_slot *slot_at(const lr_dcache *dc, uint64_t h)
+{
+	return (dc_slot *)(dc->slots + (h & (DC_SLOTS - 1)) * dc->slot_size);
+}
+
+void lr_dcache_prefetch(lr_dcache *dc, const lg_log_event *ev)
+{
+	if (!dc->fields || !table_ready(dc))
+		return;
+	dc->chosen_hash = slot_hash(dc, ev);
+	dc->chosen = true;
+	const char *p = (const char *)slot_at(dc, dc->chosen_hash);
+	__builtin_prefetch(p);
+	__builtin_prefetch(p + 64);
+}
+
 const uint64_t *lr_dcache_find(lr_dcache *dc, const lg_log_event *ev,
 			       uint64_t **store)
 {
 	*store = NULL;
+	bool chosen = dc->chosen;
+	dc->chosen = false;
 	if (!dc->fields || !table_ready(dc))
 		return NULL;
 	size_t n = key_build(dc, ev);
 	if (!n)
 		return NULL;
-	uint64_t h = XXH3_64bits(dc->key, n);
-	dc_slot *slot =
-	    (dc_slot *)(dc->slots + (h & (DC_SLOTS - 1)) * dc->slot_size);
+	uint64_t h = chosen ? dc->chosen_hash : slot_hash(dc, ev);
+	dc_slot *slot = slot_at(dc, h);
 	uint8_t *k = (uint8_t *)(slot->answers + dc->dwords);
 	if (slot->hash == h && slot->len == n && !memcmp(k, dc->key, n))
 		return slot->answers;

@@ -331,6 +331,12 @@ static int run_detections(lg_rule_state *st, const lg_log_event *ev,
 	return 0;
 }
 
+void lg_rules_prefetch(lg_rule_state *st, const lg_log_event *ev)
+{
+	if (st->dc)
+		lr_dcache_prefetch(st->dc, ev);
+}
+
 lg_status lg_rules_eval(lg_rule_state *st, const lg_log_event *ev,
 			lg_rule_hit_fn fn, void *ud)
 {

@@ -358,6 +358,9 @@ void lr_dcache_free(lr_dcache *dc);
  * is where the caller must write them (before the next call). */
 const uint64_t *lr_dcache_find(lr_dcache *dc, const lg_log_event *ev,
 			       uint64_t **store);
+/* Chooses the slot the next lr_dcache_find will use, from the fields
+ * read from the line, and starts fetching it. */
+void lr_dcache_prefetch(lr_dcache *dc, const lg_log_event *ev);
 
 /* Per-correlation state: groups and their windows (rule_corr.c). */
 typedef struct lr_corr_state lr_corr_state;

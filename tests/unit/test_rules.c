@@ -747,6 +747,58 @@ static void value_count_counts_distinct_values(void **state)
 	run_free(r);
 }
 
+/* A crawler-sized group: hundreds of values (found through the group's
+ * index), values past the window not counted however many are still
+ * held, and a value back after a gap counted afresh. */
+static void value_count_of_many_values_stays_exact(void **state)
+{
+	run *r =
+	    run_new(*state,
+		    "title: Read\nname: read\ndetection:\n  sel:\n"
+		    "    cs-uri-stem|startswith: /p/\n  condition: sel\n---\n"
+		    "title: Walk\nid: walk\nlevel: high\ncorrelation:\n"
+		    "  type: value_count\n  rules: read\n  group-by: c-ip\n"
+		    "  timespan: 10m\n  condition:\n    field: cs-uri-stem\n"
+		    "    gte: 151\n",
+		    0);
+	char spec[128];
+	for (int i = 0; i < 120; i++) { /* pages 0..119 at 0..119 s */
+		snprintf(spec, sizeof(spec), "cs-uri-stem=/p/%d|c-ip=a|@=%d", i,
+			 i);
+		feed(r, spec);
+		snprintf(spec, sizeof(spec), "cs-uri-stem=/p/%d|c-ip=a|@=%d",
+			 i % 3, i); /* and the first three, again and again */
+		feed(r, spec);
+	}
+	/* pages 120..268 at 670..818 s: the first ones leave the window as
+	 * these come, so at most 150 are ever in it together */
+	for (int i = 120; i < 269; i++) {
+		snprintf(spec, sizeof(spec), "cs-uri-stem=/p/%d|c-ip=a|@=%d", i,
+			 550 + i);
+		feed(r, spec);
+	}
+	assert_int_equal(r->hs.n, 0);
+	feed(r, "cs-uri-stem=/p/5|c-ip=a|@=849"); /* back after a gap */
+	assert_int_equal(r->hs.n, 0);
+	feed(r, "cs-uri-stem=/p/500|c-ip=a|@=850");
+	assert_int_equal(r->hs.n, 1);
+	assert_int_equal(r->hs.h[0].distinct, 151);
+	assert_int_equal(r->hs.h[0].count, 151);
+	assert_int_equal(r->hs.h[0].first, 670);
+	/* a value seen again after the window, still held: counted once */
+	feed(r, "cs-uri-stem=/p/x|c-ip=b|@=0");
+	feed(r, "cs-uri-stem=/p/x|c-ip=b|@=700");
+	for (int i = 0; i < 150; i++) {
+		snprintf(spec, sizeof(spec), "cs-uri-stem=/p/%d|c-ip=b|@=%d", i,
+			 701 + i);
+		feed(r, spec);
+	}
+	assert_int_equal(r->hs.n, 2);
+	assert_int_equal(r->hs.h[1].distinct, 151);
+	assert_int_equal(r->hs.h[1].count, 151);
+	run_free(r);
+}
+
 static const char export_rules[] =
     "title: Export\nname: export\ndetection:\n  sel:\n"
     "    cs-uri-stem|startswith: /export\n  condition: sel\n---\n"
@@ -1250,6 +1302,7 @@ int main(void)
 	    cmocka_unit_test(temporal_ordered_chains_on_a_correlation),
 	    cmocka_unit_test(generate_defaults_and_overrides),
 	    cmocka_unit_test(value_count_counts_distinct_values),
+	    cmocka_unit_test(value_count_of_many_values_stays_exact),
 	    cmocka_unit_test(value_sum_adds_numbers_and_skips_others),
 	    cmocka_unit_test(value_sum_stays_bounded_over_many_events),
 	    cmocka_unit_test(temporal_needs_every_rule_in_the_window),
