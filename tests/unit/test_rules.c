@@ -747,6 +747,14 @@ static void value_count_counts_distinct_values(void **state)
 	run_free(r);
 }
 
+static void read_page(run *r, int page, const char *ip, int t)
+{
+	char spec[128];
+	snprintf(spec, sizeof(spec), "cs-uri-stem=/p/%d|c-ip=%s|@=%d", page, ip,
+		 t);
+	feed(r, spec);
+}
+
 /* A crawler-sized group: hundreds of values (found through the group's
  * index), values past the window not counted however many are still
  * held, and a value back after a gap counted afresh. */
@@ -761,22 +769,14 @@ static void value_count_of_many_values_stays_exact(void **state)
 		    "  timespan: 10m\n  condition:\n    field: cs-uri-stem\n"
 		    "    gte: 151\n",
 		    0);
-	char spec[128];
 	for (int i = 0; i < 120; i++) { /* pages 0..119 at 0..119 s */
-		snprintf(spec, sizeof(spec), "cs-uri-stem=/p/%d|c-ip=a|@=%d", i,
-			 i);
-		feed(r, spec);
-		snprintf(spec, sizeof(spec), "cs-uri-stem=/p/%d|c-ip=a|@=%d",
-			 i % 3, i); /* and the first three, again and again */
-		feed(r, spec);
+		read_page(r, i, "a", i);
+		read_page(r, i % 3, "a", i); /* and the first three, again */
 	}
 	/* pages 120..268 at 670..818 s: the first ones leave the window as
 	 * these come, so at most 150 are ever in it together */
-	for (int i = 120; i < 269; i++) {
-		snprintf(spec, sizeof(spec), "cs-uri-stem=/p/%d|c-ip=a|@=%d", i,
-			 550 + i);
-		feed(r, spec);
-	}
+	for (int i = 120; i < 269; i++)
+		read_page(r, i, "a", 550 + i);
 	assert_int_equal(r->hs.n, 0);
 	feed(r, "cs-uri-stem=/p/5|c-ip=a|@=849"); /* back after a gap */
 	assert_int_equal(r->hs.n, 0);
@@ -788,11 +788,8 @@ static void value_count_of_many_values_stays_exact(void **state)
 	/* a value seen again after the window, still held: counted once */
 	feed(r, "cs-uri-stem=/p/x|c-ip=b|@=0");
 	feed(r, "cs-uri-stem=/p/x|c-ip=b|@=700");
-	for (int i = 0; i < 150; i++) {
-		snprintf(spec, sizeof(spec), "cs-uri-stem=/p/%d|c-ip=b|@=%d", i,
-			 701 + i);
-		feed(r, spec);
-	}
+	for (int i = 0; i < 150; i++)
+		read_page(r, i, "b", 701 + i);
 	assert_int_equal(r->hs.n, 2);
 	assert_int_equal(r->hs.h[1].distinct, 151);
 	assert_int_equal(r->hs.h[1].count, 151);
