@@ -247,16 +247,30 @@ static bool path_in(const lg_prefixes *l, const lg_log_event *ev)
 	return false;
 }
 
+/* Byte classes of id_like: ASCII only, whatever the locale. */
+enum { ID_DIGIT = 1, ID_HEX = 2, ID_WORD = 4 };
+
+static uint8_t id_class(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return ID_DIGIT | ID_HEX | ID_WORD;
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return ID_HEX | ID_WORD;
+	if ((c | 0x20) >= 'g' && (c | 0x20) <= 'z')
+		return ID_WORD;
+	return c == '-' ? ID_HEX | ID_WORD : c == '_' ? ID_WORD : 0;
+}
+
 /* A path segment that names one object rather than a kind of page:
  * digits, a UUID, long hex, or a long mix of letters and digits. */
 static bool id_like(const char *s, size_t n)
 {
-	size_t digits = 0, hex = 0, alnum = 0;
+	size_t digits = 0, hex = 0, word = 0;
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		digits += isdigit(c) != 0;
-		hex += isxdigit(c) != 0 || c == '-';
-		alnum += isalnum(c) != 0 || c == '-' || c == '_';
+		uint8_t k = id_class((unsigned char)s[i]);
+		digits += k & ID_DIGIT;
+		hex += (k & ID_HEX) != 0;
+		word += (k & ID_WORD) != 0;
 	}
 	if (n == 0)
 		return false;
@@ -264,7 +278,7 @@ static bool id_like(const char *s, size_t n)
 		return true;
 	if (hex == n && n >= 16 && digits > 0)
 		return true; /* hex digests, UUIDs */
-	return alnum == n && n >= 8 && digits >= 3;
+	return word == n && n >= 8 && digits >= 3;
 }
 
 /* /orders/12345/receipt.pdf -> /orders/{id}/receipt.pdf, object-id 12345 */
