@@ -21,8 +21,8 @@
 
 #include "rules_int.h"
 
-#define DC_SLOTS  8192u /* a power of two */
-#define DC_MAXKEY 376u	/* longest key kept; longer events are evaluated */
+#define DC_SLOTS  32768u /* a power of two */
+#define DC_MAXKEY 184u	 /* longest key kept; longer events are evaluated */
 
 /* A slot: its hash and length, then the answers (dwords words), then the
  * key, in one run of memory (a lookup touches one or two cache lines). */
@@ -35,7 +35,7 @@ typedef struct dc_slot {
 
 struct lr_dcache {
 	uint64_t fields; /* bit f: the key holds field f */
-	uint64_t read;	 /* of those, the fields read from the line */
+	uint64_t read;	 /* fields read from the line that choose its slot */
 	/* a slot chosen by lr_dcache_prefetch for the coming lookup */
 	bool chosen;
 	uint64_t chosen_hash;
@@ -99,6 +99,10 @@ lr_dcache *lr_dcache_new(const lg_ruleset *rs, const uint32_t *dets,
 		cached[j / 64] |= 1ull << (j % 64);
 	}
 	dc->read = dc->fields & ((1ull << LG_FLD_DERIVED) - 1);
+	/* the query is where decoded URIs differ: without it, a page and
+	 * all its ?gclid=… variants would fight over one slot */
+	if (dc->fields & 1ull << LG_FLD_URI_DECODED)
+		dc->read |= 1ull << LG_FLD_CS_URI_QUERY;
 	return dc;
 }
 
@@ -162,11 +166,11 @@ static size_t key_build(lr_dcache *dc, const lg_log_event *ev)
 	return n;
 }
 
-/* Where a key lives: a hash of the fields read from the line alone, so
- * the slot is known, and fetched from memory, before the derived fields
- * exist. The same key always has the same fields, hence the same slot;
- * a slot holds the whole key, so any choice of slot is only a matter of
- * speed. */
+/* Where a key lives: a hash of fields read from the line alone (those of
+ * the key, and the query the decoded URI comes from), so the slot is
+ * known, and fetched from memory, before the derived fields exist. A slot
+ * holds the whole key, so which slot a key gets is a matter of speed
+ * only, never of answers. */
 static uint64_t slot_hash(const lr_dcache *dc, const lg_log_event *ev)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull;
