@@ -214,23 +214,38 @@ static bool s3_in(const char *entry, const lg_log_event *ev)
 	       listing_under(ev->f[LG_FLD_C_URI_QUERY], slash + 1);
 }
 
+/* What the class tests of one event share, worked out once. */
+typedef struct path_key {
+	lg_slice path;
+	bool s3;     /* an S3 line: bucket and key, not a path */
+	bool paired; /* the path has two bytes after its '/': k is set */
+	unsigned k;  /* their index in lg_prefixes.pair */
+} path_key;
+
+static path_key path_key_of(const lg_log_event *ev)
+{
+	path_key pk = {ev->f[LG_FLD_CS_URI_STEM],
+		       present(ev->f[LG_FLD_S3_BUCKET]), false, 0};
+	if (pk.path.p && pk.path.n >= 3) {
+		pk.paired = true;
+		pk.k = lg_prefix_pair(pk.path.p + 1);
+	}
+	return pk;
+}
+
 /* A path is in a class when it starts with one of the class's prefixes;
  * "s3://bucket/prefix" entries match S3 log lines' bucket and key. */
-static bool path_in(const lg_prefixes *l, const lg_log_event *ev)
+static bool path_in(const lg_prefixes *l, const path_key *pk,
+		    const lg_log_event *ev)
 {
-	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
-	bool s3 = l->any_s3 && present(ev->f[LG_FLD_S3_BUCKET]);
-	if (!s3 && !l->any_short) {
-		if (!path.p || path.n < 3)
-			return false;
-		unsigned k = lg_prefix_pair(path.p + 1);
-		if (!(l->pair[k >> 6] >> (k & 63) & 1))
-			return false;
-	}
+	bool s3 = l->any_s3 && pk->s3;
+	if (!s3 && !l->any_short &&
+	    (!pk->paired || !(l->pair[pk->k >> 6] >> (pk->k & 63) & 1)))
+		return false;
 	for (size_t i = 0; i < l->n; i++) {
 		const lg_prefix *x = &l->v[i];
 		if (x->s3 ? s3 && s3_in(x->p, ev)
-			  : starts_with_n(path, x->p, x->n))
+			  : starts_with_n(pk->path, x->p, x->n))
 			return true;
 	}
 	return false;
@@ -333,7 +348,7 @@ static unsigned ip_slot(lg_slice a)
 	size_t k = a.n < 8 ? a.n : 8;
 	memcpy(&w, a.p + a.n - k, k);
 	w = (w ^ a.n) * 0x9E3779B97F4A7C15ULL;
-	return (unsigned)(w >> 56) % LG_IP_CACHE;
+	return (unsigned)(w >> (64 - LG_IP_CACHE_BITS));
 }
 
 static bool internal_addr(const lg_site *site, lg_slice a, lg_derive_buf *b)
@@ -528,16 +543,16 @@ void lg_logs_derive(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)
 {
 	derive_actor(site, ev, b);
 	derive_pattern(ev, b);
-	bool http = present(ev->f[LG_FLD_CS_URI_STEM]) ||
-		    present(ev->f[LG_FLD_S3_BUCKET]);
+	path_key pk = path_key_of(ev);
+	bool http = present(pk.path) || pk.s3;
 	ev->f[LG_FLD_PRIVATE_PATH] =
-	    http ? flag(path_in(&site->private_pfx, ev)) : (lg_slice){0};
+	    http ? flag(path_in(&site->private_pfx, &pk, ev)) : (lg_slice){0};
 	ev->f[LG_FLD_SHARED_PATH] =
-	    http ? flag(path_in(&site->shared_pfx, ev)) : (lg_slice){0};
+	    http ? flag(path_in(&site->shared_pfx, &pk, ev)) : (lg_slice){0};
 	ev->f[LG_FLD_LOGIN_PATH] =
-	    http ? flag(path_in(&site->login_pfx, ev)) : (lg_slice){0};
+	    http ? flag(path_in(&site->login_pfx, &pk, ev)) : (lg_slice){0};
 	ev->f[LG_FLD_EXPORT_PATH] =
-	    http ? flag(path_in(&site->export_pfx, ev)) : (lg_slice){0};
+	    http ? flag(path_in(&site->export_pfx, &pk, ev)) : (lg_slice){0};
 	lg_slice client = present(ev->f[LG_FLD_C_IP])
 			      ? ev->f[LG_FLD_C_IP]
 			      : ev->f[LG_FLD_MAIL_CLIENT];

@@ -64,7 +64,8 @@ struct lg_site {
 };
 
 /* Whether an address is internal, remembered. */
-#define LG_IP_CACHE 256
+#define LG_IP_CACHE_BITS 12 /* 4096 addresses: a busy hour's clients */
+#define LG_IP_CACHE	 (1u << LG_IP_CACHE_BITS)
 typedef struct lg_ip_answer {
 	char text[46]; /* the longest IPv6 text */
 	uint8_t len;   /* 0: empty slot */
