@@ -266,10 +266,12 @@ static void set_url_host(lg_log_event *ev, const char *h, size_t n)
 
 void lg_split_target(lg_log_event *ev, const char *s, size_t n)
 {
-	/* absolute-form (proxies, ALB): the path is what rules look at */
-	size_t skip = starts_with_ci(s, n, "http://")	 ? 7
-		      : starts_with_ci(s, n, "https://") ? 8
-							 : 0;
+	/* absolute-form (proxies, ALB): the path is what rules look at;
+	 * most targets are a path, told by their first byte */
+	size_t skip = n == 0 || (s[0] != 'h' && s[0] != 'H') ? 0
+		      : starts_with_ci(s, n, "http://")	     ? 7
+		      : starts_with_ci(s, n, "https://")     ? 8
+							     : 0;
 	if (skip) {
 		const char *slash = memchr(s + skip, '/', n - skip);
 		size_t host_end = slash ? (size_t)(slash - s) : n;
