@@ -5,6 +5,7 @@
  * client or a mail recipient is outside, and the request URL-decoded for
  * the attack rules. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -337,6 +338,97 @@ static void derive_pattern(lg_log_event *ev, lg_derive_buf *b)
 		ev->f[LG_FLD_OBJECT_ID] = text(b->object_id);
 }
 
+/* The path classes, in the order of lg_stem_answer.classes' bits. */
+static const struct {
+	lg_field field;
+	size_t offset; /* of the lg_prefixes in lg_site */
+} path_classes[] = {
+    {LG_FLD_PRIVATE_PATH, offsetof(lg_site, private_pfx)},
+    {LG_FLD_SHARED_PATH, offsetof(lg_site, shared_pfx)},
+    {LG_FLD_LOGIN_PATH, offsetof(lg_site, login_pfx)},
+    {LG_FLD_EXPORT_PATH, offsetof(lg_site, export_pfx)},
+};
+#define NCLASSES (sizeof(path_classes) / sizeof(*path_classes))
+
+static void derive_classes(const lg_site *site, lg_log_event *ev)
+{
+	path_key pk = path_key_of(ev);
+	bool http = present(pk.path) || pk.s3;
+	for (size_t i = 0; i < NCLASSES; i++) {
+		const lg_prefixes *l =
+		    (const lg_prefixes *)((const char *)site +
+					  path_classes[i].offset);
+		ev->f[path_classes[i].field] =
+		    http ? flag(path_in(l, &pk, ev)) : (lg_slice){0};
+	}
+}
+
+/* Sets the pattern, object id and classes from a remembered answer. */
+static void stem_use(const lg_stem_answer *a, lg_log_event *ev)
+{
+	const char *t = a->text + a->len;
+	bool same = a->pattern_len == LG_STEM_SAME;
+	ev->f[LG_FLD_PATH_ID_PATTERN] =
+	    same ? ev->f[LG_FLD_CS_URI_STEM] : (lg_slice){t, a->pattern_len};
+	t += same ? 0 : a->pattern_len;
+	ev->f[LG_FLD_OBJECT_ID] =
+	    a->id_len ? (lg_slice){t, a->id_len} : (lg_slice){NULL, 0};
+	for (size_t i = 0; i < NCLASSES; i++)
+		ev->f[path_classes[i].field] = flag(a->classes >> i & 1);
+}
+
+/* Remembers what this event's path derived, when it fits. */
+static void stem_keep(lg_stem_answer *a, uint64_t h, const lg_log_event *ev)
+{
+	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
+	lg_slice pat = ev->f[LG_FLD_PATH_ID_PATTERN];
+	lg_slice id = ev->f[LG_FLD_OBJECT_ID];
+	bool same = pat.p == path.p && pat.n == path.n;
+	size_t need = path.n + (same ? 0 : pat.n) + (id.p ? id.n : 0);
+	a->len = 0;
+	if (need > LG_STEM_TEXT || pat.n >= LG_STEM_SAME || id.n > 255)
+		return;
+	char *t = a->text;
+	memcpy(t, path.p, path.n);
+	t += path.n;
+	if (!same) {
+		memcpy(t, pat.p, pat.n);
+		t += pat.n;
+	}
+	if (id.p)
+		memcpy(t, id.p, id.n);
+	a->hash = h;
+	a->pattern_len = same ? LG_STEM_SAME : (uint8_t)pat.n;
+	a->id_len = id.p ? (uint8_t)id.n : 0;
+	a->classes = 0;
+	for (size_t i = 0; i < NCLASSES; i++)
+		a->classes |=
+		    (uint8_t)((ev->f[path_classes[i].field].p == yes.p) << i);
+	a->len = (uint8_t)path.n;
+}
+
+/* The path's pattern, object id and classes: remembered for the paths of
+ * web logs (a site's pages come back all day), worked out otherwise. S3
+ * lines' classes read the bucket and key too, and are always worked
+ * out. */
+static void derive_path(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)
+{
+	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
+	bool cached =
+	    present(path) && path.n < 256 && !present(ev->f[LG_FLD_S3_BUCKET]);
+	uint64_t h = cached ? XXH3_64bits(path.p, path.n) : 0;
+	lg_stem_answer *a = &b->stems[h >> (64 - LG_STEM_CACHE_BITS)];
+	if (cached && a->len == path.n && a->hash == h &&
+	    !memcmp(a->text, path.p, path.n)) {
+		stem_use(a, ev);
+		return;
+	}
+	derive_pattern(ev, b);
+	derive_classes(site, ev);
+	if (cached)
+		stem_keep(a, h, ev);
+}
+
 /* ---- client, cache, ads
  * ------------------------------------------------------
  */
@@ -542,17 +634,7 @@ static void derive_decoded(lg_log_event *ev, lg_derive_buf *b)
 void lg_logs_derive(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)
 {
 	derive_actor(site, ev, b);
-	derive_pattern(ev, b);
-	path_key pk = path_key_of(ev);
-	bool http = present(pk.path) || pk.s3;
-	ev->f[LG_FLD_PRIVATE_PATH] =
-	    http ? flag(path_in(&site->private_pfx, &pk, ev)) : (lg_slice){0};
-	ev->f[LG_FLD_SHARED_PATH] =
-	    http ? flag(path_in(&site->shared_pfx, &pk, ev)) : (lg_slice){0};
-	ev->f[LG_FLD_LOGIN_PATH] =
-	    http ? flag(path_in(&site->login_pfx, &pk, ev)) : (lg_slice){0};
-	ev->f[LG_FLD_EXPORT_PATH] =
-	    http ? flag(path_in(&site->export_pfx, &pk, ev)) : (lg_slice){0};
+	derive_path(site, ev, b);
 	lg_slice client = present(ev->f[LG_FLD_C_IP])
 			      ? ev->f[LG_FLD_C_IP]
 			      : ev->f[LG_FLD_MAIL_CLIENT];

@@ -72,11 +72,28 @@ typedef struct lg_ip_answer {
 	bool inside;
 } lg_ip_answer;
 
+/* What a path (not an S3 line's) derives, remembered: its id pattern,
+ * object id and classes. text holds the path, then the pattern (unless
+ * it is the path itself), then the object id. */
+#define LG_STEM_CACHE_BITS 11
+#define LG_STEM_CACHE	   (1u << LG_STEM_CACHE_BITS)
+#define LG_STEM_TEXT	   184
+typedef struct lg_stem_answer {
+	uint64_t hash;
+	uint8_t len;	     /* of the path; 0: empty slot */
+	uint8_t pattern_len; /* LG_STEM_SAME: the pattern is the path */
+	uint8_t id_len;	     /* 0: no object id */
+	uint8_t classes;     /* bit i: the path is in class i (derive.c) */
+	char text[LG_STEM_TEXT];
+} lg_stem_answer;
+#define LG_STEM_SAME 0xff
+
 /* Room for the derived fields' text of one event. */
 typedef struct lg_derive_buf {
 	char actor[160], session[24], pattern[512], object_id[96];
 	char decoded[4096], domain[256];
 	lg_ip_answer ips[LG_IP_CACHE];
+	lg_stem_answer stems[LG_STEM_CACHE];
 } lg_derive_buf;
 
 /* Fills ev->f[LG_FLD_DERIVED..] from the event's own fields and the site.

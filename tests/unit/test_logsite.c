@@ -216,6 +216,75 @@ static void object_ids_become_a_pattern(void **state)
 	lg_site_free(s);
 }
 
+static void assert_same_field(const lg_log_event *a, const lg_log_event *b,
+			      lg_field f)
+{
+	assert_int_equal(!a->f[f].p, !b->f[f].p);
+	assert_int_equal(a->f[f].n, b->f[f].n);
+	if (a->f[f].p)
+		assert_memory_equal(a->f[f].p, b->f[f].p, a->f[f].n);
+}
+
+/* A path seen again is answered from what it derived the first time
+ * (pattern, object id, classes): the same as worked out afresh, also
+ * after thousands of other paths, for paths too long to keep, and for
+ * S3 lines, whose classes read the bucket. */
+static void remembered_paths_derive_as_before(void **state)
+{
+	(void)state;
+	lg_site *s = site_from("private_paths: [/mypage/, /account]\n"
+			       "shared_paths: [/shared/, s3://etl/shared/]\n"
+			       "login_paths: [/login]\nexport_paths: [/admin/"
+			       "export]\n");
+	static lg_derive_buf fresh, kept;
+	char longp[400];
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[0] = '/';
+	longp[sizeof(longp) - 1] = '\0';
+	const char *paths[] = {
+	    "/mypage/orders/1029384/receipt.pdf",
+	    "/mypage",
+	    "/products/shoes",
+	    "/shared/list.csv",
+	    "/login",
+	    "/admin/export/2025-06.csv",
+	    "/api/users/3f2b8c1e-9d4a-4b7e-8f00-1a2b3c4d5e6f",
+	    longp};
+	static const lg_field fields[] = {
+	    LG_FLD_PATH_ID_PATTERN, LG_FLD_OBJECT_ID,  LG_FLD_PRIVATE_PATH,
+	    LG_FLD_SHARED_PATH,	    LG_FLD_LOGIN_PATH, LG_FLD_EXPORT_PATH};
+	char other[64];
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+			lg_log_event a = web_event("1.2.3.4", paths[i]);
+			lg_log_event k = web_event("1.2.3.4", paths[i]);
+			memset(&fresh, 0, sizeof(fresh));
+			lg_logs_derive(s, &a, &fresh);
+			lg_logs_derive(s, &k, &kept); /* kept, if not yet */
+			k = web_event("1.2.3.4", paths[i]);
+			lg_logs_derive(s, &k, &kept); /* answered from it */
+			for (size_t f = 0; f < sizeof(fields) / sizeof(*fields);
+			     f++)
+				assert_same_field(&a, &k, fields[f]);
+		}
+		for (int j = 0; j < 5000; j++) { /* others take the slots */
+			snprintf(other, sizeof(other), "/items/%d/%d", round,
+				 j);
+			lg_log_event o = web_event("1.2.3.4", other);
+			lg_logs_derive(s, &o, &kept);
+		}
+	}
+	lg_log_event ev = web_event("1.2.3.4", "/etl");
+	ev.f[LG_FLD_S3_BUCKET] = sl("etl");
+	ev.f[LG_FLD_S3_KEY] = sl("shared/a.csv");
+	lg_logs_derive(s, &ev, &kept);
+	assert_field(&ev, LG_FLD_SHARED_PATH, "true");
+	ev.f[LG_FLD_S3_KEY] = sl("private/a.csv");
+	lg_logs_derive(s, &ev, &kept);
+	assert_field(&ev, LG_FLD_SHARED_PATH, "false");
+	lg_site_free(s);
+}
+
 static void shared_s3_prefix_and_ad_clicks(void **state)
 {
 	(void)state;
@@ -501,6 +570,7 @@ int main(void)
 	    cmocka_unit_test(config_errors_name_file_and_line),
 	    cmocka_unit_test(actor_is_user_then_session_then_address),
 	    cmocka_unit_test(object_ids_become_a_pattern),
+	    cmocka_unit_test(remembered_paths_derive_as_before),
 	    cmocka_unit_test(shared_s3_prefix_and_ad_clicks),
 	    cmocka_unit_test(every_cache_says_hit_its_own_way),
 	    cmocka_unit_test(mail_recipients_inside_and_outside),
