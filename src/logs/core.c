@@ -41,6 +41,7 @@ static int on_hit(const lg_rule_hit *h, void *ud)
 void lg_core_process(lg_logs_core *C, lg_log_event *ev)
 {
 	lg_logs_summary *sum = C->sum;
+	lg_logs_derive_prefetch(ev, &C->dbuf);
 	lg_rules_prefetch(C->state, ev);
 	lg_logs_derive(C->site, ev, &C->dbuf);
 	if (ev->time_us != LG_TIME_NONE) {

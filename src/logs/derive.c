@@ -407,6 +407,13 @@ static void stem_keep(lg_stem_answer *a, uint64_t h, const lg_log_event *ev)
 	a->len = (uint8_t)path.n;
 }
 
+static bool stem_cached(const lg_log_event *ev)
+{
+	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
+	return present(path) && path.n < 256 &&
+	       !present(ev->f[LG_FLD_S3_BUCKET]);
+}
+
 /* The path's pattern, object id and classes: remembered for the paths of
  * web logs (a site's pages come back all day), worked out otherwise. S3
  * lines' classes read the bucket and key too, and are always worked
@@ -414,8 +421,7 @@ static void stem_keep(lg_stem_answer *a, uint64_t h, const lg_log_event *ev)
 static void derive_path(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)
 {
 	lg_slice path = ev->f[LG_FLD_CS_URI_STEM];
-	bool cached =
-	    present(path) && path.n < 256 && !present(ev->f[LG_FLD_S3_BUCKET]);
+	bool cached = stem_cached(ev);
 	uint64_t h = cached ? XXH3_64bits(path.p, path.n) : 0;
 	lg_stem_answer *a = &b->stems[h >> (64 - LG_STEM_CACHE_BITS)];
 	if (cached && a->len == path.n && a->hash == h &&
@@ -629,6 +635,17 @@ static void derive_decoded(lg_log_event *ev, lg_derive_buf *b)
 	size_t n = url_decode(q.p, q.n, once, sizeof(once));
 	n = url_decode(once, n, b->decoded, sizeof(b->decoded));
 	ev->f[LG_FLD_URI_DECODED] = (lg_slice){b->decoded, n};
+}
+
+void lg_logs_derive_prefetch(const lg_log_event *ev, const lg_derive_buf *b)
+{
+	lg_slice ip = ev->f[LG_FLD_C_IP], path = ev->f[LG_FLD_CS_URI_STEM];
+	if (present(ip))
+		__builtin_prefetch(&b->ips[ip_slot(ip)]);
+	if (stem_cached(ev)) {
+		uint64_t h = XXH3_64bits(path.p, path.n);
+		__builtin_prefetch(&b->stems[h >> (64 - LG_STEM_CACHE_BITS)]);
+	}
 }
 
 void lg_logs_derive(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)

@@ -100,5 +100,8 @@ typedef struct lg_derive_buf {
  * The text lives in buf until the next call; buf starts zeroed and is
  * kept between calls (it remembers the last client address). */
 void lg_logs_derive(const lg_site *site, lg_log_event *ev, lg_derive_buf *buf);
+/* Optional, a little before lg_logs_derive: starts fetching what it will
+ * look up for this event (the remembered address and path). */
+void lg_logs_derive_prefetch(const lg_log_event *ev, const lg_derive_buf *buf);
 
 #endif
