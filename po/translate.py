@@ -10,6 +10,15 @@ import subprocess
 import sys
 
 JA = {
+    # ---- scan: containers
+    "its members hold more than 8 GiB": "中身が 8 GiB を超えるため",
+    "its members expand more than 100 times its size (a zip bomb?)": "中身が元のサイズの 100 倍を超えて展開されるため（zip 爆弾の疑い）",
+    "member name points outside the archive (read, never extracted)": "メンバー名がアーカイブの外を指しています（読み取りのみで、展開はしません）",
+    "not a readable archive: %s": "読み取れないアーカイブです: %s",
+    "skipped: containers nested deeper than %d": "スキップ：アーカイブの入れ子が %d 段を超えています",
+    "encrypted: not read": "暗号化されているため読み取れません",
+    "it holds more than 100000 members": "メンバーが 100000 個を超えるため",
+    "skipped the rest of the archive: %s": "アーカイブの残りをスキップしました：%s",
     # ---- logs
     "%llu lines did not parse; the first: %s:%llu: %s": "%llu 行を解析できませんでした。最初の行: %s:%llu: %s",
     "also send alerts to SPEC (repeatable): file:PATH, syslog, slack:URL, teams:URL, chatwork:ROOM_ID (token in LEAKGUARD_CHATWORK_TOKEN), webhook:URL; chat sinks get each live alert once, when it opens":

@@ -28,7 +28,8 @@ typedef struct file_ctx {
 static int on_finding(const lg_finding *f, void *ud)
 {
 	file_ctx *c = ud;
-	scan_event e = {.kind = EV_FINDING, .finding = *f};
+	scan_event e = {
+	    .kind = EV_FINDING, .path = c->w->member, .finding = *f};
 	e.finding.offset += c->j->seg_start; /* a segment's text starts there */
 	if (!seq_event(c->w->seq, c->j, &e))
 		c->stop = true;
@@ -46,8 +47,15 @@ static void report(scan_worker *w, scan_job *j, event_kind kind, int errnum,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	scan_event e = {.kind = kind, .errnum = errnum, .message = msg};
+	scan_event e = {
+	    .kind = kind, .errnum = errnum, .path = w->member, .message = msg};
 	seq_event(w->seq, j, &e);
+}
+
+void scan_report(scan_worker *w, scan_job *j, bool error, int errnum,
+		 const char *msg)
+{
+	report(w, j, error ? EV_ERROR : EV_NOTICE, errnum, "%s", msg);
 }
 
 /* Reads until the buffer is full or the input ends (pipes and stdin give
@@ -166,21 +174,30 @@ static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
 	return true;
 }
 
-/* Reads the next chunk of the job's input: the whole file, or only its
+/* A file descriptor as a text source: the whole file, or only the job's
  * segment. */
-static ssize_t read_chunk(int fd, scan_worker *w, const scan_job *j,
-			  uint64_t done)
+typedef struct fd_source {
+	int fd;
+	const scan_job *j;
+	uint64_t done;
+} fd_source;
+
+static ssize_t fd_read(void *ctx, uint8_t *buf, size_t cap)
 {
-	size_t want = READ_CHUNK;
-	if (j->seg_len) {
-		uint64_t left = j->seg_len - done;
+	fd_source *f = ctx;
+	size_t want = cap;
+	if (f->j->seg_len) {
+		uint64_t left = f->j->seg_len - f->done;
 		if (left < want)
 			want = (size_t)left;
 	}
-	return want ? read_full(fd, w->inbuf, want) : 0;
+	ssize_t n = want ? read_full(f->fd, buf, want) : 0;
+	if (n > 0)
+		f->done += (uint64_t)n;
+	return n;
 }
 
-static void scan_fd(scan_worker *w, scan_job *j, int fd)
+void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 {
 	file_ctx ctx = {w, j, false};
 	text_input t = {0};
@@ -188,12 +205,7 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd)
 	uint64_t total = 0;
 	t.consumed = j->seg_start; /* byte offsets in notices are the file's */
 	lg_detect_begin(w->stream, on_finding, &ctx);
-	if (j->seg_start && lseek(fd, (off_t)j->seg_start, SEEK_SET) < 0) {
-		report(w, j, EV_ERROR, errno, _("read failed: %s"),
-		       strerror(errno));
-		return;
-	}
-	ssize_t n = read_chunk(fd, w, j, 0);
+	ssize_t n = src->read(src->ctx, w->inbuf, READ_CHUNK);
 	if (n < 0) {
 		report(w, j, EV_ERROR, errno, _("read failed: %s"),
 		       strerror(errno));
@@ -215,7 +227,7 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd)
 		skip = 0;
 		if (fed_eof)
 			break;
-		n = read_chunk(fd, w, j, total);
+		n = src->read(src->ctx, w->inbuf, READ_CHUNK);
 	}
 	if (n < 0)
 		report(w, j, EV_ERROR, errno, _("read failed at byte %llu: %s"),
@@ -236,6 +248,18 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd)
 		__atomic_add_fetch(&w->progress->files, 1, __ATOMIC_RELAXED);
 }
 
+static void scan_fd(scan_worker *w, scan_job *j, int fd)
+{
+	if (j->seg_start && lseek(fd, (off_t)j->seg_start, SEEK_SET) < 0) {
+		report(w, j, EV_ERROR, errno, _("read failed: %s"),
+		       strerror(errno));
+		return;
+	}
+	fd_source f = {fd, j, 0};
+	scan_source src = {fd_read, &f};
+	scan_text(w, j, &src);
+}
+
 void scan_file(scan_worker *w, scan_job *j)
 {
 	if (!strcmp(j->path, "-")) {
@@ -249,6 +273,11 @@ void scan_file(scan_worker *w, scan_job *j)
 		return;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	scan_fd(w, j, fd);
+	uint8_t head[SCAN_MAGIC_LEN];
+	ssize_t nh = j->seg_len ? 0 : pread(fd, head, sizeof(head), 0);
+	if (nh > 0 && scan_is_container(head, (size_t)nh))
+		scan_archive(w, j, fd);
+	else
+		scan_fd(w, j, fd);
 	close(fd);
 }

@@ -4,6 +4,7 @@
 #define LG_SCAN_INT_H
 
 #include <pthread.h>
+#include <sys/types.h>
 
 #include "leakguard/scan.h"
 #include "util/util.h"
@@ -13,6 +14,7 @@ typedef enum { EV_FINDING, EV_ERROR, EV_NOTICE } event_kind;
 typedef struct scan_event {
 	event_kind kind;
 	int errnum;
+	char *path; /* a member's ("a.zip!/b.csv"); NULL: the job's */
 	char *message;
 	lg_finding finding;
 } scan_event;
@@ -60,6 +62,7 @@ void seq_count(sequencer *q, uint64_t files, uint64_t skipped, uint64_t bytes);
 /* file.c: one input through sniff, decode and detect. */
 typedef struct scan_worker {
 	lg_detect_stream *stream;
+	char *member; /* the archive member being scanned; NULL: none */
 	uint8_t *inbuf;
 	uint8_t *decoded;
 	size_t decoded_cap;
@@ -69,5 +72,25 @@ typedef struct scan_worker {
 } scan_worker;
 
 void scan_file(scan_worker *w, scan_job *j);
+
+/* A source of bytes: read fills buf as far as it can (fewer bytes only
+ * at the end), returns 0 at the end, -1 with errno on an error. */
+typedef struct scan_source {
+	ssize_t (*read)(void *ctx, uint8_t *buf, size_t cap);
+	void *ctx;
+} scan_source;
+/* Sniffs, decodes and scans one text from src, reported as the job's (or
+ * as w->member's when set). */
+void scan_text(scan_worker *w, scan_job *j, scan_source *src);
+/* Reports a notice (or an error) of the job, or of w->member. */
+void scan_report(scan_worker *w, scan_job *j, bool error, int errnum,
+		 const char *msg);
+
+/* archive.c: containers (zip, tar, 7z, lzh, gzip/bzip2/xz/zstd streams)
+ * read with libarchive, members scanned as they stream, never written
+ * to disk. */
+#define SCAN_MAGIC_LEN 512
+bool scan_is_container(const uint8_t *p, size_t n);
+void scan_archive(scan_worker *w, scan_job *j, int fd);
 
 #endif

@@ -52,18 +52,20 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 		q->stats->findings++;
 		q->stats->per_type[f.type]++;
 		if (ev->finding && !q->stop &&
-		    ev->finding(j->path, &f, ev->ud) != 0)
+		    ev->finding(e->path ? e->path : j->path, &f, ev->ud) != 0)
 			q->stop = true;
 		break;
 	}
 	case EV_ERROR:
 		q->stats->errors++;
 		if (ev->error)
-			ev->error(j->path, e->message, e->errnum, ev->ud);
+			ev->error(e->path ? e->path : j->path, e->message,
+				  e->errnum, ev->ud);
 		break;
 	case EV_NOTICE:
 		if (ev->notice)
-			ev->notice(j->path, e->message, ev->ud);
+			ev->notice(e->path ? e->path : j->path, e->message,
+				   ev->ud);
 		break;
 	}
 }
@@ -73,6 +75,7 @@ static void flush_buffered(sequencer *q, scan_job *j)
 	for (size_t i = 0; i < j->nevents; i++) {
 		deliver(q, j, &j->events[i]);
 		free(j->events[i].message);
+		free(j->events[i].path);
 	}
 	j->nevents = 0;
 }
@@ -90,6 +93,12 @@ static bool buffer_event(scan_job *j, const scan_event *e)
 	scan_event *dst = &j->events[j->nevents];
 	*dst = *e;
 	dst->message = e->message ? strdup(e->message) : NULL;
+	dst->path = e->path ? strdup(e->path) : NULL;
+	if ((e->message && !dst->message) || (e->path && !dst->path)) {
+		free(dst->message);
+		free(dst->path);
+		return false;
+	}
 	j->nevents++;
 	return true;
 }

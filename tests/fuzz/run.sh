@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 corpus=$(mktemp -d "${TMPDIR:-/tmp}/lgfuzz.XXXXXX")
 trap 'rm -rf "$corpus"' EXIT
 # seeds: small real inputs of every encoding
-find "$top/samples" "$top/tests/cases" -type f -size -64k 2>/dev/null |
+find "$top/samples" "$top/tests/cases" "$top/tests/fuzz/seeds" -type f -size -64k 2>/dev/null |
 	while read -r f; do cp "$f" "$corpus/$(echo "$f" | md5sum | cut -c1-16)"; done
 status=0
 passed=0
