@@ -10,6 +10,11 @@ import subprocess
 import sys
 
 JA = {
+    # ---- scan: people
+    "%s: out of memory counting people; the count is low": "%s: 人数を数えるメモリが足りません。人数は少なめに出ます",
+    "%llu people in all (counted within each file)\n": "合計 %llu 人（ファイルごとに数えた人数の合計）\n",
+    "  = %llu row(s) with personal data, %llu people%s\n": "  = 個人データのある行 %llu 行、%llu 人%s\n",
+    " (approximate)": "（概数）",
     # ---- scan: containers
     "its members hold more than 8 GiB": "中身が 8 GiB を超えるため",
     "its members expand more than 100 times its size (a zip bomb?)": "中身が元のサイズの 100 倍を超えて展開されるため（zip 爆弾の疑い）",

@@ -104,6 +104,9 @@ lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n);
 lg_status lg_detect_end(lg_detect_stream *s);
 /* After a successful lg_detect_end: the newlines the text held. */
 uint64_t lg_detect_newlines(const lg_detect_stream *s);
+/* After lg_detect_end: whether the text held a table with a header row
+ * (a CSV/TSV export), so that its rows are records of people. */
+bool lg_detect_tabular(const lg_detect_stream *s);
 void lg_detect_stream_free(lg_detect_stream *s);
 
 /* Convenience: scans one whole buffer. */

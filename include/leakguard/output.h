@@ -42,7 +42,19 @@ typedef struct lg_summary {
 	unsigned ntypes;
 	const char *const *type_ids; /* ntypes entries */
 	const uint64_t *type_counts; /* ntypes entries */
+	uint64_t people;	     /* distinct people, all files together */
 } lg_summary;
+
+/* What one file (or archive member) holds: the rows with personal data
+ * and the distinct people, with its findings per type. */
+typedef struct lg_file_records {
+	const char *path;
+	uint64_t rows, people;
+	bool capped; /* too many people to follow: counts are approximate */
+	unsigned ntypes;
+	const char *const *type_ids; /* ntypes entries */
+	const uint64_t *type_counts; /* ntypes entries */
+} lg_file_records;
 
 typedef struct lg_writer lg_writer;
 
@@ -56,6 +68,11 @@ typedef struct lg_writer_options {
 lg_writer *lg_writer_new(lg_format fmt, FILE *out, const lg_writer_options *o);
 /* Writes one record. LG_EIO when the stream fails. */
 lg_status lg_writer_record(lg_writer *w, const lg_record *r);
+/* Writes a file's records line (jsonl: {"path", "kind":"records",
+ * "rows_with_pii", "people", "types"}; json: kept for a "records" array
+ * after the findings; text: a line under the file's findings; csv and
+ * sarif carry findings only). */
+lg_status lg_writer_records(lg_writer *w, const lg_file_records *r);
 /* Writes the closing part (text summary, JSON/SARIF closing) and frees the
  * writer. LG_EIO when the stream failed at any point. */
 lg_status lg_writer_finish(lg_writer *w, const lg_summary *s);

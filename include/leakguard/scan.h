@@ -31,6 +31,10 @@ typedef struct lg_scan_events {
 	/* Something to know about an item that was scanned: undecodable bytes,
 	 * a skipped binary file or symlink. */
 	void (*notice)(const char *path, const char *message, void *ud);
+	/* A text (a file, or an archive member) was scanned to its end, after
+	 * its findings; `tabular` when it was a table with a header row.
+	 * May be NULL. */
+	void (*text_end)(const char *path, bool tabular, void *ud);
 	void *ud;
 } lg_scan_events;
 
@@ -54,5 +58,26 @@ typedef struct lg_scan_progress {
 lg_status lg_scan_paths(const lg_scan_options *opt, const char *const *paths,
 			size_t npaths, const lg_scan_events *ev,
 			lg_scan_stats *stats, lg_scan_progress *progress);
+
+/* ---- people: whom a text's findings are about ----------------------------
+ */
+typedef struct lg_people lg_people;
+
+typedef struct lg_people_counts {
+	uint64_t rows;	 /* lines (a table's rows) holding personal data */
+	uint64_t people; /* distinct people (see people.c) */
+	uint64_t findings;
+	uint64_t per_type[LG_TYPE_COUNT];
+	bool capped; /* too many people to follow: counts are approximate */
+} lg_people_counts;
+
+/* NULL when out of memory. */
+lg_people *lg_people_new(void);
+void lg_people_free(lg_people *p);
+/* One finding of the text being read (one text at a time). False when
+ * memory is out (the finding is counted, not linked). */
+bool lg_people_add(lg_people *p, const lg_finding *f);
+/* The text's counts; the accumulator is ready for the next text. */
+void lg_people_end(lg_people *p, bool tabular, lg_people_counts *out);
 
 #endif

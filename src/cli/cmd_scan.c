@@ -85,6 +85,8 @@ typedef struct run_state {
 	lg_scan_progress progress;
 	volatile bool done;
 	bool progress_shown;
+	lg_people *people; /* the text being read */
+	uint64_t people_total;
 } run_state;
 
 static bool parse_types(const char *list, lg_type_mask *out)
@@ -235,11 +237,33 @@ static int on_finding(const char *path, const lg_finding *f, void *ud)
 	};
 	if (st->cli->fail_on >= 0 && (int)tier >= st->cli->fail_on)
 		st->failed = true;
+	if (!lg_people_add(st->people, f))
+		cli_error(_("%s: out of memory counting people; the count is "
+			    "low"),
+			  path);
 	if (lg_writer_record(st->w, &r) != LG_OK) {
 		st->write_err = true;
 		return 1; /* output is gone (EPIPE, disk full): stop */
 	}
 	return 0;
+}
+
+/* A text ended: its records line (rows with personal data, people). */
+static void on_text_end(const char *path, bool tabular, void *ud)
+{
+	run_state *st = ud;
+	lg_people_counts pc;
+	lg_people_end(st->people, tabular, &pc);
+	if (!pc.findings)
+		return;
+	st->people_total += pc.people;
+	const char *ids[LG_TYPE_COUNT];
+	for (int t = 0; t < LG_TYPE_COUNT; t++)
+		ids[t] = lg_type_id((lg_type)t);
+	lg_file_records r = {path,	    pc.rows, pc.people,	 pc.capped,
+			     LG_TYPE_COUNT, ids,     pc.per_type};
+	if (lg_writer_records(st->w, &r) != LG_OK)
+		st->write_err = true;
 }
 
 static void clear_progress(run_state *st)
@@ -312,18 +336,19 @@ static int run_scan(const scan_cli *c, const char *const *paths, size_t n)
 				LG_VERSION};
 	run_state st = {.cli = c};
 	st.w = lg_writer_new(c->format, out, &wo);
+	st.people = lg_people_new();
 	lg_scan_options so = {det,	  c->jobs,     c->follow,
 			      c->exclude, c->nexclude, c->encoding};
-	lg_scan_events ev = {on_finding, on_error, on_notice, &st};
+	lg_scan_events ev = {on_finding, on_error, on_notice, on_text_end, &st};
 	lg_scan_stats stats;
 	pthread_t prog;
 	bool show = !c->quiet && isatty(STDERR_FILENO);
 	if (show && pthread_create(&prog, NULL, progress_thread, &st) != 0)
 		show = false;
 	double t0 = lg_now_seconds();
-	lg_status rc =
-	    st.w ? lg_scan_paths(&so, paths, n, &ev, &stats, &st.progress)
-		 : LG_ENOMEM;
+	lg_status rc = st.w && st.people ? lg_scan_paths(&so, paths, n, &ev,
+							 &stats, &st.progress)
+					 : LG_ENOMEM;
 	st.done = true;
 	if (show)
 		pthread_join(prog, NULL);
@@ -334,7 +359,7 @@ static int run_scan(const scan_cli *c, const char *const *paths, size_t n)
 	lg_summary sum = {
 	    stats.files,    stats.skipped,	   stats.errors,  stats.bytes,
 	    stats.findings, lg_now_seconds() - t0, LG_TYPE_COUNT, ids,
-	    stats.per_type};
+	    stats.per_type, st.people_total};
 	bool text = c->format == LG_FMT_TEXT;
 	if (st.w &&
 	    lg_writer_finish(st.w, text && c->quiet ? NULL : &sum) != LG_OK)
@@ -344,6 +369,7 @@ static int run_scan(const scan_cli *c, const char *const *paths, size_t n)
 	if (out != stdout && fclose(out) != 0)
 		st.write_err = true;
 	lg_detector_free(det);
+	lg_people_free(st.people);
 	if (rc != LG_OK)
 		cli_error(_("scan failed: %s"), lg_status_str(rc));
 	if (st.write_err)

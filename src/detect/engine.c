@@ -484,6 +484,11 @@ lg_status lg_detect_end(lg_detect_stream *s)
 	return rc;
 }
 
+bool lg_detect_tabular(const lg_detect_stream *s)
+{
+	return s->saw_table;
+}
+
 uint64_t lg_detect_newlines(const lg_detect_stream *s)
 {
 	return s->cur_line - 1;
@@ -499,7 +504,7 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 	s->cur_line = 1;
 	s->line_start = 0;
 	s->col_carry = 0;
-	s->stopped = s->oom = false;
+	s->stopped = s->oom = s->saw_table = false;
 	table_reset(s);
 }
 

@@ -76,6 +76,7 @@ struct lg_detect_stream {
 	lg_finding_fn fn;
 	void *ud;
 	bool stopped, oom;
+	bool saw_table; /* a table header was read in this text */
 	raw_match *raws;
 	size_t nraws, capraws;
 	kw_hit *hits;

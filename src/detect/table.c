@@ -218,6 +218,7 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	t->header_end = s->base + at + n;
 	t->end = UINT64_MAX;
 	s->table = cand;
+	s->saw_table = true;
 	span_open(s);
 	return true;
 }

@@ -18,6 +18,7 @@ struct lg_writer {
 	json_t *results; /* borrowed from sarif */
 	json_t *rules;	 /* borrowed from sarif */
 	lg_buf line;	 /* one serialised record */
+	json_t *records; /* json: the files' records, written at the end */
 };
 
 /* Appends r as one JSON object (no newline). False when out of memory. */

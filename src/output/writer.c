@@ -30,20 +30,39 @@ bool lg_format_parse(const char *name, lg_format *out)
 
 /* ---- JSON objects ----------------------------------------------------------
  */
-json_t *lg_summary_json(const lg_summary *s)
+static json_t *type_counts_json(unsigned n, const char *const *ids,
+				const uint64_t *counts)
 {
 	json_t *types = json_object();
-	for (unsigned i = 0; i < s->ntypes; i++) {
-		if (s->type_counts[i])
+	for (unsigned i = 0; types && i < n; i++)
+		if (counts[i])
 			json_object_set_new(
-			    types, s->type_ids[i],
-			    json_integer((json_int_t)s->type_counts[i]));
-	}
+			    types, ids[i], json_integer((json_int_t)counts[i]));
+	return types;
+}
+
+json_t *lg_summary_json(const lg_summary *s)
+{
+	json_t *types =
+	    type_counts_json(s->ntypes, s->type_ids, s->type_counts);
 	return json_pack(
-	    "{sI sI sI sI sI sf so}", "files", (json_int_t)s->files, "skipped",
-	    (json_int_t)s->skipped, "errors", (json_int_t)s->errors, "bytes",
-	    (json_int_t)s->bytes, "findings", (json_int_t)s->findings,
-	    "seconds", s->seconds, "types", types);
+	    "{sI sI sI sI sI sf so sI}", "files", (json_int_t)s->files,
+	    "skipped", (json_int_t)s->skipped, "errors", (json_int_t)s->errors,
+	    "bytes", (json_int_t)s->bytes, "findings", (json_int_t)s->findings,
+	    "seconds", s->seconds, "types", types, "people",
+	    (json_int_t)s->people);
+}
+
+static json_t *records_json(const lg_file_records *r)
+{
+	json_t *o =
+	    json_pack("{ss ss sI sI so}", "path", r->path, "kind", "records",
+		      "rows_with_pii", (json_int_t)r->rows, "people",
+		      (json_int_t)r->people, "types",
+		      type_counts_json(r->ntypes, r->type_ids, r->type_counts));
+	if (o && r->capped)
+		json_object_set_new(o, "capped", json_true());
+	return o;
 }
 
 /* Writes a JSON value compactly on one line. */
@@ -138,6 +157,8 @@ void lg_summary_print_text(FILE *f, const lg_summary *s)
 			fprintf(f, "  %-22s %llu\n", s->type_ids[i],
 				(unsigned long long)s->type_counts[i]);
 	}
+	fprintf(f, _("%llu people in all (counted within each file)\n"),
+		(unsigned long long)s->people);
 }
 
 /* ---- the writer
@@ -197,6 +218,34 @@ lg_status lg_writer_record(lg_writer *w, const lg_record *r)
 	return ferror(w->out) ? LG_EIO : LG_OK;
 }
 
+lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
+{
+	if (w->fmt == LG_FMT_TEXT) {
+		if (!r->rows) /* keys and passwords only: nobody's data */
+			return LG_OK;
+		fprintf(w->out,
+			_("  = %llu row(s) with personal data, %llu "
+			  "people%s\n"),
+			(unsigned long long)r->rows,
+			(unsigned long long)r->people,
+			r->capped ? _(" (approximate)") : "");
+		return ferror(w->out) ? LG_EIO : LG_OK;
+	}
+	if (w->fmt != LG_FMT_JSON && w->fmt != LG_FMT_JSONL)
+		return LG_OK;
+	json_t *o = records_json(r);
+	if (!o)
+		return LG_ENOMEM;
+	if (w->fmt == LG_FMT_JSON) {
+		if (!w->records && !(w->records = json_array())) {
+			json_decref(o);
+			return LG_ENOMEM;
+		}
+		return json_array_append_new(w->records, o) ? LG_ENOMEM : LG_OK;
+	}
+	return lg_json_dump_line(w->out, o, "\n") ? LG_OK : LG_EIO;
+}
+
 lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
 {
 	switch (w->fmt) {
@@ -208,7 +257,10 @@ lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
 		}
 		break;
 	case LG_FMT_JSON:
-		fputs("\n],\"summary\":", w->out);
+		fputs("\n],\"records\":", w->out);
+		lg_json_dump_line(
+		    w->out, w->records ? json_incref(w->records) : json_array(),
+		    ",\"summary\":");
 		lg_json_dump_line(w->out, s ? lg_summary_json(s) : json_null(),
 				  "}\n");
 		break;
@@ -221,6 +273,7 @@ lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
 	lg_status rc = fflush(w->out) != 0 || ferror(w->out) ? LG_EIO : LG_OK;
 	free(w->last_path);
 	lg_buf_free(&w->line);
+	json_decref(w->records);
 	free(w);
 	return rc;
 }

@@ -242,6 +242,12 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		       lg_status_str(rc));
 	report_decoding(w, j, &t, sn.encoding);
 	lg_decoder_free(t.dec);
+	if (!j->seg_len || j->seg_last) { /* a file's last (or only) part */
+		scan_event e = {.kind = EV_TEXT_END,
+				.path = w->member,
+				.tabular = lg_detect_tabular(w->stream)};
+		seq_event(w->seq, j, &e);
+	}
 	/* a file split into segments is one file */
 	seq_count(w->seq, j->seg_index == 0, 0, total);
 	if (j->seg_index == 0)

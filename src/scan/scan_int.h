@@ -9,13 +9,14 @@
 #include "leakguard/scan.h"
 #include "util/util.h"
 
-typedef enum { EV_FINDING, EV_ERROR, EV_NOTICE } event_kind;
+typedef enum { EV_FINDING, EV_ERROR, EV_NOTICE, EV_TEXT_END } event_kind;
 
 typedef struct scan_event {
 	event_kind kind;
 	int errnum;
 	char *path; /* a member's ("a.zip!/b.csv"); NULL: the job's */
 	char *message;
+	bool tabular; /* EV_TEXT_END */
 	lg_finding finding;
 } scan_event;
 

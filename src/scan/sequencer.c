@@ -62,6 +62,11 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 			ev->error(e->path ? e->path : j->path, e->message,
 				  e->errnum, ev->ud);
 		break;
+	case EV_TEXT_END:
+		if (ev->text_end)
+			ev->text_end(e->path ? e->path : j->path, e->tabular,
+				     ev->ud);
+		break;
 	case EV_NOTICE:
 		if (ev->notice)
 			ev->notice(e->path ? e->path : j->path, e->message,

@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	lg_scan_options opt = {
 	    .detector = detector, .jobs = 1, .follow_symlinks = true};
-	lg_scan_events ev = {on_finding, on_error, on_notice, NULL};
+	lg_scan_events ev = {on_finding, on_error, on_notice, NULL, NULL};
 	lg_scan_stats st = {0};
 	lg_scan_progress pr = {0};
 	const char *paths[] = {path};

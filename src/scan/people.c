@@ -1,0 +1,237 @@
+/* people.c: whose data a text holds, and how many people. A leak report
+ * first says how many people; a finding count does not (one customer row
+ * holds a name, a phone, an address and a card).
+ *
+ * Rows are lines. In a table, a row is a record: rows sharing an e-mail
+ * address, a phone number, a My Number, a card or an ID document's
+ * number are one person (a customer
+ * listed twice, an order list repeating its buyers), and a row without
+ * any of them is a person of its own (a list of birth dates). In prose,
+ * one person's address and phone stand on different lines, so nothing
+ * links them: the count is the most distinct values of any one of those
+ * kinds (two addresses and one phone: at least two people), and one when
+ * there is personal data but none of them. Company numbers, passwords
+ * and keys are not about people: they count in neither. Findings carry
+ * normalised values (digits only, lowercase mail), so "090-1234-5678"
+ * and "09012345678" are one key. */
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "leakguard/scan.h"
+
+#define PEOPLE_MAX (1u << 20) /* keys kept per text: ~30 MB at most */
+
+/* uint64 -> uint32 map, open addressing (keys are hashes, never 0). */
+typedef struct u64map {
+	uint64_t *keys;
+	uint32_t *vals;
+	uint32_t mask, n;
+} u64map;
+
+/* Rows are counted as the line changes (findings come in text order);
+ * only rows holding a key get an id, for the union-find that links rows
+ * sharing one. */
+struct lg_people {
+	u64map keys;	  /* key hash -> the keyed row that had it first */
+	uint32_t *parent; /* per keyed row */
+	uint32_t nkeyed, cap;
+	uint64_t nrows, line; /* rows so far; the current row's line */
+	uint32_t row;	      /* the current row's id; UINT32_MAX: none yet */
+	uint64_t per_type[LG_TYPE_COUNT], findings;
+	uint64_t distinct[LG_TYPE_COUNT]; /* identifying values, per type */
+	bool capped;
+};
+
+static void map_free(u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+static bool map_grow(u64map *m)
+{
+	uint32_t cap = m->keys ? (m->mask + 1) * 2 : 1024;
+	uint64_t *k = calloc(cap, sizeof(*k));
+	uint32_t *v = malloc(cap * sizeof(*v));
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return false;
+	}
+	for (uint32_t i = 0; m->keys && i <= m->mask; i++) {
+		if (!m->keys[i])
+			continue;
+		uint32_t j = (uint32_t)m->keys[i] & (cap - 1);
+		while (k[j])
+			j = (j + 1) & (cap - 1);
+		k[j] = m->keys[i];
+		v[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = k;
+	m->vals = v;
+	m->mask = cap - 1;
+	return true;
+}
+
+/* The value of key, inserting `fresh` when absent (*added set). NULL
+ * when memory is out. */
+static uint32_t *map_get(u64map *m, uint64_t key, uint32_t fresh, bool *added)
+{
+	*added = false;
+	if ((!m->keys || (m->n + 1) * 2 > m->mask + 1) && !map_grow(m))
+		return NULL;
+	key |= !key; /* 0 marks an empty slot */
+	uint32_t i = (uint32_t)key & m->mask;
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & m->mask;
+	if (!m->keys[i]) {
+		m->keys[i] = key;
+		m->vals[i] = fresh;
+		m->n++;
+		*added = true;
+	}
+	return &m->vals[i];
+}
+
+lg_people *lg_people_new(void)
+{
+	lg_people *p = calloc(1, sizeof(lg_people));
+	if (p)
+		p->row = UINT32_MAX;
+	return p;
+}
+
+void lg_people_free(lg_people *p)
+{
+	if (!p)
+		return;
+	map_free(&p->keys);
+	free(p->parent);
+	free(p);
+}
+
+static uint32_t root(lg_people *p, uint32_t r)
+{
+	while (p->parent[r] != r) {
+		p->parent[r] = p->parent[p->parent[r]];
+		r = p->parent[r];
+	}
+	return r;
+}
+
+/* The current row's id in the union-find, made on its first key;
+ * UINT32_MAX when memory is out. */
+static uint32_t keyed_row(lg_people *p)
+{
+	if (p->row != UINT32_MAX)
+		return p->row;
+	if (p->nkeyed == p->cap) {
+		uint32_t cap = p->cap ? p->cap * 2 : 256;
+		uint32_t *par = realloc(p->parent, cap * sizeof(*par));
+		if (!par)
+			return UINT32_MAX;
+		p->parent = par;
+		p->cap = cap;
+	}
+	p->parent[p->nkeyed] = p->nkeyed;
+	return p->row = p->nkeyed++;
+}
+
+/* Data about a person: not a company's number, a password or a key. */
+static bool personal(lg_type t)
+{
+	switch (t) {
+	case LG_JP_CORPORATE_NUMBER:
+	case LG_PASSWORD:
+	case LG_AWS_ACCESS_KEY_ID:
+	case LG_AWS_SECRET_ACCESS_KEY:
+	case LG_PRIVATE_KEY:
+	case LG_GITHUB_TOKEN:
+	case LG_SLACK_TOKEN:
+	case LG_GENERIC_API_KEY:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* Values that belong to one person each: two rows holding one are one
+ * person, and so many distinct values are so many people. */
+static bool identifies(lg_type t)
+{
+	switch (t) {
+	case LG_EMAIL:
+	case LG_JP_PHONE:
+	case LG_JP_MY_NUMBER:
+	case LG_CREDIT_CARD:
+	case LG_JP_DRIVERS_LICENSE:
+	case LG_JP_PASSPORT:
+	case LG_JP_RESIDENCE_CARD:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool lg_people_add(lg_people *p, const lg_finding *f)
+{
+	p->findings++;
+	p->per_type[f->type]++;
+	if (!personal(f->type))
+		return true;
+	if (!p->nrows || f->line != p->line) { /* a new row */
+		p->nrows++;
+		p->line = f->line;
+		p->row = UINT32_MAX;
+	}
+	if (!identifies(f->type))
+		return true;
+	if (p->keys.n >= PEOPLE_MAX) {
+		p->capped = true;
+		return true;
+	}
+	uint32_t r = keyed_row(p);
+	if (r == UINT32_MAX)
+		return false;
+	uint64_t h =
+	    XXH3_64bits_withSeed(f->value, strlen(f->value), (uint64_t)f->type);
+	bool added;
+	uint32_t *first = map_get(&p->keys, h, r, &added);
+	if (!first)
+		return false;
+	p->distinct[f->type] += added;
+	uint32_t a = root(p, *first), b = root(p, r);
+	if (a != b)
+		p->parent[b] = a;
+	return true;
+}
+
+void lg_people_end(lg_people *p, bool tabular, lg_people_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->rows = p->nrows;
+	out->findings = p->findings;
+	out->capped = p->capped;
+	memcpy(out->per_type, p->per_type, sizeof(out->per_type));
+	if (tabular) { /* keyless rows, and one per linked set of rows */
+		out->people = p->nrows - p->nkeyed;
+		for (uint32_t r = 0; r < p->nkeyed; r++)
+			out->people += root(p, r) == r;
+	}
+	for (int t = 0; !tabular && t < LG_TYPE_COUNT; t++)
+		if (p->distinct[t] > out->people)
+			out->people = p->distinct[t];
+	if (!tabular && !out->people && p->nrows)
+		out->people = 1; /* someone's data, whose we cannot tell */
+	map_free(&p->keys);
+	p->nrows = p->nkeyed = 0;
+	p->row = UINT32_MAX;
+	p->findings = 0;
+	p->capped = false;
+	memset(p->per_type, 0, sizeof(p->per_type));
+	memset(p->distinct, 0, sizeof(p->distinct));
+}
