@@ -10,6 +10,10 @@ import subprocess
 import sys
 
 JA = {
+    # ---- scan: kinds of binary files
+    "PDF: not read yet (its text is not extracted in this version)": "PDF：まだ読み取れません（このバージョンでは本文を取り出しません）",
+    "legacy Office file (.xls/.doc/.ppt): not read yet": "旧形式の Office ファイル（.xls/.doc/.ppt）：まだ読み取れません",
+    "image, sound or video: no text to read, skipped": "画像・音声・動画：読み取る文字がないためスキップしました",
     # ---- scan: people
     "%s: out of memory counting people; the count is low": "%s: 人数を数えるメモリが足りません。人数は少なめに出ます",
     "%llu people in all (counted within each file)\n": "合計 %llu 人（ファイルごとに数えた人数の合計）\n",

@@ -159,7 +159,7 @@ static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
 		sn->binary = false;
 	}
 	if (sn->binary) {
-		report(w, j, EV_NOTICE, 0, _("binary file skipped"));
+		scan_binary_notice(w, j, buf, n < 65536 ? n : 65536);
 		seq_count(w->seq, 0, 1, n);
 		return false;
 	}

@@ -327,6 +327,7 @@ static void workers_free(scan_worker *ws, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		lg_detect_stream_free(ws[i].stream);
+		scan_kind_free(&ws[i]);
 		free(ws[i].inbuf);
 		free(ws[i].decoded);
 	}

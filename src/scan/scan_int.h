@@ -64,6 +64,8 @@ void seq_count(sequencer *q, uint64_t files, uint64_t skipped, uint64_t bytes);
 typedef struct scan_worker {
 	lg_detect_stream *stream;
 	char *member; /* the archive member being scanned; NULL: none */
+	struct magic_set *magic; /* kind.c, opened on first use */
+	bool magic_failed;
 	uint8_t *inbuf;
 	uint8_t *decoded;
 	size_t decoded_cap;
@@ -86,6 +88,12 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src);
 /* Reports a notice (or an error) of the job, or of w->member. */
 void scan_report(scan_worker *w, scan_job *j, bool error, int errnum,
 		 const char *msg);
+
+/* kind.c: tells the user what a binary input is (a PDF, a legacy Office
+ * file, an image) as it is skipped. */
+void scan_binary_notice(scan_worker *w, scan_job *j, const uint8_t *buf,
+			size_t n);
+void scan_kind_free(scan_worker *w);
 
 /* archive.c: containers (zip, tar, 7z, lzh, gzip/bzip2/xz/zstd streams)
  * read with libarchive, members scanned as they stream, never written
