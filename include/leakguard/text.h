@@ -80,4 +80,21 @@ int lg_fold_ascii(uint32_t cp);
 size_t lg_fold(const uint8_t *s, size_t n, char *out, uint32_t *map,
 	       size_t cap);
 
+/* ---- HTML (html.c) ---------------------------------------------------------
+ */
+/* A page's text, streamed: tags dropped, character
+ * references decoded, scripts and styles left out; comments, form values,
+ * mailto:/tel: links, titles and alt texts kept. Every newline is kept,
+ * so lines are the page's lines. */
+typedef struct lg_html lg_html;
+lg_html *lg_html_new(void); /* NULL when out of memory */
+void lg_html_free(lg_html *h);
+/* Whether the start of an input (decoded to UTF-8) is an HTML page. */
+bool lg_html_sniff(const uint8_t *p, size_t n);
+/* Converts p[0..n) (UTF-8 HTML), appending the text to *out (grown with
+ * realloc; *cap its size). A tag or reference split across calls is
+ * carried over. LG_OK or LG_ENOMEM. */
+lg_status lg_html_feed(lg_html *h, const uint8_t *p, size_t n, bool eof,
+		       uint8_t **out, size_t *len, size_t *cap);
+
 #endif

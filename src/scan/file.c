@@ -78,6 +78,7 @@ static ssize_t read_full(int fd, uint8_t *buf, size_t cap)
 
 typedef struct text_input {
 	lg_decoder *dec; /* NULL: the input is UTF-8 */
+	lg_html *html;	 /* an HTML page: its text is what is scanned */
 	lg_decode_stats dstats;
 	uint64_t utf8_invalid, utf8_first_invalid, consumed;
 	uint8_t carry[4]; /* a UTF-8 character split across chunks */
@@ -109,18 +110,30 @@ static void utf8_account(text_input *t, const uint8_t *p, size_t n, bool eof)
 	t->consumed += n;
 }
 
+/* UTF-8 text to the detector, through the page filter for HTML. */
+static lg_status detect_text(scan_worker *w, text_input *t, const uint8_t *p,
+			     size_t n, bool eof)
+{
+	if (!t->html)
+		return lg_detect_feed(w->stream, p, n);
+	size_t len = 0;
+	lg_status rc =
+	    lg_html_feed(t->html, p, n, eof, &w->paged, &len, &w->paged_cap);
+	return rc == LG_OK ? lg_detect_feed(w->stream, w->paged, len) : rc;
+}
+
 static lg_status feed_chunk(scan_worker *w, text_input *t, const uint8_t *p,
 			    size_t n, bool eof)
 {
 	if (!t->dec) {
 		utf8_account(t, p, n, eof);
-		return lg_detect_feed(w->stream, p, n);
+		return detect_text(w, t, p, n, eof);
 	}
 	size_t len = 0;
 	lg_status rc = lg_decoder_feed(t->dec, p, n, eof, &w->decoded, &len,
 				       &w->decoded_cap, &t->dstats);
 	if (rc == LG_OK)
-		rc = lg_detect_feed(w->stream, w->decoded, len);
+		rc = detect_text(w, t, w->decoded, len, eof);
 	return rc;
 }
 
@@ -163,11 +176,21 @@ static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
 		seq_count(w->seq, 0, 1, n);
 		return false;
 	}
+	if (j->seg_index == 0 &&
+	    lg_html_sniff(buf + sn->bom_len, n - sn->bom_len)) {
+		t->html = lg_html_new();
+		if (!t->html) {
+			report(w, j, EV_ERROR, ENOMEM, _("out of memory"));
+			return false;
+		}
+	}
 	if (strcasecmp(sn->encoding, "UTF-8") != 0) {
 		char err[128];
 		t->dec = lg_decoder_new(sn->encoding, err, sizeof(err));
 		if (!t->dec) {
 			report(w, j, EV_ERROR, 0, "%s", err);
+			lg_html_free(t->html);
+			t->html = NULL;
 			return false;
 		}
 	}
@@ -242,6 +265,7 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		       lg_status_str(rc));
 	report_decoding(w, j, &t, sn.encoding);
 	lg_decoder_free(t.dec);
+	lg_html_free(t.html);
 	if (!j->seg_len || j->seg_last) { /* a file's last (or only) part */
 		scan_event e = {.kind = EV_TEXT_END,
 				.path = w->member,

@@ -97,7 +97,8 @@ static size_t plan_segments(const walker *wk, const char *path, uint64_t size,
 	ssize_t got = buf ? pread(fd, buf, 65536, 0) : -1;
 	if (got > 0)
 		lg_text_sniff(buf, (size_t)got, &sn);
-	if (got <= 0 || scan_is_container(buf, (size_t)got) || sn.binary ||
+	if (got <= 0 || scan_is_container(buf, (size_t)got) ||
+	    lg_html_sniff(buf, (size_t)got) || sn.binary ||
 	    strcmp(sn.encoding, "UTF-8") != 0 ||
 	    starts_tabular(buf + sn.bom_len, (size_t)got - sn.bom_len))
 		goto out;
@@ -330,6 +331,7 @@ static void workers_free(scan_worker *ws, unsigned n)
 		scan_kind_free(&ws[i]);
 		free(ws[i].inbuf);
 		free(ws[i].decoded);
+		free(ws[i].paged);
 	}
 }
 

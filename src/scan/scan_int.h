@@ -69,6 +69,8 @@ typedef struct scan_worker {
 	uint8_t *inbuf;
 	uint8_t *decoded;
 	size_t decoded_cap;
+	uint8_t *paged; /* an HTML page's text */
+	size_t paged_cap;
 	const lg_scan_options *opt;
 	sequencer *seq;
 	lg_scan_progress *progress;
