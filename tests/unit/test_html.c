@@ -134,8 +134,7 @@ static void pages_are_told_from_text(void **state)
 	(void)state;
 	const char *yes[] = {"<!DOCTYPE html><p>", "  \n<html lang=ja>",
 			     "<!-- x -->\n<HTML>",
-			     "<?xml version=\"1.0\"?>"
-			     "<html>"};
+			     "<?xml version=\"1.0\"?><html>"};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
 		assert_true(
 		    lg_html_sniff((const uint8_t *)yes[i], strlen(yes[i])));
