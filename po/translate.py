@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 JA = {
+    # ---- scan: mail
+    "skipped: a mail part over 256 MB": "スキップ：256 MB を超えるメールのパートです",
     # ---- scan: kinds of binary files
     "PDF: not read yet (its text is not extracted in this version)": "PDF：まだ読み取れません（このバージョンでは本文を取り出しません）",
     "legacy Office file (.xls/.doc/.ppt): not read yet": "旧形式の Office ファイル（.xls/.doc/.ppt）：まだ読み取れません",

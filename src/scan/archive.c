@@ -322,6 +322,48 @@ static void scan_entries(arc_ctx *c, const char *outer)
 	}
 }
 
+typedef struct buf_source {
+	const uint8_t *p;
+	size_t n, at;
+} buf_source;
+
+static ssize_t buf_read(void *ctx, uint8_t *out, size_t cap)
+{
+	buf_source *b = ctx;
+	size_t k = b->n - b->at < cap ? b->n - b->at : cap;
+	if (k)
+		memcpy(out, b->p + b->at, k);
+	b->at += k;
+	return (ssize_t)k;
+}
+
+void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
+		 size_t n)
+{
+	char *keep = w->member;
+	if (display)
+		w->member = display;
+	struct archive *a = scan_is_container(p, n) ? reader_new() : NULL;
+	if (a && archive_read_open_memory(a, p, n) == ARCHIVE_OK) {
+		arc_budget b = {0};
+		b.packed = n;
+		arc_ctx c = {.w = w, .j = j, .b = &b, .a = a, .depth = 0};
+		scan_entries(&c, w->member ? w->member : j->path);
+		if (b.over) {
+			notice(w, j, _("skipped the rest of the archive: %s"),
+			       b.over);
+			seq_count(w->seq, 0, 1, 0);
+		}
+	} else {
+		buf_source bs = {p, n, 0};
+		scan_source src = {buf_read, &bs};
+		scan_text(w, j, &src);
+	}
+	if (a)
+		archive_read_free(a);
+	w->member = keep;
+}
+
 void scan_archive(scan_worker *w, scan_job *j, int fd)
 {
 	struct stat st;

@@ -303,11 +303,15 @@ void scan_file(scan_worker *w, scan_job *j)
 		return;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	uint8_t head[SCAN_MAGIC_LEN];
+	uint8_t head[SCAN_HEAD_LEN];
 	ssize_t nh = j->seg_len ? 0 : pread(fd, head, sizeof(head), 0);
+	int mail = nh > 0 ? scan_mail_kind(head, (size_t)nh) : 0;
 	if (nh > 0 && scan_is_container(head, (size_t)nh))
 		scan_archive(w, j, fd);
-	else
+	else if (!mail || !scan_mail(w, j, fd, mail == 2)) {
+		(void)lseek(fd, 0,
+			    SEEK_SET); /* the mail reader may have read on */
 		scan_fd(w, j, fd);
+	}
 	close(fd);
 }

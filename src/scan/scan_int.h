@@ -101,7 +101,19 @@ void scan_kind_free(scan_worker *w);
  * read with libarchive, members scanned as they stream, never written
  * to disk. */
 #define SCAN_MAGIC_LEN 512
+#define SCAN_HEAD_LEN  4096 /* a mail's headers, up to MIME-Version */
 bool scan_is_container(const uint8_t *p, size_t n);
 void scan_archive(scan_worker *w, scan_job *j, int fd);
+/* Bytes in memory (a mail part): opened when an archive, scanned as text
+ * otherwise, as `display` (NULL: as w->member is). */
+void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
+		 size_t n);
+
+/* mail.c: .eml and mbox through GMime. scan_mail_kind: 1 a MIME message,
+ * 2 a mailbox, 0 neither (by the first bytes: SCAN_HEAD_LEN of them). scan_mail
+ * is false when no message could be read (the caller reads the file as text).
+ */
+int scan_mail_kind(const uint8_t *p, size_t n);
+bool scan_mail(scan_worker *w, scan_job *j, int fd, bool mbox);
 
 #endif

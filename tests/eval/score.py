@@ -225,6 +225,8 @@ def parse_findings(text):
         except ValueError:
             bad += 1
             continue
+        if isinstance(obj, dict) and obj.get("kind") == "records":
+            continue  # a file's people count, not a finding
         if isinstance(obj, dict):
             findings.append(obj)
         else:

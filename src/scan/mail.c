@@ -1,0 +1,233 @@
+/* mail.c: e-mail (.eml, as mail clients save it) and mailboxes (mbox),
+ * read with GMime: the addresses and subject with their encoded words
+ * decoded, every part decoded from base64 or quoted-printable and scanned
+ * in its own charset (ISO-2022-JP included: the text path detects it),
+ * attachments by their file names as members ("mail.eml!/名簿.csv") and,
+ * when they are archives, opened in turn. A mailbox's messages are
+ * members numbered from 1 ("inbox.mbox!/3"). */
+#include <errno.h>
+#include <gmime/gmime.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libintl.h>
+
+#include "scan_int.h"
+
+#define _(s) dgettext("leakguard", s)
+
+#define MAIL_MAX_PART  (256u << 20) /* decoded bytes of one part */
+#define MAIL_MAX_DEPTH 4	    /* messages forwarded inside messages */
+
+static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+
+static void gmime_start(void)
+{
+	g_mime_init();
+}
+
+/* Header names a message starts with (RFC 5322 and what servers add). */
+static bool header_name(const uint8_t *p, size_t n)
+{
+	static const char *const names[] = {
+	    "Return-Path:",  "Received:", "From:",	 "To:",
+	    "Subject:",	     "Date:",	  "Message-ID:", "MIME-Version:",
+	    "Delivered-To:", "Reply-To:", "Cc:",	 "Content-Type:"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		size_t k = strlen(names[i]);
+		if (n >= k && !strncasecmp((const char *)p, names[i], k))
+			return true;
+	}
+	return false;
+}
+
+int scan_mail_kind(const uint8_t *p, size_t n)
+{
+	if (n >= 5 && !memcmp(p, "From ", 5)) {
+		const uint8_t *nl = memchr(p, '\n', n);
+		return nl && header_name(nl + 1, n - (size_t)(nl + 1 - p)) ? 2
+									   : 0;
+	}
+	/* a MIME message (a mail client's .eml): its first two lines are
+	 * known headers, and MIME-Version is among its headers. A plain
+	 * message without it is read as the text it is, lines and all. */
+	const uint8_t *nl = memchr(p, '\n', n);
+	if (!header_name(p, n) || !nl)
+		return 0;
+	size_t rest = n - (size_t)(nl + 1 - p);
+	const uint8_t *q = nl + 1;
+	while (rest && (*q == ' ' || *q == '\t')) { /* a folded line */
+		const uint8_t *e = memchr(q, '\n', rest);
+		if (!e)
+			return 0;
+		rest -= (size_t)(e + 1 - q);
+		q = e + 1;
+	}
+	if (!header_name(q, rest))
+		return 0;
+	const uint8_t *end = p + n;
+	for (const uint8_t *l = p; l < end;) {
+		const uint8_t *e = memchr(l, '\n', (size_t)(end - l));
+		size_t len = e ? (size_t)(e - l) : (size_t)(end - l);
+		if (len == 0 || (len == 1 && *l == '\r'))
+			break; /* the end of the headers */
+		if (len >= 13 &&
+		    !strncasecmp((const char *)l, "MIME-Version:", 13))
+			return 1;
+		l += len + 1;
+	}
+	return 0;
+}
+
+typedef struct mail_ctx {
+	scan_worker *w;
+	scan_job *j;
+	int depth;
+	unsigned nparts;
+	const char *display; /* the message's name */
+} mail_ctx;
+
+static void scan_message(mail_ctx *c, GMimeMessage *m, const char *display);
+
+/* "Name: addresses" for each address header, and the subject: decoded
+ * text, scanned as the message itself. */
+static void scan_headers(mail_ctx *c, GMimeMessage *m)
+{
+	static const struct {
+		const char *name;
+		GMimeAddressType type;
+	} kinds[] = {{"From", GMIME_ADDRESS_TYPE_FROM},
+		     {"Reply-To", GMIME_ADDRESS_TYPE_REPLY_TO},
+		     {"To", GMIME_ADDRESS_TYPE_TO},
+		     {"Cc", GMIME_ADDRESS_TYPE_CC},
+		     {"Bcc", GMIME_ADDRESS_TYPE_BCC}};
+	GString *s = g_string_new(NULL);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++) {
+		InternetAddressList *l =
+		    g_mime_message_get_addresses(m, kinds[i].type);
+		if (!l || internet_address_list_length(l) == 0)
+			continue;
+		char *t = internet_address_list_to_string(l, NULL, FALSE);
+		g_string_append_printf(s, "%s: %s\n", kinds[i].name,
+				       t ? t : "");
+		g_free(t);
+	}
+	const char *subject = g_mime_message_get_subject(m);
+	if (subject)
+		g_string_append_printf(s, "Subject: %s\n", subject);
+	scan_buffer(c->w, c->j, NULL, (const uint8_t *)s->str, s->len);
+	g_string_free(s, TRUE);
+}
+
+/* The member name of a part: its file name, or part-N.subtype. */
+static char *part_name(mail_ctx *c, GMimeObject *part)
+{
+	const char *fname = GMIME_IS_PART(part)
+				? g_mime_part_get_filename(GMIME_PART(part))
+				: NULL;
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	const char *sub = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+	char gen[64];
+	if (!fname || !*fname) {
+		snprintf(gen, sizeof(gen), "part-%u.%s", ++c->nparts,
+			 !sub			     ? "bin"
+			 : !strcasecmp(sub, "plain") ? "txt"
+						     : sub);
+		fname = gen;
+	} else {
+		++c->nparts;
+	}
+	return g_strdup_printf("%s!/%s", c->display, fname);
+}
+
+static void scan_part(mail_ctx *c, GMimeObject *part)
+{
+	char *display = part_name(c, part);
+	if (GMIME_IS_MESSAGE_PART(part)) { /* a message forwarded as is */
+		GMimeMessage *inner =
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+		if (inner && c->depth + 1 <= MAIL_MAX_DEPTH) {
+			mail_ctx sub = {c->w, c->j, c->depth + 1, 0, display};
+			scan_message(&sub, inner, display);
+		}
+		g_free(display);
+		return;
+	}
+	GMimeDataWrapper *dw = GMIME_IS_PART(part)
+				   ? g_mime_part_get_content(GMIME_PART(part))
+				   : NULL;
+	if (!dw) {
+		g_free(display);
+		return;
+	}
+	GMimeStream *mem = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(dw, mem);
+	GByteArray *ba =
+	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	char *keep = c->w->member;
+	c->w->member = display;
+	if (ba->len > MAIL_MAX_PART) {
+		scan_report(c->w, c->j, false, 0,
+			    _("skipped: a mail part over 256 MB"));
+		seq_count(c->w->seq, 0, 1, 0);
+	} else {
+		scan_buffer(c->w, c->j, display, ba->data, ba->len);
+	}
+	c->w->member = keep;
+	g_object_unref(mem);
+	g_free(display);
+}
+
+static void each_part(GMimeObject *parent, GMimeObject *part, gpointer ud)
+{
+	(void)parent;
+	if (!seq_stopped(((mail_ctx *)ud)->w->seq) &&
+	    (GMIME_IS_PART(part) || GMIME_IS_MESSAGE_PART(part)))
+		scan_part(ud, part);
+}
+
+static void scan_message(mail_ctx *c, GMimeMessage *m, const char *display)
+{
+	char *keep = c->w->member;
+	/* the top message of a .eml is the file itself */
+	c->w->member = display == c->j->path ? keep : (char *)display;
+	scan_headers(c, m);
+	c->w->member = keep;
+	g_mime_message_foreach(m, each_part, c);
+}
+
+bool scan_mail(scan_worker *w, scan_job *j, int fd, bool mbox)
+{
+	pthread_once(&gmime_once, gmime_start);
+	int own = dup(fd);
+	GMimeStream *st = own >= 0 ? g_mime_stream_fs_new(own) : NULL;
+	if (!st) {
+		if (own >= 0)
+			close(own);
+		return false;
+	}
+	GMimeParser *p = g_mime_parser_new_with_stream(st);
+	g_mime_parser_set_format(p, mbox ? GMIME_FORMAT_MBOX
+					 : GMIME_FORMAT_MESSAGE);
+	unsigned n = 0;
+	while (!g_mime_parser_eos(p) && !seq_stopped(w->seq)) {
+		GMimeMessage *m = g_mime_parser_construct_message(p, NULL);
+		if (!m)
+			break;
+		n++;
+		char *display =
+		    mbox ? g_strdup_printf("%s!/%u", j->path, n) : NULL;
+		mail_ctx c = {w, j, 0, 0, display ? display : j->path};
+		scan_message(&c, m, display ? display : j->path);
+		g_free(display);
+		g_object_unref(m);
+		if (!mbox)
+			break;
+	}
+	g_object_unref(p);
+	g_object_unref(st);
+	return n > 0;
+}
