@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 JA = {
+    # ---- scan: office documents
+    "a damaged document part: read up to the damage": "壊れた文書パーツです（壊れた箇所の手前まで読みました）",
     # ---- scan: mail
     "skipped: a mail part over 256 MB": "スキップ：256 MB を超えるメールのパートです",
     # ---- scan: kinds of binary files

@@ -77,6 +77,7 @@ typedef struct arc_ctx {
 	const uint8_t *pending;
 	size_t npending;
 	bool eof, failed;
+	bool office;	/* an Office/OpenDocument file: its parts are XML */
 	uint8_t *block; /* nested_read's buffer, one per level */
 } arc_ctx;
 
@@ -234,6 +235,7 @@ static void scan_nested(arc_ctx *c, const char *display)
 	inner.a = a;
 	inner.depth = c->depth + 1;
 	inner.block = NULL;
+	inner.office = false;
 	if (archive_read_open(a, c, NULL, nested_read, NULL) == ARCHIVE_OK)
 		scan_entries(&inner, display);
 	else
@@ -245,7 +247,16 @@ static void scan_nested(arc_ctx *c, const char *display)
 }
 
 /* One member: scanned as text, or opened when it is a container. */
-static void scan_member(arc_ctx *c, const char *display)
+/* A part of an Office document: its text through expat. */
+static void scan_office(arc_ctx *c)
+{
+	scan_source src = {member_read, c};
+	if (!scan_office_part(c->w, c->j, &src))
+		notice(c->w, c->j,
+		       _("a damaged document part: read up to the damage"));
+}
+
+static void scan_member(arc_ctx *c, const char *display, bool office_part)
 {
 	uint8_t first[SCAN_MAGIC_LEN]; /* valid while the member is read */
 	c->eof = c->failed = false;
@@ -264,8 +275,12 @@ static void scan_member(arc_ctx *c, const char *display)
 		scan_nested(c, display);
 		return;
 	}
-	scan_source src = {member_read, c};
-	scan_text(c->w, c->j, &src);
+	if (office_part) {
+		scan_office(c);
+	} else {
+		scan_source src = {member_read, c};
+		scan_text(c->w, c->j, &src);
+	}
 	if (c->failed)
 		scan_report(c->w, c->j, true, 0, archive_error_string(c->a));
 }
@@ -304,6 +319,16 @@ static void scan_entries(arc_ctx *c, const char *outer)
 		if (c->b->over)
 			break;
 		bool raw = archive_format(c->a) == ARCHIVE_FORMAT_RAW;
+		char conv[1024];
+		const char *name = entry_name(e, conv, sizeof(conv));
+		/* an Office file: its text parts are read as XML, the rest
+		 * (styles, relationships, media) passed over; an ODF file
+		 * names its mimetype first */
+		if (scan_office_marker(name))
+			c->office = true;
+		bool office_part = scan_office_text_part(name);
+		if (!office_part && (c->office || scan_office_structure(name)))
+			continue;
 		/* a lone compressed stream is the file itself, not a member */
 		char *display = raw ? strdup(outer) : member_name(c, outer, e);
 		if (!display) {
@@ -314,7 +339,7 @@ static void scan_entries(arc_ctx *c, const char *outer)
 		char *keep = c->w->member;
 		c->w->member = raw && !c->depth ? keep : display;
 		if (readable(c, e))
-			scan_member(c, display);
+			scan_member(c, display, office_part);
 		c->w->member = keep;
 		free(display);
 		if (c->b->over || seq_stopped(c->w->seq))

@@ -109,6 +109,14 @@ void scan_archive(scan_worker *w, scan_job *j, int fd);
 void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 		 size_t n);
 
+/* ooxml.c: Office documents (OOXML, OpenDocument): whether an archive
+ * member name marks one, whether it names a part holding text, and that
+ * part's text scanned (false when the XML was damaged or memory out). */
+bool scan_office_marker(const char *name);
+bool scan_office_structure(const char *name);
+bool scan_office_text_part(const char *name);
+bool scan_office_part(scan_worker *w, scan_job *j, scan_source *in);
+
 /* mail.c: .eml and mbox through GMime. scan_mail_kind: 1 a MIME message,
  * 2 a mailbox, 0 neither (by the first bytes: SCAN_HEAD_LEN of them). scan_mail
  * is false when no message could be read (the caller reads the file as text).
