@@ -10,6 +10,10 @@ import subprocess
 import sys
 
 JA = {
+    # ---- scan: pdf
+    "encrypted PDF: not read": "暗号化された PDF のため読み取れません",
+    "not a readable PDF": "読み取れない PDF です",
+    "skipped: a PDF over 256 MB": "スキップ：256 MB を超える PDF です",
     # ---- scan: office documents
     "a damaged document part: read up to the damage": "壊れた文書パーツです（壊れた箇所の手前まで読みました）",
     # ---- scan: mail

@@ -247,6 +247,34 @@ static void scan_nested(arc_ctx *c, const char *display)
 }
 
 /* One member: scanned as text, or opened when it is a container. */
+/* A PDF in an archive: poppler needs it whole, so it is read into memory
+ * (up to ARC_MAX_PDF). */
+#define ARC_MAX_PDF (256u << 20)
+static void scan_member_pdf(arc_ctx *c)
+{
+	size_t cap = 1u << 20, len = 0;
+	uint8_t *buf = malloc(cap);
+	ssize_t n;
+	while (buf && (n = member_read(c, buf + len, cap - len)) > 0) {
+		len += (size_t)n;
+		if (len < cap)
+			break;
+		uint8_t *b = cap < ARC_MAX_PDF ? realloc(buf, cap * 2) : NULL;
+		if (!b) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = b;
+		cap *= 2;
+	}
+	if (buf)
+		scan_pdf(c->w, c->j, -1, buf, len);
+	else
+		notice(c->w, c->j, _("skipped: a PDF over 256 MB"));
+	free(buf);
+}
+
 /* A part of an Office document: its text through expat. */
 static void scan_office(arc_ctx *c)
 {
@@ -277,6 +305,8 @@ static void scan_member(arc_ctx *c, const char *display, bool office_part)
 	}
 	if (office_part) {
 		scan_office(c);
+	} else if (n > 0 && scan_is_pdf(first, (size_t)n)) {
+		scan_member_pdf(c);
 	} else {
 		scan_source src = {member_read, c};
 		scan_text(c->w, c->j, &src);
@@ -369,7 +399,9 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 	if (display)
 		w->member = display;
 	struct archive *a = scan_is_container(p, n) ? reader_new() : NULL;
-	if (a && archive_read_open_memory(a, p, n) == ARCHIVE_OK) {
+	if (scan_is_pdf(p, n)) {
+		scan_pdf(w, j, -1, p, n);
+	} else if (a && archive_read_open_memory(a, p, n) == ARCHIVE_OK) {
 		arc_budget b = {0};
 		b.packed = n;
 		arc_ctx c = {.w = w, .j = j, .b = &b, .a = a, .depth = 0};

@@ -308,6 +308,8 @@ void scan_file(scan_worker *w, scan_job *j)
 	int mail = nh > 0 ? scan_mail_kind(head, (size_t)nh) : 0;
 	if (nh > 0 && scan_is_container(head, (size_t)nh))
 		scan_archive(w, j, fd);
+	else if (nh > 0 && scan_is_pdf(head, (size_t)nh))
+		scan_pdf(w, j, fd, NULL, 0);
 	else if (!mail || !scan_mail(w, j, fd, mail == 2)) {
 		(void)lseek(fd, 0,
 			    SEEK_SET); /* the mail reader may have read on */

@@ -117,6 +117,11 @@ bool scan_office_structure(const char *name);
 bool scan_office_text_part(const char *name);
 bool scan_office_part(scan_worker *w, scan_job *j, scan_source *in);
 
+/* pdf.c: PDF text through poppler, page by page ("a.pdf!/page-3"), from
+ * a file (fd >= 0) or from bytes in memory. */
+bool scan_is_pdf(const uint8_t *p, size_t n);
+void scan_pdf(scan_worker *w, scan_job *j, int fd, const uint8_t *p, size_t n);
+
 /* mail.c: .eml and mbox through GMime. scan_mail_kind: 1 a MIME message,
  * 2 a mailbox, 0 neither (by the first bytes: SCAN_HEAD_LEN of them). scan_mail
  * is false when no message could be read (the caller reads the file as text).
