@@ -30,6 +30,12 @@ static int on_finding(const lg_finding *f, void *ud)
 	file_ctx *c = ud;
 	scan_event e = {
 	    .kind = EV_FINDING, .path = c->w->member, .finding = *f};
+	char cell[1024], name[32];
+	if (c->w->cells && c->w->member &&
+	    cell_map_name(c->w->cells, f->offset, name, sizeof(name))) {
+		snprintf(cell, sizeof(cell), "%s!%s", c->w->member, name);
+		e.path = cell; /* a workbook's finding names its cell */
+	}
 	e.finding.offset += c->j->seg_start; /* a segment's text starts there */
 	if (!seq_event(c->w->seq, c->j, &e))
 		c->stop = true;
@@ -306,9 +312,10 @@ void scan_file(scan_worker *w, scan_job *j)
 	uint8_t head[SCAN_HEAD_LEN];
 	ssize_t nh = j->seg_len ? 0 : pread(fd, head, sizeof(head), 0);
 	int mail = nh > 0 ? scan_mail_kind(head, (size_t)nh) : 0;
-	if (nh > 0 && scan_is_container(head, (size_t)nh))
-		scan_archive(w, j, fd);
-	else if (nh > 0 && scan_is_pdf(head, (size_t)nh))
+	if (nh > 0 && scan_is_container(head, (size_t)nh)) {
+		if (!scan_xlsx(w, j, fd) && lseek(fd, 0, SEEK_SET) == 0)
+			scan_archive(w, j, fd);
+	} else if (nh > 0 && scan_is_pdf(head, (size_t)nh))
 		scan_pdf(w, j, fd, NULL, 0);
 	else if (!mail || !scan_mail(w, j, fd, mail == 2)) {
 		(void)lseek(fd, 0,

@@ -65,6 +65,7 @@ typedef struct scan_worker {
 	lg_detect_stream *stream;
 	char *member; /* the archive member being scanned; NULL: none */
 	struct magic_set *magic; /* kind.c, opened on first use */
+	struct cell_map *cells;	 /* a workbook sheet's cells (xlsx.c) */
 	bool magic_failed;
 	uint8_t *inbuf;
 	uint8_t *decoded;
@@ -121,6 +122,15 @@ bool scan_office_part(scan_worker *w, scan_job *j, scan_source *in);
  * a file (fd >= 0) or from bytes in memory. */
 bool scan_is_pdf(const uint8_t *p, size_t n);
 void scan_pdf(scan_worker *w, scan_job *j, int fd, const uint8_t *p, size_t n);
+
+/* xlsx.c: Excel workbook files (two passes over the zip: strings and
+ * sheet names, then sheets as rows); false when fd holds no workbook.
+ * cell_map_name writes "C12" for a text offset of the sheet scanned. */
+typedef struct cell_map cell_map;
+bool scan_xlsx(scan_worker *w, scan_job *j, int fd);
+cell_map *cell_map_new(void);
+void cell_map_free(cell_map *m);
+bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap);
 
 /* mail.c: .eml and mbox through GMime. scan_mail_kind: 1 a MIME message,
  * 2 a mailbox, 0 neither (by the first bytes: SCAN_HEAD_LEN of them). scan_mail

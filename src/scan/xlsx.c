@@ -1,0 +1,481 @@
+/* xlsx.c: Excel workbooks read as tables whose findings name their cell
+ * ("list.xlsx!/顧客!C12"). A workbook keeps its text apart from its cells
+ * (xl/sharedStrings.xml, which Excel and LibreOffice write after the
+ * sheets), so the file is read twice: first for the shared strings, the
+ * sheet names and which part holds which sheet; then each sheet is laid
+ * out as tab-separated rows, line N being row N, so that its header row
+ * names the columns for the detectors as a CSV's does. For workbook files;
+ * one inside another archive or a mail is read part by part (ooxml.c). */
+#include <archive.h>
+#include <archive_entry.h>
+#include <expat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libintl.h>
+
+#include "scan_int.h"
+
+#define _(s) dgettext("leakguard", s)
+
+#define XLSX_MAX_STRINGS (64u << 20)  /* bytes of shared strings kept */
+#define XLSX_MAX_SHEET	 (256u << 20) /* bytes of one sheet's text */
+#define XLSX_MAX_SHEETS	 256
+
+typedef struct text {
+	char *p;
+	size_t n, cap;
+	bool oom;
+} text;
+
+static void text_put(text *t, const char *s, size_t n)
+{
+	if (t->oom || !n)
+		return;
+	if (t->n + n + 1 > t->cap) {
+		size_t c = t->cap ? t->cap * 2 : 4096;
+		while (c < t->n + n + 1)
+			c *= 2;
+		char *q = realloc(t->p, c);
+		if (!q) {
+			t->oom = true;
+			return;
+		}
+		t->p = q;
+		t->cap = c;
+	}
+	memcpy(t->p + t->n, s, n);
+	t->n += n;
+	t->p[t->n] = '\0';
+}
+
+/* ---- where each cell's text starts ----------------------------------------
+ */
+struct cell_map {
+	uint64_t *off;
+	uint32_t *row, *col;
+	size_t n, cap;
+};
+
+cell_map *cell_map_new(void)
+{
+	return calloc(1, sizeof(cell_map));
+}
+
+void cell_map_free(cell_map *m)
+{
+	if (!m)
+		return;
+	free(m->off);
+	free(m->row);
+	free(m->col);
+	free(m);
+}
+
+static void cell_map_add(cell_map *m, uint64_t off, unsigned long row,
+			 unsigned long col)
+{
+	if (m->n == m->cap) {
+		size_t c = m->cap ? m->cap * 2 : 1024;
+		uint64_t *o = realloc(m->off, c * sizeof(*o));
+		if (o)
+			m->off = o;
+		uint32_t *r = o ? realloc(m->row, c * sizeof(*r)) : NULL;
+		if (r)
+			m->row = r;
+		uint32_t *k = r ? realloc(m->col, c * sizeof(*k)) : NULL;
+		if (!k)
+			return; /* the cell goes unnamed: its sheet still says
+				 */
+		m->col = k;
+		m->cap = c;
+	}
+	m->off[m->n] = off;
+	m->row[m->n] = (uint32_t)row;
+	m->col[m->n++] = (uint32_t)col;
+}
+
+bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap)
+{
+	size_t lo = 0, hi = m->n; /* the last cell starting at or before off */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (m->off[mid] <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;
+	char letters[8];
+	int k = 0;
+	for (uint32_t c = m->col[lo - 1]; c && k < 7; c = (c - 1) / 26)
+		letters[k++] = (char)('A' + (c - 1) % 26);
+	char name[8];
+	for (int i = 0; i < k; i++)
+		name[i] = letters[k - 1 - i];
+	name[k] = '\0';
+	snprintf(out, cap, "%s%u", name, m->row[lo - 1]);
+	return true;
+}
+
+typedef struct book {
+	char **sst; /* shared strings */
+	size_t nsst, capsst, sst_bytes;
+	char *sheet_name[XLSX_MAX_SHEETS], *sheet_rid[XLSX_MAX_SHEETS];
+	unsigned nsheets;
+	char *rel_id[XLSX_MAX_SHEETS], *rel_part[XLSX_MAX_SHEETS];
+	unsigned nrels;
+	/* reading a part */
+	text cur; /* the shared string, or the sheet's text */
+	bool in_si, in_rph, in_t, in_v, in_f;
+	/* a sheet being laid out */
+	unsigned long row, col; /* where the text is: 1-based */
+	unsigned long maxcol;	/* the widest row so far */
+	char cell_type[8];
+	unsigned long cell_row, cell_col;
+	text cell; /* the value being read */
+	cell_map *map;
+	bool sheet_big;
+} book;
+
+static const char *local(const char *name)
+{
+	const char *c = strrchr(name, ':');
+	return c ? c + 1 : name;
+}
+
+static const char *attr(const XML_Char **a, const char *name)
+{
+	for (size_t i = 0; a[i]; i += 2)
+		if (!strcmp(local(a[i]), name))
+			return a[i + 1];
+	return NULL;
+}
+
+/* ---- pass one: strings, sheets, relationships ----------------------------
+ */
+static void XMLCALL meta_start(void *ud, const XML_Char *name,
+			       const XML_Char **a)
+{
+	book *b = ud;
+	const char *l = local(name);
+	if (!strcmp(l, "si")) {
+		b->in_si = true;
+		b->cur.n = 0;
+		text_put(&b->cur, "", 0);
+	} else if (!strcmp(l, "rPh")) {
+		b->in_rph = true; /* furigana: a reading, not the text */
+	} else if (!strcmp(l, "t")) {
+		b->in_t = true;
+	} else if (!strcmp(l, "sheet") && b->nsheets < XLSX_MAX_SHEETS) {
+		const char *n = attr(a, "name"), *id = attr(a, "id");
+		b->sheet_name[b->nsheets] = strdup(n ? n : "sheet");
+		b->sheet_rid[b->nsheets++] = strdup(id ? id : "");
+	} else if (!strcmp(l, "Relationship") && b->nrels < XLSX_MAX_SHEETS) {
+		const char *id = attr(a, "Id"), *t = attr(a, "Target");
+		if (id && t) {
+			b->rel_id[b->nrels] = strdup(id);
+			b->rel_part[b->nrels++] = strdup(t);
+		}
+	}
+}
+
+static void XMLCALL meta_end(void *ud, const XML_Char *name)
+{
+	book *b = ud;
+	const char *l = local(name);
+	if (!strcmp(l, "rPh")) {
+		b->in_rph = false;
+	} else if (!strcmp(l, "t")) {
+		b->in_t = false;
+	} else if (!strcmp(l, "si") && b->in_si) {
+		b->in_si = false;
+		if (b->nsst == b->capsst) {
+			size_t c = b->capsst ? b->capsst * 2 : 256;
+			char **q = realloc(b->sst, c * sizeof(*q));
+			if (!q)
+				return;
+			b->sst = q;
+			b->capsst = c;
+		}
+		b->sst_bytes += b->cur.n;
+		b->sst[b->nsst++] = b->sst_bytes > XLSX_MAX_STRINGS
+					? strdup("")
+					: strdup(b->cur.p ? b->cur.p : "");
+	}
+}
+
+static void XMLCALL meta_chars(void *ud, const XML_Char *s, int n)
+{
+	book *b = ud;
+	if (b->in_si && b->in_t && !b->in_rph)
+		text_put(&b->cur, s, (size_t)n);
+}
+
+/* Feeds the current entry's data to a fresh expat parser. */
+static bool parse_entry(struct archive *a, book *b, XML_StartElementHandler s,
+			XML_EndElementHandler e, XML_CharacterDataHandler c)
+{
+	XML_Parser p = XML_ParserCreate("UTF-8");
+	if (!p)
+		return false;
+	XML_SetUserData(p, b);
+	XML_SetElementHandler(p, s, e);
+	XML_SetCharacterDataHandler(p, c);
+	char buf[1u << 16];
+	bool ok = true;
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
+		if (n < 0 || XML_Parse(p, buf, (int)(n > 0 ? n : 0), n == 0) ==
+				 XML_STATUS_ERROR) {
+			ok = false;
+			break;
+		}
+		if (n == 0)
+			break;
+	}
+	XML_ParserFree(p);
+	return ok;
+}
+
+static struct archive *open_zip(int fd)
+{
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return NULL;
+	struct archive *a = archive_read_new();
+	if (!a)
+		return NULL;
+	archive_read_support_filter_none(a);
+	archive_read_support_format_zip(a);
+	if (archive_read_open_fd(a, fd, 1u << 16) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Pass one; false when the file is no workbook. */
+static bool read_meta(int fd, book *b)
+{
+	struct archive *a = open_zip(fd);
+	if (!a)
+		return false;
+	struct archive_entry *e;
+	bool workbook = false;
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		const char *n = archive_entry_pathname(e);
+		if (!n)
+			continue;
+		if (!strcmp(n, "xl/workbook.xml"))
+			workbook = true;
+		if (!strcmp(n, "xl/sharedStrings.xml") ||
+		    !strcmp(n, "xl/workbook.xml") ||
+		    !strcmp(n, "xl/_rels/workbook.xml.rels"))
+			parse_entry(a, b, meta_start, meta_end, meta_chars);
+	}
+	archive_read_free(a);
+	return workbook;
+}
+
+/* ---- pass two: sheets as rows --------------------------------------------
+ */
+/* "C12" -> column 3, row 12; false when it is not a cell reference. */
+static bool cell_ref(const char *r, unsigned long *col, unsigned long *row)
+{
+	unsigned long c = 0;
+	for (; *r >= 'A' && *r <= 'Z'; r++)
+		c = c * 26 + (unsigned long)(*r - 'A' + 1);
+	char *end;
+	unsigned long n = strtoul(r, &end, 10);
+	if (!c || !n || *end)
+		return false;
+	*col = c;
+	*row = n;
+	return true;
+}
+
+static void sheet_goto(book *b, unsigned long row, unsigned long col)
+{
+	while (b->row < row && !b->sheet_big) {
+		/* an empty row keeps the table's width: a blank line would end
+		 * the table for the detectors, a blank row does not */
+		for (; b->col < b->maxcol; b->col++)
+			text_put(&b->cur, "\t", 1);
+		text_put(&b->cur, "\n", 1);
+		b->row++;
+		b->col = 1;
+	}
+	while (b->col < col) {
+		text_put(&b->cur, "\t", 1);
+		b->col++;
+	}
+	if (col > b->maxcol)
+		b->maxcol = col;
+	b->sheet_big |= b->cur.n > XLSX_MAX_SHEET;
+}
+
+static void XMLCALL sheet_start(void *ud, const XML_Char *name,
+				const XML_Char **a)
+{
+	book *b = ud;
+	const char *l = local(name);
+	if (!strcmp(l, "row")) {
+		const char *r = attr(a, "r");
+		unsigned long n = r ? strtoul(r, NULL, 10) : b->row + 1;
+		b->cell_row = n > b->row ? n : b->row + (b->row == 0);
+	} else if (!strcmp(l, "c")) {
+		const char *r = attr(a, "r"), *t = attr(a, "t");
+		unsigned long col = b->col, row = b->cell_row;
+		if (!r || !cell_ref(r, &col, &row))
+			col = b->col + (b->cell.n ? 1 : 0);
+		b->cell_col = col;
+		b->cell_row = row;
+		snprintf(b->cell_type, sizeof(b->cell_type), "%s", t ? t : "n");
+		b->cell.n = 0;
+	} else if (!strcmp(l, "v") || !strcmp(l, "t")) {
+		b->in_v = true;
+	} else if (!strcmp(l, "f") || !strcmp(l, "rPh")) {
+		b->in_f = true;
+	}
+}
+
+/* A cell's value: a shared string, or the text as it is, without the
+ * tabs and newlines that would break the rows. */
+static void cell_out(book *b)
+{
+	const char *v = b->cell.p ? b->cell.p : "";
+	if (!strcmp(b->cell_type, "s")) {
+		unsigned long i = strtoul(v, NULL, 10);
+		v = i < b->nsst ? b->sst[i] : "";
+	}
+	if (!*v)
+		return;
+	sheet_goto(b, b->cell_row, b->cell_col);
+	cell_map_add(b->map, b->cur.n, b->cell_row, b->cell_col);
+	for (const char *p = v; *p; p++)
+		text_put(&b->cur,
+			 *p == '\t' || *p == '\n' || *p == '\r' ? " " : p, 1);
+}
+
+static void XMLCALL sheet_end(void *ud, const XML_Char *name)
+{
+	book *b = ud;
+	const char *l = local(name);
+	if (!strcmp(l, "v") || !strcmp(l, "t"))
+		b->in_v = false;
+	else if (!strcmp(l, "f") || !strcmp(l, "rPh"))
+		b->in_f = false;
+	else if (!strcmp(l, "c"))
+		cell_out(b);
+}
+
+static void XMLCALL sheet_chars(void *ud, const XML_Char *s, int n)
+{
+	book *b = ud;
+	if (b->in_v && !b->in_f)
+		text_put(&b->cell, s, (size_t)n);
+}
+
+/* The sheet name of a worksheet part ("xl/worksheets/sheet2.xml"). */
+static const char *sheet_of(const book *b, const char *part)
+{
+	for (unsigned r = 0; r < b->nrels; r++) {
+		const char *t = b->rel_part[r];
+		size_t n = strlen(part), k = strlen(t);
+		if (k > n || strcmp(part + n - k, t) != 0)
+			continue;
+		for (unsigned s = 0; s < b->nsheets; s++)
+			if (!strcmp(b->sheet_rid[s], b->rel_id[r]))
+				return b->sheet_name[s];
+	}
+	const char *slash = strrchr(part, '/');
+	return slash ? slash + 1 : part;
+}
+
+typedef struct mem_src {
+	const char *p;
+	size_t n, at;
+} mem_src;
+
+static ssize_t mem_read(void *ctx, uint8_t *out, size_t cap)
+{
+	mem_src *m = ctx;
+	size_t k = m->n - m->at < cap ? m->n - m->at : cap;
+	if (k)
+		memcpy(out, m->p + m->at, k);
+	m->at += k;
+	return (ssize_t)k;
+}
+
+static void scan_sheet(scan_worker *w, scan_job *j, struct archive *a, book *b,
+		       const char *part)
+{
+	b->cur.n = 0;
+	b->row = 1;
+	b->col = 1;
+	b->cell_row = 1;
+	b->maxcol = 1;
+	b->sheet_big = false;
+	b->map = cell_map_new();
+	if (!b->map || !parse_entry(a, b, sheet_start, sheet_end, sheet_chars))
+		scan_report(
+		    w, j, false, 0,
+		    _("a damaged document part: read up to the damage"));
+	char *display = NULL;
+	if (b->map &&
+	    asprintf(&display, "%s!/%s", j->path, sheet_of(b, part)) > 0) {
+		char *keep = w->member;
+		w->member = display;
+		w->cells = b->map;
+		mem_src m = {b->cur.p ? b->cur.p : "", b->cur.n, 0};
+		scan_source src = {mem_read, &m};
+		scan_text(w, j, &src);
+		w->cells = NULL;
+		w->member = keep;
+	}
+	free(display);
+	cell_map_free(b->map);
+	b->map = NULL;
+}
+
+static void book_free(book *b)
+{
+	for (size_t i = 0; i < b->nsst; i++)
+		free(b->sst[i]);
+	free(b->sst);
+	for (unsigned i = 0; i < b->nsheets; i++) {
+		free(b->sheet_name[i]);
+		free(b->sheet_rid[i]);
+	}
+	for (unsigned i = 0; i < b->nrels; i++) {
+		free(b->rel_id[i]);
+		free(b->rel_part[i]);
+	}
+	free(b->cur.p);
+	free(b->cell.p);
+}
+
+bool scan_xlsx(scan_worker *w, scan_job *j, int fd)
+{
+	book b;
+	memset(&b, 0, sizeof(b));
+	if (!read_meta(fd, &b)) {
+		book_free(&b);
+		return false;
+	}
+	struct archive *a = open_zip(fd);
+	struct archive_entry *e;
+	while (a && archive_read_next_header(a, &e) == ARCHIVE_OK &&
+	       !seq_stopped(w->seq)) {
+		const char *n = archive_entry_pathname(e);
+		if (n && !strncmp(n, "xl/worksheets/sheet", 19))
+			scan_sheet(w, j, a, &b, n);
+	}
+	if (a)
+		archive_read_free(a);
+	book_free(&b);
+	return true;
+}
