@@ -17,6 +17,7 @@
 #include <libintl.h>
 
 #include "scan_int.h"
+#include "util/util.h"
 
 #define _(s) dgettext("leakguard", s)
 
@@ -24,31 +25,12 @@
 #define XLSX_MAX_SHEET	 (256u << 20) /* bytes of one sheet's text */
 #define XLSX_MAX_SHEETS	 256
 
-typedef struct text {
-	char *p;
-	size_t n, cap;
-	bool oom;
-} text;
-
-static void text_put(text *t, const char *s, size_t n)
+/* Appends to a buffer; a failure is remembered in *oom (the text is then
+ * cut short, never wrong). */
+static void text_put(lg_buf *t, bool *oom, const char *s, size_t n)
 {
-	if (t->oom || !n)
-		return;
-	if (t->n + n + 1 > t->cap) {
-		size_t c = t->cap ? t->cap * 2 : 4096;
-		while (c < t->n + n + 1)
-			c *= 2;
-		char *q = realloc(t->p, c);
-		if (!q) {
-			t->oom = true;
-			return;
-		}
-		t->p = q;
-		t->cap = c;
-	}
-	memcpy(t->p + t->n, s, n);
-	t->n += n;
-	t->p[t->n] = '\0';
+	if (n && !*oom && !lg_buf_append(t, s, n))
+		*oom = true;
 }
 
 /* ---- where each cell's text starts ----------------------------------------
@@ -129,14 +111,15 @@ typedef struct book {
 	char *rel_id[XLSX_MAX_SHEETS], *rel_part[XLSX_MAX_SHEETS];
 	unsigned nrels;
 	/* reading a part */
-	text cur; /* the shared string, or the sheet's text */
+	lg_buf cur; /* the shared string, or the sheet's text */
 	bool in_si, in_rph, in_t, in_v, in_f;
 	/* a sheet being laid out */
 	unsigned long row, col; /* where the text is: 1-based */
 	unsigned long maxcol;	/* the widest row so far */
 	char cell_type[8];
 	unsigned long cell_row, cell_col;
-	text cell; /* the value being read */
+	lg_buf cell; /* the value being read */
+	bool oom;
 	cell_map *map;
 	bool sheet_big;
 } book;
@@ -164,8 +147,7 @@ static void XMLCALL meta_start(void *ud, const XML_Char *name,
 	const char *l = local(name);
 	if (!strcmp(l, "si")) {
 		b->in_si = true;
-		b->cur.n = 0;
-		text_put(&b->cur, "", 0);
+		lg_buf_reset(&b->cur);
 	} else if (!strcmp(l, "rPh")) {
 		b->in_rph = true; /* furigana: a reading, not the text */
 	} else if (!strcmp(l, "t")) {
@@ -201,10 +183,11 @@ static void XMLCALL meta_end(void *ud, const XML_Char *name)
 			b->sst = q;
 			b->capsst = c;
 		}
-		b->sst_bytes += b->cur.n;
-		b->sst[b->nsst++] = b->sst_bytes > XLSX_MAX_STRINGS
-					? strdup("")
-					: strdup(b->cur.p ? b->cur.p : "");
+		b->sst_bytes += b->cur.len;
+		b->sst[b->nsst++] =
+		    b->sst_bytes > XLSX_MAX_STRINGS
+			? strdup("")
+			: strdup(b->cur.data ? b->cur.data : "");
 	}
 }
 
@@ -212,7 +195,7 @@ static void XMLCALL meta_chars(void *ud, const XML_Char *s, int n)
 {
 	book *b = ud;
 	if (b->in_si && b->in_t && !b->in_rph)
-		text_put(&b->cur, s, (size_t)n);
+		text_put(&b->cur, &b->oom, s, (size_t)n);
 }
 
 /* Feeds the current entry's data to a fresh expat parser. */
@@ -303,18 +286,18 @@ static void sheet_goto(book *b, unsigned long row, unsigned long col)
 		/* an empty row keeps the table's width: a blank line would end
 		 * the table for the detectors, a blank row does not */
 		for (; b->col < b->maxcol; b->col++)
-			text_put(&b->cur, "\t", 1);
-		text_put(&b->cur, "\n", 1);
+			text_put(&b->cur, &b->oom, "\t", 1);
+		text_put(&b->cur, &b->oom, "\n", 1);
 		b->row++;
 		b->col = 1;
 	}
 	while (b->col < col) {
-		text_put(&b->cur, "\t", 1);
+		text_put(&b->cur, &b->oom, "\t", 1);
 		b->col++;
 	}
 	if (col > b->maxcol)
 		b->maxcol = col;
-	b->sheet_big |= b->cur.n > XLSX_MAX_SHEET;
+	b->sheet_big |= b->cur.len > XLSX_MAX_SHEET;
 }
 
 static void XMLCALL sheet_start(void *ud, const XML_Char *name,
@@ -330,11 +313,11 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name,
 		const char *r = attr(a, "r"), *t = attr(a, "t");
 		unsigned long col = b->col, row = b->cell_row;
 		if (!r || !cell_ref(r, &col, &row))
-			col = b->col + (b->cell.n ? 1 : 0);
+			col = b->col + (b->cell.len ? 1 : 0);
 		b->cell_col = col;
 		b->cell_row = row;
 		snprintf(b->cell_type, sizeof(b->cell_type), "%s", t ? t : "n");
-		b->cell.n = 0;
+		lg_buf_reset(&b->cell);
 	} else if (!strcmp(l, "v") || !strcmp(l, "t")) {
 		b->in_v = true;
 	} else if (!strcmp(l, "f") || !strcmp(l, "rPh")) {
@@ -346,7 +329,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name,
  * tabs and newlines that would break the rows. */
 static void cell_out(book *b)
 {
-	const char *v = b->cell.p ? b->cell.p : "";
+	const char *v = b->cell.data ? b->cell.data : "";
 	if (!strcmp(b->cell_type, "s")) {
 		unsigned long i = strtoul(v, NULL, 10);
 		v = i < b->nsst ? b->sst[i] : "";
@@ -354,9 +337,9 @@ static void cell_out(book *b)
 	if (!*v)
 		return;
 	sheet_goto(b, b->cell_row, b->cell_col);
-	cell_map_add(b->map, b->cur.n, b->cell_row, b->cell_col);
+	cell_map_add(b->map, b->cur.len, b->cell_row, b->cell_col);
 	for (const char *p = v; *p; p++)
-		text_put(&b->cur,
+		text_put(&b->cur, &b->oom,
 			 *p == '\t' || *p == '\n' || *p == '\r' ? " " : p, 1);
 }
 
@@ -376,7 +359,7 @@ static void XMLCALL sheet_chars(void *ud, const XML_Char *s, int n)
 {
 	book *b = ud;
 	if (b->in_v && !b->in_f)
-		text_put(&b->cell, s, (size_t)n);
+		text_put(&b->cell, &b->oom, s, (size_t)n);
 }
 
 /* The sheet name of a worksheet part ("xl/worksheets/sheet2.xml"). */
@@ -395,25 +378,10 @@ static const char *sheet_of(const book *b, const char *part)
 	return slash ? slash + 1 : part;
 }
 
-typedef struct mem_src {
-	const char *p;
-	size_t n, at;
-} mem_src;
-
-static ssize_t mem_read(void *ctx, uint8_t *out, size_t cap)
-{
-	mem_src *m = ctx;
-	size_t k = m->n - m->at < cap ? m->n - m->at : cap;
-	if (k)
-		memcpy(out, m->p + m->at, k);
-	m->at += k;
-	return (ssize_t)k;
-}
-
 static void scan_sheet(scan_worker *w, scan_job *j, struct archive *a, book *b,
 		       const char *part)
 {
-	b->cur.n = 0;
+	lg_buf_reset(&b->cur);
 	b->row = 1;
 	b->col = 1;
 	b->cell_row = 1;
@@ -427,14 +395,11 @@ static void scan_sheet(scan_worker *w, scan_job *j, struct archive *a, book *b,
 	char *display = NULL;
 	if (b->map &&
 	    asprintf(&display, "%s!/%s", j->path, sheet_of(b, part)) > 0) {
-		char *keep = w->member;
-		w->member = display;
 		w->cells = b->map;
-		mem_src m = {b->cur.p ? b->cur.p : "", b->cur.n, 0};
-		scan_source src = {mem_read, &m};
-		scan_text(w, j, &src);
+		scan_buffer(w, j, display,
+			    (const uint8_t *)(b->cur.data ? b->cur.data : ""),
+			    b->cur.len);
 		w->cells = NULL;
-		w->member = keep;
 	}
 	free(display);
 	cell_map_free(b->map);
@@ -454,8 +419,8 @@ static void book_free(book *b)
 		free(b->rel_id[i]);
 		free(b->rel_part[i]);
 	}
-	free(b->cur.p);
-	free(b->cell.p);
+	lg_buf_free(&b->cur);
+	lg_buf_free(&b->cell);
 }
 
 bool scan_xlsx(scan_worker *w, scan_job *j, int fd)
