@@ -68,6 +68,8 @@ typedef struct xml_text {
 			     values */
 	bool cell_shared; /* the xlsx cell being read holds a string index */
 	unsigned in_cell; /* depth of table cells: their paragraphs run on */
+	unsigned in_text; /* depth of elements whose character data is text
+			     (the rest is indentation between shapes) */
 	bool oom, done, bad;
 	uint8_t buf[1u << 16];
 } xml_text;
@@ -98,11 +100,28 @@ static const char *local(const char *name)
 	return c ? c + 1 : name;
 }
 
+/* Elements whose character data is what the author wrote. */
+static bool text_element(const char *l)
+{
+	static const char *const names[] = {"t",	  "delText",
+					    "v",	  "p",
+					    "h",	  "span",
+					    "creator",	  "lastModifiedBy",
+					    "title",	  "initial-creator",
+					    "a",	  "subject",
+					    "description"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (!strcmp(l, names[i]))
+			return true;
+	return false;
+}
+
 static void XMLCALL on_start(void *ud, const XML_Char *name,
 			     const XML_Char **attrs)
 {
 	xml_text *x = ud;
 	const char *l = local(name);
+	x->in_text += text_element(l);
 	if (!strcmp(l, "c")) { /* an xlsx cell: t="s" holds an index */
 		x->cell_shared = false;
 		for (size_t i = 0; attrs[i]; i += 2)
@@ -123,6 +142,8 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 {
 	xml_text *x = ud;
 	const char *l = local(name);
+	if (text_element(l) && x->in_text)
+		x->in_text--;
 	if (x->skip) {
 		x->skip--;
 		return;
@@ -145,7 +166,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 static void XMLCALL on_chars(void *ud, const XML_Char *s, int n)
 {
 	xml_text *x = ud;
-	if (!x->skip && n > 0)
+	if (!x->skip && x->in_text && n > 0)
 		emit(x, s, (size_t)n);
 }
 
