@@ -10,7 +10,7 @@ BUILD="build-essential cmake pkg-config gettext clang libclang-rt-14-dev
  libxxhash-dev libarchive-dev libmagic-dev libgmime-3.0-dev libexpat1-dev
  libpoppler-glib-dev
  clang-format python3 ripgrep time goaccess zip p7zip-full zstd xz-utils bzip2
- libreoffice-writer-nogui libreoffice-calc-nogui"
+ libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
 
 missing=""
 for p in $BUILD; do
