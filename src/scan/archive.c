@@ -356,7 +356,7 @@ static void scan_entries(arc_ctx *c, const char *outer)
 		 * names its mimetype first */
 		if (scan_office_marker(name))
 			c->office = true;
-		bool office_part = scan_office_text_part(name);
+		bool office_part = scan_office_text_part(name, c->office);
 		if (!office_part && (c->office || scan_office_structure(name)))
 			continue;
 		/* a lone compressed stream is the file itself, not a member */

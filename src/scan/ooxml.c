@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "scan_int.h"
+#include "util/util.h"
 
 static bool glob_part(const char *name, const char *prefix, const char *suffix)
 {
@@ -22,13 +23,15 @@ static bool glob_part(const char *name, const char *prefix, const char *suffix)
 	       !strcmp(name + n - ns, suffix);
 }
 
-bool scan_office_text_part(const char *name)
+bool scan_office_text_part(const char *name, bool odf)
 {
+	/* content.xml and meta.xml are ODF's only inside an ODF file (one
+	 * that named its mimetype first): elsewhere they are anybody's */
+	if (odf && (!strcmp(name, "content.xml") || !strcmp(name, "meta.xml")))
+		return true;
 	static const char *const exact[] = {
-	    "word/document.xml",    "word/comments.xml",
-	    "word/footnotes.xml",   "word/endnotes.xml",
-	    "xl/sharedStrings.xml", "docProps/core.xml",
-	    "content.xml",	    "meta.xml"};
+	    "word/document.xml", "word/comments.xml",	 "word/footnotes.xml",
+	    "word/endnotes.xml", "xl/sharedStrings.xml", "docProps/core.xml"};
 	for (size_t i = 0; i < sizeof(exact) / sizeof(*exact); i++)
 		if (!strcmp(name, exact[i]))
 			return true;
@@ -62,8 +65,8 @@ bool scan_office_structure(const char *name)
 typedef struct xml_text {
 	XML_Parser parser;
 	scan_source *in; /* the part's bytes */
-	uint8_t *out;	 /* text not yet handed out */
-	size_t len, cap, at;
+	lg_buf out;	 /* text; out.data[at..] not yet handed out */
+	size_t at;
 	unsigned skip;	  /* depth inside formulas, field codes, shared-index
 			     values */
 	bool cell_shared; /* the xlsx cell being read holds a string index */
@@ -76,22 +79,8 @@ typedef struct xml_text {
 
 static void emit(xml_text *x, const char *s, size_t n)
 {
-	if (x->oom || !n)
-		return;
-	if (x->len + n > x->cap) {
-		size_t c = x->cap ? x->cap * 2 : 1u << 16;
-		while (c < x->len + n)
-			c *= 2;
-		uint8_t *p = realloc(x->out, c);
-		if (!p) {
-			x->oom = true;
-			return;
-		}
-		x->out = p;
-		x->cap = c;
-	}
-	memcpy(x->out + x->len, s, n);
-	x->len += n;
+	if (n && !x->oom && !lg_buf_append(&x->out, s, n))
+		x->oom = true;
 }
 
 static const char *local(const char *name)
@@ -173,8 +162,9 @@ static void XMLCALL on_chars(void *ud, const XML_Char *s, int n)
 /* Pulls the part through expat until some text is ready. */
 static void xml_fill(xml_text *x)
 {
-	while (x->len == x->at && !x->done && !x->oom) {
-		x->len = x->at = 0;
+	while (x->out.len == x->at && !x->done && !x->oom) {
+		lg_buf_reset(&x->out);
+		x->at = 0;
 		ssize_t n = x->in->read(x->in->ctx, x->buf, sizeof(x->buf));
 		bool last = n <= 0;
 		if (XML_Parse(x->parser, (const char *)x->buf,
@@ -193,11 +183,11 @@ static ssize_t xml_read(void *ctx, uint8_t *out, size_t cap)
 	size_t got = 0;
 	while (got < cap) {
 		xml_fill(x);
-		if (x->len == x->at)
+		if (x->out.len == x->at)
 			break;
-		size_t k =
-		    x->len - x->at < cap - got ? x->len - x->at : cap - got;
-		memcpy(out + got, x->out + x->at, k);
+		size_t k = x->out.len - x->at < cap - got ? x->out.len - x->at
+							  : cap - got;
+		memcpy(out + got, x->out.data + x->at, k);
 		x->at += k;
 		got += k;
 	}
@@ -222,7 +212,7 @@ bool scan_office_part(scan_worker *w, scan_job *j, scan_source *in)
 	scan_text(w, j, &src);
 	bool ok = !x->bad && !x->oom;
 	XML_ParserFree(x->parser);
-	free(x->out);
+	lg_buf_free(&x->out);
 	free(x);
 	return ok;
 }

@@ -115,7 +115,7 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
  * part's text scanned (false when the XML was damaged or memory out). */
 bool scan_office_marker(const char *name);
 bool scan_office_structure(const char *name);
-bool scan_office_text_part(const char *name);
+bool scan_office_text_part(const char *name, bool odf);
 bool scan_office_part(scan_worker *w, scan_job *j, scan_source *in);
 
 /* pdf.c: PDF text through poppler, page by page ("a.pdf!/page-3"), from
