@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 JA = {
+    "a sheet over 256 MB of text: read up to there": "256 MB を超えるシートです（そこまで読みました）",
     # ---- scan: pdf
     "encrypted PDF: not read": "暗号化された PDF のため読み取れません",
     "not a readable PDF": "読み取れない PDF です",

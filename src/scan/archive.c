@@ -13,7 +13,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 
 #include "leakguard/text.h"
 #include "scan_int.h"
+#include "util/util.h"
 
 #define _(s) dgettext("leakguard", s)
 
@@ -60,17 +60,10 @@ bool scan_is_container(const uint8_t *p, size_t n)
 	       (p[4] == 'h' || p[4] == 'z') && p[6] == '-';
 }
 
-/* What one top-level container may still spend. */
-typedef struct arc_budget {
-	uint64_t packed; /* the container's own size */
-	uint64_t bytes, items;
-	const char *over; /* why the rest is skipped; NULL: within bounds */
-} arc_budget;
-
 typedef struct arc_ctx {
 	scan_worker *w;
 	scan_job *j;
-	arc_budget *b;
+	scan_budget *b;
 	struct archive *a;
 	int depth;
 	/* a member's first block, read to tell whether it nests */
@@ -94,8 +87,7 @@ static void notice(scan_worker *w, scan_job *j, const char *fmt, ...)
 	scan_report(w, j, false, 0, msg);
 }
 
-/* Counts n member bytes; false once a bound is passed. */
-static bool spend(arc_budget *b, size_t n)
+bool scan_spend(scan_budget *b, size_t n)
 {
 	b->bytes += n;
 	if (b->bytes > ARC_MAX_BYTES)
@@ -133,7 +125,7 @@ static ssize_t member_read(void *ctx, uint8_t *buf, size_t cap)
 			c->eof = true;
 			break;
 		}
-		if (!spend(c->b, (size_t)n)) {
+		if (!scan_spend(c->b, (size_t)n)) {
 			c->eof = true; /* the caller reports the bound */
 			break;
 		}
@@ -185,14 +177,21 @@ static const char *entry_name(struct archive_entry *e, char *buf, size_t cap)
 		return u;
 	if (!raw)
 		return "?";
-	iconv_t cd = iconv_open("UTF-8", "CP932");
-	char *in = (char *)raw, *out = buf;
-	size_t nin = strlen(raw), nout = cap - 1;
-	bool ok = cd != (iconv_t)-1 &&
-		  iconv(cd, &in, &nin, &out, &nout) != (size_t)-1;
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
-	*out = '\0';
+	char err[64];
+	lg_decoder *d = lg_decoder_new("CP932", err, sizeof(err));
+	uint8_t *out = NULL;
+	size_t len = 0, ocap = 0;
+	lg_decode_stats st = {0};
+	bool ok = d && lg_decoder_feed(d, (const uint8_t *)raw, strlen(raw),
+				       true, &out, &len, &ocap, &st) == LG_OK;
+	lg_decoder_free(d);
+	if (ok) { /* the decoder's output is not NUL-terminated */
+		size_t k = len < cap - 1 ? len : cap - 1;
+		if (k)
+			memcpy(buf, out, k);
+		buf[k] = '\0';
+	}
+	free(out);
 	return ok ? buf : "?";
 }
 
@@ -402,7 +401,7 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 	if (scan_is_pdf(p, n)) {
 		scan_pdf(w, j, -1, p, n);
 	} else if (a && archive_read_open_memory(a, p, n) == ARCHIVE_OK) {
-		arc_budget b = {0};
+		scan_budget b = {0};
 		b.packed = n;
 		arc_ctx c = {.w = w, .j = j, .b = &b, .a = a, .depth = 0};
 		scan_entries(&c, w->member ? w->member : j->path);
@@ -424,7 +423,7 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 void scan_archive(scan_worker *w, scan_job *j, int fd)
 {
 	struct stat st;
-	arc_budget b = {0};
+	scan_budget b = {0};
 	b.packed = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 	struct archive *a = reader_new();
 	if (!a) {

@@ -101,6 +101,16 @@ void scan_kind_free(scan_worker *w);
 /* archive.c: containers (zip, tar, 7z, lzh, gzip/bzip2/xz/zstd streams)
  * read with libarchive, members scanned as they stream, never written
  * to disk. */
+/* What one top-level container may still spend, all levels together. */
+typedef struct scan_budget {
+	uint64_t packed; /* the container's own size */
+	uint64_t bytes, items;
+	const char *over; /* why the rest is skipped; NULL: within bounds */
+} scan_budget;
+/* Counts n bytes read out of the container; false once past a bound
+ * (b->over then says which). */
+bool scan_spend(scan_budget *b, size_t n);
+
 #define SCAN_MAGIC_LEN 512
 #define SCAN_HEAD_LEN  4096 /* a mail's headers, up to MIME-Version */
 bool scan_is_container(const uint8_t *p, size_t n);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libintl.h>
@@ -118,10 +119,12 @@ typedef struct book {
 	unsigned long maxcol;	/* the widest row so far */
 	char cell_type[8];
 	unsigned long cell_row, cell_col;
-	lg_buf cell; /* the value being read */
+	unsigned long next_col; /* of a cell without r="": after the last */
+	lg_buf cell;		/* the value being read */
 	bool oom;
 	cell_map *map;
 	bool sheet_big;
+	scan_budget budget; /* bytes read out of the zip, as for archives */
 } book;
 
 static const char *local(const char *name)
@@ -194,7 +197,7 @@ static void XMLCALL meta_end(void *ud, const XML_Char *name)
 static void XMLCALL meta_chars(void *ud, const XML_Char *s, int n)
 {
 	book *b = ud;
-	if (b->in_si && b->in_t && !b->in_rph)
+	if (b->in_si && b->in_t && !b->in_rph && b->cur.len < XLSX_MAX_STRINGS)
 		text_put(&b->cur, &b->oom, s, (size_t)n);
 }
 
@@ -212,6 +215,8 @@ static bool parse_entry(struct archive *a, book *b, XML_StartElementHandler s,
 	bool ok = true;
 	for (;;) {
 		la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
+		if (n > 0 && !scan_spend(&b->budget, (size_t)n))
+			break; /* a bound (reported): what was read is kept */
 		if (n < 0 || XML_Parse(p, buf, (int)(n > 0 ? n : 0), n == 0) ==
 				 XML_STATUS_ERROR) {
 			ok = false;
@@ -309,12 +314,14 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name,
 		const char *r = attr(a, "r");
 		unsigned long n = r ? strtoul(r, NULL, 10) : b->row + 1;
 		b->cell_row = n > b->row ? n : b->row + (b->row == 0);
+		b->next_col = 1;
 	} else if (!strcmp(l, "c")) {
 		const char *r = attr(a, "r"), *t = attr(a, "t");
-		unsigned long col = b->col, row = b->cell_row;
+		unsigned long col = b->next_col, row = b->cell_row;
 		if (!r || !cell_ref(r, &col, &row))
-			col = b->col + (b->cell.len ? 1 : 0);
+			col = b->next_col, row = b->cell_row;
 		b->cell_col = col;
+		b->next_col = col + 1;
 		b->cell_row = row;
 		snprintf(b->cell_type, sizeof(b->cell_type), "%s", t ? t : "n");
 		lg_buf_reset(&b->cell);
@@ -334,7 +341,7 @@ static void cell_out(book *b)
 		unsigned long i = strtoul(v, NULL, 10);
 		v = i < b->nsst ? b->sst[i] : "";
 	}
-	if (!*v)
+	if (!*v || b->sheet_big)
 		return;
 	sheet_goto(b, b->cell_row, b->cell_col);
 	cell_map_add(b->map, b->cur.len, b->cell_row, b->cell_col);
@@ -392,6 +399,9 @@ static void scan_sheet(scan_worker *w, scan_job *j, struct archive *a, book *b,
 		scan_report(
 		    w, j, false, 0,
 		    _("a damaged document part: read up to the damage"));
+	if (b->sheet_big)
+		scan_report(w, j, false, 0,
+			    _("a sheet over 256 MB of text: read up to there"));
 	char *display = NULL;
 	if (b->map &&
 	    asprintf(&display, "%s!/%s", j->path, sheet_of(b, part)) > 0) {
@@ -427,6 +437,8 @@ bool scan_xlsx(scan_worker *w, scan_job *j, int fd)
 {
 	book b;
 	memset(&b, 0, sizeof(b));
+	struct stat st;
+	b.budget.packed = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 	if (!read_meta(fd, &b)) {
 		book_free(&b);
 		return false;
@@ -441,6 +453,14 @@ bool scan_xlsx(scan_worker *w, scan_job *j, int fd)
 	}
 	if (a)
 		archive_read_free(a);
+	if (b.budget.over) {
+		char msg[256];
+		snprintf(msg, sizeof(msg),
+			 _("skipped the rest of the archive: %s"),
+			 b.budget.over);
+		scan_report(w, j, false, 0, msg);
+		seq_count(w->seq, 0, 1, 0);
+	}
 	book_free(&b);
 	return true;
 }
