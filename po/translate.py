@@ -20,7 +20,7 @@ JA = {
     # ---- scan: mail
     "skipped: a mail part over 256 MB": "スキップ：256 MB を超えるメールのパートです",
     # ---- scan: kinds of binary files
-    "PDF: not read yet (its text is not extracted in this version)": "PDF：まだ読み取れません（このバージョンでは本文を取り出しません）",
+    "PDF not read: PDFs are read when given as files, archive members or mail parts starting with %PDF-": "PDF を読み取れません：PDF は、ファイル・アーカイブのメンバー・メールのパートとして渡され %PDF- で始まるときに読み取ります",
     "legacy Office file (.xls/.doc/.ppt): not read yet": "旧形式の Office ファイル（.xls/.doc/.ppt）：まだ読み取れません",
     "image, sound or video: no text to read, skipped": "画像・音声・動画：読み取る文字がないためスキップしました",
     # ---- scan: people

@@ -43,8 +43,8 @@ void scan_binary_notice(scan_worker *w, scan_job *j, const uint8_t *buf,
 	if (!mime)
 		what = NULL;
 	else if (!strcmp(mime, "application/pdf"))
-		what = _("PDF: not read yet (its text is not extracted in this "
-			 "version)");
+		what = _("PDF not read: PDFs are read when given as files, "
+			 "archive members or mail parts starting with %PDF-");
 	else if (!strcmp(mime, "application/vnd.ms-excel") ||
 		 !strcmp(mime, "application/msword") ||
 		 !strcmp(mime, "application/vnd.ms-powerpoint") ||

@@ -163,21 +163,25 @@ static void scan_part(mail_ctx *c, GMimeObject *part)
 		g_free(display);
 		return;
 	}
-	GMimeStream *mem = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(dw, mem);
-	GByteArray *ba =
-	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	/* judged by its encoded size, before it is decoded into memory
+	 * (decoding never makes base64 or quoted-printable longer) */
+	GMimeStream *enc = g_mime_data_wrapper_get_stream(dw);
+	gint64 size = enc ? g_mime_stream_length(enc) : -1;
 	char *keep = c->w->member;
 	c->w->member = display;
-	if (ba->len > MAIL_MAX_PART) {
+	if (size > (gint64)MAIL_MAX_PART) {
 		scan_report(c->w, c->j, false, 0,
 			    _("skipped: a mail part over 256 MB"));
 		seq_count(c->w->seq, 0, 1, 0);
 	} else {
+		GMimeStream *mem = g_mime_stream_mem_new();
+		g_mime_data_wrapper_write_to_stream(dw, mem);
+		GByteArray *ba =
+		    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 		scan_buffer(c->w, c->j, display, ba->data, ba->len);
+		g_object_unref(mem);
 	}
 	c->w->member = keep;
-	g_object_unref(mem);
 	g_free(display);
 }
 
