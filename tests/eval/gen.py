@@ -52,12 +52,16 @@ NUMERIC_TYPES = {
 
 
 class P:
-    """A planted value that a reviewer would mark: label (type, normalised value)."""
-    __slots__ = ("typ", "surf", "val")
+    """A planted value that a reviewer would mark: label (type, normalised value).
 
-    def __init__(self, typ, surf, val):
+    opt=True marks an optional label: a reviewer would mark it, but it stands outside the
+    contexts the detector is specified to use (a name alone on a signature line, "…と申します").
+    The scorer neither rewards nor penalises a finding that matches an optional label."""
+    __slots__ = ("typ", "surf", "val", "opt")
+
+    def __init__(self, typ, surf, val, opt=False):
         assert typ in TYPES, typ
-        self.typ, self.surf, self.val = typ, surf, val
+        self.typ, self.surf, self.val, self.opt = typ, surf, val, opt
 
 
 class N:
@@ -75,10 +79,14 @@ class Doc:
         self.labels = []
         self.negs = []
         self.line = 1
+        self.people = None  # tabular fixtures: distinct persons in the rows (gold for `people`)
 
     def _add(self, item):
         if isinstance(item, P):
-            self.labels.append({"type": item.typ, "value": item.val, "line": self.line})
+            lab = {"type": item.typ, "value": item.val, "line": self.line}
+            if item.opt:
+                lab["optional"] = True
+            self.labels.append(lab)
             s = item.surf
         elif isinstance(item, N):
             self.negs.append({"kind": item.kind, "value": item.surf, "line": self.line,
@@ -139,6 +147,7 @@ def _selftest():
 # --------------------------------------------------------------------------
 
 FW_DIGIT = {c: chr(0xFF10 + i) for i, c in enumerate(DIGITS)}
+HYPHENS = "-‐‑‒–—―−ー－ｰ﹣─━"  # hyphen look-alikes; score.py folds them all to '-' (keep in step)
 
 
 def fw(s, hyphen="－"):
@@ -279,6 +288,43 @@ def rand_date(y0, y1):
     return datetime.date.fromordinal(R.randint(a, b))
 
 
+KANJI_NUM = "〇一二三四五六七八九"
+
+
+def kanji_num(n):
+    """1..99 in kanji numerals as addresses write them (十二, 二十, 二十五)."""
+    t, o = divmod(n, 10)
+    return (("" if t == 1 else KANJI_NUM[t]) + "十" if t else "") + (KANJI_NUM[o] if o else "")
+
+
+# How the block number (番地) of an address is written; weights over the corpus.
+ADDR_STYLES = [("hyphen", 58), ("chome", 12), ("kanji", 6), ("banchi", 5), ("fw", 9), ("choon", 4),
+               ("dash", 3), ("spaced", 3)]
+
+
+def address_surface(pref, city, town, a, b, c, style, building=""):
+    """A street address as written: prefecture + city + town + block number (+ building)."""
+    if style == "hyphen":
+        blk = f"{a}-{b}-{c}"
+    elif style == "chome":
+        blk = f"{a}丁目{b}番{c}号"
+    elif style == "kanji":
+        blk = f"{kanji_num(a)}丁目{b}番{c}号"
+    elif style == "banchi":
+        blk = f"{a}丁目{b}番地{c}"
+    elif style == "fw":
+        blk = fw(f"{a}-{b}-{c}")
+    elif style == "choon":
+        blk = fw(f"{a}-{b}-{c}", "ー")
+    elif style == "dash":
+        blk = f"{a}‐{b}‐{c}"  # U+2010, as some IMEs and PDFs write it
+    elif style == "spaced":
+        return f"{pref} {city} {town}{a}-{b}-{c}" + (f" {building}" if building else "")
+    else:
+        raise ValueError(style)
+    return f"{pref}{city}{town}{blk}" + (f" {building}" if building else "")
+
+
 class Person:
     def __init__(self, min_year=1948, max_year=2003):
         self.sur, self.sur_k, self.sur_r = R.choice(SURNAMES)
@@ -291,10 +337,14 @@ class Person:
         self.region = R.choice(REGIONS)
         pref, city = self.region[0], self.region[1]
         town, self.postal = R.choice(self.region[2])
-        addr = f"{pref}{city}{town}{R.randint(1, 5)}-{R.randint(1, 30)}-{R.randint(1, 20)}"
+        a, b, c = R.randint(1, 5), R.randint(1, 30), R.randint(1, 20)
+        bld = ""
         if R.random() < 0.5:
-            addr += f" {R.choice(BUILDINGS)}{self.sur[:0]}{R.choice(['渋谷', '本町', '中央', '駅前', '南', '北'])}{R.choice(BUILDING_SUFFIX)} {R.randint(1, 12)}0{R.randint(1, 9)}号室"
-        self.address = addr
+            bld = f"{R.choice(BUILDINGS)}{R.choice(['渋谷', '本町', '中央', '駅前', '南', '北'])}{R.choice(BUILDING_SUFFIX)} {R.randint(1, 12)}0{R.randint(1, 9)}号室"
+        style = wchoice(ADDR_STYLES)
+        self.address = address_surface(pref, city, town, a, b, c, style, bld)
+        # as an address column of a ledger may hold it: from the city, without the prefecture
+        self.address_city = address_surface(pref, city, town, a, b, c, "hyphen", bld)[len(pref):]
         self.email = (romaji_local(self.giv_r, self.sur_r, self.dob) + "@" + R.choice(MAIL_FREE)).lower()
         self.mobile = phone_groups("mobile")
         self.home = phone_groups("fixed", self.region)
@@ -309,7 +359,9 @@ class Company:
         self.corp = corp_number()
         self.region = R.choice(REGIONS)
         town, self.postal = R.choice(self.region[2])
-        self.address = f"{self.region[0]}{self.region[1]}{town}{R.randint(1, 5)}-{R.randint(1, 30)}-{R.randint(1, 20)} {R.choice(['', '第一', '第二', 'センター'])}{R.choice(['ビル', 'タワー', '会館'])}{R.randint(2, 12)}F"
+        bld = f"{R.choice(['', '第一', '第二', 'センター'])}{R.choice(['ビル', 'タワー', '会館'])}{R.randint(2, 12)}F"
+        self.address = address_surface(self.region[0], self.region[1], town, R.randint(1, 5), R.randint(1, 30),
+                                       R.randint(1, 20), wchoice(ADDR_STYLES[:6]), bld)
         self.tel = phone_groups("fixed", self.region)
         g = list(self.tel)
         g[-1] = digits(4)
@@ -416,6 +468,21 @@ def EMAIL(addr, upper=False):
         local, dom = addr.split("@")
         s = local.capitalize() + "@" + dom
     return P("email", s, addr.lower())
+
+
+def NAME(s, opt=False):
+    """A person's name as written (kanji, kana reading or romaji); the label keeps it as written."""
+    return P("person_name", s, s, opt)
+
+
+def ONAME(s):
+    """A name outside the detector's contexts (signature line, "…と申します", From: header)."""
+    return NAME(s, True)
+
+
+def ADDR(s, opt=False):
+    """A street address as written, from the prefecture (or city) to the block number and building."""
+    return P("jp_address", s, s, opt)
 
 
 CARD_BRANDS = [("visa", 34), ("mc", 22), ("jcb", 30), ("amex", 9), ("diners", 5)]
@@ -941,10 +1008,10 @@ def company_sig(d, c, staff=None, dept=None, en=False):
     line = R.choice(["━" * 24, "-" * 40, "=" * 36, "＿" * 20])
     d.t(line, "\n")
     if en:
-        d.t(f"{staff.romaji}\n{dept} / {c.name}\n")
+        d.t(ONAME(staff.romaji), f"\n{dept} / {c.name}\n")
     else:
-        d.t(f"{c.name} {dept}\n担当：{staff.name}\n")
-    d.f("§ §\n", POSTAL(c.postal, R.choice(["mark", "mark", "mark_space", "fw_mark"])), c.address)
+        d.t(f"{c.name} {dept}\n担当：", NAME(staff.name), "\n")
+    d.f("§ §\n", POSTAL(c.postal, R.choice(["mark", "mark", "mark_space", "fw_mark"])), ADDR(c.address))
     tel_lbl = R.choice(["TEL", "TEL：", "Tel.", "電話：", "ＴＥＬ", "TEL:"])
     fax_lbl = R.choice(["FAX", "FAX：", "Fax.", "ＦＡＸ", "FAX:"])
     d.f(f"{tel_lbl} § / {fax_lbl} §\n", PHONE(c.tel), PHONE(c.fax))
@@ -960,9 +1027,9 @@ def company_sig(d, c, staff=None, dept=None, en=False):
 
 def person_sig(d, p, en=False):
     d.t(R.choice(["--\n", "-- \n", "――――――――――\n", "\n"]))
-    d.t(f"{p.romaji if en else p.name}\n")
+    d.t(ONAME(p.romaji if en else p.name), "\n")
     if R.random() < 0.5:
-        d.f("§ §\n", POSTAL(p.postal), p.address)
+        d.f("§ §\n", POSTAL(p.postal), ADDR(p.address))
     k = R.randrange(4)
     if k == 0:
         d.f("TEL：§ / 携帯：§\n", PHONE(p.home), PHONE(p.mobile))
@@ -979,7 +1046,7 @@ def person_sig(d, p, en=False):
 def mail_header(d, frm_name, frm, to, subject, eml=False):
     if eml:
         d.t("Return-Path: <", EMAIL(frm), ">\n")
-    d.f("From: " + frm_name + " <§>\n", EMAIL(frm))
+    d.f("From: § <§>\n", frm_name, EMAIL(frm))
     d.f("To: §\n", EMAIL(to))
     d.f("Date: §\n", mail_date())
     d.t(f"Subject: {subject}\n")
@@ -996,24 +1063,25 @@ def ja_mail(d, eml=False):
     to = f"{R.choice(['support', 'info', 'cs', 'order'])}@{c.domain}"
     if scen == "address":
         on = order16()
-        mail_header(d, p.name, p.email, to, f"配送先変更のお願い（注文番号 {on}）", eml)
-        d.t(f"{c.name}\nカスタマーサポート ご担当者様\n\nいつもお世話になっております。{p.name}と申します。\n")
+        mail_header(d, ONAME(p.name), p.email, to, f"配送先変更のお願い（注文番号 {on}）", eml)
+        d.f(f"{c.name}\nカスタマーサポート §様\n\nいつもお世話になっております。§と申します。\n",
+            N("role_not_name", "ご担当者", False), ONAME(p.name))
         d.f("先日注文した商品（注文番号：§、注文日：§）の配送先を変更したいです。\n",
             N("order_no_luhn_fail", on), NDATE("order_date"))
         d.t("新しいお届け先は以下の通りです。\n\n")
         np_ = Person()
-        d.f("§\n§\n", POSTAL(np_.postal, R.choice(["mark", "fw_mark", "mark_space"])), np_.address)
-        d.f(f"{p.name}（携帯 §）\n\n", PHONE(p.mobile))
+        d.f("§\n§\n", POSTAL(np_.postal, R.choice(["mark", "fw_mark", "mark_space"])), ADDR(np_.address))
+        d.f("§（携帯 §）\n\n", ONAME(p.name), PHONE(p.mobile))
         d.t("日中は不在のことが多いので、夕方以降の配達でお願いします。\nよろしくお願いいたします。\n\n")
         person_sig(d, p)
     elif scen == "payment":
         brand, num = card_number()
-        mail_header(d, p.name, p.email, to, "カード決済ができません", eml)
-        d.t(f"{c.name} 御中\n\n会員の{p.name}です。\n注文の決済でエラーになってしまいます。\n")
+        mail_header(d, ONAME(p.name), p.email, to, "カード決済ができません", eml)
+        d.t(f"{c.name} 御中\n\n会員の", ONAME(p.name), "です。\n注文の決済でエラーになってしまいます。\n")
         d.t("カード情報をお送りしますので、そちらで決済していただけますか。\n\n")
         y, m = expiry_value()
-        d.f("カード番号：§\n有効期限：§\nセキュリティコード：§\n名義：" + p.romaji.upper() + "\n\n",
-            CARD(num), EXPIRY(y, m), CVV(brand))
+        d.f("カード番号：§\n有効期限：§\nセキュリティコード：§\n名義：§\n\n",
+            CARD(num), EXPIRY(y, m), CVV(brand), ONAME(p.romaji.upper()))
         d.f("電話でも構いません（§）。\n\n", PHONE(p.mobile))
         person_sig(d, p)
         d.t("\n> -----Original Message-----\n")
@@ -1021,8 +1089,8 @@ def ja_mail(d, eml=False):
         d.f("> ご登録のカード（§）で決済エラーが発生しました。\n", card_masked(num))
         d.t("> 恐れ入りますが、カード会社へご確認ください。\n")
     elif scen == "login":
-        mail_header(d, p.name, p.email, to, "ログインできません", eml)
-        d.t(f"お世話になります。{p.name}です。\nマイページにログインできなくなりました。\n")
+        mail_header(d, ONAME(p.name), p.email, to, "ログインできません", eml)
+        d.t("お世話になります。", ONAME(p.name), "です。\nマイページにログインできなくなりました。\n")
         d.f("登録メールアドレスは § 、会員番号は § です。\n", EMAIL(p.email), N("member_no_7", digits(7, "123456789")))
         pw = password()
         d.f(R.choice(["パスワードは § で合っているはずです。\n", "パスワード：§\n", "パスワード § を入れても弾かれます。\n"]), PW(pw))
@@ -1030,8 +1098,8 @@ def ja_mail(d, eml=False):
         d.t("よろしくお願いします。\n\n")
         person_sig(d, p)
     elif scen == "refund":
-        mail_header(d, p.name, p.email, to, "返品・返金について", eml)
-        d.t(f"{c.name} ご担当者様\n\n{p.name}です。\n")
+        mail_header(d, ONAME(p.name), p.email, to, "返品・返金について", eml)
+        d.f(f"{c.name} §様\n\n§です。\n", N("role_not_name", "ご担当者", False), ONAME(p.name))
         d.f("§に注文した商品が破損していたため返品しました（お問い合わせ番号 §）。\n",
             NDATE("order_date", style="kanji"), N("tracking_mn_pass", tracking12()))
         d.t("返金は下記口座にお願いいたします。\n\n")
@@ -1039,17 +1107,17 @@ def ja_mail(d, eml=False):
         kind = R.choice(["普通", "普通", "普通", "当座"])
         form = R.randrange(3)
         if form == 0:
-            d.f(f"{bank} {R.choice(BRANCHES)}\n{kind} §\n口座名義：{p.kana}\n\n", BANK())
+            d.f(f"{bank} {R.choice(BRANCHES)}\n{kind} §\n口座名義：§\n\n", BANK(), ONAME(p.kana))
         elif form == 1:
-            d.f(f"銀行名：{bank}\n支店名：{R.choice(BRANCHES)}（支店番号 {digits(3)}）\n口座種別：{kind}\n口座番号：§\n名義：{p.kana}\n\n", BANK())
+            d.f(f"銀行名：{bank}\n支店名：{R.choice(BRANCHES)}（支店番号 {digits(3)}）\n口座種別：{kind}\n口座番号：§\n名義：§\n\n", BANK(), ONAME(p.kana))
         else:
-            d.f(f"振込先：{bank} {R.choice(BRANCHES)} {kind}預金 § {p.kana}\n\n", BANK())
+            d.f(f"振込先：{bank} {R.choice(BRANCHES)} {kind}預金 § §\n\n", BANK(), ONAME(p.kana))
         person_sig(d, p)
     elif scen == "b2b":
         c2 = Company()
         inv = invoice_no()
-        mail_header(d, staff.name, f"{staff.sur_r}@{c2.domain}", f"{p.sur_r}@{c.domain}", "【ご請求書送付】5月分", eml)
-        d.t(f"{c.name}\n{p.name} 様\n\nいつも大変お世話になっております。\n{c2.name}の{staff.sur}でございます。\n\n")
+        mail_header(d, ONAME(staff.name), f"{staff.sur_r}@{c2.domain}", f"{p.sur_r}@{c.domain}", "【ご請求書送付】5月分", eml)
+        d.t(f"{c.name}\n", NAME(p.name), " 様\n\nいつも大変お世話になっております。\n", f"{c2.name}の", ONAME(staff.sur), "でございます。\n\n")
         d.f("5月分のご請求書（請求書番号：§、発行日：§）をお送りいたします。\n", N("invoice_no", inv), NDATE("issue_date"))
         d.f("お支払期日は§となっております。\n", NDATE("due_date"))
         if R.random() < 0.5:
@@ -1057,21 +1125,21 @@ def ja_mail(d, eml=False):
         d.t("ご査収のほど、よろしくお願い申し上げます。\n\n")
         company_sig(d, c2, staff, "営業部")
     elif scen == "hr":
-        mail_header(d, p.name, p.email, f"jinji@{c.domain}", "入社手続き書類の件", eml)
-        d.t(f"人事部 {staff.sur}様\n\nお世話になっております。{R.choice(['来月', '4月', '6月1日'])}入社予定の{p.name}です。\n")
+        mail_header(d, ONAME(p.name), p.email, f"jinji@{c.domain}", "入社手続き書類の件", eml)
+        d.t("人事部 ", NAME(staff.sur), f"様\n\nお世話になっております。{R.choice(['来月', '4月', '6月1日'])}入社予定の", ONAME(p.name), "です。\n")
         d.t("ご依頼いただいた情報をお送りします。\n\n")
-        d.f("・氏名：{0}（{1}）\n".format(p.name, p.kana) + "・生年月日：§\n", DOB(p.dob))
-        d.f("・住所：§ §\n", POSTAL(p.postal, "mark"), p.address)
+        d.f("・氏名：§（§）\n・生年月日：§\n", NAME(p.name), ONAME(p.kana), DOB(p.dob))
+        d.f("・住所：§ §\n", POSTAL(p.postal, "mark"), ADDR(p.address))
         d.f("・携帯電話：§\n", PHONE(p.mobile))
         d.f(R.choice(["・マイナンバー：§\n", "・個人番号：§\n", "・マイナンバー（個人番号）：§\n"]), MYNUM())
         bank, _ = R.choice(BANKS)
         d.f(f"・給与振込口座：{bank} {R.choice(BRANCHES)} 普通 §\n", BANK())
         ep = Person()
-        d.f(f"・緊急連絡先：{ep.name}（{R.choice(['父', '母', '妻', '夫', '姉', '兄'])}） §\n\n", PHONE(ep.mobile))
+        d.f(f"・緊急連絡先：§（{R.choice(['父', '母', '妻', '夫', '姉', '兄'])}） §\n\n", ONAME(ep.name), PHONE(ep.mobile))
         d.t("年金手帳は郵送いたします。よろしくお願いいたします。\n\n")
         person_sig(d, p)
     elif scen == "tracking":
-        mail_header(d, p.name, p.email, to, "商品が届きません", eml)
+        mail_header(d, ONAME(p.name), p.email, to, "商品が届きません", eml)
         d.t("ご担当者様\n\n")
         d.f("§に注文した商品がまだ届きません。\n", NDATE("order_date", style="slash"))
         d.f("注文番号：§\n", N("order_no_luhn_fail", order16()))
@@ -1082,23 +1150,23 @@ def ja_mail(d, eml=False):
         d.t("配送状況を確認いただけますでしょうか。\n\n")
         person_sig(d, p)
     elif scen == "travel":
-        mail_header(d, p.name, p.email, to, "ツアー申込の旅券情報", eml)
-        d.t(f"{c.name} ご担当 {staff.sur}様\n\n先日申し込んだ台湾ツアーの件で、旅券情報をお送りします。\n\n")
-        d.f(f"代表者：{p.name}（{p.romaji.upper()}）\n" + "パスポート番号：§\n", PASSPORT())
+        mail_header(d, ONAME(p.name), p.email, to, "ツアー申込の旅券情報", eml)
+        d.t(f"{c.name} ご担当 ", NAME(staff.sur), "様\n\n先日申し込んだ台湾ツアーの件で、旅券情報をお送りします。\n\n")
+        d.f("代表者：§（§）\nパスポート番号：§\n", ONAME(p.name), ONAME(p.romaji.upper()), PASSPORT())
         d.f("旅券の有効期限：§\n", NDATE("passport_expiry", rand_date(2026, 2033), "slash"))
         d.f("生年月日：§\n", DOB(p.dob))
         p2 = Person()
-        d.f(f"同行者：{p2.name}（{p2.romaji.upper()}） 旅券番号 §、生年月日 §\n\n", PASSPORT(), DOB(p2.dob))
+        d.f("同行者：§（§） 旅券番号 §、生年月日 §\n\n", ONAME(p2.name), ONAME(p2.romaji.upper()), PASSPORT(), DOB(p2.dob))
         d.f("当日の連絡先は § です。\n\n", PHONE(p.mobile))
         person_sig(d, p)
     else:  # quote_reply: company reply quoting customer
-        mail_header(d, f"{c.name} {staff.sur}", f"{staff.sur_r}@{c.domain}", p.email, "Re: お見積りのご依頼", eml)
-        d.t(f"{p.name} 様\n\nお問い合わせありがとうございます。{c.name}の{staff.sur}です。\n")
+        mail_header(d, [f"{c.name} ", ONAME(staff.sur)], f"{staff.sur_r}@{c.domain}", p.email, "Re: お見積りのご依頼", eml)
+        d.t(NAME(p.name), f" 様\n\nお問い合わせありがとうございます。{c.name}の", ONAME(staff.sur), "です。\n")
         d.f("お見積書をお送りします（見積番号 §）。\n", N("quote_no", f"Q{digits(7, '123456789')}"))
         d.f("見積書の有効期限：§\n\n", NDATE("quote_expiry", style="kanji"))
         company_sig(d, c, staff, "営業部")
         d.t("\n")
-        d.f(f"> {p.name} 様\n> §\n", mail_date())
+        d.f("> § 様\n> §\n", NAME(p.name), mail_date())
         d.t("> 見積りをお願いします。\n")
         d.f("> 連絡先：§ / §\n", PHONE(p.home), EMAIL(p.email))
         d.f("> §\n", [POSTAL(p.postal, "mark")])
@@ -1115,13 +1183,14 @@ def ja_form(d):
         d.t(f"{c.name}　会員入会申込書\n\n")
         d.f("申込日" + sep + "§　　受付番号" + sep + "§\n\n", NDATE("application_date"), N("reception_no_7", digits(7, "123456789")))
         d.t("（記入例：氏名 山田 太郎／メール yamada@example.co.jp／電話 090-0000-0000）\n\n")
-        d.negs.extend([{"kind": "placeholder_email", "value": "yamada@example.co.jp", "line": d.line - 2, "numeric": False},
+        d.negs.extend([{"kind": "placeholder_name", "value": "山田 太郎", "line": d.line - 2, "numeric": False},
+                       {"kind": "placeholder_email", "value": "yamada@example.co.jp", "line": d.line - 2, "numeric": False},
                        {"kind": "placeholder_phone", "value": "090-0000-0000", "line": d.line - 2, "numeric": True}])
         d.t("■ お申込者情報\n")
-        d.t(lab("氏名") + p.name + "\n", lab("フリガナ") + p.kana + "\n")
+        d.t(lab("氏名"), NAME(p.name), "\n", lab("フリガナ"), NAME(p.kana), "\n")
         d.f(lab("生年月日") + "§\n", DOB(p.dob))
         d.f(lab("郵便番号") + "§\n", postal_raw(p.postal, R.random() < 0.3))
-        d.t(lab("住所") + p.address + "\n")
+        d.t(lab("住所"), ADDR(p.address), "\n")
         d.f(lab("電話番号") + "§\n", PHONE(p.home))
         d.f(lab("携帯番号") + "§\n", PHONE(p.mobile))
         d.f(lab("メール") + "§\n\n", EMAIL(p.email))
@@ -1129,7 +1198,7 @@ def ja_form(d):
         bank, _ = R.choice(BANKS)
         d.t(lab("金融機関") + bank + "　" + R.choice(BRANCHES) + "\n")
         d.f(lab("預金種目") + R.choice(["普通", "普通", "当座"]) + "\n" + lab("口座番号") + "§\n", BANK(fullwidth=R.random() < 0.2))
-        d.t(lab("口座名義") + p.kana + "\n\n")
+        d.t(lab("口座名義"), ONAME(p.kana), "\n\n")
         d.t("■ 事務局使用欄\n")
         d.f("会員番号" + sep + "§　　登録日" + sep + "§\n", N("member_no_7", digits(7, "123456789")), NDATE("registration_date"))
     elif kind == "employee":
@@ -1137,9 +1206,9 @@ def ja_form(d):
         d.f("提出日：§\n", NDATE("submission_date"))
         d.f("入社日：§\n", NDATE("hire_date", style="wareki"))
         d.t(f"所属：{R.choice(['営業部', '開発部', '総務部', '製造部'])}　社員番号：{digits(6, '123456789')}\n\n")
-        d.t(lab("氏名") + p.name + "\n" + lab("ふりがな") + p.kana + "\n")
+        d.t(lab("氏名"), NAME(p.name), "\n", lab("ふりがな"), NAME(p.kana), "\n")
         d.f(lab("生年月日") + "§\n", DOB(p.dob, R.choice(["wareki", "wareki_dot", "wareki_fw", "kanji"])))
-        d.f(lab("現住所") + "§　" + p.address + "\n", POSTAL(p.postal))
+        d.f(lab("現住所") + "§　§\n", POSTAL(p.postal), ADDR(p.address))
         d.f(lab("携帯電話") + "§\n", PHONE(p.mobile))
         d.f(lab("個人番号") + "§\n", MYNUM())
         d.f(lab("基礎年金番号") + "§\n", N("pension_no", f"{digits(4, '123456789')}-{digits(6)}"))
@@ -1153,15 +1222,15 @@ def ja_form(d):
         for _ in range(R.randint(1, 3)):
             ch = R.choice(CHILD_GIVEN)
             cd = child_dob(p.dob)
-            d.f(f"{p.sur} {ch[0]}（子）　生年月日 §　個人番号 §\n", DOB(cd, R.choice(["wareki", "wareki_slash", "wareki_dot"])), MYNUM())
+            d.f("§（子）　生年月日 §　個人番号 §\n", ONAME(f"{p.sur} {ch[0]}"), DOB(cd, R.choice(["wareki", "wareki_slash", "wareki_dot"])), MYNUM())
         ep = Person()
-        d.f(f"\n【緊急連絡先】{ep.name}（{R.choice(['父', '母', '配偶者'])}） §\n", PHONE(ep.mobile))
+        d.f(f"\n【緊急連絡先】§（{R.choice(['父', '母', '配偶者'])}） §\n", ONAME(ep.name), PHONE(ep.mobile))
     elif kind == "rental_car":
         d.t(f"{c.jname}レンタカー　貸渡申込書\n\n")
         d.f("申込番号：§　　貸出日時：§\n", N("application_no", f"RC-{digits(8, '123456789')}"), N("timestamp", timestamp()[:16]))
-        d.t(f"ご利用者氏名：{p.name}（{p.kana}）\n")
+        d.t("ご利用者氏名：", NAME(p.name), "（", ONAME(p.kana), "）\n")
         d.f("生年月日：§\n", DOB(p.dob))
-        d.f("住所：§ " + p.address + "\n", POSTAL(p.postal, "mark"))
+        d.f("住所：§ §\n", POSTAL(p.postal, "mark"), ADDR(p.address))
         d.f("連絡先電話：§\n", PHONE(p.mobile))
         d.f(R.choice(["運転免許証番号：§\n", "免許証番号：§\n", "運転免許証　第§号\n"]), DL(drivers_license(p.dob)))
         d.f("免許証の有効期限：§\n", NDATE("license_expiry", rand_date(2025, 2029), "wareki"))
@@ -1175,7 +1244,7 @@ def ja_form(d):
         d.f("申込日：§　ツアーコード：§\n", NDATE("application_date"), N("tour_code", f"TW{digits(5)}-{digits(3)}"))
         for i in range(R.randint(1, 3)):
             q = p if i == 0 else Person()
-            d.t(f"【旅行者{i + 1}】\n氏名（漢字）：{q.name}\n氏名（ローマ字）：{q.romaji.upper()}\n")
+            d.t(f"【旅行者{i + 1}】\n氏名（漢字）：", NAME(q.name), "\n氏名（ローマ字）：", NAME(q.romaji.upper()), "\n")
             d.f("生年月日：§\n", DOB(q.dob))
             d.f("旅券番号：§　旅券有効期限：§\n", PASSPORT(), NDATE("passport_expiry", rand_date(2026, 2033), R.choice(["slash", "kanji", "iso"])))
             if i == 0:
@@ -1186,56 +1255,56 @@ def ja_form(d):
                  ("WANG WEI", "中国"), ("LI NA", "中国"), ("GURUNG RAM", "ネパール"), ("KIM MINJI", "韓国")]
         nm, nat = R.choice(names)
         d.t(f"外国人従業員 在留資格確認票\n\n{c.name} 人事部\n\n")
-        d.t(f"氏名：{nm}\n国籍・地域：{nat}\n")
+        d.t("氏名：", NAME(nm), f"\n国籍・地域：{nat}\n")
         dob = rand_date(1975, 2003)
         d.f("生年月日：§\n", DOB(dob, R.choice(["kanji", "slash", "iso"])))
         d.f("在留カード番号：§\n", RESCARD())
         d.t(f"在留資格：{R.choice(['技術・人文知識・国際業務', '特定技能1号', '技能実習2号', '永住者'])}\n")
         d.f("在留期間（満了日）：§\n", NDATE("residence_expiry", rand_date(2025, 2029), "kanji"))
-        d.f("住居地：§ " + p.address + "\n", POSTAL(p.postal, "mark"))
+        d.f("住居地：§ §\n", POSTAL(p.postal, "mark"), ADDR(p.address))
         d.f("電話：§\n", PHONE(phone_groups("mobile")))
-        d.f("確認日：§　確認者：" + Person().name + "\n", NDATE("check_date"))
+        d.f("確認日：§　確認者：§\n", NDATE("check_date"), ONAME(Person().name))
     elif kind == "fuyo":
         yr = R.choice([5, 6])
         d.t(f"令和{yr}年分　給与所得者の扶養控除等（異動）申告書\n\n")
         d.t(f"所轄税務署長：{tax_office(p.region[1])}税務署長\n")
         d.t(f"給与の支払者の名称：{c.name}\n")
         d.f("給与の支払者の法人番号：§\n", CORP(c.corp))
-        d.f("給与の支払者の所在地：§ " + c.address + "\n\n", POSTAL(c.postal, "mark"))
-        d.t(f"あなたの氏名：{p.name}（{p.kana}）\n")
+        d.f("給与の支払者の所在地：§ §\n\n", POSTAL(c.postal, "mark"), ADDR(c.address))
+        d.t("あなたの氏名：", NAME(p.name), "（", ONAME(p.kana), "）\n")
         d.f("あなたの個人番号：§\n", MYNUM())
         d.f("あなたの生年月日：§\n", DOB(p.dob, R.choice(["wareki", "wareki_dot", "wareki_pad"])))
-        d.f("あなたの住所：§ " + p.address + "\n\n", POSTAL(p.postal, "mark"))
+        d.f("あなたの住所：§ §\n\n", POSTAL(p.postal, "mark"), ADDR(p.address))
         d.t("控除対象扶養親族\n")
         sp = Person()
-        d.f(f"（配偶者）{p.sur} {sp.giv}　個人番号 §　生年月日 §\n", MYNUM(), DOB(sp.dob, "wareki"))
+        d.f("（配偶者）§　個人番号 §　生年月日 §\n", ONAME(f"{p.sur} {sp.giv}"), MYNUM(), DOB(sp.dob, "wareki"))
         for _ in range(R.randint(1, 2)):
             ch = R.choice(CHILD_GIVEN)
             cd = child_dob(p.dob)
-            d.f(f"（子）{p.sur} {ch[0]}　個人番号 §　生年月日 §\n", MYNUM(), DOB(cd, R.choice(["wareki", "wareki_dot", "wareki_slash"])))
+            d.f("（子）§　個人番号 §　生年月日 §\n", ONAME(f"{p.sur} {ch[0]}"), MYNUM(), DOB(cd, R.choice(["wareki", "wareki_dot", "wareki_slash"])))
         d.f("\n提出日：§\n", NDATE("submission_date", style="wareki"))
     elif kind == "rent":
         d.t("賃貸住宅 入居申込書\n\n")
         d.f("物件名：" + R.choice(BUILDINGS) + " " + str(R.randint(1, 9)) + "0" + str(R.randint(1, 5)) + "号室　申込日：§\n", NDATE("application_date"))
-        d.t(f"申込者氏名：{p.name}（{p.kana}）\n")
+        d.t("申込者氏名：", NAME(p.name), "（", ONAME(p.kana), "）\n")
         d.f("生年月日：§（満" + str(2024 - p.dob.year) + "歳）\n", DOB(p.dob))
-        d.f("現住所：§ " + p.address + "\n", POSTAL(p.postal))
+        d.f("現住所：§ §\n", POSTAL(p.postal), ADDR(p.address))
         d.f("自宅電話：§　携帯：§\n", PHONE(p.home), PHONE(p.mobile))
         d.f("メールアドレス：§\n", EMAIL(p.email))
         d.t(f"勤務先：{c.name}（勤続{R.randint(1, 20)}年）　年収：{R.randint(300, 900)}万円\n")
         d.f("勤務先電話：§\n", PHONE(c.tel))
         d.f("本人確認書類：運転免許証（番号 §）\n", DL(drivers_license(p.dob)))
         g = Person()
-        d.t(f"\n連帯保証人：{g.name}（{R.choice(['父', '母', '兄'])}）\n")
+        d.t("\n連帯保証人：", ONAME(g.name), f"（{R.choice(['父', '母', '兄'])}）\n")
         d.f("保証人生年月日：§　保証人電話：§\n", DOB(g.dob, "wareki"), PHONE(g.home))
-        d.f("保証人住所：§ " + g.address + "\n", POSTAL(g.postal, "mark"))
+        d.f("保証人住所：§ §\n", POSTAL(g.postal, "mark"), ADDR(g.address))
         d.f("\n契約開始希望日：§\n", NDATE("contract_date"))
     else:  # card_app
         d.t(f"{c.jname}カード　入会申込書（控え）\n\n")
         d.f("受付日：§　受付番号：§\n", NDATE("reception_date"), N("reception_no_12_mn_pass", bare12_mn()))
-        d.t(f"お名前：{p.name}　フリガナ：{p.kana}\n")
+        d.t("お名前：", NAME(p.name), "　フリガナ：", NAME(p.kana), "\n")
         d.f("生年月日：§\n", DOB(p.dob))
-        d.f("ご自宅：§ " + p.address + "　TEL §\n", POSTAL(p.postal, "mark"), PHONE(p.home))
+        d.f("ご自宅：§ §　TEL §\n", POSTAL(p.postal, "mark"), ADDR(p.address), PHONE(p.home))
         d.f("携帯電話：§　E-mail：§\n", PHONE(p.mobile), EMAIL(p.email))
         d.t(f"お勤め先：{c.name}\n")
         d.f("お勤め先TEL：§\n", PHONE(c.tel))
@@ -1264,19 +1333,19 @@ def ticket(d):
     if style == "md":
         d.t(f"# チケット #{tid}: {subj}\n\n")
         d.f("- 作成日時: §\n", N("timestamp", t_created))
-        d.t(f"- ステータス: {R.choice(['新規', '対応中', '保留', '解決済み'])}\n- 担当: {agent.name}\n")
-        d.f("- 顧客: " + p.name + " 様（会員ID: §）\n", N("member_no_7", digits(7, "123456789")))
+        d.t(f"- ステータス: {R.choice(['新規', '対応中', '保留', '解決済み'])}\n- 担当: ", NAME(agent.name), "\n")
+        d.f("- 顧客: § 様（会員ID: §）\n", NAME(p.name), N("member_no_7", digits(7, "123456789")))
         d.f("- 連絡先: § / §\n\n", EMAIL(p.email), PHONE(p.mobile))
     else:
         d.t(f"=== チケット #{tid} ===\n件名: {subj}\n")
         upd = Clock(DOC_DATE + datetime.timedelta(days=R.randint(0, 2)), 18).ts()
         d.f("作成日時: §\n更新日時: §\n", N("timestamp", t_created), N("timestamp", upd))
-        d.t(f"優先度: {R.choice(['低', '中', '高'])}　担当: {agent.name}\n")
-        d.f("顧客: " + p.name + " 様\nメール: §\n電話: §\n\n", EMAIL(p.email), PHONE(p.mobile))
+        d.t(f"優先度: {R.choice(['低', '中', '高'])}　担当: ", NAME(agent.name), "\n")
+        d.f("顧客: § 様\nメール: §\n電話: §\n\n", NAME(p.name), EMAIL(p.email), PHONE(p.mobile))
     first = [True]
 
     def hdr(who):
-        d.f("--- § " + who + " ---\n", N("timestamp", t_created if first[0] else clk.ts(10, 240)))
+        d.f("--- § § ---\n", N("timestamp", t_created if first[0] else clk.ts(10, 240)), who)
         first[0] = False
     hdr("顧客")
     if scen == "card":
@@ -1284,13 +1353,13 @@ def ticket(d):
         d.t("何度やっても決済エラーになります。カード情報は以下です。\n")
         d.f("カード § 期限 § セキュリティコード § です\n" if R.random() < 0.25 else "カード番号 §\n有効期限 §\nセキュリティコード §\n",
             CARD(num), EXPIRY(), CVV(brand))
-        hdr("担当: " + agent.sur)
+        hdr(["担当: ", NAME(agent.sur)])
         d.f("お問い合わせありがとうございます。ご登録カード（§）の有効期限切れが原因と思われます。\n", card_masked(num))
         d.t("※カード番号・セキュリティコードはメールやチャットに記載しないようお願いいたします。\n")
     elif scen == "login":
         d.f("ログインIDは § です。\n", EMAIL(p.email))
         d.f(R.choice(["パスワード：§ を入力してもエラーになります。\n", "password=§ で入れません\n", "パスワードは「§」です。\n"]), PW())
-        hdr("担当: " + agent.sur)
+        hdr(["担当: ", NAME(agent.sur)])
         d.t("パスワードの再設定用URLをお送りしました。なお、パスワード：******** のようにマスクしてご連絡ください。\n")
         d.negs.append({"kind": "masked_password", "value": "********", "line": d.line - 1, "numeric": False})
         d.f("仮パスワード：§（初回ログイン後に変更してください）\n", PW("".join(R.choice(ALNUM) for _ in range(10))))
@@ -1299,26 +1368,26 @@ def ticket(d):
         d.f("生年月日：§\n", DOB(p.dob))
         d.f("登録電話番号：§\n", PHONE(p.home))
         d.f("登録カードの下4桁：§\n", N("card_last4", R.choice(["****-****-****-", ""]) + digits(4)))
-        hdr("担当: " + agent.sur)
+        hdr(["担当: ", NAME(agent.sur)])
         d.f("ご本人様確認が取れました。ご登録の生年月日（§）で照合しております。\n", DOB(p.dob, "wareki"))
     elif scen == "address":
         np_ = Person()
         d.t("引っ越したので住所を変更してください。\n")
-        d.f("新住所：§ " + np_.address + "\n", POSTAL(np_.postal))
-        d.f("旧住所：§ " + p.address + "\n", POSTAL(p.postal))
+        d.f("新住所：§ §\n", POSTAL(np_.postal), ADDR(np_.address))
+        d.f("旧住所：§ §\n", POSTAL(p.postal), ADDR(p.address))
         d.f("新しい固定電話：§\n", PHONE(np_.home))
-        hdr("担当: " + agent.sur)
+        hdr(["担当: ", NAME(agent.sur)])
         d.f("変更を承りました。反映日：§\n", NDATE("update_date"))
     elif scen == "delete":
         d.f("退会したいです。登録メールは § と § の2つあります。\n", EMAIL(p.email), EMAIL(Person().email))
-        hdr("担当: " + agent.sur)
+        hdr(["担当: ", NAME(agent.sur)])
         d.f("退会手続きを受け付けました（受付番号 §）。\n", N("reception_no_12_mn_pass", bare12_mn()))
     elif scen == "refund":
         bank, _ = R.choice(BANKS)
         d.t("返金先の口座です。\n")
         d.f(f"{bank} {R.choice(BRANCHES)} " + R.choice(["普通", "当座"]) + " §\n", BANK())
-        d.t(f"名義 {p.kana}\n")
-        hdr("担当: " + agent.sur)
+        d.t("名義 ", ONAME(p.kana), "\n")
+        hdr(["担当: ", NAME(agent.sur)])
         d.f("承知しました。返金予定日は§です。\n", NDATE("refund_date", style="kanji"))
     elif scen == "bug":
         d.t("アプリで注文履歴が真っ白になります。ログを貼ります。\n```\n")
@@ -1328,19 +1397,19 @@ def ticket(d):
         d.f("§ ERROR [req=§] order § not found\n", N("timestamp", clk.ts(0, 1)),
             "".join(R.choice("0123456789abcdef") for _ in range(16)), N("order_no_luhn_fail", order16(True)))
         d.t("```\n")
-        hdr("担当: " + agent.sur)
+        hdr(["担当: ", NAME(agent.sur)])
         d.t("開発チームに確認します。端末のOSバージョンを教えてください。\n")
     elif scen == "subscription":
         _, old = card_number()
         brand, num = card_number()
         d.f("定期便の支払いカードを変更したいです。今のカードは § です。\n", card_masked(old))
         d.f("新しいカード：§（有効期限 §）\n", CARD(num), EXPIRY())
-        hdr("担当: " + agent.sur)
+        hdr(["担当: ", NAME(agent.sur)])
         d.t("お手数ですが、カード情報はマイページから直接ご登録ください。\n")
     else:
         tr = tracking12()
         d.f("注文番号 § の商品が届きません。\n", N("order_no_luhn_fail", order16()))
-        hdr("担当: " + agent.sur)
+        hdr(["担当: ", NAME(agent.sur)])
         d.f("配送業者のお問い合わせ番号は § です。§に発送済みです。\n",
             N("tracking_mn_pass", f"{tr[:4]}-{tr[4:8]}-{tr[8:]}"), NDATE("ship_date", style="slash"))
         d.f("配送センター：§（§）\n", PHONE(c.free, "hyphen"), "9:00〜21:00")
@@ -1356,15 +1425,15 @@ def ticket_json(d):
     d.t(f'  "id": {tid},\n  "subject": "注文のキャンセルと返金",\n')
     d.f('  "created_at": "§",\n', N("timestamp", t.isoformat() + f"T{R.randint(0, 23):02d}:{R.randint(0, 59):02d}:{R.randint(0, 59):02d}+09:00"))
     d.t('  "status": "open",\n  "requester": {\n')
-    d.t(f'    "name": "{p.name}",\n')
+    d.t('    "name": "', NAME(p.name), '",\n')
     d.f('    "email": "§",\n', EMAIL(p.email))
     d.f('    "phone": "§"\n  },\n', PHONE(p.mobile, R.choice(["hyphen", "plain", "intl"])))
     d.t('  "comments": [\n    {\n      "author": "customer",\n')
     bank, _ = R.choice(BANKS)
     d.f('      "body": "注文番号§をキャンセルしたいです。返金は' + bank + ' ' + R.choice(BRANCHES) + ' 普通 §へお願いします。カード払いなら§のカードです。"\n',
         N("order_no_luhn_fail", order16()), BANK(), card_masked(num, "first4last4"))
-    d.t('    },\n    {\n      "author": "' + agent.name + '",\n')
-    d.f('      "body": "承知しました。' + p.sur + '様の生年月日§で本人確認済みです。"\n', DOB(p.dob, "iso"))
+    d.t('    },\n    {\n      "author": "', ONAME(agent.name), '",\n')
+    d.f('      "body": "承知しました。§様の生年月日§で本人確認済みです。"\n', NAME(p.sur), DOB(p.dob, "iso"))
     d.t("    }\n  ],\n")
     d.f('  "tags": ["refund", "cancel"],\n  "updated_at": "§"\n}\n', N("timestamp", t.isoformat() + "T18:00:00+09:00"))
 
@@ -1392,6 +1461,10 @@ def customers_csv(d, variant=None, sep=","):
     quote = R.random() < 0.4
     dstyle = R.choice(["slash", "iso", "wareki", "wareki_dot", "kanji", "slash_nopad"])
     pstyle = R.choice(["hyphen", "hyphen", "plain"])
+    nsep = R.choice([" ", " ", "　", ""])  # how this ledger separates family and given name
+    acity = R.random() < 0.25  # this ledger's address column starts at the city
+    nm = lambda p: NAME(nsep.join(p.name.split(" ")))  # noqa: E731
+    ad = lambda p: ADDR(p.address_city if acity else p.address)  # noqa: E731
     rows = []
     if variant == "ledger_full":
         header = ["顧客ID", "氏名", "フリガナ", "生年月日", "電話番号", "メールアドレス", "郵便番号", "住所",
@@ -1399,10 +1472,10 @@ def customers_csv(d, variant=None, sep=","):
         for i in range(n):
             p = Person()
             brand, num = card_number()
-            rows.append([f"C{100000 + i * 7 + R.randint(0, 6)}", p.name, p.kana, DOB(p.dob, dstyle),
+            rows.append([f"C{100000 + i * 7 + R.randint(0, 6)}", nm(p), NAME(p.kana), DOB(p.dob, dstyle),
                          PHONE(p.mobile if R.random() < 0.7 else p.home, pstyle), EMAIL(p.email),
                          postal_raw(p.postal) if R.random() < 0.85 else P("jp_postal_code", p.postal, p.postal),
-                         p.address, CARD(num, "plain" if R.random() < 0.7 else "hyphen"), EXPIRY(style="mmyy"), CVV(brand),
+                         ad(p), CARD(num, "plain" if R.random() < 0.7 else "hyphen"), EXPIRY(style="mmyy"), CVV(brand),
                          MYNUM(style="plain") if R.random() < 0.9 else "", BANK()])
             if rows[-1][11] == "":
                 pass
@@ -1410,8 +1483,8 @@ def customers_csv(d, variant=None, sep=","):
         header = ["会員番号", "氏名", "フリガナ", "メールアドレス", "電話番号", "郵便番号", "住所", "生年月日", "登録日", "最終購入日", "累計購入額"]
         for i in range(n):
             p = Person()
-            rows.append([N("member_no_7", digits(7, "123456789")), p.name, p.kana, EMAIL(p.email),
-                         PHONE(p.mobile, pstyle), postal_raw(p.postal), p.address, DOB(p.dob, dstyle),
+            rows.append([N("member_no_7", digits(7, "123456789")), nm(p), NAME(p.kana), EMAIL(p.email),
+                         PHONE(p.mobile, pstyle), postal_raw(p.postal), ad(p), DOB(p.dob, dstyle),
                          NDATE("registration_date", style="slash"), NDATE("purchase_date", style="slash"),
                          str(R.randint(1, 500) * 100)])
     elif variant == "employees":
@@ -1420,9 +1493,9 @@ def customers_csv(d, variant=None, sep=","):
         for i in range(n):
             p = Person(1960, 2002)
             bank, code = R.choice(BANKS)
-            rows.append([f"{R.randint(1, 9)}{digits(5)}", p.name, p.kana, DOB(p.dob, dstyle),
+            rows.append([f"{R.randint(1, 9)}{digits(5)}", nm(p), NAME(p.kana), DOB(p.dob, dstyle),
                          NDATE("hire_date", rand_date(min(max(p.dob.year + 18, 1985), 2024), 2024), dstyle if dstyle != "wareki_dot" else "slash"),
-                         MYNUM(style=R.choice(["plain", "plain", "hyphen"])), postal_raw(p.postal), p.address,
+                         MYNUM(style=R.choice(["plain", "plain", "hyphen"])), postal_raw(p.postal), ad(p),
                          PHONE(p.mobile, pstyle), bank, R.choice(BRANCHES), R.choice(["普通", "普通", "当座"]), BANK(),
                          N("pension_no", f"{digits(4, '123456789')}-{digits(6)}")])
     elif variant in ("payments", "payments_masked"):
@@ -1431,7 +1504,7 @@ def customers_csv(d, variant=None, sep=","):
         for i in range(n):
             p = Person()
             brand, num = card_number()
-            row = [N("order_no_luhn_fail", order16()), N("timestamp", timestamp()), p.name, EMAIL(p.email)]
+            row = [N("order_no_luhn_fail", order16()), N("timestamp", timestamp()), nm(p), EMAIL(p.email)]
             if variant == "payments":
                 row += [CARD(num, "plain"), EXPIRY(style=R.choice(["mmyy", "mmyy", "mmyyyy"])), CVV(brand)]
             else:
@@ -1443,9 +1516,10 @@ def customers_csv(d, variant=None, sep=","):
         header = ["No", "氏名", "〒", "住所", "TEL", "DM区分", "最終来店日"]
         for i in range(n):
             p = Person()
-            rows.append([str(i + 1), p.name + " 様", postal_raw(p.postal), p.address,
+            rows.append([str(i + 1), [nm(p), " 様"], postal_raw(p.postal), ad(p),
                          PHONE(p.home if R.random() < 0.6 else p.mobile, pstyle), R.choice(["A", "B", "C"]),
                          NDATE("visit_date", style="slash")])
+    d.people = n  # one generated person per row
     write_table(d, header, rows, sep, quote)
 
 
@@ -1460,7 +1534,7 @@ def registry_csv(d, variant=None, sep=","):
                  "GURUNG RAM", "THAPA SITA", "KIM MINJI", "PARK JISOO", "SILVA ANA", "HTET AUNG", "SARI DEWI"]
         for _ in range(R.randint(10, 22)):
             dob = rand_date(1978, 2004)
-            rows.append([digits(6, "123456789"), R.choice(names), R.choice(["ベトナム", "フィリピン", "中国", "ネパール", "韓国", "ブラジル", "ミャンマー", "インドネシア"]),
+            rows.append([digits(6, "123456789"), NAME(R.choice(names)), R.choice(["ベトナム", "フィリピン", "中国", "ネパール", "韓国", "ブラジル", "ミャンマー", "インドネシア"]),
                          DOB(dob, R.choice(["slash", "iso"])), RESCARD(),
                          R.choice(["特定技能1号", "技能実習2号", "技術・人文知識・国際業務", "永住者", "家族滞在"]),
                          NDATE("residence_expiry", rand_date(2024, 2029), "slash"), PHONE(phone_groups("mobile"), "hyphen"),
@@ -1469,25 +1543,27 @@ def registry_csv(d, variant=None, sep=","):
         header = ["予約番号", "氏名", "氏名（ローマ字）", "性別", "生年月日", "旅券番号", "旅券有効期限", "携帯電話", "メールアドレス"]
         for _ in range(R.randint(10, 25)):
             p = Person()
-            rows.append([N("booking_no", f"TR{digits(8)}", False), p.name, p.romaji.upper(), R.choice(["M", "F"]), DOB(p.dob, R.choice(["slash", "iso", "wareki"])),
+            rows.append([N("booking_no", f"TR{digits(8)}", False), NAME(p.name), NAME(p.romaji.upper()), R.choice(["M", "F"]), DOB(p.dob, R.choice(["slash", "iso", "wareki"])),
                          PASSPORT(lower=R.random() < 0.05), NDATE("passport_expiry", rand_date(2025, 2034), "slash"),
                          PHONE(p.mobile, "hyphen"), EMAIL(p.email)])
     elif variant == "rental":
         header = ["会員番号", "氏名", "生年月日", "免許証番号", "免許証有効期限", "免許の種類", "電話番号", "郵便番号", "住所"]
         for _ in range(R.randint(10, 25)):
             p = Person(1950, 2004)
-            rows.append([N("member_no_7", digits(7, "123456789")), p.name, DOB(p.dob, R.choice(["slash", "wareki"])),
+            rows.append([N("member_no_7", digits(7, "123456789")), NAME(p.name), DOB(p.dob, R.choice(["slash", "wareki"])),
                          DL(drivers_license(p.dob), R.choice(["plain", "plain", "plain", "hyphen"])),
                          NDATE("license_expiry", rand_date(2024, 2029), "slash"), R.choice(["普通", "中型", "準中型", "大型"]),
-                         PHONE(p.mobile, "hyphen"), postal_raw(p.postal), p.address])
+                         PHONE(p.mobile, "hyphen"), postal_raw(p.postal), ADDR(p.address)])
     else:
         header = ["取引先コード", "法人番号", "会社名", "郵便番号", "所在地", "代表電話", "FAX", "担当者メール",
                   "振込先銀行", "支店", "預金種目", "口座番号", "適格請求書発行事業者登録番号"]
         for _ in range(R.randint(10, 25)):
             c = Company()
-            rows.append([f"V{digits(5)}", CORP(c.corp, "plain"), c.name, postal_raw(c.postal), c.address, PHONE(c.tel, "hyphen"),
+            rows.append([f"V{digits(5)}", CORP(c.corp, "plain"), N("company_name", c.name, False), postal_raw(c.postal), ADDR(c.address), PHONE(c.tel, "hyphen"),
                          PHONE(c.fax, "hyphen"), EMAIL(f"{R.choice(['keiri', 'sales', 'info', Person().sur_r])}@{c.domain}"),
                          c.bank[0], c.branch, R.choice(["普通", "普通", "当座"]), BANK(c.acct), ["T", CORP(c.corp, "plain")]])
+    if variant != "partners":  # a partner master's rows are companies, not people
+        d.people = len(rows)
     write_table(d, header, rows, sep, quote)
 
 
@@ -1500,27 +1576,34 @@ def chat_export(d):
     d.t(f"#{R.choice(['dev-ops', 'shop-admin', 'cs-team', 'infra'])} のエクスポート ({day.isoformat()})\n\n")
     def who():
         m = R.choice(members)
-        return f"[{clk.tick(1, 40).strftime('%H:%M')}] {m.name}: "
+        return [f"[{clk.tick(1, 40).strftime('%H:%M')}] ", ONAME(m.name), ": "]
     d.t(who(), "本番のDBに入れないんですが、パスワード変わりました？\n")
-    d.f(who() + R.choice(["変わりました。新しいパスワードは § です\n", "password: §\n", "新パスワード：§ （後で消します）\n"]), PW())
+    d.t(who())
+    d.f(R.choice(["変わりました。新しいパスワードは § です\n", "password: §\n", "新パスワード：§ （後で消します）\n"]), PW())
     if R.random() < 0.6:
         t = github_token()
-        d.f(who() + "CIのトークン切れてたので再発行しました → §\n", P("github_token", t, t))
+        d.t(who())
+        d.f("CIのトークン切れてたので再発行しました → §\n", P("github_token", t, t))
     if R.random() < 0.6:
-        d.f(who() + "S3用のキーです\nAWS_ACCESS_KEY_ID=§\nAWS_SECRET_ACCESS_KEY=§\n", P("aws_access_key_id", *(2 * [aws_key_id()])),
+        d.t(who())
+        d.f("S3用のキーです\nAWS_ACCESS_KEY_ID=§\nAWS_SECRET_ACCESS_KEY=§\n", P("aws_access_key_id", *(2 * [aws_key_id()])),
             P("aws_secret_access_key", *(2 * [aws_secret()])))
     if R.random() < 0.5:
         t = slack_token()
-        d.f(who() + "botのトークン: §\n", P("slack_token", t, t))
+        d.t(who())
+        d.f("botのトークン: §\n", P("slack_token", t, t))
     k = api_key()
-    d.f(who() + "地図APIのAPIキーはこれです api_key=§\n", P("generic_api_key", k, k))
+    d.t(who())
+    d.f("地図APIのAPIキーはこれです api_key=§\n", P("generic_api_key", k, k))
     p = Person()
-    d.f(who() + "クレームのお客様の連絡先です。" + p.name + "様 § / §\n", PHONE(p.mobile), EMAIL(p.email))
+    d.t(who())
+    d.f("クレームのお客様の連絡先です。§様 § / §\n", NAME(p.name), PHONE(p.mobile), EMAIL(p.email))
     d.t(who(), "個人情報はチャットに貼らないでください！パスワードも ******** にしてください\n")
     d.negs.append({"kind": "masked_password", "value": "********", "line": d.line - 1, "numeric": False})
     if R.random() < 0.5:
         d.t(who(), "デプロイ用の鍵も置いておきます\n```\n", PEM(R.choice(["OPENSSH PRIVATE KEY", "RSA PRIVATE KEY"])), "\n```\n")
-    d.f(who() + "次回リリースは § です\n", NDATE("release_date", style="slash"))
+    d.t(who())
+    d.f("次回リリースは § です\n", NDATE("release_date", style="slash"))
 
 
 def ci_log(d):
@@ -1550,9 +1633,10 @@ def customers_csv_en(d):
     for i in range(R.randint(12, 30)):
         p = Person()
         brand, num = card_number()
-        rows.append([f"CUS-{digits(6)}", p.romaji, EMAIL(p.email), PHONE(p.mobile, R.choice(["intl", "hyphen", "intl_plain"])),
-                     postal_raw(p.postal), f"{p.region[0]}{p.region[1]}", DOB(p.dob, "iso"), CARD(num, "plain"),
-                     EXPIRY(style="mmyy"), CVV(brand)])
+        rows.append([f"CUS-{digits(6)}", NAME(p.romaji), EMAIL(p.email), PHONE(p.mobile, R.choice(["intl", "hyphen", "intl_plain"])),
+                     postal_raw(p.postal), N("address_city_only", f"{p.region[0]}{p.region[1]}", False), DOB(p.dob, "iso"),
+                     CARD(num, "plain"), EXPIRY(style="mmyy"), CVV(brand)])
+    d.people = len(rows)
     write_table(d, header, rows)
 
 
@@ -1567,8 +1651,8 @@ def orders_csv(d, sep=","):
         for _ in range(R.randint(10, 25)):
             p = Person()
             rows.append([N("order_no_luhn_fail", order16()), N("timestamp", timestamp()), N("jan", jan13(R.random() < 0.35)),
-                         R.choice(products), str(R.randint(1, 5)), str(R.randint(3, 60) * 100), p.name,
-                         postal_raw(p.postal), p.address, PHONE(p.mobile if R.random() < 0.7 else p.home, "hyphen"),
+                         R.choice(products), str(R.randint(1, 5)), str(R.randint(3, 60) * 100), NAME(p.name),
+                         postal_raw(p.postal), ADDR(p.address), PHONE(p.mobile if R.random() < 0.7 else p.home, "hyphen"),
                          R.choice(["宅急便", "ゆうパック", "飛脚宅配便"]), N("tracking_mn_pass", tracking12()),
                          NDATE("delivery_date", rand_date(2024, 2024), "slash")])
     else:
@@ -1580,8 +1664,11 @@ def orders_csv(d, sep=","):
             rows.append([N("customer_ref", f"{digits(8, '123456789')}"), "0", NDATE("ship_date", rand_date(2024, 2024), "slash"),
                          PHONE(p.home if R.random() < 0.5 else p.mobile, R.choice(["hyphen", "plain"])),
                          P("jp_postal_code", p.postal, p.postal) if R.random() < 0.5 else postal_raw(p.postal),
-                         p.address, p.name, PHONE(c.tel, "hyphen"), postal_raw(c.postal), c.address, c.name,
+                         ADDR(p.address), ONAME(p.name), PHONE(c.tel, "hyphen"), postal_raw(c.postal), ADDR(c.address),
+                         N("company_name", c.name, False),
                          R.choice(["食品", "雑貨", "書籍", "衣類"]), N("tracking_mn_pass", tracking12())])
+    # one recipient per row; the sender (ご依頼主) is the same company on every row, not a person
+    d.people = len(rows)
     write_table(d, header, rows, sep, R.random() < 0.3)
 
 
@@ -1589,8 +1676,8 @@ def shipping_note(d):
     """出荷指示書 / 納品書 as text."""
     c = Company()
     p = Person()
-    d.t(f"納品書\n\n{p.name} 様\n")
-    d.f("§ " + p.address + "\n", POSTAL(p.postal))
+    d.t("納品書\n\n", NAME(p.name), " 様\n")
+    d.f("§ §\n", POSTAL(p.postal), ADDR(p.address))
     d.f("TEL §\n\n", PHONE(p.home))
     d.f("納品日：§\n注文番号：§\n請求書番号：§\n\n", NDATE("delivery_date"), N("order_no_luhn_fail", order16()), N("invoice_no", invoice_no()))
     d.t("品名　　　　　　　　　JAN　　　　　　　　数量　金額\n")
@@ -1599,7 +1686,7 @@ def shipping_note(d):
             N("jan", jan13(R.random() < 0.3)))
     d.f("\n配送：宅急便　お問い合わせ番号 §\n\n", N("tracking_mn_pass", tracking12()))
     d.t(c.name + "\n")
-    d.f("§ " + c.address + "\n", POSTAL(c.postal, "mark"))
+    d.f("§ §\n", POSTAL(c.postal, "mark"), ADDR(c.address))
     d.f("TEL §\n", PHONE(c.tel))
 
 
@@ -1674,9 +1761,9 @@ def payment_debug_log(d):
         if k < 0.35:
             p = Person()
             brand, num = card_number()
-            d.f("§ DEBUG checkout.PaymentForm - submit payload={\"card_number\":\"§\",\"expiry\":\"§\",\"cvv\":\"§\",\"holder\":\"" +
-                p.romaji.upper() + "\",\"email\":\"§\"}\n", N("timestamp", ts), CARD(num, R.choice(["plain", "plain", "space"])),
-                EXPIRY(style=R.choice(["mmyy", "mmyyyy"])), CVV(brand), EMAIL(p.email))
+            d.f("§ DEBUG checkout.PaymentForm - submit payload={\"card_number\":\"§\",\"expiry\":\"§\",\"cvv\":\"§\",\"holder\":\"§\",\"email\":\"§\"}\n",
+                N("timestamp", ts), CARD(num, R.choice(["plain", "plain", "space"])),
+                EXPIRY(style=R.choice(["mmyy", "mmyyyy"])), CVV(brand), ONAME(p.romaji.upper()), EMAIL(p.email))
         elif k < 0.5:
             d.f("§ INFO  checkout.Gateway - authorized pan=§ amount=" + str(R.randint(5, 300) * 100) + " order=§\n",
                 N("timestamp", ts), card_masked(card_number()[1], "first6last4"), N("order_no_luhn_fail", order16(True)))
@@ -1920,7 +2007,7 @@ def en_mail(d):
     c = Company()
     scen = R.choice(["card", "onboarding", "booking", "bank", "support"])
     to = f"{R.choice(['support', 'hr', 'booking', 'info'])}@{c.domain}"
-    d.f("From: " + p.name + " <§>\nTo: §\n", EMAIL(p.email, R.random() < 0.3), EMAIL(to))
+    d.f("From: § <§>\nTo: §\n", ONAME(p.name), EMAIL(p.email, R.random() < 0.3), EMAIL(to))
     d.f("Date: §\n", mail_date())
     subj = {"card": "Payment failed", "onboarding": "Documents for onboarding", "booking": "Passport details for the booking",
             "bank": "Refund account details", "support": "Cannot log in"}[scen]
@@ -1944,8 +2031,8 @@ def en_mail(d):
     elif scen == "booking":
         jp, jq = Person(), Person()
         d.t("Here are the passport details for our trip (both travellers hold Japanese passports).\n\n")
-        d.f(f"{jp.romaji.upper()}: Passport No. §, born §\n", PASSPORT(), DOB(jp.dob, en=True))
-        d.f(f"{jq.giv_r.upper()} {jp.sur_r.upper()}: Passport number §, date of birth §\n", PASSPORT(), DOB(jq.dob, en=True))
+        d.f("§: Passport No. §, born §\n", ONAME(jp.romaji.upper()), PASSPORT(), DOB(jp.dob, en=True))
+        d.f("§: Passport number §, date of birth §\n", ONAME(f"{jq.giv_r.upper()} {jp.sur_r.upper()}"), PASSPORT(), DOB(jq.dob, en=True))
         d.f("Check-in: §\n", NDATE("checkin_date", style="en_dmy"))
     elif scen == "bank":
         bank, _ = R.choice(BANKS)
@@ -1955,7 +2042,7 @@ def en_mail(d):
     else:
         d.f("I cannot log in with my e-mail § and password §. Please reset it.\n", EMAIL(p.email), PW())
         d.f("My date of birth is § if you need to verify.\n", DOB(p.dob, en=True))
-    d.t("\nBest regards,\n" + p.name + "\n")
+    d.t("\nBest regards,\n", ONAME(p.name), "\n")
     d.f("Mobile: §\n", PHONE(p.mobile, en=True))
     if R.random() < 0.5:
         en_address(d, p)
@@ -1967,7 +2054,7 @@ def en_form(d):
     c = Company()
     d.t(f"EMPLOYEE ONBOARDING FORM - {c.name} ({c.dom})\n\n")
     d.f("Submitted: §\nEmployee ID: " + digits(6, "123456789") + "\n\n", N("timestamp", timestamp()))
-    d.t(f"Full name: {p.name}\n")
+    d.t("Full name: ", NAME(p.name), "\n")
     d.f("Date of Birth: §\n", DOB(p.dob, en=True))
     d.t(f"Nationality: {R.choice(['United Kingdom', 'Australia', 'Canada', 'France', 'India', 'Brazil', 'USA'])}\n")
     d.f("Residence card number: §\n", RESCARD())
@@ -1979,7 +2066,7 @@ def en_form(d):
     en_address(d, p)
     d.f("\nMobile phone: §\nPersonal e-mail: §\n", PHONE(p.mobile, en=True), EMAIL(p.email))
     ep = EnPerson()
-    d.f(f"Emergency contact: {ep.name}, §\n", PHONE(ep.mobile, en=True))
+    d.f("Emergency contact: §, §\n", ONAME(ep.name), PHONE(ep.mobile, en=True))
     bank, _ = R.choice(BANKS)
     d.f(f"\nPayroll bank: {bank} / branch code {digits(3)} / Ordinary / Account number §\n", BANK())
     d.f("Corporate number of employer: §\n", CORP(c.corp))
@@ -1994,7 +2081,7 @@ def en_incident(d):
     for _ in range(R.randint(3, 6)):
         p = Person()
         brand, num = card_number()
-        d.f(f"- {p.romaji}, §, card §, exp §, CVV §\n", EMAIL(p.email), CARD(num, "plain"), EXPIRY(style="mmyy"), CVV(brand))
+        d.f("- §, §, card §, exp §, CVV §\n", ONAME(p.romaji), EMAIL(p.email), CARD(num, "plain"), EXPIRY(style="mmyy"), CVV(brand))
     d.t("\nRecords already masked in the new log format look like this: ")
     d.f("§ / §\n", card_masked(card_number()[1], "first6last4"), card_masked(card_number()[1], "last4"))
     d.f("Ticket: §\nNext review: §\n", N("ticket_no", f"SEC-{digits(5)}"), NDATE("review_date", style="iso"))
@@ -2010,13 +2097,13 @@ def invoice(d):
     d.t(f"{title}\n\n")
     d.f("請求書番号：§\n" if title == "請求書" else "書類番号：§\n", N("invoice_no", invoice_no()))
     d.f("発行日：§\n\n", NDATE("issue_date", style=R.choice(["kanji", "wareki", "slash"])))
-    d.f("§ " + cust.address + "\n" + cust.name + " 御中\n\n", POSTAL(cust.postal, "mark"))
+    d.f("§ §\n" + cust.name + " 御中\n\n", POSTAL(cust.postal, "mark"), ADDR(cust.address))
     d.t(c.name + "\n")
     d.f("登録番号：T§\n" if R.random() < 0.6 else "法人番号：§\n", CORP(c.corp, R.choice(["plain", "plain", "hyphen"])))
-    d.f("§ " + c.address + "\n", POSTAL(c.postal, "mark"))
+    d.f("§ §\n", POSTAL(c.postal, "mark"), ADDR(c.address))
     d.f("TEL：§　FAX：§\n", PHONE(c.tel), PHONE(c.fax))
     tanto = Person()
-    d.f("担当：" + tanto.name + "（§）\n\n", EMAIL(f"{tanto.sur_r}@{c.domain}"))
+    d.f("担当：§（§）\n\n", NAME(tanto.name), EMAIL(f"{tanto.sur_r}@{c.domain}"))
     total = 0
     d.t("品目　　　　　　　　　　数量　単価　　金額\n")
     for _ in range(R.randint(2, 6)):
@@ -2055,7 +2142,7 @@ def catalog(d):
 def minutes(d):
     d.t(f"# {R.choice(['営業会議', '定例ミーティング', 'プロジェクト進捗会議', '情報セキュリティ委員会'])} 議事録\n\n")
     d.f("- 日時: §\n", N("timestamp", timestamp()[:16]))
-    d.t(f"- 参加者: {Person().sur}、{Person().sur}、{Person().sur}、{Person().sur}\n\n## 議題\n\n")
+    d.t("- 参加者: ", ONAME(Person().sur), "、", ONAME(Person().sur), "、", ONAME(Person().sur), "、", ONAME(Person().sur), "\n\n## 議題\n\n")
     d.f(f"1. 前月売上 {R.randint(1000, 9999):,}万円（前年比 {R.randint(90, 130)}%）。受注件数 {R.randint(100, 999)} 件。\n")
     d.f("2. 案件管理番号 § の進捗確認。次回納期は§。\n", N("bare_12_mn_pass", bare12_mn()), NDATE("deadline", style="kanji"))
     d.f("3. 旧システムの伝票番号（§ など7桁）を新システムでは10桁に変更。\n", N("slip_no_7", digits(7, "123456789")))
@@ -2077,6 +2164,51 @@ def release_notes(d):
         d.f("- 注文番号の採番ルール変更（例：§）\n", N("order_no_luhn_fail", order16()))
 
 
+# --- templates and prose without people (name / address negatives) -------------------
+
+SAMPLE_NAMES = ["山田太郎", "山田 太郎", "山田花子", "山田 花子", "ヤマダタロウ", "ヤマダ タロウ"]
+SURNAME_COMPANIES = ["株式会社山田商事", "佐藤製菓株式会社", "鈴木自動車販売株式会社", "有限会社高橋工務店",
+                     "田中電機産業株式会社", "伊藤ハウジング株式会社", "渡辺運輸株式会社", "小林薬品工業株式会社"]
+PLACE_PROSE = [("松本市", "の松本城"), ("石川県", "金沢市の近江町市場"), ("藤沢市", "の江の島"), ("前橋市", "の前橋公園"),
+               ("吉田町", "の吉田公園"), ("岡山市北区", "の後楽園"), ("中村区", "の名古屋駅周辺"), ("長野県", "松本市の上高地")]
+
+
+def form_template(d):
+    """A blank form and its filled-in example: every name and address here is a placeholder."""
+    c = Company()
+    d.t(f"{c.name}　{R.choice(['会員入会申込書', '入居申込書', '口座振替依頼書'])}（記入用紙）\n\n")
+    d.f("氏名：§\nフリガナ：§\n", N("template_name", "○○ ○○", False), N("template_name", "○○○○ ○○○○", False))
+    d.f("住所：〒○○○-○○○○ §\n", N("template_address", "○○県○○市○○町○丁目○番○号", False))
+    d.t("電話番号：○○○-○○○○-○○○○\n生年月日：　　年　　月　　日\n\n")
+    d.t("【記入例】\n")
+    nm = R.choice(SAMPLE_NAMES)
+    d.f("氏名：§　フリガナ：§\n", N("placeholder_name", nm, False), N("placeholder_name", "ヤマダ タロウ", False))
+    d.f("住所：§\n", N("template_address", "東京都○○区○○町1-2-3", False))
+    d.f("例：§（ご本人の氏名を楷書でご記入ください）\n", N("placeholder_name", "山田太郎", False))
+    d.f("お名前：§ 様（記入例）\n", N("placeholder_name", "山田 花子", False))
+    d.f("※ご担当：§ 営業部（法人のお客様は会社名をご記入ください）\n", N("company_name", R.choice(SURNAME_COMPANIES), False))
+    d.f("※ご依頼主：§\n", N("company_name", R.choice(SURNAME_COMPANIES), False))
+    d.f("※本社所在地：§（番地は不要です）\n", N("address_city_only", f"{c.region[0]}{c.region[1]}", False))
+    d.t("\nEnglish version\n")
+    d.f("Name: §\nDear §,\nFull name (example): §\n", N("placeholder_name", "John Doe", False),
+        N("placeholder_name", "Jane Doe", False), N("placeholder_name", "Taro Yamada", False))
+
+
+def area_guide(d):
+    """Prose about places and companies: surnames inside place and company names are not names."""
+    d.t(f"# {R.choice(['出張ガイド', '店舗のご案内', '地域情報レター'])}\n\n")
+    for _ in range(R.randint(3, 5)):
+        place, rest = R.choice(PLACE_PROSE)
+        d.f("§" + rest + "は" + R.choice(["観光客に人気です。", "駅から徒歩圏内です。", "週末は混雑します。"]) + "\n",
+            N("place_name", place, False))
+    for _ in range(R.randint(2, 4)):
+        d.f("協賛：§（" + R.choice(["地元の老舗", "創業50年", "県内最大手"]) + "）\n", N("company_name", R.choice(SURNAME_COMPANIES), False))
+    r = R.choice(REGIONS)
+    d.f("会場は§の" + R.choice(["市民ホール", "公民館", "展示場"]) + "です（番地は後日お知らせします）。\n",
+        N("address_city_only", f"{r[0]}{r[1]}", False))
+    d.f("お問い合わせは§カスタマーセンターまで。\n", N("company_name", R.choice(SURNAME_COMPANIES), False))
+
+
 # --- HR text documents ------------------------------------------------------------
 
 def hr_doc(d):
@@ -2088,25 +2220,25 @@ def hr_doc(d):
         d.t("氏名\t生年月日\t入社日\t内線\t携帯\tメール\n")
         for _ in range(R.randint(8, 20)):
             p = Person(1960, 2002)
-            d.f(f"{p.name}\t§\t§\t{digits(4, '123456789')}\t§\t§\n", DOB(p.dob, R.choice(["slash", "wareki"])),
+            d.f(f"§\t§\t§\t{digits(4, '123456789')}\t§\t§\n", NAME(p.name), DOB(p.dob, R.choice(["slash", "wareki"])),
                 NDATE("hire_date", rand_date(min(max(p.dob.year + 18, 1990), 2024), 2024), "slash"), PHONE(p.mobile, "hyphen"),
                 EMAIL(f"{p.giv_r[0]}.{p.sur_r}@{c.domain}"))
     elif kind == "salary_account":
         p = Person()
         d.t("給与振込口座届\n\n")
-        d.f(f"{c.name} 代表取締役 殿\n\n届出日：§\n\n", NDATE("submission_date", style="wareki"))
-        d.t(f"所属：{R.choice(['営業部', '総務部', '開発部'])}　氏名：{p.name}\n")
+        d.f(f"{c.name} §殿\n\n届出日：§\n\n", N("title_not_name", "代表取締役 ", False), NDATE("submission_date", style="wareki"))
+        d.t(f"所属：{R.choice(['営業部', '総務部', '開発部'])}　氏名：", NAME(p.name), "\n")
         d.f("社員番号：§\n\n", N("employee_no_7", digits(7, "123456789")))
         bank, code = R.choice(BANKS)
         d.t(f"金融機関名：{bank}（金融機関コード {code}）\n支店名：{R.choice(BRANCHES)}（支店コード {digits(3)}）\n")
         d.f("預金種目：普通　口座番号：§\n", BANK())
-        d.t(f"口座名義（カナ）：{p.kana}\n")
+        d.t("口座名義（カナ）：", ONAME(p.kana), "\n")
         d.f("\n連絡先：§\n", PHONE(p.mobile))
     else:
         d.t(f"緊急連絡網（{c.jname} {R.choice(['総務部', '営業部', '物流センター'])}）\n\n")
         for i in range(R.randint(6, 12)):
             p = Person()
-            d.f(f"{i + 1}. {p.name}　携帯 §　自宅 §\n", PHONE(p.mobile), PHONE(p.home))
+            d.f(f"{i + 1}. §　携帯 §　自宅 §\n", ONAME(p.name), PHONE(p.mobile), PHONE(p.home))
         d.f("\n夜間・休日窓口：§\n", PHONE(c.free))
         d.f("更新日：§\n", NDATE("update_date"))
 
@@ -2163,6 +2295,8 @@ PLAN = [
     ("minutes", ["md"], 4, minutes, "doc", 0.0),
     ("release_notes", ["md"], 2, release_notes, "utf8", 0.0),
     ("hr", ["txt", "tsv"], 6, hr_doc, "doc", 0.2),
+    ("form_template", ["txt"], 3, form_template, "form", 0.3),
+    ("area_guide", ["md"], 3, area_guide, "doc", 0.0),
 ]
 
 # Files with a fixed, hand-chosen name/encoding (Excel "Unicode text" export, Japanese file names ...)
@@ -2211,11 +2345,15 @@ def build(outdir):
             fh.write(data)
         path = "docs/" + d.name
         for lab in d.labels:
-            labels.append({"path": path, "type": lab["type"], "value": lab["value"], "line": lab["line"]})
+            labels.append({"path": path, "type": lab["type"], "value": lab["value"], "line": lab["line"],
+                           **({"optional": True} if lab.get("optional") else {})})
         for ng in d.negs:
             negs.append({"path": path, "kind": ng["kind"], "value": ng["value"], "line": ng["line"], "numeric": ng["numeric"]})
-        manifest.append({"path": path, "kind": d.kind, "encoding": d.enc, "crlf": d.crlf, "bytes": len(data),
-                         "labels": len(d.labels), "negatives": len(d.negs)})
+        m = {"path": path, "kind": d.kind, "encoding": d.enc, "crlf": d.crlf, "bytes": len(data),
+             "labels": len(d.labels), "negatives": len(d.negs)}
+        if d.people is not None:
+            m["people"] = d.people
+        manifest.append(m)
     with open(os.path.join(outdir, "labels.jsonl"), "w", encoding="utf-8") as fh:
         for lab in labels:
             fh.write(json.dumps(lab, ensure_ascii=False) + "\n")
@@ -2235,9 +2373,10 @@ def stats(labels, negs, manifest):
     out.append(f"documents: {len(manifest)}  total size: {tot / 1024:.0f} KiB")
     out.append("encodings: " + ", ".join(f"{k}={v}" for k, v in sorted(Counter(m['encoding'] for m in manifest).items())))
     out.append(f"labels: {len(labels)}")
-    tc = Counter(l["type"] for l in labels)
+    tc = Counter(l["type"] for l in labels if not l.get("optional"))
+    oc = Counter(l["type"] for l in labels if l.get("optional"))
     for t in TYPES:
-        out.append(f"  {t:24s} {tc.get(t, 0)}")
+        out.append(f"  {t:24s} {tc.get(t, 0)}" + (f"  (+{oc[t]} optional)" if oc.get(t) else ""))
     numeric_pos = sum(v for t, v in tc.items() if t in NUMERIC_TYPES)
     numeric_neg = sum(1 for n in negs if n["numeric"])
     out.append(f"planted negatives: {len(negs)} (number-like {numeric_neg}, other {len(negs) - numeric_neg})")
@@ -2270,6 +2409,10 @@ def verify(outdir):
             ok = v in dig or (lab["type"] == "jp_phone" and v[1:] in dig)
         elif lab["type"] in ("birth_date", "card_expiry"):
             ok = str(int(v[8:10] if lab["type"] == "birth_date" else v[5:7])) in text
+        elif lab["type"] in ("person_name", "jp_address"):  # as score.py compares them
+            squash = lambda x: "".join("-" if ch in HYPHENS else ch for ch in  # noqa: E731
+                                       unicodedata.normalize("NFKC", x) if not ch.isspace()).casefold()
+            ok = squash(v) in squash(text)
         else:
             ok = v.lower() in text.lower()
         if not ok:
