@@ -8,7 +8,7 @@ BUILD="build-essential cmake pkg-config gettext clang libclang-rt-14-dev
  libhyperscan-dev libuchardet-dev libjansson-dev libcmocka-dev libssl-dev
  libyaml-dev libpcre2-dev zlib1g-dev libsqlite3-dev libcurl4-openssl-dev
  libxxhash-dev libarchive-dev libmagic-dev libgmime-3.0-dev libexpat1-dev
- libpoppler-glib-dev
+ libpoppler-glib-dev libmecab-dev mecab-ipadic-utf8
  clang-format python3 ripgrep time goaccess zip p7zip-full zstd xz-utils bzip2
  libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
 

@@ -22,6 +22,8 @@ typedef enum lg_type {
 	LG_JP_PHONE,
 	LG_EMAIL,
 	LG_JP_POSTAL_CODE,
+	LG_JP_ADDRESS,
+	LG_PERSON_NAME,
 	LG_BIRTH_DATE,
 	LG_JP_BANK_ACCOUNT,
 	LG_JP_DRIVERS_LICENSE,
@@ -35,7 +37,6 @@ typedef enum lg_type {
 	LG_SLACK_TOKEN,
 	LG_GENERIC_API_KEY,
 	LG_TYPE_COUNT
-	/* person_name and jp_address come with the documents issue */
 } lg_type;
 
 typedef uint32_t lg_type_mask; /* bit (1u << type) */

@@ -267,6 +267,8 @@ lg_detector *lg_detector_new(const lg_detect_config *cfg, char *err,
 	if (!ok)
 		snprintf(err, errlen, "out of memory");
 	ok = ok && compile_db(d, &p, &kw, err, errlen);
+	if (ok && (d->types >> LG_PERSON_NAME) & 1u)
+		ok = lg_morph_load(d, err, errlen);
 	set_free(&p);
 	set_free(&kw);
 	if (!ok) {
@@ -288,5 +290,6 @@ void lg_detector_free(lg_detector *d)
 	free(d->pattern_type);
 	free(d->kw_list);
 	free(d->kw_word);
+	lg_morph_unload(d);
 	free(d);
 }

@@ -1,5 +1,6 @@
 /* context.c: the masked snippet shown around a finding. Digits around it
- * are starred too, so the snippet never shows a neighbouring number. */
+ * are starred too, so the snippet never shows a neighbouring number, and
+ * so are the other findings in it (the name beside a phone number). */
 #include <string.h>
 
 #include "engine_int.h"
@@ -44,10 +45,56 @@ static void put_masked_char(const uint8_t *p, size_t len, char *out, size_t *o,
 	}
 }
 
+/* Whether offset p lies in one of the other findings, which are sorted
+ * and do not overlap; *k walks forward with p. */
+static bool in_other(const lg_snippet_others *x, size_t *k, uint32_t p)
+{
+	while (*k < x->n && x->c[*k].to <= p)
+		(*k)++;
+	return *k < x->n && x->c[*k].from <= p;
+}
+
+static void put_str(const char *m, char *out, size_t *o, size_t cap)
+{
+	size_t n = strlen(m);
+	if (*o + n < cap) {
+		memcpy(out + *o, m, n);
+		*o += n;
+	}
+}
+
+typedef struct snippet_walk {
+	const lg_snippet_others *x;
+	size_t k;     /* the other finding at or after the walk */
+	size_t shown; /* the one last written, + 1 (0: none) */
+} snippet_walk;
+
+/* Writes the character at win[at] (l bytes) or, inside another finding,
+ * that finding's masked form once. Returns where the walk goes on (not
+ * past lim). */
+static uint32_t put_at(const uint8_t *win, uint32_t at, size_t l, uint32_t lim,
+		       snippet_walk *sw, char *out, size_t *o, size_t cap)
+{
+	if (sw->x && in_other(sw->x, &sw->k, at)) {
+		const candidate *c = &sw->x->c[sw->k];
+		if (sw->shown != sw->k + 1) {
+			char m[LG_VALUE_MAX];
+			lg_mask_value(c->type, c->value, m, sizeof(m));
+			put_str(m, out, o, cap);
+			sw->shown = sw->k + 1;
+		}
+		return c->to < lim ? c->to : lim;
+	}
+	put_masked_char(win + at, l, out, o, cap);
+	return at + (uint32_t)l;
+}
+
 void lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
-			uint32_t to, const char *masked, char *out, size_t cap)
+			uint32_t to, const char *masked,
+			const lg_snippet_others *x, char *out, size_t cap)
 {
 	size_t o = 0;
+	snippet_walk sw = {x, 0, 0};
 	/* walk back CONTEXT_CHARS characters, not past a newline */
 	uint32_t b = from;
 	for (int k = 0; k < CONTEXT_CHARS && b > 0 && win[b - 1] != '\n'; k++) {
@@ -58,20 +105,14 @@ void lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 	while (b < from) {
 		uint32_t cp;
 		size_t l = lg_utf8_decode(win + b, from - b, &cp);
-		put_masked_char(win + b, l, out, &o, cap);
-		b += (uint32_t)l;
+		b = put_at(win, b, l, from, &sw, out, &o, cap);
 	}
-	size_t ml = strlen(masked);
-	if (o + ml < cap) {
-		memcpy(out + o, masked, ml);
-		o += ml;
-	}
+	put_str(masked, out, &o, cap);
 	uint32_t e = to;
 	for (int k = 0; k < CONTEXT_CHARS && e < len && win[e] != '\n'; k++) {
 		uint32_t cp;
 		size_t l = lg_utf8_decode(win + e, len - e, &cp);
-		put_masked_char(win + e, l, out, &o, cap);
-		e += (uint32_t)l;
+		e = put_at(win, e, l, (uint32_t)len, &sw, out, &o, cap);
 	}
 	/* trim trailing spaces (CR of CRLF lines) */
 	while (o > 0 && out[o - 1] == ' ')

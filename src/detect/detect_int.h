@@ -6,6 +6,28 @@
 
 /* What a validator is handed: the raw UTF-8 of a pattern match, folded to
  * ASCII (full-width digits, hyphen look-alikes...) with a map back. */
+/* Japanese morphology (morph.c): words of a short text and their class. */
+typedef struct lg_morph lg_morph;
+typedef enum lg_morph_class {
+	LG_MORPH_OTHER,	    /* particles, verbs, symbols... */
+	LG_MORPH_NOUN,	    /* a common noun */
+	LG_MORPH_SURNAME,   /* 名詞,固有名詞,人名,姓 */
+	LG_MORPH_GIVEN,	    /* 名詞,固有名詞,人名,名 */
+	LG_MORPH_PERSON,    /* 名詞,固有名詞,人名,一般 */
+	LG_MORPH_HONORIFIC, /* 名詞,接尾,人名: 様 さん 殿 */
+	LG_MORPH_ORG,	    /* 名詞,固有名詞,組織 */
+	LG_MORPH_PLACE,	    /* 名詞,固有名詞,地域 */
+	LG_MORPH_UNKNOWN,   /* not in the dictionary */
+	LG_MORPH_SPACE
+} lg_morph_class;
+typedef struct lg_morph_token {
+	uint32_t off, len; /* bytes in the parsed text */
+	lg_morph_class cls;
+} lg_morph_token;
+/* The words of text[0..n), at most cap; 0 when m is NULL or it fails. */
+size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
+		      lg_morph_token *out, size_t cap);
+
 typedef struct lg_candidate {
 	const uint8_t *raw; /* the matched bytes */
 	size_t raw_len;
@@ -18,6 +40,7 @@ typedef struct lg_candidate {
 	double adjust;		   /* evidence beyond keywords, e.g. +0.1 */
 	char kind;		   /* sub-kind, e.g. 'm' mobile phone */
 	bool from_column;	   /* validating a whole table cell */
+	lg_morph *morph;	   /* the stream's analyser (names) */
 } lg_candidate;
 
 typedef bool (*lg_validate_fn)(lg_candidate *c);
@@ -66,6 +89,19 @@ typedef struct lg_keyword_list {
 extern const lg_detector_def lg_detector_defs[LG_TYPE_COUNT];
 extern const lg_keyword_list lg_keyword_lists[];
 extern const size_t lg_keyword_list_count;
+
+/* names.c and address.c: person_name and jp_address. */
+bool lg_validate_person_name(lg_candidate *c);
+bool lg_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
+			   uint32_t *to);
+bool lg_validate_address(lg_candidate *c);
+bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
+		       uint32_t *to);
+extern const char *const lg_prefectures[]; /* 47, NULL-terminated */
+/* The bytes of an address value that name only its prefecture and city. */
+size_t lg_address_region_len(const char *v);
+/* The characters of a UTF-8 string. */
+size_t lg_utf8_chars(const char *s);
 
 /* Writes the masked form of a normalised value. */
 void lg_mask_value(lg_type t, const char *value, char *out, size_t cap);

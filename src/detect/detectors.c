@@ -155,6 +155,47 @@ static const char *const pat_api_key[] = {
     "ー|アクセストークン)[\"']?" KV "[\"']?[A-Za-z0-9_\\-./+=]{16}",
     NULL};
 
+/* The first character of a name or an address: a kanji (U+4E00..9FFF),
+ * kana, or a Latin letter. */
+#define KANJI	   "[\\xE4-\\xE9][\\x80-\\xBF]{2}"
+#define NAME_START "(?:[A-Za-z]|" KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF])"
+/* After a label: (漢字), （カナ）, then spaces and a separator. */
+#define LABEL_TAIL                                                             \
+	"(?:(?:\\(|（)[^()\\n]{0,24}(?:\\)|）))?"                            \
+	"(?:[ \\t:=]|：|\\xE3\\x80\\x80|＝){0,8}"
+
+/* person_name: every pattern ends just past the name's first character
+ * (or past the honorific after it), and names.c finds the rest. */
+static const char *const pat_person_name[] = {
+    "(?:氏名|お名前|名前|フルネーム|(?:ご)?担当(?:者)?|契約者|申込者|申請者|"
+    "受取人|(?:ご)?依頼主|宛名|患者名|顧客(?:名)?|会員名|保護者|代表者|送り主|"
+    "差出人|フリガナ|ふりがな|氏名カナ|カナ氏名|セイ|メイ)" LABEL_TAIL
+	NAME_START,
+    "(?:\\b(?i:full\\s?name|customer\\s?name|contact\\s?name|card\\s?holder"
+    "(?:\\s?name)?|name\\s?on\\s?card|first\\s?name|last\\s?name|given\\s?"
+    "name|family\\s?name|surname)|\\bName)\\s{0,2}[:=]\\s{0,2}[A-Z]",
+    "\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ ][A-Z]",
+    /* a kanji or kana, then the honorific */
+    "(?:" KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF])(?:[ ]|\\xE3\\x80\\x80)?"
+    "(?:様|さま|さん|殿)",
+    NULL};
+
+#define PREFECTURES                                                                                     \
+	"北海道|青森県|岩手県|宮城県|秋田県|山形県|福島県|茨城県|栃木県|"    \
+	"群馬県|埼玉県|千葉県|東京都|神奈川県|新潟県|富山県|石川県|福井県|" \
+	"山梨県|長野県|岐阜県|静岡県|愛知県|三重県|滋賀県|京都府|大阪府|"    \
+	"兵庫県|奈良県|和歌山県|鳥取県|島根県|岡山県|広島県|山口県|徳島県|" \
+	"香川県|愛媛県|高知県|福岡県|佐賀県|長崎県|熊本県|大分県|宮崎県|"    \
+	"鹿児島県|沖縄県"
+/* jp_address: from a prefecture, or from the first kanji after an
+ * address label (and its postal code); address.c finds the rest. */
+static const char *const pat_address[] = {
+    "(?:" PREFECTURES ")",
+    "(?:(?:ご)?住所|所在地|現住所|送付先|お届け先|届け先|配送先|発送先|"
+    "勤務先|自宅)" LABEL_TAIL "(?:(?:〒)?" SP "?" D "{3}" HY D
+    "{4}(?:[ \\t]|\\xE3\\x80\\x80){0,2})?" KANJI,
+    NULL};
+
 /* ---- helpers for validators --------------------------------------------- */
 /* Collects the digits of fold[from..to) into out (at most cap-1). */
 static size_t collect_digits(const char *s, size_t from, size_t to, char *out,
@@ -816,6 +857,14 @@ const lg_detector_def lg_detector_defs[LG_TYPE_COUNT] = {
 	 extend_email, LG_WORD | LG_NO_SOM, 0.9, 0.95, 0.97, 120, 48),
     DEF(LG_JP_POSTAL_CODE, "jp_postal_code", "postal code (郵便番号)",
 	no_patterns, validate_postal, LG_DIGIT_RUN, 0.45, 0.8, 0.9, 120, 72),
+    DEFX(LG_JP_ADDRESS, "jp_address",
+	 "address (住所): prefecture, municipality, town and block number",
+	 pat_address, lg_validate_address, lg_extend_address,
+	 LG_ANCHORED | LG_NO_SOM, 0.0, 0.0, 0.85, 0, 0),
+    DEFX(LG_PERSON_NAME, "person_name",
+	 "person's name (氏名) by its label, honorific or column",
+	 pat_person_name, lg_validate_person_name, lg_extend_person_name,
+	 LG_ANCHORED | LG_KW_REQUIRED | LG_NO_SOM, 0.0, 0.0, 0.9, 0, 0),
     DEFX(LG_BIRTH_DATE, "birth_date",
 	 "date of birth (生年月日), Western or 和暦", pat_birth_date,
 	 validate_birth_date, extend_label_tail,
@@ -899,16 +948,30 @@ const lg_keyword_list lg_keyword_lists[] = {
     /* words of an address around it: enough for 123-4567 */
     {T(LG_JP_POSTAL_CODE), LG_KW_WEAK,
      W("住所", "所在地", "address", "現住所", "送付先", "お届け先")},
+    {T(LG_JP_POSTAL_CODE), LG_KW_WEAK, lg_prefectures},
     {T(LG_JP_POSTAL_CODE), LG_KW_WEAK,
-     W("北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県",
-       "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県",
-       "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県",
-       "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県",
-       "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県",
-       "徳島県", "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県",
-       "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県", "japan", "tokyo",
-       "osaka", "kyoto", "hokkaido", "kanagawa", "aichi", "fukuoka", "saitama",
-       "chiba", "hyogo")},
+     W("japan", "tokyo", "osaka", "kyoto", "hokkaido", "kanagawa", "aichi",
+       "fukuoka", "saitama", "chiba", "hyogo")},
+    /* column names; other columns with these words name no person */
+    {T(LG_PERSON_NAME), LG_KW_STRONG,
+     W("氏名", "お名前", "名前", "フリガナ", "ふりがな", "カナ", "セイ", "メイ",
+       "姓", "担当者", "契約者", "申込者", "受取人", "宛名", "顧客名", "会員名",
+       "full name", "first name", "last name", "given name", "family name",
+       "surname", "customer name", "contact name", "cardholder", "name")},
+    {T(LG_PERSON_NAME), LG_KW_NEGATIVE,
+     W("会社名", "社名", "商品名", "品名", "件名", "店舗名", "店名", "部署名",
+       "支店名", "銀行名", "ファイル名", "ユーザー名", "ユーザ名",
+       "アカウント名", "ホスト名", "サービス名", "プラン名", "コース名",
+       "施設名", "建物名", "取引先名", "法人名", "団体名", "学校名", "企業名",
+       "product", "item", "company", "file", "user", "host", "service", "plan",
+       "course", "shop", "store", "bank", "branch", "event", "domain", "server",
+       "project", "campaign", "device", "app")},
+    {T(LG_JP_ADDRESS), LG_KW_STRONG,
+     W("住所", "所在地", "現住所", "送付先", "お届け先", "届け先", "配送先",
+       "address")},
+    {T(LG_JP_ADDRESS), LG_KW_NEGATIVE,
+     W("メールアドレス", "mail address", "ip address", "mac address", "url",
+       "アドレス帳", "ipアドレス")},
     {T(LG_BIRTH_DATE), LG_KW_STRONG,
      W("生年月日", "誕生日", "生まれ", "生年", "birth", "birthday",
        "date of birth", "dob", "born")},
@@ -958,6 +1021,31 @@ static void mask_keep(const char *v, size_t head, size_t tail, char *out,
 	size_t n = strlen(v), o = 0;
 	for (size_t i = 0; i < n && o + 1 < cap; i++)
 		out[o++] = (i < head || i + tail >= n) ? v[i] : '*';
+	out[o] = '\0';
+}
+
+/* The first character of each part of a name, the rest starred: 山** 太*,
+ * T*** Y*****. */
+static void mask_name(const char *v, char *out, size_t cap)
+{
+	size_t o = 0;
+	bool first = true;
+	for (const char *p = v; *p && o + 4 < cap;) {
+		size_t l = 1;
+		while ((p[l] & 0xC0) == 0x80)
+			l++;
+		if (*p == ' ') {
+			out[o++] = ' ';
+			first = true;
+		} else if (first) {
+			memcpy(out + o, p, l);
+			o += l;
+			first = false;
+		} else {
+			out[o++] = '*';
+		}
+		p += l;
+	}
 	out[o] = '\0';
 }
 
@@ -1013,6 +1101,14 @@ void lg_mask_value(lg_type t, const char *v, char *out, size_t cap)
 	case LG_PRIVATE_KEY:
 		snprintf(out, cap, "%s", v); /* the header holds no secret */
 		break;
+	case LG_PERSON_NAME:
+		mask_name(v, out, cap);
+		break;
+	case LG_JP_ADDRESS: {
+		size_t keep = lg_address_region_len(v);
+		snprintf(out, cap, "%.*s****", (int)keep, v);
+		break;
+	}
 	default:
 		mask_keep(v, 0, n > 8 ? 4 : 2, out, cap);
 		break;

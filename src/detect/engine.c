@@ -202,6 +202,7 @@ static bool run_validator(lg_detect_stream *s, lg_type t, uint32_t from,
 	c->map = s->fold_map;
 	c->span_len = c->raw_len;
 	c->from_column = column;
+	c->morph = s->morph;
 	return lg_detector_defs[t].validate(c);
 }
 
@@ -371,8 +372,24 @@ static uint64_t cursor_column(const lg_detect_stream *s, uint64_t at)
 	       count_chars(s->win + (from - s->base), (size_t)(at - from)) + 1;
 }
 
-static void emit(lg_detect_stream *s, const candidate *c)
+/* The candidates around cands[i] that its snippet may show: those within
+ * a snippet's reach (24 characters of at most 4 bytes) on either side. */
+static lg_snippet_others neighbours(const lg_detect_stream *s, size_t i,
+				    size_t n)
 {
+	const candidate *c = &s->cands[i];
+	size_t lo = i, hi = i + 1;
+	while (lo > 0 && s->cands[lo - 1].to + 96 > c->from)
+		lo--;
+	while (hi < n && s->cands[hi].from < c->to + 96)
+		hi++;
+	return (lg_snippet_others){s->cands + lo, hi - lo};
+}
+
+static void emit(lg_detect_stream *s, size_t i, size_t n)
+{
+	const candidate *c = &s->cands[i];
+	lg_snippet_others others = neighbours(s, i, n);
 	lg_finding f;
 	memset(&f, 0, sizeof(f));
 	f.type = c->type;
@@ -384,8 +401,8 @@ static void emit(lg_detect_stream *s, const candidate *c)
 	f.column = cursor_column(s, f.offset);
 	lg_copy_cut(f.value, sizeof(f.value), c->value);
 	lg_mask_value(c->type, c->value, f.masked, sizeof(f.masked));
-	lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, f.context,
-			   sizeof(f.context));
+	lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, &others,
+			   f.context, sizeof(f.context));
 	if (s->fn && s->fn(&f, s->ud) != 0)
 		s->stopped = true;
 	s->last_end = s->base + c->to;
@@ -422,7 +439,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 		if (s->base + s->cands[i].from < s->last_end)
 			continue; /* overlaps what the previous window reported
 				   */
-		emit(s, &s->cands[i]);
+		emit(s, i, n);
 	}
 	/* later findings start at least MAX_MATCH before own_hi */
 	uint64_t safe = own_hi > MAX_MATCH ? own_hi - MAX_MATCH : 0;
@@ -516,7 +533,8 @@ lg_detect_stream *lg_detect_stream_new(const lg_detector *d)
 	s->det = d;
 	s->cap = CHUNK + OVERLAP + GUARD;
 	s->win = malloc(s->cap);
-	if (!s->win ||
+	s->morph = lg_morph_new(d);
+	if (!s->win || (d->morph_model && !s->morph) ||
 	    hs_clone_scratch(d->scratch, &s->scratch) != HS_SUCCESS) {
 		lg_detect_stream_free(s);
 		return NULL;
@@ -537,6 +555,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->ranges);
 	free(s->spans);
 	free(s->cands);
+	lg_morph_free(s->morph);
 	free(s);
 }
 

@@ -18,6 +18,7 @@ struct lg_detector {
 	const char **kw_word;
 	double min_confidence;
 	lg_type_mask types;
+	struct mecab_model_t *morph_model; /* NULL without person_name */
 };
 
 typedef struct raw_match {
@@ -87,6 +88,7 @@ struct lg_detect_stream {
 	size_t ncands, capcands;
 	char fold[1024];
 	uint32_t fold_map[1024];
+	lg_morph *morph;    /* names: NULL when not selected */
 	table_state table;  /* the table being read */
 	table_state *spans; /* the tables this window holds */
 	size_t nspans, capspans;
@@ -131,8 +133,21 @@ lg_status lg_labels_scan(lg_detect_stream *s);
 double lg_label_confidence(lg_detect_stream *s, lg_type t, uint32_t st,
 			   uint32_t en, char kind);
 
+/* morph.c */
+bool lg_morph_load(lg_detector *d, char *err, size_t errlen);
+void lg_morph_unload(lg_detector *d);
+lg_morph *lg_morph_new(const lg_detector *d);
+void lg_morph_free(lg_morph *m);
+
 /* context.c */
+/* The other findings of a window, starred in a snippet: sorted by start,
+ * not overlapping. */
+typedef struct lg_snippet_others {
+	const candidate *c;
+	size_t n;
+} lg_snippet_others;
 void lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
-			uint32_t to, const char *masked, char *out, size_t cap);
+			uint32_t to, const char *masked,
+			const lg_snippet_others *others, char *out, size_t cap);
 
 #endif

@@ -19,8 +19,14 @@ void table_reset(lg_detect_stream *s)
 /* Types whose values only a label can make (3-4 digits of a CVV, 7 digits
  * of an account): in a column that names them, each cell is checked. */
 static const lg_type cell_types[] = {
-    LG_CARD_CVV,   LG_CARD_EXPIRY, LG_JP_BANK_ACCOUNT,	 LG_JP_DRIVERS_LICENSE,
-    LG_BIRTH_DATE, LG_JP_PASSPORT, LG_JP_RESIDENCE_CARD, LG_JP_POSTAL_CODE};
+    LG_CARD_CVV,    LG_CARD_EXPIRY, LG_JP_BANK_ACCOUNT,	  LG_JP_DRIVERS_LICENSE,
+    LG_BIRTH_DATE,  LG_JP_PASSPORT, LG_JP_RESIDENCE_CARD, LG_JP_POSTAL_CODE,
+    LG_PERSON_NAME, LG_JP_ADDRESS};
+
+/* Types a header word can rule out though another word names them: a
+ * ユーザー名 or product name column holds no person's name, a メールアドレス
+ * column no address. */
+#define HEADER_VETO ((1u << LG_PERSON_NAME) | (1u << LG_JP_ADDRESS))
 
 /* Splits line[0..n) on delim outside double quotes; calls fn per field. */
 typedef void (*field_fn)(void *ud, unsigned col, uint32_t from, uint32_t to);
@@ -138,7 +144,9 @@ static void read_column_names(lg_detect_stream *s, header_ud *h, uint32_t at,
 		s->scratch, on_header_keyword, &x);
 	for (unsigned c = 0; c < ncols && c < TABLE_MAX_COLS; c++) {
 		/* a named type wins over the broad negatives ("口座番号"
-		 * names an account and is a negative for other numbers) */
+		 * names an account and is a negative for other numbers),
+		 * except where the negative is the narrower word */
+		h->t->pos[c] &= ~(h->t->neg[c] & HEADER_VETO);
 		h->t->neg[c] &= ~h->t->pos[c];
 	}
 }
@@ -338,8 +346,8 @@ static void check_cell(lg_detect_stream *s, unsigned col, uint32_t from,
 }
 
 /* A table ends at a blank line, or where its rows stop matching the
- * header: three lines in a row with another number of fields. A mail that
- * quotes a CSV block, or a log that starts with one, is a table only for
+ * header: three lines in a row with one field, or more than it names. A mail
+ * that quotes a CSV block, or a log that starts with one, is a table only for
  * that block. */
 static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end, unsigned n)
 {
@@ -352,7 +360,8 @@ static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end, unsigned n)
 		span_close(s);
 		return false;
 	}
-	if (n == t->ncols) {
+	/* a spreadsheet's row leaves its empty cells at the end out */
+	if (n == t->ncols || (n >= 2 && n < t->ncols)) {
 		t->misfits = 0;
 		return true;
 	}

@@ -400,6 +400,8 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 	struct archive *a = scan_is_container(p, n) ? reader_new() : NULL;
 	if (scan_is_pdf(p, n)) {
 		scan_pdf(w, j, -1, p, n);
+	} else if (a && scan_xlsx_buffer(w, j, p, n)) {
+		/* a workbook: read sheet by sheet, cell by cell */
 	} else if (a && archive_read_open_memory(a, p, n) == ARCHIVE_OK) {
 		scan_budget b = {0};
 		b.packed = n;

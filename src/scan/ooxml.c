@@ -71,6 +71,7 @@ typedef struct xml_text {
 			     values */
 	bool cell_shared; /* the xlsx cell being read holds a string index */
 	unsigned in_cell; /* depth of table cells: their paragraphs run on */
+	unsigned repeat;  /* columns the cell being read stands for (ODF) */
 	unsigned in_text; /* depth of elements whose character data is text
 			     (the rest is indentation between shapes) */
 	bool oom, done, bad;
@@ -81,6 +82,17 @@ static void emit(xml_text *x, const char *s, size_t n)
 {
 	if (n && !x->oom && !lg_buf_append(&x->out, s, n))
 		x->oom = true;
+}
+
+/* Drops the spaces (and, at a row's end, the tabs of empty cells) at the
+ * end of the text not yet handed out: a row reads "a<TAB>b", as a CSV
+ * export's would, so its header is found. */
+static void trim_tail(xml_text *x, bool tabs)
+{
+	while (x->out.len > x->at &&
+	       (x->out.data[x->out.len - 1] == ' ' ||
+		(tabs && x->out.data[x->out.len - 1] == '\t')))
+		x->out.len--;
 }
 
 static const char *local(const char *name)
@@ -121,8 +133,17 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
 	if (!strcmp(l, "instrText") || !strcmp(l, "f") ||
 	    (!strcmp(l, "v") && x->cell_shared) || x->skip)
 		x->skip++;
-	if (!strcmp(l, "tc") || !strcmp(l, "table-cell"))
+	if (!strcmp(l, "tc") || !strcmp(l, "table-cell") ||
+	    !strcmp(l, "covered-table-cell")) {
 		x->in_cell++;
+		x->repeat = 1; /* empty cells in a row: one element */
+		for (size_t i = 0; attrs[i]; i += 2)
+			if (!strcmp(local(attrs[i]), "number-columns-repeated"))
+				x->repeat =
+				    (unsigned)strtoul(attrs[i + 1], NULL, 10);
+		if (x->repeat < 1 || x->repeat > 64)
+			x->repeat = 1; /* 1024 empty cells to a row's end */
+	}
 	if (!strcmp(l, "tab") || !strcmp(l, "br"))
 		emit(x, !strcmp(l, "br") && !x->in_cell ? "\n" : "\t", 1);
 }
@@ -137,9 +158,18 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		x->skip--;
 		return;
 	}
-	bool cell = !strcmp(l, "tc") || !strcmp(l, "table-cell");
+	bool cell = !strcmp(l, "tc") || !strcmp(l, "table-cell") ||
+		    !strcmp(l, "covered-table-cell");
 	if (cell && x->in_cell)
 		x->in_cell--;
+	bool row =
+	    !strcmp(l, "row") || !strcmp(l, "tr") || !strcmp(l, "table-row");
+	if (row)
+		trim_tail(x, true);
+	if (!strcmp(l, "table") || !strcmp(l, "tbl")) {
+		emit(x, "\n", 1); /* a blank line: the next table's header */
+		return;
+	}
 	if ((!strcmp(l, "p") || !strcmp(l, "h")) && x->in_cell)
 		emit(x, " ", 1); /* a cell's paragraphs stay in its row */
 	else if (!strcmp(l, "p") || !strcmp(l, "h") || !strcmp(l, "row") ||
@@ -148,7 +178,12 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		 !strcmp(l, "lastModifiedBy") || !strcmp(l, "title") ||
 		 !strcmp(l, "initial-creator"))
 		emit(x, "\n", 1);
-	else if (cell || !strcmp(l, "c"))
+	else if (cell) {
+		trim_tail(x, false);
+		for (unsigned i = 0; i < x->repeat; i++)
+			emit(x, "\t", 1);
+		x->repeat = 1;
+	} else if (!strcmp(l, "c"))
 		emit(x, "\t", 1);
 }
 

@@ -3,10 +3,12 @@
  * holds a name, a phone, an address and a card).
  *
  * Rows are lines. In a table, a row is a record: rows sharing an e-mail
- * address, a phone number, a My Number, a card or an ID document's
- * number are one person (a customer
- * listed twice, an order list repeating its buyers), and a row without
- * any of them is a person of its own (a list of birth dates). In prose,
+ * address, a phone number, a My Number, a card, an ID document's number,
+ * or a name with a birth date are one person (a customer listed twice,
+ * an order list repeating its buyers), and a row without any of them is
+ * a person of its own (a list of birth dates). A value on half the rows
+ * or more is the file's own, not a person's: the shop's phone on every
+ * row of a shipping list (ご依頼主) links no buyers. In prose,
  * one person's address and phone stand on different lines, so nothing
  * links them: the count is the most distinct values of any one of those
  * kinds (two addresses and one phone: at least two people), and one when
@@ -32,14 +34,32 @@ typedef struct u64map {
 /* Rows are counted as the line changes (findings come in text order);
  * only rows holding a key get an id, for the union-find that links rows
  * sharing one. */
+/* A key seen again: rows a and b share key k, linked at the end if the
+ * key is a person's (not on most rows). */
+typedef struct people_link {
+	uint32_t a, b, key;
+} people_link;
+
+typedef struct people_key {
+	uint32_t first, last; /* keyed rows */
+	uint32_t rows;	      /* rows holding it */
+} people_key;
+
 struct lg_people {
-	u64map keys;	  /* key hash -> the keyed row that had it first */
+	u64map keys;	  /* key hash -> index in key_rows */
 	uint32_t *parent; /* per keyed row */
 	uint32_t nkeyed, cap;
+	people_key *key; /* per key */
+	size_t nkeys, capkeys;
+	people_link *links;
+	size_t nlinks, caplinks;
+	uint64_t row_name, row_birth; /* the current row's, 0: none */
+	bool row_paired;
 	uint64_t nrows, line; /* rows so far; the current row's line */
 	uint32_t row;	      /* the current row's id; UINT32_MAX: none yet */
 	uint64_t per_type[LG_TYPE_COUNT], findings;
 	uint64_t distinct[LG_TYPE_COUNT]; /* identifying values, per type */
+	uint64_t distinct_pairs;	  /* names with birth dates */
 	bool capped;
 };
 
@@ -111,6 +131,8 @@ void lg_people_free(lg_people *p)
 		return;
 	map_free(&p->keys);
 	free(p->parent);
+	free(p->key);
+	free(p->links);
 	free(p);
 }
 
@@ -177,6 +199,66 @@ static bool identifies(lg_type t)
 	}
 }
 
+static bool grow(void **v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 256;
+	void *q = realloc(*v, c * size);
+	if (!q)
+		return false;
+	*v = q;
+	*cap = c;
+	return true;
+}
+
+/* The current row holds key h: a new key, or one an earlier row held,
+ * which links the two rows. */
+static bool add_key(lg_people *p, uint64_t h, uint64_t *distinct)
+{
+	if (p->keys.n >= PEOPLE_MAX) {
+		p->capped = true;
+		return true;
+	}
+	uint32_t r = keyed_row(p);
+	bool added;
+	uint32_t *k = r == UINT32_MAX
+			  ? NULL
+			  : map_get(&p->keys, h, (uint32_t)p->nkeys, &added);
+	if (!k ||
+	    !grow((void **)&p->key, p->nkeys, &p->capkeys, sizeof(*p->key)))
+		return false;
+	*distinct += added;
+	if (added) {
+		p->key[p->nkeys++] = (people_key){r, r, 1};
+		return true;
+	}
+	people_key *pk = &p->key[*k];
+	if (pk->last == r)
+		return true; /* twice on one row */
+	pk->last = r;
+	pk->rows++;
+	people_link l = {pk->first, r, *k};
+	if (!grow((void **)&p->links, p->nlinks, &p->caplinks, sizeof(l)))
+		return false;
+	p->links[p->nlinks++] = l;
+	return true;
+}
+
+/* A name with a birth date on one row is a key of its own. */
+static bool pair_key(lg_people *p, const lg_finding *f)
+{
+	uint64_t h = XXH3_64bits(f->value, strlen(f->value));
+	if (f->type == LG_PERSON_NAME && !p->row_name)
+		p->row_name = h | 1;
+	else if (f->type == LG_BIRTH_DATE && !p->row_birth)
+		p->row_birth = h | 1;
+	if (!p->row_name || !p->row_birth || p->row_paired)
+		return true;
+	p->row_paired = true;
+	return add_key(p, p->row_name * 31 + p->row_birth, &p->distinct_pairs);
+}
+
 bool lg_people_add(lg_people *p, const lg_finding *f)
 {
 	p->findings++;
@@ -187,27 +269,31 @@ bool lg_people_add(lg_people *p, const lg_finding *f)
 		p->nrows++;
 		p->line = f->line;
 		p->row = UINT32_MAX;
+		p->row_name = p->row_birth = 0;
+		p->row_paired = false;
 	}
+	if (f->type == LG_PERSON_NAME || f->type == LG_BIRTH_DATE)
+		return pair_key(p, f);
 	if (!identifies(f->type))
 		return true;
-	if (p->keys.n >= PEOPLE_MAX) {
-		p->capped = true;
-		return true;
-	}
-	uint32_t r = keyed_row(p);
-	if (r == UINT32_MAX)
-		return false;
 	uint64_t h =
 	    XXH3_64bits_withSeed(f->value, strlen(f->value), (uint64_t)f->type);
-	bool added;
-	uint32_t *first = map_get(&p->keys, h, r, &added);
-	if (!first)
-		return false;
-	p->distinct[f->type] += added;
-	uint32_t a = root(p, *first), b = root(p, r);
-	if (a != b)
-		p->parent[b] = a;
-	return true;
+	return add_key(p, h, &p->distinct[f->type]);
+}
+
+/* Links the rows that share a person's key; a key on half the rows or
+ * more (and on three at least) is the file's. */
+static void link_rows(lg_people *p)
+{
+	for (size_t i = 0; i < p->nlinks; i++) {
+		const people_link *l = &p->links[i];
+		uint32_t rows = p->key[l->key].rows;
+		if (rows >= 3 && (uint64_t)rows * 2 >= p->nrows)
+			continue;
+		uint32_t a = root(p, l->a), b = root(p, l->b);
+		if (a != b)
+			p->parent[b] = a;
+	}
 }
 
 void lg_people_end(lg_people *p, bool tabular, lg_people_counts *out)
@@ -218,6 +304,7 @@ void lg_people_end(lg_people *p, bool tabular, lg_people_counts *out)
 	out->capped = p->capped;
 	memcpy(out->per_type, p->per_type, sizeof(out->per_type));
 	if (tabular) { /* keyless rows, and one per linked set of rows */
+		link_rows(p);
 		out->people = p->nrows - p->nkeyed;
 		for (uint32_t r = 0; r < p->nkeyed; r++)
 			out->people += root(p, r) == r;
@@ -225,10 +312,14 @@ void lg_people_end(lg_people *p, bool tabular, lg_people_counts *out)
 	for (int t = 0; !tabular && t < LG_TYPE_COUNT; t++)
 		if (p->distinct[t] > out->people)
 			out->people = p->distinct[t];
+	if (!tabular && p->distinct_pairs > out->people)
+		out->people = p->distinct_pairs;
 	if (!tabular && !out->people && p->nrows)
 		out->people = 1; /* someone's data, whose we cannot tell */
 	map_free(&p->keys);
 	p->nrows = p->nkeyed = 0;
+	p->nkeys = p->nlinks = 0;
+	p->distinct_pairs = 0;
 	p->row = UINT32_MAX;
 	p->findings = 0;
 	p->capped = false;

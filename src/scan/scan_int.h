@@ -138,6 +138,9 @@ void scan_pdf(scan_worker *w, scan_job *j, int fd, const uint8_t *p, size_t n);
  * cell_map_name writes "C12" for a text offset of the sheet scanned. */
 typedef struct cell_map cell_map;
 bool scan_xlsx(scan_worker *w, scan_job *j, int fd);
+/* The same for a workbook held in memory (an archive member, an
+ * attachment), named by w->member. */
+bool scan_xlsx_buffer(scan_worker *w, scan_job *j, const uint8_t *p, size_t n);
 cell_map *cell_map_new(void);
 void cell_map_free(cell_map *m);
 bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap);

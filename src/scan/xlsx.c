@@ -105,7 +105,8 @@ bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap)
 }
 
 typedef struct book {
-	char **sst; /* shared strings */
+	const char *path; /* the workbook's, as findings name it */
+	char **sst;	  /* shared strings */
 	size_t nsst, capsst, sst_bytes;
 	char *sheet_name[XLSX_MAX_SHEETS], *sheet_rid[XLSX_MAX_SHEETS];
 	unsigned nsheets;
@@ -229,16 +230,25 @@ static bool parse_entry(struct archive *a, book *b, XML_StartElementHandler s,
 	return ok;
 }
 
-static struct archive *open_zip(int fd)
+/* A workbook's bytes: a file, or a member held in memory. */
+typedef struct zip_src {
+	int fd; /* -1: p[0..n) */
+	const uint8_t *p;
+	size_t n;
+} zip_src;
+
+static struct archive *open_zip(const zip_src *z)
 {
-	if (lseek(fd, 0, SEEK_SET) != 0)
+	if (z->fd >= 0 && lseek(z->fd, 0, SEEK_SET) != 0)
 		return NULL;
 	struct archive *a = archive_read_new();
 	if (!a)
 		return NULL;
 	archive_read_support_filter_none(a);
 	archive_read_support_format_zip(a);
-	if (archive_read_open_fd(a, fd, 1u << 16) != ARCHIVE_OK) {
+	int rc = z->fd >= 0 ? archive_read_open_fd(a, z->fd, 1u << 16)
+			    : archive_read_open_memory(a, z->p, z->n);
+	if (rc != ARCHIVE_OK) {
 		archive_read_free(a);
 		return NULL;
 	}
@@ -246,9 +256,9 @@ static struct archive *open_zip(int fd)
 }
 
 /* Pass one; false when the file is no workbook. */
-static bool read_meta(int fd, book *b)
+static bool read_meta(const zip_src *z, book *b)
 {
-	struct archive *a = open_zip(fd);
+	struct archive *a = open_zip(z);
 	if (!a)
 		return false;
 	struct archive_entry *e;
@@ -404,7 +414,7 @@ static void scan_sheet(scan_worker *w, scan_job *j, struct archive *a, book *b,
 			    _("a sheet over 256 MB of text: read up to there"));
 	char *display = NULL;
 	if (b->map &&
-	    asprintf(&display, "%s!/%s", j->path, sheet_of(b, part)) > 0) {
+	    asprintf(&display, "%s!/%s", b->path, sheet_of(b, part)) > 0) {
 		w->cells = b->map;
 		scan_buffer(w, j, display,
 			    (const uint8_t *)(b->cur.data ? b->cur.data : ""),
@@ -433,17 +443,21 @@ static void book_free(book *b)
 	lg_buf_free(&b->cell);
 }
 
-bool scan_xlsx(scan_worker *w, scan_job *j, int fd)
+static bool scan_book(scan_worker *w, scan_job *j, const zip_src *z,
+		      const char *path)
 {
 	book b;
 	memset(&b, 0, sizeof(b));
 	struct stat st;
-	b.budget.packed = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
-	if (!read_meta(fd, &b)) {
+	b.budget.packed =
+	    z->fd < 0 ? z->n
+		      : (fstat(z->fd, &st) == 0 ? (uint64_t)st.st_size : 0);
+	b.path = path;
+	if (!read_meta(z, &b)) {
 		book_free(&b);
 		return false;
 	}
-	struct archive *a = open_zip(fd);
+	struct archive *a = open_zip(z);
 	struct archive_entry *e;
 	while (a && archive_read_next_header(a, &e) == ARCHIVE_OK &&
 	       !seq_stopped(w->seq)) {
@@ -463,4 +477,16 @@ bool scan_xlsx(scan_worker *w, scan_job *j, int fd)
 	}
 	book_free(&b);
 	return true;
+}
+
+bool scan_xlsx(scan_worker *w, scan_job *j, int fd)
+{
+	zip_src z = {fd, NULL, 0};
+	return scan_book(w, j, &z, j->path);
+}
+
+bool scan_xlsx_buffer(scan_worker *w, scan_job *j, const uint8_t *p, size_t n)
+{
+	zip_src z = {-1, p, n};
+	return scan_book(w, j, &z, w->member ? w->member : j->path);
 }

@@ -57,6 +57,49 @@ static void table_rows_sharing_a_value_are_one_person(void **state)
 	lg_people_free(p);
 }
 
+/* A name and a birth date on one row are a key: the same member listed
+ * twice with no phone or mail is one person; a namesake born another day
+ * is another. */
+static void a_name_with_a_birth_date_is_a_person(void **state)
+{
+	(void)state;
+	lg_people *p = lg_people_new();
+	assert_non_null(p);
+	add(p, LG_PERSON_NAME, 2, "高橋 健太");
+	add(p, LG_BIRTH_DATE, 2, "1985-04-12");
+	add(p, LG_PERSON_NAME, 3, "高橋 健太");
+	add(p, LG_BIRTH_DATE, 3, "1985-04-12");
+	add(p, LG_PERSON_NAME, 4, "高橋 健太");
+	add(p, LG_BIRTH_DATE, 4, "1990-01-30");
+	add(p, LG_PERSON_NAME, 5, "高橋 健太"); /* no date: a row alone */
+	lg_people_counts c;
+	lg_people_end(p, true, &c);
+	assert_int_equal(c.rows, 4);
+	assert_int_equal(c.people, 3);
+	lg_people_free(p);
+}
+
+/* A shipping list repeats the sender's (the shop's) phone on every row:
+ * a value on half the rows or more links no one. A customer who ordered
+ * twice is still one. */
+static void a_value_on_most_rows_is_the_files_own(void **state)
+{
+	(void)state;
+	lg_people *p = lg_people_new();
+	assert_non_null(p);
+	const char *buyers[] = {"09011110001", "09011110002", "09011110003",
+				"09011110001", "09011110004", "09011110005"};
+	for (int r = 0; r < 6; r++) {
+		add(p, LG_JP_PHONE, (uint64_t)r + 2, buyers[r]);
+		add(p, LG_JP_PHONE, (uint64_t)r + 2, "0312345678"); /* shop */
+	}
+	lg_people_counts c;
+	lg_people_end(p, true, &c);
+	assert_int_equal(c.rows, 6);
+	assert_int_equal(c.people, 5);
+	lg_people_free(p);
+}
+
 static void prose_counts_the_most_distinct_values_of_a_kind(void **state)
 {
 	(void)state;
@@ -116,6 +159,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(table_rows_sharing_a_value_are_one_person),
+	    cmocka_unit_test(a_name_with_a_birth_date_is_a_person),
+	    cmocka_unit_test(a_value_on_most_rows_is_the_files_own),
 	    cmocka_unit_test(prose_counts_the_most_distinct_values_of_a_kind),
 	    cmocka_unit_test(company_numbers_and_keys_are_nobodys),
 	    cmocka_unit_test(huge_lists_say_their_count_is_approximate),

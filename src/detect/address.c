@@ -1,0 +1,332 @@
+/* address.c: jp_address. An address is a prefecture (or, after a label or
+ * in an address column, a city), a municipality (市 区 町 村, 郡 + 町/村,
+ * a designated city's ward), a town and a block number (2-8-1, 二丁目8番1
+ * 号, 123番地), then perhaps a building and a room. Found from the 47
+ * prefecture names (one literal set in the Hyperscan pass) and from
+ * address labels; the structure is checked on the folded text, where
+ * full-width digits and hyphen look-alikes are already ASCII, so
+ * 西新宿２－８－１ and 西新宿2-8-1 are one value. A region alone (東京都
+ * 新宿区) is no one's address: the block number is required. */
+#include <string.h>
+
+#include "detect_int.h"
+#include "leakguard/text.h"
+
+#define ADDRESS_MAX_CHARS 64
+
+/* The 47 prefectures (1都1道2府43県), NULL-terminated: also the keywords
+ * that tell a postal code it stands in an address. */
+const char *const lg_prefectures[] = {
+    "北海道", "青森県",	  "岩手県", "宮城県",	"秋田県", "山形県", "福島県",
+    "茨城県", "栃木県",	  "群馬県", "埼玉県",	"千葉県", "東京都", "神奈川県",
+    "新潟県", "富山県",	  "石川県", "福井県",	"山梨県", "長野県", "岐阜県",
+    "静岡県", "愛知県",	  "三重県", "滋賀県",	"京都府", "大阪府", "兵庫県",
+    "奈良県", "和歌山県", "鳥取県", "島根県",	"岡山県", "広島県", "山口県",
+    "徳島県", "香川県",	  "愛媛県", "高知県",	"福岡県", "佐賀県", "長崎県",
+    "熊本県", "大分県",	  "宮崎県", "鹿児島県", "沖縄県", NULL};
+#define NPREF 47
+
+static uint32_t cp_at(const char *s, size_t n, size_t *len)
+{
+	uint32_t cp;
+	*len = lg_utf8_decode((const uint8_t *)s, n, &cp);
+	return cp;
+}
+
+static bool is_kanji(uint32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || cp == 0x3005 || cp == 0x30F6 ||
+	       cp == 0x30F5; /* 々 ヶ ヵ */
+}
+
+static bool is_kana(uint32_t cp)
+{
+	return (cp >= 0x3041 && cp <= 0x3096) ||
+	       (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || cp == 0x30FB;
+}
+
+static bool is_digit(uint32_t cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+static bool kanji_numeral(uint32_t cp)
+{
+	static const uint32_t k[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+				     0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341,
+				     0x3007, 0x767E, 0x5343};
+	for (size_t i = 0; i < sizeof(k) / sizeof(*k); i++) {
+		if (cp == k[i])
+			return true;
+	}
+	return false;
+}
+
+/* The prefecture s starts with: its length, 0 when none. */
+static size_t prefecture_at(const char *s, size_t n)
+{
+	for (size_t i = 0; i < NPREF; i++) {
+		size_t l = strlen(lg_prefectures[i]);
+		if (l <= n && !memcmp(s, lg_prefectures[i], l))
+			return l;
+	}
+	return 0;
+}
+
+/* The bytes of the suffix of a block number at s (丁目 番地 番 号 ...),
+ * 0 when none. */
+static size_t number_suffix(const char *s, size_t n)
+{
+	static const char *const sfx[] = {"丁目", "番地", "番", "号",
+					  "丁",	  "地割", "-"};
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(*sfx); i++) {
+		size_t l = strlen(sfx[i]);
+		if (l <= n && !memcmp(s, sfx[i], l))
+			return l;
+	}
+	return 0;
+}
+
+/* The bytes of a run of kanji numerals at s followed by a suffix, 0 when
+ * there is none (三田 and 八王子 are names of towns, 三丁目 is a number). */
+static size_t kanji_number(const char *s, size_t n)
+{
+	size_t i = 0, l;
+	while (i < n && kanji_numeral(cp_at(s + i, n - i, &l)))
+		i += l;
+	return i && number_suffix(s + i, n - i) ? i : 0;
+}
+
+static bool number_at(const char *s, size_t n)
+{
+	size_t l;
+	return (n && is_digit((unsigned char)s[0])) || kanji_number(s, n) ||
+	       (n && cp_at(s, n, &l) == 0x7B2C &&
+		kanji_number(s + l, n - l)); /* 第 */
+}
+
+/* A block number from s: numbers joined by their suffixes (2-8-1,
+ * 二丁目8番1号, 123番地の4). Returns its end. */
+static size_t block_number(const char *s, size_t n, size_t i)
+{
+	for (;;) {
+		size_t k = i;
+		while (k < n && is_digit((unsigned char)s[k]))
+			k++;
+		if (k == i)
+			k += kanji_number(s + i, n - i);
+		if (k == i)
+			return i;
+		i = k;
+		size_t sl = number_suffix(s + i, n - i);
+		if (!sl && i + 3 <= n && !memcmp(s + i, "の", 3))
+			sl = 3;
+		if (!sl)
+			return i;
+		/* a joiner must join: "1-" at the end is "1" */
+		bool joiner = s[i] == '-' || !memcmp(s + i, "の", 3);
+		if (joiner && !number_at(s + i + sl, n - i - sl))
+			return i;
+		i += sl;
+	}
+}
+
+static bool building_word(const char *t, size_t n)
+{
+	static const char *const words[] = {
+	    "ビル",   "マンション", "ハイツ", "コーポ", "アパート",   "荘",
+	    "棟",     "号室",	    "階",     "F",	"レジデンス", "タワー",
+	    "ハウス", "メゾン",	    "コート", "パレス", "プラザ",     "ヒルズ",
+	    "ハイム", "テラス",	    "館",     "寮"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		if (memmem(t, n, words[i], strlen(words[i])))
+			return true;
+	}
+	return false;
+}
+
+static bool bldg_char(uint32_t cp)
+{
+	if (cp < 0x80)
+		return is_digit(cp) ||
+		       ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ||
+		       cp == '-' || cp == '#' || cp == '.';
+	return is_kanji(cp) || is_kana(cp);
+}
+
+/* A building and room after the block number: one token (after at most
+ * one space) holding a digit or a building word; a phone label is not. */
+static size_t building(const char *s, size_t n, size_t i)
+{
+	for (int round = 0; round < 2; round++) {
+		size_t p = i, l;
+		if (p < n && s[p] == ' ')
+			p++;
+		size_t q = p;
+		bool digit = false;
+		while (q < n && q - p < 72) {
+			uint32_t cp = cp_at(s + q, n - q, &l);
+			if (!bldg_char(cp))
+				break;
+			digit |= is_digit(cp);
+			q += l;
+		}
+		if (q == p || !(digit || building_word(s + p, q - p)))
+			return i;
+		static const char *const not_bldg[] = {"TEL", "Tel",  "tel",
+						       "FAX", "電話", "携帯"};
+		for (size_t k = 0; k < sizeof(not_bldg) / sizeof(*not_bldg);
+		     k++) {
+			if (!strncmp(s + p, not_bldg[k], strlen(not_bldg[k])))
+				return i;
+		}
+		i = q;
+	}
+	return i;
+}
+
+typedef struct address_parse {
+	size_t region_end; /* after the municipality */
+	size_t end;	   /* after the block number and building */
+	bool prefecture, number;
+} address_parse;
+
+/* The municipality after i: up to eight characters and 市 区 町 村, or a
+ * 郡 and its 町/村, or a city and its ward. Returns its end, 0 when none. */
+static size_t municipality(const char *s, size_t n, size_t i)
+{
+	size_t l, chars = 0;
+	uint32_t unit = 0;
+	while (i < n && chars < 9) {
+		uint32_t cp = cp_at(s + i, n - i, &l);
+		if (!is_kanji(cp) && !is_kana(cp))
+			return 0;
+		i += l;
+		if (chars++ > 0 &&
+		    (cp == 0x5E02 || cp == 0x533A || cp == 0x753A ||
+		     cp == 0x6751 || cp == 0x90E1)) {
+			unit = cp;
+			break;
+		}
+	}
+	if (!unit)
+		return 0;
+	if (unit == 0x90E1) /* 郡: the town or village in it */
+		return municipality(s, n, i);
+	if (unit == 0x5E02) { /* 市: a ward may follow (札幌市中央区) */
+		size_t k = i;
+		for (int c = 0; c < 4 && k < n; c++) {
+			uint32_t cp = cp_at(s + k, n - k, &l);
+			if (!is_kanji(cp))
+				break;
+			k += l;
+			if (c > 0 && cp == 0x533A)
+				return k;
+		}
+	}
+	return i;
+}
+
+static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
+{
+	memset(a, 0, sizeof(*a));
+	size_t i = prefecture_at(s, n), l;
+	a->prefecture = i > 0;
+	if (i < n && s[i] == ' ')
+		i++;
+	size_t m = municipality(s, n, i);
+	if (!m)
+		return false;
+	a->region_end = i = m;
+	/* the town: kanji and kana (大字, 字 included) up to the number */
+	for (size_t chars = 0; i < n && chars < 20; chars++) {
+		if (number_at(s + i, n - i))
+			break;
+		uint32_t cp = cp_at(s + i, n - i, &l);
+		if (!is_kanji(cp) && !is_kana(cp) && cp != ' ')
+			break;
+		i += l;
+	}
+	if (i < n && number_at(s + i, n - i)) {
+		a->number = true;
+		a->end = building(s, n, block_number(s, n, i));
+		return true;
+	}
+	/* an address column may split the number off (住所1, 住所2) */
+	a->end = i;
+	return cell && a->prefecture && i > a->region_end;
+}
+
+/* ---- the pattern's span ---------------------------------------------------
+ */
+bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
+		       uint32_t *to)
+{
+	uint32_t s = *to - 1;
+	for (size_t i = 0; i < NPREF; i++) {
+		size_t l = strlen(lg_prefectures[i]);
+		if (*to >= l && !memcmp(w + *to - l, lg_prefectures[i], l)) {
+			s = *to - (uint32_t)l;
+			break;
+		}
+	}
+	while (s > 0 && (w[s] & 0xC0) == 0x80)
+		s--;
+	uint32_t e = s;
+	unsigned chars = 0, spaces = 0;
+	while (e < len && chars < ADDRESS_MAX_CHARS) {
+		size_t l;
+		uint32_t cp;
+		l = lg_utf8_decode(w + e, len - e, &cp);
+		int a = lg_fold_ascii(cp);
+		bool sp = a == ' ';
+		if (sp && (++spaces > 3 || (e + l < len && (w[e + l] == ' '))))
+			break;
+		if (!(sp || is_kanji(cp) || is_kana(cp) ||
+		      (a > ' ' && a < 0x7F && !strchr(",;:()[]<>\"'/|", a))))
+			break;
+		e += (uint32_t)l;
+		chars++;
+	}
+	*from = s;
+	*to = e;
+	return e > s;
+}
+
+/* ---- validation -----------------------------------------------------------
+ */
+bool lg_validate_address(lg_candidate *c)
+{
+	address_parse a;
+	if (!parse_address(c->fold, c->fold_len, c->from_column, &a))
+		return false;
+	if (!a.prefecture && !c->from_column && !a.number)
+		return false;
+	size_t o = 0;
+	for (size_t i = 0; i < a.end && o + 1 < LG_VALUE_MAX; i++) {
+		if (c->fold[i] != ' ')
+			c->value[o++] = c->fold[i];
+	}
+	c->value[o] = '\0';
+	c->span_off = c->map[0];
+	c->span_len = c->map[a.end] - c->map[0];
+	if (!a.prefecture)
+		c->adjust = -0.05; /* a label or a column says it is one */
+	if (!a.number)
+		c->adjust = -0.15;
+	return true;
+}
+
+size_t lg_address_region_len(const char *v)
+{
+	address_parse a;
+	size_t n = strlen(v);
+	if (parse_address(v, n, true, &a) && a.region_end)
+		return a.region_end;
+	size_t l, i = 0;
+	for (int k = 0; k < 3 && i < n; k++) { /* three characters */
+		cp_at(v + i, n - i, &l);
+		i += l;
+	}
+	return i;
+}

@@ -1,0 +1,571 @@
+/* names.c: person_name. A name is reported only where something says it
+ * is one: a label (氏名：, お名前, 担当, Full name:), an honorific after it
+ * (様, さん, 殿, Mr.), or a table column named for names. Which characters
+ * are the name, and whether they are a name at all (お客様 and 皆様 are
+ * not; 山田様 is), the dictionary decides: MeCab tags IPAdic's 人名 words.
+ * Sample names of forms and templates (例：山田太郎) are not findings. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine_int.h"
+#include "leakguard/text.h"
+
+#define NAME_MAX_CHARS 24 /* of a name with its spaces */
+#define MAX_TOKENS     48
+
+/* ---- characters ---------------------------------------------------------- */
+static uint32_t cp_at(const uint8_t *p, size_t n, size_t *len)
+{
+	uint32_t cp;
+	*len = lg_utf8_decode(p, n, &cp);
+	return cp;
+}
+
+static bool is_kanji(uint32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) ||
+	       (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3005 /* 々 */ ||
+	       cp == 0x30F6 /* ヶ */ || (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+static bool is_kana(uint32_t cp)
+{
+	return (cp >= 0x3041 && cp <= 0x3096) || /* hiragana */
+	       (cp >= 0x30A1 && cp <= 0x30FA) || /* katakana */
+	       cp == 0x30FC || cp == 0x30FB ||	 /* ー ・ */
+	       (cp >= 0xFF66 && cp <= 0xFF9F);	 /* half-width katakana */
+}
+
+static bool is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == 0x3000;
+}
+
+static bool is_latin(uint32_t cp)
+{
+	return cp < 0x80 && isalpha((int)cp);
+}
+
+/* A character a written name may hold. */
+static bool name_char(uint32_t cp)
+{
+	return is_kanji(cp) || is_kana(cp) || is_latin(cp) || cp == '-' ||
+	       cp == '\'' || cp == '.';
+}
+
+/* Sample names of forms, templates and manuals: never a finding. */
+static bool sample_name(const char *v)
+{
+	static const char *const samples[] = {
+	    "山田太郎",	    "山田花子",	    "山田一郎",	    "やまだたろう",
+	    "ヤマダタロウ", "ヤマダハナコ", "やまだはなこ", "johndoe",
+	    "janedoe",	    "taroyamada",   "yamadataro",   "hanakoyamada",
+	    "yamadahanako", "名無し",	    "氏名",	    "名前",
+	    "なまえ"};
+	char k[LG_VALUE_MAX];
+	size_t o = 0;
+	for (const char *p = v; *p && o + 1 < sizeof(k); p++) {
+		if (*p != ' ')
+			k[o++] = (char)tolower((unsigned char)*p);
+	}
+	k[o] = '\0';
+	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		if (!strcmp(k, samples[i]))
+			return true;
+	}
+	return false;
+}
+
+/* What comes before a name that makes it an example: 例：, 記入例, e.g. */
+static bool example_before(const uint8_t *w, uint32_t at)
+{
+	uint32_t lo = at > 16 ? at - 16 : 0;
+	static const char *const marks[] = {
+	    "例", "見本", "サンプル", "e.g.", "sample", "example", "Example"};
+	for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
+		size_t n = strlen(marks[i]);
+		for (uint32_t p = lo; p + n <= at; p++) {
+			if (!memcmp(w + p, marks[i], n))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* ---- where a candidate lies ----------------------------------------------
+ */
+/* A title right before at: Mr. Ms. Dr. (the title is read with the
+ * name, which may then be one word). Returns the title's start, or at. */
+static uint32_t title_before(const uint8_t *w, uint32_t at)
+{
+	static const char *const titles[] = {"Mr. ",  "Mrs. ", "Ms. ", "Dr. ",
+					     "Mr ",   "Mrs ",  "Ms ",  "Dr ",
+					     "Miss ", "Prof. "};
+	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
+		size_t n = strlen(titles[i]);
+		if (at >= n && !memcmp(w + at - n, titles[i], n) &&
+		    (at == n || !isalpha(w[at - n - 1])))
+			return at - (uint32_t)n;
+	}
+	return at;
+}
+
+/* From the first character of a name after its label: the name's
+ * characters, with single spaces between its parts. */
+static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
+			     uint32_t *to)
+{
+	uint32_t s = *to - 1;
+	while (s > 0 && (w[s] & 0xC0) == 0x80)
+		s--;
+	if (example_before(w, s))
+		return false;
+	uint32_t e = s, chars = 0;
+	while (e < len && chars < NAME_MAX_CHARS) {
+		size_t l;
+		uint32_t cp = cp_at(w + e, len - e, &l);
+		if (is_space(cp)) {
+			size_t l2;
+			if (e + l >= len ||
+			    !name_char(cp_at(w + e + l, len - e - l, &l2)))
+				break; /* two spaces, or a space at the end */
+		} else if (!name_char(cp)) {
+			break;
+		}
+		e += (uint32_t)l;
+		chars++;
+	}
+	*from = title_before(w, s);
+	*to = e;
+	return e > s;
+}
+
+/* Back from an honorific (様, さん, 殿) over the characters a name may
+ * hold: MeCab then reads them with the honorific. */
+static bool name_before_honorific(const uint8_t *w, uint32_t *from,
+				  uint32_t *to, size_t hl)
+{
+	uint32_t h = *to;
+	uint32_t s = h - (uint32_t)hl;
+	for (int chars = 0; s > 0 && chars < 12; chars++) {
+		const uint8_t *p = lg_char_before(w + s, w);
+		size_t l;
+		uint32_t cp = cp_at(p, (size_t)(w + s - p), &l);
+		if (!(is_kanji(cp) || is_kana(cp) || is_space(cp)))
+			break;
+		s = (uint32_t)(p - w);
+	}
+	while (s < h) { /* the walk may have stopped on a space */
+		size_t l;
+		if (!is_space(cp_at(w + s, h - s, &l)))
+			break;
+		s += (uint32_t)l;
+	}
+	if (s + hl >= h || example_before(w, s))
+		return false;
+	*from = s;
+	*to = h;
+	return true;
+}
+
+/* The honorific ending at `at` (様 さま さん 殿): its bytes, or 0. */
+static size_t honorific_before(const uint8_t *w, uint32_t at)
+{
+	static const char *const hon[] = {"さま", "さん", "様", "殿"};
+	for (size_t i = 0; i < sizeof(hon) / sizeof(*hon); i++) {
+		size_t n = strlen(hon[i]);
+		if (at >= n && !memcmp(w + at - n, hon[i], n))
+			return n;
+	}
+	return 0;
+}
+
+bool lg_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
+			   uint32_t *to)
+{
+	size_t hl = honorific_before(w, *to);
+	return hl ? name_before_honorific(w, from, to, hl)
+		  : name_after_label(w, len, from, to);
+}
+
+/* ---- the value ------------------------------------------------------------
+ */
+/* Copies raw[from..to) with each run of spaces as one ASCII space. */
+static void name_value(lg_candidate *c, size_t from, size_t to)
+{
+	size_t o = 0;
+	bool space = false;
+	for (size_t i = from; i < to;) {
+		size_t l;
+		uint32_t cp = cp_at(c->raw + i, to - i, &l);
+		if (is_space(cp) || cp == '\t') {
+			space = o > 0;
+		} else {
+			if (space && o + 1 < LG_VALUE_MAX)
+				c->value[o++] = ' ';
+			space = false;
+			if (o + l < LG_VALUE_MAX) {
+				memcpy(c->value + o, c->raw + i, l);
+				o += l;
+			}
+		}
+		i += l;
+	}
+	c->value[o] = '\0';
+}
+
+static void name_span(lg_candidate *c, size_t from, size_t to)
+{
+	c->span_off = from;
+	c->span_len = to - from;
+	name_value(c, from, to);
+}
+
+/* Words of an organisation, a post or a place: a cell or a run that
+ * holds one names no person. */
+static bool organisation(const char *v)
+{
+	static const char *const words[] = {"株式会社",
+					    "有限会社",
+					    "合同会社",
+					    "会社",
+					    "法人",
+					    "協会",
+					    "組合",
+					    "事務局",
+					    "事務所",
+					    "御中",
+					    "（株）",
+					    "(株)",
+					    "センター",
+					    "営業部",
+					    "総務部",
+					    "窓口",
+					    "店",
+					    "担当者",
+					    "お客様",
+					    "株",
+					    "カブシキガイシャ",
+					    "ユウゲンガイシャ",
+					    "ゴウドウガイシャ",
+					    "ｶﾌﾞｼｷｶﾞｲｼｬ",
+					    "ｶ)",
+					    "(ｶ"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		if (strstr(v, words[i]))
+			return true;
+	}
+	return false;
+}
+
+/* ---- Latin names ----------------------------------------------------------
+ */
+static bool title_word(const char *w, size_t n)
+{
+	static const char *const titles[] = {"mr", "mrs",  "ms", "miss",
+					     "dr", "prof", "mx", "mister"};
+	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
+		if (strlen(titles[i]) == n && !strncasecmp(w, titles[i], n))
+			return true;
+	}
+	return false;
+}
+
+static bool stop_word(const char *w, size_t n)
+{
+	static const char *const words[] = {
+	    "customer", "team",	    "support", "manager", "sir",  "madam",
+	    "user",	"unknown",  "name",    "the",	  "and",  "of",
+	    "required", "optional", "none",    "n/a",	  "your", "test"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		if (strlen(words[i]) == n && !strncasecmp(w, words[i], n))
+			return true;
+	}
+	return false;
+}
+
+/* Taro Yamada, YAMADA TARO, Mr. Smith, Full name: Emily Clark. */
+static bool latin_name(lg_candidate *c)
+{
+	const char *r = (const char *)c->raw;
+	size_t n = c->raw_len, i = 0;
+	/* past a label ("Full name:") or a title ("Mr.") */
+	const char *sep = memchr(r, ':', n);
+	if (!sep)
+		sep = memchr(r, '=', n);
+	if (sep)
+		i = (size_t)(sep - r) + 1;
+	while (i < n && isspace((unsigned char)r[i]))
+		i++;
+	size_t wl = 0;
+	while (i + wl < n && isalpha((unsigned char)r[i + wl]))
+		wl++;
+	if (title_word(r + i, wl)) {
+		i += wl;
+		while (i < n && (r[i] == '.' || r[i] == ' '))
+			i++;
+	}
+	size_t from = i, to = i, words = 0;
+	while (i < n && words < 4) {
+		size_t s = i;
+		while (i < n && (isalpha((unsigned char)r[i]) || r[i] == '\'' ||
+				 r[i] == '-'))
+			i++;
+		if (i - s < 2 || !isupper((unsigned char)r[s]) ||
+		    stop_word(r + s, i - s))
+			break;
+		words++;
+		to = i;
+		if (i < n && r[i] == ' ')
+			i++;
+		else
+			break;
+	}
+	bool titled = from > 0 && !sep;
+	if (words < (titled || c->from_column ? 1u : 2u))
+		return false;
+	name_span(c, from, to);
+	return !sample_name(c->value);
+}
+
+/* ---- Japanese names -------------------------------------------------------
+ */
+static bool person_class(lg_morph_class k)
+{
+	return k == LG_MORPH_SURNAME || k == LG_MORPH_GIVEN ||
+	       k == LG_MORPH_PERSON;
+}
+
+/* A word that may stand in a name: a 人名 word, an unknown word (a rare
+ * given name), kana (さくら and ひなた are common nouns too), or, right
+ * after a 人名 word, a noun of one or two kanji (陽菜 is 陽 + 菜). */
+static bool name_part(const lg_candidate *c, const lg_morph_token *t,
+		      bool after_person)
+{
+	if (person_class(t->cls))
+		return true;
+	if (t->cls == LG_MORPH_UNKNOWN) { /* of letters, not ---  or ※ */
+		size_t l;
+		uint32_t cp = cp_at(c->raw + t->off, t->len, &l);
+		return is_kanji(cp) || is_kana(cp) || is_latin(cp);
+	}
+	if (t->cls != LG_MORPH_NOUN && t->cls != LG_MORPH_PLACE)
+		return false;
+	size_t l, chars = 0;
+	bool kana = true;
+	for (size_t i = t->off; i < t->off + t->len; i += l, chars++)
+		kana &= is_kana(cp_at(c->raw + i, t->off + t->len - i, &l));
+	return kana || (after_person && chars <= 2);
+}
+
+/* A colon right after token t: it is the next field's label. */
+static bool label_follows(const lg_candidate *c, const lg_morph_token *t)
+{
+	size_t e = t->off + t->len;
+	return (e < c->raw_len && c->raw[e] == ':') ||
+	       (e + 3 <= c->raw_len && !memcmp(c->raw + e, "：", 3));
+}
+
+typedef struct name_run {
+	size_t first, last; /* token indexes, inclusive */
+	unsigned persons;   /* 人名 words */
+	bool surname, given;
+} name_run;
+
+static void run_add(name_run *r, const lg_morph_token *t)
+{
+	r->persons += person_class(t->cls);
+	r->surname |= t->cls == LG_MORPH_SURNAME;
+	r->given |= t->cls == LG_MORPH_GIVEN || t->cls == LG_MORPH_PERSON;
+}
+
+/* The name right before the honorific token h: back over name words and
+ * single spaces; the word just before the honorific must be a 人名 word
+ * (客 in お客様 is not; 各位, 皆様 are one word each). */
+static bool run_before(const lg_morph_token *t, size_t h, name_run *r)
+{
+	if (h > 0 && t[h - 1].cls == LG_MORPH_SPACE)
+		h--; /* 山本 結衣 様 */
+	if (h == 0 || !person_class(t[h - 1].cls))
+		return false;
+	*r = (name_run){h - 1, h - 1, 0, false, false};
+	run_add(r, &t[h - 1]);
+	for (size_t i = h - 1; i-- > 0;) {
+		if (t[i].cls == LG_MORPH_SPACE && i > 0 &&
+		    person_class(t[i - 1].cls))
+			continue;
+		if (!person_class(t[i].cls) &&
+		    !(t[i].cls == LG_MORPH_UNKNOWN && r->persons))
+			break;
+		r->first = i;
+		run_add(r, &t[i]);
+	}
+	return true;
+}
+
+/* The name at the start of a labelled text: name words and single spaces
+ * up to the first word that is none. */
+static void run_from_start(const lg_candidate *c, const lg_morph_token *t,
+			   size_t nt, name_run *r)
+{
+	*r = (name_run){0, 0, 0, false, false};
+	size_t i = 0, spaces = 0;
+	for (; i < nt; i++) {
+		if (t[i].cls == LG_MORPH_SPACE && i > 0) {
+			if (++spaces > 1)
+				break; /* 鈴木 悠斗　フリガナ: two parts at most
+					*/
+			continue;
+		}
+		if (label_follows(c, &t[i]))
+			break; /* the next field's label */
+		bool after = i > 0 && person_class(t[i - 1].cls);
+		if (!name_part(c, &t[i], after))
+			break;
+		r->last = i;
+		run_add(r, &t[i]);
+	}
+	if (i > 0 && t[r->last].cls == LG_MORPH_SPACE)
+		r->last--;
+}
+
+/* A labelled text MeCab does not know as a name may still be one: two
+ * parts of kanji or of kana (a reading) split by one space. */
+static bool name_shaped(const char *v)
+{
+	const char *sp = strchr(v, ' ');
+	if (!sp || strchr(sp + 1, ' '))
+		return false;
+	size_t l, kanji = 0, kana = 0, chars = 0;
+	for (const char *p = v; *p; p += l) {
+		uint32_t cp = cp_at((const uint8_t *)p, strlen(p), &l);
+		if (cp == ' ')
+			continue;
+		chars++;
+		kanji += is_kanji(cp);
+		kana += is_kana(cp);
+	}
+	return chars >= 2 && chars <= 10 && (kanji == chars || kana == chars);
+}
+
+/* Kana only (a reading, フリガナ), after a label: MeCab knows readings
+ * as words (マツダ is a company), so only the shape says: two parts. */
+static bool all_kana(const uint8_t *p, size_t n)
+{
+	size_t l;
+	for (size_t i = 0; i < n; i += l) {
+		uint32_t cp = cp_at(p + i, n - i, &l);
+		if (!is_kana(cp) && !is_space(cp))
+			return false;
+	}
+	return n > 0;
+}
+
+static bool japanese_name(lg_candidate *c)
+{
+	lg_morph_token t[MAX_TOKENS];
+	size_t nt = lg_morph_parse(c->morph, (const char *)c->raw, c->raw_len,
+				   t, MAX_TOKENS);
+	if (nt == 0)
+		return false;
+	name_run r;
+	bool honorific = t[nt - 1].cls == LG_MORPH_HONORIFIC;
+	if (honorific) {
+		if (!run_before(t, nt - 1, &r))
+			return false;
+	} else if (all_kana(c->raw, t[0].off + t[0].len)) {
+		size_t e = 0, spaces = 0, l; /* the reading: two parts */
+		while (e < c->raw_len && spaces < 2) {
+			spaces +=
+			    is_space(cp_at(c->raw + e, c->raw_len - e, &l));
+			e += spaces < 2 ? l : 0;
+		}
+		while (e > 0 && c->raw[e - 1] == ' ')
+			e--;
+		name_span(c, 0, e);
+		c->adjust = -0.1;
+		return name_shaped(c->value) && !organisation(c->value) &&
+		       !sample_name(c->value);
+	} else {
+		run_from_start(c, t, nt, &r);
+		if (r.last == 0 && !name_part(c, &t[0], false))
+			return false;
+	}
+	size_t from = t[r.first].off, to = t[r.last].off + t[r.last].len;
+	/* the word after the name may make it a company's (佐藤製菓株式会社) */
+	char rest[LG_VALUE_MAX];
+	size_t rl = c->raw_len - to < sizeof(rest) - 1 ? c->raw_len - to
+						       : sizeof(rest) - 1;
+	memcpy(rest, c->raw + to, rl);
+	rest[rl] = '\0';
+	name_span(c, from, to);
+	if (lg_utf8_chars(c->value) > 12 || organisation(c->value) ||
+	    organisation(rest) || sample_name(c->value))
+		return false;
+	if (r.persons == 0) { /* only after a label, and only name-shaped */
+		if (honorific || !name_shaped(c->value))
+			return false;
+		c->adjust = -0.15;
+		return true;
+	}
+	/* a family name alone (山田様) says less than a full name */
+	if (!(r.surname && r.given) && r.persons < 2)
+		c->adjust = -0.15;
+	return true;
+}
+
+/* ---- table cells ----------------------------------------------------------
+ */
+/* A cell of a column named for names: the whole cell, of name characters
+ * only, at most four parts. */
+static bool name_cell(lg_candidate *c)
+{
+	size_t i = 0, chars = 0, parts = 1;
+	bool latin = false, other = false;
+	while (i < c->raw_len) {
+		size_t l;
+		uint32_t cp = cp_at(c->raw + i, c->raw_len - i, &l);
+		if (is_space(cp))
+			parts++;
+		else if (!name_char(cp))
+			return false;
+		latin |= is_latin(cp);
+		other |= is_kanji(cp) || is_kana(cp);
+		chars++;
+		i += l;
+	}
+	if (chars < 2 || chars > NAME_MAX_CHARS || parts > 4 ||
+	    (latin && other))
+		return false;
+	if (latin)
+		return latin_name(c);
+	size_t end = c->raw_len, hl = honorific_before(c->raw, (uint32_t)end);
+	if (hl && end > hl + 3) { /* 原田 奈々 様 */
+		end -= hl;
+		while (end > 0 && (c->raw[end - 1] == ' ' ||
+				   (end >= 3 && !memcmp(c->raw + end - 3,
+							"\xE3\x80\x80", 3))))
+			end -= c->raw[end - 1] == ' ' ? 1 : 3;
+	}
+	name_span(c, 0, end);
+	return !organisation(c->value) && !sample_name(c->value);
+}
+
+bool lg_validate_person_name(lg_candidate *c)
+{
+	if (c->from_column)
+		return name_cell(c);
+	if (c->raw_len && c->raw[0] < 0x80)
+		return latin_name(c);
+	return japanese_name(c);
+}
+
+size_t lg_utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}

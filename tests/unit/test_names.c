@@ -1,0 +1,240 @@
+/* test_names.c: person_name and jp_address as Japanese forms, mails and
+ * exports write them: after labels, before honorifics, in named columns;
+ * the words that look like names and are not (お客様, 皆様, 仕様, a
+ * company, a sample name on a template), the address forms (kanji
+ * numerals, full-width digits, hyphen look-alikes, 郡, wards, buildings)
+ * and the regions that are no one's address; how both are masked, in the
+ * finding and in the snippets of the findings beside them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "leakguard/detect.h"
+
+static lg_detector *det;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	char err[256];
+	det = lg_detector_new(&(lg_detect_config){0.5, 0}, err, sizeof(err));
+	if (!det)
+		fprintf(stderr, "lg_detector_new: %s\n", err);
+	return det ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	lg_detector_free(det);
+	return 0;
+}
+
+#define MAX_FOUND 32
+typedef struct found {
+	lg_finding f[MAX_FOUND];
+	size_t n;
+} found;
+
+static int keep(const lg_finding *f, void *ud)
+{
+	found *r = ud;
+	if (r->n < MAX_FOUND)
+		r->f[r->n++] = *f;
+	return 0;
+}
+
+static found *scan_text(const char *text)
+{
+	static found r;
+	r.n = 0;
+	assert_int_equal(lg_detect_buffer(det, (const uint8_t *)text,
+					  strlen(text), keep, &r),
+			 LG_OK);
+	return &r;
+}
+
+/* The finding of type t in text, NULL when none (all of them printed on
+ * a failure, to see what was found instead). */
+static const lg_finding *find(const char *text, lg_type t)
+{
+	found *r = scan_text(text);
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->f[i].type == t)
+			return &r->f[i];
+	}
+	return NULL;
+}
+
+static void want_value(const char *text, lg_type t, const char *value)
+{
+	const lg_finding *f = find(text, t);
+	if (!f || strcmp(f->value, value)) {
+		fprintf(stderr, "text: %s\nwant %s \"%s\", got \"%s\"\n", text,
+			lg_type_id(t), value, f ? f->value : "(none)");
+		fail();
+	}
+}
+
+static void want_none(const char *text, lg_type t)
+{
+	const lg_finding *f = find(text, t);
+	if (f) {
+		fprintf(stderr, "text: %s\nwant no %s, got \"%s\"\n", text,
+			lg_type_id(t), f->value);
+		fail();
+	}
+}
+
+static void names_after_labels(void **state)
+{
+	(void)state;
+	want_value("氏名：高橋 健太\n", LG_PERSON_NAME, "高橋 健太");
+	want_value("お名前　鈴木一郎\n", LG_PERSON_NAME, "鈴木一郎");
+	want_value("氏名　　　　:山口 千尋\n", LG_PERSON_NAME, "山口 千尋");
+	want_value("担当: 清水 翼\n", LG_PERSON_NAME, "清水 翼");
+	/* a rule of dashes after it is not part of it */
+	want_value("--- 担当: 清水 ---\n", LG_PERSON_NAME, "清水");
+	/* the next field's label ends the name */
+	want_value("お名前：長谷川 修　フリガナ：ハセガワ オサム\n",
+		   LG_PERSON_NAME, "長谷川 修");
+	/* a reading: kana in two parts, whatever MeCab makes of them */
+	want_value("フリガナ　　　マツダ ツバサ\n", LG_PERSON_NAME,
+		   "マツダ ツバサ");
+	want_value("Full name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
+	want_value("Dear Mr. Smith,\n", LG_PERSON_NAME, "Smith");
+}
+
+static void names_before_honorifics(void **state)
+{
+	(void)state;
+	want_value("担当の佐藤花子さんから連絡がありました。\n", LG_PERSON_NAME,
+		   "佐藤花子");
+	want_value("顧客: 山本 結衣 様\n", LG_PERSON_NAME, "山本 結衣");
+	want_value("鈴木一郎殿\n", LG_PERSON_NAME, "鈴木一郎");
+	/* a family name alone is a name, with less confidence */
+	const lg_finding *f =
+	    find("山田様、いつもお世話になっております。\n", LG_PERSON_NAME);
+	assert_non_null(f);
+	assert_string_equal(f->value, "山田");
+	assert_true(f->confidence < 0.85);
+}
+
+static void words_that_are_no_names(void **state)
+{
+	(void)state;
+	want_none("お客様各位\n", LG_PERSON_NAME);
+	want_none("皆様のご協力に感謝します。仕様書を同様に確認。\n",
+		  LG_PERSON_NAME);
+	want_none("株式会社山田商事 御中\n", LG_PERSON_NAME);
+	want_none("※ご依頼主：佐藤製菓株式会社\n", LG_PERSON_NAME);
+	/* YAML's name: is not a person's */
+	want_none("name: Deploy Production\n", LG_PERSON_NAME);
+}
+
+static void sample_names_are_not_findings(void **state)
+{
+	(void)state;
+	want_none("記入例）氏名：山田太郎\n", LG_PERSON_NAME);
+	want_none("氏名（例：鈴木 一郎）\n", LG_PERSON_NAME);
+	want_none("お名前：山田 花子\n", LG_PERSON_NAME);
+	want_none("Full name: John Doe\n", LG_PERSON_NAME);
+}
+
+static void name_columns(void **state)
+{
+	(void)state;
+	const char *csv = "No,氏名,フリガナ,電話番号\n"
+			  "1,原田 奈々 様,ハラダ ナナ,090-1234-5678\n"
+			  "2,斎藤 翼,サイトウ ツバサ,080-2345-6789\n";
+	found *r = scan_text(csv);
+	const char *want[] = {"原田 奈々", "ハラダ ナナ", "斎藤 翼",
+			      "サイトウ ツバサ"};
+	size_t k = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->f[i].type != LG_PERSON_NAME)
+			continue;
+		assert_true(k < 4);
+		assert_string_equal(r->f[i].value, want[k++]);
+	}
+	assert_int_equal(k, 4);
+	/* a user name or a product name column names no person */
+	want_none("ユーザー名,商品名,電話番号\nkenta,青いマグ,090-1234-5678\n"
+		  "yui,白い皿,080-2345-6789\n",
+		  LG_PERSON_NAME);
+	want_none("username,product_name,phone\nKenta,Blue Mug,"
+		  "090-1234-5678\nYui,White Plate,080-2345-6789\n",
+		  LG_PERSON_NAME);
+}
+
+static void address_forms(void **state)
+{
+	(void)state;
+	want_value("〒160-0023 東京都新宿区西新宿2－8－1\n", LG_JP_ADDRESS,
+		   "東京都新宿区西新宿2-8-1");
+	want_value("東京都新宿区西新宿２ー８ー１\n", LG_JP_ADDRESS,
+		   "東京都新宿区西新宿2-8-1");
+	want_value("住所：東京都新宿区西新宿二丁目8番1号 新宿ビル5F\n",
+		   LG_JP_ADDRESS, "東京都新宿区西新宿二丁目8番1号新宿ビル5F");
+	want_value("愛知県西春日井郡豊山町大字豊場1番地\n", LG_JP_ADDRESS,
+		   "愛知県西春日井郡豊山町大字豊場1番地");
+	want_value("北海道札幌市中央区北1条西2丁目1\n", LG_JP_ADDRESS,
+		   "北海道札幌市中央区北1条西2丁目1");
+	/* after a label the city may come first */
+	want_value("送付先：〒530-0001 大阪市北区梅田1-2-3\n", LG_JP_ADDRESS,
+		   "大阪市北区梅田1-2-3");
+	/* a phone after it is no building */
+	want_value("東京都渋谷区渋谷1-2-3 TEL 03-1234-5678\n", LG_JP_ADDRESS,
+		   "東京都渋谷区渋谷1-2-3");
+}
+
+static void regions_are_no_addresses(void **state)
+{
+	(void)state;
+	want_none("東京都新宿区\n", LG_JP_ADDRESS);
+	want_none("東京都内の店舗で販売します。\n", LG_JP_ADDRESS);
+	want_none("東京都千代田区の本社にて\n", LG_JP_ADDRESS);
+	want_none("住所：未定\n", LG_JP_ADDRESS);
+	want_none("東京都○○区○○町1-2-3\n", LG_JP_ADDRESS);
+}
+
+static void masks(void **state)
+{
+	(void)state;
+	const lg_finding *f = find("東京都新宿区西新宿2-8-1\n", LG_JP_ADDRESS);
+	assert_non_null(f);
+	assert_string_equal(f->masked, "東京都新宿区****");
+	f = find("氏名：高橋 健太\n", LG_PERSON_NAME);
+	assert_non_null(f);
+	assert_string_equal(f->masked, "高* 健*");
+	/* a phone's snippet shows the name and address beside it masked */
+	const char *csv = "氏名,住所,電話番号\n"
+			  "渡辺 美咲,北海道札幌市中央区北1条西2丁目1,"
+			  "090-1234-5678\n";
+	f = find(csv, LG_JP_PHONE);
+	assert_non_null(f);
+	assert_null(strstr(f->context, "美咲"));
+	assert_null(strstr(f->context, "北1条"));
+	assert_non_null(strstr(f->context, "渡* 美*"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(names_after_labels),
+	    cmocka_unit_test(names_before_honorifics),
+	    cmocka_unit_test(words_that_are_no_names),
+	    cmocka_unit_test(sample_names_are_not_findings),
+	    cmocka_unit_test(name_columns),
+	    cmocka_unit_test(address_forms),
+	    cmocka_unit_test(regions_are_no_addresses),
+	    cmocka_unit_test(masks),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
