@@ -25,6 +25,11 @@
 #define XLSX_MAX_STRINGS (64u << 20)  /* bytes of shared strings kept */
 #define XLSX_MAX_SHEET	 (256u << 20) /* bytes of one sheet's text */
 #define XLSX_MAX_SHEETS	 256
+/* Excel's grid (1048576 rows, columns A to XFD): a reference past it is
+ * no cell, and would have the empty rows and columns before it laid out
+ * as tabs and newlines (a few bytes of "ZZZZZZZZZZZZZZ1" asked for 10^19) */
+#define XLSX_MAX_ROW 1048576u
+#define XLSX_MAX_COL 16384u
 
 /* Appends to a buffer; a failure is remembered in *oom (the text is then
  * cut short, never wrong). */
@@ -284,11 +289,11 @@ static bool read_meta(const zip_src *z, book *b)
 static bool cell_ref(const char *r, unsigned long *col, unsigned long *row)
 {
 	unsigned long c = 0;
-	for (; *r >= 'A' && *r <= 'Z'; r++)
+	for (; *r >= 'A' && *r <= 'Z' && c <= XLSX_MAX_COL; r++)
 		c = c * 26 + (unsigned long)(*r - 'A' + 1);
 	char *end;
 	unsigned long n = strtoul(r, &end, 10);
-	if (!c || !n || *end)
+	if (!c || !n || *end || c > XLSX_MAX_COL || n > XLSX_MAX_ROW)
 		return false;
 	*col = c;
 	*row = n;
@@ -305,6 +310,8 @@ static void sheet_goto(book *b, unsigned long row, unsigned long col)
 		text_put(&b->cur, &b->oom, "\n", 1);
 		b->row++;
 		b->col = 1;
+		/* rows of tabs up to the grid's end outgrow the bound */
+		b->sheet_big |= b->cur.len > XLSX_MAX_SHEET;
 	}
 	while (b->col < col) {
 		text_put(&b->cur, &b->oom, "\t", 1);
@@ -323,6 +330,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name,
 	if (!strcmp(l, "row")) {
 		const char *r = attr(a, "r");
 		unsigned long n = r ? strtoul(r, NULL, 10) : b->row + 1;
+		if (n > XLSX_MAX_ROW)
+			n = b->row + 1; /* no row: the next one */
 		b->cell_row = n > b->row ? n : b->row + (b->row == 0);
 		b->next_col = 1;
 	} else if (!strcmp(l, "c")) {

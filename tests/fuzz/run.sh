@@ -7,8 +7,12 @@ secs=${2:-20}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 corpus=$(mktemp -d "${TMPDIR:-/tmp}/lgfuzz.XXXXXX")
 trap 'rm -rf "$corpus"' EXIT
-# seeds: small real inputs of every encoding
-find "$top/samples" "$top/tests/cases" "$top/tests/fuzz/seeds" -type f -size -64k 2>/dev/null |
+seeds=$top/tests/fuzz/seeds
+# seeds: small real inputs of every encoding, for every target; a folder
+# seeds/<target>/ holds inputs in the form that target builds on (header
+# choice bytes then rows, XML fragments, mail parts) and goes to it alone
+find "$top/samples" "$top/tests/cases" "$seeds" -path "$seeds/*/*" -prune -o \
+	-type f -size -64k -print 2>/dev/null |
 	while read -r f; do cp "$f" "$corpus/$(echo "$f" | md5sum | cut -c1-16)"; done
 status=0
 passed=0
@@ -18,6 +22,9 @@ for t in "$build"/tests/fuzz/fuzz_*; do
 	name=$(basename "$t")
 	echo "fuzz: $name for ${secs}s"
 	mkdir -p "$corpus/$name"
+	if [ -d "$seeds/$name" ]; then
+		cp "$seeds/$name"/* "$corpus/$name/"
+	fi
 	if ! "$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
 		-artifact_prefix="$build/$name-" -print_final_stats=0 \
 		"$corpus/$name" "$corpus" >"$build/$name.log" 2>&1; then
