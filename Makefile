@@ -5,7 +5,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build build-asan demo test test-asan fuzz format-check format eval bench bench-logs clean
+.PHONY: all deps build build-asan demo test test-asan fuzz format-check format eval bench bench-logs bench-docs clean
 
 all: build
 
@@ -55,6 +55,9 @@ bench: build
 
 bench-logs: build
 	@bash bench/logs.sh
+
+bench-docs: build
+	@bash bench/docs.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

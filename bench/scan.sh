@@ -257,10 +257,13 @@ COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "none")
 PAT_LIST=$(awk '{ printf "%2d. `%s`\n", NR, $0 }' "$BENCH/rg_patterns.txt")
 SPARSE_BYTES_PER=$((1048576 / SPARSE_PER_MIB))
 
-# bench/logs.sh keeps its section between these markers: carry it over
+# bench/logs.sh and bench/docs.sh keep their sections between these
+# markers: carry them over
 LOGS_SECTION=""
+DOCS_SECTION=""
 if [ -f "$RESULTS" ]; then
 	LOGS_SECTION=$(awk '/<!-- logs:begin -->/ { p = 1 } p { print } /<!-- logs:end -->/ { p = 0 }' "$RESULTS")
+	DOCS_SECTION=$(awk '/<!-- docs:begin -->/ { p = 1 } p { print } /<!-- docs:end -->/ { p = 0 }' "$RESULTS")
 fi
 
 cat >"$RESULTS" <<EOF
@@ -426,6 +429,9 @@ EOF
 
 if [ -n "$LOGS_SECTION" ]; then
 	printf '\n%s\n' "$LOGS_SECTION" >>"$RESULTS"
+fi
+if [ -n "$DOCS_SECTION" ]; then
+	printf '\n%s\n' "$DOCS_SECTION" >>"$RESULTS"
 fi
 
 echo "scan.sh: wrote $RESULTS" >&2
