@@ -11,6 +11,7 @@ import sys
 
 JA = {
     "a sheet over 256 MB of text: read up to there": "256 MB を超えるシートです（そこまで読みました）",
+    "an unreadable archive or member": "読み取れないアーカイブまたはメンバーです",
     # ---- scan: pdf
     "encrypted PDF: not read": "暗号化された PDF のため読み取れません",
     "not a readable PDF": "読み取れない PDF です",

@@ -9,7 +9,7 @@ BUILD="build-essential cmake pkg-config gettext clang libclang-rt-14-dev
  libyaml-dev libpcre2-dev zlib1g-dev libsqlite3-dev libcurl4-openssl-dev
  libxxhash-dev libarchive-dev libmagic-dev libgmime-3.0-dev libexpat1-dev
  libpoppler-glib-dev libmecab-dev mecab-ipadic-utf8
- clang-format python3 ripgrep time goaccess zip p7zip-full zstd xz-utils bzip2
+ clang-format python3 ripgrep time goaccess zip p7zip-full zstd xz-utils bzip2 lhasa
  libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
 
 missing=""

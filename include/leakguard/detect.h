@@ -65,6 +65,8 @@ typedef struct lg_finding {
 	uint64_t offset; /* bytes into the decoded text */
 	uint32_t length; /* bytes */
 	uint64_t line;	 /* 1-based */
+	uint64_t row;	 /* the line its table row starts on: a row may span
+			  * lines (a quoted cell with line breaks) */
 	uint64_t column; /* 1-based, in characters */
 	char value[LG_VALUE_MAX];
 	char masked[LG_VALUE_MAX];

@@ -399,6 +399,10 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	cursor_advance(s, f.offset);
 	f.line = s->cur_line;
 	f.column = cursor_column(s, f.offset);
+	const label_range *rec = table_record_at(s, c->from);
+	f.row =
+	    f.line -
+	    (rec ? count_newlines(s->win + rec->from, c->from - rec->from) : 0);
 	lg_copy_cut(f.value, sizeof(f.value), c->value);
 	lg_mask_value(c->type, c->value, f.masked, sizeof(f.masked));
 	lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, &others,
@@ -554,6 +558,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->hits);
 	free(s->ranges);
 	free(s->spans);
+	free(s->records);
 	free(s->cands);
 	lg_morph_free(s->morph);
 	free(s);

@@ -92,6 +92,8 @@ struct lg_detect_stream {
 	table_state table;  /* the table being read */
 	table_state *spans; /* the tables this window holds */
 	size_t nspans, capspans;
+	label_range *records; /* rows over several lines (quoted newlines) */
+	size_t nrecords, caprecords;
 };
 
 /* table.c */
@@ -107,6 +109,9 @@ int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
  * values below it, with the row that confirms it. */
 uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 			  bool final);
+/* The table row holding window offset `at` when it spans several lines,
+ * else NULL. */
+const label_range *table_record_at(const lg_detect_stream *s, uint32_t at);
 void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 			   uint32_t to);
 

@@ -12,7 +12,7 @@
 #include "engine_int.h"
 #include "leakguard/text.h"
 
-#define NAME_MAX_CHARS 24 /* of a name with its spaces */
+#define NAME_MAX_CHARS 16 /* of a name with its spaces */
 #define MAX_TOKENS     48
 
 /* ---- characters ---------------------------------------------------------- */
@@ -149,7 +149,7 @@ static bool name_before_honorific(const uint8_t *w, uint32_t *from,
 {
 	uint32_t h = *to;
 	uint32_t s = h - (uint32_t)hl;
-	for (int chars = 0; s > 0 && chars < 12; chars++) {
+	for (int chars = 0; s > 0 && chars < 9; chars++) {
 		const uint8_t *p = lg_char_before(w + s, w);
 		size_t l;
 		uint32_t cp = cp_at(p, (size_t)(w + s - p), &l);
@@ -516,6 +516,19 @@ static bool japanese_name(lg_candidate *c)
 	return true;
 }
 
+/* A 人名 word, or a word the dictionary does not know, in raw[0..n). */
+static bool has_person_word(lg_candidate *c, size_t n)
+{
+	lg_morph_token t[MAX_TOKENS];
+	size_t nt =
+	    lg_morph_parse(c->morph, (const char *)c->raw, n, t, MAX_TOKENS);
+	for (size_t i = 0; i < nt; i++) {
+		if (person_class(t[i].cls) || t[i].cls == LG_MORPH_UNKNOWN)
+			return true;
+	}
+	return false;
+}
+
 /* ---- table cells ----------------------------------------------------------
  */
 /* A cell of a column named for names: the whole cell, of name characters
@@ -550,7 +563,12 @@ static bool name_cell(lg_candidate *c)
 			end -= c->raw[end - 1] == ' ' ? 1 : 3;
 	}
 	name_span(c, 0, end);
-	return !organisation(c->value) && !sample_name(c->value);
+	if (organisation(c->value) || sample_name(c->value))
+		return false;
+	/* two parts of kanji, or kana (a reading), make a name by their
+	 * shape; else MeCab must know a name in it (二行目 の 備考 has none) */
+	return name_shaped(c->value) || all_kana(c->raw, end) ||
+	       has_person_word(c, end);
 }
 
 bool lg_validate_person_name(lg_candidate *c)

@@ -151,6 +151,40 @@ static void read_column_names(lg_detect_stream *s, header_ud *h, uint32_t at,
 	}
 }
 
+/* An odd number of quotes in p[0..n): a quoted cell goes on past it. */
+static bool quote_open(const uint8_t *p, size_t n)
+{
+	bool open = false;
+	for (const uint8_t *q = p; (q = memchr(q, '"', n - (size_t)(q - p)));
+	     q++)
+		open = !open;
+	return open;
+}
+
+#define RECORD_MAX_LINES 32
+
+/* The end of the row that starts at ls and whose first line ends at end:
+ * further lines while a quoted cell is open (a 住所 cell with its line
+ * breaks). UINT32_MAX when its end is not in view yet. */
+static uint32_t record_end(const lg_detect_stream *s, uint32_t ls, uint32_t end,
+			   uint32_t hi, bool final)
+{
+	if (!quote_open(s->win + ls, end - ls))
+		return end;
+	for (int k = 0; k < RECORD_MAX_LINES && end < hi; k++) {
+		const uint8_t *nl =
+		    memchr(s->win + end + 1, '\n', hi - end - 1);
+		uint32_t e = nl ? (uint32_t)(nl - s->win) : hi;
+		if (!nl && !final)
+			return UINT32_MAX;
+		bool closes = quote_open(s->win + end + 1, e - end - 1);
+		end = e;
+		if (closes || end - ls >= 4096)
+			break;
+	}
+	return end;
+}
+
 /* Fields in the first non-empty line after `from`, 0 when none. */
 static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
 				char delim)
@@ -161,8 +195,9 @@ static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
 	const uint8_t *nl = memchr(s->win + p, '\n', s->len - p);
 	if (p >= s->len)
 		return 0;
-	size_t n = nl ? (size_t)(nl - (s->win + p)) : s->len - p;
-	return split_fields(s->win + p, p, n, delim, NULL, NULL);
+	uint32_t e = nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
+	e = record_end(s, p, e, (uint32_t)s->len, true);
+	return split_fields(s->win + p, p, e - p, delim, NULL, NULL);
 }
 
 /* Remembers the table being read as one of this window's tables. */
@@ -194,15 +229,19 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	if (memmem(line, n, "\":", 2) || line[n - 1] == ',' ||
 	    line[n - 1] == '\t')
 		return false;
+	size_t semis = 0;
 	for (size_t i = 0; i < n; i++) {
 		commas += line[i] == ',';
 		tabs += line[i] == '\t';
+		semis += line[i] == ';';
 	}
-	if (commas + tabs == 0)
+	if (commas + tabs + semis == 0)
 		return false;
 	/* the cheap test first: the row below must have as many fields ("Hi
-	 * Shota," above a paragraph has not) */
+	 * Shota," above a paragraph has not); European exports split on ; */
 	char delim = tabs > commas ? '\t' : ',';
+	if (semis > commas && semis > tabs)
+		delim = ';';
 	unsigned nf = split_fields(line, at, n, delim, NULL, NULL);
 	if (nf < 2 || next_row_fields(s, at + (uint32_t)n, delim) != nf)
 		return false;
@@ -297,18 +336,35 @@ static const table_state *table_at(const lg_detect_stream *s, uint32_t at,
 	return s->base + at < tb->end ? tb : NULL;
 }
 
+/* The row holding `at` when it spans several lines (a quoted cell with
+ * newlines in it), or NULL. */
+const label_range *table_record_at(const lg_detect_stream *s, uint32_t at)
+{
+	size_t lo = 0, hi = s->nrecords;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->records[mid].to < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nrecords && s->records[lo].from <= at ? &s->records[lo]
+							     : NULL;
+}
+
 int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 			 uint32_t *lo, uint32_t *hi)
 {
 	if (s->nspans == 0)
 		return 0;
-	uint32_t ls = line_start(s, at);
+	const label_range *rec = table_record_at(s, at);
+	uint32_t ls = rec ? rec->from : line_start(s, at);
 	const table_state *tb = ls == UINT32_MAX ? NULL : table_at(s, at, ls);
 	if (!tb)
 		return 0; /* no table, or its header line or what is above it */
 	const uint8_t *nl = memchr(s->win + at, '\n', s->len - at);
 	*lo = ls;
-	*hi = nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
+	*hi = rec ? rec->to : nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
 	unsigned col = column_of(s, tb, ls, at);
 	if (col >= tb->ncols || col >= TABLE_MAX_COLS)
 		return 0;
@@ -421,7 +477,7 @@ static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
 	for (uint32_t i = ls; i < end; i++) {
 		if (w[i] >= '0' && w[i] <= '9')
 			return false;
-		delim |= w[i] == ',' || w[i] == '\t';
+		delim |= w[i] == ',' || w[i] == '\t' || w[i] == ';';
 	}
 	return delim;
 }
@@ -445,6 +501,24 @@ static uint64_t share_end(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 	return open_row != UINT32_MAX && open_row > own_lo ? open_row : own_hi;
 }
 
+/* A row of the table being read, over one line or several. */
+static uint32_t read_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
+			 uint32_t hi, bool final)
+{
+	uint32_t rend = record_end(s, ls, end, hi, final);
+	if (rend == UINT32_MAX)
+		return UINT32_MAX;
+	if (rend != end) {
+		label_range r = {ls, rend};
+		if (!lg_vec_push((void **)&s->records, &s->nrecords,
+				 &s->caprecords, sizeof(r), &r))
+			s->oom = true;
+	}
+	if (s->base + ls > s->table.header_end)
+		table_row(s, ls, rend);
+	return rend;
+}
+
 uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 			  bool final)
 {
@@ -452,6 +526,7 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 	uint32_t pos = (uint32_t)own_lo;
 	uint32_t ls = line_start(s, pos);
 	s->nspans = 0;
+	s->nrecords = 0;
 	if (s->table.ncols && s->table.end > s->base)
 		span_open(s); /* a table the last window left open */
 
@@ -474,8 +549,9 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		if (ls == UINT32_MAX || ls + 4096 <= end) {
 			/* a line longer than we keep: no table row */
 		} else if (s->table.active) {
-			if (s->base + ls > s->table.header_end)
-				table_row(s, ls, end);
+			end = read_row(s, ls, end, (uint32_t)own_hi, final);
+			if (end == UINT32_MAX)
+				return share_end(s, own_lo, own_hi, ls);
 		} else if (header_candidate(s, ls, end)) {
 			if (!final && ls > own_lo && !row_after_in_view(s, end))
 				return ls; /* the next window reads it whole */

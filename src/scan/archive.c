@@ -144,6 +144,13 @@ static la_ssize_t nested_read(struct archive *a, void *ud, const void **buf)
 	return n < 0 ? -1 : (la_ssize_t)n;
 }
 
+/* libarchive's reason, or ours when it gave none. */
+static const char *arc_error(struct archive *a)
+{
+	const char *e = archive_error_string(a);
+	return e ? e : _("an unreadable archive or member");
+}
+
 static struct archive *reader_new(void)
 {
 	struct archive *a = archive_read_new();
@@ -152,6 +159,9 @@ static struct archive *reader_new(void)
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
 	archive_read_support_format_raw(a); /* a lone gzip/xz/... stream */
+	/* lzh names are CP932, as Japanese Windows tools wrote them;
+	 * libarchive 3.6 fails such a name, with no message, without this */
+	archive_read_set_format_option(a, "lha", "hdrcharset", "CP932");
 	return a;
 }
 
@@ -239,7 +249,7 @@ static void scan_nested(arc_ctx *c, const char *display)
 		scan_entries(&inner, display);
 	else
 		notice(c->w, c->j, _("not a readable archive: %s"),
-		       archive_error_string(a));
+		       arc_error(a));
 	archive_read_free(a);
 	free(c->block);
 	c->block = NULL;
@@ -311,7 +321,7 @@ static void scan_member(arc_ctx *c, const char *display, bool office_part)
 		scan_text(c->w, c->j, &src);
 	}
 	if (c->failed)
-		scan_report(c->w, c->j, true, 0, archive_error_string(c->a));
+		scan_report(c->w, c->j, true, 0, arc_error(c->a));
 }
 
 /* Whether the entry is a member to read; reports the ones that are not
@@ -338,8 +348,7 @@ static void scan_entries(arc_ctx *c, const char *outer)
 		if (rc < ARCHIVE_WARN) {
 			char *keep = c->w->member;
 			c->w->member = (char *)outer;
-			scan_report(c->w, c->j, true, 0,
-				    archive_error_string(c->a));
+			scan_report(c->w, c->j, true, 0, arc_error(c->a));
 			c->w->member = keep;
 			break;
 		}
@@ -433,7 +442,7 @@ void scan_archive(scan_worker *w, scan_job *j, int fd)
 		return;
 	}
 	if (archive_read_open_fd(a, fd, ARC_BLOCK) != ARCHIVE_OK) {
-		scan_report(w, j, true, 0, archive_error_string(a));
+		scan_report(w, j, true, 0, arc_error(a));
 		archive_read_free(a);
 		return;
 	}

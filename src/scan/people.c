@@ -2,7 +2,8 @@
  * first says how many people; a finding count does not (one customer row
  * holds a name, a phone, an address and a card).
  *
- * Rows are lines. In a table, a row is a record: rows sharing an e-mail
+ * Rows are lines (a table row over several lines is one). In a table, a
+ * row is a record: rows sharing an e-mail
  * address, a phone number, a My Number, a card, an ID document's number,
  * or a name with a birth date are one person (a customer listed twice,
  * an order list repeating its buyers), and a row without any of them is
@@ -265,9 +266,10 @@ bool lg_people_add(lg_people *p, const lg_finding *f)
 	p->per_type[f->type]++;
 	if (!personal(f->type))
 		return true;
-	if (!p->nrows || f->line != p->line) { /* a new row */
+	uint64_t row = f->row ? f->row : f->line;
+	if (!p->nrows || row != p->line) { /* a new row */
 		p->nrows++;
-		p->line = f->line;
+		p->line = row;
 		p->row = UINT32_MAX;
 		p->row_name = p->row_birth = 0;
 		p->row_paired = false;

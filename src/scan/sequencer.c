@@ -49,6 +49,7 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 	case EV_FINDING: {
 		lg_finding f = e->finding;
 		f.line += j->seg_index > 0 ? q->line_base : 0;
+		f.row += j->seg_index > 0 ? q->line_base : 0;
 		q->stats->findings++;
 		q->stats->per_type[f.type]++;
 		if (ev->finding && !q->stop &&
