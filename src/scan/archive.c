@@ -255,32 +255,52 @@ static void scan_nested(arc_ctx *c, const char *display)
 	c->block = NULL;
 }
 
-/* One member: scanned as text, or opened when it is a container. */
-/* A PDF in an archive: poppler needs it whole, so it is read into memory
- * (up to ARC_MAX_PDF). */
-#define ARC_MAX_PDF (256u << 20)
-static void scan_member_pdf(arc_ctx *c)
+/* A member that must be read whole (poppler needs a PDF whole; a mail's
+ * parser reads on and back), in memory up to ARC_MAX_WHOLE: its bytes,
+ * NULL when larger (or out of memory). */
+#define ARC_MAX_WHOLE (256u << 20)
+static uint8_t *member_whole(arc_ctx *c, size_t *len)
 {
-	size_t cap = 1u << 20, len = 0;
+	size_t cap = 1u << 20;
 	uint8_t *buf = malloc(cap);
 	ssize_t n;
-	while (buf && (n = member_read(c, buf + len, cap - len)) > 0) {
-		len += (size_t)n;
-		if (len < cap)
+	*len = 0;
+	while (buf && (n = member_read(c, buf + *len, cap - *len)) > 0) {
+		*len += (size_t)n;
+		if (*len < cap)
 			break;
-		uint8_t *b = cap < ARC_MAX_PDF ? realloc(buf, cap * 2) : NULL;
+		uint8_t *b = cap < ARC_MAX_WHOLE ? realloc(buf, cap * 2) : NULL;
 		if (!b) {
 			free(buf);
-			buf = NULL;
-			break;
+			return NULL;
 		}
 		buf = b;
 		cap *= 2;
 	}
+	return buf;
+}
+
+static void scan_member_pdf(arc_ctx *c)
+{
+	size_t len;
+	uint8_t *buf = member_whole(c, &len);
 	if (buf)
 		scan_pdf(c->w, c->j, -1, buf, len);
 	else
 		notice(c->w, c->j, _("skipped: a PDF over 256 MB"));
+	free(buf);
+}
+
+/* A mail (.eml, mbox) in an archive: its parts and attachments, as a
+ * mail file's. */
+static void scan_member_mail(arc_ctx *c, bool mbox)
+{
+	size_t len;
+	uint8_t *buf = member_whole(c, &len);
+	if (buf)
+		scan_mail_buffer(c->w, c->j, buf, len, mbox);
+	else
+		notice(c->w, c->j, _("skipped: a mail part over 256 MB"));
 	free(buf);
 }
 
@@ -293,6 +313,8 @@ static void scan_office(arc_ctx *c)
 		       _("a damaged document part: read up to the damage"));
 }
 
+/* One member: scanned as text, or opened when it is a container, a PDF
+ * or a mail. */
 static void scan_member(arc_ctx *c, const char *display, bool office_part)
 {
 	uint8_t first[SCAN_MAGIC_LEN]; /* valid while the member is read */
@@ -316,6 +338,8 @@ static void scan_member(arc_ctx *c, const char *display, bool office_part)
 		scan_office(c);
 	} else if (n > 0 && scan_is_pdf(first, (size_t)n)) {
 		scan_member_pdf(c);
+	} else if (n > 0 && scan_mail_kind(first, (size_t)n)) {
+		scan_member_mail(c, scan_mail_kind(first, (size_t)n) == 2);
 	} else {
 		scan_source src = {member_read, c};
 		scan_text(c->w, c->j, &src);
@@ -411,6 +435,9 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 		scan_pdf(w, j, -1, p, n);
 	} else if (a && scan_xlsx_buffer(w, j, p, n)) {
 		/* a workbook: read sheet by sheet, cell by cell */
+	} else if (!a && scan_mail_kind(p, n) &&
+		   scan_mail_buffer(w, j, p, n, scan_mail_kind(p, n) == 2)) {
+		/* a mail attached to a mail */
 	} else if (a && archive_read_open_memory(a, p, n) == ARCHIVE_OK) {
 		scan_budget b = {0};
 		b.packed = n;

@@ -93,7 +93,8 @@ typedef struct mail_ctx {
 static void scan_message(mail_ctx *c, GMimeMessage *m, const char *display);
 
 /* "Name: addresses" for each address header, and the subject: decoded
- * text, scanned as the message itself. */
+ * text, scanned as the message itself (the addresses a message holds,
+ * Return-Path included, are as personal as its body). */
 static void scan_headers(mail_ctx *c, GMimeMessage *m)
 {
 	static const struct {
@@ -114,6 +115,19 @@ static void scan_headers(mail_ctx *c, GMimeMessage *m)
 		g_string_append_printf(s, "%s: %s\n", kinds[i].name,
 				       t ? t : "");
 		g_free(t);
+	}
+	/* headers of addresses GMime does not parse as such: where bounces
+	 * go, who sent it on someone's behalf */
+	static const char *const plain[] = {"Return-Path", "Sender",
+					    "Delivered-To",
+					    "Disposition-"
+					    "Notification-To"};
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
+	for (size_t i = 0; i < sizeof(plain) / sizeof(*plain); i++) {
+		GMimeHeader *h = g_mime_header_list_get_header(hl, plain[i]);
+		const char *v = h ? g_mime_header_get_value(h) : NULL;
+		if (v)
+			g_string_append_printf(s, "%s: %s\n", plain[i], v);
 	}
 	const char *subject = g_mime_message_get_subject(m);
 	if (subject)
@@ -203,16 +217,10 @@ static void scan_message(mail_ctx *c, GMimeMessage *m, const char *display)
 	g_mime_message_foreach(m, each_part, c);
 }
 
-bool scan_mail(scan_worker *w, scan_job *j, int fd, bool mbox)
+/* The messages of a stream (one, or a mailbox's), named after path. */
+static bool scan_mail_stream(scan_worker *w, scan_job *j, GMimeStream *st,
+			     bool mbox, const char *path)
 {
-	pthread_once(&gmime_once, gmime_start);
-	int own = dup(fd);
-	GMimeStream *st = own >= 0 ? g_mime_stream_fs_new(own) : NULL;
-	if (!st) {
-		if (own >= 0)
-			close(own);
-		return false;
-	}
 	GMimeParser *p = g_mime_parser_new_with_stream(st);
 	g_mime_parser_set_format(p, mbox ? GMIME_FORMAT_MBOX
 					 : GMIME_FORMAT_MESSAGE);
@@ -223,15 +231,42 @@ bool scan_mail(scan_worker *w, scan_job *j, int fd, bool mbox)
 			break;
 		n++;
 		char *display =
-		    mbox ? g_strdup_printf("%s!/%u", j->path, n) : NULL;
-		mail_ctx c = {w, j, 0, 0, display ? display : j->path};
-		scan_message(&c, m, display ? display : j->path);
+		    mbox ? g_strdup_printf("%s!/%u", path, n) : NULL;
+		mail_ctx c = {w, j, 0, 0, display ? display : path};
+		scan_message(&c, m, display ? display : path);
 		g_free(display);
 		g_object_unref(m);
 		if (!mbox)
 			break;
 	}
 	g_object_unref(p);
-	g_object_unref(st);
 	return n > 0;
+}
+
+bool scan_mail(scan_worker *w, scan_job *j, int fd, bool mbox)
+{
+	pthread_once(&gmime_once, gmime_start);
+	int own = dup(fd);
+	GMimeStream *st = own >= 0 ? g_mime_stream_fs_new(own) : NULL;
+	if (!st) {
+		if (own >= 0)
+			close(own);
+		return false;
+	}
+	bool ok = scan_mail_stream(w, j, st, mbox, j->path);
+	g_object_unref(st);
+	return ok;
+}
+
+bool scan_mail_buffer(scan_worker *w, scan_job *j, const uint8_t *p, size_t n,
+		      bool mbox)
+{
+	pthread_once(&gmime_once, gmime_start);
+	GByteArray *bytes = g_byte_array_new_take(g_memdup2(p, n), n);
+	GMimeStream *st = g_mime_stream_mem_new_with_byte_array(bytes);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), TRUE);
+	bool ok =
+	    scan_mail_stream(w, j, st, mbox, w->member ? w->member : j->path);
+	g_object_unref(st);
+	return ok;
 }

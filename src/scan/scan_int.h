@@ -151,5 +151,9 @@ bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap);
  */
 int scan_mail_kind(const uint8_t *p, size_t n);
 bool scan_mail(scan_worker *w, scan_job *j, int fd, bool mbox);
+/* The same for a mail held in memory (an archive member, an attached
+ * message), named by w->member. */
+bool scan_mail_buffer(scan_worker *w, scan_job *j, const uint8_t *p, size_t n,
+		      bool mbox);
 
 #endif
