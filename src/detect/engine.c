@@ -301,6 +301,25 @@ static size_t resolve_overlaps(candidate *c, size_t n)
 	return out;
 }
 
+/* A postal code right before an address (〒160-0023 東京都…) confirms
+ * it: the two are written together on every form and label. */
+#define POSTAL_REACH 24u /* bytes between the code's end and the address */
+
+static void postal_raises_addresses(candidate *c, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (c[i].type != LG_JP_ADDRESS)
+			continue;
+		for (size_t k = i;
+		     k-- > 0 && c[k].to + POSTAL_REACH >= c[i].from;) {
+			if (c[k].type != LG_JP_POSTAL_CODE)
+				continue;
+			c[i].conf = c[i].conf + 0.07 > 1 ? 1 : c[i].conf + 0.07;
+			break;
+		}
+	}
+}
+
 /* ---- reporting
  * ------------------------------------------------------------------ */
 /* Characters in p[0..n): bytes that are not UTF-8 continuation bytes
@@ -439,6 +458,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	if (s->oom)
 		return LG_ENOMEM;
 	size_t n = resolve_overlaps(s->cands, s->ncands);
+	postal_raises_addresses(s->cands, n);
 	for (size_t i = 0; i < n && !s->stopped; i++) {
 		if (s->base + s->cands[i].from < s->last_end)
 			continue; /* overlaps what the previous window reported

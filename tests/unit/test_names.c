@@ -194,6 +194,24 @@ static void address_forms(void **state)
 		   "東京都渋谷区渋谷1-2-3");
 }
 
+/* A postal code written before an address confirms it. */
+static void postal_code_raises_an_address(void **state)
+{
+	(void)state;
+	const lg_finding *f = find("東京都新宿区西新宿2-8-1\n", LG_JP_ADDRESS);
+	assert_non_null(f);
+	double alone = f->confidence;
+	f = find("〒160-0023 東京都新宿区西新宿2-8-1\n", LG_JP_ADDRESS);
+	assert_non_null(f);
+	assert_true(f->confidence > alone + 0.05);
+	/* one further away, on another line of a form, does not */
+	f = find("〒160-0023\n\n\n備考：なし、特記事項もございません。\n"
+		 "東京都新宿区西新宿2-8-1\n",
+		 LG_JP_ADDRESS);
+	assert_non_null(f);
+	assert_true(f->confidence < alone + 0.01);
+}
+
 static void regions_are_no_addresses(void **state)
 {
 	(void)state;
@@ -233,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(sample_names_are_not_findings),
 	    cmocka_unit_test(name_columns),
 	    cmocka_unit_test(address_forms),
+	    cmocka_unit_test(postal_code_raises_an_address),
 	    cmocka_unit_test(regions_are_no_addresses),
 	    cmocka_unit_test(masks),
 	};
