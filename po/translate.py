@@ -12,6 +12,29 @@ import sys
 JA = {
     "a sheet over 256 MB of text: read up to there": "256 MB を超えるシートです（そこまで読みました）",
     "an unreadable archive or member": "読み取れないアーカイブまたはメンバーです",
+    # ---- audit
+    "fetch pages as each identity and prove personal pages stay out of shared caches": "各 ID でページを取得し、個人ページが共有キャッシュに入らないことを確かめる",
+    "check an nginx configuration (with its includes) for caching and listing of personal pages": "nginx の設定（include 先を含む）で個人ページのキャッシュや一覧表示がないか調べる",
+    "check that share links are single files that expire, and what a reachable link exposes": "共有リンクが期限付きの単一ファイルか、開けるリンクが何を公開しているかを調べる",
+    "usage: leakguard audit <check> [options] ...": "使い方: leakguard audit <検査> [オプション] ...",
+    "Checks to run before a change or an ad ships. Each failed check says what leaks, why, and the fix.": "変更や広告を公開する前に行う検査です。不合格の検査ごとに、何が漏れるか、その理由と対処を示します。",
+    "Checks:": "検査:",
+    "Run 'leakguard audit <check> --help' for its options.": "各検査のオプションは 'leakguard audit <検査> --help' で表示します。",
+    "Exit status: 0 no check failed at or above --fail-on, 1 one did, 2 error.": "終了ステータス: 0 --fail-on 以上の不合格なし、1 あり、2 エラー。",
+    "unknown check '%s' (cache, nginx or link)": "不明な検査 '%s' です（cache、nginx、link のいずれか）",
+    "--format takes text, json or jsonl, not '%s'": "--format には text、json、jsonl を指定します（'%s' は使えません）",
+    "%llu target(s) checked: %llu critical, %llu high, %llu medium, %llu low, %llu informational\n": "%llu 件を検査: 緊急 %llu、高 %llu、中 %llu、低 %llu、情報 %llu\n",
+    "no check failed": "不合格の検査はありません",
+    "cannot write the output": "出力を書き込めません",
+    "audit cache is not built yet": "audit cache はまだ実装されていません",
+    "audit link is not built yet": "audit link はまだ実装されていません",
+    "audit nginx is not built yet": "audit nginx はまだ実装されていません",
+    "check caches, nginx configurations and share links before they ship": "公開前にキャッシュ・nginx 設定・共有リンクを検査する",
+    " (as %s)": "（%s として）",
+    "output format: text (default), json, jsonl": "出力形式: text（既定）、json、jsonl",
+    "exit 1 only for failed checks at LEVEL or above: low (default), medium, high, critical, or none": "LEVEL 以上の不合格があるときだけ終了コード 1：low（既定）、medium、high、critical、または none",
+    "why:": "理由:",
+    "fix:": "対処:",
     # ---- scan: pdf
     "encrypted PDF: not read": "暗号化された PDF のため読み取れません",
     "not a readable PDF": "読み取れない PDF です",
@@ -179,8 +202,9 @@ def po_quote(s):
 def main():
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     srcs = []
-    for d in ("src/cli", "src/output", "src/scan", "src/detect"):
-        srcs += sorted(os.path.join(d, f) for f in os.listdir(os.path.join(top, d)) if f.endswith(".c"))
+    for d in ("src/cli", "src/output", "src/scan", "src/detect", "src/audit"):
+        srcs += sorted(os.path.join(d, f) for f in os.listdir(os.path.join(top, d))
+                       if f.endswith((".c", ".h")))
     pot = subprocess.run(["xgettext", "--from-code=UTF-8", "-k_", "-kN_", "--omit-header",
                           "--no-location", "-o", "-"] + srcs, cwd=top, check=True,
                          capture_output=True, text=True).stdout

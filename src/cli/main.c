@@ -17,6 +17,9 @@ static const verb verbs[] = {
      N_("find personal data and secrets in files, folders and stdin")},
     {"logs", cmd_logs,
      N_("find leak patterns in access, CDN, storage and mail logs")},
+    {"audit", cmd_audit,
+     N_("check caches, nginx configurations and share links before they "
+	"ship")},
 };
 
 static void main_usage(FILE *out)

@@ -16,7 +16,7 @@
 
 /* A JSON string of s; invalid UTF-8 (a log holds anything) becomes
  * U+FFFD so that jansson accepts it. NULL for NULL. */
-static json_t *json_text(const char *s)
+json_t *lg_json_text(const char *s)
 {
 	if (!s)
 		return NULL;
@@ -42,7 +42,7 @@ static json_t *json_text(const char *s)
 
 static void set_text(json_t *o, const char *key, const char *v)
 {
-	json_t *j = json_text(v);
+	json_t *j = lg_json_text(v);
 	if (j)
 		json_object_set_new(o, key, j);
 }
@@ -91,7 +91,7 @@ json_t *lg_alert_json(const lg_alert *a)
 		char e[1200];
 		snprintf(e, sizeof(e), "%s:%llu", a->evidence[i].source,
 			 (unsigned long long)a->evidence[i].line);
-		json_t *j = json_text(e);
+		json_t *j = lg_json_text(e);
 		if (j)
 			json_array_append_new(ev, j);
 	}
@@ -113,15 +113,16 @@ json_t *lg_logs_summary_json(const lg_logs_summary *s)
 		    json_integer((json_int_t)s->rule_alerts[i]));
 	for (unsigned i = 0; i < s->nactors; i++)
 		json_array_append_new(
-		    actors,
-		    json_pack("{s:o*,s:I}", "actor", json_text(s->top_actor[i]),
-			      "alerts", (json_int_t)s->top_actor_alerts[i]));
+		    actors, json_pack("{s:o*,s:I}", "actor",
+				      lg_json_text(s->top_actor[i]), "alerts",
+				      (json_int_t)s->top_actor_alerts[i]));
 	for (unsigned i = 0; i < s->nsamples; i++)
 		json_array_append_new(
-		    samples, json_pack("{s:o*,s:I,s:o*}", "source",
-				       json_text(s->samples[i].source), "line",
-				       (json_int_t)s->samples[i].line, "reason",
-				       json_text(s->samples[i].reason)));
+		    samples,
+		    json_pack("{s:o*,s:I,s:o*}", "source",
+			      lg_json_text(s->samples[i].source), "line",
+			      (json_int_t)s->samples[i].line, "reason",
+			      lg_json_text(s->samples[i].reason)));
 	json_t *o = json_pack(
 	    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o,s:I}", "files",
 	    (json_int_t)s->files, "file_errors", (json_int_t)s->file_errors,
@@ -151,7 +152,7 @@ json_t *lg_logs_summary_json(const lg_logs_summary *s)
 	return o;
 }
 
-static const char *severity_colour(lg_severity s)
+const char *lg_severity_colour(lg_severity s)
 {
 	switch (s) {
 	case LG_SEV_CRITICAL:
@@ -175,7 +176,7 @@ void lg_alert_print_text(FILE *f, const lg_alert *a, bool color)
 	lg_time_iso(a->first_us, a->tz_min, t1, sizeof(t1));
 	lg_time_iso(a->last_us, a->tz_min, t2, sizeof(t2));
 	fprintf(f, "%s[%s]%s %s  %s\n",
-		color ? severity_colour(a->severity) : "",
+		color ? lg_severity_colour(a->severity) : "",
 		_(lg_severity_name(a->severity)), color ? "\033[0m" : "",
 		a->rule_id, a->title);
 	fprintf(f, "  %s - %s  ", t1, t2);

@@ -25,6 +25,11 @@ struct lg_writer {
 bool lg_record_json_write(lg_buf *b, const lg_record *r);
 
 json_t *lg_summary_json(const lg_summary *s);
+/* A JSON string of s, invalid UTF-8 as U+FFFD (input holds anything);
+ * NULL for NULL. */
+json_t *lg_json_text(const char *s);
+/* The ANSI colour of a severity's tag in text output. */
+const char *lg_severity_colour(lg_severity s);
 bool lg_json_dump_line(FILE *f, json_t *v, const char *after);
 
 bool lg_sarif_begin(lg_writer *w);

@@ -25,17 +25,6 @@ struct sink_http {
 
 #define CHATWORK_API "https://api.chatwork.com/v2"
 
-/* curl_global_init is not thread-safe and must run once per process:
- * the only process-wide state of the sinks. It is never undone: the
- * sinks may come and go during a run, and OpenSSL frees its own at exit. */
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_FAILED_INIT;
-
-static void curl_init(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 static size_t discard_body(char *p, size_t size, size_t n, void *ud)
 {
 	(void)p;
@@ -168,10 +157,10 @@ static bool easy_setup(lg_sink *s)
 
 bool lg_sink_http_open(lg_sink *s, const char *target, char *err, size_t errlen)
 {
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc) {
+	int rc = lg_curl_ready();
+	if (rc) {
 		snprintf(err, errlen, "sink %s: libcurl: %s", s->name,
-			 curl_easy_strerror(curl_init_rc));
+			 curl_easy_strerror((CURLcode)rc));
 		return false;
 	}
 	struct sink_http *h = calloc(1, sizeof(*h));
