@@ -381,27 +381,52 @@ static void run_add(name_run *r, const lg_morph_token *t)
 	r->given |= t->cls == LG_MORPH_GIVEN || t->cls == LG_MORPH_PERSON;
 }
 
-/* The name right before the honorific token h: back over name words and
- * single spaces; the word just before the honorific must be a 人名 word
- * (客 in お客様 is not; 各位, 皆様 are one word each). */
-static bool run_before(const lg_morph_token *t, size_t h, name_run *r)
+/* A post between a name and its honorific (鈴木部長様): the name is
+ * before it. */
+static bool post_word(const lg_candidate *c, const lg_morph_token *t)
+{
+	static const char *const titles[] = {
+	    "部長", "課長", "社長", "係長", "主任", "先生", "専務", "常務",
+	    "次長", "店長", "院長", "会長", "理事", "代表", "所長", "室長"};
+	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
+		size_t n = strlen(titles[i]);
+		if (t->len == n && !memcmp(c->raw + t->off, titles[i], n))
+			return true;
+	}
+	return false;
+}
+
+/* The name right before the honorific token h: back over name words
+ * (given names IPAdic lacks, 悠斗, come as unknown words or one-kanji
+ * nouns) and one space, then trimmed so that it starts with a 人名 word
+ * (客 in お客様 is none; 各位 and 皆様 are single words). */
+static bool run_before(const lg_candidate *c, const lg_morph_token *t, size_t h,
+		       name_run *r)
 {
 	if (h > 0 && t[h - 1].cls == LG_MORPH_SPACE)
 		h--; /* 山本 結衣 様 */
-	if (h == 0 || !person_class(t[h - 1].cls))
-		return false;
-	*r = (name_run){h - 1, h - 1, 0, false, false};
-	run_add(r, &t[h - 1]);
-	for (size_t i = h - 1; i-- > 0;) {
-		if (t[i].cls == LG_MORPH_SPACE && i > 0 &&
-		    person_class(t[i - 1].cls))
+	if (h > 0 && post_word(c, &t[h - 1]))
+		h--;
+	size_t first = h, spaces = 0;
+	for (size_t i = h; i-- > 0 && h - i <= 5;) {
+		if (t[i].cls == LG_MORPH_SPACE) {
+			if (++spaces > 1 || i == 0)
+				break;
 			continue;
-		if (!person_class(t[i].cls) &&
-		    !(t[i].cls == LG_MORPH_UNKNOWN && r->persons))
+		}
+		if (!name_part(c, &t[i], true))
 			break;
-		r->first = i;
-		run_add(r, &t[i]);
+		first = i;
 	}
+	while (first < h && !person_class(t[first].cls))
+		first++; /* a name starts with its family name */
+	if (first == h)
+		return false;
+	*r = (name_run){first, h - 1, 0, false, false};
+	while (r->last > first && t[r->last].cls == LG_MORPH_SPACE)
+		r->last--;
+	for (size_t i = first; i <= r->last; i++)
+		run_add(r, &t[i]);
 	return true;
 }
 
@@ -473,7 +498,7 @@ static bool japanese_name(lg_candidate *c)
 	name_run r;
 	bool honorific = t[nt - 1].cls == LG_MORPH_HONORIFIC;
 	if (honorific) {
-		if (!run_before(t, nt - 1, &r))
+		if (!run_before(c, t, nt - 1, &r))
 			return false;
 	} else if (all_kana(c->raw, t[0].off + t[0].len)) {
 		size_t e = 0, spaces = 0, l; /* the reading: two parts */

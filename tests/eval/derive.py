@@ -5,17 +5,24 @@
 
 Every fixture is made by the tool a user's files come from, from documents of docs/:
 ledgers as xlsx / ods (LibreOffice Calc from the CSV), forms and mails as docx / odt / pdf
-(LibreOffice Writer from HTML), an HTML page, .eml files (Python's email package, as mail
-clients write them: multipart, base64 and quoted-printable, ISO-2022-JP, RFC 2231 file
-names), an mbox, and zip (with a CP932 member name, as Windows' Explorer writes it),
-tar.gz and 7z archives holding docs.  The labels of a fixture are the labels of the
-documents it was made from (the same type / value multiset), under the fixture's path;
-findings inside it are matched by the part of their path before the first "!/".  The gold
+(LibreOffice Writer from HTML), slide decks as pptx / odp (LibreOffice Impress from a flat
+OpenDocument presentation, .fodp, written here: a mail and forms split into slides, one
+paragraph per line), an HTML page, .eml files (Python's email package, as mail clients
+write them: multipart, base64 and quoted-printable, ISO-2022-JP, RFC 2231 file names), an
+mbox, zip (with a CP932 member name, as Windows' Explorer writes it), tar.gz, tar.xz,
+tar.zst and 7z archives holding docs, a lone .gz / .bz2 / .xz of a document (a compressed
+stream is read as the file itself), and an .lzh (level-0 headers, -lh0- stored members,
+CP932 names, written from the format: no Debian tool writes lzh; lhasa checks it when it
+is installed).  The labels of a fixture are the labels of the documents it was made from
+(the same type / value multiset; for the slides, of the source lines put on them), under
+the fixture's path; findings inside it are matched by the part of their path before the
+first "!/".  The gold
 people count of a tabular member is keyed by the file or member path; score.py compares it with
 the records line(s) at that path or below it (a workbook's sheet: book.xlsx!/Sheet1).
 
 derived.json: {"labels": [...], "people": {path: count}, "formats": {path: format},
-"sources": {path: [docs/...]}}.  Python 3 standard library + soffice, zip, tar, 7z.
+"sources": {path: [docs/...]}}.  Python 3 standard library + soffice, zip, tar, 7z, gzip,
+bzip2, xz, zstd.
 Exit status 2 when a tool is missing (the CI installs them: scripts/install-deps.sh).
 """
 
@@ -24,7 +31,9 @@ import base64
 import html
 import json
 import os
+import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -38,7 +47,7 @@ from email.header import Header
 from email.utils import format_datetime
 import datetime
 
-TOOLS = ("soffice", "zip", "tar", "7z")
+TOOLS = ("soffice", "zip", "tar", "7z", "gzip", "bzip2", "xz", "zstd")
 
 # Sources, chosen by name so that the set does not move when gen.py's random stream does.
 # (fixture stem, docs/ source, separator of the source table)
@@ -58,6 +67,24 @@ ZIP = ("export.zip", [("顧客リスト.csv", "customers_006.csv"), ("forms/form
 TGZ = ("backup.tar.gz", [("backup/app_001.log", "app_001.log"), ("backup/env_001.env", "env_001.env"),
                          ("backup/registry_004.csv", "registry_004.csv"), ("backup/ticket_002.md", "ticket_002.md")])
 SEVENZ = ("archive.7z", [("archive/customers_007.csv", "customers_007.csv"), ("archive/mail_009.txt", "mail_009.txt")])
+TXZ = ("logs.tar.xz", [("logs/auth_001.log", "auth_001.log"), ("logs/chat_001.txt", "chat_001.txt"),
+                       ("logs/config_001.yml", "config_001.yml"), ("logs/customers_008.csv", "customers_008.csv")])
+TZST = ("export.tar.zst", [("export/customers_010.csv", "customers_010.csv"), ("export/mail_013.txt", "mail_013.txt"),
+                           ("export/payment_debug_002.log", "payment_debug_002.log"),
+                           ("export/settings_001.json", "settings_001.json")])
+# a lone compressed stream of one document: (fixture, format, docs/ source, compressor command)
+STREAMS = [("access_002.log.gz", "gz", "access_002.log", ["gzip", "-n", "-9", "-c"]),
+           ("customers_009.csv.bz2", "bz2", "customers_009.csv", ["bzip2", "-9", "-c"]),
+           ("mail_016.txt.xz", "xz", "mail_016.txt", ["xz", "-6", "-c"])]
+# an old Windows LHA archive: member names in CP932 with "\" folders (reported with "/")
+LZH = ("old_backup.lzh", [("顧客台帳\\顧客一覧_2019.csv", "customers_013.csv"),
+                          ("申込書\\入会申込書.txt", "form_017.txt"), ("請求書\\請求書_004.txt", "invoice_004.txt")])
+# slide decks: (fixture, [(docs/ source, slide title)]); a mail's header block is left off
+PPTX = [("case_review.pptx", [("mail_012.txt", "カード決済の問い合わせ"), ("form_014.txt", "入居申込書の確認"),
+                              ("mail_018.txt", "カード情報の送付")])]
+ODP = [("onboarding.odp", [("mail_024.txt", "入社手続きの書類"), ("form_019.txt", "海外旅行申込書"),
+                           ("form_015.txt", "在留資格の確認")])]
+SLIDE_LINES = 12  # at most this many source lines on one slide
 
 
 class Missing(Exception):
@@ -158,6 +185,117 @@ def text_html(text, title, layout="para"):
     return "\n".join(out) + "\n"
 
 
+ODF_NS = {"office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+          "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+          "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+          "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
+          "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
+          "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+          "presentation": "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"}
+
+
+def odf_text(line):
+    """A line as the content of a text:p: runs of spaces as text:s (ODF collapses white space
+    in text), tabs as text:tab, so the slide holds the characters of the line."""
+    out = []
+    for part in re.split(r"( +|\t)", line):
+        if part == "\t":
+            out.append("<text:tab/>")
+        elif part.startswith(" "):
+            out.append(" " + (f'<text:s text:c="{len(part) - 1}"/>' if len(part) > 1 else "")
+                       if out else f'<text:s text:c="{len(part)}"/>')
+        elif part:
+            out.append(html.escape(part, quote=False))
+    return "".join(out)
+
+
+def slide_chunks(text, mail):
+    """A document's (line number, line) pairs put on slides: paragraphs (runs of non-blank
+    lines) packed into slides of at most SLIDE_LINES lines, a longer paragraph cut at that
+    size.  A mail's header block (From: ... up to the first blank line) is left off."""
+    lines = list(enumerate(text.split("\n"), 1))
+    if mail and lines and lines[0][1].startswith("From:"):
+        while lines and lines[0][1].strip():
+            lines.pop(0)
+    paras, cur = [], []
+    for n, line in lines:
+        if line.strip():
+            cur.append((n, line))
+        elif cur:
+            paras.append(cur)
+            cur = []
+    if cur:
+        paras.append(cur)
+    slides, cur = [], []
+    for para in paras:
+        while len(para) > SLIDE_LINES:
+            if cur:
+                slides.append(cur)
+                cur = []
+            slides.append(para[:SLIDE_LINES])
+            para = para[SLIDE_LINES:]
+        if cur and len(cur) + len(para) > SLIDE_LINES:
+            slides.append(cur)
+            cur = []
+        cur = cur + para
+    if cur:
+        slides.append(cur)
+    return slides
+
+
+def fodp(slides):
+    """A flat OpenDocument presentation: slides as (title, [line]), each with a title frame
+    and a body frame whose draw:text-box holds one text:p per line."""
+    ns = " ".join(f'xmlns:{k}="{v}"' for k, v in ODF_NS.items())
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<office:document {ns} office:version="1.3" '
+           'office:mimetype="application/vnd.oasis.opendocument.presentation">',
+           "<office:automatic-styles>",
+           '<style:page-layout style:name="PM1"><style:page-layout-properties fo:page-width="28cm" '
+           'fo:page-height="15.75cm" style:print-orientation="landscape"/></style:page-layout>',
+           '<style:style style:name="gr1" style:family="graphic"><style:graphic-properties draw:fill="none" '
+           'draw:stroke="none" draw:auto-grow-height="true"/></style:style>',
+           '<style:style style:name="P1" style:family="paragraph"><style:text-properties fo:font-size="24pt" '
+           'fo:font-weight="bold"/></style:style>',
+           '<style:style style:name="P2" style:family="paragraph"><style:text-properties fo:font-size="12pt"/>'
+           "</style:style>",
+           "</office:automatic-styles>",
+           '<office:master-styles><style:master-page style:name="Default" style:page-layout-name="PM1"/>'
+           "</office:master-styles>",
+           "<office:body><office:presentation>"]
+    for i, (title, lines) in enumerate(slides, 1):
+        out.append(f'<draw:page draw:name="page{i}" draw:master-page-name="Default">')
+        out.append('<draw:frame draw:style-name="gr1" svg:x="1cm" svg:y="0.6cm" svg:width="26cm" svg:height="1.6cm">'
+                   f'<draw:text-box><text:p text:style-name="P1">{odf_text(title)}</text:p></draw:text-box></draw:frame>')
+        body = "".join(f'<text:p text:style-name="P2">{odf_text(line)}</text:p>' for line in lines)
+        out.append('<draw:frame draw:style-name="gr1" svg:x="1cm" svg:y="2.6cm" svg:width="26cm" svg:height="12cm">'
+                   f"<draw:text-box>{body}</draw:text-box></draw:frame>")
+        out.append("</draw:page>")
+    out.append("</office:presentation></office:body></office:document>")
+    return "\n".join(out) + "\n"
+
+
+def crc16(data):
+    """CRC-16 (ARC) of an LHA member, as tests/cases/scan_containers_are_read_member_by_member/mklzh.py."""
+    crc = 0
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def lzh_member(name, data):
+    """One member of an LHA archive: a level-0 header (method -lh0-, stored; the name in CP932
+    with "\\" folders, as Japanese Windows LHA tools wrote it) and the bytes.  The archive is
+    the members back to back and a single zero byte (mklzh.py, the one-member version)."""
+    raw_name = name.encode("cp932")
+    dos_time = (44 << 25) | (4 << 21) | (1 << 16)  # 2024-04-01 00:00
+    body = (b"-lh0-" + struct.pack("<IIIBB", len(data), len(data), dos_time, 0x20, 0)
+            + bytes([len(raw_name)]) + raw_name + struct.pack("<H", crc16(data)))
+    return bytes([len(body), sum(body) & 0xFF]) + body + data
+
+
 class Builder:
     def __init__(self, corpus, out):
         self.c = Corpus(corpus)
@@ -169,13 +307,19 @@ class Builder:
     def close(self):
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def carry(self, fixture, fmt, sources, people=None):
-        """The fixture's labels: those of its source documents, under the fixture's path."""
+    def carry(self, fixture, fmt, sources, people=None, lines=None):
+        """The fixture's labels: those of its source documents, under the fixture's path;
+        with lines ({source: set of line numbers}) only those of the lines put in the fixture."""
         path = "docs_bin/" + fixture
         self.formats[path] = fmt
         self.sources[path] = ["docs/" + s for s in sources]
         for s in sources:
             for lab in self.c.labels.get("docs/" + s, []):
+                if lines is not None:
+                    if not isinstance(lab.get("line"), int):
+                        raise RuntimeError(f"{lab['path']}: a label without a line cannot be carried by line")
+                    if lab["line"] not in lines[s]:
+                        continue
                 self.labels.append(dict(lab, path=path, source=lab["path"]))
         for rec_path, n in (people or {}).items():
             if n is not None:
@@ -187,6 +331,7 @@ class Builder:
     def build(self):
         os.makedirs(self.bin)
         self.office()
+        self.slides()
         self.html_pages()
         self.mails()
         self.archives()
@@ -223,6 +368,28 @@ class Builder:
             soffice(self.work, target, "HTML (StarWriter)", files, self.bin)
             for name in names:
                 self.carry(os.path.splitext(name)[0] + "." + ext, ext, [name])
+
+    def slides(self):
+        """Decks from a .fodp written here, one soffice run per target format (Impress)."""
+        for target, decks, ext in (("pptx:Impress MS PowerPoint 2007 XML", PPTX, "pptx"), ("odp:impress8", ODP, "odp")):
+            src = self.w("fodp-" + ext)
+            os.makedirs(src)
+            files, carried = [], []
+            for fixture, parts in decks:
+                slides, lines = [], {}
+                for name, title in parts:
+                    chunks = slide_chunks(self.c.text(name), mail=os.path.basename(name).startswith(("mail_", "en_mail_")))
+                    for k, chunk in enumerate(chunks, 1):
+                        slides.append((f"{title}（{k}/{len(chunks)}）", [line for _, line in chunk]))
+                    lines[name] = {n for chunk in chunks for n, _ in chunk}
+                f = os.path.join(src, os.path.splitext(fixture)[0] + ".fodp")
+                with open(f, "w", encoding="utf-8") as fh:
+                    fh.write(fodp(slides))
+                files.append(f)
+                carried.append((fixture, [name for name, _ in parts], lines))
+            soffice(self.work, target, None, files, self.bin)
+            for fixture, names, lines in carried:
+                self.carry(fixture, ext, names, lines=lines)
 
     def html_pages(self):
         for fixture, name, layout in HTML_PAGES:
@@ -318,16 +485,18 @@ class Builder:
         def run(cmd, cwd):
             subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-        for fixture, members, fmt in ((ZIP[0], ZIP[1], "zip"), (TGZ[0], TGZ[1], "tar.gz"), (SEVENZ[0], SEVENZ[1], "7z")):
+        tar = [b"tar", b"--sort=name", b"--owner=0", b"--group=0", b"--numeric-owner", b"--mtime=2024-05-10"]
+        for fixture, members, fmt in ((ZIP[0], ZIP[1], "zip"), (TGZ[0], TGZ[1], "tar.gz"), (TXZ[0], TXZ[1], "tar.xz"),
+                                      (TZST[0], TZST[1], "tar.zst"), (SEVENZ[0], SEVENZ[1], "7z")):
             stage, arcnames = self._stage(fixture, members)
             target = os.path.join(self.bin, fixture)
             if fmt == "zip":
                 # Info-ZIP stores the bytes of a name that is not UTF-8 as they are, without the
                 # UTF-8 flag: what a zip made on Windows in Japanese holds (CP932).
                 run([b"zip", b"-q", b"-X", target.encode()] + arcnames, stage)
-            elif fmt == "tar.gz":
-                run([b"tar", b"--sort=name", b"--owner=0", b"--group=0", b"--mtime=2024-05-10", b"-czf", target.encode()]
-                    + arcnames, stage)
+            elif fmt.startswith("tar."):
+                flag = {"tar.gz": b"-z", "tar.xz": b"-J", "tar.zst": b"--zstd"}[fmt]
+                run(tar + [flag, b"-cf", target.encode()] + arcnames, stage)
             else:
                 run([b"7z", b"a", b"-bd", b"-y", target.encode()] + arcnames, stage)
             sources, people = [], {}
@@ -337,6 +506,25 @@ class Builder:
                 sources.append(src)
                 people[f"{fixture}!/{arc}"] = self.c.people(src)
             self.carry(fixture, fmt, sources, people)
+
+        # a lone compressed stream: read as the document itself, at the fixture's path
+        for fixture, fmt, src, cmd in STREAMS:
+            r = subprocess.run(cmd, input=self.c.raw(src), stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+            with open(os.path.join(self.bin, fixture), "wb") as fh:
+                fh.write(r.stdout)
+            self.carry(fixture, fmt, [src], {fixture: self.c.people(src)})
+
+        # lzh: written from the format (no Debian tool writes it), checked by lhasa if present
+        fixture, members = LZH
+        target = os.path.join(self.bin, fixture)
+        with open(target, "wb") as fh:
+            fh.write(b"".join(lzh_member(arc, self.c.raw(src)) for arc, src in members) + b"\0")
+        if shutil.which("lhasa"):
+            r = subprocess.run(["lhasa", "t", target], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if r.returncode != 0:
+                raise RuntimeError(f"lhasa t {fixture}: {r.stdout.decode('utf-8', 'replace')[-800:]}")
+        self.carry(fixture, "lzh", [src for _, src in members],
+                   {f"{fixture}!/{arc.replace(chr(92), '/')}": self.c.people(src) for arc, src in members})
 
 
 def main():

@@ -3,11 +3,12 @@
 
     python3 score.py --leakguard build/leakguard --corpus tests/eval [--verbose]
 
-First builds the derived-format fixtures (derive.py: xlsx/ods, docx/odt/pdf, HTML, .eml,
-mbox, zip/tar.gz/7z made from docs/ by LibreOffice, Python's email package and the archivers)
-into a temporary docs_bin/, then runs `<leakguard> scan --format jsonl --reveal -j1 docs
-docs_bin` there (docs is a link to the corpus's docs/), so finding paths come out as
-`docs/<file>` and `docs_bin/<fixture>!/<member>`.  Exit status 0 (nothing found) and 1
+First builds the derived-format fixtures (derive.py: xlsx/ods, docx/odt/pdf, pptx/odp, HTML,
+.eml, mbox, zip/tar.gz/tar.xz/tar.zst/7z, a lone .gz/.bz2/.xz and an .lzh, made from docs/ by
+LibreOffice, Python's email package and the archivers) into a temporary docs_bin/, then
+runs `<leakguard> scan --format jsonl --reveal -j1 docs docs_bin` there (docs is a link to
+the corpus's docs/), so finding paths come out as `docs/<file>` and
+`docs_bin/<fixture>!/<member>`.  Exit status 0 (nothing found) and 1
 (findings) of the tool are both success; anything else is an error.
 
 Findings are matched to labels (labels.jsonl, and the derived fixtures' labels) per
@@ -22,7 +23,9 @@ detector's contexts) is neither a TP nor an FP.
 Prints a per-type table (TP, FP, FN, precision, recall, F1), micro P/R/F1, and the check of
 the `people` count of every tabular fixture (records lines) against manifest.json.  With
 --verbose, per-format scores, recall per encoding, and every false positive and false
-negative (path, type, masked value, line) with a hint where one is known.
+negative (path, type, masked value, line) with a hint where one is known.  A derived
+fixture's format (derived.json "formats": xlsx ... pptx, odp, tar.xz, tar.zst, gz, bz2, xz,
+lzh) is its line in the per-format scores; docs/ files are grouped by extension.
 
 Exit status: 0 if micro-F1 >= 0.95, every type that has labels has F1 >= its bar (0.85 for
 person_name and jp_address, 0.90 for the others) and every people count is exact; 1

@@ -118,6 +118,11 @@ static void names_before_honorifics(void **state)
 		   "佐藤花子");
 	want_value("顧客: 山本 結衣 様\n", LG_PERSON_NAME, "山本 結衣");
 	want_value("鈴木一郎殿\n", LG_PERSON_NAME, "鈴木一郎");
+	/* a given name the dictionary lacks, after a family name it has */
+	want_value("連絡先です。岡田 悠斗様 070-8717-3231\n", LG_PERSON_NAME,
+		   "岡田 悠斗");
+	/* a post between the name and the honorific */
+	want_value("鈴木部長様\n", LG_PERSON_NAME, "鈴木");
 	/* a family name alone is a name, with less confidence */
 	const lg_finding *f =
 	    find("山田様、いつもお世話になっております。\n", LG_PERSON_NAME);
