@@ -62,7 +62,7 @@ enum { AUDIT_OPT_FAIL_ON = 900, AUDIT_OPT_COLOR, AUDIT_OPT_LANG };
 	{"format", 'f', "FORMAT",                                              \
 	 N_("output format: text (default), json, jsonl")},                    \
 	    {"output", 'o', "FILE",                                            \
-	     N_("write to FILE (created mode 0600) instead of stdout")},            \
+	     N_("write to FILE (created mode 0600) instead of stdout")},       \
 	    {"fail-on", AUDIT_OPT_FAIL_ON, "LEVEL",                            \
 	     N_("exit 1 only for failed checks at LEVEL or above: low "        \
 		"(default), medium, high, critical, or none")},                \

@@ -120,8 +120,7 @@ static void scan_headers(mail_ctx *c, GMimeMessage *m)
 	 * go, who sent it on someone's behalf */
 	static const char *const plain[] = {"Return-Path", "Sender",
 					    "Delivered-To",
-					    "Disposition-"
-					    "Notification-To"};
+					    "Disposition-Notification-To"};
 	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
 	for (size_t i = 0; i < sizeof(plain) / sizeof(*plain); i++) {
 		GMimeHeader *h = g_mime_header_list_get_header(hl, plain[i]);
