@@ -79,6 +79,74 @@ const char *lg_http_header(const lg_http_response *rs, const char *name,
 
 /* ---- audit cache (src/audit/cache.c) -------------------------------------
  */
+/* The live check of issue 5 (a ticket site's "strengthened" cache showed
+ * logged-in users each other's cards and addresses): every URL is fetched
+ * twice as each identity, in order, then twice anonymously, with a
+ * cache-buster shared by all so no real user's cache entry is touched;
+ * the responses' headers are judged against RFC 9111 (HDR-01..06), hits
+ * on authenticated responses and replayed Set-Cookies are looked for
+ * (PRB-04, PRB-02), and every body is scanned: personal data of one
+ * identity reaching another or the anonymous visitor is the decisive
+ * failure (PRB-01). Check ids are "cache.*" (see cache.c). */
+struct lg_detector;
+
+#define LG_CACHE_MAX_IDENTITIES 16
+
+/* One identity: a name and the request headers that make it (a Cookie,
+ * an Authorization). Borrowed. */
+typedef struct lg_cache_identity {
+	const char *name;
+	const char *const *headers; /* "Name: value" */
+	size_t nheaders;
+} lg_cache_identity;
+
+typedef struct lg_cache_config {
+	const lg_cache_identity *identities; /* 1..LG_CACHE_MAX_IDENTITIES;
+					      * the first is fetched first */
+	size_t nidentities;
+	const struct lg_detector *detector; /* scans the bodies; required */
+	bool no_buster;			    /* fetch the URLs as given */
+	bool deception;	 /* add the web cache deception probes (PRB-05) */
+	long timeout_ms; /* per request; 0: 15 s */
+	size_t max_body; /* per response; 0: 8 MiB */
+} lg_cache_config;
+
+/* Audits one URL: 2 * (nidentities + 1) requests (12 more per identity
+ * with deception), then fn for each failed check. LG_OK when every
+ * request got a response (whatever its status); LG_EIO with err when one
+ * did not (nothing is reported for the URL then); LG_EINVAL for a URL
+ * that is not http(s); LG_ENOMEM. */
+lg_status lg_cache_audit(const lg_cache_config *cfg, const char *url,
+			 lg_check_fn fn, void *ud, char *err, size_t errlen);
+
+/* A response's Cache-Control, as a shared cache reads it. */
+typedef struct lg_cache_control {
+	bool present, no_store, private_, public_, no_cache, must_revalidate;
+	long max_age, s_maxage; /* seconds; -1: absent */
+} lg_cache_control;
+void lg_cache_control_parse(const char *value, lg_cache_control *out);
+
+/* Whether RFC 9111 section 3 lets a shared cache store the response
+ * (no no-store, no private; explicit freshness or a heuristically
+ * cacheable status). */
+bool lg_cache_shared_storable(const lg_http_response *rs);
+/* Whether the response says it came from a cache (Age > 0, X-Cache HIT,
+ * X-Cache-Status, CF-Cache-Status, Cache-Status hit, X-Varnish with two
+ * ids); the headers that say so go to evidence (cap > 0). */
+bool lg_cache_hit(const lg_http_response *rs, char *evidence, size_t cap);
+/* The first CDN/proxy override header that gives the response a positive
+ * time to live despite Cache-Control (CDN-Cache-Control, Cloudflare-CDN-
+ * Cache-Control, Surrogate-Control, X-Accel-Expires), as "Name: value" in
+ * evidence; false when none. */
+bool lg_cache_override(const lg_http_response *rs, char *evidence, size_t cap);
+/* The header rules on one response: HDR-01..06 and the missing Vary when
+ * `authenticated` (the request carried an identity), only the Set-Cookie
+ * rule (HDR-04) otherwise; `personalised`: its body held personal data.
+ * Calls fn per failed check (target and identity as given); returns what
+ * the last fn call returned, 0 when none. */
+int lg_cache_header_rules(const lg_http_response *rs, bool authenticated,
+			  bool personalised, const char *target,
+			  const char *identity, lg_check_fn fn, void *ud);
 
 /* ---- audit nginx (src/audit/nginx.c) -------------------------------------
  */
