@@ -101,10 +101,12 @@ typedef enum lg_link_provider {
 } lg_link_provider;
 
 typedef enum lg_link_kind {
-	LG_LINK_UNKNOWN, /* cannot tell from the URL (Box /s/, Drive open?id=) */
+	LG_LINK_UNKNOWN, /* cannot tell from the URL (Box /s/, Drive open?id=)
+			  */
 	LG_LINK_FILE,
-	LG_LINK_FOLDER,	 /* a folder or container: today's and future files */
-	LG_LINK_LISTING	 /* the URL asks for a listing (bucket root, comp=list) */
+	LG_LINK_FOLDER, /* a folder or container: today's and future files */
+	LG_LINK_LISTING /* the URL asks for a listing (bucket root, comp=list)
+			 */
 } lg_link_kind;
 
 typedef enum lg_link_expiry {
@@ -167,10 +169,10 @@ typedef enum lg_listing_server {
 	LG_LISTING_NGINX_JSON, /* autoindex_format json */
 	LG_LISTING_NGINX_XML,  /* autoindex_format xml */
 	LG_LISTING_IIS,
-	LG_LISTING_PYTHON, /* python -m http.server */
+	LG_LISTING_PYTHON,   /* python -m http.server */
 	LG_LISTING_INDEX_OF, /* "Index of" title and heading, server unknown */
-	LG_LISTING_S3,	   /* ListBucketResult (S3, GCS XML API, MinIO) */
-	LG_LISTING_AZURE   /* EnumerationResults */
+	LG_LISTING_S3,	     /* ListBucketResult (S3, GCS XML API, MinIO) */
+	LG_LISTING_AZURE     /* EnumerationResults */
 } lg_listing_server;
 
 typedef struct lg_listing_entry {
@@ -183,8 +185,8 @@ typedef struct lg_listing {
 	lg_listing_server server;
 	lg_listing_entry *entries;
 	size_t n;
-	bool truncated;	   /* more entries than kept, or IsTruncated */
-	char *base;	   /* S3 <Name>, Azure ContainerName; or NULL */
+	bool truncated; /* more entries than kept, or IsTruncated */
+	char *base;	/* S3 <Name>, Azure ContainerName; or NULL */
 } lg_listing;
 
 /* Which server wrote `body` as a directory listing, by at least two of

@@ -332,7 +332,8 @@ static void drive(const url_parts *u, lg_link_info *li)
 	} else if (path_starts(u, "/uc") && has_param(u, "id")) {
 		set_kind(li, LG_LINK_FILE, "/uc?id= (download)");
 	} else if (path_starts(u, "/open") && has_param(u, "id")) {
-		set_kind(li, LG_LINK_UNKNOWN, "open?id= names a file or folder");
+		set_kind(li, LG_LINK_UNKNOWN,
+			 "open?id= names a file or folder");
 	}
 }
 
@@ -488,8 +489,8 @@ static void azure(const url_parts *u, lg_link_info *li)
 		set_kind(li, LG_LINK_LISTING, "comp=list (a listing)");
 	else if (qparam(u, "restype", v, sizeof(v)) && !strcmp(v, "container"))
 		set_kind(li, LG_LINK_FOLDER, "restype=container");
-	else if (qparam(u, "sr", v, sizeof(v)) && (!strcmp(v, "c") ||
-						   !strcmp(v, "d")))
+	else if (qparam(u, "sr", v, sizeof(v)) &&
+		 (!strcmp(v, "c") || !strcmp(v, "d")))
 		set_kind(li, LG_LINK_FOLDER,
 			 v[0] == 'c' ? "sr=c (the whole container)"
 				     : "sr=d (a directory)");
@@ -568,9 +569,8 @@ lg_status lg_link_classify(const char *url, lg_link_info *li)
 const char *lg_link_provider_name(lg_link_provider p)
 {
 	static const char *const names[] = {
-	    "web",	  "google-drive", "google-docs", "dropbox",
-	    "sharepoint", "onedrive",	  "box",	 "s3",
-	    "gcs",	  "azure-blob"};
+	    "web",	"google-drive", "google-docs", "dropbox", "sharepoint",
+	    "onedrive", "box",		"s3",	       "gcs",	  "azure-blob"};
 	return (unsigned)p < sizeof(names) / sizeof(*names) ? names[p] : "?";
 }
 
@@ -597,10 +597,9 @@ char *lg_link_redact(const char *url)
 		for (size_t i = 0; i < sizeof(secret) / sizeof(*secret); i++)
 			hide |= nl == strlen(secret[i]) &&
 				!strncasecmp(q, secret[i], nl);
-		bool ok = hide && q[nl] == '='
-			      ? lg_buf_append(&b, q, nl + 1) &&
-				    lg_buf_puts(&b, "***")
-			      : lg_buf_append(&b, q, n);
+		bool ok = hide && q[nl] == '=' ? lg_buf_append(&b, q, nl + 1) &&
+						     lg_buf_puts(&b, "***")
+					       : lg_buf_append(&b, q, n);
 		q += n;
 		if (ok && *q)
 			ok = lg_buf_putc(&b, *q);
@@ -717,10 +716,10 @@ static void check_expiry(shape_run *r, const lg_link_info *li,
 		if (li->provider == LG_LINK_WEB)
 			return;
 		bool wide = li->kind != LG_LINK_FILE;
-		snprintf(ev, sizeof(ev), "%s %s link, not signed: no expiry",
-			 prov,
-			 li->kind == LG_LINK_UNKNOWN ? "file-or-folder"
-						     : lg_link_kind_name(li->kind));
+		snprintf(
+		    ev, sizeof(ev), "%s %s link, not signed: no expiry", prov,
+		    li->kind == LG_LINK_UNKNOWN ? "file-or-folder"
+						: lg_link_kind_name(li->kind));
 		emit(r, "link.permanent",
 		     li->kind == LG_LINK_FOLDER || li->kind == LG_LINK_LISTING
 			 ? LG_SEV_CRITICAL
@@ -737,8 +736,9 @@ static void check_expiry(shape_run *r, const lg_link_info *li,
 		return;
 	}
 	if (li->expiry == LG_EXPIRY_NOT_IN_URL) {
-		snprintf(ev, sizeof(ev), "%s %s signature: expiry not in the "
-					 "URL%s",
+		snprintf(ev, sizeof(ev),
+			 "%s %s signature: expiry not in the "
+			 "URL%s",
 			 prov, li->signature, note);
 		emit(r, "link.expiry-not-in-url", LG_SEV_MEDIUM, ev,
 		     N_("The signed URL does not carry its expiry, so how "

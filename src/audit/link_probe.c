@@ -93,10 +93,12 @@ static char *resolve(const char *base, const char *href)
 	lg_buf b = {0};
 	size_t o = origin_len(base);
 	bool ok;
-	if (!strncasecmp(href, "http://", 7) || !strncasecmp(href, "https://", 8))
+	if (!strncasecmp(href, "http://", 7) ||
+	    !strncasecmp(href, "https://", 8))
 		ok = lg_buf_puts(&b, href);
 	else if (href[0] == '/' && href[1] == '/')
-		ok = lg_buf_append(&b, base, (size_t)(strstr(base, "//") - base)) &&
+		ok = lg_buf_append(&b, base,
+				   (size_t)(strstr(base, "//") - base)) &&
 		     lg_buf_puts(&b, href);
 	else if (href[0] == '/')
 		ok = lg_buf_append(&b, base, o) && lg_buf_puts(&b, href);
@@ -205,9 +207,10 @@ static char *store_url(const char *page, const lg_listing *l, const char *key)
 	bool ok = lg_buf_append(&b, page, o) && lg_buf_putc(&b, '/');
 	const char *seg = page + o + (page[o] == '/');
 	size_t slen = strcspn(seg, "/?#");
-	if (ok && slen && (l->server == LG_LISTING_AZURE ||
-			   (l->base && strlen(l->base) == slen &&
-			    !strncmp(seg, l->base, slen))))
+	if (ok && slen &&
+	    (l->server == LG_LISTING_AZURE ||
+	     (l->base && strlen(l->base) == slen &&
+	      !strncmp(seg, l->base, slen))))
 		ok = lg_buf_append(&b, seg, slen) && lg_buf_putc(&b, '/');
 	ok = ok && encode_path(&b, key);
 	const char *q = strchr(page, '?');
@@ -240,7 +243,8 @@ static void walk_entry(probe *p, const char *page, const lg_listing *l,
 		       const lg_listing_entry *e, int depth)
 {
 	char *url;
-	bool store = l->server == LG_LISTING_S3 || l->server == LG_LISTING_AZURE;
+	bool store =
+	    l->server == LG_LISTING_S3 || l->server == LG_LISTING_AZURE;
 	if (store) {
 		if (e->dir) { /* S3 lists every key without a delimiter */
 			p->folders++;
@@ -416,12 +420,11 @@ static void scan_files(probe *p)
 				p->pii_files++;
 				p->people_total += p->file_people;
 				if (p->nnamed++ < MAX_NAMED) {
-					lg_buf_printf(&p->named,
-						      "%s %s: %llu people (",
-						      p->nnamed > 1 ? ";" : "",
-						      p->files[i].name,
-						      (unsigned long long)
-							  p->file_people);
+					lg_buf_printf(
+					    &p->named, "%s %s: %llu people (",
+					    p->nnamed > 1 ? ";" : "",
+					    p->files[i].name,
+					    (unsigned long long)p->file_people);
 					types_text(p->file_types, &p->named);
 					lg_buf_printf(&p->named, ") e.g. %s",
 						      p->file_masked);
@@ -439,10 +442,10 @@ static void scan_files(probe *p)
 static void report_listing(probe *p, lg_listing_server server)
 {
 	lg_buf ev = {0};
-	lg_buf_printf(&ev, "%s: exposes %s%llu file%s", lg_listing_server_name(server),
-		      p->more ? "at least " : "",
-		      (unsigned long long)p->enumerated,
-		      p->enumerated == 1 ? "" : "s");
+	lg_buf_printf(
+	    &ev, "%s: exposes %s%llu file%s", lg_listing_server_name(server),
+	    p->more ? "at least " : "", (unsigned long long)p->enumerated,
+	    p->enumerated == 1 ? "" : "s");
 	if (p->folders)
 		lg_buf_printf(&ev, " in %zu folder%s", p->folders + 1,
 			      p->folders ? "s" : "");
@@ -478,12 +481,15 @@ static void report_listing(probe *p, lg_listing_server server)
  */
 static bool sign_in_url(const char *url)
 {
-	static const char *const marks[] = {
-	    "://accounts.google.com/", "://login.microsoftonline.com/",
-	    "://login.live.com/",      "://account.box.com/login",
-	    "/login",		       "/signin",
-	    "/sign-in",		       "/servicelogin",
-	    "/_layouts/15/authenticate"};
+	static const char *const marks[] = {"://accounts.google.com/",
+					    "://login.microsoftonline.com/",
+					    "://login.live.com/",
+					    "://account.box.com/login",
+					    "/login",
+					    "/signin",
+					    "/sign-in",
+					    "/servicelogin",
+					    "/_layouts/15/authenticate"};
 	if (!url)
 		return false;
 	char low[1024];
@@ -616,8 +622,8 @@ lg_status lg_link_probe(const char *url, const lg_link_info *li,
 		return target && p.seen && p.people ? LG_EIO : LG_ENOMEM;
 	}
 	lg_http_response rs;
-	size_t first = o.max_bytes < (64u << 20) ? (size_t)o.max_bytes
-						 : (64u << 20);
+	size_t first =
+	    o.max_bytes < (64u << 20) ? (size_t)o.max_bytes : (64u << 20);
 	lg_status st = fetch(&p, url, first, &rs);
 	if (st == LG_EIO)
 		snprintf(err, errlen, "%s", rs.error);

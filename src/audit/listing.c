@@ -17,12 +17,16 @@
 
 const char *lg_listing_server_name(lg_listing_server s)
 {
-	static const char *const names[] = {
-	    "none",	"Apache mod_autoindex", "nginx autoindex",
-	    "nginx autoindex (json)", "nginx autoindex (xml)",
-	    "IIS directory browsing", "Python http.server",
-	    "\"Index of\" page", "S3 ListBucketResult",
-	    "Azure EnumerationResults"};
+	static const char *const names[] = {"none",
+					    "Apache mod_autoindex",
+					    "nginx autoindex",
+					    "nginx autoindex (json)",
+					    "nginx autoindex (xml)",
+					    "IIS directory browsing",
+					    "Python http.server",
+					    "\"Index of\" page",
+					    "S3 ListBucketResult",
+					    "Azure EnumerationResults"};
 	return (unsigned)s < sizeof(names) / sizeof(*names) ? names[s] : "?";
 }
 
@@ -54,7 +58,8 @@ static lg_listing_server recognise_low(const char *low, size_t n)
 	if (has(low, n, "<enumerationresults") && has(low, n, "<blobs"))
 		return LG_LISTING_AZURE;
 	/* nginx autoindex_format xml: <?xml version="1.0"?>\n<list> */
-	if ((size_t)(end - p) >= 21 && !memcmp(p, "<?xml version=\"1.0\"?>", 21)) {
+	if ((size_t)(end - p) >= 21 &&
+	    !memcmp(p, "<?xml version=\"1.0\"?>", 21)) {
 		const char *q = skip_space(p + 21, end);
 		if ((size_t)(end - q) >= 6 && !memcmp(q, "<list>", 6))
 			return LG_LISTING_NGINX_XML;
@@ -75,8 +80,9 @@ static lg_listing_server recognise_low(const char *low, size_t n)
 		      has(low, n, "<address>apache/");
 	if (title + h1 + nginx + apache < 2)
 		return LG_LISTING_NONE;
-	return nginx ? LG_LISTING_NGINX
-		     : apache ? LG_LISTING_APACHE : LG_LISTING_INDEX_OF;
+	return nginx	? LG_LISTING_NGINX
+	       : apache ? LG_LISTING_APACHE
+			: LG_LISTING_INDEX_OF;
 }
 
 static char *lower_copy(const char *body, size_t n, size_t *len)
@@ -137,7 +143,7 @@ static size_t html_unescape(char *s, size_t n)
 	static const struct {
 		const char *ent;
 		char c;
-	} ents[] = {{"&amp;", '&'}, {"&lt;", '<'},    {"&gt;", '>'},
+	} ents[] = {{"&amp;", '&'},  {"&lt;", '<'},   {"&gt;", '>'},
 		    {"&quot;", '"'}, {"&#39;", '\''}, {"&#x27;", '\''}};
 	size_t o = 0;
 	for (size_t i = 0; i < n;) {
@@ -162,13 +168,14 @@ static size_t html_unescape(char *s, size_t n)
 static void read_html(reader *r, const char *body, const char *low, size_t n)
 {
 	const char *end = low + n;
-	for (const char *p = low; (p = memmem(p, (size_t)(end - p), "<a", 2));) {
+	for (const char *p = low;
+	     (p = memmem(p, (size_t)(end - p), "<a", 2));) {
 		p += 2;
 		if (p >= end || !isspace((unsigned char)*p))
 			continue;
 		const char *gt = memchr(p, '>', (size_t)(end - p));
-		const char *h = gt ? memmem(p, (size_t)(gt - p), "href", 4)
-				   : NULL;
+		const char *h =
+		    gt ? memmem(p, (size_t)(gt - p), "href", 4) : NULL;
 		if (!h)
 			continue;
 		h = skip_space(h + 4, gt);
@@ -206,10 +213,11 @@ static void read_json(reader *r, const char *body, size_t n)
 		json_decref(a);
 		return;
 	}
-	json_array_foreach(a, i, v)
-	{
-		const char *name = json_string_value(json_object_get(v, "name"));
-		const char *type = json_string_value(json_object_get(v, "type"));
+	json_array_foreach (a, i, v) {
+		const char *name =
+		    json_string_value(json_object_get(v, "name"));
+		const char *type =
+		    json_string_value(json_object_get(v, "type"));
 		json_t *size = json_object_get(v, "size");
 		if (!name || !type)
 			continue;
@@ -285,8 +293,8 @@ static void x_end(void *ud, const XML_Char *el)
 		if (!strcmp(el, "file") || !strcmp(el, "directory"))
 			add_entry(r, t, tl, el[0] == 'd',
 				  el[0] == 'd' ? -1 : x->size);
-	} else if (!strcmp(el, "Key") || (!strcmp(el, "Name") &&
-					  (x->in_item || x->in_prefix)) ||
+	} else if (!strcmp(el, "Key") ||
+		   (!strcmp(el, "Name") && (x->in_item || x->in_prefix)) ||
 		   (!strcmp(el, "Prefix") && x->in_prefix)) {
 		lg_buf_reset(&x->key);
 		if (!lg_buf_append(&x->key, t, tl))
@@ -305,8 +313,7 @@ static void x_end(void *ud, const XML_Char *el)
 	} else if (!strcmp(el, "Contents") || !strcmp(el, "Blob")) {
 		x->in_item = false;
 		add_entry(r, x->key.data, x->key.len, false, x->size);
-	} else if (!strcmp(el, "CommonPrefixes") ||
-		   !strcmp(el, "BlobPrefix")) {
+	} else if (!strcmp(el, "CommonPrefixes") || !strcmp(el, "BlobPrefix")) {
 		x->in_prefix = false;
 		add_entry(r, x->key.data, x->key.len, true, -1);
 	}
@@ -329,8 +336,7 @@ static void read_xml(reader *r, const char *body, size_t n,
 	/* a listing bigger than INT_MAX is read in pieces */
 	while (n) {
 		int chunk = n > (1u << 30) ? 1 << 30 : (int)n;
-		if (XML_Parse(p, body, chunk, chunk == (int)n) !=
-		    XML_STATUS_OK)
+		if (XML_Parse(p, body, chunk, chunk == (int)n) != XML_STATUS_OK)
 			break; /* what was read before the error stays */
 		body += chunk;
 		n -= (size_t)chunk;

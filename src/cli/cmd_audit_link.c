@@ -130,9 +130,8 @@ static bool audit_one(const link_cli *c, audit_out *o, const char *url)
 	if (c->offline)
 		return true;
 	char err[300];
-	lg_status st =
-	    lg_link_probe(url, &li, &c->probe, audit_on_check, o, err,
-			  sizeof(err));
+	lg_status st = lg_link_probe(url, &li, &c->probe, audit_on_check, o,
+				     err, sizeof(err));
 	if (st == LG_OK)
 		return true;
 	char *shown = lg_link_redact(url);
