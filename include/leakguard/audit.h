@@ -154,4 +154,138 @@ int lg_cache_header_rules(const lg_http_response *rs, bool authenticated,
 /* ---- audit link (src/audit/link.c) ----------------------------------------
  */
 
+/* What a share link is, from its shape alone (lg_link_classify). */
+typedef enum lg_link_provider {
+	LG_LINK_WEB, /* no known share-link or object-store shape */
+	LG_LINK_GOOGLE_DRIVE,
+	LG_LINK_GOOGLE_DOCS,
+	LG_LINK_DROPBOX,
+	LG_LINK_SHAREPOINT, /* and OneDrive for Business */
+	LG_LINK_ONEDRIVE,   /* 1drv.ms, onedrive.live.com */
+	LG_LINK_BOX,
+	LG_LINK_S3,
+	LG_LINK_GCS,
+	LG_LINK_AZURE_BLOB
+} lg_link_provider;
+
+typedef enum lg_link_kind {
+	LG_LINK_UNKNOWN, /* cannot tell from the URL (Box /s/, Drive open?id=)
+			  */
+	LG_LINK_FILE,
+	LG_LINK_FOLDER, /* a folder or container: today's and future files */
+	LG_LINK_LISTING /* the URL asks for a listing (bucket root, comp=list)
+			 */
+} lg_link_kind;
+
+typedef enum lg_link_expiry {
+	LG_EXPIRY_PERMANENT, /* a plain share link or a public object */
+	LG_EXPIRY_AT,	     /* signed, expires at `expires_at` */
+	LG_EXPIRY_NOT_IN_URL /* signed, but the expiry is elsewhere (Azure si=
+			      * stored access policy) or missing */
+} lg_link_expiry;
+
+typedef struct lg_link_info {
+	lg_link_provider provider;
+	lg_link_kind kind;
+	lg_link_expiry expiry;
+	const char *signature; /* "sigv4", "sigv2", "goog4", "goog2", "sas";
+				* NULL: not signed */
+	int64_t signed_at;     /* UTC seconds; -1 when not in the URL */
+	int64_t expires_at;    /* UTC seconds when expiry == LG_EXPIRY_AT */
+	bool writable;	       /* a SAS granting write, delete or create */
+	bool listable;	       /* a SAS granting list (sp= with l) */
+	bool zip_download;     /* a Dropbox folder link with dl=1 */
+	char why_kind[96];     /* the part of the URL that decided `kind` */
+	char note[96];	       /* about the expiry (bounds, stored policy) */
+} lg_link_info;
+
+/* Classifies `url` by its shape. LG_OK; LG_EINVAL when it is not an
+ * http(s) URL with a host. Touches no network. */
+lg_status lg_link_classify(const char *url, lg_link_info *out);
+const char *lg_link_provider_name(lg_link_provider p); /* "google-drive" */
+const char *lg_link_kind_name(lg_link_kind k);	       /* "folder" */
+
+/* Parses "7d", "12h", "30m", "600s" (or plain seconds) into *secs. */
+bool lg_duration_parse(const char *s, int64_t *secs);
+/* Parses an ISO 8601 UTC time ("2024-05-01T09:00:00Z", "2024-05-01",
+ * "20240501T090000Z") into seconds since the epoch. */
+bool lg_utc_parse(const char *s, int64_t *secs);
+
+/* `url` with the values of signature parameters (X-Amz-Signature, sig,
+ * Signature, X-Goog-Signature, X-Amz-Security-Token) replaced by "***",
+ * so a report does not hand out a working link. Caller frees; NULL when
+ * out of memory. */
+char *lg_link_redact(const char *url);
+
+typedef struct lg_link_policy {
+	int64_t now;	    /* UTC seconds */
+	int64_t max_expiry; /* seconds a signed link may still live */
+} lg_link_policy;
+
+/* The checks the URL's shape fails (link.folder, link.listing,
+ * link.permanent, link.expiry-too-long, link.expired, link.ambiguous,
+ * link.expiry-not-in-url, link.writable); their target is the redacted
+ * URL. Returns what fn returned to stop, else 0. */
+int lg_link_check_shape(const char *url, const lg_link_info *li,
+			const lg_link_policy *pol, lg_check_fn fn, void *ud);
+
+/* ---- directory listings (src/audit/listing.c) ---- */
+typedef enum lg_listing_server {
+	LG_LISTING_NONE,
+	LG_LISTING_APACHE,
+	LG_LISTING_NGINX,      /* autoindex, HTML */
+	LG_LISTING_NGINX_JSON, /* autoindex_format json */
+	LG_LISTING_NGINX_XML,  /* autoindex_format xml */
+	LG_LISTING_IIS,
+	LG_LISTING_PYTHON,   /* python -m http.server */
+	LG_LISTING_INDEX_OF, /* "Index of" title and heading, server unknown */
+	LG_LISTING_S3,	     /* ListBucketResult (S3, GCS XML API, MinIO) */
+	LG_LISTING_AZURE     /* EnumerationResults */
+} lg_listing_server;
+
+typedef struct lg_listing_entry {
+	char *href; /* as written: relative or absolute URL, or an S3 key */
+	bool dir;
+	int64_t size; /* bytes; -1 when the listing does not say */
+} lg_listing_entry;
+
+typedef struct lg_listing {
+	lg_listing_server server;
+	lg_listing_entry *entries;
+	size_t n;
+	bool truncated; /* more entries than kept, or IsTruncated */
+	char *base;	/* S3 <Name>, Azure ContainerName; or NULL */
+} lg_listing;
+
+/* Which server wrote `body` as a directory listing, by at least two of
+ * its marks (an "Index of" title alone is not enough); NONE when it is
+ * not one. Any bytes; `n` need not end in NUL. */
+lg_listing_server lg_listing_recognise(const char *body, size_t n);
+/* Recognises and reads up to max_entries entries (parent links, sort
+ * links and links off the listing dropped). LG_OK (server NONE when not
+ * a listing), LG_ENOMEM. Free with lg_listing_free in every case. */
+lg_status lg_listing_parse(const char *body, size_t n, size_t max_entries,
+			   lg_listing *out);
+void lg_listing_free(lg_listing *l);
+const char *lg_listing_server_name(lg_listing_server s);
+
+/* ---- what a reachable link exposes (src/audit/link_probe.c) ---- */
+struct lg_detector;
+typedef struct lg_link_probe_options {
+	const struct lg_detector *detector;
+	size_t max_files;   /* files fetched and scanned; 0: 100 */
+	uint64_t max_bytes; /* fetched in all; 0: 64 MiB */
+	long timeout_ms;    /* per request; 0: 15 s */
+	const char *tmpdir; /* for the scanner's copies; NULL: $TMPDIR */
+} lg_link_probe_options;
+
+/* Fetches `url` without cookies (up to 5 redirects): a sign-in page or
+ * 401/403 gives link.not-public; a directory listing is walked (bounded)
+ * and every file fetched and scanned, giving one link.exposes check with
+ * the counts; a single file is scanned (link.personal-data). LG_OK;
+ * LG_EIO when nothing answered (`err` says why); LG_ENOMEM. */
+lg_status lg_link_probe(const char *url, const lg_link_info *li,
+			const lg_link_probe_options *opt, lg_check_fn fn,
+			void *ud, char *err, size_t errlen);
+
 #endif
