@@ -660,6 +660,16 @@ static void span(int64_t s, char *out, size_t cap)
 		snprintf(out, cap, "%llds", (long long)s);
 }
 
+/* Why a listing URL leaks, and the fix: for a listing request and for a
+ * SAS that grants listing. */
+static const char listing_why[] =
+    N_("The URL asks the store for a list of its objects: anyone holding "
+       "it can enumerate and fetch every file there.");
+static const char listing_fix[] =
+    N_("Link to the one object; turn off public listing (S3 Block Public "
+       "Access, Azure container access 'private') and sign object URLs "
+       "instead.");
+
 static void check_kind(shape_run *r, const lg_link_info *li)
 {
 	char ev[256];
@@ -681,13 +691,8 @@ static void check_kind(shape_run *r, const lg_link_info *li)
 	case LG_LINK_LISTING:
 		snprintf(ev, sizeof(ev), "%s listing request: %s", prov,
 			 li->why_kind);
-		emit(r, "link.listing", LG_SEV_CRITICAL, ev,
-		     N_("The URL asks the store for a list of its objects: "
-			"anyone holding it can enumerate and fetch every file "
-			"there."),
-		     N_("Link to the one object; turn off public listing "
-			"(S3 Block Public Access, Azure container access "
-			"'private') and sign object URLs instead."));
+		emit(r, "link.listing", LG_SEV_CRITICAL, ev, listing_why,
+		     listing_fix);
 		break;
 	case LG_LINK_UNKNOWN:
 		if (!li->why_kind[0])
@@ -783,12 +788,7 @@ int lg_link_check_shape(const char *url, const lg_link_info *li,
 	if (li->listable && li->kind != LG_LINK_LISTING)
 		emit(&r, "link.listing", LG_SEV_CRITICAL,
 		     "Azure SAS sp= includes l: the holder may list the blobs",
-		     N_("The URL asks the store for a list of its objects: "
-			"anyone holding it can enumerate and fetch every file "
-			"there."),
-		     N_("Link to the one object; turn off public listing "
-			"(S3 Block Public Access, Azure container access "
-			"'private') and sign object URLs instead."));
+		     listing_why, listing_fix);
 	check_expiry(&r, li, pol);
 	if (li->writable)
 		emit(&r, "link.writable", LG_SEV_HIGH,
