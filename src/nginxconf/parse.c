@@ -588,7 +588,7 @@ void lg_ngx_free(lg_ngx_conf *c)
 
 static bool needs_quotes(const char *a)
 {
-	return !a[0] || strpbrk(a, " \t\r\n;{}\"'\\#") != NULL;
+	return !a[0] || strpbrk(a, " \t\r\n;{}\"'#") != NULL;
 }
 
 void lg_ngx_format(const lg_ngx_directive *d, char *out, size_t cap)
