@@ -150,6 +150,32 @@ int lg_cache_header_rules(const lg_http_response *rs, bool authenticated,
 
 /* ---- audit nginx (src/audit/nginx.c) -------------------------------------
  */
+struct lg_ngx_conf; /* leakguard/nginxconf.h */
+
+/* Paths that show one user's own data, when none are given: /mypage,
+ * /member, /account, /cart, /checkout, /order, /api/me, /user, /profile
+ * (NULL-terminated). */
+extern const char *const lg_nginx_default_private[];
+
+typedef struct lg_nginx_audit_options {
+	/* path prefixes that show one user's data (NULL-terminated); NULL:
+	 * lg_nginx_default_private */
+	const char *const *private_paths;
+	/* session cookie names (NULL-terminated; NULL: none): $cookie_NAME
+	 * of one of them, or of a name holding sess, sid, auth, token or
+	 * login, separates users; so do $http_cookie and
+	 * $http_authorization */
+	const char *const *session_cookies;
+} lg_nginx_audit_options;
+
+/* Checks every location of every server in conf (with what it inherits
+ * from server and http) for caching and listing of private pages; fn
+ * gets each failed check (target and line: the directive's file and
+ * line), ordered by file and line. LG_ENOMEM when the findings cannot be
+ * kept. */
+lg_status lg_audit_nginx(const struct lg_ngx_conf *conf,
+			 const lg_nginx_audit_options *o, lg_check_fn fn,
+			 void *ud);
 
 /* ---- audit link (src/audit/link.c) ----------------------------------------
  */

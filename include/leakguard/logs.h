@@ -309,6 +309,11 @@ bool lg_site_timezone(const lg_site *s, int *tz_min);
 /* The JSON field mappings of the site ("field=key" strings,
  * NULL-terminated, owned by the site), for lg_log_parser_options. */
 const char *const *lg_site_json_map(const lg_site *s);
+/* The site's private path prefixes and session cookie names
+ * (NULL-terminated, owned by the site; the defaults when the
+ * configuration gives none): what `audit nginx` checks against. */
+const char *const *lg_site_private_paths(const lg_site *s);
+const char *const *lg_site_session_cookies(const lg_site *s);
 
 /* ---- the engine: log files in, alerts out -----------------------------------
  */

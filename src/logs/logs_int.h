@@ -172,12 +172,13 @@ void lg_store_keyed(lg_log_parser *p, lg_log_event *ev, int key,
 		    const char *name, size_t nlen, const char *v, size_t n);
 
 /* ---- nginx configuration (nginx_conf.c) ---------------------------------- */
-/* Finds log_format `name` in conf text held in memory. `path` names the
- * text in messages and is where relative includes are resolved from (NULL:
- * include directives are ignored). *format is malloc'd, or NULL when the
- * text does not define the name. `depth` counts include nesting. */
+/* Finds log_format `name` in conf text held in memory (read by the
+ * nginxconf engine). `path` names the text in messages and is where
+ * relative includes are resolved from (NULL: include directives are
+ * ignored). *format is malloc'd, or NULL when the text does not define the
+ * name. */
 lg_status lg_nginx_conf_find(const char *text, size_t n, const char *path,
-			     const char *name, int depth, char **format,
-			     char *err, size_t errlen);
+			     const char *name, char **format, char *err,
+			     size_t errlen);
 
 #endif

@@ -491,6 +491,19 @@ const char *const *lg_site_json_map(const lg_site *s)
 	return s && s->json_map.n ? (const char *const *)s->json_map.v : NULL;
 }
 
+const char *const *lg_site_private_paths(const lg_site *s)
+{
+	static const char *const none[] = {NULL};
+	return s->private_paths.n ? (const char *const *)s->private_paths.v
+				  : none;
+}
+
+const char *const *lg_site_session_cookies(const lg_site *s)
+{
+	static const char *const none[] = {NULL};
+	return s->cookies.n ? (const char *const *)s->cookies.v : none;
+}
+
 void lg_site_free(lg_site *s)
 {
 	if (!s)

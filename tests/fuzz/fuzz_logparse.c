@@ -83,7 +83,7 @@ static void feed_lines(lg_log_parser *p, const char *text, size_t size)
 static void fuzz_conf(const char *text, size_t size)
 {
 	char *fmt = NULL, err[256];
-	if (lg_nginx_conf_find(text, size, NULL, "main", 0, &fmt, err,
+	if (lg_nginx_conf_find(text, size, NULL, "main", &fmt, err,
 			       sizeof(err)) != LG_OK) {
 		if (!err[0] || fmt)
 			abort();
