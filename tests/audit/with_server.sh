@@ -23,10 +23,8 @@ done
 server=$1
 shift
 [ "${1:-}" = "--" ] && shift
-port=$(python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+. "$(cd "$(dirname "$0")" && pwd)/net.sh"
+port=$(free_port)
 export "$var=$port"
 log=$(mktemp "${TMPDIR:-/tmp}/with_server.XXXXXX")
 setsid timeout "$secs" sh -c "$server" >"$log" 2>&1 &
@@ -46,17 +44,7 @@ stop() {
 }
 trap 'stop' EXIT
 trap 'exit 130' INT TERM
-if ! python3 - "$port" <<'PY'; then
-import socket, sys, time
-end = time.time() + 10
-while time.time() < end:
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-PY
+if ! answers "$port"; then
 	echo "with_server.sh: the server did not come up on 127.0.0.1:$port" >&2
 	cat "$log" >&2
 	exit 3

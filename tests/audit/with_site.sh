@@ -25,22 +25,7 @@ stop() {
 trap stop EXIT
 trap 'exit 2' INT TERM HUP
 
-# waits until 127.0.0.1:$1 accepts (10 s at most)
-answers() {
-	python3 - "$1" <<'PY'
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-PY
-}
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+. "$here/net.sh"
 
 python3 "$here/site/backend.py" "$mode" "$scratch/backend.port" \
 	2>"$scratch/backend.log" &
