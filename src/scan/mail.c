@@ -46,6 +46,8 @@ static bool header_name(const uint8_t *p, size_t n)
 
 int scan_mail_kind(const uint8_t *p, size_t n)
 {
+	if (!p || n == 0)
+		return 0;
 	if (n >= 5 && !memcmp(p, "From ", 5)) {
 		const uint8_t *nl = memchr(p, '\n', n);
 		return nl && header_name(nl + 1, n - (size_t)(nl + 1 - p)) ? 2
