@@ -302,7 +302,6 @@ typedef struct lg_link_probe_options {
 	size_t max_files;   /* files fetched and scanned; 0: 100 */
 	uint64_t max_bytes; /* fetched in all; 0: 64 MiB */
 	long timeout_ms;    /* per request; 0: 15 s */
-	const char *tmpdir; /* for the scanner's copies; NULL: $TMPDIR */
 } lg_link_probe_options;
 
 /* Fetches `url` without cookies (up to 5 redirects): a sign-in page or

@@ -59,6 +59,14 @@ lg_status lg_scan_paths(const lg_scan_options *opt, const char *const *paths,
 			size_t npaths, const lg_scan_events *ev,
 			lg_scan_stats *stats, lg_scan_progress *progress);
 
+/* Scans n bytes held in memory as a file named `name` would be (text in
+ * any encoding, an archive, an Office document, a PDF, a mail), on the
+ * calling thread; findings name `name` (and its members). Nothing is
+ * written to disk. LG_ENOMEM when it could not run. */
+lg_status lg_scan_memory(const lg_scan_options *opt, const char *name,
+			 const uint8_t *p, size_t n, const lg_scan_events *ev,
+			 lg_scan_stats *stats);
+
 /* ---- people: whom a text's findings are about ----------------------------
  */
 typedef struct lg_people lg_people;

@@ -35,7 +35,6 @@ typedef struct probe {
 	void *ud;
 	int stop;
 	bool oom;
-	char tmpdir[512];
 	/* the walk */
 	char *root; /* the first listing's folder URL: entries stay under */
 	lg_hashtab *seen;
@@ -338,53 +337,21 @@ static void on_scan_error(const char *path, const char *m, int e, void *ud)
 	(void)path, (void)m, (void)e, (void)ud; /* counted as not personal */
 }
 
-/* A safe file name keeping the extension the scanner reads types by. */
-static void temp_name(const char *name, size_t idx, char *out, size_t cap)
-{
-	const char *base = strrchr(name, '/');
-	base = base && base[1] ? base + 1 : name;
-	int k = snprintf(out, cap, "%04zu-", idx);
-	size_t o = k > 0 ? (size_t)k : 0;
-	for (; *base && o + 1 < cap && o < 96; base++)
-		out[o++] = isalnum((unsigned char)*base) || *base == '.' ||
-				   *base == '-'
-			       ? *base
-			       : '_';
-	out[o] = '\0';
-}
-
 /* Scans body as the file `name` with the scan engine (documents and
- * archives too): writes it 0600 in the private temp folder, scans, and
- * removes it. Fills p->file_*. */
-static void scan_body(probe *p, const char *name, size_t idx,
-		      const uint8_t *body, size_t n)
+ * archives too), in memory: nothing fetched is written to disk. Fills
+ * p->file_*. */
+static void scan_body(probe *p, const char *name, const uint8_t *body, size_t n)
 {
-	char fn[128], path[700];
 	p->file_people = p->file_findings = 0;
 	memset(p->file_types, 0, sizeof(p->file_types));
 	p->file_masked[0] = '\0';
-	temp_name(name, idx, fn, sizeof(fn));
-	snprintf(path, sizeof(path), "%s/%s", p->tmpdir, fn);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	bool ok = true;
-	for (size_t w = 0; ok && w < n;) {
-		ssize_t k = write(fd, body + w, n - w);
-		ok = k > 0 || (k < 0 && errno == EINTR);
-		w += k > 0 ? (size_t)k : 0;
-	}
-	if (close(fd) != 0 || !ok) {
-		unlink(path);
-		return;
-	}
+	const char *base = strrchr(name, '/');
+	base = base && base[1] ? base + 1 : name;
 	lg_scan_options so = {p->opt->detector, 1, false, NULL, 0, NULL};
 	lg_scan_events ev = {on_finding, on_scan_error, NULL, on_text_end, p};
 	lg_scan_stats st;
-	const char *paths[] = {path};
-	if (lg_scan_paths(&so, paths, 1, &ev, &st, NULL) == LG_ENOMEM)
+	if (lg_scan_memory(&so, base, body, n, &ev, &st) == LG_ENOMEM)
 		p->oom = true;
-	unlink(path);
 }
 
 /* "email 3, jp_phone 3" */
@@ -415,7 +382,7 @@ static void scan_files(probe *p)
 		if (st == LG_OK && rs.status == 200) {
 			p->fetched++;
 			p->bytes_left -= rs.body_len;
-			scan_body(p, p->files[i].name, i, rs.body, rs.body_len);
+			scan_body(p, p->files[i].name, rs.body, rs.body_len);
 			if (p->file_findings) {
 				p->pii_files++;
 				p->people_total += p->file_people;
@@ -509,7 +476,7 @@ static void single_file(probe *p, const lg_link_info *li,
 	size_t nlen = strcspn(name, "?#");
 	char nm[256];
 	snprintf(nm, sizeof(nm), "%.*s", (int)(nlen < 255 ? nlen : 255), name);
-	scan_body(p, nm, 0, rs->body, rs->body_len);
+	scan_body(p, nm, rs->body, rs->body_len);
 	if (!p->file_findings)
 		return;
 	lg_buf ev = {0};
@@ -534,19 +501,14 @@ static void single_file(probe *p, const lg_link_info *li,
 
 static bool probe_init(probe *p, const lg_link_probe_options *opt)
 {
-	const char *t = opt->tmpdir ? opt->tmpdir : getenv("TMPDIR");
-	snprintf(p->tmpdir, sizeof(p->tmpdir), "%s/leakguard-link.XXXXXX",
-		 t && *t ? t : "/tmp");
 	p->seen = lg_hashtab_new();
 	p->people = lg_people_new();
 	p->bytes_left = opt->max_bytes;
-	return p->seen && p->people && mkdtemp(p->tmpdir);
+	return p->seen && p->people;
 }
 
 static void probe_free(probe *p)
 {
-	if (p->tmpdir[0] && !strstr(p->tmpdir, "XXXXXX"))
-		rmdir(p->tmpdir);
 	for (size_t i = 0; i < p->nfiles; i++) {
 		free(p->files[i].url);
 		free(p->files[i].name);

@@ -369,3 +369,32 @@ out:
 	seq_destroy(&q);
 	return rc;
 }
+
+lg_status lg_scan_memory(const lg_scan_options *opt, const char *name,
+			 const uint8_t *p, size_t n, const lg_scan_events *ev,
+			 lg_scan_stats *stats)
+{
+	lg_scan_progress dummy = {0};
+	sequencer q;
+	memset(stats, 0, sizeof(*stats));
+	seq_init(&q, ev, stats);
+	scan_worker w;
+	memset(&w, 0, sizeof(w));
+	scan_job *j = calloc(1, sizeof(*j));
+	lg_status rc = LG_ENOMEM;
+	if (j && (j->path = strdup(name)) &&
+	    workers_init(&w, 1, opt, &q, &dummy)) {
+		seq_add(&q, j);
+		scan_buffer(&w, j, NULL, p ? p : (const uint8_t *)"", n);
+		seq_done(&q, j); /* the sequencer frees the job */
+		j = NULL;
+		rc = LG_OK;
+	}
+	if (j) {
+		free(j->path);
+		free(j);
+	}
+	workers_free(&w, 1);
+	seq_destroy(&q);
+	return rc;
+}
