@@ -71,9 +71,11 @@ static int hexval(int c)
  * out; false when absent. A value too long is cut. */
 static bool qparam(const url_parts *u, const char *name, char *out, size_t cap)
 {
+	if (!u->query)
+		return false; /* no query at all */
 	size_t nl = strlen(name);
 	const char *q = u->query, *end = u->query + u->query_len;
-	while (q && q < end) {
+	while (q < end) {
 		const char *amp = memchr(q, '&', (size_t)(end - q));
 		const char *e = amp ? amp : end;
 		if ((size_t)(e - q) >= nl && !strncasecmp(q, name, nl) &&

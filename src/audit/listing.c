@@ -119,8 +119,8 @@ typedef struct reader {
 static void add_entry(reader *r, const char *href, size_t len, bool dir,
 		      int64_t size)
 {
-	if (r->oom || !len)
-		return;
+	if (r->oom || !len || memchr(href, '\0', len))
+		return; /* no name, or one no server writes (a NUL in it) */
 	if (r->l->n >= r->max) {
 		r->l->truncated = true;
 		return;
