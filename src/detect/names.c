@@ -144,11 +144,28 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
 
 /* Back from an honorific (様, さん, 殿) over the characters a name may
  * hold: MeCab then reads them with the honorific. */
+/* Words ending in an honorific that are never names, the most common
+ * first: told without asking MeCab (お疲れさま alone is a third of the
+ * honorifics in business mail). */
+static bool honorific_word(const uint8_t *w, uint32_t at)
+{
+	static const char *const words[] = {"疲れ", "仕", "同", "模", "客",
+					    "皆",   "各", "貴", "奥", "神"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		size_t n = strlen(words[i]);
+		if (at >= n && !memcmp(w + at - n, words[i], n))
+			return true;
+	}
+	return false;
+}
+
 static bool name_before_honorific(const uint8_t *w, uint32_t *from,
 				  uint32_t *to, size_t hl)
 {
 	uint32_t h = *to;
 	uint32_t s = h - (uint32_t)hl;
+	if (honorific_word(w, s))
+		return false;
 	for (int chars = 0; s > 0 && chars < 9; chars++) {
 		const uint8_t *p = lg_char_before(w + s, w);
 		size_t l;
