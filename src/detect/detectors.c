@@ -171,9 +171,12 @@ static const char *const pat_person_name[] = {
     "受取人|(?:ご)?依頼主|宛名|患者名|顧客(?:名)?|会員名|保護者|代表者|送り主|"
     "差出人|フリガナ|ふりがな|氏名カナ|カナ氏名|セイ|メイ)" LABEL_TAIL
 	NAME_START,
-    "(?:\\b(?i:full\\s?name|customer\\s?name|contact\\s?name|card\\s?holder"
-    "(?:\\s?name)?|name\\s?on\\s?card|first\\s?name|last\\s?name|given\\s?"
-    "name|family\\s?name|surname)|\\bName)\\s{0,2}[:=]\\s{0,2}[A-Z]",
+    /* Full name: Emily Clark, "cardholder": "YUKI MORI" (JSON keys) */
+    "(?:\\b(?i:full[\\s_]?name|customer[\\s_]?name|contact[\\s_]?name|"
+    "(?:card[\\s_]?)?holder(?:[\\s_]?name)?|name[\\s_]?on[\\s_]?card|first[\\s_"
+    "]?"
+    "name|last[\\s_]?name|given[\\s_]?name|family[\\s_]?name|surname)|\\bName)"
+    "\"?\\s{0,2}[:=]\\s{0,2}\"?[A-Z]",
     "\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ ][A-Z]",
     /* a kanji or kana, then the honorific */
     "(?:" KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF])(?:[ ]|\\xE3\\x80\\x80)?"

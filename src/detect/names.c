@@ -123,7 +123,9 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
 	if (example_before(w, s))
 		return false;
 	uint32_t e = s, chars = 0;
-	while (e < len && chars < NAME_MAX_CHARS) {
+	/* romaji is longer than kanji: DAISUKE KOBAYASHI is 17 */
+	uint32_t max = w[s] < 0x80 ? 2 * NAME_MAX_CHARS : NAME_MAX_CHARS;
+	while (e < len && chars < max) {
 		size_t l;
 		uint32_t cp = cp_at(w + e, len - e, &l);
 		if (is_space(cp)) {
@@ -591,8 +593,8 @@ static bool name_cell(lg_candidate *c)
 		chars++;
 		i += l;
 	}
-	if (chars < 2 || chars > NAME_MAX_CHARS || parts > 4 ||
-	    (latin && other))
+	if (chars < 2 || chars > (latin ? 2 : 1) * NAME_MAX_CHARS ||
+	    parts > 4 || (latin && other))
 		return false;
 	if (latin)
 		return latin_name(c);

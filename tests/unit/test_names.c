@@ -109,6 +109,14 @@ static void names_after_labels(void **state)
 		   "マツダ ツバサ");
 	want_value("Full name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
 	want_value("Dear Mr. Smith,\n", LG_PERSON_NAME, "Smith");
+	/* card holders in a payment log's JSON, and key = value */
+	want_value("{\"card\":\"5326********2234\",\"holder\":\"YUKI MORI\"}\n",
+		   LG_PERSON_NAME, "YUKI MORI");
+	want_value("cardholder_name = TARO SATO\n", LG_PERSON_NAME,
+		   "TARO SATO");
+	/* romaji is longer than kanji */
+	want_value("\"holder\":\"DAISUKE KOBAYASHI\"\n", LG_PERSON_NAME,
+		   "DAISUKE KOBAYASHI");
 }
 
 static void names_before_honorifics(void **state)
@@ -139,8 +147,9 @@ static void words_that_are_no_names(void **state)
 		  LG_PERSON_NAME);
 	want_none("株式会社山田商事 御中\n", LG_PERSON_NAME);
 	want_none("※ご依頼主：佐藤製菓株式会社\n", LG_PERSON_NAME);
-	/* YAML's name: is not a person's */
+	/* YAML's and JSON's name is not a person's */
 	want_none("name: Deploy Production\n", LG_PERSON_NAME);
+	want_none("{\"name\":\"Deploy Production\"}\n", LG_PERSON_NAME);
 }
 
 static void sample_names_are_not_findings(void **state)
@@ -173,6 +182,12 @@ static void name_columns(void **state)
 	want_none("ユーザー名,商品名,電話番号\nkenta,青いマグ,090-1234-5678\n"
 		  "yui,白い皿,080-2345-6789\n",
 		  LG_PERSON_NAME);
+	/* an English list: the whole name, however long */
+	found *e = scan_text("name,email\nChristopher Alexander,"
+			     "chris.alexander@gmail.com\nHanako Ito,"
+			     "hanako.ito@gmail.com\n");
+	assert_int_equal(e->f[0].type, LG_PERSON_NAME);
+	assert_string_equal(e->f[0].value, "Christopher Alexander");
 	want_none("username,product_name,phone\nKenta,Blue Mug,"
 		  "090-1234-5678\nYui,White Plate,080-2345-6789\n",
 		  LG_PERSON_NAME);
