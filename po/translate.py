@@ -12,6 +12,7 @@ import sys
 JA = {
     "a sheet over 256 MB of text: read up to there": "256 MB を超えるシートです（そこまで読みました）",
     "an unreadable archive or member": "読み取れないアーカイブまたはメンバーです",
+    "skipped: an archive, PDF or mail over 256 MB on standard input (give it as a file)": "スキップ：標準入力の 256 MB を超えるアーカイブ・PDF・メールです（ファイルとして渡してください）",
     # ---- audit
     "fetch pages as each identity and prove personal pages stay out of shared caches": "各 ID でページを取得し、個人ページが共有キャッシュに入らないことを確かめる",
     "check an nginx configuration (with its includes) for caching and listing of personal pages": "nginx の設定（include 先を含む）で個人ページのキャッシュや一覧表示がないか調べる",

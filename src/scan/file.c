@@ -296,10 +296,67 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd)
 	scan_text(w, j, &src);
 }
 
+/* Standard input after its first bytes were read to tell what it is. */
+typedef struct head_source {
+	const uint8_t *head;
+	size_t n, at;
+	fd_source *rest;
+} head_source;
+
+static ssize_t head_read(void *ctx, uint8_t *buf, size_t cap)
+{
+	head_source *h = ctx;
+	size_t k = h->n - h->at < cap ? h->n - h->at : cap;
+	memcpy(buf, h->head + h->at, k);
+	h->at += k;
+	if (k == cap)
+		return (ssize_t)k;
+	ssize_t n = fd_read(h->rest, buf + k, cap - k);
+	return n < 0 ? (k ? (ssize_t)k : -1) : (ssize_t)(k + (size_t)n);
+}
+
+#define STDIN_MAX_WHOLE (256u << 20)
+
+/* Standard input: an archive, a PDF or a mail piped in is read whole
+ * (up to 256 MB: their readers go back and forth) and opened as a file
+ * would be; text is streamed, whatever its size. */
+static void scan_stdin(scan_worker *w, scan_job *j)
+{
+	uint8_t head[SCAN_HEAD_LEN];
+	ssize_t nh = read_full(STDIN_FILENO, head, sizeof(head));
+	if (nh < 0) {
+		report(w, j, EV_ERROR, errno, _("read failed: %s"),
+		       strerror(errno));
+		return;
+	}
+	size_t n = (size_t)nh;
+	fd_source f = {STDIN_FILENO, j, 0};
+	if (!(n && (scan_is_container(head, n) || scan_is_pdf(head, n) ||
+		    scan_mail_kind(head, n)))) {
+		head_source h = {head, n, 0, &f};
+		scan_source src = {head_read, &h};
+		scan_text(w, j, &src);
+		return;
+	}
+	lg_buf b = {0};
+	bool ok = lg_buf_append(&b, head, n);
+	ssize_t k;
+	while (ok && (k = read_full(STDIN_FILENO, w->inbuf, 1u << 20)) > 0)
+		ok = b.len + (size_t)k <= STDIN_MAX_WHOLE &&
+		     lg_buf_append(&b, w->inbuf, (size_t)k);
+	if (ok)
+		scan_buffer(w, j, NULL, (const uint8_t *)b.data, b.len);
+	else
+		report(w, j, EV_NOTICE, 0,
+		       _("skipped: an archive, PDF or mail over 256 MB on "
+			 "standard input (give it as a file)"));
+	lg_buf_free(&b);
+}
+
 void scan_file(scan_worker *w, scan_job *j)
 {
 	if (!strcmp(j->path, "-")) {
-		scan_fd(w, j, STDIN_FILENO);
+		scan_stdin(w, j);
 		return;
 	}
 	int fd = open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
