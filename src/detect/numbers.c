@@ -382,8 +382,17 @@ static size_t next_number(const uint8_t *w, size_t i, size_t len)
 	return len;
 }
 
+/* The types digit runs are offered to: with none of them selected
+ * (--types person_name), the pass is skipped. */
+#define RUN_TYPES                                                              \
+	((1u << LG_CREDIT_CARD) | (1u << LG_JP_MY_NUMBER) |                    \
+	 (1u << LG_JP_CORPORATE_NUMBER) | (1u << LG_JP_PHONE) |                \
+	 (1u << LG_JP_POSTAL_CODE))
+
 void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi)
 {
+	if (!(s->det->types & RUN_TYPES))
+		return;
 	const uint8_t *w = s->win;
 	size_t len = s->len, i = 0;
 	while ((i = next_number(w, i, len)) < len) {
