@@ -18,6 +18,7 @@
 
 #include "leakguard/detect.h"
 #include "leakguard/scan.h"
+#include "scan_file.h"
 
 #define CONTROL_BYTES 2 /* layout, headers */
 
@@ -36,9 +37,6 @@
 #define H_8BIT	   0x20 /* the text part says 8bit, not 7bit */
 #define H_NO_CLOSE 0x40 /* no closing boundary (a truncated message) */
 #define H_FOLDED   0x80 /* To folded over two lines */
-
-static lg_detector *detector;
-static char path[64];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -282,51 +280,11 @@ static void put_mbox_message(text *t, const char *sender, const text *msg)
 	put_line(t, "");
 }
 
-static void check_path(const char *p)
-{
-	if (strncmp(p, path, strlen(path)) != 0)
-		abort();
-}
-
-static int on_finding(const char *p, const lg_finding *f, void *ud)
-{
-	(void)f;
-	(void)ud;
-	check_path(p);
-	return 0;
-}
-
-static void on_error(const char *p, const char *m, int e, void *ud)
-{
-	(void)m;
-	(void)e;
-	(void)ud;
-	check_path(p);
-}
-
-static void on_notice(const char *p, const char *m, void *ud)
-{
-	(void)m;
-	(void)ud;
-	check_path(p);
-}
-
-static void on_text_end(const char *p, bool tabular, void *ud)
-{
-	(void)tabular;
-	(void)ud;
-	check_path(p);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	char err[256];
-	lg_detect_config cfg = {0.0, 0};
-	detector = lg_detector_new(&cfg, err, sizeof(err));
-	if (!detector)
-		abort();
+	fuzz_detector_init();
 	return 0;
 }
 
@@ -367,22 +325,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(msg.p);
 
-	int fd = memfd_create("fuzz", 0);
-	if (fd < 0)
-		abort();
-	if (write(fd, file.p, file.len) != (ssize_t)file.len)
-		abort();
+	fuzz_scan_bytes((const uint8_t *)file.p, file.len);
 	free(file.p);
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	lg_scan_options o = {
-	    .detector = detector, .jobs = 1, .follow_symlinks = true};
-	lg_scan_events ev = {on_finding, on_error, on_notice, on_text_end,
-			     NULL};
-	lg_scan_stats st = {0};
-	lg_scan_progress pr = {0};
-	const char *paths[] = {path};
-	if (lg_scan_paths(&o, paths, 1, &ev, &st, &pr) != LG_OK)
-		abort();
-	close(fd);
 	return 0;
 }

@@ -21,6 +21,7 @@
 
 #include "leakguard/detect.h"
 #include "leakguard/scan.h"
+#include "scan_file.h"
 
 #define CONTROL_BYTES 2 /* package kind, options */
 
@@ -34,9 +35,6 @@ enum { DOCX, XLSX, PPTX, ODT, ODS, NKINDS };
 #define O_STRINGS_END 0x10 /* xlsx: sharedStrings.xml after the sheets */
 #define O_TWO_SHEETS  0x20 /* xlsx: a second sheet with the same cells */
 #define O_CORE	      0x40 /* docProps/core.xml names an author */
-
-static lg_detector *detector;
-static char path[64];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -253,51 +251,11 @@ static void build_package(zip *z, int kind, uint8_t opt, const uint8_t *p,
 		zip_add_str(z, "[Content_Types].xml", content_types);
 }
 
-static void check_path(const char *p)
-{
-	if (strncmp(p, path, strlen(path)) != 0)
-		abort();
-}
-
-static int on_finding(const char *p, const lg_finding *f, void *ud)
-{
-	(void)f;
-	(void)ud;
-	check_path(p);
-	return 0;
-}
-
-static void on_error(const char *p, const char *m, int e, void *ud)
-{
-	(void)m;
-	(void)e;
-	(void)ud;
-	check_path(p);
-}
-
-static void on_notice(const char *p, const char *m, void *ud)
-{
-	(void)m;
-	(void)ud;
-	check_path(p);
-}
-
-static void on_text_end(const char *p, bool tabular, void *ud)
-{
-	(void)tabular;
-	(void)ud;
-	check_path(p);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	char err[256];
-	lg_detect_config cfg = {0.0, 0};
-	detector = lg_detector_new(&cfg, err, sizeof(err));
-	if (!detector)
-		abort();
+	fuzz_detector_init();
 	return 0;
 }
 
@@ -331,22 +289,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		file_len = outer.used;
 	}
 
-	int fd = memfd_create("fuzz", 0);
-	if (fd < 0)
-		abort();
-	if (write(fd, file, file_len) != (ssize_t)file_len)
-		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	lg_scan_options o = {
-	    .detector = detector, .jobs = 1, .follow_symlinks = true};
-	lg_scan_events ev = {on_finding, on_error, on_notice, on_text_end,
-			     NULL};
-	lg_scan_stats st = {0};
-	lg_scan_progress pr = {0};
-	const char *paths[] = {path};
-	if (lg_scan_paths(&o, paths, 1, &ev, &st, &pr) != LG_OK)
-		abort();
-	close(fd);
+	fuzz_scan_bytes((const uint8_t *)file, file_len);
 	free(pkg.buf);
 	free(outer.buf);
 	return 0;
