@@ -132,6 +132,16 @@ static bool put_escaped(lg_buf *w, char next)
 
 /* A quoted word: after the closing quote nginx wants a space, ';', '{'
  * (or ')', which it skips like a space). */
+/* One character of a word, or the escaped one after a backslash. */
+static bool put_word_char(ngx_parser *p, ngx_text *t, char ch)
+{
+	if (ch == '\\' && t->i + 1 < t->n) {
+		t->line += t->s[t->i + 1] == '\n';
+		return put_escaped(&p->word, t->s[++t->i]);
+	}
+	return lg_buf_putc(&p->word, ch);
+}
+
 static int read_quoted(ngx_parser *p, ngx_text *t)
 {
 	char q = t->s[t->i++];
@@ -141,14 +151,7 @@ static int read_quoted(ngx_parser *p, ngx_text *t)
 		t->line += ch == '\n';
 		if (ch == q)
 			break;
-		bool ok;
-		if (ch == '\\' && t->i + 1 < t->n) {
-			t->line += t->s[t->i + 1] == '\n';
-			ok = put_escaped(&p->word, t->s[++t->i]);
-		} else {
-			ok = lg_buf_putc(&p->word, ch);
-		}
-		if (!ok)
+		if (!put_word_char(p, t, ch))
 			return token_oom(p);
 	}
 	if (t->i >= t->n) {
@@ -179,14 +182,7 @@ static int read_word(ngx_parser *p, ngx_text *t)
 			break;
 		}
 		variable = ch == '$';
-		bool ok;
-		if (ch == '\\' && t->i + 1 < t->n) {
-			t->line += t->s[t->i + 1] == '\n';
-			ok = put_escaped(&p->word, t->s[++t->i]);
-		} else {
-			ok = lg_buf_putc(&p->word, ch);
-		}
-		if (!ok)
+		if (!put_word_char(p, t, ch))
 			return token_oom(p);
 	}
 	return T_WORD;
