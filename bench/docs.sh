@@ -337,22 +337,7 @@ rows add a finding or two per message from the headers.
 $FIND
 EOF
 
-python3 - "$RESULTS" "$WORK/section.md" <<'PY'
-import os, sys
-path, sec = sys.argv[1], open(sys.argv[2], encoding="utf-8").read().rstrip("\n")
-B, E = "<!-- docs:begin -->", "<!-- docs:end -->"
-block = "%s\n%s\n%s" % (B, sec, E)
-old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-i, j = old.find(B), old.find(E)
-if i >= 0 and j > i:
-    new = old[:i] + block + old[j + len(E):]
-else:
-    new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + block + "\n"
-tmp = path + ".tmp"
-with open(tmp, "w", encoding="utf-8") as f:
-    f.write(new)
-os.replace(tmp, path)
-PY
+put_section docs "$WORK/section.md"
 
 echo "docs.sh: wrote the docs section of $RESULTS" >&2
 echo "overall: $OVERALL"

@@ -210,22 +210,7 @@ Scenario check (\`tests/logs/check_scenario.py\`): $CHECK
 EOF
 
 # ---- write the section into RESULTS.md, keeping the rest ------------------
-python3 - "$RESULTS" "$WORK/section.md" <<'PY'
-import os, sys
-path, sec = sys.argv[1], open(sys.argv[2], encoding="utf-8").read().rstrip("\n")
-B, E = "<!-- logs:begin -->", "<!-- logs:end -->"
-block = "%s\n%s\n%s" % (B, sec, E)
-old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-i, j = old.find(B), old.find(E)
-if i >= 0 and j > i:
-    new = old[:i] + block + old[j + len(E):]
-else:
-    new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + block + "\n"
-tmp = path + ".tmp"
-with open(tmp, "w", encoding="utf-8") as f:
-    f.write(new)
-os.replace(tmp, path)
-PY
+put_section logs "$WORK/section.md"
 
 echo "logs.sh: wrote the logs section of $RESULTS" >&2
 echo "leakguard $(sec "$LGF_S")s ${LGF_RATE} lines/s $(mb "$LGF_RSS")MB | goaccess $(sec "$GA_S")s ${GA_RATE} lines/s $(mb "$GA_RSS")MB | ${RATIO}x $BAR"

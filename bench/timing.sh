@@ -1,4 +1,4 @@
-# bench/timing.sh: the timing helpers scan.sh and logs.sh share (sourced,
+# bench/timing.sh: the helpers scan.sh, logs.sh and docs.sh share (sourced,
 # not run). They expect WORK (a scratch folder), GNU_TIME (/usr/bin/time),
 # now_ns and die from the script that sources them.
 
@@ -31,4 +31,26 @@ stats() {
 	cpu=$(cut -d' ' -f3 "$f" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 	rss=$(cut -d' ' -f2 "$f" | sort -g | tail -n 1)
 	echo "$wall $rss $cpu"
+}
+
+# put_section NAME FILE: writes FILE into $RESULTS between
+# <!-- NAME:begin --> and <!-- NAME:end --> (appended with the markers
+# when absent), leaving the rest of the report alone.
+put_section() {
+	python3 - "$RESULTS" "$2" "$1" <<'PY'
+import os, sys
+path, sec = sys.argv[1], open(sys.argv[2], encoding="utf-8").read().rstrip("\n")
+B, E = "<!-- %s:begin -->" % sys.argv[3], "<!-- %s:end -->" % sys.argv[3]
+block = "%s\n%s\n%s" % (B, sec, E)
+old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+i, j = old.find(B), old.find(E)
+if i >= 0 and j > i:
+    new = old[:i] + block + old[j + len(E):]
+else:
+    new = (old.rstrip("\n") + "\n\n" if old.strip() else "") + block + "\n"
+tmp = path + ".tmp"
+with open(tmp, "w", encoding="utf-8") as f:
+    f.write(new)
+os.replace(tmp, path)
+PY
 }
