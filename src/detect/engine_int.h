@@ -60,6 +60,7 @@ typedef struct table_state {
 	uint64_t end;	     /* where the rows stopped fitting; MAX: open */
 	uint64_t misfit_from;
 	unsigned misfits; /* lines in a row that do not fit the header */
+	bool check_cells; /* a column names a type whose cells are checked */
 } table_state;
 
 struct lg_detect_stream {

@@ -185,6 +185,28 @@ static uint32_t record_end(const lg_detect_stream *s, uint32_t ls, uint32_t end,
 	return end;
 }
 
+/* The fields split_fields would find in line[0..n), without their
+ * bounds: delimiters outside quotes, plus one. Most rows have no quote,
+ * and their delimiters are counted sixteen bytes at a time. */
+static unsigned count_fields(const uint8_t *line, size_t n, char delim)
+{
+	if (memchr(line, '"', n))
+		return split_fields(line, 0, n, delim, NULL, NULL);
+	unsigned k = 1;
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i d = _mm_set1_epi8(delim);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(line + i));
+		k += (unsigned)__builtin_popcount(
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d)));
+	}
+#endif
+	for (; i < n; i++)
+		k += line[i] == (uint8_t)delim;
+	return k;
+}
+
 /* Fields in the first non-empty line after `from`, 0 when none. */
 static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
 				char delim)
@@ -215,6 +237,20 @@ static void span_close(lg_detect_stream *s)
 	table_state *last = s->nspans ? &s->spans[s->nspans - 1] : NULL;
 	if (last && last->header_end == s->table.header_end)
 		last->end = s->table.end;
+}
+
+/* Whether a column of the table names a type whose cells are checked:
+ * without one (a stock or sales list), a row is only counted. */
+static bool table_checks_cells(const table_state *t)
+{
+	lg_type_mask m = 0;
+	for (size_t i = 0; i < sizeof(cell_types) / sizeof(*cell_types); i++)
+		m |= (lg_type_mask)1u << cell_types[i];
+	for (unsigned c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++) {
+		if (t->pos[c] & m)
+			return true;
+	}
+	return false;
 }
 
 /* Tries line[0..n) as the header row; true when it names columns. */
@@ -264,6 +300,7 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 		return false;
 	t->header_end = s->base + at + n;
 	t->end = UINT64_MAX;
+	t->check_cells = table_checks_cells(t);
 	s->table = cand;
 	s->saw_table = true;
 	span_open(s);
@@ -434,6 +471,11 @@ static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end, unsigned n)
 /* One pass over a row: its cells, and whether it still fits the header. */
 static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end)
 {
+	if (!s->table.check_cells) {
+		row_fits(s, ls, end,
+			 count_fields(s->win + ls, end - ls, s->table.delim));
+		return;
+	}
 	row_cells cells;
 	unsigned n = split_fields(s->win + ls, ls, end - ls, s->table.delim,
 				  collect_cell, &cells);
