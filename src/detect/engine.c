@@ -496,21 +496,35 @@ static void slide_window(lg_detect_stream *s)
 	s->base = keep_from;
 }
 
+uint8_t *lg_detect_room(lg_detect_stream *s, size_t *room)
+{
+	*room = s->cap - s->len;
+	return s->win + s->len;
+}
+
+lg_status lg_detect_commit(lg_detect_stream *s, size_t n)
+{
+	s->len += n;
+	if (s->len < s->cap || s->stopped)
+		return LG_OK;
+	lg_status rc = scan_window(s, false);
+	if (rc == LG_OK)
+		slide_window(s);
+	return rc;
+}
+
 lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n)
 {
 	while (n > 0 && !s->stopped) {
-		size_t room = s->cap - s->len;
+		size_t room;
+		uint8_t *p = lg_detect_room(s, &room);
 		size_t take = n < room ? n : room;
-		memcpy(s->win + s->len, text, take);
-		s->len += take;
+		memcpy(p, text, take);
 		text += take;
 		n -= take;
-		if (s->len == s->cap) {
-			lg_status rc = scan_window(s, false);
-			if (rc != LG_OK)
-				return rc;
-			slide_window(s);
-		}
+		lg_status rc = lg_detect_commit(s, take);
+		if (rc != LG_OK)
+			return rc;
 	}
 	return LG_OK;
 }

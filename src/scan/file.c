@@ -226,6 +226,21 @@ static ssize_t fd_read(void *ctx, uint8_t *buf, size_t cap)
 	return n;
 }
 
+/* Reads the next chunk: UTF-8 text straight into the detector's window,
+ * one copy fewer than through inbuf; what needs decoding into inbuf. */
+static ssize_t read_next(scan_worker *w, const text_input *t, scan_source *src,
+			 uint8_t **buf, size_t *want)
+{
+	*buf = w->inbuf;
+	*want = READ_CHUNK;
+	if (!t->dec && !t->html) {
+		size_t room;
+		*buf = lg_detect_room(w->stream, &room);
+		*want = room < READ_CHUNK ? room : READ_CHUNK;
+	}
+	return src->read(src->ctx, *buf, *want);
+}
+
 void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 {
 	file_ctx ctx = {w, j, false};
@@ -242,21 +257,27 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 	}
 	if (!open_text(w, j, w->inbuf, (size_t)n, &t, &sn))
 		return;
-	size_t skip = sn.bom_len;
+	size_t skip = sn.bom_len, want = READ_CHUNK;
+	uint8_t *buf = w->inbuf;
 	lg_status rc = LG_OK;
 	bool fed_eof = false;
 	while (n > 0 && rc == LG_OK && !ctx.stop) {
 		total += (size_t)n;
 		__atomic_add_fetch(&w->progress->bytes, (uint64_t)n,
 				   __ATOMIC_RELAXED);
-		fed_eof = (size_t)n < READ_CHUNK ||
-			  (j->seg_len && total == j->seg_len);
-		rc = feed_chunk(w, &t, w->inbuf + skip, (size_t)n - skip,
-				fed_eof);
+		fed_eof =
+		    (size_t)n < want || (j->seg_len && total == j->seg_len);
+		if (buf != w->inbuf) { /* read into the window already */
+			utf8_account(&t, buf, (size_t)n, fed_eof);
+			rc = lg_detect_commit(w->stream, (size_t)n);
+		} else {
+			rc = feed_chunk(w, &t, buf + skip, (size_t)n - skip,
+					fed_eof);
+		}
 		skip = 0;
 		if (fed_eof)
 			break;
-		n = src->read(src->ctx, w->inbuf, READ_CHUNK);
+		n = read_next(w, &t, src, &buf, &want);
 	}
 	if (n < 0)
 		report(w, j, EV_ERROR, errno, _("read failed at byte %llu: %s"),

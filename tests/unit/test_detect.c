@@ -975,8 +975,17 @@ static found scan_stream(const lg_detector *d, const uint8_t *text, size_t n,
 	lg_detect_stream *s = lg_detect_stream_new(d);
 	assert_non_null(s);
 	lg_detect_begin(s, collect, &r);
-	for (size_t off = 0; off < n; off += piece) {
-		size_t k = n - off < piece ? n - off : piece;
+	for (size_t off = 0, k; off < n; off += k) {
+		size_t room;
+		uint8_t *dst = lg_detect_room(s, &room);
+		assert_true(room > 0);
+		if (piece == 0) { /* as the file reader: into the window */
+			k = n - off < room ? n - off : room;
+			memcpy(dst, text + off, k);
+			assert_int_equal(lg_detect_commit(s, k), LG_OK);
+			continue;
+		}
+		k = n - off < piece ? n - off : piece;
 		assert_int_equal(lg_detect_feed(s, text + off, k), LG_OK);
 	}
 	assert_int_equal(lg_detect_end(s), LG_OK);
@@ -1128,7 +1137,7 @@ static void stream_feed_boundary(void **state)
 		const uint8_t *t = (const uint8_t *)b.data;
 		found one = scan_n(det, t, b.len);
 		assert_found_as_placed(&one, p, 3, t, "one-shot");
-		size_t pieces[] = {1, 7, 4096, 4095, 4097};
+		size_t pieces[] = {0, 1, 7, 4096, 4095, 4097};
 		for (size_t k = 0; k < sizeof(pieces) / sizeof(*pieces); k++) {
 			found s = scan_stream(det, t, b.len, pieces[k]);
 			char what[64];
@@ -1208,7 +1217,8 @@ static void stream_3mb_window_boundaries(void **state)
 
 	found one = scan_n(det, t, b.len);
 	assert_found_as_placed(&one, p, np, t, "one-shot 3 MB");
-	size_t pieces[] = {1, 7, 4096, 65536 + 3, MiB, MiB + 1};
+	/* 0: each time the window's whole room, filled in place */
+	size_t pieces[] = {0, 1, 7, 4096, 65536 + 3, MiB, MiB + 1};
 	for (size_t k = 0; k < sizeof(pieces) / sizeof(*pieces); k++) {
 		found s = scan_stream(det, t, b.len, pieces[k]);
 		char what[64];
