@@ -66,6 +66,7 @@ JA = {
     # ---- scan: pdf
     "encrypted PDF: not read": "暗号化された PDF のため読み取れません",
     "not a readable PDF": "読み取れない PDF です",
+    "PDF not read: cannot load %s": "PDF を読めません：%s を読み込めません",
     "skipped: a PDF over 256 MB": "スキップ：256 MB を超える PDF です",
     # ---- audit link
     "judge by the URL's shape alone; fetch nothing": "URL の形だけで判定し、何も取得しない",
