@@ -96,25 +96,25 @@ static size_t random_text(char *s, size_t cap, size_t len)
 /* A random normalised value of type t, sometimes long. */
 static void random_value(lg_type t, char *v, size_t cap)
 {
-	static const char
-	    *const shapes[] = {"taro.yamada@example.co.jp",
-			       "09012345678",
-			       "1600023",
-			       "\xE6\x9D\xB1\xE4\xBA\xAC\xE9\x83\xBD\xE6\x96"
-			       "\xB0\xE5\xAE\xBF"
-			       "\xE5\x8C\xBA\xE8\xA5\xBF\xE6\x96\xB0\xE5\xAE"
-			       "\xBF" /* 東京都新宿区西新宿
-				       */
-			       "2-8-1",
-			       "\xE5\xB1\xB1\xE7\x94\xB0 "
-			       "\xE5\xA4\xAA\xE9\x83\x8E", /* 山田 太郎 */
-			       "TARO YAMADA",
-			       "https://hooks.slack.com/services/T000/B000/"
-			       "XXXX",
-			       "-----BEGIN RSA PRIVATE KEY-----",
-			       "4111111111111111",
-			       "",
-			       "@x"};
+	static const char *const shapes[] = {
+	    "taro.yamada@example.co.jp",
+	    "09012345678",
+	    "1600023",
+	    "\xE6\x9D\xB1\xE4\xBA\xAC\xE9\x83\xBD\xE6\x96"
+	    "\xB0\xE5\xAE\xBF"
+	    "\xE5\x8C\xBA\xE8\xA5\xBF\xE6\x96\xB0\xE5\xAE"
+	    "\xBF" /* 東京都新宿区西新宿
+		    */
+	    "2-8-1",
+	    "\xE5\xB1\xB1\xE7\x94\xB0 "
+	    "\xE5\xA4\xAA\xE9\x83\x8E", /* 山田 太郎 */
+	    "TARO YAMADA",
+	    "https://hooks.slack.com/services/T000/B000/"
+	    "XXXX",
+	    "-----BEGIN RSA PRIVATE KEY-----",
+	    "4111111111111111",
+	    "",
+	    "@x"};
 	(void)t;
 	switch (rnd(4)) {
 	case 0:
