@@ -1,6 +1,11 @@
 /* context.c: the masked snippet shown around a finding. Digits around it
  * are starred too, so the snippet never shows a neighbouring number, and
- * so are the other findings in it (the name beside a phone number). */
+ * so are the other findings in it (the name beside a phone number).
+ *
+ * A dense text has a finding every few hundred bytes, and each is in the
+ * snippets of its neighbours: masks are made once per candidate, and runs
+ * of characters shown as they are are copied whole. */
+#include <limits.h>
 #include <string.h>
 
 #include "engine_int.h"
@@ -8,59 +13,115 @@
 
 #define CONTEXT_CHARS 24
 
-static void put_masked_char(const uint8_t *p, size_t len, char *out, size_t *o,
-			    size_t cap)
+void lg_masks_reset(lg_detect_stream *s)
+{
+	s->mask_epoch = s->mask_epoch + 1 ? s->mask_epoch + 1 : 1;
+	s->nmasks = 0;
+}
+
+const char *lg_mask_of(lg_detect_stream *s, candidate *c, size_t *len)
+{
+	if (c->mask_epoch != s->mask_epoch) {
+		/* full: start over; masks made before are made again if
+		 * asked for (their candidates' epoch is an old one) */
+		if (s->nmasks + LG_VALUE_MAX > sizeof(s->masks))
+			lg_masks_reset(s);
+		size_t n = lg_mask_value(c->type, c->value,
+					 s->masks + s->nmasks, LG_VALUE_MAX);
+		c->mask_at = (uint32_t)s->nmasks;
+		c->mask_len = (uint8_t)n;
+		c->mask_epoch = s->mask_epoch;
+		s->nmasks += n + 1;
+	}
+	*len = c->mask_len;
+	return s->masks + c->mask_at;
+}
+
+typedef struct snippet_out {
+	char *out;
+	size_t o, cap;
+} snippet_out;
+
+/* Appends p[0..n) when it fits whole (with the NUL), else nothing. */
+static void put_bytes(snippet_out *so, const void *p, size_t n)
+{
+	if (so->o + n < so->cap) {
+		memcpy(so->out + so->o, p, n);
+		so->o += n;
+	}
+}
+
+static void put_masked_char(const uint8_t *p, size_t len, snippet_out *so)
 {
 	/* plain ASCII and ordinary multibyte characters need no decoding:
 	 * only digits (full-width EF BC 90..99) and controls are changed */
 	if (len == 1 && p[0] >= 0x20 && p[0] != 0x7F &&
 	    !(p[0] >= '0' && p[0] <= '9')) {
-		if (*o + 1 < cap)
-			out[(*o)++] = (char)p[0];
+		put_bytes(so, p, 1);
 		return;
 	}
 	if (len == 3 && p[0] != 0xEF) {
-		if (*o + 3 < cap) {
-			memcpy(out + *o, p, 3);
-			*o += 3;
-		}
+		put_bytes(so, p, 3);
 		return;
 	}
 	uint32_t cp;
 	lg_utf8_decode(p, len, &cp);
 	int a = lg_fold_ascii(cp);
-	if (a >= '0' && a <= '9') {
-		if (*o + 1 < cap)
-			out[(*o)++] = '*';
-		return;
-	}
-	if (cp < 0x20 || cp == 0x7F || cp == 0xFFFD) {
-		if (*o + 1 < cap)
-			out[(*o)++] = ' ';
-		return;
-	}
-	if (*o + len < cap) {
-		memcpy(out + *o, p, len);
-		*o += len;
-	}
+	if (a >= '0' && a <= '9')
+		put_bytes(so, "*", 1);
+	else if (cp < 0x20 || cp == 0x7F || cp == 0xFFFD)
+		put_bytes(so, " ", 1);
+	else
+		put_bytes(so, p, len);
 }
 
-/* Whether offset p lies in one of the other findings, which are sorted
- * and do not overlap; *k walks forward with p. */
-static bool in_other(const lg_snippet_others *x, size_t *k, uint32_t p)
+/* How put_masked_char shows an ASCII byte: digits starred, controls as
+ * spaces, the rest as it is. */
+static char ascii_shown(uint8_t c)
 {
-	while (*k < x->n && x->c[*k].to <= p)
-		(*k)++;
-	return *k < x->n && x->c[*k].from <= p;
+	if ((unsigned)(c - '0') <= 9u)
+		return '*';
+	return c < 0x20 || c == 0x7F ? ' ' : (char)c;
 }
 
-static void put_str(const char *m, char *out, size_t *o, size_t cap)
+/* Writes the characters from win[p] on as put_masked_char would, up to
+ * stop (where characters start), lim (where they end) and *steps of them
+ * (counted down), without decoding: ASCII and the three-byte characters
+ * of E1..EF (not ED). Stops before a newline and before any other
+ * character. None is more bytes out than in, and the caller has checked
+ * that lim - p more bytes fit. Returns where it stopped. */
+static uint32_t put_run(const uint8_t *win, uint32_t p, uint32_t stop,
+			uint32_t lim, int *steps, snippet_out *so)
 {
-	size_t n = strlen(m);
-	if (*o + n < cap) {
-		memcpy(out + *o, m, n);
-		*o += n;
+	char *d = so->out + so->o;
+	int k = *steps;
+	while (p < stop && k > 0) {
+		const uint8_t *q = win + p;
+		if (q[0] < 0x80) {
+			if (q[0] == '\n')
+				break;
+			*d++ = ascii_shown(q[0]);
+			p++;
+		} else if (lg_utf8_common3(q, lim - p)) {
+			if (q[0] == 0xEF && q[1] == 0xBC && q[2] >= 0x90 &&
+			    q[2] <= 0x99) {
+				*d++ = '*'; /* a full-width digit */
+			} else if (q[0] == 0xEF && q[1] == 0xBF &&
+				   q[2] == 0xBD) {
+				*d++ = ' '; /* U+FFFD */
+			} else {
+				memcpy(d, q, 3);
+				d += 3;
+			}
+			p += 3;
+		} else {
+			break;
+		}
+		k--;
 	}
+	*steps = k;
+	so->o = (size_t)(d - so->out);
+	return p;
 }
 
 typedef struct snippet_walk {
@@ -69,31 +130,68 @@ typedef struct snippet_walk {
 	size_t shown; /* the one last written, + 1 (0: none) */
 } snippet_walk;
 
-/* Writes the character at win[at] (l bytes) or, inside another finding,
- * that finding's masked form once. Returns where the walk goes on (not
- * past lim). */
-static uint32_t put_at(const uint8_t *win, uint32_t at, size_t l, uint32_t lim,
-		       snippet_walk *sw, char *out, size_t *o, size_t cap)
+/* Whether offset p lies in one of the other findings, which are sorted
+ * and do not overlap; sw->k walks forward with p. */
+static bool in_other(snippet_walk *sw, uint32_t p)
 {
-	if (sw->x && in_other(sw->x, &sw->k, at)) {
-		const candidate *c = &sw->x->c[sw->k];
+	const lg_snippet_others *x = sw->x;
+	while (sw->k < x->n && x->c[sw->k].to <= p)
+		sw->k++;
+	return sw->k < x->n && x->c[sw->k].from <= p;
+}
+
+/* Where the next other finding starts (lim when none before it); after
+ * in_other said false at the walk's offset. */
+static uint32_t next_other(const snippet_walk *sw, uint32_t lim)
+{
+	const lg_snippet_others *x = sw->x;
+	if (sw->k < x->n && x->c[sw->k].from < lim)
+		return x->c[sw->k].from;
+	return lim;
+}
+
+/* Writes what is at win[at] (not past lim) and returns where the walk
+ * goes on: inside another finding, its mask once and that finding's end;
+ * else a run of plain characters (up to *steps of them) or one character
+ * decoded. */
+static uint32_t put_at(const uint8_t *win, uint32_t at, uint32_t lim,
+		       snippet_walk *sw, int *steps, snippet_out *so)
+{
+	if (in_other(sw, at)) {
+		candidate *c = &sw->x->c[sw->k];
 		if (sw->shown != sw->k + 1) {
-			char m[LG_VALUE_MAX];
-			lg_mask_value(c->type, c->value, m, sizeof(m));
-			put_str(m, out, o, cap);
+			size_t n;
+			const char *m = lg_mask_of(sw->x->s, c, &n);
+			put_bytes(so, m, n);
 			sw->shown = sw->k + 1;
 		}
+		(*steps)--;
 		return c->to < lim ? c->to : lim;
 	}
-	put_masked_char(win + at, l, out, o, cap);
+	/* all that put_run can take fits (up to the next other finding, the
+	 * last character past its start; three bytes a character at most):
+	 * no checks one by one */
+	uint32_t stop = next_other(sw, lim);
+	uint64_t end = lim - stop > 2 ? stop + 2 : lim;
+	if (end - at > (uint64_t)*steps * 3)
+		end = at + (uint64_t)*steps * 3;
+	if (so->o + (end - at) < so->cap) {
+		uint32_t q = put_run(win, at, stop, lim, steps, so);
+		if (q > at)
+			return q;
+	}
+	uint32_t cp;
+	size_t l = lg_utf8_decode(win + at, lim - at, &cp);
+	put_masked_char(win + at, l, so);
+	(*steps)--;
 	return at + (uint32_t)l;
 }
 
-void lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
-			uint32_t to, const char *masked,
-			const lg_snippet_others *x, char *out, size_t cap)
+size_t lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
+			  uint32_t to, const char *masked, size_t mlen,
+			  const lg_snippet_others *x, char *out, size_t cap)
 {
-	size_t o = 0;
+	snippet_out so = {out, 0, cap};
 	snippet_walk sw = {x, 0, 0};
 	/* walk back CONTEXT_CHARS characters, not past a newline */
 	uint32_t b = from;
@@ -102,20 +200,17 @@ void lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 		while (b > 0 && (win[b] & 0xC0) == 0x80)
 			b--;
 	}
-	while (b < from) {
-		uint32_t cp;
-		size_t l = lg_utf8_decode(win + b, from - b, &cp);
-		b = put_at(win, b, l, from, &sw, out, &o, cap);
-	}
-	put_str(masked, out, &o, cap);
+	int any = INT_MAX; /* before the item: up to it, however many */
+	while (b < from)
+		b = put_at(win, b, from, &sw, &any, &so);
+	put_bytes(&so, masked, mlen);
 	uint32_t e = to;
-	for (int k = 0; k < CONTEXT_CHARS && e < len && win[e] != '\n'; k++) {
-		uint32_t cp;
-		size_t l = lg_utf8_decode(win + e, len - e, &cp);
-		e = put_at(win, e, l, (uint32_t)len, &sw, out, &o, cap);
-	}
+	int steps = CONTEXT_CHARS;
+	while (steps > 0 && e < len && win[e] != '\n')
+		e = put_at(win, e, (uint32_t)len, &sw, &steps, &so);
 	/* trim trailing spaces (CR of CRLF lines) */
-	while (o > 0 && out[o - 1] == ' ')
-		o--;
-	out[o] = '\0';
+	while (so.o > 0 && out[so.o - 1] == ' ')
+		so.o--;
+	out[so.o] = '\0';
+	return so.o;
 }

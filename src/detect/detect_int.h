@@ -103,7 +103,8 @@ size_t lg_address_region_len(const char *v);
 /* The characters of a UTF-8 string. */
 size_t lg_utf8_chars(const char *s);
 
-/* Writes the masked form of a normalised value. */
-void lg_mask_value(lg_type t, const char *value, char *out, size_t cap);
+/* Writes the masked form of a normalised value (cap > 0; cut at cap - 1
+ * bytes). Returns its length. */
+size_t lg_mask_value(lg_type t, const char *value, char *out, size_t cap);
 
 #endif

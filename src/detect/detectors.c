@@ -1017,19 +1017,21 @@ const size_t lg_keyword_list_count =
 
 /* ---- masking ----------------------------------------------------------------
  */
-/* Keeps the first `head` and last `tail` characters, stars the rest. */
-static void mask_keep(const char *v, size_t head, size_t tail, char *out,
-		      size_t cap)
+/* Keeps the first `head` and last `tail` characters, stars the rest.
+ * Returns the length written. */
+static size_t mask_keep(const char *v, size_t n, size_t head, size_t tail,
+			char *out, size_t cap)
 {
-	size_t n = strlen(v), o = 0;
+	size_t o = 0;
 	for (size_t i = 0; i < n && o + 1 < cap; i++)
 		out[o++] = (i < head || i + tail >= n) ? v[i] : '*';
 	out[o] = '\0';
+	return o;
 }
 
 /* The first character of each part of a name, the rest starred: 山** 太*,
  * T*** Y*****. */
-static void mask_name(const char *v, char *out, size_t cap)
+static size_t mask_name(const char *v, char *out, size_t cap)
 {
 	size_t o = 0;
 	bool first = true;
@@ -1050,70 +1052,83 @@ static void mask_name(const char *v, char *out, size_t cap)
 		p += l;
 	}
 	out[o] = '\0';
+	return o;
 }
 
-static void mask_email(const char *v, char *out, size_t cap)
+/* Appends s[0..n) at out + o, cut at cap - 1 bytes as snprintf cuts:
+ * the masks are written by hand, a finding at a time. */
+static size_t mask_put(char *out, size_t cap, size_t o, const char *s, size_t n)
 {
-	const char *at = strchr(v, '@');
-	snprintf(out, cap, "%c***%s", v[0], at ? at : "");
+	size_t room = o + 1 < cap ? cap - 1 - o : 0;
+	if (n > room)
+		n = room;
+	memcpy(out + o, s, n);
+	return o + n;
 }
 
-void lg_mask_value(lg_type t, const char *v, char *out, size_t cap)
+static size_t mask_email(const char *v, size_t n, char *out, size_t cap)
 {
-	size_t n = strlen(v);
+	if (n == 0)
+		return 0; /* "%c" of the NUL: an empty string */
+	const char *at = memchr(v, '@', n);
+	size_t o = mask_put(out, cap, 0, v, 1);
+	o = mask_put(out, cap, o, "***", 3);
+	return at ? mask_put(out, cap, o, at, n - (size_t)(at - v)) : o;
+}
+
+size_t lg_mask_value(lg_type t, const char *v, char *out, size_t cap)
+{
+	size_t n = strlen(v), o = 0;
 	switch (t) {
 	case LG_CREDIT_CARD:
-		mask_keep(v, n > 12 ? 4 : 0, 4, out, cap);
-		break;
+		return mask_keep(v, n, n > 12 ? 4 : 0, 4, out, cap);
 	case LG_EMAIL:
-		mask_email(v, out, cap);
+		o = mask_email(v, n, out, cap);
 		break;
 	case LG_JP_PHONE:
-		mask_keep(v, 3, 4, out, cap);
-		break;
+		return mask_keep(v, n, 3, 4, out, cap);
 	case LG_JP_POSTAL_CODE:
-		snprintf(out, cap, "%.3s-****", v);
+		o = mask_put(out, cap, 0, v, n < 3 ? n : 3);
+		o = mask_put(out, cap, o, "-****", 5);
 		break;
 	case LG_BIRTH_DATE:
-		snprintf(out, cap, "****-**-**");
+		o = mask_put(out, cap, 0, "****-**-**", 10);
 		break;
 	case LG_CARD_EXPIRY:
-		snprintf(out, cap, "****-**");
+		o = mask_put(out, cap, 0, "****-**", 7);
 		break;
 	case LG_CARD_CVV:
-		mask_keep(v, 0, 0, out, cap);
-		break;
+		return mask_keep(v, n, 0, 0, out, cap);
 	case LG_PASSWORD:
-		snprintf(out, cap, "********"); /* not even the length */
+		o = mask_put(out, cap, 0, "********", 8); /* not the length */
 		break;
 	case LG_SLACK_TOKEN:
 		if (!strncmp(v, "https://", 8)) { /* webhook: the path is key */
 			const char *svc = strstr(v, "/services/");
 			size_t keep = svc ? (size_t)(svc - v) + 10 : 8;
-			mask_keep(v, keep, 0, out, cap);
-			break;
+			return mask_keep(v, n, keep, 0, out, cap);
 		}
-		mask_keep(v, 4, 0, out, cap);
-		break;
+		return mask_keep(v, n, 4, 0, out, cap);
 	case LG_AWS_ACCESS_KEY_ID:
 	case LG_GITHUB_TOKEN:
 	case LG_AWS_SECRET_ACCESS_KEY:
 	case LG_GENERIC_API_KEY:
-		mask_keep(v, 4, 0, out, cap);
-		break;
+		return mask_keep(v, n, 4, 0, out, cap);
 	case LG_PRIVATE_KEY:
-		snprintf(out, cap, "%s", v); /* the header holds no secret */
+		o = mask_put(out, cap, 0, v,
+			     n); /* the header holds no secret */
 		break;
 	case LG_PERSON_NAME:
-		mask_name(v, out, cap);
-		break;
+		return mask_name(v, out, cap);
 	case LG_JP_ADDRESS: {
 		size_t keep = lg_address_region_len(v);
-		snprintf(out, cap, "%.*s****", (int)keep, v);
+		o = mask_put(out, cap, 0, v, keep < n ? keep : n);
+		o = mask_put(out, cap, o, "****", 4);
 		break;
 	}
 	default:
-		mask_keep(v, 0, n > 8 ? 4 : 2, out, cap);
-		break;
+		return mask_keep(v, n, 0, n > 8 ? 4 : 2, out, cap);
 	}
+	out[o] = '\0';
+	return o;
 }

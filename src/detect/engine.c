@@ -393,8 +393,7 @@ static uint64_t cursor_column(const lg_detect_stream *s, uint64_t at)
 
 /* The candidates around cands[i] that its snippet may show: those within
  * a snippet's reach (24 characters of at most 4 bytes) on either side. */
-static lg_snippet_others neighbours(const lg_detect_stream *s, size_t i,
-				    size_t n)
+static lg_snippet_others neighbours(lg_detect_stream *s, size_t i, size_t n)
 {
 	const candidate *c = &s->cands[i];
 	size_t lo = i, hi = i + 1;
@@ -402,15 +401,16 @@ static lg_snippet_others neighbours(const lg_detect_stream *s, size_t i,
 		lo--;
 	while (hi < n && s->cands[hi].from < c->to + 96)
 		hi++;
-	return (lg_snippet_others){s->cands + lo, hi - lo};
+	return (lg_snippet_others){s, s->cands + lo, hi - lo};
 }
 
+/* Fills in the finding field by field: the struct is large (its strings
+ * are arrays) and only their used parts are written. */
 static void emit(lg_detect_stream *s, size_t i, size_t n)
 {
-	const candidate *c = &s->cands[i];
+	candidate *c = &s->cands[i];
 	lg_snippet_others others = neighbours(s, i, n);
 	lg_finding f;
-	memset(&f, 0, sizeof(f));
 	f.type = c->type;
 	f.confidence = c->conf;
 	f.offset = s->base + c->from;
@@ -423,9 +423,11 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	    f.line -
 	    (rec ? count_newlines(s->win + rec->from, c->from - rec->from) : 0);
 	lg_copy_cut(f.value, sizeof(f.value), c->value);
-	lg_mask_value(c->type, c->value, f.masked, sizeof(f.masked));
-	lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, &others,
-			   f.context, sizeof(f.context));
+	size_t ml;
+	const char *m = lg_mask_of(s, c, &ml);
+	memcpy(f.masked, m, ml + 1);
+	lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, ml,
+			   &others, f.context, sizeof(f.context));
 	if (s->fn && s->fn(&f, s->ud) != 0)
 		s->stopped = true;
 	s->last_end = s->base + c->to;
@@ -561,6 +563,7 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 	s->col_carry = 0;
 	s->stopped = s->oom = s->saw_table = false;
 	table_reset(s);
+	lg_masks_reset(s);
 }
 
 lg_detect_stream *lg_detect_stream_new(const lg_detector *d)

@@ -38,10 +38,15 @@ typedef struct kw_hit {
 typedef struct candidate {
 	lg_type type;
 	uint32_t from, to;
-	double conf;   /* final once scored */
-	double adjust; /* the validator's evidence, added when scored */
-	char kind;     /* the validator's sub-kind */
-	bool scored;   /* table cells are; raw matches after their labels */
+	uint32_t mask_epoch; /* its mask is at mask_at in the stream's masks
+			      * when this is the stream's mask_epoch; 0 (as
+			      * made): not masked yet */
+	double conf;	     /* final once scored */
+	double adjust;	     /* the validator's evidence, added when scored */
+	char kind;	     /* the validator's sub-kind */
+	bool scored; /* table cells are; raw matches after their labels */
+	uint8_t mask_len;
+	uint32_t mask_at;
 	char value[LG_VALUE_MAX];
 } candidate;
 
@@ -95,6 +100,11 @@ struct lg_detect_stream {
 	size_t nspans, capspans;
 	label_range *records; /* rows over several lines (quoted newlines) */
 	size_t nrecords, caprecords;
+	/* the masks of candidates, each made once however many snippets
+	 * show it (context.c); emptied, with a new epoch, when full */
+	uint32_t mask_epoch;
+	size_t nmasks;
+	char masks[1u << 15];
 };
 
 /* table.c */
@@ -146,14 +156,23 @@ lg_morph *lg_morph_new(const lg_detector *d);
 void lg_morph_free(lg_morph *m);
 
 /* context.c */
+/* The masked form of candidate c (NUL-terminated, *len bytes), made on
+ * first use and kept in s->masks; good until the next call. */
+const char *lg_mask_of(lg_detect_stream *s, candidate *c, size_t *len);
+/* Drops the kept masks (a new text). */
+void lg_masks_reset(lg_detect_stream *s);
 /* The other findings of a window, starred in a snippet: sorted by start,
  * not overlapping. */
 typedef struct lg_snippet_others {
-	const candidate *c;
+	lg_detect_stream *s; /* their masks */
+	candidate *c;
 	size_t n;
 } lg_snippet_others;
-void lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
-			uint32_t to, const char *masked,
-			const lg_snippet_others *others, char *out, size_t cap);
+/* Writes the snippet around win[from..to) (masked: mlen bytes) to out,
+ * NUL-terminated; returns its length. */
+size_t lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
+			  uint32_t to, const char *masked, size_t mlen,
+			  const lg_snippet_others *others, char *out,
+			  size_t cap);
 
 #endif

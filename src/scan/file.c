@@ -28,15 +28,13 @@ typedef struct file_ctx {
 static int on_finding(const lg_finding *f, void *ud)
 {
 	file_ctx *c = ud;
-	scan_event e = {
-	    .kind = EV_FINDING, .path = c->w->member, .finding = *f};
+	scan_event e = {.kind = EV_FINDING, .path = c->w->member, .finding = f};
 	char cell[1024], name[32];
 	if (c->w->cells && c->w->member &&
 	    cell_map_name(c->w->cells, f->offset, name, sizeof(name))) {
 		snprintf(cell, sizeof(cell), "%s!%s", c->w->member, name);
 		e.path = cell; /* a workbook's finding names its cell */
 	}
-	e.finding.offset += c->j->seg_start; /* a segment's text starts there */
 	if (!seq_event(c->w->seq, c->j, &e))
 		c->stop = true;
 	return c->stop;

@@ -17,7 +17,9 @@ typedef struct scan_event {
 	char *path; /* a member's ("a.zip!/b.csv"); NULL: the job's */
 	char *message;
 	bool tabular; /* EV_TEXT_END */
-	lg_finding finding;
+	/* EV_FINDING, borrowed for the call: its offset and line are the
+	 * job's (a segment's), made the file's as it is delivered */
+	const lg_finding *finding;
 } scan_event;
 
 typedef struct scan_job {
@@ -31,6 +33,7 @@ typedef struct scan_job {
 	uint64_t seg_lines; /* newlines in the segment, once scanned */
 	bool done;
 	scan_event *events; /* buffered while not at the head */
+	lg_finding *found;  /* events[i]'s finding, when it has one */
 	size_t nevents, capevents;
 	struct scan_job *next;
 } scan_job;

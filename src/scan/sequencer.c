@@ -47,13 +47,22 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 	const lg_scan_events *ev = q->ev;
 	switch (e->kind) {
 	case EV_FINDING: {
-		lg_finding f = e->finding;
-		f.line += j->seg_index > 0 ? q->line_base : 0;
-		f.row += j->seg_index > 0 ? q->line_base : 0;
+		/* a segment's text starts at seg_start, its lines after
+		 * line_base; copied (it is large) only then */
+		const lg_finding *f = e->finding;
+		uint64_t lines = j->seg_index > 0 ? q->line_base : 0;
+		lg_finding moved;
+		if (j->seg_start || lines) {
+			moved = *f;
+			moved.offset += j->seg_start;
+			moved.line += lines;
+			moved.row += lines;
+			f = &moved;
+		}
 		q->stats->findings++;
-		q->stats->per_type[f.type]++;
+		q->stats->per_type[f->type]++;
 		if (ev->finding && !q->stop &&
-		    ev->finding(e->path ? e->path : j->path, &f, ev->ud) != 0)
+		    ev->finding(e->path ? e->path : j->path, f, ev->ud) != 0)
 			q->stop = true;
 		break;
 	}
@@ -79,9 +88,12 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 static void flush_buffered(sequencer *q, scan_job *j)
 {
 	for (size_t i = 0; i < j->nevents; i++) {
-		deliver(q, j, &j->events[i]);
-		free(j->events[i].message);
-		free(j->events[i].path);
+		scan_event *e = &j->events[i];
+		if (e->kind == EV_FINDING)
+			e->finding = &j->found[i];
+		deliver(q, j, e);
+		free(e->message);
+		free(e->path);
 	}
 	j->nevents = 0;
 }
@@ -91,13 +103,20 @@ static bool buffer_event(scan_job *j, const scan_event *e)
 	if (j->nevents == j->capevents) {
 		size_t cap = j->capevents ? j->capevents * 2 : 16;
 		scan_event *p = realloc(j->events, cap * sizeof(*p));
-		if (!p)
+		if (p)
+			j->events = p;
+		lg_finding *f = p ? realloc(j->found, cap * sizeof(*f)) : NULL;
+		if (!f)
 			return false;
-		j->events = p;
+		j->found = f;
 		j->capevents = cap;
 	}
 	scan_event *dst = &j->events[j->nevents];
 	*dst = *e;
+	if (e->kind == EV_FINDING) {
+		j->found[j->nevents] = *e->finding;
+		dst->finding = NULL; /* found[] moves as it grows */
+	}
 	dst->message = e->message ? strdup(e->message) : NULL;
 	dst->path = e->path ? strdup(e->path) : NULL;
 	if ((e->message && !dst->message) || (e->path && !dst->path)) {
@@ -142,6 +161,7 @@ void seq_done(sequencer *q, scan_job *j)
 			q->tail = NULL;
 		q->inflight--;
 		free(h->events);
+		free(h->found);
 		free(h->path);
 		free(h);
 	}

@@ -1,0 +1,526 @@
+/* test_report.c: what a finding is reported as — its mask, the snippet
+ * around it and its JSON record — against the plain forms they replaced
+ * (snprintf masks, a character-by-character snippet, byte-by-byte JSON
+ * escaping), over random text with every kind of character the fast
+ * paths treat apart: ASCII and full-width digits, controls, U+FFFD,
+ * two-, three- and four-byte characters, invalid bytes, quotes, U+2028,
+ * strings short and long, and snippets that overflow their buffer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "detect/engine_int.h"
+#include "leakguard/text.h"
+#include "output/output_int.h"
+#include "util/util.h"
+
+/* ---- random text ---------------------------------------------------------
+ */
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)((rng >> 11) % n);
+}
+
+/* Pieces of text, each one character or a broken one. */
+static const char *const pieces[] = {"a",
+				     "Z",
+				     " ",
+				     "-",
+				     "@",
+				     ".",
+				     "/",
+				     ":",
+				     "0",
+				     "7",
+				     "9",
+				     "\n",
+				     "\r",
+				     "\t",
+				     "\x01",
+				     "\x7F",
+				     "\"",
+				     "\\",
+				     "\xEF\xBC\x90", /* full-width 0 */
+				     "\xEF\xBC\x99", /* full-width 9 */
+				     "\xEF\xBC\xA1", /* full-width A */
+				     "\xEF\xBF\xBD", /* U+FFFD */
+				     "\xE3\x81\x82",
+				     "\xE6\x9D\xB1",
+				     "\xE4\xBA\xAC", /* あ 東 京 */
+				     "\xE3\x80\x80", /* ideographic space */
+				     "\xE0\xA4\x85", /* U+0905 (E0) */
+				     "\xED\x9F\xBF", /* U+D7FF (ED) */
+				     "\xE2\x80\xA8",
+				     "\xE2\x80\xA9",
+				     "\xE2\x80\x90", /* U+2028 U+2029 ‐ */
+				     "\xC2\x85",
+				     "\xC3\xA9",	 /* U+0085, é */
+				     "\xF0\x9F\x98\x80", /* U+1F600 */
+				     "\x80",
+				     "\xFF",
+				     "\xC3",
+				     "\xE3\x81",
+				     "\xED\xA0\x80", /* invalid */
+				     "\xF4\x90\x80\x80",
+				     "\xC0\xAF"};
+#define NPIECES (sizeof(pieces) / sizeof(pieces[0]))
+
+/* Appends random pieces to s (cap bytes with the NUL) until about `len`
+ * bytes; returns the length. */
+static size_t random_text(char *s, size_t cap, size_t len)
+{
+	size_t n = 0;
+	while (n < len) {
+		const char *p = pieces[rnd(NPIECES)];
+		size_t l = strlen(p);
+		if (n + l + 1 > cap)
+			break;
+		memcpy(s + n, p, l);
+		n += l;
+	}
+	s[n] = '\0';
+	return n;
+}
+
+/* A random normalised value of type t, sometimes long. */
+static void random_value(lg_type t, char *v, size_t cap)
+{
+	static const char *const shapes[] = {
+	    "taro.yamada@example.co.jp",
+	    "09012345678",
+	    "1600023",
+	    "\xE6\x9D\xB1\xE4\xBA\xAC\xE9\x83\xBD\xE6\x96"
+	    "\xB0\xE5\xAE\xBF"
+	    "\xE5\x8C\xBA\xE8\xA5\xBF\xE6\x96\xB0\xE5\xAE"
+	    "\xBF" /* 東京都新宿区西新宿
+		    */
+	    "2-8-1",
+	    "\xE5\xB1\xB1\xE7\x94\xB0 "
+	    "\xE5\xA4\xAA\xE9\x83\x8E", /* 山田 太郎 */
+	    "TARO YAMADA",
+	    "https://hooks.slack.com/services/T000/B000/"
+	    "XXXX",
+	    "-----BEGIN RSA PRIVATE KEY-----",
+	    "4111111111111111",
+	    "",
+	    "@x"};
+	(void)t;
+	switch (rnd(4)) {
+	case 0:
+		random_text(v, cap, rnd(40));
+		break;
+	case 1:
+		random_text(v, cap, 120 + rnd(40)); /* long masks overflow */
+		break;
+	default:
+		snprintf(v, cap, "%s",
+			 shapes[rnd(sizeof(shapes) / sizeof(shapes[0]))]);
+		break;
+	}
+}
+
+/* ---- masks as snprintf wrote them ---------------------------------------
+ */
+static void ref_mask_keep(const char *v, size_t head, size_t tail, char *out,
+			  size_t cap)
+{
+	size_t n = strlen(v), o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap; i++)
+		out[o++] = (i < head || i + tail >= n) ? v[i] : '*';
+	out[o] = '\0';
+}
+
+static void ref_mask_name(const char *v, char *out, size_t cap)
+{
+	size_t o = 0;
+	bool first = true;
+	for (const char *p = v; *p && o + 4 < cap;) {
+		size_t l = 1;
+		while ((p[l] & 0xC0) == 0x80)
+			l++;
+		if (*p == ' ') {
+			out[o++] = ' ';
+			first = true;
+		} else if (first) {
+			memcpy(out + o, p, l);
+			o += l;
+			first = false;
+		} else {
+			out[o++] = '*';
+		}
+		p += l;
+	}
+	out[o] = '\0';
+}
+
+static void ref_mask_value(lg_type t, const char *v, char *out, size_t cap)
+{
+	size_t n = strlen(v);
+	switch (t) {
+	case LG_CREDIT_CARD:
+		ref_mask_keep(v, n > 12 ? 4 : 0, 4, out, cap);
+		break;
+	case LG_EMAIL: {
+		const char *at = strchr(v, '@');
+		snprintf(out, cap, "%c***%s", v[0], at ? at : "");
+		break;
+	}
+	case LG_JP_PHONE:
+		ref_mask_keep(v, 3, 4, out, cap);
+		break;
+	case LG_JP_POSTAL_CODE:
+		snprintf(out, cap, "%.3s-****", v);
+		break;
+	case LG_BIRTH_DATE:
+		snprintf(out, cap, "****-**-**");
+		break;
+	case LG_CARD_EXPIRY:
+		snprintf(out, cap, "****-**");
+		break;
+	case LG_CARD_CVV:
+		ref_mask_keep(v, 0, 0, out, cap);
+		break;
+	case LG_PASSWORD:
+		snprintf(out, cap, "********");
+		break;
+	case LG_SLACK_TOKEN:
+		if (!strncmp(v, "https://", 8)) {
+			const char *svc = strstr(v, "/services/");
+			size_t keep = svc ? (size_t)(svc - v) + 10 : 8;
+			ref_mask_keep(v, keep, 0, out, cap);
+			break;
+		}
+		ref_mask_keep(v, 4, 0, out, cap);
+		break;
+	case LG_AWS_ACCESS_KEY_ID:
+	case LG_GITHUB_TOKEN:
+	case LG_AWS_SECRET_ACCESS_KEY:
+	case LG_GENERIC_API_KEY:
+		ref_mask_keep(v, 4, 0, out, cap);
+		break;
+	case LG_PRIVATE_KEY:
+		snprintf(out, cap, "%s", v);
+		break;
+	case LG_PERSON_NAME:
+		ref_mask_name(v, out, cap);
+		break;
+	case LG_JP_ADDRESS: {
+		size_t keep = lg_address_region_len(v);
+		snprintf(out, cap, "%.*s****", (int)keep, v);
+		break;
+	}
+	default:
+		ref_mask_keep(v, 0, n > 8 ? 4 : 2, out, cap);
+		break;
+	}
+}
+
+static void masks_match_snprintf(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 20000; k++) {
+		lg_type t = (lg_type)rnd(LG_TYPE_COUNT);
+		char v[LG_VALUE_MAX], want[LG_VALUE_MAX], got[LG_VALUE_MAX];
+		random_value(t, v, sizeof(v));
+		/* a small buffer sometimes: the masks are cut as snprintf
+		 * cuts */
+		size_t cap = rnd(8) ? sizeof(got) : 1 + rnd(12);
+		ref_mask_value(t, v, want, cap);
+		size_t n = lg_mask_value(t, v, got, cap);
+		assert_string_equal(got, want);
+		assert_int_equal(n, strlen(got));
+	}
+}
+
+/* ---- the snippet, a character at a time ---------------------------------
+ */
+#define CONTEXT_CHARS 24
+
+static void ref_put_masked_char(const uint8_t *p, size_t len, char *out,
+				size_t *o, size_t cap)
+{
+	/* a byte on its own, even an invalid one, is shown as it is */
+	if (len == 1 && p[0] >= 0x20 && p[0] != 0x7F &&
+	    !(p[0] >= '0' && p[0] <= '9')) {
+		if (*o + 1 < cap)
+			out[(*o)++] = (char)p[0];
+		return;
+	}
+	if (len == 3 && p[0] != 0xEF) {
+		if (*o + 3 < cap) {
+			memcpy(out + *o, p, 3);
+			*o += 3;
+		}
+		return;
+	}
+	uint32_t cp;
+	lg_utf8_decode(p, len, &cp);
+	int a = lg_fold_ascii(cp);
+	if (a >= '0' && a <= '9') {
+		if (*o + 1 < cap)
+			out[(*o)++] = '*';
+		return;
+	}
+	if (cp < 0x20 || cp == 0x7F || cp == 0xFFFD) {
+		if (*o + 1 < cap)
+			out[(*o)++] = ' ';
+		return;
+	}
+	if (*o + len < cap) {
+		memcpy(out + *o, p, len);
+		*o += len;
+	}
+}
+
+static void ref_put_str(const char *m, char *out, size_t *o, size_t cap)
+{
+	size_t n = strlen(m);
+	if (*o + n < cap) {
+		memcpy(out + *o, m, n);
+		*o += n;
+	}
+}
+
+typedef struct ref_walk {
+	const candidate *c;
+	size_t n, k, shown;
+} ref_walk;
+
+static uint32_t ref_put_at(const uint8_t *win, uint32_t at, size_t l,
+			   uint32_t lim, ref_walk *w, char *out, size_t *o,
+			   size_t cap)
+{
+	while (w->k < w->n && w->c[w->k].to <= at)
+		w->k++;
+	if (w->k < w->n && w->c[w->k].from <= at) {
+		const candidate *c = &w->c[w->k];
+		if (w->shown != w->k + 1) {
+			char m[LG_VALUE_MAX];
+			ref_mask_value(c->type, c->value, m, sizeof(m));
+			ref_put_str(m, out, o, cap);
+			w->shown = w->k + 1;
+		}
+		return c->to < lim ? c->to : lim;
+	}
+	ref_put_masked_char(win + at, l, out, o, cap);
+	return at + (uint32_t)l;
+}
+
+static void ref_snippet(const uint8_t *win, size_t len, uint32_t from,
+			uint32_t to, const char *masked, const candidate *c,
+			size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	ref_walk w = {c, n, 0, 0};
+	uint32_t b = from;
+	for (int k = 0; k < CONTEXT_CHARS && b > 0 && win[b - 1] != '\n'; k++) {
+		b--;
+		while (b > 0 && (win[b] & 0xC0) == 0x80)
+			b--;
+	}
+	while (b < from) {
+		uint32_t cp;
+		size_t l = lg_utf8_decode(win + b, from - b, &cp);
+		b = ref_put_at(win, b, l, from, &w, out, &o, cap);
+	}
+	ref_put_str(masked, out, &o, cap);
+	uint32_t e = to;
+	for (int k = 0; k < CONTEXT_CHARS && e < len && win[e] != '\n'; k++) {
+		uint32_t cp;
+		size_t l = lg_utf8_decode(win + e, len - e, &cp);
+		e = ref_put_at(win, e, l, (uint32_t)len, &w, out, &o, cap);
+	}
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+}
+
+static void snippets_match_reference(void **state)
+{
+	(void)state;
+	/* one stream throughout: its kept masks fill up and start over */
+	lg_detect_stream *s = calloc(1, sizeof(*s));
+	assert_non_null(s);
+	lg_masks_reset(s);
+	for (int round = 0; round < 3000; round++) {
+		char win[1200];
+		size_t len = random_text(win, sizeof(win), 1 + rnd(1000));
+		/* non-overlapping candidates at random offsets (on
+		 * character boundaries or not), some a byte long */
+		candidate c[40];
+		size_t n = 0;
+		uint32_t at = rnd(40);
+		while (n < 40 && at < len) {
+			uint32_t l = 1 + rnd(rnd(4) ? 30 : 3);
+			if (at + l > len)
+				break;
+			memset(&c[n], 0, sizeof(c[n]));
+			c[n].type = (lg_type)rnd(LG_TYPE_COUNT);
+			c[n].from = at;
+			c[n].to = at + l;
+			random_value(c[n].type, c[n].value, sizeof(c[n].value));
+			n++;
+			at += l + rnd(rnd(2) ? 8 : 120);
+		}
+		lg_snippet_others x = {s, c, n};
+		for (size_t i = 0; i < n; i++) {
+			char want[LG_CONTEXT_MAX], got[LG_CONTEXT_MAX];
+			char masked[LG_VALUE_MAX];
+			ref_mask_value(c[i].type, c[i].value, masked,
+				       sizeof(masked));
+			size_t cap = rnd(6) ? sizeof(got) : 40 + rnd(200);
+			ref_snippet((const uint8_t *)win, len, c[i].from,
+				    c[i].to, masked, c, n, want, cap);
+			size_t ml;
+			const char *m = lg_mask_of(s, &c[i], &ml);
+			assert_string_equal(m, masked);
+			char mine[LG_VALUE_MAX];
+			memcpy(mine, m, ml + 1);
+			size_t got_len = lg_context_snippet(
+			    (const uint8_t *)win, len, c[i].from, c[i].to, mine,
+			    ml, &x, got, cap);
+			assert_string_equal(got, want);
+			assert_int_equal(got_len, strlen(got));
+		}
+	}
+	free(s);
+}
+
+/* ---- JSON records, a byte at a time ---------------------------------------
+ */
+static bool ref_put_escaped(lg_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s), i = 0;
+	bool ok = lg_buf_putc(b, '"');
+	while (i < n && ok) {
+		uint8_t c = p[i];
+		if (c < 0x80) {
+			if (c < 0x20) {
+				char esc[7] = {'\\', 'u',	  '0',
+					       '0',  hex[c >> 4], hex[c & 15],
+					       0};
+				ok = lg_buf_puts(b, esc);
+			} else if (c == '"' || c == '\\') {
+				char esc[3] = {'\\', (char)c, 0};
+				ok = lg_buf_puts(b, esc);
+			} else {
+				ok = lg_buf_putc(b, (char)c);
+			}
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t len = lg_utf8_decode(p + i, n - i, &cp);
+		if (cp == 0xFFFD && len == 1)
+			ok = lg_buf_puts(b, "\\ufffd");
+		else if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+			ok = lg_buf_printf(b, "\\u%04x", (unsigned)cp);
+		else
+			ok = lg_buf_append(b, p + i, len);
+		i += len;
+	}
+	return ok && lg_buf_putc(b, '"');
+}
+
+static void ref_record(lg_buf *b, const lg_record *r)
+{
+	unsigned h = (unsigned)(r->confidence * 100 + 0.5);
+	char conf[8];
+	snprintf(conf, sizeof(conf), "%u.%u%u", h / 100 % 10, h / 10 % 10,
+		 h % 10);
+	if (conf[3] == '0')
+		conf[3] = '\0';
+	lg_buf_puts(b, "{\"path\":");
+	ref_put_escaped(b, r->path);
+	lg_buf_puts(b, ",\"type\":");
+	ref_put_escaped(b, r->type);
+	lg_buf_printf(b, ",\"confidence\":%s,\"tier\":", conf);
+	ref_put_escaped(b, r->tier);
+	lg_buf_printf(
+	    b,
+	    ",\"line\":%llu,\"column\":%llu,\"offset\":%llu,"
+	    "\"length\":%llu,\"masked\":",
+	    (unsigned long long)r->line, (unsigned long long)r->column,
+	    (unsigned long long)r->offset, (unsigned long long)r->length);
+	ref_put_escaped(b, r->masked);
+	lg_buf_puts(b, ",\"context\":");
+	ref_put_escaped(b, r->context);
+	if (r->value) {
+		lg_buf_puts(b, ",\"value\":");
+		ref_put_escaped(b, r->value);
+	}
+	lg_buf_putc(b, '}');
+}
+
+static uint64_t random_number(void)
+{
+	switch (rnd(4)) {
+	case 0:
+		return rnd(10);
+	case 1:
+		return UINT64_MAX - rnd(3);
+	default:
+		return (uint64_t)rnd(1u << 31) * rnd(1u << 31) + rnd(100);
+	}
+}
+
+static void json_records_match_reference(void **state)
+{
+	(void)state;
+	lg_buf want = {0}, got = {0};
+	for (int k = 0; k < 20000; k++) {
+		char path[200], masked[LG_VALUE_MAX], context[LG_CONTEXT_MAX],
+		    value[LG_VALUE_MAX];
+		random_text(path, sizeof(path), rnd(3) ? rnd(20) : rnd(150));
+		random_text(masked, sizeof(masked), rnd(40));
+		random_text(context, sizeof(context), rnd(300));
+		random_text(value, sizeof(value), rnd(60));
+		lg_record r = {
+		    .path = path,
+		    .type = lg_type_id((lg_type)rnd(LG_TYPE_COUNT)),
+		    .confidence =
+			rnd(2) ? rnd(101) / 100.0 : (double)rnd(1000001) / 1e6,
+		    .tier = rnd(2) ? "high" : "low",
+		    .line = random_number(),
+		    .column = random_number(),
+		    .offset = random_number(),
+		    .length = random_number(),
+		    .masked = masked,
+		    .context = context,
+		    .value = rnd(2) ? value : NULL,
+		};
+		if (rnd(4) == 0) { /* records after others in one buffer */
+			lg_buf_reset(&want);
+			lg_buf_reset(&got);
+		}
+		ref_record(&want, &r);
+		assert_true(lg_record_json_write(&got, &r));
+		assert_int_equal(got.len, strlen(got.data));
+		assert_string_equal(got.data, want.data);
+	}
+	lg_buf_free(&want);
+	lg_buf_free(&got);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(masks_match_snprintf),
+	    cmocka_unit_test(snippets_match_reference),
+	    cmocka_unit_test(json_records_match_reference),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
