@@ -355,8 +355,7 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 	unsigned chars = 0, spaces = 0;
 	while (e < len && chars < ADDRESS_MAX_CHARS) {
 		size_t l;
-		uint32_t cp;
-		l = lg_utf8_decode(w + e, len - e, &cp);
+		uint32_t cp = cp_at((const char *)w + e, len - e, &l);
 		int a = lg_fold_ascii(cp);
 		bool sp = a == ' ';
 		if (sp && (++spaces > 3 || (e + l < len && (w[e + l] == ' '))))

@@ -1108,8 +1108,16 @@ void lg_mask_value(lg_type t, const char *v, char *out, size_t cap)
 		mask_name(v, out, cap);
 		break;
 	case LG_JP_ADDRESS: {
+		/* the region, then ****, as "%.*s****" would write it but
+		 * without snprintf: every snippet masks its neighbours */
 		size_t keep = lg_address_region_len(v);
-		snprintf(out, cap, "%.*s****", (int)keep, v);
+		if (cap == 0)
+			break;
+		size_t o = keep < cap - 1 ? keep : cap - 1;
+		memcpy(out, v, o);
+		for (int k = 0; k < 4 && o + 1 < cap; k++)
+			out[o++] = '*';
+		out[o] = '\0';
 		break;
 	}
 	default:

@@ -363,6 +363,27 @@ static void every_prefecture(void **state)
 	want_none("京都県中央市本町1-2-3\n", LG_JP_ADDRESS);
 }
 
+/* An address's mask is written by hand: what snprintf would write, for
+ * every size of the buffer, cut or not. */
+static void address_mask_in_any_buffer(void **state)
+{
+	(void)state;
+	static const char *const v[] = {"東京都新宿区西新宿2-8-1", "東京都",
+					"abc", ""};
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		size_t keep = lg_address_region_len(v[i]);
+		for (size_t cap = 1; cap <= 48; cap++) {
+			char got[48], want[48];
+			memset(got, 'x', sizeof(got));
+			lg_mask_value(LG_JP_ADDRESS, v[i], got, cap);
+			snprintf(want, cap, "%.*s****", (int)keep, v[i]);
+			assert_string_equal(got, want);
+			if (cap < sizeof(got))
+				assert_int_equal(got[cap], 'x');
+		}
+	}
+}
+
 static void masks(void **state)
 {
 	(void)state;
@@ -397,6 +418,7 @@ int main(void)
 	    cmocka_unit_test(postal_code_raises_an_address),
 	    cmocka_unit_test(regions_are_no_addresses),
 	    cmocka_unit_test(every_prefecture),
+	    cmocka_unit_test(address_mask_in_any_buffer),
 	    cmocka_unit_test(masks),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
