@@ -99,21 +99,18 @@ static bool sample_name(const char *v)
 }
 
 /* What comes before a name that makes it an example: 例：, 記入例, e.g.
- * One pass over the bytes before it: a mark is compared only where its
- * first byte is. */
+ * Each mark is compared only where its first byte is. */
 static bool example_before(const uint8_t *w, uint32_t at)
 {
-	static const struct {
-		const char *s;
-		uint32_t n;
-	} marks[] = {{"例", 3},	    {"見本", 6},   {"サンプル", 12},
-		     {"e.g.", 4},   {"sample", 6}, {"example", 7},
-		     {"Example", 7}};
-	for (uint32_t p = at > 16 ? at - 16 : 0; p < at; p++) {
-		for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
-			if (w[p] == (uint8_t)marks[i].s[0] &&
-			    marks[i].n <= at - p &&
-			    !memcmp(w + p, marks[i].s, marks[i].n))
+	static const word marks[] = {
+	    WORD("例"),	    WORD("見本"),    WORD("サンプル"), WORD("e.g."),
+	    WORD("sample"), WORD("example"), WORD("Example")};
+	const uint8_t *lo = w + (at > 16 ? at - 16 : 0), *hi = w + at;
+	for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
+		for (const uint8_t *p = lo;
+		     (p = memchr(p, marks[i].s[0], (size_t)(hi - p))); p++) {
+			if (marks[i].n <= (size_t)(hi - p) &&
+			    !memcmp(p, marks[i].s, marks[i].n))
 				return true;
 		}
 	}
