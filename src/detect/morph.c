@@ -18,10 +18,10 @@
  * and a parse costs a hundred times a look-up. The key is the exact bytes
  * parsed, which is all a parse depends on (the model is the stream's, for
  * its life); longer texts, or ones of more words than fit, are not kept.
- * A set of MEMO_WAYS entries per hash; when it is full, the entry used
- * least since it came is replaced, and only once every entry in the set
- * has had its uses worn down to none, so that a stream of words seen once
- * does not push out the common ones. */
+ * A set of MEMO_WAYS entries per hash. When the set is full a new text
+ * takes the place of one not used since it came; when each has been used,
+ * each loses one use and the new text is not kept: words seen once do not
+ * push out the common ones. */
 #define MEMO_KEY    48 /* bytes of text */
 #define MEMO_TOKENS 16 /* its words and spaces */
 #define MEMO_WAYS   4
@@ -44,7 +44,9 @@ typedef struct memo_entry {
 struct lg_morph {
 	mecab_t *tagger;
 	mecab_lattice_t *lattice;
-	memo_entry memo[MEMO_SETS][MEMO_WAYS];
+	/* MEMO_SETS sets, allocated at the first parse: a stream that
+	 * never sees a name pays nothing */
+	memo_entry (*memo)[MEMO_WAYS];
 };
 
 /* Where Debian installs the UTF-8 IPAdic; LEAKGUARD_MECAB_DICDIR first. */
@@ -131,6 +133,7 @@ void lg_morph_free(lg_morph *m)
 		mecab_lattice_destroy(m->lattice);
 	if (m->tagger)
 		mecab_destroy(m->tagger);
+	free(m->memo);
 	free(m);
 }
 
@@ -248,7 +251,9 @@ size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
 {
 	if (!m || n == 0)
 		return 0;
-	if (n > MEMO_KEY)
+	if (!m->memo)
+		m->memo = calloc(MEMO_SETS, sizeof(*m->memo));
+	if (n > MEMO_KEY || !m->memo)
 		return parse(m, text, n, out, cap);
 	uint64_t h = memo_hash(text, n);
 	memo_entry *set = m->memo[h & (MEMO_SETS - 1)];
