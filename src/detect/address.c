@@ -7,12 +7,22 @@
  * full-width digits and hyphen look-alikes are already ASCII, so
  * 西新宿２－８－１ and 西新宿2-8-1 are one value. A region alone (東京都
  * 新宿区) is no one's address: the block number is required. */
+#include <pthread.h>
 #include <string.h>
 
 #include "detect_int.h"
 #include "leakguard/text.h"
 
 #define ADDRESS_MAX_CHARS 64
+
+/* A word of a list and its bytes, known when compiled. */
+typedef struct word {
+	const char *s;
+	size_t n;
+} word;
+/* clang-format off */
+#define WORD(x) {x, sizeof(x) - 1}
+/* clang-format on */
 
 /* The 47 prefectures (1都1道2府43県), NULL-terminated: also the keywords
  * that tell a postal code it stands in an address. */
@@ -26,10 +36,22 @@ const char *const lg_prefectures[] = {
     "熊本県", "大分県",	  "宮崎県", "鹿児島県", "沖縄県", NULL};
 #define NPREF 47
 
-static uint32_t cp_at(const char *s, size_t n, size_t *len)
+/* The character at s: ASCII and the common three bytes here, the rest
+ * (and broken sequences) as lg_utf8_decode reads them. */
+static inline uint32_t cp_at(const char *s, size_t n, size_t *len)
 {
+	const uint8_t *p = (const uint8_t *)s;
 	uint32_t cp;
-	*len = lg_utf8_decode((const uint8_t *)s, n, &cp);
+	if (p[0] < 0x80) {
+		*len = 1;
+		return p[0];
+	}
+	if (lg_utf8_common3(p, n)) {
+		*len = 3;
+		return ((uint32_t)(p[0] & 0x0F) << 12) |
+		       ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+	}
+	*len = lg_utf8_decode(p, n, &cp);
 	return cp;
 }
 
@@ -52,21 +74,62 @@ static bool is_digit(uint32_t cp)
 
 static bool kanji_numeral(uint32_t cp)
 {
-	static const uint32_t k[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
-				     0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341,
-				     0x3007, 0x767E, 0x5343};
-	for (size_t i = 0; i < sizeof(k) / sizeof(*k); i++) {
-		if (cp == k[i])
-			return true;
+	switch (cp) {
+	case 0x4E00: /* 一 */
+	case 0x4E8C: /* 二 */
+	case 0x4E09: /* 三 */
+	case 0x56DB: /* 四 */
+	case 0x4E94: /* 五 */
+	case 0x516D: /* 六 */
+	case 0x4E03: /* 七 */
+	case 0x516B: /* 八 */
+	case 0x4E5D: /* 九 */
+	case 0x5341: /* 十 */
+	case 0x3007: /* 〇 */
+	case 0x767E: /* 百 */
+	case 0x5343: /* 千 */
+		return true;
+	default:
+		return false;
 	}
-	return false;
+}
+
+/* The prefectures by their first two characters (no two share them): a
+ * table built once, so that the prefecture at a text is found by a hash
+ * and one compare instead of a compare with each of the 47. */
+#define PREF_SLOTS 128		      /* a power of two, well over 47 */
+static uint8_t pref_slot[PREF_SLOTS]; /* index + 1; 0 is empty */
+static uint8_t pref_len[NPREF];
+static pthread_once_t pref_once = PTHREAD_ONCE_INIT;
+
+/* Of the first six bytes: every prefecture has nine or twelve. */
+static unsigned pref_hash(const char *s)
+{
+	uint64_t k = 0;
+	memcpy(&k, s, 6);
+	return (unsigned)((k * 0x9E3779B97F4A7C15u) >> 57) % PREF_SLOTS;
+}
+
+static void pref_build(void)
+{
+	for (size_t i = 0; i < NPREF; i++) {
+		pref_len[i] = (uint8_t)strlen(lg_prefectures[i]);
+		unsigned h = pref_hash(lg_prefectures[i]);
+		while (pref_slot[h])
+			h = (h + 1) % PREF_SLOTS;
+		pref_slot[h] = (uint8_t)(i + 1);
+	}
 }
 
 /* The prefecture s starts with: its length, 0 when none. */
 static size_t prefecture_at(const char *s, size_t n)
 {
-	for (size_t i = 0; i < NPREF; i++) {
-		size_t l = strlen(lg_prefectures[i]);
+	if (n < 9)
+		return 0;
+	pthread_once(&pref_once, pref_build);
+	for (unsigned h = pref_hash(s); pref_slot[h];
+	     h = (h + 1) % PREF_SLOTS) {
+		size_t i = pref_slot[h] - 1u, l = pref_len[i];
 		if (l <= n && !memcmp(s, lg_prefectures[i], l))
 			return l;
 	}
@@ -74,15 +137,21 @@ static size_t prefecture_at(const char *s, size_t n)
 }
 
 /* The bytes of the suffix of a block number at s (丁目 番地 番 号 ...),
- * 0 when none. */
+ * 0 when none. The first byte tells which may follow. */
 static size_t number_suffix(const char *s, size_t n)
 {
-	static const char *const sfx[] = {"丁目", "番地", "番", "号",
-					  "丁",	  "地割", "-"};
+	if (n == 0)
+		return 0;
+	if (s[0] == '-')
+		return 1;
+	if (n < 3)
+		return 0;
+	static const word sfx[] = {WORD("丁目"), WORD("番地"), WORD("番"),
+				   WORD("号"),	 WORD("丁"),   WORD("地割")};
 	for (size_t i = 0; i < sizeof(sfx) / sizeof(*sfx); i++) {
-		size_t l = strlen(sfx[i]);
-		if (l <= n && !memcmp(s, sfx[i], l))
-			return l;
+		if (s[1] == sfx[i].s[1] && sfx[i].n <= n &&
+		    !memcmp(s, sfx[i].s, sfx[i].n))
+			return sfx[i].n;
 	}
 	return 0;
 }
@@ -99,10 +168,15 @@ static size_t kanji_number(const char *s, size_t n)
 
 static bool number_at(const char *s, size_t n)
 {
+	if (n == 0)
+		return false;
+	if (is_digit((unsigned char)s[0]))
+		return true;
 	size_t l;
-	return (n && is_digit((unsigned char)s[0])) || kanji_number(s, n) ||
-	       (n && cp_at(s, n, &l) == 0x7B2C &&
-		kanji_number(s + l, n - l)); /* 第 */
+	uint32_t cp = cp_at(s, n, &l);
+	if (kanji_numeral(cp))
+		return kanji_number(s, n) > 0;
+	return cp == 0x7B2C && kanji_number(s + l, n - l); /* 第 */
 }
 
 /* A block number from s: numbers joined by their suffixes (2-8-1,
@@ -133,13 +207,17 @@ static size_t block_number(const char *s, size_t n, size_t i)
 
 static bool building_word(const char *t, size_t n)
 {
-	static const char *const words[] = {
-	    "ビル",   "マンション", "ハイツ", "コーポ", "アパート",   "荘",
-	    "棟",     "号室",	    "階",     "F",	"レジデンス", "タワー",
-	    "ハウス", "メゾン",	    "コート", "パレス", "プラザ",     "ヒルズ",
-	    "ハイム", "テラス",	    "館",     "寮"};
+	static const word words[] = {
+	    WORD("ビル"),   WORD("マンション"), WORD("ハイツ"),
+	    WORD("コーポ"), WORD("アパート"),	WORD("荘"),
+	    WORD("棟"),	    WORD("号室"),	WORD("階"),
+	    WORD("F"),	    WORD("レジデンス"), WORD("タワー"),
+	    WORD("ハウス"), WORD("メゾン"),	WORD("コート"),
+	    WORD("パレス"), WORD("プラザ"),	WORD("ヒルズ"),
+	    WORD("ハイム"), WORD("テラス"),	WORD("館"),
+	    WORD("寮")};
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		if (memmem(t, n, words[i], strlen(words[i])))
+		if (memmem(t, n, words[i].s, words[i].n))
 			return true;
 	}
 	return false;
@@ -173,11 +251,12 @@ static size_t building(const char *s, size_t n, size_t i)
 		}
 		if (q == p || !(digit || building_word(s + p, q - p)))
 			return i;
-		static const char *const not_bldg[] = {"TEL", "Tel",  "tel",
-						       "FAX", "電話", "携帯"};
+		static const word not_bldg[] = {WORD("TEL"),  WORD("Tel"),
+						WORD("tel"),  WORD("FAX"),
+						WORD("電話"), WORD("携帯")};
 		for (size_t k = 0; k < sizeof(not_bldg) / sizeof(*not_bldg);
 		     k++) {
-			if (!strncmp(s + p, not_bldg[k], strlen(not_bldg[k])))
+			if (!strncmp(s + p, not_bldg[k].s, not_bldg[k].n))
 				return i;
 		}
 		i = q;
@@ -263,10 +342,10 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 		       uint32_t *to)
 {
 	uint32_t s = *to - 1;
-	for (size_t i = 0; i < NPREF; i++) {
-		size_t l = strlen(lg_prefectures[i]);
-		if (*to >= l && !memcmp(w + *to - l, lg_prefectures[i], l)) {
-			s = *to - (uint32_t)l;
+	for (uint32_t l = 9; l <= 12; l += 3) { /* a prefecture's bytes */
+		if (*to >= l &&
+		    prefecture_at((const char *)w + *to - l, l) == l) {
+			s = *to - l;
 			break;
 		}
 	}
@@ -276,8 +355,7 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 	unsigned chars = 0, spaces = 0;
 	while (e < len && chars < ADDRESS_MAX_CHARS) {
 		size_t l;
-		uint32_t cp;
-		l = lg_utf8_decode(w + e, len - e, &cp);
+		uint32_t cp = cp_at((const char *)w + e, len - e, &l);
 		int a = lg_fold_ascii(cp);
 		bool sp = a == ' ';
 		if (sp && (++spaces > 3 || (e + l < len && (w[e + l] == ' '))))

@@ -1121,6 +1121,7 @@ size_t lg_mask_value(lg_type t, const char *v, char *out, size_t cap)
 	case LG_PERSON_NAME:
 		return mask_name(v, out, cap);
 	case LG_JP_ADDRESS: {
+		/* the region, then **** */
 		size_t keep = lg_address_region_len(v);
 		o = mask_put(out, cap, 0, v, keep < n ? keep : n);
 		o = mask_put(out, cap, o, "****", 4);

@@ -13,9 +13,40 @@
 
 #include "engine_int.h"
 
+/* What MeCab made of a short text, kept for when the same bytes come
+ * again: business text repeats itself (お客様, 皆様, the same staff names),
+ * and a parse costs a hundred times a look-up. The key is the exact bytes
+ * parsed, which is all a parse depends on (the model is the stream's, for
+ * its life); longer texts, or ones of more words than fit, are not kept.
+ * A set of MEMO_WAYS entries per hash. When the set is full a new text
+ * takes the place of one not used since it came; when each has been used,
+ * each loses one use and the new text is not kept: words seen once do not
+ * push out the common ones. */
+#define MEMO_KEY    48 /* bytes of text */
+#define MEMO_TOKENS 16 /* its words and spaces */
+#define MEMO_WAYS   4
+#define MEMO_SETS   512 /* a power of two: 2048 entries, about 200 KiB */
+
+typedef struct memo_token {
+	uint8_t off, len, cls;
+} memo_token;
+
+typedef struct memo_entry {
+	uint32_t tag; /* the hash's other bits */
+	uint8_t len;  /* of the key; 0: empty */
+	uint8_t ntok; /* the whole parse, not cut to a caller's cap */
+	uint8_t uses; /* hits since it came, at most MEMO_USES */
+	char key[MEMO_KEY];
+	memo_token tok[MEMO_TOKENS];
+} memo_entry;
+#define MEMO_USES 3
+
 struct lg_morph {
 	mecab_t *tagger;
 	mecab_lattice_t *lattice;
+	/* MEMO_SETS sets, allocated at the first parse: a stream that
+	 * never sees a name pays nothing */
+	memo_entry (*memo)[MEMO_WAYS];
 };
 
 /* Where Debian installs the UTF-8 IPAdic; LEAKGUARD_MECAB_DICDIR first. */
@@ -102,6 +133,7 @@ void lg_morph_free(lg_morph *m)
 		mecab_lattice_destroy(m->lattice);
 	if (m->tagger)
 		mecab_destroy(m->tagger);
+	free(m->memo);
 	free(m);
 }
 
@@ -131,11 +163,10 @@ static lg_morph_class node_class(const mecab_node_t *n)
 	return LG_MORPH_OTHER;
 }
 
-size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
-		      lg_morph_token *out, size_t cap)
+/* MeCab's words of text[0..n), at most cap. */
+static size_t parse(lg_morph *m, const char *text, size_t n,
+		    lg_morph_token *out, size_t cap)
 {
-	if (!m || n == 0)
-		return 0;
 	mecab_lattice_set_sentence2(m->lattice, text, n);
 	if (!mecab_parse_lattice(m->tagger, m->lattice))
 		return 0;
@@ -156,5 +187,99 @@ size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
 			out[k++] = (lg_morph_token){(uint32_t)off, node->length,
 						    node_class(node)};
 	}
+	return k;
+}
+
+/* ---- the memo ------------------------------------------------------------
+ */
+static uint64_t memo_hash(const char *s, size_t n)
+{
+	uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15u;
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t w = 0;
+		memcpy(&w, s + i, n - i < 8 ? n - i : 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9u;
+		h ^= h >> 29;
+	}
+	return h * 0x94D049BB133111EBu;
+}
+
+static memo_entry *memo_find(memo_entry *set, uint32_t tag, const char *text,
+			     size_t n)
+{
+	for (size_t w = 0; w < MEMO_WAYS; w++) {
+		memo_entry *e = &set[w];
+		if (e->len == n && e->tag == tag && !memcmp(e->key, text, n))
+			return e;
+	}
+	return NULL;
+}
+
+/* The entry a new key may take, NULL when every entry in the set is still
+ * used more (their uses are worn down by one instead). */
+static memo_entry *memo_victim(memo_entry *set)
+{
+	memo_entry *v = &set[0];
+	for (size_t w = 0; w < MEMO_WAYS; w++) {
+		if (set[w].len == 0)
+			return &set[w];
+		if (set[w].uses < v->uses)
+			v = &set[w];
+	}
+	if (v->uses == 0)
+		return v;
+	for (size_t w = 0; w < MEMO_WAYS; w++)
+		set[w].uses--;
+	return NULL;
+}
+
+static void memo_store(memo_entry *e, uint32_t tag, const char *text, size_t n,
+		       const lg_morph_token *t, size_t nt)
+{
+	e->tag = tag;
+	e->len = (uint8_t)n;
+	e->ntok = (uint8_t)nt;
+	e->uses = 0;
+	memcpy(e->key, text, n);
+	for (size_t i = 0; i < nt; i++)
+		e->tok[i] = (memo_token){(uint8_t)t[i].off, (uint8_t)t[i].len,
+					 (uint8_t)t[i].cls};
+}
+
+size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
+		      lg_morph_token *out, size_t cap)
+{
+	if (!m || n == 0)
+		return 0;
+	if (!m->memo)
+		m->memo = calloc(MEMO_SETS, sizeof(*m->memo));
+	if (n > MEMO_KEY || !m->memo)
+		return parse(m, text, n, out, cap);
+	uint64_t h = memo_hash(text, n);
+	memo_entry *set = m->memo[h & (MEMO_SETS - 1)];
+	uint32_t tag = (uint32_t)(h >> 32);
+	memo_entry *e = memo_find(set, tag, text, n);
+	if (e) {
+		e->uses += e->uses < MEMO_USES;
+		size_t k = e->ntok < cap ? e->ntok : cap;
+		for (size_t i = 0; i < k; i++)
+			out[i] =
+			    (lg_morph_token){e->tok[i].off, e->tok[i].len,
+					     (lg_morph_class)e->tok[i].cls};
+		return k;
+	}
+	/* the whole parse, one word more than is kept: a parse that fills
+	 * it may be cut, and is not kept */
+	lg_morph_token t[MEMO_TOKENS + 1];
+	size_t nt = parse(m, text, n, t, MEMO_TOKENS + 1);
+	if (nt == 0) /* MeCab failed: not kept */
+		return 0;
+	if (nt > MEMO_TOKENS)
+		return parse(m, text, n, out, cap);
+	e = memo_victim(set);
+	if (e)
+		memo_store(e, tag, text, n, t, nt);
+	size_t k = nt < cap ? nt : cap;
+	memcpy(out, t, k * sizeof(*out));
 	return k;
 }

@@ -16,9 +16,29 @@
 #define MAX_TOKENS     48
 
 /* ---- characters ---------------------------------------------------------- */
-static uint32_t cp_at(const uint8_t *p, size_t n, size_t *len)
+/* A word of a list and its bytes, known when compiled. */
+typedef struct word {
+	const char *s;
+	size_t n;
+} word;
+/* clang-format off */
+#define WORD(x) {x, sizeof(x) - 1}
+/* clang-format on */
+
+/* The character at p: ASCII and the common three bytes here, the rest
+ * (and broken sequences) as lg_utf8_decode reads them. */
+static inline uint32_t cp_at(const uint8_t *p, size_t n, size_t *len)
 {
 	uint32_t cp;
+	if (p[0] < 0x80) {
+		*len = 1;
+		return p[0];
+	}
+	if (lg_utf8_common3(p, n)) {
+		*len = 3;
+		return ((uint32_t)(p[0] & 0x0F) << 12) |
+		       ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+	}
 	*len = lg_utf8_decode(p, n, &cp);
 	return cp;
 }
@@ -72,22 +92,25 @@ static bool sample_name(const char *v)
 	}
 	k[o] = '\0';
 	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
-		if (!strcmp(k, samples[i]))
+		if (k[0] == samples[i][0] && !strcmp(k, samples[i]))
 			return true;
 	}
 	return false;
 }
 
-/* What comes before a name that makes it an example: 例：, 記入例, e.g. */
+/* What comes before a name that makes it an example: 例：, 記入例, e.g.
+ * Each mark is compared only where its first byte is. */
 static bool example_before(const uint8_t *w, uint32_t at)
 {
-	uint32_t lo = at > 16 ? at - 16 : 0;
-	static const char *const marks[] = {
-	    "例", "見本", "サンプル", "e.g.", "sample", "example", "Example"};
+	static const word marks[] = {
+	    WORD("例"),	    WORD("見本"),    WORD("サンプル"), WORD("e.g."),
+	    WORD("sample"), WORD("example"), WORD("Example")};
+	const uint8_t *lo = w + (at > 16 ? at - 16 : 0), *hi = w + at;
 	for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
-		size_t n = strlen(marks[i]);
-		for (uint32_t p = lo; p + n <= at; p++) {
-			if (!memcmp(w + p, marks[i], n))
+		for (const uint8_t *p = lo;
+		     (p = memchr(p, marks[i].s[0], (size_t)(hi - p))); p++) {
+			if (marks[i].n <= (size_t)(hi - p) &&
+			    !memcmp(p, marks[i].s, marks[i].n))
 				return true;
 		}
 	}
@@ -100,12 +123,13 @@ static bool example_before(const uint8_t *w, uint32_t at)
  * name, which may then be one word). Returns the title's start, or at. */
 static uint32_t title_before(const uint8_t *w, uint32_t at)
 {
-	static const char *const titles[] = {"Mr. ",  "Mrs. ", "Ms. ", "Dr. ",
-					     "Mr ",   "Mrs ",  "Ms ",  "Dr ",
-					     "Miss ", "Prof. "};
+	static const word titles[] = {
+	    WORD("Mr. "),  WORD("Mrs. "), WORD("Ms. "), WORD("Dr. "),
+	    WORD("Mr "),   WORD("Mrs "),  WORD("Ms "),	WORD("Dr "),
+	    WORD("Miss "), WORD("Prof. ")};
 	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
-		size_t n = strlen(titles[i]);
-		if (at >= n && !memcmp(w + at - n, titles[i], n) &&
+		size_t n = titles[i].n;
+		if (at >= n && !memcmp(w + at - n, titles[i].s, n) &&
 		    (at == n || !isalpha(w[at - n - 1])))
 			return at - (uint32_t)n;
 	}
@@ -151,11 +175,12 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
  * honorifics in business mail). */
 static bool honorific_word(const uint8_t *w, uint32_t at)
 {
-	static const char *const words[] = {"疲れ", "仕", "同", "模", "客",
-					    "皆",   "各", "貴", "奥", "神"};
+	static const word words[] = {
+	    WORD("疲れ"), WORD("仕"), WORD("同"), WORD("模"), WORD("客"),
+	    WORD("皆"),	  WORD("各"), WORD("貴"), WORD("奥"), WORD("神")};
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		size_t n = strlen(words[i]);
-		if (at >= n && !memcmp(w + at - n, words[i], n))
+		size_t n = words[i].n;
+		if (at >= n && !memcmp(w + at - n, words[i].s, n))
 			return true;
 	}
 	return false;
@@ -192,10 +217,11 @@ static bool name_before_honorific(const uint8_t *w, uint32_t *from,
 /* The honorific ending at `at` (様 さま さん 殿): its bytes, or 0. */
 static size_t honorific_before(const uint8_t *w, uint32_t at)
 {
-	static const char *const hon[] = {"さま", "さん", "様", "殿"};
+	static const word hon[] = {WORD("さま"), WORD("さん"), WORD("様"),
+				   WORD("殿")};
 	for (size_t i = 0; i < sizeof(hon) / sizeof(*hon); i++) {
-		size_t n = strlen(hon[i]);
-		if (at >= n && !memcmp(w + at - n, hon[i], n))
+		size_t n = hon[i].n;
+		if (at >= n && !memcmp(w + at - n, hon[i].s, n))
 			return n;
 	}
 	return 0;
@@ -246,34 +272,45 @@ static void name_span(lg_candidate *c, size_t from, size_t to)
  * holds one names no person. */
 static bool organisation(const char *v)
 {
-	static const char *const words[] = {"株式会社",
-					    "有限会社",
-					    "合同会社",
-					    "会社",
-					    "法人",
-					    "協会",
-					    "組合",
-					    "事務局",
-					    "事務所",
-					    "御中",
-					    "（株）",
-					    "(株)",
-					    "センター",
-					    "営業部",
-					    "総務部",
-					    "窓口",
-					    "店",
-					    "担当者",
-					    "お客様",
-					    "株",
-					    "カブシキガイシャ",
-					    "ユウゲンガイシャ",
-					    "ゴウドウガイシャ",
-					    "ｶﾌﾞｼｷｶﾞｲｼｬ",
-					    "ｶ)",
-					    "(ｶ"};
+	static const word words[] = {WORD("株式会社"),
+				     WORD("有限会社"),
+				     WORD("合同会社"),
+				     WORD("会社"),
+				     WORD("法人"),
+				     WORD("協会"),
+				     WORD("組合"),
+				     WORD("事務局"),
+				     WORD("事務所"),
+				     WORD("御中"),
+				     WORD("（株）"),
+				     WORD("(株)"),
+				     WORD("センター"),
+				     WORD("営業部"),
+				     WORD("総務部"),
+				     WORD("窓口"),
+				     WORD("店"),
+				     WORD("担当者"),
+				     WORD("お客様"),
+				     WORD("株"),
+				     WORD("カブシキガイシャ"),
+				     WORD("ユウゲンガイシャ"),
+				     WORD("ゴウドウガイシャ"),
+				     WORD("ｶﾌﾞｼｷｶﾞｲｼｬ"),
+				     WORD("ｶ)"),
+				     WORD("(ｶ")};
+	/* the bytes v holds: a word one of whose first, second and last
+	 * bytes it lacks is not in it, and is not searched for */
+	uint64_t has[4] = {0};
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		has[*p >> 6] |= 1ull << (*p & 63);
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		if (strstr(v, words[i]))
+		const unsigned char *w = (const unsigned char *)words[i].s;
+		size_t n = words[i].n;
+		if (!(has[w[0] >> 6] >> (w[0] & 63) & 1) ||
+		    !(has[w[1] >> 6] >> (w[1] & 63) & 1) ||
+		    !(has[w[n - 1] >> 6] >> (w[n - 1] & 63) & 1))
+			continue;
+		if (strstr(v, words[i].s))
 			return true;
 	}
 	return false;
@@ -404,12 +441,14 @@ static void run_add(name_run *r, const lg_morph_token *t)
  * before it. */
 static bool post_word(const lg_candidate *c, const lg_morph_token *t)
 {
-	static const char *const titles[] = {
-	    "部長", "課長", "社長", "係長", "主任", "先生", "専務", "常務",
-	    "次長", "店長", "院長", "会長", "理事", "代表", "所長", "室長"};
+	static const word titles[] = {
+	    WORD("部長"), WORD("課長"), WORD("社長"), WORD("係長"),
+	    WORD("主任"), WORD("先生"), WORD("専務"), WORD("常務"),
+	    WORD("次長"), WORD("店長"), WORD("院長"), WORD("会長"),
+	    WORD("理事"), WORD("代表"), WORD("所長"), WORD("室長")};
 	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
-		size_t n = strlen(titles[i]);
-		if (t->len == n && !memcmp(c->raw + t->off, titles[i], n))
+		size_t n = titles[i].n;
+		if (t->len == n && !memcmp(c->raw + t->off, titles[i].s, n))
 			return true;
 	}
 	return false;

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "detect/engine_int.h"
 #include "leakguard/detect.h"
 
 static lg_detector *det;
@@ -161,6 +162,106 @@ static void sample_names_are_not_findings(void **state)
 	want_none("Full name: John Doe\n", LG_PERSON_NAME);
 }
 
+/* The marks of an example are looked for in the bytes before the name:
+ * each of them, and a name without one. */
+static void example_marks(void **state)
+{
+	(void)state;
+	want_none("(例) 佐藤 健太様\n", LG_PERSON_NAME);
+	want_none("e.g. 佐藤 健太様\n", LG_PERSON_NAME);
+	want_none("sample: 佐藤 健太様\n", LG_PERSON_NAME);
+	want_none("Example: 佐藤 健太様\n", LG_PERSON_NAME);
+	want_value("以下 佐藤 健太様\n", LG_PERSON_NAME, "佐藤 健太");
+	want_value("例年どおり、担当は\n\n佐藤 健太様\n", LG_PERSON_NAME,
+		   "佐藤 健太");
+}
+
+/* MeCab's words of text in a fresh analyser, which has nothing kept. */
+static size_t fresh_parse(const char *text, lg_morph_token *t, size_t cap)
+{
+	lg_morph *m = lg_morph_new(det);
+	assert_non_null(m);
+	size_t n = lg_morph_parse(m, text, strlen(text), t, cap);
+	lg_morph_free(m);
+	return n;
+}
+
+static void same_words(const char *text, const lg_morph_token *a, size_t na,
+		       const lg_morph_token *b, size_t nb)
+{
+	bool same = na == nb;
+	for (size_t i = 0; same && i < na; i++)
+		same = a[i].off == b[i].off && a[i].len == b[i].len &&
+		       a[i].cls == b[i].cls;
+	if (!same) {
+		fprintf(stderr, "text: %s: %zu words kept, %zu from MeCab\n",
+			text, na, nb);
+		fail();
+	}
+}
+
+/* An analyser keeps what MeCab made of the texts it saw (morph.c): what
+ * it gives back must be what MeCab gives for those very bytes, for texts
+ * that differ in one byte or only in length, after more texts than it
+ * holds (some pushed out, sets shared), and cut to a caller's cap. */
+static void morph_memo_gives_what_mecab_gives(void **state)
+{
+	(void)state;
+	static const char *const family[] = {
+	    "佐藤", "鈴木", "高橋", "田中", "伊藤",   "渡辺", "山本",	"中村",
+	    "小林", "加藤", "吉田", "山田", "佐々木", "山口", "松本",	"井上",
+	    "木村", "林",   "斎藤", "清水", "山崎",   "森",   "池田",	"橋本",
+	    "阿部", "石川", "前田", "藤田", "小川",   "岡田", "長谷川", "村上"};
+	static const char *const given[] = {
+	    "太郎", "花子", "健太", "美咲", "翔太",   "陽菜", "大輔",
+	    "由美", "直樹", "恵子", "拓也", "さくら", "誠",   "愛",
+	    "浩二", "悠斗", "亮",   "優子", "和也",   "明美", ""};
+	static const char *const tail[] = {"様", " 様", "さん", "殿", ""};
+	enum { NF = 32, NG = 21, NT = 5, N = NF * NG * NT, CAP = 48 };
+	char(*text)[64] = calloc(N, sizeof(*text));
+	lg_morph_token(*want)[CAP] = calloc(N, sizeof(*want));
+	size_t *nwant = calloc(N, sizeof(*nwant));
+	assert_true(text && want && nwant);
+	lg_morph *ref = lg_morph_new(det), *m = lg_morph_new(det);
+	assert_true(ref && m);
+	for (size_t i = 0; i < N; i++) {
+		snprintf(text[i], sizeof(text[i]), "%s %s%s", family[i % NF],
+			 given[i / NF % NG], tail[i / (NF * NG)]);
+		/* every text is new to ref: it asks MeCab */
+		nwant[i] =
+		    lg_morph_parse(ref, text[i], strlen(text[i]), want[i], CAP);
+		assert_true(nwant[i] > 0);
+	}
+	/* the first texts again in an analyser that has none kept */
+	for (size_t i = 0; i < 8; i++) {
+		lg_morph_token t[CAP];
+		size_t n = fresh_parse(text[i], t, CAP);
+		same_words(text[i], want[i], nwant[i], t, n);
+	}
+	for (int round = 0; round < 3; round++) {
+		for (size_t k = 0; k < N; k++) {
+			/* the texts in another order each round, each twice */
+			size_t i = round == 1 ? N - 1 - k : k * 7919 % N;
+			for (int twice = 0; twice < 2; twice++) {
+				lg_morph_token t[CAP];
+				size_t n = lg_morph_parse(
+				    m, text[i], strlen(text[i]), t, CAP);
+				same_words(text[i], t, n, want[i], nwant[i]);
+			}
+			lg_morph_token t[2];
+			size_t n =
+			    lg_morph_parse(m, text[i], strlen(text[i]), t, 2);
+			same_words(text[i], t, n, want[i],
+				   nwant[i] < 2 ? nwant[i] : 2);
+		}
+	}
+	lg_morph_free(ref);
+	lg_morph_free(m);
+	free(text);
+	free(want);
+	free(nwant);
+}
+
 static void name_columns(void **state)
 {
 	(void)state;
@@ -242,6 +343,47 @@ static void regions_are_no_addresses(void **state)
 	want_none("東京都○○区○○町1-2-3\n", LG_JP_ADDRESS);
 }
 
+/* Each of the 47 prefectures starts an address, and is its region. */
+static void every_prefecture(void **state)
+{
+	(void)state;
+	for (size_t i = 0; lg_prefectures[i]; i++) {
+		char text[128], value[96], masked[96];
+		snprintf(text, sizeof(text), "%s中央市本町1-2-3\n",
+			 lg_prefectures[i]);
+		snprintf(value, sizeof(value), "%s中央市本町1-2-3",
+			 lg_prefectures[i]);
+		want_value(text, LG_JP_ADDRESS, value);
+		snprintf(masked, sizeof(masked), "%s中央市****",
+			 lg_prefectures[i]);
+		assert_string_equal(find(text, LG_JP_ADDRESS)->masked, masked);
+	}
+	/* one character off is none (京都 is a city, 東京 alone no region) */
+	want_none("東京府中央市本町1-2-3\n", LG_JP_ADDRESS);
+	want_none("京都県中央市本町1-2-3\n", LG_JP_ADDRESS);
+}
+
+/* An address's mask is written by hand: what snprintf would write, for
+ * every size of the buffer, cut or not. */
+static void address_mask_in_any_buffer(void **state)
+{
+	(void)state;
+	static const char *const v[] = {"東京都新宿区西新宿2-8-1", "東京都",
+					"abc", ""};
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		size_t keep = lg_address_region_len(v[i]);
+		for (size_t cap = 1; cap <= 48; cap++) {
+			char got[48], want[48];
+			memset(got, 'x', sizeof(got));
+			lg_mask_value(LG_JP_ADDRESS, v[i], got, cap);
+			snprintf(want, cap, "%.*s****", (int)keep, v[i]);
+			assert_string_equal(got, want);
+			if (cap < sizeof(got))
+				assert_int_equal(got[cap], 'x');
+		}
+	}
+}
+
 static void masks(void **state)
 {
 	(void)state;
@@ -269,10 +411,14 @@ int main(void)
 	    cmocka_unit_test(names_before_honorifics),
 	    cmocka_unit_test(words_that_are_no_names),
 	    cmocka_unit_test(sample_names_are_not_findings),
+	    cmocka_unit_test(example_marks),
+	    cmocka_unit_test(morph_memo_gives_what_mecab_gives),
 	    cmocka_unit_test(name_columns),
 	    cmocka_unit_test(address_forms),
 	    cmocka_unit_test(postal_code_raises_an_address),
 	    cmocka_unit_test(regions_are_no_addresses),
+	    cmocka_unit_test(every_prefecture),
+	    cmocka_unit_test(address_mask_in_any_buffer),
 	    cmocka_unit_test(masks),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
