@@ -62,34 +62,6 @@ const char *lg_tier_name(lg_tier t)
 	return names[t];
 }
 
-/* A keyword as a Hyperscan literal: bytes escaped, ASCII words bounded by
- * \b where they begin or end with a letter or digit ("exp" must not fire
- * inside "experience"). */
-static char *keyword_pattern(const char *w, bool in_text)
-{
-	lg_buf b = {0};
-	size_t n = strlen(w);
-	bool ok = true;
-	if (in_text && isalnum((unsigned char)w[0]))
-		ok &= lg_buf_puts(&b, "\\b");
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)w[i];
-		if (c == ' ') /* headers write card_number, card-number */
-			ok &= lg_buf_puts(&b, in_text ? "\\s?" : "[\\s_\\-]?");
-		else if (isalnum(c))
-			ok &= lg_buf_putc(&b, (char)c);
-		else
-			ok &= lg_buf_printf(&b, "\\x%02X", c);
-	}
-	if (in_text && isalnum((unsigned char)w[n - 1]))
-		ok &= lg_buf_puts(&b, "\\b");
-	if (!ok) {
-		lg_buf_free(&b);
-		return NULL;
-	}
-	return b.data;
-}
-
 typedef struct pattern_set {
 	const char **expr;
 	unsigned *flags, *ids;
@@ -166,52 +138,103 @@ static bool add_patterns(lg_detector *d, pattern_set *p)
 	return true;
 }
 
-static bool add_keywords(lg_detector *d, pattern_set *p)
+/* A keyword as Hyperscan literals, one per way of writing its spaces: in
+ * text each space is one white-space byte or none ("card number",
+ * "cardnumber"); in a header also '_' or '-' (card_number). Each literal
+ * has a fixed length, so a hit's start is its end minus that length, with
+ * no start-of-match tracking; and the word edges of an ASCII keyword ("exp"
+ * must not fire inside "experience") are checked where its hits arrive
+ * (labels.c), not with \b: both made the keyword pass twice as slow. */
+static char *keyword_variant(const char *w, unsigned keep, bool in_text,
+			     uint8_t *len)
+{
+	lg_buf b = {0};
+	bool ok = true;
+	unsigned space = 0, n = 0;
+	for (const char *c = w; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u == ' ' && !((keep >> space++) & 1u))
+			continue;
+		if (u == ' ')
+			ok &= lg_buf_puts(&b, in_text ? "\\s" : "[\\s_\\-]");
+		else if (isalnum(u))
+			ok &= lg_buf_putc(&b, (char)u);
+		else
+			ok &= lg_buf_printf(&b, "\\x%02X", u);
+		n++;
+	}
+	*len = (uint8_t)(n > 255 ? 255 : n);
+	if (!ok)
+		lg_buf_free(&b);
+	return ok ? b.data : NULL;
+}
+
+static unsigned count_spaces(const char *w)
 {
 	unsigned n = 0;
-	for (size_t i = 0; i < lg_keyword_list_count; i++) {
-		for (const char *const *w = lg_keyword_lists[i].words; *w; w++)
-			n++;
-	}
-	d->kw_list = calloc(n, sizeof(*d->kw_list));
-	d->kw_word = calloc(n, sizeof(*d->kw_word));
-	if (!d->kw_list || !d->kw_word)
-		return false;
+	for (; *w; w++)
+		n += *w == ' ';
+	return n;
+}
+
+/* Every keyword's literals into p, in one order for both databases (so a
+ * hit's id means the same in each); d's tables filled when given. */
+static bool add_keyword_variants(lg_detector *d, pattern_set *p, bool in_text)
+{
 	for (size_t i = 0; i < lg_keyword_list_count; i++) {
 		for (const char *const *w = lg_keyword_lists[i].words; *w;
 		     w++) {
-			char *pat = keyword_pattern(*w, true);
-			if (!pat)
-				return false;
-			d->kw_list[d->nkeywords] = (unsigned)i;
-			d->kw_word[d->nkeywords++] = *w;
-			if (!set_add(p, pat,
-				     HS_FLAG_SOM_LEFTMOST | HS_FLAG_CASELESS,
-				     true)) {
-				free(pat);
-				return false;
+			size_t n = strlen(*w);
+			uint8_t edge =
+			    (uint8_t)((isalnum((unsigned char)(*w)[0]) ? 1u
+								       : 0u) |
+				      (isalnum((unsigned char)(*w)[n - 1])
+					   ? 2u
+					   : 0u));
+			unsigned ways = 1u << count_spaces(*w);
+			for (unsigned keep = 0; keep < ways; keep++) {
+				uint8_t len;
+				char *pat =
+				    keyword_variant(*w, keep, in_text, &len);
+				if (!pat ||
+				    !set_add(p, pat, HS_FLAG_CASELESS, true)) {
+					free(pat);
+					return false;
+				}
+				if (!d)
+					continue;
+				d->kw_list[d->nkeywords] = (unsigned)i;
+				d->kw_word[d->nkeywords] = *w;
+				d->kw_len[d->nkeywords] = len;
+				d->kw_edge[d->nkeywords++] = edge;
 			}
 		}
 	}
 	return true;
 }
 
-/* The keywords again, for table headers: no word boundaries (headers are
+static bool add_keywords(lg_detector *d, pattern_set *p)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < lg_keyword_list_count; i++) {
+		for (const char *const *w = lg_keyword_lists[i].words; *w; w++)
+			n += 1u << count_spaces(*w);
+	}
+	d->kw_list = calloc(n, sizeof(*d->kw_list));
+	d->kw_word = calloc(n, sizeof(*d->kw_word));
+	d->kw_len = calloc(n, sizeof(*d->kw_len));
+	d->kw_edge = calloc(n, sizeof(*d->kw_edge));
+	if (!d->kw_list || !d->kw_word || !d->kw_len || !d->kw_edge)
+		return false;
+	return add_keyword_variants(d, p, true);
+}
+
+/* The keywords again, for table headers: no word edges (headers are
  * written order_id, カード番号), one database scanned once per header. */
 static bool compile_header_db(lg_detector *d, char *err, size_t errlen)
 {
 	pattern_set p = {0};
-	bool ok = true;
-	for (size_t i = 0; i < lg_keyword_list_count && ok; i++) {
-		for (const char *const *w = lg_keyword_lists[i].words; *w && ok;
-		     w++) {
-			char *pat = keyword_pattern(*w, false);
-			ok = pat && set_add(&p, pat, HS_FLAG_CASELESS, true);
-			if (!ok)
-				free(pat);
-		}
-	}
-	if (!ok)
+	if (!add_keyword_variants(NULL, &p, false))
 		snprintf(err, errlen, "out of memory");
 	else
 		d->header_db = lg_hs_compile_cached(p.expr, p.flags, p.ids, p.n,
@@ -290,6 +313,8 @@ void lg_detector_free(lg_detector *d)
 	free(d->pattern_type);
 	free(d->kw_list);
 	free(d->kw_word);
+	free(d->kw_len);
+	free(d->kw_edge);
 	lg_morph_unload(d);
 	free(d);
 }

@@ -12,14 +12,33 @@
 typedef struct kw_ctx {
 	lg_detect_stream *s;
 	uint32_t base; /* window offset of the scanned range */
+	uint32_t len;  /* its length */
 } kw_ctx;
 
+static bool word_byte(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (unsigned)((c | 0x20) - 'a') < 26u ||
+	       c == '_';
+}
+
+/* A hit ends at `to` (range-relative) and is as long as its literal; an
+ * ASCII keyword must stand as a word where it begins or ends with a
+ * letter or digit, as \b would have it (the range's edges count as
+ * word edges). */
 static int on_keyword(unsigned id, unsigned long long from,
 		      unsigned long long to, unsigned flags, void *ud)
 {
 	(void)flags;
+	(void)from;
 	kw_ctx *k = ud;
-	kw_hit h = {id, k->base + (uint32_t)from, k->base + (uint32_t)to};
+	const lg_detector *d = k->s->det;
+	uint32_t end = (uint32_t)to, start = end - d->kw_len[id];
+	const uint8_t *r = k->s->win + k->base;
+	if ((d->kw_edge[id] & 1u) && start > 0 && word_byte(r[start - 1]))
+		return 0;
+	if ((d->kw_edge[id] & 2u) && end < k->len && word_byte(r[end]))
+		return 0;
+	kw_hit h = {id, k->base + start, k->base + end};
 	if (!lg_vec_push((void **)&k->s->hits, &k->s->nhits, &k->s->caphits,
 			 sizeof(h), &h))
 		k->s->oom = true;
@@ -82,7 +101,8 @@ lg_status lg_labels_scan(lg_detect_stream *s)
 		return LG_OK;
 	}
 	for (size_t i = 0; i < s->nranges; i++) {
-		kw_ctx k = {s, s->ranges[i].from};
+		kw_ctx k = {s, s->ranges[i].from,
+			    s->ranges[i].to - s->ranges[i].from};
 		if (hs_scan(s->det->kw_db, (const char *)s->win + k.base,
 			    s->ranges[i].to - k.base, 0, s->scratch, on_keyword,
 			    &k) != HS_SUCCESS)
