@@ -655,6 +655,34 @@ static void english_labels_are_words(void **state)
 	expect_one(det, "DOB: 1985-04-12", LG_BIRTH_DATE, "1985-04-12", HIGH);
 }
 
+/* Keywords around a value: a keyword's space is one white-space byte or
+ * none, and an ASCII keyword counts only as a word of its own. */
+static void keywords_are_words(void **state)
+{
+	(void)state;
+	static const char *const labelled[] = {
+	    "card number: 4111 1111 1111 1111",
+	    "cardnumber 4111 1111 1111 1111",
+	    "Card\tNumber 4111 1111 1111 1111",
+	    "(CARD NO)4111 1111 1111 1111",
+	};
+	for (size_t i = 0; i < sizeof(labelled) / sizeof(*labelled); i++)
+		expect_one(det, labelled[i], LG_CREDIT_CARD, "4111111111111111",
+			   HIGH);
+	static const char *const inside[] = {
+	    "discardnumber 4111 1111 1111 1111",
+	    "cardnumbers 4111 1111 1111 1111",
+	    "card_number_hash 4111 1111 1111 1111",
+	};
+	for (size_t i = 0; i < sizeof(inside) / sizeof(*inside); i++) {
+		lg_finding f = expect_one(det, inside[i], LG_CREDIT_CARD,
+					  "4111111111111111", 0);
+		if (f.confidence >= HIGH)
+			fail_msg("'%s': %.2f, as if labelled", inside[i],
+				 f.confidence);
+	}
+}
+
 /* What a sweep over real documentation and headers without personal
  * data taught (/usr/share/doc, /usr/include): each of these was reported. */
 static void documentation_is_not_personal_data(void **state)
@@ -1303,6 +1331,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(type_ids_round_trip),
+	    cmocka_unit_test(keywords_are_words),
 	    cmocka_unit_test(credit_card_forms),
 	    cmocka_unit_test(credit_card_brands),
 	    cmocka_unit_test(credit_card_rejects),
