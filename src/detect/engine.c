@@ -126,19 +126,14 @@ typedef struct scan_ctx {
 	uint64_t own_lo, own_hi; /* relative to window start */
 } scan_ctx;
 
-bool lg_vec_push(void **data, size_t *len, size_t *cap, size_t size,
-		 const void *item)
+bool lg_vec_grow(void **data, size_t *cap, size_t size)
 {
-	if (*len == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		void *p = realloc(*data, ncap * size);
-		if (!p)
-			return false;
-		*data = p;
-		*cap = ncap;
-	}
-	memcpy((char *)*data + *len * size, item, size);
-	(*len)++;
+	size_t ncap = *cap ? *cap * 2 : 256;
+	void *p = realloc(*data, ncap * size);
+	if (!p)
+		return false;
+	*data = p;
+	*cap = ncap;
 	return true;
 }
 

@@ -3,6 +3,7 @@
 #define LG_ENGINE_INT_H
 
 #include <hs.h>
+#include <string.h>
 
 #include "detect_int.h"
 
@@ -144,9 +145,17 @@ const uint8_t *lg_char_before(const uint8_t *p, const uint8_t *lo);
 bool lg_alnum_at(const uint8_t *p, const uint8_t *end);
 
 /* Appends item (size bytes) to a growable array; false when out of
- * memory. */
-bool lg_vec_push(void **data, size_t *len, size_t *cap, size_t size,
-		 const void *item);
+ * memory. Inline: every match, candidate and keyword hit goes through it. */
+bool lg_vec_grow(void **data, size_t *cap, size_t size);
+static inline bool lg_vec_push(void **data, size_t *len, size_t *cap,
+			       size_t size, const void *item)
+{
+	if (*len == *cap && !lg_vec_grow(data, cap, size))
+		return false;
+	memcpy((char *)*data + *len * size, item, size);
+	(*len)++;
+	return true;
+}
 
 /* labels.c: keyword hits in the label windows of this chunk's confirmed,
  * unscored candidates (LG_EINTERNAL when Hyperscan fails), and a
