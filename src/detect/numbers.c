@@ -500,48 +500,33 @@ static void classify_scalar(const uint8_t *p, block_masks *m)
 #include <immintrin.h>
 
 /* The classes by the low and by the high nibble of a byte: a byte is of
- * a class when both say so (0x30-0x39 digits; 0x20 0x28 0x29 0x2D 0x2E
- * joiners; E2 E3 EF wide). */
-#define NIBBLE_TABLES                                                          \
-	const char lo_tbl[16] = {(char)(C_DIGIT | C_JOIN),                     \
-				 (char)C_DIGIT,                                \
-				 (char)(C_DIGIT | C_WIDE),                     \
-				 (char)(C_DIGIT | C_WIDE),                     \
-				 (char)C_DIGIT,                                \
-				 (char)C_DIGIT,                                \
-				 (char)C_DIGIT,                                \
-				 (char)C_DIGIT,                                \
-				 (char)(C_DIGIT | C_JOIN),                     \
-				 (char)(C_DIGIT | C_JOIN),                     \
-				 0,                                            \
-				 0,                                            \
-				 0,                                            \
-				 (char)C_JOIN,                                 \
-				 (char)C_JOIN,                                 \
-				 (char)(C_WIDE | C_EF)};                       \
-	const char hi_tbl[16] = {0,                                            \
-				 0,                                            \
-				 (char)C_JOIN,                                 \
-				 (char)C_DIGIT,                                \
-				 0,                                            \
-				 0,                                            \
-				 0,                                            \
-				 0,                                            \
-				 0,                                            \
-				 0,                                            \
-				 0,                                            \
-				 0,                                            \
-				 0,                                            \
-				 0,                                            \
-				 (char)(C_WIDE | C_EF),                        \
-				 0}
+ * a class when both say so. */
+static const uint8_t class_lo[16] = {
+    [0x0] = C_DIGIT | C_JOIN, /* '0' ' ' */
+    [0x1] = C_DIGIT,	      /* '1' */
+    [0x2] = C_DIGIT | C_WIDE, /* '2' E2 */
+    [0x3] = C_DIGIT | C_WIDE, /* '3' E3 */
+    [0x4] = C_DIGIT,	      /* '4' */
+    [0x5] = C_DIGIT,	      /* '5' */
+    [0x6] = C_DIGIT,	      /* '6' */
+    [0x7] = C_DIGIT,	      /* '7' */
+    [0x8] = C_DIGIT | C_JOIN, /* '8' '(' */
+    [0x9] = C_DIGIT | C_JOIN, /* '9' ')' */
+    [0xD] = C_JOIN,	      /* '-' */
+    [0xE] = C_JOIN,	      /* '.' */
+    [0xF] = C_WIDE | C_EF,    /* EF */
+};
+static const uint8_t class_hi[16] = {
+    [0x2] = C_JOIN,
+    [0x3] = C_DIGIT,
+    [0xE] = C_WIDE | C_EF,
+};
 
 __attribute__((target("ssse3"))) static void classify_ssse3(const uint8_t *p,
 							    block_masks *m)
 {
-	NIBBLE_TABLES;
-	const __m128i lo = _mm_loadu_si128((const __m128i *)lo_tbl);
-	const __m128i hi = _mm_loadu_si128((const __m128i *)hi_tbl);
+	const __m128i lo = _mm_loadu_si128((const __m128i *)class_lo);
+	const __m128i hi = _mm_loadu_si128((const __m128i *)class_hi);
 	const __m128i nib = _mm_set1_epi8(0x0F);
 	uint64_t ef = 0;
 	memset(m, 0, sizeof(*m));
@@ -569,11 +554,10 @@ __attribute__((target("ssse3"))) static void classify_ssse3(const uint8_t *p,
 __attribute__((target("avx2"))) static void classify_avx2(const uint8_t *p,
 							  block_masks *m)
 {
-	NIBBLE_TABLES;
 	const __m256i lo = _mm256_broadcastsi128_si256(
-	    _mm_loadu_si128((const __m128i *)lo_tbl));
+	    _mm_loadu_si128((const __m128i *)class_lo));
 	const __m256i hi = _mm256_broadcastsi128_si256(
-	    _mm_loadu_si128((const __m128i *)hi_tbl));
+	    _mm_loadu_si128((const __m128i *)class_hi));
 	const __m256i nib = _mm256_set1_epi8(0x0F);
 	uint64_t ef = 0;
 	memset(m, 0, sizeof(*m));
@@ -613,6 +597,35 @@ static void classify_block(const uint8_t *p, block_masks *m)
 	}
 #endif
 	classify_scalar(p, m);
+}
+
+bool lg_digit_classes(const uint8_t *p, int isa, uint64_t masks[4])
+{
+	block_masks m;
+	switch (isa) {
+	case 0:
+		classify_scalar(p, &m);
+		break;
+#if defined(__x86_64__) || defined(__i386__)
+	case 1:
+		if (!__builtin_cpu_supports("ssse3"))
+			return false;
+		classify_ssse3(p, &m);
+		break;
+	case 2:
+		if (!__builtin_cpu_supports("avx2"))
+			return false;
+		classify_avx2(p, &m);
+		break;
+#endif
+	default:
+		return false;
+	}
+	masks[0] = m.digit;
+	masks[1] = m.join;
+	masks[2] = m.wide;
+	masks[3] = m.fw;
+	return true;
 }
 
 /* Where the run holding bit k (or ending just before it) starts. */

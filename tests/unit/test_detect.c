@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "detect/engine_int.h"
 #include "leakguard/detect.h"
 #include "leakguard/text.h"
 #include "util/util.h"
@@ -1041,6 +1042,45 @@ static size_t numeric_count(const found *r)
 	       count_of(r, LG_JP_POSTAL_CODE);
 }
 
+/* The vector byte classes agree with the scalar ones, for bytes drawn
+ * mostly from those the classes tell apart. */
+static void digit_classes_agree(void **state)
+{
+	(void)state;
+	static const uint8_t pick[] = {'0',  '5',  '9',	 '/',  ':',  ' ',
+				       '-',  '.',  '(',	 ')',  ',',  0xE2,
+				       0xE3, 0xEF, 0xBC, 0x90, 0x99, 0x9A,
+				       0x8F, 0xD0, 0x30, 0x2D, 'a',  0x80};
+	uint32_t seed = 12345;
+	uint8_t block[66];
+	for (int round = 0; round < 20000; round++) {
+		for (size_t k = 0; k < sizeof(block); k++) {
+			seed = seed * 1103515245u + 12345u;
+			uint32_t r = seed >> 8;
+			block[k] = r % 4 == 0 ? (uint8_t)(r >> 8)
+					      : pick[(r >> 8) % sizeof(pick)];
+		}
+		uint64_t want[4], got[4];
+		assert_true(lg_digit_classes(block, 0, want));
+		for (int isa = 1; isa <= 2; isa++) {
+			if (!lg_digit_classes(block, isa, got))
+				continue;
+			assert_memory_equal(want, got, sizeof(want));
+		}
+	}
+	/* the scalar classes themselves, on a known block */
+	memset(block, 'x', sizeof(block));
+	memcpy(block, "12-3", 4);
+	memcpy(block + 60, "\xEF\xBC\x99", 3); /* ９ at byte 60 */
+	block[63] = 0xE3;
+	uint64_t m[4];
+	assert_true(lg_digit_classes(block, 0, m));
+	assert_true(m[0] == 0xB);
+	assert_true(m[1] == 0x4);
+	assert_true(m[2] == ((uint64_t)1 << 60 | (uint64_t)1 << 63));
+	assert_true(m[3] == (uint64_t)1 << 60);
+}
+
 static void digit_runs_at_every_block_phase(void **state)
 {
 	(void)state;
@@ -1458,6 +1498,7 @@ int main(void)
 	    cmocka_unit_test(context_is_masked),
 	    cmocka_unit_test(type_mask_selects),
 	    cmocka_unit_test(callback_can_stop),
+	    cmocka_unit_test(digit_classes_agree),
 	    cmocka_unit_test(digit_runs_at_every_block_phase),
 	    cmocka_unit_test(stream_feed_boundary),
 	    cmocka_unit_test(stream_3mb_window_boundaries),
