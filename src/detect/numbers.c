@@ -522,63 +522,78 @@ static const uint8_t class_hi[16] = {
     [0xE] = C_WIDE | C_EF,
 };
 
-__attribute__((target("ssse3"))) static void classify_ssse3(const uint8_t *p,
-							    block_masks *m)
+/* The classes of the 16 bytes at p, a byte each. */
+__attribute__((target("ssse3"))) static __m128i classes_ssse3(const uint8_t *p)
 {
 	const __m128i lo = _mm_loadu_si128((const __m128i *)class_lo);
 	const __m128i hi = _mm_loadu_si128((const __m128i *)class_hi);
 	const __m128i nib = _mm_set1_epi8(0x0F);
-	uint64_t ef = 0;
-	memset(m, 0, sizeof(*m));
-	for (unsigned k = 0; k < BLOCK; k += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + k));
-		__m128i c = _mm_and_si128(
-		    _mm_shuffle_epi8(lo, _mm_and_si128(v, nib)),
-		    _mm_shuffle_epi8(hi,
-				     _mm_and_si128(_mm_srli_epi16(v, 4), nib)));
-		/* each class to bit 7, where movemask reads it */
-		m->digit |= (uint64_t)(unsigned)_mm_movemask_epi8(c) << k;
-		m->join |=
-		    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_slli_epi16(c, 1))
-		    << k;
-		m->wide |=
-		    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_slli_epi16(c, 2))
-		    << k;
-		ef |=
-		    (uint64_t)(unsigned)_mm_movemask_epi8(_mm_slli_epi16(c, 3))
-		    << k;
-	}
-	m->fw = fw_digits(p, ef);
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	return _mm_and_si128(
+	    _mm_shuffle_epi8(lo, _mm_and_si128(v, nib)),
+	    _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), nib)));
 }
 
-__attribute__((target("avx2"))) static void classify_avx2(const uint8_t *p,
-							  block_masks *m)
+/* The class in bit 7 - shift of each byte, as a 64-bit mask of a block. */
+__attribute__((target("ssse3"))) static uint64_t
+class_mask_ssse3(const __m128i c[4], int shift)
+{
+	__m128i n = _mm_cvtsi32_si128(shift);
+	uint64_t m = 0;
+	for (unsigned k = 0; k < 4; k++)
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			 _mm_sll_epi16(c[k], n))
+		     << (16 * k);
+	return m;
+}
+
+__attribute__((target("ssse3"))) static void classify_ssse3(const uint8_t *p,
+							    block_masks *m)
+{
+	__m128i c[4];
+	for (unsigned k = 0; k < 4; k++)
+		c[k] = classes_ssse3(p + 16 * k);
+	m->digit = class_mask_ssse3(c, 0);
+	m->join = class_mask_ssse3(c, 1);
+	m->wide = class_mask_ssse3(c, 2);
+	uint64_t ef = class_mask_ssse3(c, 3);
+	m->fw = ef ? fw_digits(p, ef) : 0;
+}
+
+/* The classes of the 32 bytes at p, a byte each. */
+__attribute__((target("avx2"))) static __m256i classes_avx2(const uint8_t *p)
 {
 	const __m256i lo = _mm256_broadcastsi128_si256(
 	    _mm_loadu_si128((const __m128i *)class_lo));
 	const __m256i hi = _mm256_broadcastsi128_si256(
 	    _mm_loadu_si128((const __m128i *)class_hi));
 	const __m256i nib = _mm256_set1_epi8(0x0F);
-	uint64_t ef = 0;
-	memset(m, 0, sizeof(*m));
-	for (unsigned k = 0; k < BLOCK; k += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
-		__m256i c = _mm256_and_si256(
-		    _mm256_shuffle_epi8(lo, _mm256_and_si256(v, nib)),
-		    _mm256_shuffle_epi8(
-			hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
-		m->digit |= (uint64_t)(uint32_t)_mm256_movemask_epi8(c) << k;
-		m->join |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-			       _mm256_slli_epi16(c, 1))
-			   << k;
-		m->wide |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-			       _mm256_slli_epi16(c, 2))
-			   << k;
-		ef |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-			  _mm256_slli_epi16(c, 3))
-		      << k;
-	}
-	m->fw = fw_digits(p, ef);
+	__m256i v = _mm256_loadu_si256((const __m256i *)p);
+	return _mm256_and_si256(
+	    _mm256_shuffle_epi8(lo, _mm256_and_si256(v, nib)),
+	    _mm256_shuffle_epi8(
+		hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+}
+
+/* The class in bit 7 - shift of each byte, as a 64-bit mask of a block. */
+__attribute__((target("avx2"))) static uint64_t
+class_mask_avx2(__m256i c0, __m256i c1, int shift)
+{
+	__m128i n = _mm_cvtsi32_si128(shift);
+	uint32_t m0 = (uint32_t)_mm256_movemask_epi8(_mm256_sll_epi16(c0, n));
+	uint32_t m1 = (uint32_t)_mm256_movemask_epi8(_mm256_sll_epi16(c1, n));
+	return (uint64_t)m1 << 32 | m0;
+}
+
+__attribute__((target("avx2"))) static void classify_avx2(const uint8_t *p,
+							  block_masks *m)
+{
+	__m256i c0 = classes_avx2(p), c1 = classes_avx2(p + 32);
+	m->digit = class_mask_avx2(c0, c1, 0);
+	m->join = class_mask_avx2(c0, c1, 1);
+	m->wide = class_mask_avx2(c0, c1, 2);
+	uint64_t ef = class_mask_avx2(c0, c1, 3);
+	m->fw = ef ? fw_digits(p, ef) : 0;
 }
 #endif
 
