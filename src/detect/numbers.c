@@ -655,7 +655,8 @@ static unsigned run_start(uint64_t run, unsigned k)
  * or two groups, ten to nineteen in the groups each type is written in,
  * a dot only in a My Number or after a T, a phone number's leading 0 (or
  * +81 before it). A bracket may start an aside (offer_before_bracket):
- * such runs are parsed. */
+ * such runs are parsed. A necessary condition only: a shape changed above
+ * must be allowed here too. */
 static bool plain_run_may_fit(const uint8_t *w, size_t i, unsigned b,
 			      unsigned e, uint64_t links)
 {
