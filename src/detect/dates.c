@@ -191,11 +191,40 @@ static bool parse_english_date(cursor *c, int *y, int *m, int *d)
 	       *d <= days_in_month(*y, *m);
 }
 
+/* Whether a date can begin at s: a digit, the initial of a month name or
+ * an era (j f m a s o n d; m t s h r), or the first two bytes of an era's
+ * kanji or sign (明昭 E6 98, 大 E5 A4, 平 E5 B9, 令 E4 BB, ㍻-㍾ E3 8D,
+ * ㋿ E3 8B). The label windows the birth-date validator reads try a date
+ * at most characters: this turns most away before the parsers. */
+static bool date_may_begin(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	if (c >= '0' && c <= '9')
+		return true;
+	if ((unsigned)((c | 0x20) - 'a') < 26u)
+		return strchr("jfmasondthr", c | 0x20) != NULL;
+	if (c < 0x80 || n < 2)
+		return false;
+	unsigned char c1 = (unsigned char)s[1];
+	switch (c) {
+	case 0xE6:
+		return c1 == 0x98;
+	case 0xE5:
+		return c1 == 0xA4 || c1 == 0xB9;
+	case 0xE4:
+		return c1 == 0xBB;
+	case 0xE3:
+		return c1 == 0x8D || c1 == 0x8B;
+	default:
+		return false;
+	}
+}
+
 size_t lg_parse_date_prefix(const char *s, size_t n, char iso[11])
 {
 	cursor c = {s, s + n};
 	int y, m, d;
-	if (n == 0)
+	if (n == 0 || !date_may_begin(s, n))
 		return 0;
 	cursor en = c;
 	bool ok = false;

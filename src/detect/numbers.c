@@ -5,9 +5,6 @@
  * (logs, tables); this pass skips non-digit bytes sixteen at a time and
  * looks at each run once, the way PAN finders such as ccsrch walk digits. */
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "engine_int.h"
 #include "leakguard/text.h"
@@ -184,21 +181,50 @@ static bool groups_are(const num_run *r, const uint8_t *g, unsigned n)
 	return true;
 }
 
-/* Every joiner is a hyphen or a space (or, where allowed, a dot). */
-static bool seps_in(const num_run *r, const char *allowed)
+/* The joiners of a run as a set of bits, for the shapes to test at once. */
+#define SEP_HYPHEN 1u
+#define SEP_SPACE  2u
+#define SEP_DOT	   4u
+#define SEP_OPEN   8u
+#define SEP_CLOSE  16u
+
+static unsigned sep_set(const num_run *r)
 {
+	unsigned set = 0;
 	for (unsigned i = 0; i + 1 < r->ngroups; i++) {
-		if (!strchr(allowed, r->sep[i]))
-			return false;
+		switch (r->sep[i]) {
+		case '-':
+			set |= SEP_HYPHEN;
+			break;
+		case ' ':
+			set |= SEP_SPACE;
+			break;
+		case '.':
+			set |= SEP_DOT;
+			break;
+		case '(':
+			set |= SEP_OPEN;
+			break;
+		default:
+			set |= SEP_CLOSE;
+			break;
+		}
 	}
-	return true;
+	return set;
+}
+
+/* Every joiner is one of the allowed (a hyphen or a space, or, where
+ * allowed, a dot or a bracket). */
+static bool seps_in(unsigned seps, unsigned allowed)
+{
+	return (seps & ~allowed) == 0;
 }
 
 /* Cards as printed: bare, 4-4-4-4(-3) and Amex/Diners 4-6-5 / 4-6-4. */
-static bool shape_credit_card(const num_run *r)
+static bool shape_credit_card(const num_run *r, unsigned seps)
 {
 	if (r->prefix == 'p' || r->prefix == 'i' || r->digits < 13 ||
-	    r->digits > 19 || !seps_in(r, "- "))
+	    r->digits > 19 || !seps_in(seps, SEP_HYPHEN | SEP_SPACE))
 		return false;
 	if (r->ngroups == 1)
 		return true;
@@ -209,29 +235,30 @@ static bool shape_credit_card(const num_run *r)
 	       (r->group[2] == 4 || r->group[2] == 5);
 }
 
-static bool shape_my_number(const num_run *r)
+static bool shape_my_number(const num_run *r, unsigned seps)
 {
 	static const uint8_t g12[] = {12}, g48[] = {4, 8}, g84[] = {8, 4},
 			     g444[] = {4, 4, 4};
-	return !r->prefix && seps_in(r, "- .") &&
+	return !r->prefix && seps_in(seps, SEP_HYPHEN | SEP_SPACE | SEP_DOT) &&
 	       (groups_are(r, g12, 1) || groups_are(r, g48, 2) ||
 		groups_are(r, g84, 2) || groups_are(r, g444, 3));
 }
 
-static bool shape_corporate(const num_run *r)
+static bool shape_corporate(const num_run *r, unsigned seps)
 {
 	static const uint8_t g13[] = {13}, g1444[] = {1, 4, 4, 4};
 	if (r->prefix == 'T') /* T1234567890123, T1-2345-6789-0123 */
 		return groups_are(r, g13, 1) || groups_are(r, g1444, 4);
-	return !r->prefix && seps_in(r, "- ") &&
+	return !r->prefix && seps_in(seps, SEP_HYPHEN | SEP_SPACE) &&
 	       (groups_are(r, g13, 1) || groups_are(r, g1444, 4));
 }
 
-static bool shape_phone(const num_run *r)
+static bool shape_phone(const num_run *r, unsigned seps)
 {
 	if (r->prefix && r->prefix != 'i' && r->prefix != '(')
 		return false;
-	if (r->ngroups > 4 || !seps_in(r, "- ()"))
+	if (r->ngroups > 4 ||
+	    !seps_in(seps, SEP_HYPHEN | SEP_SPACE | SEP_OPEN | SEP_CLOSE))
 		return false;
 	unsigned last = r->group[r->ngroups - 1];
 	if (r->ngroups == 1 && r->prefix == 'i') /* +819012345678 */
@@ -248,45 +275,119 @@ static bool shape_phone(const num_run *r)
 	       r->digits <= 11;
 }
 
-static bool shape_postal(const num_run *r)
+static bool shape_postal(const num_run *r, unsigned seps)
 {
 	static const uint8_t g34[] = {3, 4}, g7[] = {7};
+	(void)seps;
 	if (groups_are(r, g7, 1)) /* 〒1600021, or after zip: / 郵便番号 */
 		return !r->prefix || r->prefix == 'p';
 	return (!r->prefix || r->prefix == 'p') && groups_are(r, g34, 2) &&
 	       r->sep[0] == '-';
 }
 
+/* ---- check digits: what each validator would reject first -------------- */
+/* The validators read the digits of the folded match, which for a run are
+ * its digits, full-width ones as ASCII: the check digits and numbering
+ * plans that reject most runs are tried on them here, before a raw match
+ * (and its folding) is made. The validators still decide. */
+static bool digits_card(const num_run *r, const char *d)
+{
+	return lg_card_brand(d, r->digits) != NULL;
+}
+
+static bool digits_my_number(const num_run *r, const char *d)
+{
+	return r->digits == 12 && lg_my_number_valid(d);
+}
+
+static bool digits_corporate(const num_run *r, const char *d)
+{
+	return r->digits == 13 && lg_corporate_number_valid(d);
+}
+
+/* +81 is read as a leading 0 by the validator: left to it */
+static bool digits_phone(const num_run *r, const char *d)
+{
+	return r->prefix == 'i' || lg_jp_phone_kind(d, r->digits) != 0;
+}
+
+static bool digits_postal(const num_run *r, const char *d)
+{
+	(void)r;
+	(void)d;
+	return true;
+}
+
+/* The digits of the run as ASCII, NUL-terminated (out holds
+ * RUN_MAX_BYTES + 1). */
+static void run_digits(const uint8_t *w, const num_run *r, char *out)
+{
+	size_t n = 0;
+	for (uint32_t i = r->from; i < r->to;) {
+		uint8_t c = w[i];
+		if (c >= '0' && c <= '9') {
+			out[n++] = (char)c;
+			i++;
+		} else if (c == 0xEF && i + 2 < r->to && w[i + 1] == 0xBC &&
+			   w[i + 2] >= 0x90 && w[i + 2] <= 0x99) {
+			out[n++] = (char)('0' + (w[i + 2] - 0x90));
+			i += 3;
+		} else {
+			i++;
+		}
+	}
+	out[n] = '\0';
+}
+
 typedef struct number_shape {
 	lg_type type;
-	bool (*fits)(const num_run *r);
+	bool (*fits)(const num_run *r, unsigned seps);
+	bool (*digits_ok)(const num_run *r, const char *digits);
 	bool with_prefix; /* the prefix is part of what the validator reads */
 } number_shape;
 
 static const number_shape number_shapes[] = {
-    {LG_CREDIT_CARD, shape_credit_card, false},
-    {LG_JP_MY_NUMBER, shape_my_number, false},
-    {LG_JP_CORPORATE_NUMBER, shape_corporate, true},
-    {LG_JP_PHONE, shape_phone, true},
-    {LG_JP_POSTAL_CODE, shape_postal, true},
+    {LG_CREDIT_CARD, shape_credit_card, digits_card, false},
+    {LG_JP_MY_NUMBER, shape_my_number, digits_my_number, false},
+    {LG_JP_CORPORATE_NUMBER, shape_corporate, digits_corporate, true},
+    {LG_JP_PHONE, shape_phone, digits_phone, true},
+    {LG_JP_POSTAL_CODE, shape_postal, digits_postal, true},
 };
 
-/* Offers a run to each numeric detector; the ones whose shape fits become
- * raw matches, checked like any other. */
+/* Offers a run to each numeric detector; the ones whose shape and check
+ * digits fit become raw matches, checked like any other. The shapes, a
+ * few compares, go first; the look at the run's edges, which decodes
+ * characters, last. */
 static void offer_run(lg_detect_stream *s, const num_run *r)
 {
 	const uint8_t *w = s->win, *end = w + s->len;
+	const size_t nshapes = sizeof(number_shapes) / sizeof(*number_shapes);
 	if (r->digits < 7 || r->ngroups > RUN_MAX_GROUPS ||
 	    r->to - r->pre > RUN_MAX_BYTES)
 		return;
+	unsigned seps = sep_set(r), fits = 0;
+	for (size_t i = 0; i < nshapes; i++) {
+		const number_shape *sh = &number_shapes[i];
+		if (((s->det->types >> sh->type) & 1u) && sh->fits(r, seps))
+			fits |= 1u << i;
+	}
+	if (!fits)
+		return;
+	char digits[RUN_MAX_BYTES + 1];
+	run_digits(w, r, digits);
+	for (size_t i = 0; i < nshapes; i++) {
+		if (((fits >> i) & 1u) &&
+		    !number_shapes[i].digits_ok(r, digits))
+			fits &= ~(1u << i);
+	}
 	/* part of a token: AB0312345678, 090-1234-5678x */
-	if ((r->pre > 0 && lg_alnum_at(lg_char_before(w + r->pre, w), end)) ||
+	if (!fits ||
+	    (r->pre > 0 && lg_alnum_at(lg_char_before(w + r->pre, w), end)) ||
 	    lg_alnum_at(w + r->to, end))
 		return;
-	for (size_t i = 0; i < sizeof(number_shapes) / sizeof(*number_shapes);
-	     i++) {
+	for (size_t i = 0; i < nshapes; i++) {
 		const number_shape *sh = &number_shapes[i];
-		if (!((s->det->types >> sh->type) & 1u) || !sh->fits(r))
+		if (!((fits >> i) & 1u))
 			continue;
 		raw_match m = {sh->type, sh->with_prefix ? r->pre : r->from,
 			       r->to};
@@ -317,6 +418,16 @@ static void offer_before_bracket(lg_detect_stream *s, const num_run *r)
 	}
 }
 
+/* No type has fewer than seven digits, or eight or nine: seven is a
+ * postal code, the rest have ten to nineteen (a number before a bracket,
+ * offer_before_bracket, keeps three groups and ten digits at least). Most
+ * digit runs in text are shorter (10:14, 2025年, ¥1,980) or are dates
+ * (2025-11-03) and times written as eight digits. */
+static bool digits_may_fit(unsigned digits)
+{
+	return digits == 7 || digits >= 10;
+}
+
 /* Most numbers in text are short and stand alone (10:14, 2025年, ¥1,980):
  * fewer than seven ASCII digits with nothing after them that could join
  * them to more fit no type. */
@@ -325,45 +436,331 @@ static bool short_lone_number(unsigned run, uint8_t next)
 	return run < 7 && !may_start_joiner(next);
 }
 
-/* Next position at or after i where a number worth parsing starts: a
- * full-width digit, or ASCII digits that are not a short lone number; len
- * when there is none. Sixteen positions at a time: short lone numbers are
- * skipped within the block's digit mask, without a restart each. Japanese
- * text is full of other EF BC characters (：（）), so the whole full-width
- * digit sequence is compared. */
-static size_t next_number(const uint8_t *w, size_t i, size_t len)
+/* ---- finding the runs worth parsing, a block at a time ------------------
+ * A block of 64 bytes is classified into bit masks (bit k for byte k):
+ * ASCII digits, ASCII joiners, bytes a look-alike joiner or a full-width
+ * digit may start with (E2 E3 EF), and full-width digits. An ASCII joiner
+ * between two digits links them, so a run of digits and links is what
+ * parse_run reads, unless a multi-byte character could continue it. Runs
+ * shorter than seven bytes, and longer ones whose digit count fits no
+ * type, are skipped together, by bit arithmetic; parse_run reads the
+ * others, and any run the block cannot be sure of. */
+#define BLOCK	 64u
+#define BLOCK_IN (BLOCK + 2u) /* bytes read: a full-width digit's tail */
+#define LATE                                                                   \
+	61u /* a run at byte 61 or after may end where the block               \
+	     * cannot judge it: what ends a run is judged from the             \
+	     * two bytes after it */
+
+typedef struct block_masks {
+	uint64_t digit; /* 0-9 */
+	uint64_t join;	/* - space . ( ) */
+	uint64_t wide;	/* E2 E3 EF: may start a look-alike or a digit */
+	uint64_t fw;	/* a full-width digit, EF BC 90..99, starts */
+} block_masks;
+
+/* Byte classes, as bits of one byte, for the table look-ups below. */
+#define C_DIGIT 0x80u
+#define C_JOIN	0x40u
+#define C_WIDE	0x20u
+#define C_EF	0x10u
+
+/* Full-width digits among the EF bytes of the block at p. */
+static uint64_t fw_digits(const uint8_t *p, uint64_t ef)
 {
-#if defined(__SSE2__)
-	const __m128i lo = _mm_set1_epi8('0' - 1), hi = _mm_set1_epi8('9' + 1);
-	const __m128i ef = _mm_set1_epi8((char)0xEF);
-	const __m128i bc = _mm_set1_epi8((char)0xBC);
-	const __m128i d0 = _mm_set1_epi8((char)0x90), nine = _mm_set1_epi8(9);
-	while (i + 18 <= len) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(w + i));
-		__m128i v1 = _mm_loadu_si128((const __m128i *)(w + i + 1));
-		__m128i v2 = _mm_loadu_si128((const __m128i *)(w + i + 2));
-		unsigned dig = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-		    _mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi)));
-		__m128i x = _mm_sub_epi8(v2, d0); /* 0..9 for 90..99 */
-		unsigned fw = (unsigned)_mm_movemask_epi8(
-		    _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(v, ef),
-						_mm_cmpeq_epi8(v1, bc)),
-				  _mm_cmpeq_epi8(_mm_min_epu8(x, nine), x)));
-		unsigned m = dig | fw;
-		while (m) {
-			unsigned b = (unsigned)__builtin_ctz(m);
-			if ((fw >> b) & 1u)
-				return i + b;
-			/* digits from b on: trailing ones of dig >> b */
-			unsigned run = (unsigned)__builtin_ctz(~(dig >> b));
-			if (b + run >= 16 ||
-			    !short_lone_number(run, w[i + b + run]))
-				return i + b;
-			m &= ~(((1u << run) - 1u) << b);
-		}
-		i += 16;
+	uint64_t fw = 0;
+	for (; ef; ef &= ef - 1) {
+		unsigned k = (unsigned)__builtin_ctzll(ef);
+		if (p[k + 1] == 0xBC && (unsigned)(p[k + 2] - 0x90) < 10u)
+			fw |= (uint64_t)1 << k;
+	}
+	return fw;
+}
+
+static void classify_scalar(const uint8_t *p, block_masks *m)
+{
+	uint64_t ef = 0;
+	memset(m, 0, sizeof(*m));
+	for (unsigned k = 0; k < BLOCK; k++) {
+		uint64_t bit = (uint64_t)1 << k;
+		uint8_t c = p[k];
+		if (c >= '0' && c <= '9')
+			m->digit |= bit;
+		if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')')
+			m->join |= bit;
+		if (c == 0xE2 || c == 0xE3 || c == 0xEF)
+			m->wide |= bit;
+		if (c == 0xEF)
+			ef |= bit;
+	}
+	m->fw = fw_digits(p, ef);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/* The classes by the low and by the high nibble of a byte: a byte is of
+ * a class when both say so. */
+static const uint8_t class_lo[16] = {
+    [0x0] = C_DIGIT | C_JOIN, /* '0' ' ' */
+    [0x1] = C_DIGIT,	      /* '1' */
+    [0x2] = C_DIGIT | C_WIDE, /* '2' E2 */
+    [0x3] = C_DIGIT | C_WIDE, /* '3' E3 */
+    [0x4] = C_DIGIT,	      /* '4' */
+    [0x5] = C_DIGIT,	      /* '5' */
+    [0x6] = C_DIGIT,	      /* '6' */
+    [0x7] = C_DIGIT,	      /* '7' */
+    [0x8] = C_DIGIT | C_JOIN, /* '8' '(' */
+    [0x9] = C_DIGIT | C_JOIN, /* '9' ')' */
+    [0xD] = C_JOIN,	      /* '-' */
+    [0xE] = C_JOIN,	      /* '.' */
+    [0xF] = C_WIDE | C_EF,    /* EF */
+};
+static const uint8_t class_hi[16] = {
+    [0x2] = C_JOIN,
+    [0x3] = C_DIGIT,
+    [0xE] = C_WIDE | C_EF,
+};
+
+/* The classes of the 16 bytes at p, a byte each. */
+__attribute__((target("ssse3"))) static __m128i classes_ssse3(const uint8_t *p)
+{
+	const __m128i lo = _mm_loadu_si128((const __m128i *)class_lo);
+	const __m128i hi = _mm_loadu_si128((const __m128i *)class_hi);
+	const __m128i nib = _mm_set1_epi8(0x0F);
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	return _mm_and_si128(
+	    _mm_shuffle_epi8(lo, _mm_and_si128(v, nib)),
+	    _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), nib)));
+}
+
+/* The class in bit 7 - shift of each byte, as a 64-bit mask of a block. */
+__attribute__((target("ssse3"))) static uint64_t
+class_mask_ssse3(const __m128i c[4], int shift)
+{
+	__m128i n = _mm_cvtsi32_si128(shift);
+	uint64_t m = 0;
+	for (unsigned k = 0; k < 4; k++)
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(
+			 _mm_sll_epi16(c[k], n))
+		     << (16 * k);
+	return m;
+}
+
+__attribute__((target("ssse3"))) static void classify_ssse3(const uint8_t *p,
+							    block_masks *m)
+{
+	__m128i c[4];
+	for (unsigned k = 0; k < 4; k++)
+		c[k] = classes_ssse3(p + 16 * k);
+	m->digit = class_mask_ssse3(c, 0);
+	m->join = class_mask_ssse3(c, 1);
+	m->wide = class_mask_ssse3(c, 2);
+	uint64_t ef = class_mask_ssse3(c, 3);
+	m->fw = ef ? fw_digits(p, ef) : 0;
+}
+
+/* The classes of the 32 bytes at p, a byte each. */
+__attribute__((target("avx2"))) static __m256i classes_avx2(const uint8_t *p)
+{
+	const __m256i lo = _mm256_broadcastsi128_si256(
+	    _mm_loadu_si128((const __m128i *)class_lo));
+	const __m256i hi = _mm256_broadcastsi128_si256(
+	    _mm_loadu_si128((const __m128i *)class_hi));
+	const __m256i nib = _mm256_set1_epi8(0x0F);
+	__m256i v = _mm256_loadu_si256((const __m256i *)p);
+	return _mm256_and_si256(
+	    _mm256_shuffle_epi8(lo, _mm256_and_si256(v, nib)),
+	    _mm256_shuffle_epi8(
+		hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+}
+
+/* The class in bit 7 - shift of each byte, as a 64-bit mask of a block. */
+__attribute__((target("avx2"))) static uint64_t
+class_mask_avx2(__m256i c0, __m256i c1, int shift)
+{
+	__m128i n = _mm_cvtsi32_si128(shift);
+	uint32_t m0 = (uint32_t)_mm256_movemask_epi8(_mm256_sll_epi16(c0, n));
+	uint32_t m1 = (uint32_t)_mm256_movemask_epi8(_mm256_sll_epi16(c1, n));
+	return (uint64_t)m1 << 32 | m0;
+}
+
+__attribute__((target("avx2"))) static void classify_avx2(const uint8_t *p,
+							  block_masks *m)
+{
+	__m256i c0 = classes_avx2(p), c1 = classes_avx2(p + 32);
+	m->digit = class_mask_avx2(c0, c1, 0);
+	m->join = class_mask_avx2(c0, c1, 1);
+	m->wide = class_mask_avx2(c0, c1, 2);
+	uint64_t ef = class_mask_avx2(c0, c1, 3);
+	m->fw = ef ? fw_digits(p, ef) : 0;
+}
+#endif
+
+/* The masks of the block at p (reading p[0..BLOCK_IN)), with the widest
+ * vectors the machine has. */
+static void classify_block(const uint8_t *p, block_masks *m)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (__builtin_cpu_supports("avx2")) {
+		classify_avx2(p, m);
+		return;
+	}
+	if (__builtin_cpu_supports("ssse3")) {
+		classify_ssse3(p, m);
+		return;
 	}
 #endif
+	classify_scalar(p, m);
+}
+
+bool lg_digit_classes(const uint8_t *p, int isa, uint64_t masks[4])
+{
+	block_masks m;
+	switch (isa) {
+	case 0:
+		classify_scalar(p, &m);
+		break;
+#if defined(__x86_64__) || defined(__i386__)
+	case 1:
+		if (!__builtin_cpu_supports("ssse3"))
+			return false;
+		classify_ssse3(p, &m);
+		break;
+	case 2:
+		if (!__builtin_cpu_supports("avx2"))
+			return false;
+		classify_avx2(p, &m);
+		break;
+#endif
+	default:
+		return false;
+	}
+	masks[0] = m.digit;
+	masks[1] = m.join;
+	masks[2] = m.wide;
+	masks[3] = m.fw;
+	return true;
+}
+
+/* Where the run holding bit k (or ending just before it) starts. */
+static unsigned run_start(uint64_t run, unsigned k)
+{
+	uint64_t below = ~run & (((uint64_t)1 << k) - 1);
+	return below ? 64u - (unsigned)__builtin_clzll(below) : 0;
+}
+
+/* Whether the run w[i+b..i+e), ASCII digits and the single ASCII joiners
+ * at the bits of links, may fit a shape (offer_run): seven digits in one
+ * or two groups, ten to nineteen in the groups each type is written in,
+ * a dot only in a My Number or after a T, a phone number's leading 0 (or
+ * +81 before it). A bracket may start an aside (offer_before_bracket):
+ * such runs are parsed. A necessary condition only: a shape changed above
+ * must be allowed here too. */
+static bool plain_run_may_fit(const uint8_t *w, size_t i, unsigned b,
+			      unsigned e, uint64_t links)
+{
+	unsigned ngroups = 1;
+	bool dot = false;
+	for (; links; links &= links - 1) {
+		uint8_t c = w[i + (unsigned)__builtin_ctzll(links)];
+		if (c == '(' || c == ')')
+			return true;
+		dot |= c == '.';
+		ngroups++;
+	}
+	unsigned digits = e - b - (ngroups - 1);
+	bool plus = i + b > 0 && w[i + b - 1] == '+';
+	switch (digits) {
+	case 7: /* a postal code */
+		return ngroups <= 2;
+	case 10: /* a phone number */
+	case 11:
+		return !dot && ngroups <= 4 && (w[i + b] == '0' || plus);
+	case 12: /* My Number, or a phone number after +81 */
+		return ngroups <= 3 || (!dot && ngroups == 4 && plus);
+	case 13: /* a corporate number (after a T, with any joiner) or a card */
+		return ngroups == 1 || ngroups == 4 || (!dot && ngroups == 3);
+	default: /* cards */
+		return digits >= 14 && digits <= 19 && !dot &&
+		       (ngroups == 1 || ngroups == 3 || ngroups == 4);
+	}
+}
+
+/* Parses the run at w[i] and offers it when the window owns it (its end
+ * is in (own_lo, own_hi]); returns its end. */
+static size_t take_run(lg_detect_stream *s, size_t i, uint64_t own_lo,
+		       uint64_t own_hi)
+{
+	num_run r;
+	uint32_t end = parse_run(s->win, s->len, (uint32_t)i, &r);
+	if (digits_may_fit(r.digits) && r.to > own_lo && r.to <= own_hi) {
+		run_prefix(s->win, &r);
+		offer_run(s, &r);
+		offer_before_bracket(s, &r);
+	}
+	return end;
+}
+
+/* Takes the runs of the block at w[i] worth parsing; returns where the
+ * next block starts. That block's first byte is never a link: the byte
+ * before it is no digit, or ends a run parse_run has read. */
+static size_t scan_block(lg_detect_stream *s, size_t i, uint64_t own_lo,
+			 uint64_t own_hi)
+{
+	block_masks m;
+	classify_block(s->win + i, &m);
+	uint64_t d = m.digit;
+	uint64_t run = d | (m.join & (d << 1) & (d >> 1));
+	/* a run reaching byte LATE is left to the next block, which starts
+	 * with it; the block's events stop where it starts */
+	uint64_t late = run & (~(uint64_t)0 << LATE);
+	unsigned stop =
+	    late ? run_start(run, (unsigned)__builtin_ctzll(late)) : BLOCK;
+	if (stop == 0) /* a run as long as the block */
+		return take_run(s, i, own_lo, own_hi);
+	/* seven run bytes in a row: the runs that may have seven digits */
+	uint64_t r2 = run & (run >> 1), r4 = r2 & (r2 >> 2);
+	uint64_t r7 = r4 & (r4 >> 3);
+	/* the byte after a run, and the ends parse_run may read on from: a
+	 * full-width digit or a look-alike joiner, one after an ASCII joiner
+	 * (")ー", "-３"), or a digit after two joiners (")-3") */
+	uint64_t after = ~run & (run << 1);
+	uint64_t unsure =
+	    after & (m.wide | (m.join & (m.wide >> 1)) |
+		     (m.join & (m.join >> 1) & ((d | m.wide) >> 2)));
+	/* events: the byte after each long or unsure run (a carry through a
+	 * run from its r7 bits sets the bit after it), full-width digits */
+	uint64_t ev = ((run + r7) & ~run) | unsure | m.fw;
+	if (stop < BLOCK)
+		ev &= ((uint64_t)1 << stop) - 1;
+	while (ev) {
+		unsigned k = (unsigned)__builtin_ctzll(ev);
+		size_t from = i + k;
+		if (!((m.fw >> k) & 1u)) {
+			unsigned b = run_start(run, k);
+			uint64_t links = run & ~d & ~(~(uint64_t)0 << k) &
+					 (~(uint64_t)0 << b);
+			if (!((unsure >> k) & 1u) &&
+			    !plain_run_may_fit(s->win, i, b, k, links)) {
+				ev &= ev - 1;
+				continue;
+			}
+			from = i + b;
+		}
+		size_t end = take_run(s, from, own_lo, own_hi);
+		if (end - i >= stop || end - i >= BLOCK - 1)
+			return end;
+		ev &= ~(uint64_t)0 << (end - i + 1);
+	}
+	return i + stop;
+}
+
+/* Next position at or after i where a number worth parsing starts, for
+ * the last bytes of a window, fewer than a block: a full-width digit, or
+ * ASCII digits that are not a short lone number; len when there is none. */
+static size_t next_number(const uint8_t *w, size_t i, size_t len)
+{
 	while (i < len) {
 		if (w[i] == 0xEF && digit_len(w + i, w + len))
 			return i;
@@ -393,18 +790,9 @@ void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi)
 {
 	if (!(s->det->types & RUN_TYPES))
 		return;
-	const uint8_t *w = s->win;
 	size_t len = s->len, i = 0;
-	while ((i = next_number(w, i, len)) < len) {
-		num_run r;
-		uint32_t end = parse_run(w, len, (uint32_t)i, &r);
-		/* a run is the window's whose end it owns, and only when what
-		 * follows it is in view; no type has fewer than seven digits */
-		if (r.digits >= 7 && r.to > own_lo && r.to <= own_hi) {
-			run_prefix(w, &r);
-			offer_run(s, &r);
-			offer_before_bracket(s, &r);
-		}
-		i = end;
-	}
+	while (i + BLOCK_IN <= len)
+		i = scan_block(s, i, own_lo, own_hi);
+	while ((i = next_number(s->win, i, len)) < len)
+		i = take_run(s, i, own_lo, own_hi);
 }

@@ -169,12 +169,61 @@ int lg_fold_ascii(uint32_t cp)
 	return -1;
 }
 
+static bool ascii8(const uint8_t *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return !(w & 0x8080808080808080ULL);
+}
+
+/* The two characters of the E3 lead byte that fold: 　 (U+3000) and ー
+ * (U+30FC). */
+static bool e3_folds(const uint8_t *p)
+{
+	return p[0] == 0xE3 && ((p[1] == 0x80 && p[2] == 0x80) ||
+				(p[1] == 0x83 && p[2] == 0xBC));
+}
+
 size_t lg_fold(const uint8_t *s, size_t n, char *out, uint32_t *map, size_t cap)
 {
 	size_t o = 0, i = 0;
 	if (cap == 0)
 		return 0;
 	while (i < n) {
+		/* ASCII, and the three-byte characters no fold touches (all
+		 * but the E2 and EF ones, the ideographic space E3 80 80 and
+		 * the long vowel mark E3 83 BC), are copied as they are */
+		if (i + 8 <= n && o + 8 < cap && ascii8(s + i)) {
+			memcpy(out + o, s + i, 8);
+			if (map) {
+				for (unsigned k = 0; k < 8; k++)
+					map[o + k] = (uint32_t)(i + k);
+			}
+			o += 8;
+			i += 8;
+			continue;
+		}
+		if (s[i] < 0x80) {
+			if (o + 1 >= cap)
+				break;
+			out[o] = (char)s[i];
+			if (map)
+				map[o] = (uint32_t)i;
+			o++;
+			i++;
+			continue;
+		}
+		if (s[i] != 0xE2 && s[i] != 0xEF &&
+		    lg_utf8_common3(s + i, n - i) && !e3_folds(s + i)) {
+			if (o + 3 >= cap)
+				break;
+			memcpy(out + o, s + i, 3);
+			if (map)
+				map[o] = map[o + 1] = map[o + 2] = (uint32_t)i;
+			o += 3;
+			i += 3;
+			continue;
+		}
 		uint32_t cp;
 		size_t len = lg_utf8_decode(s + i, n - i, &cp);
 		int a = lg_fold_ascii(cp);

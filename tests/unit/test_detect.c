@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "detect/engine_int.h"
 #include "leakguard/detect.h"
 #include "leakguard/text.h"
 #include "util/util.h"
@@ -983,6 +984,174 @@ static void callback_can_stop(void **state)
 	assert_int_equal(calls, 1);
 }
 
+/* ---- digit runs at every place in a block ---------------------------------
+ * numbers.c judges runs of digits 64 bytes at a time, and reads one by one
+ * those it cannot judge (a run crossing a block's end, a full-width digit,
+ * a look-alike joiner, the last bytes of the text). Each form is put after
+ * every length of filler up to more than two blocks, among the short
+ * numbers, dates, addresses and full-width digits it skips, with text after
+ * it and at the very end of the text. */
+typedef struct run_form {
+	const char *form, *value;
+	lg_type type;
+} run_form;
+
+static const run_form run_forms[] = {
+    {"4111 1111 1111 1111", "4111111111111111", LG_CREDIT_CARD},
+    {"4111111111111111", "4111111111111111", LG_CREDIT_CARD},
+    {"４１１１－１１１１－１１１１－１１１１", "4111111111111111",
+     LG_CREDIT_CARD},
+    {"4111‐1111‐1111‐1111", "4111111111111111", LG_CREDIT_CARD},
+    {"4111-１１１１-１１１１-１１１１", "4111111111111111", LG_CREDIT_CARD},
+    {"6214-9832-0257", "621498320257", LG_JP_MY_NUMBER},
+    {"６２１４ー９８３２ー０２５７", "621498320257", LG_JP_MY_NUMBER},
+    {"5-8356-7825-6246", "5835678256246", LG_JP_CORPORATE_NUMBER},
+    {"T7000012050002", "7000012050002", LG_JP_CORPORATE_NUMBER},
+    {"090-1234-5678", "09012345678", LG_JP_PHONE},
+    {"０９０ー１２３４ー５６７８", "09012345678", LG_JP_PHONE},
+    {"+81 90 1234 5678", "09012345678", LG_JP_PHONE},
+    {"+81312345678", "0312345678", LG_JP_PHONE},
+    {"03(1234)5678", "0312345678", LG_JP_PHONE},
+    {"(03) 1234-5678", "0312345678", LG_JP_PHONE},
+    {"03(1234)-5678", "0312345678", LG_JP_PHONE},
+    {"(03)1234-5678", "0312345678", LG_JP_PHONE},
+    {"0120-533-826（9:00〜21:00）", "0120533826", LG_JP_PHONE},
+    {"〒160-0021", "1600021", LG_JP_POSTAL_CODE},
+    {"〒１６０－００２１", "1600021", LG_JP_POSTAL_CODE},
+};
+
+/* What no numeric type takes, wherever it is. */
+static const char *const run_nonforms[] = {
+    "4111111111111112",	    /* Luhn */
+    "4111 1111 1111 11112", /* a digit too many */
+    "090-1234-5678x",	    /* part of a token */
+    "1234567890",	    /* no leading 0 */
+    "192.168.100.200",	    /* dotted */
+    "2025-11-03 10:14:22",  "20251103-123456", "１２３４５６７８",
+};
+
+/* Filler of exactly n bytes: whole characters of a text full of short
+ * numbers, then '#' (no digit, joiner or letter) up to n. */
+static void run_filler(lg_buf *b, size_t n)
+{
+	static const char pat[] =
+	    "at 10:14:22 on 2025-11-03 from 10.1.2.3 (v1.2) qty ２３個 "
+	    "¥1,980 - 12 345 ー 67 ｰ8 ok 1999/12/31 ";
+	size_t i = 0, start = b->len;
+	while (b->len - start < n) {
+		const char *c = pat + i % (sizeof(pat) - 1);
+		unsigned char lead = (unsigned char)*c;
+		size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : 3;
+		if (b->len - start + len >= n) /* keep the last byte '#' */
+			break;
+		lg_buf_append(b, c, len);
+		i += len;
+	}
+	while (b->len - start < n)
+		lg_buf_putc(b, '#');
+}
+
+/* Filler, the form, a tail, and more filler to make the text long enough
+ * for whole blocks after the form (or none: the form ends the text). */
+static void run_text(lg_buf *b, size_t pad, const char *form, const char *tail,
+		     bool more)
+{
+	run_filler(b, pad);
+	lg_buf_puts(b, form);
+	lg_buf_puts(b, tail);
+	if (more)
+		run_filler(b, 160);
+}
+
+static size_t numeric_count(const found *r)
+{
+	return count_of(r, LG_CREDIT_CARD) + count_of(r, LG_JP_MY_NUMBER) +
+	       count_of(r, LG_JP_CORPORATE_NUMBER) + count_of(r, LG_JP_PHONE) +
+	       count_of(r, LG_JP_POSTAL_CODE);
+}
+
+/* The vector byte classes agree with the scalar ones, for bytes drawn
+ * mostly from those the classes tell apart. */
+static void digit_classes_agree(void **state)
+{
+	(void)state;
+	static const uint8_t pick[] = {'0',  '5',  '9',	 '/',  ':',  ' ',
+				       '-',  '.',  '(',	 ')',  ',',  0xE2,
+				       0xE3, 0xEF, 0xBC, 0x90, 0x99, 0x9A,
+				       0x8F, 0xD0, 0x30, 0x2D, 'a',  0x80};
+	uint32_t seed = 12345;
+	uint8_t block[66];
+	for (int round = 0; round < 20000; round++) {
+		for (size_t k = 0; k < sizeof(block); k++) {
+			seed = seed * 1103515245u + 12345u;
+			uint32_t r = seed >> 8;
+			block[k] = r % 4 == 0 ? (uint8_t)(r >> 8)
+					      : pick[(r >> 8) % sizeof(pick)];
+		}
+		uint64_t want[4], got[4];
+		assert_true(lg_digit_classes(block, 0, want));
+		for (int isa = 1; isa <= 2; isa++) {
+			if (!lg_digit_classes(block, isa, got))
+				continue;
+			assert_memory_equal(want, got, sizeof(want));
+		}
+	}
+	/* the scalar classes themselves, on a known block */
+	memset(block, 'x', sizeof(block));
+	memcpy(block, "12-3", 4);
+	memcpy(block + 60, "\xEF\xBC\x99", 3); /* ９ at byte 60 */
+	block[63] = 0xE3;
+	uint64_t m[4];
+	assert_true(lg_digit_classes(block, 0, m));
+	assert_true(m[0] == 0xB);
+	assert_true(m[1] == 0x4);
+	assert_true(m[2] == ((uint64_t)1 << 60 | (uint64_t)1 << 63));
+	assert_true(m[3] == (uint64_t)1 << 60);
+}
+
+static void digit_runs_at_every_block_phase(void **state)
+{
+	(void)state;
+	static const char *const tails[] = {"", "#", " です。\n", "、12:00"};
+	for (size_t v = 0; v < 2 * sizeof(tails) / sizeof(*tails); v++) {
+		const char *tail = tails[v / 2];
+		bool more = v % 2 == 1 && *tail;
+		for (size_t pad = 0; pad < 150; pad++) {
+			for (size_t k = 0;
+			     k < sizeof(run_forms) / sizeof(*run_forms); k++) {
+				const run_form *x = &run_forms[k];
+				lg_buf b = {0};
+				run_text(&b, pad, x->form, tail, more);
+				found r = scan_n(det_all, b.data, b.len);
+				const lg_finding *f = first_of(&r, x->type);
+				if (count_of(&r, x->type) != 1 ||
+				    strcmp(f->value, x->value) != 0 ||
+				    f->offset != pad) {
+					dump(b.data, &r);
+					fail_msg("%s after %zu bytes", x->form,
+						 pad);
+				}
+				free(r.f);
+				lg_buf_free(&b);
+			}
+			for (size_t k = 0;
+			     k < sizeof(run_nonforms) / sizeof(*run_nonforms);
+			     k++) {
+				lg_buf b = {0};
+				run_text(&b, pad, run_nonforms[k], tail, more);
+				found r = scan_n(det_all, b.data, b.len);
+				if (numeric_count(&r) != 0) {
+					dump(b.data, &r);
+					fail_msg("%s after %zu bytes",
+						 run_nonforms[k], pad);
+				}
+				free(r.f);
+				lg_buf_free(&b);
+			}
+		}
+	}
+}
+
 /* ---- streaming
  * -----------------------------------------------------------------------------
  */
@@ -1368,6 +1537,8 @@ int main(void)
 	    cmocka_unit_test(context_is_masked),
 	    cmocka_unit_test(type_mask_selects),
 	    cmocka_unit_test(callback_can_stop),
+	    cmocka_unit_test(digit_classes_agree),
+	    cmocka_unit_test(digit_runs_at_every_block_phase),
 	    cmocka_unit_test(stream_feed_boundary),
 	    cmocka_unit_test(stream_3mb_window_boundaries),
 	    cmocka_unit_test(stream_boundaries_every_phase),

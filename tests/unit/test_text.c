@@ -735,6 +735,90 @@ static void fold_respects_cap(void **state)
 	assert_string_equal(out, "ab");
 }
 
+/* lg_fold as one character at a time, decoded and folded: what its
+ * shortcuts (ASCII, and the three-byte leads no fold touches) must equal. */
+static size_t fold_reference(const uint8_t *s, size_t n, char *out,
+			     uint32_t *map, size_t cap)
+{
+	size_t o = 0, i = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t len = lg_utf8_decode(s + i, n - i, &cp);
+		int a = lg_fold_ascii(cp);
+		size_t outlen = a >= 0 ? 1 : len;
+		if (o + outlen >= cap)
+			break;
+		for (size_t k = 0; k < outlen; k++) {
+			out[o + k] = a >= 0 ? (char)a : (char)s[i + k];
+			map[o + k] = (uint32_t)i;
+		}
+		o += outlen;
+		i += len;
+	}
+	out[o] = '\0';
+	map[o] = (uint32_t)i;
+	return o;
+}
+
+static void fold_check(const uint8_t *s, size_t n, size_t cap)
+{
+	char want[64], got[64];
+	uint32_t wmap[64], gmap[64];
+	size_t wl = fold_reference(s, n, want, wmap, cap);
+	size_t gl = lg_fold(s, n, got, gmap, cap);
+	assert_int_equal(gl, wl);
+	assert_memory_equal(got, want, wl + 1);
+	assert_memory_equal(gmap, wmap, (wl + 1) * sizeof(*wmap));
+}
+
+/* Every BMP character, between ASCII and after a kanji, at every cap; and
+ * random bytes, most of them lead and continuation bytes. */
+static void fold_matches_reference(void **state)
+{
+	(void)state;
+	for (uint32_t cp = 0; cp < 0x10000; cp++) {
+		if (cp >= 0xD800 && cp < 0xE000)
+			continue;
+		uint8_t s[16];
+		size_t n = 0;
+		s[n++] = 'a';
+		n += put_utf8(cp, s + n);
+		n += put_utf8(0x6F22, s + n); /* 漢 */
+		n += put_utf8(cp, s + n);
+		s[n++] = '1';
+		for (size_t cap = 1; cap <= n + 1; cap++)
+			fold_check(s, n, cap);
+	}
+	/* ASCII runs of every length around a kanji and a folded ー */
+	for (size_t a = 0; a < 20; a++) {
+		for (size_t b = 0; b < 12; b++) {
+			uint8_t s[48];
+			size_t n = 0;
+			for (size_t k = 0; k < a; k++)
+				s[n++] = (uint8_t)('a' + k);
+			n += put_utf8(0x6F22, s + n);
+			for (size_t k = 0; k < b; k++)
+				s[n++] = (uint8_t)('0' + k % 10);
+			n += put_utf8(0x30FC, s + n);
+			s[n++] = 'z';
+			for (size_t cap = 1; cap <= n + 1; cap++)
+				fold_check(s, n, cap);
+		}
+	}
+	static const uint8_t pick[] = {'a',  '1',  '-',	 0x80, 0x83, 0x8D,
+				       0x90, 0xBC, 0xBD, 0xBF, 0xC3, 0xE2,
+				       0xE3, 0xE4, 0xE9, 0xED, 0xEF, 0xF0};
+	uint32_t seed = 7;
+	for (int round = 0; round < 20000; round++) {
+		uint8_t s[24];
+		for (size_t k = 0; k < sizeof(s); k++) {
+			seed = seed * 1103515245u + 12345u;
+			s[k] = pick[(seed >> 8) % sizeof(pick)];
+		}
+		fold_check(s, sizeof(s), 1 + round % 40);
+	}
+}
+
 static void fold_invalid_bytes_pass_through(void **state)
 {
 	(void)state;
@@ -829,6 +913,7 @@ int main(void)
 	    cmocka_unit_test(fold_with_map),
 	    cmocka_unit_test(fold_respects_cap),
 	    cmocka_unit_test(fold_invalid_bytes_pass_through),
+	    cmocka_unit_test(fold_matches_reference),
 	    cmocka_unit_test(after_blank_line_everywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -262,6 +263,62 @@ static void date_japanese_era(void **state)
 	assert_date("㍻元年1月7日", NULL);
 }
 
+/* Every era by its kanji, its sign and its letter in either case, and
+ * every English month by its name and abbreviation in any case, day first
+ * or month first: each way a date begins. */
+static void date_every_beginning(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *kanji, *sign, *letter, *iso;
+	} eras[] = {
+	    {"明治", "㍾", "M", "1869-02-03"},
+	    {"大正", "㍽", "T", "1913-02-03"},
+	    {"昭和", "㍼", "S", "1927-02-03"},
+	    {"平成", "㍻", "H", "1990-02-03"},
+	    {"令和", "㋿", "R", "2020-02-03"},
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof(eras) / sizeof(*eras); i++) {
+		snprintf(buf, sizeof(buf), "%s2年2月3日", eras[i].kanji);
+		assert_date(buf, eras[i].iso);
+		snprintf(buf, sizeof(buf), "%s2年2月3日", eras[i].sign);
+		assert_date(buf, eras[i].iso);
+		snprintf(buf, sizeof(buf), "%s2.2.3", eras[i].letter);
+		assert_date(buf, eras[i].iso);
+		snprintf(buf, sizeof(buf), "%c2.2.3", eras[i].letter[0] | 0x20);
+		assert_date(buf, eras[i].iso);
+	}
+	static const char *const months[] = {"January", "February", "March",
+					     "April",	"May",	    "June",
+					     "July",	"August",   "September",
+					     "October", "November", "December"};
+	for (int m = 0; m < 12; m++) {
+		char iso[16], abbr[4], upper[16];
+		snprintf(iso, sizeof(iso), "1990-%02d-03", m + 1);
+		snprintf(abbr, sizeof(abbr), "%.3s", months[m]);
+		for (size_t k = 0; months[m][k] && k + 1 < sizeof(upper); k++)
+			upper[k] = (char)(months[m][k] & ~0x20);
+		upper[strlen(months[m])] = '\0';
+		snprintf(buf, sizeof(buf), "%s 3, 1990", months[m]);
+		assert_date(buf, iso);
+		snprintf(buf, sizeof(buf), "%s. 3rd, 1990", abbr);
+		assert_date(buf, iso);
+		snprintf(buf, sizeof(buf), "%s 3 1990", upper);
+		assert_date(buf, iso);
+		snprintf(buf, sizeof(buf), "%c%s 3, 1990", months[m][0] | 0x20,
+			 months[m] + 1);
+		assert_date(buf, iso);
+		snprintf(buf, sizeof(buf), "3 %s 1990", abbr);
+		assert_date(buf, iso);
+	}
+	assert_date("Sept 3, 1990", "1990-09-03");
+	/* nothing else begins a date */
+	assert_date("Xmas 3, 1990", NULL);
+	assert_date("年2月3日", NULL);
+	assert_date("-1990-02-03", NULL);
+}
+
 /* Dates as documents write them, folded first the way the engine does:
  * full-width digits and ideographic spaces. */
 static void date_after_fold(void **state)
@@ -335,6 +392,7 @@ int main(void)
 	    cmocka_unit_test(date_western),
 	    cmocka_unit_test(date_japanese_era),
 	    cmocka_unit_test(date_after_fold),
+	    cmocka_unit_test(date_every_beginning),
 	    cmocka_unit_test(phone_kind),
 	    cmocka_unit_test(phone_kind_0800_is_free_dial),
 	};
