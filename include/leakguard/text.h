@@ -57,6 +57,10 @@ size_t lg_utf8_decode(const uint8_t *p, size_t n, uint32_t *cp);
  * p[from..n), or n when there is none. Sixteen positions at a time. */
 size_t lg_after_blank_line(const uint8_t *p, size_t from, size_t n);
 
+/* How many bytes of p[0..n) are c (newlines, a table's delimiters):
+ * sixteen at a time. */
+uint64_t lg_count_byte(const uint8_t *p, size_t n, uint8_t c);
+
 /* Whether p[0..n) starts with E1-EC or EE-EF and two continuation bytes:
  * kana and most kanji, the common case of Japanese text, and always valid
  * (no overlong forms, no surrogates). */

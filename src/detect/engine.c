@@ -10,9 +10,6 @@
  * and the next window starts OVERLAP bytes before it (to see what precedes
  * it: the match itself and its keyword window). */
 #include <hs.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,30 +415,10 @@ static uint64_t count_chars(const uint8_t *p, size_t n)
 	return chars;
 }
 
-/* Newlines in p[0..n), sixteen bytes at a time. */
+/* Newlines in p[0..n). */
 static uint64_t count_newlines(const uint8_t *p, size_t n)
 {
-	uint64_t lines = 0;
-	size_t i = 0;
-#if defined(__SSE2__)
-	const __m128i nl = _mm_set1_epi8('\n');
-	const __m128i zero = _mm_setzero_si128();
-	while (i + 16 <= n) {
-		/* per-byte counts (a match is -1) for up to 255 blocks, then
-		 * summed across the bytes with psadbw */
-		__m128i acc = zero;
-		for (unsigned k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, nl));
-		}
-		__m128i sum = _mm_sad_epu8(acc, zero);
-		lines += (uint64_t)_mm_cvtsi128_si32(sum) +
-			 (uint64_t)_mm_extract_epi16(sum, 4);
-	}
-#endif
-	for (; i < n; i++)
-		lines += p[i] == '\n';
-	return lines;
+	return lg_count_byte(p, n, '\n');
 }
 
 /* Moves the line cursor forward to absolute offset `to`: lines are

@@ -188,27 +188,11 @@ static uint32_t record_end(const lg_detect_stream *s, uint32_t ls, uint32_t end,
 /* The fields split_fields would find in line[0..n), without their
  * bounds: delimiters outside quotes, plus one. Most rows have no quote,
  * and their delimiters are counted sixteen bytes at a time. */
-static size_t count_byte(const uint8_t *p, size_t n, uint8_t c)
-{
-	size_t k = 0, i = 0;
-#if defined(__SSE2__)
-	const __m128i b = _mm_set1_epi8((char)c);
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-		k += (unsigned)__builtin_popcount(
-		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, b)));
-	}
-#endif
-	for (; i < n; i++)
-		k += p[i] == c;
-	return k;
-}
-
 static unsigned count_fields(const uint8_t *line, size_t n, char delim)
 {
 	if (memchr(line, '"', n))
 		return split_fields(line, 0, n, delim, NULL, NULL);
-	return (unsigned)count_byte(line, n, (uint8_t)delim) + 1;
+	return (unsigned)lg_count_byte(line, n, (uint8_t)delim) + 1;
 }
 
 /* Fields in the first non-empty line after `from`, 0 when none. */
@@ -269,9 +253,9 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	if (memmem(line, n, "\":", 2) || line[n - 1] == ',' ||
 	    line[n - 1] == '\t')
 		return false;
-	commas = count_byte(line, n, ',');
-	tabs = count_byte(line, n, '\t');
-	size_t semis = count_byte(line, n, ';');
+	commas = lg_count_byte(line, n, ',');
+	tabs = lg_count_byte(line, n, '\t');
+	size_t semis = lg_count_byte(line, n, ';');
 	if (commas + tabs + semis == 0)
 		return false;
 	/* the cheap test first: the row below must have as many fields ("Hi

@@ -37,3 +37,28 @@ size_t lg_after_blank_line(const uint8_t *p, size_t from, size_t n)
 	}
 	return n;
 }
+
+uint64_t lg_count_byte(const uint8_t *p, size_t n, uint8_t c)
+{
+	uint64_t count = 0;
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i b = _mm_set1_epi8((char)c);
+	const __m128i zero = _mm_setzero_si128();
+	while (i + 16 <= n) {
+		/* per-byte counts (a match is -1) for up to 255 blocks, then
+		 * summed across the bytes with psadbw */
+		__m128i acc = zero;
+		for (unsigned k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, b));
+		}
+		__m128i sum = _mm_sad_epu8(acc, zero);
+		count += (uint64_t)_mm_cvtsi128_si32(sum) +
+			 (uint64_t)_mm_extract_epi16(sum, 4);
+	}
+#endif
+	for (; i < n; i++)
+		count += p[i] == c;
+	return count;
+}

@@ -847,6 +847,35 @@ static size_t blank_line_ref(const uint8_t *p, size_t from, size_t n)
 	return n;
 }
 
+/* lg_count_byte against a byte-by-byte count: every length up to past
+ * the 255-block accumulator's limit (4080 bytes), every alignment, and
+ * bytes that differ from the one counted only in their high bit. */
+static void count_byte_everywhere(void **state)
+{
+	(void)state;
+	static uint8_t buf[4200];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245u + 12345u;
+		uint8_t r = (uint8_t)(x >> 16);
+		buf[i] = r % 5 == 0   ? ','
+			 : r % 7 == 0 ? (uint8_t)(',' | 0x80)
+				      : r;
+	}
+	for (size_t off = 0; off < 16; off++) {
+		for (size_t n = 0; off + n <= sizeof(buf);
+		     n += n < 64 ? 1 : 97) {
+			uint64_t want = 0;
+			for (size_t i = 0; i < n; i++)
+				want += buf[off + i] == ',';
+			assert_int_equal(lg_count_byte(buf + off, n, ','),
+					 want);
+		}
+	}
+	memset(buf, '\n', sizeof(buf));
+	assert_int_equal(lg_count_byte(buf, sizeof(buf), '\n'), sizeof(buf));
+}
+
 /* A blank line (LF or CRLF) at every place across the 16-byte blocks,
  * searched from before, on and after it, and cut by the end. */
 static void after_blank_line_everywhere(void **state)
@@ -915,6 +944,7 @@ int main(void)
 	    cmocka_unit_test(fold_invalid_bytes_pass_through),
 	    cmocka_unit_test(fold_matches_reference),
 	    cmocka_unit_test(after_blank_line_everywhere),
+	    cmocka_unit_test(count_byte_everywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
