@@ -11,6 +11,9 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <tmmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 /* error classes of a byte pair (prev1, input) */
 #define TOO_SHORT      (1 << 0) /* lead or ASCII, then a lead */
@@ -24,46 +27,72 @@
 #define TWO_CONTS      (1 << 7) /* continuation after continuation */
 #define CARRY	       (TOO_SHORT | TOO_LONG | TWO_CONTS)
 
+/* The three nibble tables, shared by the 16- and 32-byte steps. */
+static const uint8_t byte_1_high[16] = {
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TOO_LONG,
+    TWO_CONTS,
+    TWO_CONTS,
+    TWO_CONTS,
+    TWO_CONTS,
+    TOO_SHORT | OVERLONG_2,
+    TOO_SHORT,
+    TOO_SHORT | OVERLONG_3 | SURROGATE,
+    (TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4)};
+static const uint8_t byte_1_low[16] = {
+    (CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4),
+    (CARRY | OVERLONG_2),
+    CARRY,
+    CARRY,
+    (CARRY | TOO_LARGE),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000),
+    (CARRY | TOO_LARGE | TOO_LARGE_1000)};
+static const uint8_t byte_2_high[16] = {
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    (TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 |
+     OVERLONG_4),
+    (TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
+    (TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+    (TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT,
+    TOO_SHORT};
+
 __attribute__((target("ssse3"))) static __m128i special_cases(__m128i input,
 							      __m128i prev1)
 {
 	const __m128i nib = _mm_set1_epi8(0x0F);
-	const __m128i byte_1_high_tbl = _mm_setr_epi8(
-	    TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
-	    TOO_LONG, TOO_LONG, (char)TWO_CONTS, (char)TWO_CONTS,
-	    (char)TWO_CONTS, (char)TWO_CONTS, TOO_SHORT | OVERLONG_2, TOO_SHORT,
-	    TOO_SHORT | OVERLONG_3 | SURROGATE,
-	    (char)(TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4));
-	const __m128i byte_1_low_tbl = _mm_setr_epi8(
-	    (char)(CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4),
-	    (char)(CARRY | OVERLONG_2), (char)CARRY, (char)CARRY,
-	    (char)(CARRY | TOO_LARGE),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000),
-	    (char)(CARRY | TOO_LARGE | TOO_LARGE_1000));
-	const __m128i byte_2_high_tbl = _mm_setr_epi8(
-	    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
-	    TOO_SHORT, TOO_SHORT,
-	    (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 |
-		   TOO_LARGE_1000 | OVERLONG_4),
-	    (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE),
-	    (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
-	    (char)(TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE),
-	    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT);
-	__m128i b1h = _mm_shuffle_epi8(
-	    byte_1_high_tbl, _mm_and_si128(_mm_srli_epi16(prev1, 4), nib));
-	__m128i b1l =
-	    _mm_shuffle_epi8(byte_1_low_tbl, _mm_and_si128(prev1, nib));
-	__m128i b2h = _mm_shuffle_epi8(
-	    byte_2_high_tbl, _mm_and_si128(_mm_srli_epi16(input, 4), nib));
+	const __m128i t1h = _mm_loadu_si128((const __m128i *)byte_1_high);
+	const __m128i t1l = _mm_loadu_si128((const __m128i *)byte_1_low);
+	const __m128i t2h = _mm_loadu_si128((const __m128i *)byte_2_high);
+	__m128i b1h =
+	    _mm_shuffle_epi8(t1h, _mm_and_si128(_mm_srli_epi16(prev1, 4), nib));
+	__m128i b1l = _mm_shuffle_epi8(t1l, _mm_and_si128(prev1, nib));
+	__m128i b2h =
+	    _mm_shuffle_epi8(t2h, _mm_and_si128(_mm_srli_epi16(input, 4), nib));
 	return _mm_and_si128(_mm_and_si128(b1h, b1l), b2h);
 }
 
@@ -106,11 +135,83 @@ valid_blocks_ssse3(const uint8_t *p, size_t n)
 	return i;
 }
 
+#if defined(__x86_64__)
+/* The same, thirty-two bytes at a time: the tables in both 128-bit lanes,
+ * and the bytes before each lane taken across the lane boundary. */
+__attribute__((target("avx2"))) static __m256i shift_in(__m256i input,
+							__m256i prev, int k)
+{
+	/* [prev's high lane, input's low lane] beside input, so that each
+	 * lane's alignr sees the 16 bytes before it */
+	__m256i before = _mm256_permute2x128_si256(prev, input, 0x21);
+	switch (k) {
+	case 1:
+		return _mm256_alignr_epi8(input, before, 15);
+	case 2:
+		return _mm256_alignr_epi8(input, before, 14);
+	default:
+		return _mm256_alignr_epi8(input, before, 13);
+	}
+}
+
+__attribute__((target("avx2"))) static __m256i errors_avx2(__m256i input,
+							   __m256i prev)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0F);
+	const __m256i t1h = _mm256_broadcastsi128_si256(
+	    _mm_loadu_si128((const __m128i *)byte_1_high));
+	const __m256i t1l = _mm256_broadcastsi128_si256(
+	    _mm_loadu_si128((const __m128i *)byte_1_low));
+	const __m256i t2h = _mm256_broadcastsi128_si256(
+	    _mm_loadu_si128((const __m128i *)byte_2_high));
+	__m256i prev1 = shift_in(input, prev, 1);
+	__m256i sc = _mm256_and_si256(
+	    _mm256_and_si256(
+		_mm256_shuffle_epi8(
+		    t1h, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nib)),
+		_mm256_shuffle_epi8(t1l, _mm256_and_si256(prev1, nib))),
+	    _mm256_shuffle_epi8(
+		t2h, _mm256_and_si256(_mm256_srli_epi16(input, 4), nib)));
+	__m256i third = _mm256_subs_epu8(shift_in(input, prev, 2),
+					 _mm256_set1_epi8((char)(0xE0 - 0x80)));
+	__m256i fourth = _mm256_subs_epu8(
+	    shift_in(input, prev, 3), _mm256_set1_epi8((char)(0xF0 - 0x80)));
+	__m256i must23 = _mm256_and_si256(_mm256_or_si256(third, fourth),
+					  _mm256_set1_epi8((char)0x80));
+	return _mm256_xor_si256(must23, sc);
+}
+
+__attribute__((target("avx2"))) static size_t
+valid_blocks_avx2(const uint8_t *p, size_t n)
+{
+	__m256i prev = _mm256_setzero_si256();
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		__m256i input = _mm256_loadu_si256((const __m256i *)(p + i));
+		if (!_mm256_movemask_epi8(input) &&
+		    !_mm256_movemask_epi8(prev)) {
+			prev = input; /* ASCII after ASCII */
+			continue;
+		}
+		__m256i err = errors_avx2(input, prev);
+		if (!_mm256_testz_si256(err, err))
+			break; /* the scalar walk finds where */
+		prev = input;
+	}
+	return i;
+}
+#endif
+
 size_t lg_utf8_valid_blocks(const uint8_t *p, size_t n)
 {
 	if (!__builtin_cpu_supports("ssse3"))
 		return 0;
+#if defined(__x86_64__)
+	size_t i = __builtin_cpu_supports("avx2") ? valid_blocks_avx2(p, n)
+						  : valid_blocks_ssse3(p, n);
+#else
 	size_t i = valid_blocks_ssse3(p, n);
+#endif
 	/* back to the start of the character a block edge may cut, and one
 	 * more, since an error is seen in the block after its lead */
 	for (int k = 0; k < 4 && i > 0; k++) {
