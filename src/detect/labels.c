@@ -51,11 +51,13 @@ static int range_cmp(const void *a, const void *b)
 	return x->from < y->from ? -1 : x->from > y->from;
 }
 
-/* The label windows of this window's candidates, sorted and merged.
- * KW_MARGIN beyond each lets a keyword that ends inside a window be found
- * whole, and keeps the range's edge (where Hyperscan's \b sees a word
- * start) outside every window. */
-#define KW_MARGIN 64u
+/* The label windows of this window's candidates, sorted and merged. Only
+ * keywords wholly inside a candidate's window count (gather_labels), so
+ * a range reaches one byte past each window, for the word-edge check of
+ * a keyword at its edge (on_keyword); windows closer than KW_JOIN are
+ * scanned as one. */
+#define KW_EDGE 1u
+#define KW_JOIN 32u
 
 static bool label_ranges(lg_detect_stream *s)
 {
@@ -67,9 +69,9 @@ static bool label_ranges(lg_detect_stream *s)
 			continue; /* a cell, or the label is part of the match
 				   */
 		uint32_t lo = c->from, hi = c->to;
-		lo = lo > def->before + KW_MARGIN ? lo - def->before - KW_MARGIN
-						  : 0;
-		hi = hi + def->after + KW_MARGIN;
+		lo =
+		    lo > def->before + KW_EDGE ? lo - def->before - KW_EDGE : 0;
+		hi = hi + def->after + KW_EDGE;
 		label_range r = {lo, hi < s->len ? hi : (uint32_t)s->len};
 		if (!lg_vec_push((void **)&s->ranges, &s->nranges,
 				 &s->capranges, sizeof(r), &r))
@@ -81,7 +83,7 @@ static bool label_ranges(lg_detect_stream *s)
 	size_t out = 0;
 	for (size_t i = 1; i < s->nranges; i++) {
 		label_range *last = &s->ranges[out];
-		if (s->ranges[i].from <= last->to + KW_MARGIN) {
+		if (s->ranges[i].from <= last->to + KW_JOIN) {
 			if (s->ranges[i].to > last->to)
 				last->to = s->ranges[i].to;
 		} else {
