@@ -70,6 +70,25 @@ static inline bool lg_utf8_common3(const uint8_t *p, size_t n)
 	       (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
 }
 
+/* The character at p (its length in *len): ASCII and the common
+ * three-byte characters decoded in line, the rest (and broken sequences)
+ * as lg_utf8_decode reads them. For loops over names and addresses. */
+static inline uint32_t lg_utf8_char_at(const uint8_t *p, size_t n, size_t *len)
+{
+	if (p[0] < 0x80) {
+		*len = 1;
+		return p[0];
+	}
+	if (lg_utf8_common3(p, n)) {
+		*len = 3;
+		return ((uint32_t)(p[0] & 0x0F) << 12) |
+		       ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+	}
+	uint32_t cp;
+	*len = lg_utf8_decode(p, n, &cp);
+	return cp;
+}
+
 /* The ASCII character a code point stands for in matching: full-width
  * digits, letters and punctuation, the hyphen look-alikes (- － ﹣ − ‐ ‑ ‒ –
  * — ― ⁃ ﹘ ⎯ ⏤ ─ ━ ー ｰ) and the ideographic space. Returns -1 when the code

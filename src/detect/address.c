@@ -36,23 +36,10 @@ const char *const lg_prefectures[] = {
     "熊本県", "大分県",	  "宮崎県", "鹿児島県", "沖縄県", NULL};
 #define NPREF 47
 
-/* The character at s: ASCII and the common three bytes here, the rest
- * (and broken sequences) as lg_utf8_decode reads them. */
+/* lg_utf8_char_at for the char strings of values and their masks. */
 static inline uint32_t cp_at(const char *s, size_t n, size_t *len)
 {
-	const uint8_t *p = (const uint8_t *)s;
-	uint32_t cp;
-	if (p[0] < 0x80) {
-		*len = 1;
-		return p[0];
-	}
-	if (lg_utf8_common3(p, n)) {
-		*len = 3;
-		return ((uint32_t)(p[0] & 0x0F) << 12) |
-		       ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-	}
-	*len = lg_utf8_decode(p, n, &cp);
-	return cp;
+	return lg_utf8_char_at((const uint8_t *)s, n, len);
 }
 
 static bool is_kanji(uint32_t cp)

@@ -25,24 +25,6 @@ typedef struct word {
 #define WORD(x) {x, sizeof(x) - 1}
 /* clang-format on */
 
-/* The character at p: ASCII and the common three bytes here, the rest
- * (and broken sequences) as lg_utf8_decode reads them. */
-static inline uint32_t cp_at(const uint8_t *p, size_t n, size_t *len)
-{
-	uint32_t cp;
-	if (p[0] < 0x80) {
-		*len = 1;
-		return p[0];
-	}
-	if (lg_utf8_common3(p, n)) {
-		*len = 3;
-		return ((uint32_t)(p[0] & 0x0F) << 12) |
-		       ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-	}
-	*len = lg_utf8_decode(p, n, &cp);
-	return cp;
-}
-
 static bool is_kanji(uint32_t cp)
 {
 	return (cp >= 0x4E00 && cp <= 0x9FFF) ||
@@ -151,11 +133,11 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
 	uint32_t max = w[s] < 0x80 ? 2 * NAME_MAX_CHARS : NAME_MAX_CHARS;
 	while (e < len && chars < max) {
 		size_t l;
-		uint32_t cp = cp_at(w + e, len - e, &l);
+		uint32_t cp = lg_utf8_char_at(w + e, len - e, &l);
 		if (is_space(cp)) {
 			size_t l2;
-			if (e + l >= len ||
-			    !name_char(cp_at(w + e + l, len - e - l, &l2)))
+			if (e + l >= len || !name_char(lg_utf8_char_at(
+						w + e + l, len - e - l, &l2)))
 				break; /* two spaces, or a space at the end */
 		} else if (!name_char(cp)) {
 			break;
@@ -196,14 +178,14 @@ static bool name_before_honorific(const uint8_t *w, uint32_t *from,
 	for (int chars = 0; s > 0 && chars < 9; chars++) {
 		const uint8_t *p = lg_char_before(w + s, w);
 		size_t l;
-		uint32_t cp = cp_at(p, (size_t)(w + s - p), &l);
+		uint32_t cp = lg_utf8_char_at(p, (size_t)(w + s - p), &l);
 		if (!(is_kanji(cp) || is_kana(cp) || is_space(cp)))
 			break;
 		s = (uint32_t)(p - w);
 	}
 	while (s < h) { /* the walk may have stopped on a space */
 		size_t l;
-		if (!is_space(cp_at(w + s, h - s, &l)))
+		if (!is_space(lg_utf8_char_at(w + s, h - s, &l)))
 			break;
 		s += (uint32_t)l;
 	}
@@ -244,7 +226,7 @@ static void name_value(lg_candidate *c, size_t from, size_t to)
 	bool space = false;
 	for (size_t i = from; i < to;) {
 		size_t l;
-		uint32_t cp = cp_at(c->raw + i, to - i, &l);
+		uint32_t cp = lg_utf8_char_at(c->raw + i, to - i, &l);
 		if (is_space(cp) || cp == '\t') {
 			space = o > 0;
 		} else {
@@ -404,7 +386,7 @@ static bool name_part(const lg_candidate *c, const lg_morph_token *t,
 		return true;
 	if (t->cls == LG_MORPH_UNKNOWN) { /* of letters, not ---  or ※ */
 		size_t l;
-		uint32_t cp = cp_at(c->raw + t->off, t->len, &l);
+		uint32_t cp = lg_utf8_char_at(c->raw + t->off, t->len, &l);
 		return is_kanji(cp) || is_kana(cp) || is_latin(cp);
 	}
 	if (t->cls != LG_MORPH_NOUN && t->cls != LG_MORPH_PLACE)
@@ -412,7 +394,8 @@ static bool name_part(const lg_candidate *c, const lg_morph_token *t,
 	size_t l, chars = 0;
 	bool kana = true;
 	for (size_t i = t->off; i < t->off + t->len; i += l, chars++)
-		kana &= is_kana(cp_at(c->raw + i, t->off + t->len - i, &l));
+		kana &= is_kana(
+		    lg_utf8_char_at(c->raw + i, t->off + t->len - i, &l));
 	return kana || (after_person && chars <= 2);
 }
 
@@ -523,7 +506,8 @@ static bool name_shaped(const char *v)
 		return false;
 	size_t l, kanji = 0, kana = 0, chars = 0;
 	for (const char *p = v; *p; p += l) {
-		uint32_t cp = cp_at((const uint8_t *)p, strlen(p), &l);
+		uint32_t cp =
+		    lg_utf8_char_at((const uint8_t *)p, strlen(p), &l);
 		if (cp == ' ')
 			continue;
 		chars++;
@@ -539,7 +523,7 @@ static bool all_kana(const uint8_t *p, size_t n)
 {
 	size_t l;
 	for (size_t i = 0; i < n; i += l) {
-		uint32_t cp = cp_at(p + i, n - i, &l);
+		uint32_t cp = lg_utf8_char_at(p + i, n - i, &l);
 		if (!is_kana(cp) && !is_space(cp))
 			return false;
 	}
@@ -561,8 +545,8 @@ static bool japanese_name(lg_candidate *c)
 	} else if (all_kana(c->raw, t[0].off + t[0].len)) {
 		size_t e = 0, spaces = 0, l; /* the reading: two parts */
 		while (e < c->raw_len && spaces < 2) {
-			spaces +=
-			    is_space(cp_at(c->raw + e, c->raw_len - e, &l));
+			spaces += is_space(
+			    lg_utf8_char_at(c->raw + e, c->raw_len - e, &l));
 			e += spaces < 2 ? l : 0;
 		}
 		while (e > 0 && c->raw[e - 1] == ' ')
@@ -622,7 +606,7 @@ static bool name_cell(lg_candidate *c)
 	bool latin = false, other = false;
 	while (i < c->raw_len) {
 		size_t l;
-		uint32_t cp = cp_at(c->raw + i, c->raw_len - i, &l);
+		uint32_t cp = lg_utf8_char_at(c->raw + i, c->raw_len - i, &l);
 		if (is_space(cp))
 			parts++;
 		else if (!name_char(cp))
