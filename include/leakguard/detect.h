@@ -104,8 +104,9 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud);
  * LG_EINTERNAL (Hyperscan failed). */
 lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n);
 /* Feeding without a copy: the free space at the end of the stream's
- * window (*room bytes, never 0 while the text goes on), to read text into
- * directly, then lg_detect_commit() of the n bytes written there. */
+ * window (*room bytes), to read text into directly, then
+ * lg_detect_commit() of the n bytes written there. Each commit that fills
+ * the window scans it and frees room; a caller that finds none feeds. */
 uint8_t *lg_detect_room(lg_detect_stream *s, size_t *room);
 lg_status lg_detect_commit(lg_detect_stream *s, size_t n);
 /* Ends the text: reports what is left. */

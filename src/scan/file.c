@@ -231,9 +231,10 @@ static ssize_t read_next(scan_worker *w, const text_input *t, scan_source *src,
 {
 	*buf = w->inbuf;
 	*want = READ_CHUNK;
-	if (!t->dec && !t->html) {
-		size_t room;
-		*buf = lg_detect_room(w->stream, &room);
+	size_t room = 0;
+	uint8_t *at = lg_detect_room(w->stream, &room);
+	if (!t->dec && !t->html && room > 0) { /* a full window: inbuf */
+		*buf = at;
 		*want = room < READ_CHUNK ? room : READ_CHUNK;
 	}
 	return src->read(src->ctx, *buf, *want);
