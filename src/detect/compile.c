@@ -146,7 +146,7 @@ static bool add_patterns(lg_detector *d, pattern_set *p)
  * must not fire inside "experience") are checked where its hits arrive
  * (labels.c), not with \b: both made the keyword pass twice as slow. */
 static char *keyword_variant(const char *w, unsigned keep, bool in_text,
-			     uint8_t *len)
+			     uint32_t *len)
 {
 	lg_buf b = {0};
 	bool ok = true;
@@ -163,7 +163,7 @@ static char *keyword_variant(const char *w, unsigned keep, bool in_text,
 			ok &= lg_buf_printf(&b, "\\x%02X", u);
 		n++;
 	}
-	*len = (uint8_t)(n > 255 ? 255 : n);
+	*len = n;
 	if (!ok)
 		lg_buf_free(&b);
 	return ok ? b.data : NULL;
@@ -193,7 +193,7 @@ static bool add_keyword_variants(lg_detector *d, pattern_set *p, bool in_text)
 					   : 0u));
 			unsigned ways = 1u << count_spaces(*w);
 			for (unsigned keep = 0; keep < ways; keep++) {
-				uint8_t len;
+				uint32_t len;
 				char *pat =
 				    keyword_variant(*w, keep, in_text, &len);
 				if (!pat ||

@@ -17,7 +17,7 @@ struct lg_detector {
 	unsigned nkeywords;
 	unsigned *kw_list; /* keyword id -> index in lg_keyword_lists */
 	const char **kw_word;
-	uint8_t *kw_len;  /* a keyword hit's length in bytes */
+	uint32_t *kw_len; /* a keyword hit's length in bytes */
 	uint8_t *kw_edge; /* 1: must start a word; 2: must end one */
 	double min_confidence;
 	lg_type_mask types;
