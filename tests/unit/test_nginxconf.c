@@ -234,17 +234,23 @@ static int find(const seen *s, const char *id)
 	return -1;
 }
 
+/* The checks' findings on a configuration read (freed here). */
+static seen audit_conf(lg_ngx_conf *c, const char *const *private_paths)
+{
+	seen s = {0};
+	lg_nginx_audit_options o = {.private_paths = private_paths};
+	assert_int_equal(lg_audit_nginx(c, &o, collect, &s), LG_OK);
+	lg_ngx_free(c);
+	return s;
+}
+
 static seen audit_text(const char *text, const char *const *private_paths)
 {
 	char err[256];
 	lg_ngx_conf *c = read_text(text, err, sizeof(err));
 	if (!c)
 		fail_msg("%s", err);
-	seen s = {0};
-	lg_nginx_audit_options o = {.private_paths = private_paths};
-	assert_int_equal(lg_audit_nginx(c, &o, collect, &s), LG_OK);
-	lg_ngx_free(c);
-	return s;
+	return audit_conf(c, private_paths);
 }
 
 static void inheritance_follows_nginx(void **state)
@@ -376,11 +382,7 @@ static seen audit_case(const char *name, const char *const *priv)
 	lg_ngx_conf *c;
 	if (lg_ngx_read_file(path, NULL, &c, err, sizeof(err)) != LG_OK)
 		fail_msg("%s", err);
-	seen s = {0};
-	lg_nginx_audit_options o = {.private_paths = priv};
-	assert_int_equal(lg_audit_nginx(c, &o, collect, &s), LG_OK);
-	lg_ngx_free(c);
-	return s;
+	return audit_conf(c, priv);
 }
 
 static void every_rule_fires_on_broken_none_on_fixed(void **state)
