@@ -82,21 +82,9 @@ if [ ! -f "$DATA/manifest.tsv" ]; then
 	GENERATED="generated in $(($(date +%s) - t0)) s"
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-bench-docs.XXXXXX") ||
-	die "cannot make a work directory under ${TMPDIR:-/tmp}"
-trap 'rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
-
-LG_NAME=${LG#"$ROOT"/}
-cp "$LG" "$WORK/leakguard"
-LG="$WORK/leakguard"
-export LEAKGUARD_CACHE_DIR="$WORK/cache"
-mkdir -p "$LEAKGUARD_CACHE_DIR"
-chmod 700 "$LEAKGUARD_CACHE_DIR"
-
-now_ns() { date +%s%N; }
 # shellcheck source=bench/timing.sh
 . "$BENCH/timing.sh"
+bench_work docs
 
 LG_ARGS=(scan -j1 --format jsonl -o /dev/null)
 LG2_ARGS=(scan -j2 --format jsonl -o /dev/null)

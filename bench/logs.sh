@@ -63,20 +63,10 @@ command -v goaccess >/dev/null 2>&1 ||
 [ -f "$GEN" ] || die "missing $GEN"
 [ -f "$SITE" ] || die "missing $SITE"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-bench-logs.XXXXXX") ||
-	die "cannot make a work directory under ${TMPDIR:-/tmp}"
-trap 'rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
-
-# measure a copy, so a rebuild during the run cannot change the binary
-LG_NAME=${LG#"$ROOT"/}
-cp "$LG" "$WORK/leakguard"
-LG="$WORK/leakguard"
-export LEAKGUARD_CACHE_DIR="$WORK/cache"
-mkdir -p "$LEAKGUARD_CACHE_DIR"
-chmod 700 "$LEAKGUARD_CACHE_DIR"
-
-now_ns() { date +%s%N; }
+# shared: bench_work, run NAME OKCODES CMD..., stats NAME
+# shellcheck source=bench/timing.sh
+. "$BENCH/timing.sh"
+bench_work logs
 
 # ---- data ----------------------------------------------------------------
 LOG="$WORK/access.log"
@@ -98,10 +88,6 @@ PMIB=$(awk -v b="$PBYTES" 'BEGIN { printf "%.1f", b / 1048576 }')
 
 LG_ARGS=(logs -f jsonl -o /dev/null --config "$SITE" --log-format combined)
 GA_ARGS=(--log-format=COMBINED --no-global-config)
-
-# shared: run NAME OKCODES CMD..., stats NAME
-# shellcheck source=bench/timing.sh
-. "$BENCH/timing.sh"
 
 # ---- timed runs ----------------------------------------------------------
 cat "$LOG" >/dev/null

@@ -61,24 +61,19 @@ command -v rg >/dev/null 2>&1 ||
 [ -f "$BENCH/gen_text.py" ] || die "missing $BENCH/gen_text.py"
 [ -f "$BENCH/rg_patterns.txt" ] || die "missing $BENCH/rg_patterns.txt"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-bench.XXXXXX") ||
-	die "cannot make a work directory under ${TMPDIR:-/tmp}"
-trap 'rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
+# shared: bench_work, run NAME OKCODES CMD..., stats NAME
+# shellcheck source=bench/timing.sh
+. "$BENCH/timing.sh"
+# the work folder, a copy of the binary to measure and a pattern cache of
+# the run's own: after the start-up runs below the cache is warm, as it is
+# for a user on every run but the first
+bench_work scan
 
 # the two data sets, in the order they are run and reported
 SETS=(dense sparse)
 declare -A GEN_ARGS
 GEN_ARGS[dense]=""
 GEN_ARGS[sparse]="--items-per-mib $SPARSE_PER_MIB"
-
-# measure a copy, so a rebuild during the run cannot change the binary
-# between runs (the display name stays the one given)
-LG_NAME=${LG#"$ROOT"/}
-cp "$LG" "$WORK/leakguard"
-LG="$WORK/leakguard"
-
-now_ns() { date +%s%N; }
 
 # ---- data ----------------------------------------------------------------
 declare -A DATA MANIFEST GEN_S BYTES LINES MIB
@@ -106,18 +101,9 @@ NPATS=$(((${#RG_ARGS[@]} - 2) / 2))
 
 LG_ARGS=(scan -j1 --format jsonl -o /dev/null)
 
-# shared: run NAME OKCODES CMD..., stats NAME
-# shellcheck source=bench/timing.sh
-. "$BENCH/timing.sh"
-
 # ---- start-up: compiling the pattern database vs. loading it from the cache --
 # leakguard caches its compiled Hyperscan database on disk (LEAKGUARD_CACHE_DIR,
-# else ~/.cache/leakguard). The benchmark uses a cache of its own, so it
-# neither reads nor changes the user's; after the start-up runs below it is
-# warm, as it is for a user on every run but the first.
-export LEAKGUARD_CACHE_DIR="$WORK/cache"
-mkdir -p "$LEAKGUARD_CACHE_DIR"
-chmod 700 "$LEAKGUARD_CACHE_DIR"
+# else ~/.cache/leakguard); bench_work gave the run a cache of its own.
 : >"$WORK/empty.txt"
 for i in $(seq 1 "$RUNS"); do
 	LEAKGUARD_NO_CACHE=1 run start_nocache "0 1" "$LG" "${LG_ARGS[@]}" "$WORK/empty.txt"

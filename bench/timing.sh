@@ -1,6 +1,27 @@
+# shellcheck shell=bash
 # bench/timing.sh: the helpers scan.sh, logs.sh and docs.sh share (sourced,
-# not run). They expect WORK (a scratch folder), GNU_TIME (/usr/bin/time),
-# now_ns and die from the script that sources them.
+# not run). They expect GNU_TIME (/usr/bin/time), LG, ROOT and die from the
+# script that sources them; bench_work makes WORK.
+
+now_ns() { date +%s%N; }
+
+# bench_work NAME: the scratch folder WORK (removed on exit), a copy of
+# the leakguard binary to measure (so a rebuild during the run cannot
+# change it between runs; LG_NAME keeps the name given), and a pattern
+# cache of the run's own (LEAKGUARD_CACHE_DIR), so the user's is neither
+# read nor changed.
+bench_work() {
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/leakguard-bench-$1.XXXXXX") ||
+		die "cannot make a work directory under ${TMPDIR:-/tmp}"
+	trap 'rm -rf "$WORK"' EXIT
+	trap 'exit 130' INT TERM
+	LG_NAME=${LG#"$ROOT"/}
+	cp "$LG" "$WORK/leakguard"
+	LG="$WORK/leakguard"
+	export LEAKGUARD_CACHE_DIR="$WORK/cache"
+	mkdir -p "$LEAKGUARD_CACHE_DIR"
+	chmod 700 "$LEAKGUARD_CACHE_DIR"
+}
 
 # run NAME OKCODES CMD...: one timed run, stdout to /dev/null; appends
 # "wall_s rss_kb cpu_s" to $WORK/NAME.times
