@@ -102,6 +102,95 @@ static void card_brand_rejects_non_cards(void **state)
 	assert_brand("41111111111111111110", NULL);
 }
 
+/* The issuer ranges as first written, over a prefix of 1 to 4 digits, and
+ * the plain Luhn sum: lg_card_brand keeps them as four-digit ranges and
+ * sums only numbers in a range, which must come to the same brand. */
+static const struct {
+	const char *brand;
+	unsigned plen, lo, hi, minlen, maxlen;
+} ref_iins[] = {
+    {"Visa", 1, 4, 4, 16, 19},
+    {"Mastercard", 2, 51, 55, 16, 16},
+    {"Mastercard", 4, 2221, 2720, 16, 16},
+    {"JCB", 4, 3528, 3589, 16, 19},
+    {"JCB", 4, 2131, 2131, 15, 15},
+    {"JCB", 4, 1800, 1800, 15, 15},
+    {"American Express", 2, 34, 34, 15, 15},
+    {"American Express", 2, 37, 37, 15, 15},
+    {"Diners Club", 3, 300, 305, 14, 16},
+    {"Diners Club", 4, 3095, 3095, 14, 16},
+    {"Diners Club", 2, 36, 36, 14, 16},
+    {"Diners Club", 2, 38, 39, 14, 16},
+    {"Discover", 4, 6011, 6011, 16, 19},
+    {"Discover", 3, 644, 649, 16, 19},
+    {"Discover", 2, 65, 65, 16, 19},
+    {"UnionPay", 2, 62, 62, 16, 19},
+};
+
+static bool ref_luhn(const char *d, size_t n)
+{
+	int sum = 0;
+	for (size_t k = 0; k < n; k++) {
+		int v = d[n - 1 - k] - '0';
+		if (v < 0 || v > 9)
+			return false;
+		if (k % 2 == 1)
+			v = v * 2 > 9 ? v * 2 - 9 : v * 2;
+		sum += v;
+	}
+	return n > 0 && sum % 10 == 0;
+}
+
+static const char *ref_brand(const char *d, size_t n)
+{
+	if (n < 13 || n > 19 || !ref_luhn(d, n))
+		return NULL;
+	for (size_t i = 0; i < sizeof(ref_iins) / sizeof(*ref_iins); i++) {
+		unsigned v = 0;
+		for (unsigned k = 0; k < ref_iins[i].plen; k++)
+			v = v * 10 + (unsigned)(d[k] - '0');
+		if (v >= ref_iins[i].lo && v <= ref_iins[i].hi &&
+		    n >= ref_iins[i].minlen && n <= ref_iins[i].maxlen)
+			return ref_iins[i].brand;
+	}
+	return NULL;
+}
+
+/* Every four-digit prefix, at every length from 12 to 20, with each last
+ * digit (one of the ten passes Luhn). */
+static void card_brand_agrees_with_reference(void **state)
+{
+	(void)state;
+	char d[21];
+	uint32_t seed = 7;
+	for (unsigned iin = 0; iin < 10000; iin++) {
+		for (size_t n = 12; n <= 20; n++) {
+			snprintf(d, sizeof(d), "%04u", iin);
+			for (size_t k = 4; k < n; k++) {
+				seed = seed * 1103515245u + 12345u;
+				d[k] = (char)('0' + (seed >> 16) % 10);
+			}
+			d[n] = '\0';
+			for (char last = '0'; last <= '9'; last++) {
+				d[n - 1] = last;
+				const char *want = ref_brand(d, n);
+				const char *got = lg_card_brand(d, n);
+				if (want != got &&
+				    (!want || !got || strcmp(want, got)))
+					fail_msg("%s: expected %s, got %s", d,
+						 want ? want : "NULL",
+						 got ? got : "NULL");
+				assert_int_equal(lg_luhn_valid(d, n),
+						 ref_luhn(d, n));
+			}
+		}
+	}
+	/* a letter anywhere: no sum, no brand */
+	assert_false(lg_luhn_valid(S("41111111111111a1")));
+	assert_null(lg_card_brand(S("4a11111111111111")));
+	assert_null(lg_card_brand(S("41111111111111a1")));
+}
+
 /* ---- My Number
  * --------------------------------------------------------------- */
 static void my_number_vectors(void **state)
@@ -386,6 +475,7 @@ int main(void)
 	    cmocka_unit_test(luhn_stdnum_vectors),
 	    cmocka_unit_test(card_brand_public_test_pans),
 	    cmocka_unit_test(card_brand_rejects_non_cards),
+	    cmocka_unit_test(card_brand_agrees_with_reference),
 	    cmocka_unit_test(my_number_vectors),
 	    cmocka_unit_test(corporate_number_vectors),
 	    cmocka_unit_test(drivers_license_check_digit),
