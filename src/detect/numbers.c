@@ -123,6 +123,29 @@ static void run_prefix(const uint8_t *w, num_run *r)
 	}
 }
 
+/* Where the next group of a run starts when the run goes on at p (its
+ * last digit just before p): after a joiner, or a closing bracket and a
+ * joiner (")-", ") "), a digit. NULL when the run ends at p; else *kind is
+ * the joiner. */
+static const uint8_t *next_group(const uint8_t *p, const uint8_t *end,
+				 char *kind)
+{
+	size_t j1 = 0, j2 = 0;
+	if (p >= end || !may_start_joiner(*p))
+		return NULL; /* most runs end at a letter, a kanji or a colon */
+	char k = joiner_kind(p, end, &j1);
+	if (!k)
+		return NULL;
+	const uint8_t *q = p + j1;
+	char k2 = k == ')' ? joiner_kind(q, end, &j2) : 0;
+	if (k2 == '-' || k2 == ' ')
+		q += j2;
+	if (!digit_len(q, end))
+		return NULL;
+	*kind = k;
+	return q;
+}
+
 /* Parses the run that starts at w[at] (a digit). Returns its end. */
 static uint32_t parse_run(const uint8_t *w, size_t len, uint32_t at, num_run *r)
 {
@@ -145,19 +168,9 @@ static uint32_t parse_run(const uint8_t *w, size_t len, uint32_t at, num_run *r)
 			r->group[r->ngroups] = (uint8_t)(n > 255 ? 255 : n);
 		r->ngroups++;
 		r->digits += n;
-		/* a joiner (or ")-", ") " after a bracket) then a digit */
-		size_t j1 = 0, j2 = 0;
-		if (p >= end || !may_start_joiner(*p))
-			break; /* most runs end at a letter, a kanji or a colon
-				*/
-		char k = joiner_kind(p, end, &j1);
-		if (!k)
-			break;
-		const uint8_t *q = p + j1;
-		char k2 = k == ')' ? joiner_kind(q, end, &j2) : 0;
-		if (k2 == '-' || k2 == ' ')
-			q += j2;
-		if (!digit_len(q, end))
+		char k;
+		const uint8_t *q = next_group(p, end, &k);
+		if (!q)
 			break;
 		if (r->ngroups <= RUN_MAX_GROUPS) {
 			r->sep[r->ngroups - 1] = k;
@@ -311,18 +324,16 @@ static bool digits_phone(const num_run *r, const char *d)
 	return r->prefix == 'i' || lg_jp_phone_kind(d, r->digits) != 0;
 }
 
-static bool digits_postal(const num_run *r, const char *d)
-{
-	(void)r;
-	(void)d;
-	return true;
-}
-
 /* The digits of the run as ASCII, NUL-terminated (out holds
  * RUN_MAX_BYTES + 1). */
 static void run_digits(const uint8_t *w, const num_run *r, char *out)
 {
 	size_t n = 0;
+	if (r->to - r->from == r->digits) { /* ASCII digits alone: a copy */
+		memcpy(out, w + r->from, r->digits);
+		out[r->digits] = '\0';
+		return;
+	}
 	for (uint32_t i = r->from; i < r->to;) {
 		uint8_t c = w[i];
 		if (c >= '0' && c <= '9') {
@@ -342,17 +353,44 @@ static void run_digits(const uint8_t *w, const num_run *r, char *out)
 typedef struct number_shape {
 	lg_type type;
 	bool (*fits)(const num_run *r, unsigned seps);
+	/* NULL: no check digits or numbering plan to try */
 	bool (*digits_ok)(const num_run *r, const char *digits);
 	bool with_prefix; /* the prefix is part of what the validator reads */
 } number_shape;
 
+enum { SH_CARD, SH_MY_NUMBER, SH_CORPORATE, SH_PHONE, SH_POSTAL };
+
 static const number_shape number_shapes[] = {
-    {LG_CREDIT_CARD, shape_credit_card, digits_card, false},
-    {LG_JP_MY_NUMBER, shape_my_number, digits_my_number, false},
-    {LG_JP_CORPORATE_NUMBER, shape_corporate, digits_corporate, true},
-    {LG_JP_PHONE, shape_phone, digits_phone, true},
-    {LG_JP_POSTAL_CODE, shape_postal, digits_postal, true},
+    [SH_CARD] = {LG_CREDIT_CARD, shape_credit_card, digits_card, false},
+    [SH_MY_NUMBER] = {LG_JP_MY_NUMBER, shape_my_number, digits_my_number,
+		      false},
+    [SH_CORPORATE] = {LG_JP_CORPORATE_NUMBER, shape_corporate, digits_corporate,
+		      true},
+    [SH_PHONE] = {LG_JP_PHONE, shape_phone, digits_phone, true},
+    [SH_POSTAL] = {LG_JP_POSTAL_CODE, shape_postal, NULL, true},
 };
+
+/* The shapes (bits of number_shapes) a run with this many digits may
+ * have: each type is written with digit counts of its own (a card 13 to
+ * 19, My Number 12, a corporate number 13, a phone number 10 or 11, 11 or
+ * 12 after +81, a postal code 7), so most runs need one shape tried, or
+ * none. A shape changed above must be kept in step here. */
+static unsigned shapes_of_count(unsigned digits)
+{
+	switch (digits) {
+	case 7:
+		return 1u << SH_POSTAL;
+	case 10:
+	case 11:
+		return 1u << SH_PHONE;
+	case 12:
+		return 1u << SH_MY_NUMBER | 1u << SH_PHONE;
+	case 13:
+		return 1u << SH_CARD | 1u << SH_CORPORATE;
+	default:
+		return digits >= 14 && digits <= 19 ? 1u << SH_CARD : 0;
+	}
+}
 
 /* Offers a run to each numeric detector; the ones whose shape and check
  * digits fit become raw matches, checked like any other. The shapes, a
@@ -362,22 +400,31 @@ static void offer_run(lg_detect_stream *s, const num_run *r)
 {
 	const uint8_t *w = s->win, *end = w + s->len;
 	const size_t nshapes = sizeof(number_shapes) / sizeof(*number_shapes);
-	if (r->digits < 7 || r->ngroups > RUN_MAX_GROUPS ||
+	unsigned may = shapes_of_count(r->digits), fits = 0;
+	if (!may || r->ngroups > RUN_MAX_GROUPS ||
 	    r->to - r->pre > RUN_MAX_BYTES)
 		return;
-	unsigned seps = sep_set(r), fits = 0;
-	for (size_t i = 0; i < nshapes; i++) {
+	unsigned seps = sep_set(r);
+	for (; may; may &= may - 1) {
+		unsigned i = (unsigned)__builtin_ctz(may);
 		const number_shape *sh = &number_shapes[i];
 		if (((s->det->types >> sh->type) & 1u) && sh->fits(r, seps))
 			fits |= 1u << i;
 	}
 	if (!fits)
 		return;
+	/* the digits as ASCII, made only for a shape that reads them */
 	char digits[RUN_MAX_BYTES + 1];
-	run_digits(w, r, digits);
+	bool have_digits = false;
 	for (size_t i = 0; i < nshapes; i++) {
-		if (((fits >> i) & 1u) &&
-		    !number_shapes[i].digits_ok(r, digits))
+		const number_shape *sh = &number_shapes[i];
+		if (!((fits >> i) & 1u) || !sh->digits_ok)
+			continue;
+		if (!have_digits) {
+			run_digits(w, r, digits);
+			have_digits = true;
+		}
+		if (!sh->digits_ok(r, digits))
 			fits &= ~(1u << i);
 	}
 	/* part of a token: AB0312345678, 090-1234-5678x */
@@ -651,9 +698,9 @@ static unsigned run_start(uint64_t run, unsigned k)
 }
 
 /* Whether the run w[i+b..i+e), ASCII digits and the single ASCII joiners
- * at the bits of links, may fit a shape (offer_run): seven digits in one
- * or two groups, ten to nineteen in the groups each type is written in,
- * a dot only in a My Number or after a T, a phone number's leading 0 (or
+ * at the bits of links, may fit a shape (offer_run): seven digits bare or
+ * as 160-0021, ten to nineteen in the groups each type is written in, a
+ * dot only in a My Number or after a T, a phone number's leading 0 (or
  * +81 before it). A bracket may start an aside (offer_before_bracket):
  * such runs are parsed. A necessary condition only: a shape changed above
  * must be allowed here too. */
@@ -661,22 +708,29 @@ static bool plain_run_may_fit(const uint8_t *w, size_t i, unsigned b,
 			      unsigned e, uint64_t links)
 {
 	unsigned ngroups = 1;
+	for (uint64_t l = links; l; l &= l - 1)
+		ngroups++;
+	unsigned digits = e - b - (ngroups - 1);
+	/* most long runs are dates and times (2025-11-23, 20251027) and
+	 * order numbers of eight or nine digits: no joiner need be read */
+	if (!digits_may_fit(digits))
+		return false;
 	bool dot = false;
 	for (; links; links &= links - 1) {
 		uint8_t c = w[i + (unsigned)__builtin_ctzll(links)];
 		if (c == '(' || c == ')')
 			return true;
 		dot |= c == '.';
-		ngroups++;
 	}
-	unsigned digits = e - b - (ngroups - 1);
-	bool plus = i + b > 0 && w[i + b - 1] == '+';
+	const uint8_t *p = w + i + b;
+	bool plus = i + b > 0 && p[-1] == '+';
 	switch (digits) {
-	case 7: /* a postal code */
-		return ngroups <= 2;
-	case 10: /* a phone number */
+	case 7: /* a postal code, 1600021 or 160-0021 */
+		return ngroups == 1 || (ngroups == 2 && p[3] == '-');
+	case 10: /* a phone number: one group or three; +81 takes 11 or 12 */
+		return !dot && (ngroups == 1 || ngroups == 3) && p[0] == '0';
 	case 11:
-		return !dot && ngroups <= 4 && (w[i + b] == '0' || plus);
+		return !dot && ngroups <= 4 && (p[0] == '0' || plus);
 	case 12: /* My Number, or a phone number after +81 */
 		return ngroups <= 3 || (!dot && ngroups == 4 && plus);
 	case 13: /* a corporate number (after a T, with any joiner) or a card */
@@ -685,6 +739,15 @@ static bool plain_run_may_fit(const uint8_t *w, size_t i, unsigned b,
 		return digits >= 14 && digits <= 19 && !dot &&
 		       (ngroups == 1 || ngroups == 3 || ngroups == 4);
 	}
+}
+
+/* Whether the run ending at w[at] goes on there, as parse_run would read
+ * it: a run the block masks call unsure (a multi-byte character or a
+ * bracket after it) mostly ends all the same, before 円, です or （税. */
+static bool run_goes_on(const lg_detect_stream *s, size_t at)
+{
+	char kind;
+	return next_group(s->win + at, s->win + s->len, &kind) != NULL;
 }
 
 /* Parses the run at w[i] and offers it when the window owns it (its end
@@ -741,7 +804,9 @@ static size_t scan_block(lg_detect_stream *s, size_t i, uint64_t own_lo,
 			unsigned b = run_start(run, k);
 			uint64_t links = run & ~d & ~(~(uint64_t)0 << k) &
 					 (~(uint64_t)0 << b);
-			if (!((unsure >> k) & 1u) &&
+			bool goes_on =
+			    ((unsure >> k) & 1u) && run_goes_on(s, i + k);
+			if (!goes_on &&
 			    !plain_run_may_fit(s->win, i, b, k, links)) {
 				ev &= ev - 1;
 				continue;
