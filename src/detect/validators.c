@@ -38,8 +38,9 @@ bool lg_luhn_valid(const char *digits, size_t n)
 
 /* Issuer identification number ranges by brand, as the PAN finders code
  * them (ClamAV dlp.c, ccsrch), over the first four digits (a two-digit
- * prefix 51-55 is 5100-5599), and the lengths the brand issues. The ranges
- * do not overlap, so the order only matters for speed. */
+ * prefix 51-55 is 5100-5599), and the lengths the brand issues. Sorted by
+ * range, and the ranges do not overlap: a number has one range at most,
+ * found by halving the table. */
 typedef struct {
 	const char *brand;
 	unsigned short lo, hi;
@@ -47,24 +48,24 @@ typedef struct {
 } card_iin;
 
 static const card_iin card_iins[] = {
+    {"JCB", 1800, 1800, 15, 15},
+    {"JCB", 2131, 2131, 15, 15},
+    {"Mastercard", 2221, 2720, 16, 16},
+    {"Diners Club", 3000, 3059, 14, 16},
+    {"Diners Club", 3095, 3095, 14, 16},
+    {"American Express", 3400, 3499, 15, 15},
+    {"JCB", 3528, 3589, 16, 19},
+    {"Diners Club", 3600, 3699, 14, 16},
+    {"American Express", 3700, 3799, 15, 15},
+    {"Diners Club", 3800, 3999, 14, 16},
     /* Visa stopped issuing 13-digit numbers long ago; a 13-digit run
      * starting with 4 is far likelier a JAN code (45/49) */
     {"Visa", 4000, 4999, 16, 19},
     {"Mastercard", 5100, 5599, 16, 16},
-    {"Mastercard", 2221, 2720, 16, 16},
-    {"JCB", 3528, 3589, 16, 19},
-    {"JCB", 2131, 2131, 15, 15},
-    {"JCB", 1800, 1800, 15, 15},
-    {"American Express", 3400, 3499, 15, 15},
-    {"American Express", 3700, 3799, 15, 15},
-    {"Diners Club", 3000, 3059, 14, 16},
-    {"Diners Club", 3095, 3095, 14, 16},
-    {"Diners Club", 3600, 3699, 14, 16},
-    {"Diners Club", 3800, 3999, 14, 16},
     {"Discover", 6011, 6011, 16, 19},
+    {"UnionPay", 6200, 6299, 16, 19},
     {"Discover", 6440, 6499, 16, 19},
     {"Discover", 6500, 6599, 16, 19},
-    {"UnionPay", 6200, 6299, 16, 19},
 };
 
 /* The brand's range and lengths go first: they are a few compares and
@@ -77,13 +78,19 @@ const char *lg_card_brand(const char *digits, size_t n)
 	unsigned iin = 0;
 	for (unsigned i = 0; i < 4; i++)
 		iin = iin * 10 + (unsigned)digit_at(digits, i);
-	for (size_t i = 0; i < sizeof(card_iins) / sizeof(card_iins[0]); i++) {
-		const card_iin *c = &card_iins[i];
-		if (iin >= c->lo && iin <= c->hi && n >= c->minlen &&
-		    n <= c->maxlen)
-			return lg_luhn_valid(digits, n) ? c->brand : NULL;
+	/* the last range starting at or below iin: lo..hi-1 may hold it */
+	size_t lo = 0, hi = sizeof(card_iins) / sizeof(card_iins[0]);
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (card_iins[mid].lo <= iin)
+			lo = mid;
+		else
+			hi = mid;
 	}
-	return NULL;
+	const card_iin *c = &card_iins[lo];
+	if (iin < c->lo || iin > c->hi || n < c->minlen || n > c->maxlen)
+		return NULL;
+	return lg_luhn_valid(digits, n) ? c->brand : NULL;
 }
 
 /* 総務省令第八十五号 第五条: weights 6,5,4,3,2,7,6,5,4,3,2 from the left;
