@@ -750,18 +750,51 @@ static bool run_goes_on(const lg_detect_stream *s, size_t at)
 	return next_group(s->win + at, s->win + s->len, &kind) != NULL;
 }
 
-/* Parses the run at w[i] and offers it when the window owns it (its end
- * is in (own_lo, own_hi]); returns its end. */
+/* The run w[i+b..i+e) of ASCII digits and the ASCII joiners at the bits
+ * of links, as parse_run reads it, without reading its digits again: the
+ * block has found it plain (it ends at i+e), its groups are the digits
+ * between the links. */
+static void plain_run(const uint8_t *w, size_t i, unsigned b, unsigned e,
+		      uint64_t links, num_run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->from = (uint32_t)(i + b);
+	r->to = (uint32_t)(i + e);
+	for (unsigned at = b;; links &= links - 1) {
+		unsigned next = links ? (unsigned)__builtin_ctzll(links) : e;
+		if (r->ngroups < RUN_MAX_GROUPS)
+			r->group[r->ngroups] = (uint8_t)(next - at);
+		r->ngroups++;
+		r->digits += next - at;
+		if (!links)
+			break;
+		if (r->ngroups <= RUN_MAX_GROUPS) {
+			r->sep[r->ngroups - 1] = (char)w[i + next];
+			r->sep_at[r->ngroups - 1] = (uint32_t)(i + next);
+		}
+		at = next + 1;
+	}
+}
+
+/* Offers a run when the window owns it (its end is in (own_lo, own_hi]). */
+static void offer_owned(lg_detect_stream *s, num_run *r, uint64_t own_lo,
+			uint64_t own_hi)
+{
+	if (digits_may_fit(r->digits) && r->to > own_lo && r->to <= own_hi) {
+		run_prefix(s->win, r);
+		offer_run(s, r);
+		offer_before_bracket(s, r);
+	}
+}
+
+/* Parses the run at w[i] and offers it when the window owns it; returns
+ * its end. */
 static size_t take_run(lg_detect_stream *s, size_t i, uint64_t own_lo,
 		       uint64_t own_hi)
 {
 	num_run r;
 	uint32_t end = parse_run(s->win, s->len, (uint32_t)i, &r);
-	if (digits_may_fit(r.digits) && r.to > own_lo && r.to <= own_hi) {
-		run_prefix(s->win, &r);
-		offer_run(s, &r);
-		offer_before_bracket(s, &r);
-	}
+	offer_owned(s, &r, own_lo, own_hi);
 	return end;
 }
 
@@ -806,8 +839,12 @@ static size_t scan_block(lg_detect_stream *s, size_t i, uint64_t own_lo,
 					 (~(uint64_t)0 << b);
 			bool goes_on =
 			    ((unsure >> k) & 1u) && run_goes_on(s, i + k);
-			if (!goes_on &&
-			    !plain_run_may_fit(s->win, i, b, k, links)) {
+			if (!goes_on) { /* ends at k: no need to parse it */
+				if (plain_run_may_fit(s->win, i, b, k, links)) {
+					num_run r;
+					plain_run(s->win, i, b, k, links, &r);
+					offer_owned(s, &r, own_lo, own_hi);
+				}
 				ev &= ev - 1;
 				continue;
 			}
