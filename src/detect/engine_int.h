@@ -138,8 +138,8 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi);
 /* For tests: the byte classes of the 64 bytes at p (reading 66) as
  * numbers.c sees them, digits, joiners, E2/E3/EF bytes and full-width
- * digits, by its scalar (isa 0), SSSE3 (1) or AVX2 (2) code; false when
- * the machine lacks that one. */
+ * digits, by its scalar (isa 0), SSSE3 (1), AVX2 (2) or AVX-512BW (3)
+ * code; false when the machine lacks that one. */
 bool lg_digit_classes(const uint8_t *p, int isa, uint64_t masks[4]);
 
 /* The start of the UTF-8 character that ends just before p, or NULL at
