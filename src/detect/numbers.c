@@ -392,6 +392,27 @@ static unsigned shapes_of_count(unsigned digits)
 	}
 }
 
+/* lg_alnum_at, with ASCII decided here: what touches a number is mostly
+ * ASCII punctuation (=, comma, quote), which lg_alnum_at would decode. */
+static bool alnum_at(const uint8_t *p, const uint8_t *end)
+{
+	if (p && p < end && *p < 0x80)
+		return (*p >= '0' && *p <= '9') ||
+		       (unsigned)((*p | 0x20) - 'a') < 26u || *p == '_';
+	return lg_alnum_at(p, end);
+}
+
+/* Whether the character before w[at] is a letter or a digit: an ASCII
+ * byte before is a character of its own. */
+static bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
+{
+	if (at == 0)
+		return false;
+	if (w[at - 1] < 0x80)
+		return alnum_at(w + at - 1, end);
+	return lg_alnum_at(lg_char_before(w + at, w), end);
+}
+
 /* Offers a run to each numeric detector; the ones whose shape and check
  * digits fit become raw matches, checked like any other. The shapes, a
  * few compares, go first; the look at the run's edges, which decodes
@@ -428,9 +449,7 @@ static void offer_run(lg_detect_stream *s, const num_run *r)
 			fits &= ~(1u << i);
 	}
 	/* part of a token: AB0312345678, 090-1234-5678x */
-	if (!fits ||
-	    (r->pre > 0 && lg_alnum_at(lg_char_before(w + r->pre, w), end)) ||
-	    lg_alnum_at(w + r->to, end))
+	if (!fits || alnum_before(w, r->pre, end) || alnum_at(w + r->to, end))
 		return;
 	for (size_t i = 0; i < nshapes; i++) {
 		const number_shape *sh = &number_shapes[i];

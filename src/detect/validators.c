@@ -27,11 +27,20 @@ bool lg_luhn_valid(const char *digits, size_t n)
 {
 	static const uint8_t doubled[10] = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
 	unsigned sum = 0;
-	for (size_t k = 0; k < n; k++) {
-		unsigned d = (unsigned)(unsigned char)digits[n - 1 - k] - '0';
-		if (d > 9)
+	size_t k =
+	    n; /* digits[k - 1] is the next from the right, not doubled */
+	for (; k >= 2; k -= 2) {
+		unsigned a = (unsigned)(unsigned char)digits[k - 1] - '0';
+		unsigned b = (unsigned)(unsigned char)digits[k - 2] - '0';
+		if (a > 9 || b > 9)
 			return false;
-		sum += k % 2 == 1 ? doubled[d] : d;
+		sum += a + doubled[b];
+	}
+	if (k == 1) {
+		unsigned a = (unsigned)(unsigned char)digits[0] - '0';
+		if (a > 9)
+			return false;
+		sum += a;
 	}
 	return n > 0 && sum % 10 == 0;
 }
@@ -73,11 +82,15 @@ static const card_iin card_iins[] = {
  * then need no Luhn sum. */
 const char *lg_card_brand(const char *digits, size_t n)
 {
-	if (n < 13 || n > 19 || !all_digits(digits, 4))
+	if (n < 13 || n > 19)
 		return NULL;
 	unsigned iin = 0;
-	for (unsigned i = 0; i < 4; i++)
-		iin = iin * 10 + (unsigned)digit_at(digits, i);
+	for (unsigned i = 0; i < 4; i++) {
+		unsigned d = (unsigned)(unsigned char)digits[i] - '0';
+		if (d > 9)
+			return NULL;
+		iin = iin * 10 + d;
+	}
 	/* the last range starting at or below iin: lo..hi-1 may hold it */
 	size_t lo = 0, hi = sizeof(card_iins) / sizeof(card_iins[0]);
 	while (hi - lo > 1) {
