@@ -508,9 +508,11 @@ static bool short_lone_number(unsigned run, uint8_t next)
  * digit may start with (E2 E3 EF), and full-width digits. An ASCII joiner
  * between two digits links them, so a run of digits and links is what
  * parse_run reads, unless a multi-byte character could continue it. Runs
- * shorter than seven bytes, and longer ones whose digit count fits no
- * type, are skipped together, by bit arithmetic; parse_run reads the
- * others, and any run the block cannot be sure of. */
+ * shorter than seven bytes are skipped together, by bit arithmetic, and
+ * longer ones whose digit count or grouping fits no type one by one from
+ * the masks; the others are built from the masks too (plain_run). Only a
+ * run the block cannot be sure of, one a multi-byte character or a
+ * bracket may continue, or one crossing the block's end, is parse_run's. */
 #define BLOCK	 64u
 #define BLOCK_IN (BLOCK + 2u) /* bytes read: a full-width digit's tail */
 #define LATE                                                                   \
