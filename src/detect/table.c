@@ -5,6 +5,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define LG_AVX2_PATH 1 /* chosen at run time where the CPU has AVX2 */
+#endif
 #include <strings.h>
 
 #include "engine_int.h"
@@ -453,12 +457,16 @@ static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end, unsigned n)
 	return false;
 }
 
-/* One pass over a row: its cells, and whether it still fits the header. */
-static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end)
+/* One pass over a row: its cells, and whether it still fits the header.
+ * fields: the row's fields when already counted, else 0. */
+static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
+		      unsigned fields)
 {
 	if (!s->table.check_cells) {
-		row_fits(s, ls, end,
-			 count_fields(s->win + ls, end - ls, s->table.delim));
+		if (!fields)
+			fields =
+			    count_fields(s->win + ls, end - ls, s->table.delim);
+		row_fits(s, ls, end, fields);
 		return;
 	}
 	row_cells cells;
@@ -528,11 +536,107 @@ static uint64_t share_end(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 	return open_row != UINT32_MAX && open_row > own_lo ? open_row : own_hi;
 }
 
-/* A row of the table being read, over one line or several. */
-static uint32_t read_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
-			 uint32_t hi, bool final)
+/* A row's first line, read once: where it ends, and its fields when no
+ * quote comes before that end (a quote can hide delimiters and newlines,
+ * so such a row is split the careful way). */
+typedef struct row_line {
+	uint32_t end;	 /* its newline, or hi when none */
+	unsigned fields; /* delimiters + 1; 0 when there is a quote */
+} row_line;
+
+typedef struct line_count {
+	uint32_t end; /* the newline's offset, UINT32_MAX until found */
+	unsigned delims;
+	uint32_t quotes; /* nonzero when a quote came before the end */
+} line_count;
+
+/* One block's bits (bit k: byte i + k) into c; true when the block holds
+ * the newline. */
+static inline bool count_block(line_count *c, uint32_t i, uint32_t nl,
+			       uint32_t quote, uint32_t delim)
 {
-	uint32_t rend = record_end(s, ls, end, hi, final);
+	if (!nl) {
+		c->delims += (unsigned)__builtin_popcount(delim);
+		c->quotes |= quote;
+		return false;
+	}
+	uint32_t before = (nl & -nl) - 1;
+	c->delims += (unsigned)__builtin_popcount(delim & before);
+	c->quotes |= quote & before;
+	c->end = i + (uint32_t)__builtin_ctz(nl);
+	return true;
+}
+
+#if LG_AVX2_PATH
+/* Thirty-two bytes at a time up to hi; returns where it stopped (at the
+ * newline, with c->end set, or fewer than 32 bytes before hi). */
+__attribute__((target("avx2,popcnt"))) static uint32_t
+row_line_avx2(const uint8_t *w, uint32_t i, uint32_t hi, uint8_t delim,
+	      line_count *c)
+{
+	const __m256i nl = _mm256_set1_epi8('\n'), q = _mm256_set1_epi8('"'),
+		      d = _mm256_set1_epi8((char)delim);
+	for (; i + 32 <= hi; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(w + i));
+		if (count_block(
+			c, i,
+			(uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(v, nl)),
+			(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, q)),
+			(uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(v, d))))
+			break;
+	}
+	return i;
+}
+#endif
+
+/* The line from ls (up to hi) as a row of the table: one pass that finds
+ * its newline and counts its delimiters, where a memchr for the newline,
+ * another for a quote and a count of the delimiters each read it. */
+static row_line scan_row_line(const lg_detect_stream *s, uint32_t ls,
+			      uint32_t hi, char delim)
+{
+	const uint8_t *w = s->win;
+	line_count c = {UINT32_MAX, 0, 0};
+	uint32_t i = ls;
+#if LG_AVX2_PATH
+	if (__builtin_cpu_supports("avx2"))
+		i = row_line_avx2(w, i, hi, (uint8_t)delim, &c);
+#endif
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), q = _mm_set1_epi8('"'),
+		      d = _mm_set1_epi8(delim);
+	for (; c.end == UINT32_MAX && i + 16 <= hi; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(w + i));
+		if (count_block(
+			&c, i,
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)),
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q)),
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d))))
+			break;
+	}
+#endif
+	for (; c.end == UINT32_MAX && i < hi; i++) {
+		if (w[i] == '\n')
+			c.end = i;
+		else {
+			c.delims += w[i] == (uint8_t)delim;
+			c.quotes |= w[i] == '"';
+		}
+	}
+	row_line r = {c.end == UINT32_MAX ? hi : c.end,
+		      c.quotes ? 0 : c.delims + 1};
+	return r;
+}
+
+/* A row of the table being read, over one line or several; fields is
+ * what scan_row_line counted, or 0. */
+static uint32_t read_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
+			 uint32_t hi, bool final, unsigned fields)
+{
+	/* with no quote on its first line, a row is that line */
+	uint32_t rend = fields ? end : record_end(s, ls, end, hi, final);
 	if (rend == UINT32_MAX)
 		return UINT32_MAX;
 	if (rend != end) {
@@ -542,7 +646,7 @@ static uint32_t read_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
 			s->oom = true;
 	}
 	if (s->base + ls > s->table.header_end)
-		table_row(s, ls, rend);
+		table_row(s, ls, rend, fields);
 	return rend;
 }
 
@@ -569,14 +673,26 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 			if (pos >= own_hi)
 				return own_hi;
 		}
-		const uint8_t *nl = memchr(s->win + pos, '\n', own_hi - pos);
-		uint32_t end = nl ? (uint32_t)(nl - s->win) : (uint32_t)own_hi;
-		if (!nl && !final)
+		/* a row of the table is read once, for its end and its
+		 * fields together */
+		row_line row = {(uint32_t)own_hi, 0};
+		if (s->table.active && ls == pos) {
+			row = scan_row_line(s, ls, (uint32_t)own_hi,
+					    s->table.delim);
+		} else {
+			const uint8_t *nl =
+			    memchr(s->win + pos, '\n', own_hi - pos);
+			if (nl)
+				row.end = (uint32_t)(nl - s->win);
+		}
+		uint32_t end = row.end;
+		if (end == own_hi && !final)
 			return share_end(s, own_lo, own_hi, ls);
 		if (ls == UINT32_MAX || ls + 4096 <= end) {
 			/* a line longer than we keep: no table row */
 		} else if (s->table.active) {
-			end = read_row(s, ls, end, (uint32_t)own_hi, final);
+			end = read_row(s, ls, end, (uint32_t)own_hi, final,
+				       row.fields);
 			if (end == UINT32_MAX)
 				return share_end(s, own_lo, own_hi, ls);
 		} else if (header_candidate(s, ls, end)) {
