@@ -497,24 +497,48 @@ static bool row_after_in_view(const lg_detect_stream *s, uint32_t end)
 	return p < s->len && memchr(s->win + p, '\n', s->len - p) != NULL;
 }
 
+/* Whether p[0..n) has a delimiter (, tab ;) and no digit: sixteen bytes
+ * at a time, since most lines that follow a blank one are prose that
+ * runs to its end without a digit. */
+static bool delims_no_digits(const uint8_t *p, size_t n)
+{
+	bool delim = false;
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9),
+		      comma = _mm_set1_epi8(','), tab = _mm_set1_epi8('\t'),
+		      semi = _mm_set1_epi8(';');
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		/* a digit is v - '0' below 10, unsigned */
+		__m128i x = _mm_sub_epi8(v, zero);
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, nine), x)))
+			return false;
+		delim |= _mm_movemask_epi8(
+			     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
+						       _mm_cmpeq_epi8(v, tab)),
+					  _mm_cmpeq_epi8(v, semi))) != 0;
+	}
+#endif
+	for (; i < n; i++) {
+		if (p[i] >= '0' && p[i] <= '9')
+			return false;
+		delim |= p[i] == ',' || p[i] == '\t' || p[i] == ';';
+	}
+	return delim;
+}
+
 /* A line right after a blank line, with delimiters and no digits: where a
  * table that starts mid-file (a CSV block in a mail, a second section of
  * an export) has its header. */
 static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
 			     uint32_t end)
 {
-	const uint8_t *w = s->win;
 	/* a header is short: one that must wait for the next window is then
 	 * still inside that window's overlap */
 	if (!after_blank(s, ls) || end - ls > 512)
 		return false;
-	bool delim = false;
-	for (uint32_t i = ls; i < end; i++) {
-		if (w[i] >= '0' && w[i] <= '9')
-			return false;
-		delim |= w[i] == ',' || w[i] == '\t' || w[i] == ';';
-	}
-	return delim;
+	return delims_no_digits(s->win + ls, end - ls);
 }
 
 /* Where this window's share ends while a table is open: a row is read
