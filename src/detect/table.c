@@ -199,6 +199,100 @@ static unsigned count_fields(const uint8_t *line, size_t n, char delim)
 	return (unsigned)lg_count_byte(line, n, (uint8_t)delim) + 1;
 }
 
+/* A row's first line, read once: where it ends, and its fields when no
+ * quote comes before that end (a quote can hide delimiters and newlines,
+ * so such a row is split the careful way). */
+typedef struct row_line {
+	uint32_t end;	 /* its newline, or hi when none */
+	unsigned fields; /* delimiters + 1; 0 when there is a quote */
+} row_line;
+
+typedef struct line_count {
+	uint32_t end; /* the newline's offset, UINT32_MAX until found */
+	unsigned delims;
+	uint32_t quotes; /* nonzero when a quote came before the end */
+} line_count;
+
+/* One block's bits (bit k: byte i + k) into c; true when the block holds
+ * the newline. */
+static inline bool count_block(line_count *c, uint32_t i, uint32_t nl,
+			       uint32_t quote, uint32_t delim)
+{
+	if (!nl) {
+		c->delims += (unsigned)__builtin_popcount(delim);
+		c->quotes |= quote;
+		return false;
+	}
+	uint32_t before = (nl & -nl) - 1;
+	c->delims += (unsigned)__builtin_popcount(delim & before);
+	c->quotes |= quote & before;
+	c->end = i + (uint32_t)__builtin_ctz(nl);
+	return true;
+}
+
+#if LG_AVX2_PATH
+/* Thirty-two bytes at a time up to hi; returns where it stopped (at the
+ * newline, with c->end set, or fewer than 32 bytes before hi). */
+__attribute__((target("avx2,popcnt"))) static uint32_t
+row_line_avx2(const uint8_t *w, uint32_t i, uint32_t hi, uint8_t delim,
+	      line_count *c)
+{
+	const __m256i nl = _mm256_set1_epi8('\n'), q = _mm256_set1_epi8('"'),
+		      d = _mm256_set1_epi8((char)delim);
+	for (; i + 32 <= hi; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(w + i));
+		if (count_block(
+			c, i,
+			(uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(v, nl)),
+			(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, q)),
+			(uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(v, d))))
+			break;
+	}
+	return i;
+}
+#endif
+
+/* The line from ls (up to hi) as a row of the table: one pass that finds
+ * its newline and counts its delimiters, where a memchr for the newline,
+ * another for a quote and a count of the delimiters each read it. */
+static row_line scan_row_line(const lg_detect_stream *s, uint32_t ls,
+			      uint32_t hi, char delim)
+{
+	const uint8_t *w = s->win;
+	line_count c = {UINT32_MAX, 0, 0};
+	uint32_t i = ls;
+#if LG_AVX2_PATH
+	if (__builtin_cpu_supports("avx2"))
+		i = row_line_avx2(w, i, hi, (uint8_t)delim, &c);
+#endif
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), q = _mm_set1_epi8('"'),
+		      d = _mm_set1_epi8(delim);
+	for (; c.end == UINT32_MAX && i + 16 <= hi; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(w + i));
+		if (count_block(
+			&c, i,
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)),
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q)),
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d))))
+			break;
+	}
+#endif
+	for (; c.end == UINT32_MAX && i < hi; i++) {
+		if (w[i] == '\n')
+			c.end = i;
+		else {
+			c.delims += w[i] == (uint8_t)delim;
+			c.quotes |= w[i] == '"';
+		}
+	}
+	row_line r = {c.end == UINT32_MAX ? hi : c.end,
+		      c.quotes ? 0 : c.delims + 1};
+	return r;
+}
+
 /* Fields in the first non-empty line after `from`, 0 when none. */
 static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
 				char delim)
@@ -206,11 +300,12 @@ static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
 	uint32_t p = from;
 	while (p < s->len && (s->win[p] == '\n' || s->win[p] == '\r'))
 		p++;
-	const uint8_t *nl = memchr(s->win + p, '\n', s->len - p);
 	if (p >= s->len)
 		return 0;
-	uint32_t e = nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
-	e = record_end(s, p, e, (uint32_t)s->len, true);
+	row_line r = scan_row_line(s, p, (uint32_t)s->len, delim);
+	if (r.fields)
+		return r.fields; /* no quote: the row is its line */
+	uint32_t e = record_end(s, p, r.end, (uint32_t)s->len, true);
 	return split_fields(s->win + p, p, e - p, delim, NULL, NULL);
 }
 
@@ -245,34 +340,35 @@ static bool table_checks_cells(const table_state *t)
 	return false;
 }
 
-/* Tries line[0..n) as the header row; true when it names columns. */
-static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
+/* What the line alone says of line[0..n) as a header: false when it
+ * cannot be one; else its delimiter and its fields. */
+static bool header_shape(const uint8_t *line, size_t n, char *delim,
+			 unsigned *nf)
 {
-	const uint8_t *line = s->win + at;
-	size_t commas, tabs;
-	if (n == 0 || strchr("{[<#", line[0]))
-		return false; /* JSON lines, markup, comments */
 	/* pretty-printed JSON and code: "key": value, lines ending in a
 	 * comma; a header names every column and ends with a name */
-	if (memmem(line, n, "\":", 2) || line[n - 1] == ',' ||
-	    line[n - 1] == '\t')
+	if (line[n - 1] == ',' || line[n - 1] == '\t' ||
+	    memmem(line, n, "\":", 2))
 		return false;
-	commas = lg_count_byte(line, n, ',');
-	tabs = lg_count_byte(line, n, '\t');
+	size_t commas = lg_count_byte(line, n, ',');
+	size_t tabs = lg_count_byte(line, n, '\t');
 	size_t semis = lg_count_byte(line, n, ';');
 	if (commas + tabs + semis == 0)
 		return false;
-	/* the cheap test first: the row below must have as many fields ("Hi
-	 * Shota," above a paragraph has not); European exports split on ; */
-	char delim = tabs > commas ? '\t' : ',';
+	/* European exports split on ; */
+	*delim = tabs > commas ? '\t' : ',';
 	if (semis > commas && semis > tabs)
-		delim = ';';
-	unsigned nf = split_fields(line, at, n, delim, NULL, NULL);
-	if (nf < 2 || next_row_fields(s, at + (uint32_t)n, delim) != nf)
-		return false;
-	/* read into a candidate: a line that is no header leaves the table
-	 * being read (if any) as it was */
-	table_state cand, *t = &cand;
+		*delim = ';';
+	*nf = split_fields(line, 0, n, *delim, NULL, NULL);
+	return *nf >= 2;
+}
+
+/* Reads the header line[0..n) at window offset `at` into t: what each
+ * column names, and t->active when the line names columns. */
+static void read_header(lg_detect_stream *s, uint32_t at, size_t n, char delim,
+			table_state *t)
+{
+	const uint8_t *line = s->win + at;
 	memset(t, 0, sizeof(*t));
 	t->delim = delim;
 	size_t skip = n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0;
@@ -285,12 +381,71 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 		any |= t->labelled[c] != 0;
 	/* a header names things; a data row is mostly numbers */
 	t->active = any && h.numeric * 2 < t->ncols && !h.long_field;
-	if (!t->active)
-		return false;
-	t->header_end = s->base + at + n;
-	t->end = UINT64_MAX;
-	t->check_cells = table_checks_cells(t);
-	s->table = cand;
+	if (t->active)
+		t->check_cells = table_checks_cells(t);
+}
+
+/* The memo of line[0..n), or NULL. */
+static const table_memo *memo_find(const lg_detect_stream *s,
+				   const uint8_t *line, size_t n)
+{
+	for (size_t i = 0; i < TABLE_MEMOS; i++) {
+		const table_memo *m = &s->memos[i];
+		if (m->len == n && !memcmp(m->line, line, n))
+			return m;
+	}
+	return NULL;
+}
+
+/* Remembers line[0..n) as read into t, in place of the oldest memo. */
+static void memo_keep(lg_detect_stream *s, const uint8_t *line, size_t n,
+		      unsigned nf, const table_state *t)
+{
+	if (n > TABLE_MEMO_LINE)
+		return;
+	table_memo *m = &s->memos[s->next_memo];
+	s->next_memo = (s->next_memo + 1) % TABLE_MEMOS;
+	m->len = (uint32_t)n;
+	m->delim = t->delim;
+	m->nf = nf;
+	m->t = *t;
+	memcpy(m->line, line, n);
+}
+
+/* Tries line[0..n) as the header row; true when it names columns. A line
+ * read before (an export's header above each block of rows) is not read
+ * again: its memo says what it names, and only the row below it, which
+ * must have as many fields, is new. */
+static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
+{
+	const uint8_t *line = s->win + at;
+	if (n == 0 || strchr("{[<#", line[0]))
+		return false; /* JSON lines, markup, comments */
+	const table_memo *m = memo_find(s, line, n);
+	if (m) {
+		if (!m->t.active ||
+		    next_row_fields(s, at + (uint32_t)n, m->delim) != m->nf)
+			return false;
+		s->table = m->t;
+	} else {
+		char delim;
+		unsigned nf;
+		/* the cheap test first: the row below must have as many
+		 * fields ("Hi Shota," above a paragraph has not) */
+		if (!header_shape(line, n, &delim, &nf) ||
+		    next_row_fields(s, at + (uint32_t)n, delim) != nf)
+			return false;
+		/* read into a candidate: a line that is no header leaves the
+		 * table being read (if any) as it was */
+		table_state cand;
+		read_header(s, at, n, delim, &cand);
+		memo_keep(s, line, n, nf, &cand);
+		if (!cand.active)
+			return false;
+		s->table = cand;
+	}
+	s->table.header_end = s->base + at + n;
+	s->table.end = UINT64_MAX;
 	s->saw_table = true;
 	span_open(s);
 	return true;
@@ -558,100 +713,6 @@ static uint64_t share_end(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		return t->misfit_from - s->base;
 	}
 	return open_row != UINT32_MAX && open_row > own_lo ? open_row : own_hi;
-}
-
-/* A row's first line, read once: where it ends, and its fields when no
- * quote comes before that end (a quote can hide delimiters and newlines,
- * so such a row is split the careful way). */
-typedef struct row_line {
-	uint32_t end;	 /* its newline, or hi when none */
-	unsigned fields; /* delimiters + 1; 0 when there is a quote */
-} row_line;
-
-typedef struct line_count {
-	uint32_t end; /* the newline's offset, UINT32_MAX until found */
-	unsigned delims;
-	uint32_t quotes; /* nonzero when a quote came before the end */
-} line_count;
-
-/* One block's bits (bit k: byte i + k) into c; true when the block holds
- * the newline. */
-static inline bool count_block(line_count *c, uint32_t i, uint32_t nl,
-			       uint32_t quote, uint32_t delim)
-{
-	if (!nl) {
-		c->delims += (unsigned)__builtin_popcount(delim);
-		c->quotes |= quote;
-		return false;
-	}
-	uint32_t before = (nl & -nl) - 1;
-	c->delims += (unsigned)__builtin_popcount(delim & before);
-	c->quotes |= quote & before;
-	c->end = i + (uint32_t)__builtin_ctz(nl);
-	return true;
-}
-
-#if LG_AVX2_PATH
-/* Thirty-two bytes at a time up to hi; returns where it stopped (at the
- * newline, with c->end set, or fewer than 32 bytes before hi). */
-__attribute__((target("avx2,popcnt"))) static uint32_t
-row_line_avx2(const uint8_t *w, uint32_t i, uint32_t hi, uint8_t delim,
-	      line_count *c)
-{
-	const __m256i nl = _mm256_set1_epi8('\n'), q = _mm256_set1_epi8('"'),
-		      d = _mm256_set1_epi8((char)delim);
-	for (; i + 32 <= hi; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(w + i));
-		if (count_block(
-			c, i,
-			(uint32_t)_mm256_movemask_epi8(
-			    _mm256_cmpeq_epi8(v, nl)),
-			(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, q)),
-			(uint32_t)_mm256_movemask_epi8(
-			    _mm256_cmpeq_epi8(v, d))))
-			break;
-	}
-	return i;
-}
-#endif
-
-/* The line from ls (up to hi) as a row of the table: one pass that finds
- * its newline and counts its delimiters, where a memchr for the newline,
- * another for a quote and a count of the delimiters each read it. */
-static row_line scan_row_line(const lg_detect_stream *s, uint32_t ls,
-			      uint32_t hi, char delim)
-{
-	const uint8_t *w = s->win;
-	line_count c = {UINT32_MAX, 0, 0};
-	uint32_t i = ls;
-#if LG_AVX2_PATH
-	if (__builtin_cpu_supports("avx2"))
-		i = row_line_avx2(w, i, hi, (uint8_t)delim, &c);
-#endif
-#if defined(__SSE2__)
-	const __m128i nl = _mm_set1_epi8('\n'), q = _mm_set1_epi8('"'),
-		      d = _mm_set1_epi8(delim);
-	for (; c.end == UINT32_MAX && i + 16 <= hi; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(w + i));
-		if (count_block(
-			&c, i,
-			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)),
-			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q)),
-			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d))))
-			break;
-	}
-#endif
-	for (; c.end == UINT32_MAX && i < hi; i++) {
-		if (w[i] == '\n')
-			c.end = i;
-		else {
-			c.delims += w[i] == (uint8_t)delim;
-			c.quotes |= w[i] == '"';
-		}
-	}
-	row_line r = {c.end == UINT32_MAX ? hi : c.end,
-		      c.quotes ? 0 : c.delims + 1};
-	return r;
 }
 
 /* A row of the table being read, over one line or several; fields is
