@@ -881,6 +881,59 @@ static void csv_header_gates_cell_types(void **state)
 	free(r.f);
 }
 
+/* A row is read in one pass for its end and its fields: a quoted cell's
+ * delimiters, past the row's first blocks, are no fields, so the rows fit
+ * the header and its 個人番号 column holds down to the last row (which
+ * has no newline); CRLF rows. */
+static void csv_quoted_cells_past_the_first_block(void **state)
+{
+	(void)state;
+	lg_buf b = {0};
+	lg_buf_puts(&b, "個人番号,区分,支店,備考,状態\r\n");
+	for (int i = 0; i < 4; i++)
+		lg_buf_puts(&b, "621498320257,一般,東京都千代田区丸の内支店,"
+				"\"午前中指定, 置き配可, 再配達は不要\",A\r\n");
+	lg_buf_puts(&b, "621498320257,一般,東京都千代田区丸の内支店,"
+			"\"午前中指定, 置き配可\",B");
+	found r = scan_n(det, b.data, b.len);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 5)
+		dump(b.data, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 5);
+	free(r.f);
+	lg_buf_free(&b);
+}
+
+/* A header line read before is not read again, but headers of the same
+ * length are told apart by their bytes: the column that is 個人番号 in
+ * each block holds My Numbers, the 注文番号 one does not. */
+static void csv_repeated_headers_of_one_length(void **state)
+{
+	(void)state;
+	static const char csv[] = "メモ\n\n"
+				  "個人番号,注文番号\n"
+				  "621498320257,123456789018\n\n"
+				  "注文番号,個人番号\n"
+				  "621498320257,123456789018\n\n"
+				  "個人番号,注文番号\n"
+				  "621498320257,123456789018\n\n"
+				  "注文番号,個人番号\n"
+				  "621498320257,123456789018\n";
+	found r = scan(det, csv);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 4)
+		dump(csv, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 4);
+	for (size_t i = 0; i < r.n; i++) {
+		const lg_finding *f = &r.f[i];
+		if (f->type != LG_JP_MY_NUMBER)
+			continue;
+		/* blocks 1 and 3: the first column; 2 and 4: the second */
+		bool first = f->line == 4 || f->line == 10;
+		assert_string_equal(f->value,
+				    first ? "621498320257" : "123456789018");
+	}
+	free(r.f);
+}
+
 /* ---- positions
  * ----------------------------------------------------------------------------
  */
@@ -1532,6 +1585,8 @@ int main(void)
 	    cmocka_unit_test(nearest_label_wins),
 	    cmocka_unit_test(csv_header_names_columns),
 	    cmocka_unit_test(csv_header_gates_cell_types),
+	    cmocka_unit_test(csv_quoted_cells_past_the_first_block),
+	    cmocka_unit_test(csv_repeated_headers_of_one_length),
 	    cmocka_unit_test(line_column_offset),
 	    cmocka_unit_test(column_counts_characters_not_bytes),
 	    cmocka_unit_test(context_is_masked),
