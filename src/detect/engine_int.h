@@ -119,6 +119,7 @@ struct lg_detect_stream {
 	table_state table;  /* the table being read */
 	table_state *spans; /* the tables this window holds */
 	size_t nspans, capspans;
+	size_t span_hint;     /* the span the last verdict found: a guess */
 	label_range *records; /* rows over several lines (quoted newlines) */
 	size_t nrecords, caprecords;
 	table_memo memos[TABLE_MEMOS]; /* kept from text to text */

@@ -27,6 +27,15 @@ static const lg_type cell_types[] = {
     LG_BIRTH_DATE,  LG_JP_PASSPORT, LG_JP_RESIDENCE_CARD, LG_JP_POSTAL_CODE,
     LG_PERSON_NAME, LG_JP_ADDRESS};
 
+/* The types of cell_types, as a mask. */
+static lg_type_mask cell_type_mask(void)
+{
+	lg_type_mask m = 0;
+	for (size_t i = 0; i < sizeof(cell_types) / sizeof(*cell_types); i++)
+		m |= (lg_type_mask)1u << cell_types[i];
+	return m;
+}
+
 /* Types a header word can rule out though another word names them: a
  * ユーザー名 or product name column holds no person's name, a メールアドレス
  * column no address. */
@@ -231,24 +240,37 @@ static inline bool count_block(line_count *c, uint32_t i, uint32_t nl,
 }
 
 #if LG_AVX2_PATH
-/* Thirty-two bytes at a time up to hi; returns where it stopped (at the
- * newline, with c->end set, or fewer than 32 bytes before hi). */
-__attribute__((target("avx2,popcnt"))) static uint32_t
-row_line_avx2(const uint8_t *w, uint32_t i, uint32_t hi, uint8_t delim,
-	      line_count *c)
+/* One block's newlines, quotes and delimiters into c, those of the bytes
+ * `keep` has bits for; true when the block holds the newline. */
+__attribute__((target("avx2,popcnt"))) static inline bool
+block_avx2(const uint8_t *w, uint32_t i, uint8_t delim, uint32_t keep,
+	   line_count *c)
 {
-	const __m256i nl = _mm256_set1_epi8('\n'), q = _mm256_set1_epi8('"'),
-		      d = _mm256_set1_epi8((char)delim);
+	__m256i v = _mm256_loadu_si256((const __m256i *)(w + i));
+	uint32_t nl = (uint32_t)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+	uint32_t q = (uint32_t)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')));
+	uint32_t d = (uint32_t)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)delim)));
+	return count_block(c, i, nl & keep, q & keep, d & keep);
+}
+
+/* Thirty-two bytes at a time up to hi; returns where it stopped: at the
+ * newline (c->end set), at hi, or fewer than 32 bytes before hi where the
+ * window (of length len) ends too. Up to hi the blocks are whole; the
+ * last may hold bytes past hi, in the window, whose bits are dropped. */
+__attribute__((target("avx2,popcnt"))) static uint32_t
+row_line_avx2(const uint8_t *w, uint32_t i, uint32_t hi, size_t len,
+	      uint8_t delim, line_count *c)
+{
 	for (; i + 32 <= hi; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(w + i));
-		if (count_block(
-			c, i,
-			(uint32_t)_mm256_movemask_epi8(
-			    _mm256_cmpeq_epi8(v, nl)),
-			(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, q)),
-			(uint32_t)_mm256_movemask_epi8(
-			    _mm256_cmpeq_epi8(v, d))))
-			break;
+		if (block_avx2(w, i, delim, UINT32_MAX, c))
+			return i;
+	}
+	if (i < hi && i + 32 <= len) {
+		block_avx2(w, i, delim, (1u << (hi - i)) - 1, c);
+		return hi;
 	}
 	return i;
 }
@@ -265,7 +287,7 @@ static row_line scan_row_line(const lg_detect_stream *s, uint32_t ls,
 	uint32_t i = ls;
 #if LG_AVX2_PATH
 	if (__builtin_cpu_supports("avx2"))
-		i = row_line_avx2(w, i, hi, (uint8_t)delim, &c);
+		i = row_line_avx2(w, i, hi, s->len, (uint8_t)delim, &c);
 #endif
 #if defined(__SSE2__)
 	const __m128i nl = _mm_set1_epi8('\n'), q = _mm_set1_epi8('"'),
@@ -330,9 +352,7 @@ static void span_close(lg_detect_stream *s)
  * without one (a stock or sales list), a row is only counted. */
 static bool table_checks_cells(const table_state *t)
 {
-	lg_type_mask m = 0;
-	for (size_t i = 0; i < sizeof(cell_types) / sizeof(*cell_types); i++)
-		m |= (lg_type_mask)1u << cell_types[i];
+	lg_type_mask m = cell_type_mask();
 	for (unsigned c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++) {
 		if (t->pos[c] & m)
 			return true;
@@ -483,6 +503,11 @@ static uint32_t line_start(const lg_detect_stream *s, uint32_t at)
 static unsigned column_of(const lg_detect_stream *s, const table_state *tb,
 			  uint32_t ls, uint32_t at)
 {
+	/* with no quote before it, a cell's column is the delimiters
+	 * before it, counted a block at a time */
+	row_line r = scan_row_line(s, ls, at, tb->delim);
+	if (r.fields && r.end == at)
+		return r.fields - 1;
 	unsigned col = 0;
 	bool quoted = false;
 	const uint8_t *w = s->win;
@@ -500,19 +525,28 @@ static unsigned column_of(const lg_detect_stream *s, const table_state *tb,
 /* The table of this window that holds offset `at` (below its header,
  * above its end), or NULL. Spans are in text order and each ends before
  * the next header: only the last header above the line can hold it. */
-static const table_state *table_at(const lg_detect_stream *s, uint32_t at,
+static const table_state *table_at(lg_detect_stream *s, uint32_t at,
 				   uint32_t ls)
 {
+	uint64_t line = s->base + ls;
 	size_t lo = 0, hi = s->nspans; /* spans[lo..hi) undecided */
+	/* verdicts come in text order, most in the table of the last one:
+	 * its span first, kept when the line is below its header and above
+	 * the next */
+	size_t k = s->span_hint;
+	if (k < hi && s->spans[k].header_end < line &&
+	    (k + 1 == hi || s->spans[k + 1].header_end >= line))
+		lo = hi = k + 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (s->spans[mid].header_end < s->base + ls)
+		if (s->spans[mid].header_end < line)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (lo == 0)
 		return NULL;
+	s->span_hint = lo - 1;
 	const table_state *tb = &s->spans[lo - 1];
 	return s->base + at < tb->end ? tb : NULL;
 }
@@ -629,8 +663,12 @@ static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
 				  collect_cell, &cells);
 	if (!row_fits(s, ls, end, n))
 		return;
-	for (unsigned col = 0; col < n && col < TABLE_MAX_COLS; col++)
-		check_cell(s, col, cells.from[col], cells.to[col]);
+	/* most columns name no cell type: one test each */
+	lg_type_mask m = cell_type_mask();
+	for (unsigned col = 0; col < n && col < TABLE_MAX_COLS; col++) {
+		if (s->table.pos[col] & m)
+			check_cell(s, col, cells.from[col], cells.to[col]);
+	}
 }
 
 /* The line at pos follows a blank line (LF or CRLF). */
