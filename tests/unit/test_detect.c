@@ -903,6 +903,30 @@ static void csv_quoted_cells_past_the_first_block(void **state)
 	lg_buf_free(&b);
 }
 
+/* A cell's column is the delimiters before it, outside quotes: past the
+ * first SIMD block of its line, and after a quoted cell with a delimiter
+ * in it (which, counted, would put it in the 注文番号 column). */
+static void csv_column_after_quoted_cells(void **state)
+{
+	(void)state;
+	static const char csv[] =
+	    "メモ\n\n"
+	    "支店,区分,個人番号,注文番号\n"
+	    "東京都千代田区丸の内支店,一般,621498320257,123456789018\n"
+	    "\"大阪府大阪市北区梅田支店, 本店\",一般,621498320257,"
+	    "123456789018\n"
+	    "\"東京, 大阪\",一般,621498320257,123456789018\n";
+	found r = scan(det, csv);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 3)
+		dump(csv, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 3);
+	for (size_t i = 0; i < r.n; i++) {
+		if (r.f[i].type == LG_JP_MY_NUMBER)
+			assert_string_equal(r.f[i].value, "621498320257");
+	}
+	free(r.f);
+}
+
 /* A header line read before is not read again, but headers of the same
  * length are told apart by their bytes: the column that is 個人番号 in
  * each block holds My Numbers, the 注文番号 one does not. */
@@ -1587,6 +1611,7 @@ int main(void)
 	    cmocka_unit_test(csv_header_gates_cell_types),
 	    cmocka_unit_test(csv_quoted_cells_past_the_first_block),
 	    cmocka_unit_test(csv_repeated_headers_of_one_length),
+	    cmocka_unit_test(csv_column_after_quoted_cells),
 	    cmocka_unit_test(line_column_offset),
 	    cmocka_unit_test(column_counts_characters_not_bytes),
 	    cmocka_unit_test(context_is_masked),
