@@ -604,15 +604,18 @@ static void collect_cell(void *ud, unsigned col, uint32_t from, uint32_t to)
 }
 
 /* Checks the cells of a column that names a label-only type. */
-static void check_cell(lg_detect_stream *s, unsigned col, uint32_t from,
+static void check_cell(lg_detect_stream *s, lg_type_mask want, uint32_t from,
 		       uint32_t to)
 {
 	if (to <= from)
 		return;
-	for (size_t i = 0; i < sizeof(cell_types) / sizeof(*cell_types); i++) {
+	/* in cell_types' order, up to the last type the column names */
+	for (size_t i = 0; want; i++) {
 		lg_type t = cell_types[i];
-		if ((s->table.pos[col] >> t) & 1u)
+		if ((want >> t) & 1u) {
 			lg_detect_column_cell(s, t, from, to);
+			want &= ~((lg_type_mask)1u << t);
+		}
 	}
 }
 
@@ -667,7 +670,8 @@ static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
 	lg_type_mask m = cell_type_mask();
 	for (unsigned col = 0; col < n && col < TABLE_MAX_COLS; col++) {
 		if (s->table.pos[col] & m)
-			check_cell(s, col, cells.from[col], cells.to[col]);
+			check_cell(s, s->table.pos[col] & m, cells.from[col],
+				   cells.to[col]);
 	}
 }
 
@@ -692,26 +696,37 @@ static bool row_after_in_view(const lg_detect_stream *s, uint32_t end)
 
 /* Whether p[0..n) has a delimiter (, tab ;) and no digit: sixteen bytes
  * at a time, since most lines that follow a blank one are prose that
- * runs to its end without a digit. */
-static bool delims_no_digits(const uint8_t *p, size_t n)
+ * runs to its end without a digit. room: the bytes at p that may be read
+ * (n or more); the last block may read past n, its bits dropped. */
+static bool delims_no_digits(const uint8_t *p, size_t n, size_t room)
 {
-	bool delim = false;
 	size_t i = 0;
 #if defined(__SSE2__)
 	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9),
 		      comma = _mm_set1_epi8(','), tab = _mm_set1_epi8('\t'),
 		      semi = _mm_set1_epi8(';');
-	for (; i + 16 <= n; i += 16) {
+	unsigned delims = 0;
+	for (; i < n && i + 16 <= room; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
 		/* a digit is v - '0' below 10, unsigned */
 		__m128i x = _mm_sub_epi8(v, zero);
-		if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, nine), x)))
+		unsigned digits = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_min_epu8(x, nine), x));
+		unsigned d = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
+					      _mm_cmpeq_epi8(v, tab)),
+				 _mm_cmpeq_epi8(v, semi)));
+		if (n - i < 16) { /* the last block: only its bytes below n */
+			digits &= (1u << (n - i)) - 1;
+			d &= (1u << (n - i)) - 1;
+		}
+		if (digits)
 			return false;
-		delim |= _mm_movemask_epi8(
-			     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
-						       _mm_cmpeq_epi8(v, tab)),
-					  _mm_cmpeq_epi8(v, semi))) != 0;
+		delims |= d;
 	}
+	bool delim = delims != 0;
+#else
+	bool delim = false;
 #endif
 	for (; i < n; i++) {
 		if (p[i] >= '0' && p[i] <= '9')
@@ -731,7 +746,7 @@ static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
 	 * still inside that window's overlap */
 	if (!after_blank(s, ls) || end - ls > 512)
 		return false;
-	return delims_no_digits(s->win + ls, end - ls);
+	return delims_no_digits(s->win + ls, end - ls, s->len - ls);
 }
 
 /* Where this window's share ends while a table is open: a row is read
