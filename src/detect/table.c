@@ -768,6 +768,79 @@ static uint64_t share_end(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 	return open_row != UINT32_MAX && open_row > own_lo ? open_row : own_hi;
 }
 
+/* A row of a counting-only table that fits its header: not blank, not
+ * longer than a row is kept, and with as many fields as the header or
+ * fewer (a spreadsheet leaves empty cells at the end out). */
+static bool plain_row_fits(const table_state *t, const uint8_t *w, uint32_t ls,
+			   uint32_t end, unsigned n)
+{
+	if (end == ls || (end == ls + 1 && w[ls] == '\r') || ls + 4096 <= end)
+		return false;
+	return n == t->ncols || (n >= 2 && n < t->ncols);
+}
+
+#if LG_AVX2_PATH
+/* The rows from pos, many to a pass: a block's newlines, quotes and
+ * delimiters as bits, a row's fields the delimiter bits between two
+ * newlines. Returns the start of the first row it leaves to the
+ * line-by-line path. */
+__attribute__((target("avx2,popcnt"))) static uint32_t
+plain_rows_avx2(lg_detect_stream *s, uint32_t pos, uint32_t hi)
+{
+	table_state *t = &s->table;
+	const uint8_t *w = s->win;
+	const __m256i nl = _mm256_set1_epi8('\n'), q = _mm256_set1_epi8('"'),
+		      d = _mm256_set1_epi8(t->delim);
+	uint32_t ls = pos;
+	unsigned delims = 0; /* of the row from ls, in the blocks before */
+	for (uint32_t i = pos; i + 32 <= hi; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(w + i));
+		uint32_t nls =
+		    (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
+		uint32_t qs =
+		    (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, q));
+		uint32_t ds =
+		    (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, d));
+		uint32_t rest = UINT32_MAX; /* the block's bits from ls on */
+		for (; nls; nls &= nls - 1) {
+			unsigned b = (unsigned)__builtin_ctz(nls);
+			uint32_t row = rest & ((1u << b) - 1);
+			unsigned n =
+			    delims + (unsigned)__builtin_popcount(ds & row) + 1;
+			if ((qs & row) || !plain_row_fits(t, w, ls, i + b, n))
+				return ls;
+			/* as row_fits does for a row that fits */
+			t->misfits = 0;
+			ls = i + b + 1;
+			delims = 0;
+			rest = b == 31 ? 0 : UINT32_MAX << (b + 1);
+		}
+		if (qs & rest)
+			return ls;
+		delims += (unsigned)__builtin_popcount(ds & rest);
+	}
+	return ls;
+}
+#endif
+
+/* Rows of the table being read that need nothing but counting: where no
+ * column names a type checked cell by cell, a row with no quote that
+ * fits the header only tells that the table goes on. Takes those rows,
+ * up to the first that needs more (a quote, a blank line, one that does
+ * not fit, the last block before hi) and returns where it stopped: the
+ * line-by-line path goes on from there. */
+static uint32_t plain_rows(lg_detect_stream *s, uint32_t pos, uint32_t hi)
+{
+	const table_state *t = &s->table;
+	if (!t->active || t->check_cells || s->base + pos <= t->header_end)
+		return pos;
+#if LG_AVX2_PATH
+	if (__builtin_cpu_supports("avx2"))
+		return plain_rows_avx2(s, pos, hi);
+#endif
+	return pos;
+}
+
 /* A row of the table being read, over one line or several; fields is
  * what scan_row_line counted, or 0. */
 static uint32_t read_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
@@ -800,6 +873,11 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		span_open(s); /* a table the last window left open */
 
 	while (pos < own_hi) {
+		if (s->table.active && ls == pos) {
+			pos = ls = plain_rows(s, pos, (uint32_t)own_hi);
+			if (pos >= own_hi)
+				break;
+		}
 		if (!s->table.active && !after_blank(s, pos)) {
 			/* outside a table only the line after a blank one can
 			 * start one: jump from blank line to blank line (the

@@ -927,6 +927,59 @@ static void csv_column_after_quoted_cells(void **state)
 	free(r.f);
 }
 
+/* Rows that are only counted go many to a pass; a row that does not fit
+ * goes line by line, and one that fits after it starts the count of
+ * misfits again: two misfits, a row that fits, two more and one that
+ * fits keep the table; x, y, z end it, so the last value is in none. */
+static void csv_rows_counted_in_blocks(void **state)
+{
+	(void)state;
+	static const char csv[] =
+	    "メモ\n\n"
+	    "個人番号,区分,備考\n"
+	    "621498320257,一般,短い\n"
+	    "621498320257,一般,やや長めの備考欄の文章です。二行目に続きます\n"
+	    "621498320257,一般,a,b,c\n"
+	    "621498320257,一般,a,b,c\n"
+	    "621498320257,一般,ok\n"
+	    "621498320257,一般,a,b,c\n"
+	    "621498320257,一般,a,b,c\n"
+	    "621498320257,一般,ok\n"
+	    "x\ny\nz\n"
+	    "621498320257,一般,ok\n";
+	found r = scan(det, csv);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 8)
+		dump(csv, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 8);
+	for (size_t i = 0; i < r.n; i++) {
+		if (r.f[i].type == LG_JP_MY_NUMBER)
+			assert_true(r.f[i].line >= 4 && r.f[i].line <= 11);
+	}
+	free(r.f);
+}
+
+/* A row whose quoted cell goes on to the next line is one row: the value
+ * on its second line is in the 個人番号 column, counted from the row's
+ * start (the rows that are only counted many to a pass stop at a quote). */
+static void csv_quoted_line_breaks_in_counted_rows(void **state)
+{
+	(void)state;
+	lg_buf b = {0};
+	lg_buf_puts(&b, "メモ\n\n番号,備考,個人番号\n");
+	for (int i = 1; i <= 6; i++)
+		lg_buf_printf(&b,
+			      "%d,\"東京都千代田区丸の内\n一丁目一番一号\","
+			      "621498320257\n",
+			      i);
+	lg_buf_puts(&b, "7,本店,621498320257\n");
+	found r = scan_n(det, b.data, b.len);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 7)
+		dump(b.data, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 7);
+	free(r.f);
+	lg_buf_free(&b);
+}
+
 /* A header line read before is not read again, but headers of the same
  * length are told apart by their bytes: the column that is 個人番号 in
  * each block holds My Numbers, the 注文番号 one does not. */
@@ -1612,6 +1665,8 @@ int main(void)
 	    cmocka_unit_test(csv_quoted_cells_past_the_first_block),
 	    cmocka_unit_test(csv_repeated_headers_of_one_length),
 	    cmocka_unit_test(csv_column_after_quoted_cells),
+	    cmocka_unit_test(csv_rows_counted_in_blocks),
+	    cmocka_unit_test(csv_quoted_line_breaks_in_counted_rows),
 	    cmocka_unit_test(line_column_offset),
 	    cmocka_unit_test(column_counts_characters_not_bytes),
 	    cmocka_unit_test(context_is_masked),
