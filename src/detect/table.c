@@ -570,7 +570,11 @@ const label_range *table_record_at(const lg_detect_stream *s, uint32_t at)
 int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 			 uint32_t *lo, uint32_t *hi)
 {
-	if (s->nspans == 0)
+	/* most values are in no table, which the span by `at` itself tells
+	 * before the line's start is looked for: the span by the line's start
+	 * is the same one, or an earlier one, which ended before this one's
+	 * header and so before `at` */
+	if (s->nspans == 0 || !table_at(s, at, at))
 		return 0;
 	const label_range *rec = table_record_at(s, at);
 	uint32_t ls = rec ? rec->from : line_start(s, at);
