@@ -54,7 +54,7 @@ size_t lg_utf8_valid_prefix(const uint8_t *p, size_t n, size_t *incomplete);
 size_t lg_utf8_decode(const uint8_t *p, size_t n, uint32_t *cp);
 
 /* The start of the line after the first blank line (\n\n or \n\r\n) in
- * p[from..n), or n when there is none. Sixteen positions at a time. */
+ * p[from..n), or n when there is none. A SIMD block at a time. */
 size_t lg_after_blank_line(const uint8_t *p, size_t from, size_t n);
 
 /* How many bytes of p[0..n) are c (newlines, a table's delimiters):

@@ -71,6 +71,20 @@ typedef struct table_state {
 	bool check_cells; /* a column names a type whose cells are checked */
 } table_state;
 
+#define TABLE_MEMOS	8   /* header lines remembered */
+#define TABLE_MEMO_LINE 512 /* the longest line remembered */
+
+/* A header line read before and what reading it found: an export repeats
+ * its header above each block of rows, and the reading (its fields, one
+ * Hyperscan pass) depends on the line alone. */
+typedef struct table_memo {
+	uint32_t len; /* 0: unused */
+	char delim;
+	unsigned nf;   /* fields of the whole line, a BOM included */
+	table_state t; /* the header as read; t.active: it names columns */
+	uint8_t line[TABLE_MEMO_LINE];
+} table_memo;
+
 struct lg_detect_stream {
 	const lg_detector *det;
 	hs_scratch_t *scratch;
@@ -105,8 +119,11 @@ struct lg_detect_stream {
 	table_state table;  /* the table being read */
 	table_state *spans; /* the tables this window holds */
 	size_t nspans, capspans;
+	size_t span_hint;     /* the span the last verdict found: a guess */
 	label_range *records; /* rows over several lines (quoted newlines) */
 	size_t nrecords, caprecords;
+	table_memo memos[TABLE_MEMOS]; /* kept from text to text */
+	unsigned next_memo;
 	/* the masks of candidates, each made once however many snippets
 	 * show it (context.c); emptied, with a new epoch, when full */
 	uint32_t mask_epoch;

@@ -5,6 +5,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define LG_AVX2_PATH 1 /* chosen at run time where the CPU has AVX2 */
+#endif
 #include <strings.h>
 
 #include "engine_int.h"
@@ -22,6 +26,15 @@ static const lg_type cell_types[] = {
     LG_CARD_CVV,    LG_CARD_EXPIRY, LG_JP_BANK_ACCOUNT,	  LG_JP_DRIVERS_LICENSE,
     LG_BIRTH_DATE,  LG_JP_PASSPORT, LG_JP_RESIDENCE_CARD, LG_JP_POSTAL_CODE,
     LG_PERSON_NAME, LG_JP_ADDRESS};
+
+/* The types of cell_types, as a mask. */
+static lg_type_mask cell_type_mask(void)
+{
+	lg_type_mask m = 0;
+	for (size_t i = 0; i < sizeof(cell_types) / sizeof(*cell_types); i++)
+		m |= (lg_type_mask)1u << cell_types[i];
+	return m;
+}
 
 /* Types a header word can rule out though another word names them: a
  * ユーザー名 or product name column holds no person's name, a メールアドレス
@@ -195,6 +208,113 @@ static unsigned count_fields(const uint8_t *line, size_t n, char delim)
 	return (unsigned)lg_count_byte(line, n, (uint8_t)delim) + 1;
 }
 
+/* A row's first line, read once: where it ends, and its fields when no
+ * quote comes before that end (a quote can hide delimiters and newlines,
+ * so such a row is split the careful way). */
+typedef struct row_line {
+	uint32_t end;	 /* its newline, or hi when none */
+	unsigned fields; /* delimiters + 1; 0 when there is a quote */
+} row_line;
+
+typedef struct line_count {
+	uint32_t end; /* the newline's offset, UINT32_MAX until found */
+	unsigned delims;
+	uint32_t quotes; /* nonzero when a quote came before the end */
+} line_count;
+
+/* One block's bits (bit k: byte i + k) into c; true when the block holds
+ * the newline. */
+static inline bool count_block(line_count *c, uint32_t i, uint32_t nl,
+			       uint32_t quote, uint32_t delim)
+{
+	if (!nl) {
+		c->delims += (unsigned)__builtin_popcount(delim);
+		c->quotes |= quote;
+		return false;
+	}
+	uint32_t before = (nl & -nl) - 1;
+	c->delims += (unsigned)__builtin_popcount(delim & before);
+	c->quotes |= quote & before;
+	c->end = i + (uint32_t)__builtin_ctz(nl);
+	return true;
+}
+
+#if LG_AVX2_PATH
+/* One block's newlines, quotes and delimiters into c, those of the bytes
+ * `keep` has bits for; true when the block holds the newline. */
+__attribute__((target("avx2,popcnt"))) static inline bool
+block_avx2(const uint8_t *w, uint32_t i, uint8_t delim, uint32_t keep,
+	   line_count *c)
+{
+	__m256i v = _mm256_loadu_si256((const __m256i *)(w + i));
+	uint32_t nl = (uint32_t)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+	uint32_t q = (uint32_t)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')));
+	uint32_t d = (uint32_t)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)delim)));
+	return count_block(c, i, nl & keep, q & keep, d & keep);
+}
+
+/* Thirty-two bytes at a time up to hi; returns where it stopped: at the
+ * newline (c->end set), at hi, or fewer than 32 bytes before hi where the
+ * window (of length len) ends too. Up to hi the blocks are whole; the
+ * last may hold bytes past hi, in the window, whose bits are dropped. */
+__attribute__((target("avx2,popcnt"))) static uint32_t
+row_line_avx2(const uint8_t *w, uint32_t i, uint32_t hi, size_t len,
+	      uint8_t delim, line_count *c)
+{
+	for (; i + 32 <= hi; i += 32) {
+		if (block_avx2(w, i, delim, UINT32_MAX, c))
+			return i;
+	}
+	if (i < hi && i + 32 <= len) {
+		block_avx2(w, i, delim, (1u << (hi - i)) - 1, c);
+		return hi;
+	}
+	return i;
+}
+#endif
+
+/* The line from ls (up to hi) as a row of the table: one pass that finds
+ * its newline and counts its delimiters, where a memchr for the newline,
+ * another for a quote and a count of the delimiters each read it. */
+static row_line scan_row_line(const lg_detect_stream *s, uint32_t ls,
+			      uint32_t hi, char delim)
+{
+	const uint8_t *w = s->win;
+	line_count c = {UINT32_MAX, 0, 0};
+	uint32_t i = ls;
+#if LG_AVX2_PATH
+	if (__builtin_cpu_supports("avx2"))
+		i = row_line_avx2(w, i, hi, s->len, (uint8_t)delim, &c);
+#endif
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), q = _mm_set1_epi8('"'),
+		      d = _mm_set1_epi8(delim);
+	for (; c.end == UINT32_MAX && i + 16 <= hi; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(w + i));
+		if (count_block(
+			&c, i,
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)),
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, q)),
+			(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, d))))
+			break;
+	}
+#endif
+	for (; c.end == UINT32_MAX && i < hi; i++) {
+		if (w[i] == '\n')
+			c.end = i;
+		else {
+			c.delims += w[i] == (uint8_t)delim;
+			c.quotes |= w[i] == '"';
+		}
+	}
+	row_line r = {c.end == UINT32_MAX ? hi : c.end,
+		      c.quotes ? 0 : c.delims + 1};
+	return r;
+}
+
 /* Fields in the first non-empty line after `from`, 0 when none. */
 static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
 				char delim)
@@ -202,11 +322,12 @@ static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
 	uint32_t p = from;
 	while (p < s->len && (s->win[p] == '\n' || s->win[p] == '\r'))
 		p++;
-	const uint8_t *nl = memchr(s->win + p, '\n', s->len - p);
 	if (p >= s->len)
 		return 0;
-	uint32_t e = nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
-	e = record_end(s, p, e, (uint32_t)s->len, true);
+	row_line r = scan_row_line(s, p, (uint32_t)s->len, delim);
+	if (r.fields)
+		return r.fields; /* no quote: the row is its line */
+	uint32_t e = record_end(s, p, r.end, (uint32_t)s->len, true);
 	return split_fields(s->win + p, p, e - p, delim, NULL, NULL);
 }
 
@@ -231,9 +352,7 @@ static void span_close(lg_detect_stream *s)
  * without one (a stock or sales list), a row is only counted. */
 static bool table_checks_cells(const table_state *t)
 {
-	lg_type_mask m = 0;
-	for (size_t i = 0; i < sizeof(cell_types) / sizeof(*cell_types); i++)
-		m |= (lg_type_mask)1u << cell_types[i];
+	lg_type_mask m = cell_type_mask();
 	for (unsigned c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++) {
 		if (t->pos[c] & m)
 			return true;
@@ -241,34 +360,35 @@ static bool table_checks_cells(const table_state *t)
 	return false;
 }
 
-/* Tries line[0..n) as the header row; true when it names columns. */
-static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
+/* What the line alone says of line[0..n) as a header: false when it
+ * cannot be one; else its delimiter and its fields. */
+static bool header_shape(const uint8_t *line, size_t n, char *delim,
+			 unsigned *nf)
 {
-	const uint8_t *line = s->win + at;
-	size_t commas, tabs;
-	if (n == 0 || strchr("{[<#", line[0]))
-		return false; /* JSON lines, markup, comments */
 	/* pretty-printed JSON and code: "key": value, lines ending in a
 	 * comma; a header names every column and ends with a name */
-	if (memmem(line, n, "\":", 2) || line[n - 1] == ',' ||
-	    line[n - 1] == '\t')
+	if (line[n - 1] == ',' || line[n - 1] == '\t' ||
+	    memmem(line, n, "\":", 2))
 		return false;
-	commas = lg_count_byte(line, n, ',');
-	tabs = lg_count_byte(line, n, '\t');
+	size_t commas = lg_count_byte(line, n, ',');
+	size_t tabs = lg_count_byte(line, n, '\t');
 	size_t semis = lg_count_byte(line, n, ';');
 	if (commas + tabs + semis == 0)
 		return false;
-	/* the cheap test first: the row below must have as many fields ("Hi
-	 * Shota," above a paragraph has not); European exports split on ; */
-	char delim = tabs > commas ? '\t' : ',';
+	/* European exports split on ; */
+	*delim = tabs > commas ? '\t' : ',';
 	if (semis > commas && semis > tabs)
-		delim = ';';
-	unsigned nf = split_fields(line, at, n, delim, NULL, NULL);
-	if (nf < 2 || next_row_fields(s, at + (uint32_t)n, delim) != nf)
-		return false;
-	/* read into a candidate: a line that is no header leaves the table
-	 * being read (if any) as it was */
-	table_state cand, *t = &cand;
+		*delim = ';';
+	*nf = split_fields(line, 0, n, *delim, NULL, NULL);
+	return *nf >= 2;
+}
+
+/* Reads the header line[0..n) at window offset `at` into t: what each
+ * column names, and t->active when the line names columns. */
+static void read_header(lg_detect_stream *s, uint32_t at, size_t n, char delim,
+			table_state *t)
+{
+	const uint8_t *line = s->win + at;
 	memset(t, 0, sizeof(*t));
 	t->delim = delim;
 	size_t skip = n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0;
@@ -281,12 +401,71 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 		any |= t->labelled[c] != 0;
 	/* a header names things; a data row is mostly numbers */
 	t->active = any && h.numeric * 2 < t->ncols && !h.long_field;
-	if (!t->active)
-		return false;
-	t->header_end = s->base + at + n;
-	t->end = UINT64_MAX;
-	t->check_cells = table_checks_cells(t);
-	s->table = cand;
+	if (t->active)
+		t->check_cells = table_checks_cells(t);
+}
+
+/* The memo of line[0..n), or NULL. */
+static const table_memo *memo_find(const lg_detect_stream *s,
+				   const uint8_t *line, size_t n)
+{
+	for (size_t i = 0; i < TABLE_MEMOS; i++) {
+		const table_memo *m = &s->memos[i];
+		if (m->len == n && !memcmp(m->line, line, n))
+			return m;
+	}
+	return NULL;
+}
+
+/* Remembers line[0..n) as read into t, in place of the oldest memo. */
+static void memo_keep(lg_detect_stream *s, const uint8_t *line, size_t n,
+		      unsigned nf, const table_state *t)
+{
+	if (n > TABLE_MEMO_LINE)
+		return;
+	table_memo *m = &s->memos[s->next_memo];
+	s->next_memo = (s->next_memo + 1) % TABLE_MEMOS;
+	m->len = (uint32_t)n;
+	m->delim = t->delim;
+	m->nf = nf;
+	m->t = *t;
+	memcpy(m->line, line, n);
+}
+
+/* Tries line[0..n) as the header row; true when it names columns. A line
+ * read before (an export's header above each block of rows) is not read
+ * again: its memo says what it names, and only the row below it, which
+ * must have as many fields, is new. */
+static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
+{
+	const uint8_t *line = s->win + at;
+	if (n == 0 || strchr("{[<#", line[0]))
+		return false; /* JSON lines, markup, comments */
+	const table_memo *m = memo_find(s, line, n);
+	if (m) {
+		if (!m->t.active ||
+		    next_row_fields(s, at + (uint32_t)n, m->delim) != m->nf)
+			return false;
+		s->table = m->t;
+	} else {
+		char delim;
+		unsigned nf;
+		/* the cheap test first: the row below must have as many
+		 * fields ("Hi Shota," above a paragraph has not) */
+		if (!header_shape(line, n, &delim, &nf) ||
+		    next_row_fields(s, at + (uint32_t)n, delim) != nf)
+			return false;
+		/* read into a candidate: a line that is no header leaves the
+		 * table being read (if any) as it was */
+		table_state cand;
+		read_header(s, at, n, delim, &cand);
+		memo_keep(s, line, n, nf, &cand);
+		if (!cand.active)
+			return false;
+		s->table = cand;
+	}
+	s->table.header_end = s->base + at + n;
+	s->table.end = UINT64_MAX;
 	s->saw_table = true;
 	span_open(s);
 	return true;
@@ -324,6 +503,11 @@ static uint32_t line_start(const lg_detect_stream *s, uint32_t at)
 static unsigned column_of(const lg_detect_stream *s, const table_state *tb,
 			  uint32_t ls, uint32_t at)
 {
+	/* with no quote before it, a cell's column is the delimiters
+	 * before it, counted a block at a time */
+	row_line r = scan_row_line(s, ls, at, tb->delim);
+	if (r.fields && r.end == at)
+		return r.fields - 1;
 	unsigned col = 0;
 	bool quoted = false;
 	const uint8_t *w = s->win;
@@ -341,19 +525,28 @@ static unsigned column_of(const lg_detect_stream *s, const table_state *tb,
 /* The table of this window that holds offset `at` (below its header,
  * above its end), or NULL. Spans are in text order and each ends before
  * the next header: only the last header above the line can hold it. */
-static const table_state *table_at(const lg_detect_stream *s, uint32_t at,
+static const table_state *table_at(lg_detect_stream *s, uint32_t at,
 				   uint32_t ls)
 {
+	uint64_t line = s->base + ls;
 	size_t lo = 0, hi = s->nspans; /* spans[lo..hi) undecided */
+	/* verdicts come in text order, most in the table of the last one:
+	 * its span first, kept when the line is below its header and above
+	 * the next */
+	size_t k = s->span_hint;
+	if (k < hi && s->spans[k].header_end < line &&
+	    (k + 1 == hi || s->spans[k + 1].header_end >= line))
+		lo = hi = k + 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (s->spans[mid].header_end < s->base + ls)
+		if (s->spans[mid].header_end < line)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (lo == 0)
 		return NULL;
+	s->span_hint = lo - 1;
 	const table_state *tb = &s->spans[lo - 1];
 	return s->base + at < tb->end ? tb : NULL;
 }
@@ -377,7 +570,11 @@ const label_range *table_record_at(const lg_detect_stream *s, uint32_t at)
 int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 			 uint32_t *lo, uint32_t *hi)
 {
-	if (s->nspans == 0)
+	/* most values are in no table, which the span by `at` itself tells
+	 * before the line's start is looked for: the span by the line's start
+	 * is the same one, or an earlier one, which ended before this one's
+	 * header and so before `at` */
+	if (s->nspans == 0 || !table_at(s, at, at))
 		return 0;
 	const label_range *rec = table_record_at(s, at);
 	uint32_t ls = rec ? rec->from : line_start(s, at);
@@ -411,15 +608,18 @@ static void collect_cell(void *ud, unsigned col, uint32_t from, uint32_t to)
 }
 
 /* Checks the cells of a column that names a label-only type. */
-static void check_cell(lg_detect_stream *s, unsigned col, uint32_t from,
+static void check_cell(lg_detect_stream *s, lg_type_mask want, uint32_t from,
 		       uint32_t to)
 {
 	if (to <= from)
 		return;
-	for (size_t i = 0; i < sizeof(cell_types) / sizeof(*cell_types); i++) {
+	/* in cell_types' order, up to the last type the column names */
+	for (size_t i = 0; want; i++) {
 		lg_type t = cell_types[i];
-		if ((s->table.pos[col] >> t) & 1u)
+		if ((want >> t) & 1u) {
 			lg_detect_column_cell(s, t, from, to);
+			want &= ~((lg_type_mask)1u << t);
+		}
 	}
 }
 
@@ -453,12 +653,16 @@ static bool row_fits(lg_detect_stream *s, uint32_t ls, uint32_t end, unsigned n)
 	return false;
 }
 
-/* One pass over a row: its cells, and whether it still fits the header. */
-static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end)
+/* One pass over a row: its cells, and whether it still fits the header.
+ * fields: the row's fields when already counted, else 0. */
+static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
+		      unsigned fields)
 {
 	if (!s->table.check_cells) {
-		row_fits(s, ls, end,
-			 count_fields(s->win + ls, end - ls, s->table.delim));
+		if (!fields)
+			fields =
+			    count_fields(s->win + ls, end - ls, s->table.delim);
+		row_fits(s, ls, end, fields);
 		return;
 	}
 	row_cells cells;
@@ -466,8 +670,13 @@ static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end)
 				  collect_cell, &cells);
 	if (!row_fits(s, ls, end, n))
 		return;
-	for (unsigned col = 0; col < n && col < TABLE_MAX_COLS; col++)
-		check_cell(s, col, cells.from[col], cells.to[col]);
+	/* most columns name no cell type: one test each */
+	lg_type_mask m = cell_type_mask();
+	for (unsigned col = 0; col < n && col < TABLE_MAX_COLS; col++) {
+		if (s->table.pos[col] & m)
+			check_cell(s, s->table.pos[col] & m, cells.from[col],
+				   cells.to[col]);
+	}
 }
 
 /* The line at pos follows a blank line (LF or CRLF). */
@@ -489,24 +698,59 @@ static bool row_after_in_view(const lg_detect_stream *s, uint32_t end)
 	return p < s->len && memchr(s->win + p, '\n', s->len - p) != NULL;
 }
 
+/* Whether p[0..n) has a delimiter (, tab ;) and no digit: sixteen bytes
+ * at a time, since most lines that follow a blank one are prose that
+ * runs to its end without a digit. room: the bytes at p that may be read
+ * (n or more); the last block may read past n, its bits dropped. */
+static bool delims_no_digits(const uint8_t *p, size_t n, size_t room)
+{
+	size_t i = 0;
+#if defined(__SSE2__)
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9),
+		      comma = _mm_set1_epi8(','), tab = _mm_set1_epi8('\t'),
+		      semi = _mm_set1_epi8(';');
+	unsigned delims = 0;
+	for (; i < n && i + 16 <= room; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		/* a digit is v - '0' below 10, unsigned */
+		__m128i x = _mm_sub_epi8(v, zero);
+		unsigned digits = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_min_epu8(x, nine), x));
+		unsigned d = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma),
+					      _mm_cmpeq_epi8(v, tab)),
+				 _mm_cmpeq_epi8(v, semi)));
+		if (n - i < 16) { /* the last block: only its bytes below n */
+			digits &= (1u << (n - i)) - 1;
+			d &= (1u << (n - i)) - 1;
+		}
+		if (digits)
+			return false;
+		delims |= d;
+	}
+	bool delim = delims != 0;
+#else
+	bool delim = false;
+#endif
+	for (; i < n; i++) {
+		if (p[i] >= '0' && p[i] <= '9')
+			return false;
+		delim |= p[i] == ',' || p[i] == '\t' || p[i] == ';';
+	}
+	return delim;
+}
+
 /* A line right after a blank line, with delimiters and no digits: where a
  * table that starts mid-file (a CSV block in a mail, a second section of
  * an export) has its header. */
 static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
 			     uint32_t end)
 {
-	const uint8_t *w = s->win;
 	/* a header is short: one that must wait for the next window is then
 	 * still inside that window's overlap */
 	if (!after_blank(s, ls) || end - ls > 512)
 		return false;
-	bool delim = false;
-	for (uint32_t i = ls; i < end; i++) {
-		if (w[i] >= '0' && w[i] <= '9')
-			return false;
-		delim |= w[i] == ',' || w[i] == '\t' || w[i] == ';';
-	}
-	return delim;
+	return delims_no_digits(s->win + ls, end - ls, s->len - ls);
 }
 
 /* Where this window's share ends while a table is open: a row is read
@@ -528,11 +772,86 @@ static uint64_t share_end(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 	return open_row != UINT32_MAX && open_row > own_lo ? open_row : own_hi;
 }
 
-/* A row of the table being read, over one line or several. */
-static uint32_t read_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
-			 uint32_t hi, bool final)
+/* A row of a counting-only table that fits its header: not blank, not
+ * longer than a row is kept, and with as many fields as the header or
+ * fewer (a spreadsheet leaves empty cells at the end out). */
+static bool plain_row_fits(const table_state *t, const uint8_t *w, uint32_t ls,
+			   uint32_t end, unsigned n)
 {
-	uint32_t rend = record_end(s, ls, end, hi, final);
+	if (end == ls || (end == ls + 1 && w[ls] == '\r') || ls + 4096 <= end)
+		return false;
+	return n == t->ncols || (n >= 2 && n < t->ncols);
+}
+
+#if LG_AVX2_PATH
+/* The rows from pos, many to a pass: a block's newlines, quotes and
+ * delimiters as bits, a row's fields the delimiter bits between two
+ * newlines. Returns the start of the first row it leaves to the
+ * line-by-line path. */
+__attribute__((target("avx2,popcnt"))) static uint32_t
+plain_rows_avx2(lg_detect_stream *s, uint32_t pos, uint32_t hi)
+{
+	table_state *t = &s->table;
+	const uint8_t *w = s->win;
+	const __m256i nl = _mm256_set1_epi8('\n'), q = _mm256_set1_epi8('"'),
+		      d = _mm256_set1_epi8(t->delim);
+	uint32_t ls = pos;
+	unsigned delims = 0; /* of the row from ls, in the blocks before */
+	for (uint32_t i = pos; i + 32 <= hi; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(w + i));
+		uint32_t nls =
+		    (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
+		uint32_t qs =
+		    (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, q));
+		uint32_t ds =
+		    (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, d));
+		uint32_t rest = UINT32_MAX; /* the block's bits from ls on */
+		for (; nls; nls &= nls - 1) {
+			unsigned b = (unsigned)__builtin_ctz(nls);
+			uint32_t row = rest & ((1u << b) - 1);
+			unsigned n =
+			    delims + (unsigned)__builtin_popcount(ds & row) + 1;
+			if ((qs & row) || !plain_row_fits(t, w, ls, i + b, n))
+				return ls;
+			/* as row_fits does for a row that fits */
+			t->misfits = 0;
+			ls = i + b + 1;
+			delims = 0;
+			rest = b == 31 ? 0 : UINT32_MAX << (b + 1);
+		}
+		if (qs & rest)
+			return ls;
+		delims += (unsigned)__builtin_popcount(ds & rest);
+	}
+	return ls;
+}
+#endif
+
+/* Rows of the table being read that need nothing but counting: where no
+ * column names a type checked cell by cell, a row with no quote that
+ * fits the header only tells that the table goes on. Takes those rows,
+ * up to the first that needs more (a quote, a blank line, one that does
+ * not fit, the last block before hi) and returns where it stopped: the
+ * line-by-line path goes on from there. */
+static uint32_t plain_rows(lg_detect_stream *s, uint32_t pos, uint32_t hi)
+{
+	const table_state *t = &s->table;
+	if (!t->active || t->check_cells || s->base + pos <= t->header_end)
+		return pos;
+#if LG_AVX2_PATH
+	if (__builtin_cpu_supports("avx2"))
+		return plain_rows_avx2(s, pos, hi);
+#endif
+	return pos;
+}
+
+/* A row of the table being read, over one line or several; fields is
+ * what scan_row_line counted, or 0. */
+static uint32_t read_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
+			 uint32_t hi, bool final, unsigned fields)
+{
+	/* with no quote on its first line, a row is that line */
+	uint32_t rend = fields ? end : record_end(s, ls, end, hi, final);
 	if (rend == UINT32_MAX)
 		return UINT32_MAX;
 	if (rend != end) {
@@ -542,7 +861,7 @@ static uint32_t read_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
 			s->oom = true;
 	}
 	if (s->base + ls > s->table.header_end)
-		table_row(s, ls, rend);
+		table_row(s, ls, rend, fields);
 	return rend;
 }
 
@@ -558,6 +877,11 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		span_open(s); /* a table the last window left open */
 
 	while (pos < own_hi) {
+		if (s->table.active && ls == pos) {
+			pos = ls = plain_rows(s, pos, (uint32_t)own_hi);
+			if (pos >= own_hi)
+				break;
+		}
 		if (!s->table.active && !after_blank(s, pos)) {
 			/* outside a table only the line after a blank one can
 			 * start one: jump from blank line to blank line (the
@@ -569,14 +893,26 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 			if (pos >= own_hi)
 				return own_hi;
 		}
-		const uint8_t *nl = memchr(s->win + pos, '\n', own_hi - pos);
-		uint32_t end = nl ? (uint32_t)(nl - s->win) : (uint32_t)own_hi;
-		if (!nl && !final)
+		/* a row of the table is read once, for its end and its
+		 * fields together */
+		row_line row = {(uint32_t)own_hi, 0};
+		if (s->table.active && ls == pos) {
+			row = scan_row_line(s, ls, (uint32_t)own_hi,
+					    s->table.delim);
+		} else {
+			const uint8_t *nl =
+			    memchr(s->win + pos, '\n', own_hi - pos);
+			if (nl)
+				row.end = (uint32_t)(nl - s->win);
+		}
+		uint32_t end = row.end;
+		if (end == own_hi && !final)
 			return share_end(s, own_lo, own_hi, ls);
 		if (ls == UINT32_MAX || ls + 4096 <= end) {
 			/* a line longer than we keep: no table row */
 		} else if (s->table.active) {
-			end = read_row(s, ls, end, (uint32_t)own_hi, final);
+			end = read_row(s, ls, end, (uint32_t)own_hi, final,
+				       row.fields);
 			if (end == UINT32_MAX)
 				return share_end(s, own_lo, own_hi, ls);
 		} else if (header_candidate(s, ls, end)) {

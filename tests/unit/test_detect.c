@@ -881,6 +881,136 @@ static void csv_header_gates_cell_types(void **state)
 	free(r.f);
 }
 
+/* A row is read in one pass for its end and its fields: a quoted cell's
+ * delimiters, past the row's first blocks, are no fields, so the rows fit
+ * the header and its 個人番号 column holds down to the last row (which
+ * has no newline); CRLF rows. */
+static void csv_quoted_cells_past_the_first_block(void **state)
+{
+	(void)state;
+	lg_buf b = {0};
+	lg_buf_puts(&b, "個人番号,区分,支店,備考,状態\r\n");
+	for (int i = 0; i < 4; i++)
+		lg_buf_puts(&b, "621498320257,一般,東京都千代田区丸の内支店,"
+				"\"午前中指定, 置き配可, 再配達は不要\",A\r\n");
+	lg_buf_puts(&b, "621498320257,一般,東京都千代田区丸の内支店,"
+			"\"午前中指定, 置き配可\",B");
+	found r = scan_n(det, b.data, b.len);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 5)
+		dump(b.data, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 5);
+	free(r.f);
+	lg_buf_free(&b);
+}
+
+/* A cell's column is the delimiters before it, outside quotes: past the
+ * first SIMD block of its line, and after a quoted cell with a delimiter
+ * in it (which, counted, would put it in the 注文番号 column). */
+static void csv_column_after_quoted_cells(void **state)
+{
+	(void)state;
+	static const char csv[] =
+	    "メモ\n\n"
+	    "支店,区分,個人番号,注文番号\n"
+	    "東京都千代田区丸の内支店,一般,621498320257,123456789018\n"
+	    "\"大阪府大阪市北区梅田支店, 本店\",一般,621498320257,"
+	    "123456789018\n"
+	    "\"東京, 大阪\",一般,621498320257,123456789018\n";
+	found r = scan(det, csv);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 3)
+		dump(csv, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 3);
+	for (size_t i = 0; i < r.n; i++) {
+		if (r.f[i].type == LG_JP_MY_NUMBER)
+			assert_string_equal(r.f[i].value, "621498320257");
+	}
+	free(r.f);
+}
+
+/* Rows that are only counted go many to a pass; a row that does not fit
+ * goes line by line, and one that fits after it starts the count of
+ * misfits again: two misfits, a row that fits, two more and one that
+ * fits keep the table; x, y, z end it, so the last value is in none. */
+static void csv_rows_counted_in_blocks(void **state)
+{
+	(void)state;
+	static const char csv[] =
+	    "メモ\n\n"
+	    "個人番号,区分,備考\n"
+	    "621498320257,一般,短い\n"
+	    "621498320257,一般,やや長めの備考欄の文章です。二行目に続きます\n"
+	    "621498320257,一般,a,b,c\n"
+	    "621498320257,一般,a,b,c\n"
+	    "621498320257,一般,ok\n"
+	    "621498320257,一般,a,b,c\n"
+	    "621498320257,一般,a,b,c\n"
+	    "621498320257,一般,ok\n"
+	    "x\ny\nz\n"
+	    "621498320257,一般,ok\n";
+	found r = scan(det, csv);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 8)
+		dump(csv, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 8);
+	for (size_t i = 0; i < r.n; i++) {
+		if (r.f[i].type == LG_JP_MY_NUMBER)
+			assert_true(r.f[i].line >= 4 && r.f[i].line <= 11);
+	}
+	free(r.f);
+}
+
+/* A row whose quoted cell goes on to the next line is one row: the value
+ * on its second line is in the 個人番号 column, counted from the row's
+ * start (the rows that are only counted many to a pass stop at a quote). */
+static void csv_quoted_line_breaks_in_counted_rows(void **state)
+{
+	(void)state;
+	lg_buf b = {0};
+	lg_buf_puts(&b, "メモ\n\n番号,備考,個人番号\n");
+	for (int i = 1; i <= 6; i++)
+		lg_buf_printf(&b,
+			      "%d,\"東京都千代田区丸の内\n一丁目一番一号\","
+			      "621498320257\n",
+			      i);
+	lg_buf_puts(&b, "7,本店,621498320257\n");
+	found r = scan_n(det, b.data, b.len);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 7)
+		dump(b.data, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 7);
+	free(r.f);
+	lg_buf_free(&b);
+}
+
+/* A header line read before is not read again, but headers of the same
+ * length are told apart by their bytes: the column that is 個人番号 in
+ * each block holds My Numbers, the 注文番号 one does not. */
+static void csv_repeated_headers_of_one_length(void **state)
+{
+	(void)state;
+	static const char csv[] = "メモ\n\n"
+				  "個人番号,注文番号\n"
+				  "621498320257,123456789018\n\n"
+				  "注文番号,個人番号\n"
+				  "621498320257,123456789018\n\n"
+				  "個人番号,注文番号\n"
+				  "621498320257,123456789018\n\n"
+				  "注文番号,個人番号\n"
+				  "621498320257,123456789018\n";
+	found r = scan(det, csv);
+	if (count_of(&r, LG_JP_MY_NUMBER) != 4)
+		dump(csv, &r);
+	assert_int_equal(count_of(&r, LG_JP_MY_NUMBER), 4);
+	for (size_t i = 0; i < r.n; i++) {
+		const lg_finding *f = &r.f[i];
+		if (f->type != LG_JP_MY_NUMBER)
+			continue;
+		/* blocks 1 and 3: the first column; 2 and 4: the second */
+		bool first = f->line == 4 || f->line == 10;
+		assert_string_equal(f->value,
+				    first ? "621498320257" : "123456789018");
+	}
+	free(r.f);
+}
+
 /* ---- positions
  * ----------------------------------------------------------------------------
  */
@@ -1659,6 +1789,11 @@ int main(void)
 	    cmocka_unit_test(nearest_label_wins),
 	    cmocka_unit_test(csv_header_names_columns),
 	    cmocka_unit_test(csv_header_gates_cell_types),
+	    cmocka_unit_test(csv_quoted_cells_past_the_first_block),
+	    cmocka_unit_test(csv_repeated_headers_of_one_length),
+	    cmocka_unit_test(csv_column_after_quoted_cells),
+	    cmocka_unit_test(csv_rows_counted_in_blocks),
+	    cmocka_unit_test(csv_quoted_line_breaks_in_counted_rows),
 	    cmocka_unit_test(line_column_offset),
 	    cmocka_unit_test(column_counts_characters_not_bytes),
 	    cmocka_unit_test(context_is_masked),

@@ -911,6 +911,42 @@ static void after_blank_line_everywhere(void **state)
 	assert_int_equal(lg_after_blank_line(two, 3, 7), 6);
 }
 
+/* lg_after_blank_line against the plain definition on text thick with
+ * newlines, CRs and "\n\r" that no newline follows (a candidate the
+ * block search must turn down), from every start, cut at many ends:
+ * every place in and across the 64-byte blocks and their halves. */
+static void after_blank_line_crowded(void **state)
+{
+	(void)state;
+	static uint8_t t[600];
+	uint32_t x = 777;
+	for (int round = 0; round < 8; round++) {
+		for (size_t i = 0; i < sizeof(t); i++) {
+			x = x * 1103515245u + 12345u;
+			unsigned r = (x >> 16) % 16;
+			/* later rounds have fewer blank lines */
+			t[i] = r < 2 ? '\n' : r < 4 ? '\r' : (uint8_t)('a' + r);
+			if (t[i] == '\n' && i > 0 && t[i - 1] == '\n' &&
+			    (x >> 8) % 8 < (unsigned)round)
+				t[i] = 'x';
+		}
+		for (size_t from = 0; from < 200; from++) {
+			for (size_t cut = from; cut <= sizeof(t); cut += 13)
+				assert_int_equal(
+				    lg_after_blank_line(t, from, cut),
+				    blank_line_ref(t, from, cut));
+		}
+	}
+	/* a lone "\n\r" in each place of a block, a blank line later */
+	for (size_t k = 0; k < 130; k++) {
+		memset(t, 'a', 300);
+		t[k] = '\n';
+		t[k + 1] = '\r';
+		memcpy(t + 200, "\n\r\n", 3);
+		assert_int_equal(lg_after_blank_line(t, 0, 300), 203);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -944,6 +980,7 @@ int main(void)
 	    cmocka_unit_test(fold_invalid_bytes_pass_through),
 	    cmocka_unit_test(fold_matches_reference),
 	    cmocka_unit_test(after_blank_line_everywhere),
+	    cmocka_unit_test(after_blank_line_crowded),
 	    cmocka_unit_test(count_byte_everywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
