@@ -27,6 +27,12 @@ typedef struct lg_morph_token {
 /* The words of text[0..n), at most cap; 0 when m is NULL or it fails. */
 size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
 		      lg_morph_token *out, size_t cap);
+/* A slot for one flat block of the analyser's caller, kept per stream
+ * and freed (free()) with the analyser: names.c keeps its verdicts there.
+ * NULL when m is. */
+void **lg_morph_caller_memo(lg_morph *m);
+/* The hash the memos of short texts use. */
+uint64_t lg_memo_hash(const void *key, size_t n);
 
 typedef struct lg_candidate {
 	const uint8_t *raw; /* the matched bytes */

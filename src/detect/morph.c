@@ -47,6 +47,7 @@ struct lg_morph {
 	/* MEMO_SETS sets, allocated at the first parse: a stream that
 	 * never sees a name pays nothing */
 	memo_entry (*memo)[MEMO_WAYS];
+	void *caller_memo; /* names.c's verdicts: see lg_morph_caller_memo */
 };
 
 /* Where Debian installs the UTF-8 IPAdic; LEAKGUARD_MECAB_DICDIR first. */
@@ -134,6 +135,7 @@ void lg_morph_free(lg_morph *m)
 	if (m->tagger)
 		mecab_destroy(m->tagger);
 	free(m->memo);
+	free(m->caller_memo);
 	free(m);
 }
 
@@ -192,8 +194,9 @@ static size_t parse(lg_morph *m, const char *text, size_t n,
 
 /* ---- the memo ------------------------------------------------------------
  */
-static uint64_t memo_hash(const char *s, size_t n)
+uint64_t lg_memo_hash(const void *key, size_t n)
 {
+	const char *s = key;
 	uint64_t h = (uint64_t)n * 0x9E3779B97F4A7C15u;
 	for (size_t i = 0; i < n; i += 8) {
 		uint64_t w = 0;
@@ -246,6 +249,11 @@ static void memo_store(memo_entry *e, uint32_t tag, const char *text, size_t n,
 					 (uint8_t)t[i].cls};
 }
 
+void **lg_morph_caller_memo(lg_morph *m)
+{
+	return m ? &m->caller_memo : NULL;
+}
+
 size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
 		      lg_morph_token *out, size_t cap)
 {
@@ -255,7 +263,7 @@ size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
 		m->memo = calloc(MEMO_SETS, sizeof(*m->memo));
 	if (n > MEMO_KEY || !m->memo)
 		return parse(m, text, n, out, cap);
-	uint64_t h = memo_hash(text, n);
+	uint64_t h = lg_memo_hash(text, n);
 	memo_entry *set = m->memo[h & (MEMO_SETS - 1)];
 	uint32_t tag = (uint32_t)(h >> 32);
 	memo_entry *e = memo_find(set, tag, text, n);
