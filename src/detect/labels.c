@@ -45,10 +45,39 @@ static int on_keyword(unsigned id, unsigned long long from,
 	return 0;
 }
 
-static int range_cmp(const void *a, const void *b)
+/* Sorts r[0..n) by start into out[0..n); every start is below len. The
+ * ranges come in a few runs already in order (the pattern matches, the
+ * digit runs), interleaved: qsort's comparison call per pair was a sixth
+ * of the label pass. A counting sort by the 1 KiB of window (or more, for
+ * a longer window) each starts in, then an insertion sort that moves each
+ * range only among the few in its bucket. Order among equal starts does
+ * not matter: the ranges are only joined. */
+#define SORT_BUCKETS 2048u
+
+static void sort_ranges(const label_range *r, label_range *out, size_t n,
+			size_t len)
 {
-	const label_range *x = a, *y = b;
-	return x->from < y->from ? -1 : x->from > y->from;
+	unsigned shift = 10;
+	while ((len >> shift) >= SORT_BUCKETS)
+		shift++;
+	uint32_t at[SORT_BUCKETS] = {0};
+	for (size_t i = 0; i < n; i++)
+		at[r[i].from >> shift]++;
+	uint32_t sum = 0;
+	for (size_t b = 0; b < SORT_BUCKETS; b++) {
+		uint32_t k = at[b];
+		at[b] = sum;
+		sum += k;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[at[r[i].from >> shift]++] = r[i];
+	for (size_t i = 1; i < n; i++) {
+		label_range x = out[i];
+		size_t k = i;
+		for (; k > 0 && out[k - 1].from > x.from; k--)
+			out[k] = out[k - 1];
+		out[k] = x;
+	}
 }
 
 /* The label windows of this window's candidates, sorted and merged. Only
@@ -79,7 +108,14 @@ static bool label_ranges(lg_detect_stream *s)
 	}
 	if (s->nranges == 0)
 		return true;
-	qsort(s->ranges, s->nranges, sizeof(*s->ranges), range_cmp);
+	/* the vector's second half is the sort's room */
+	while (s->capranges < 2 * s->nranges)
+		if (!lg_vec_grow((void **)&s->ranges, &s->capranges,
+				 sizeof(*s->ranges)))
+			return false;
+	label_range *sorted = s->ranges + s->nranges;
+	sort_ranges(s->ranges, sorted, s->nranges, s->len);
+	memcpy(s->ranges, sorted, s->nranges * sizeof(*s->ranges));
 	size_t out = 0;
 	for (size_t i = 1; i < s->nranges; i++) {
 		label_range *last = &s->ranges[out];
