@@ -243,7 +243,8 @@ static size_t building(const char *s, size_t n, size_t i)
 						WORD("電話"), WORD("携帯")};
 		for (size_t k = 0; k < sizeof(not_bldg) / sizeof(*not_bldg);
 		     k++) {
-			if (!strncmp(s + p, not_bldg[k].s, not_bldg[k].n))
+			if (s[p] == not_bldg[k].s[0] &&
+			    !strncmp(s + p, not_bldg[k].s, not_bldg[k].n))
 				return i;
 		}
 		i = q;
@@ -325,6 +326,30 @@ static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
 
 /* ---- the pattern's span ---------------------------------------------------
  */
+/* A printable ASCII character (or one that folds to it) an address may
+ * hold: none of , ; : ( ) [ ] < > " ' / |. */
+static bool address_ascii(int a)
+{
+	switch (a) {
+	case ',':
+	case ';':
+	case ':':
+	case '(':
+	case ')':
+	case '[':
+	case ']':
+	case '<':
+	case '>':
+	case '"':
+	case '\'':
+	case '/':
+	case '|':
+		return false;
+	default:
+		return a > ' ' && a < 0x7F;
+	}
+}
+
 bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 		       uint32_t *to)
 {
@@ -343,12 +368,14 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 	while (e < len && chars < ADDRESS_MAX_CHARS) {
 		size_t l;
 		uint32_t cp = cp_at((const char *)w + e, len - e, &l);
-		int a = lg_fold_ascii(cp);
+		/* kanji and kana, most of an address, fold to no ASCII: the
+		 * fold is looked up only for the others */
+		bool jp = cp >= 0x80 && (is_kanji(cp) || is_kana(cp));
+		int a = jp ? -1 : lg_fold_ascii(cp);
 		bool sp = a == ' ';
 		if (sp && (++spaces > 3 || (e + l < len && (w[e + l] == ' '))))
 			break;
-		if (!(sp || is_kanji(cp) || is_kana(cp) ||
-		      (a > ' ' && a < 0x7F && !strchr(",;:()[]<>\"'/|", a))))
+		if (!(sp || jp || address_ascii(a)))
 			break;
 		e += (uint32_t)l;
 		chars++;
@@ -367,10 +394,17 @@ bool lg_validate_address(lg_candidate *c)
 		return false;
 	if (!a.prefecture && !c->from_column && !a.number)
 		return false;
+	/* the folded text without its spaces, a stretch between two at a
+	 * time, cut at LG_VALUE_MAX - 1 bytes */
 	size_t o = 0;
-	for (size_t i = 0; i < a.end && o + 1 < LG_VALUE_MAX; i++) {
-		if (c->fold[i] != ' ')
-			c->value[o++] = c->fold[i];
+	for (size_t i = 0; i < a.end && o + 1 < LG_VALUE_MAX;) {
+		const char *sp = memchr(c->fold + i, ' ', a.end - i);
+		size_t e = sp ? (size_t)(sp - c->fold) : a.end;
+		size_t k =
+		    e - i < LG_VALUE_MAX - 1 - o ? e - i : LG_VALUE_MAX - 1 - o;
+		memcpy(c->value + o, c->fold + i, k);
+		o += k;
+		i = e + 1;
 	}
 	c->value[o] = '\0';
 	c->span_off = c->map[0];
