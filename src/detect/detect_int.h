@@ -27,12 +27,6 @@ typedef struct lg_morph_token {
 /* The words of text[0..n), at most cap; 0 when m is NULL or it fails. */
 size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
 		      lg_morph_token *out, size_t cap);
-/* A slot for one flat block of the analyser's caller, kept per stream
- * and freed (free()) with the analyser: names.c keeps its verdicts there.
- * NULL when m is. */
-void **lg_morph_caller_memo(lg_morph *m);
-/* The hash the memos of short texts use. */
-uint64_t lg_memo_hash(const void *key, size_t n);
 
 typedef struct lg_candidate {
 	const uint8_t *raw; /* the matched bytes */
@@ -46,10 +40,19 @@ typedef struct lg_candidate {
 	double adjust;		   /* evidence beyond keywords, e.g. +0.1 */
 	char kind;		   /* sub-kind, e.g. 'm' mobile phone */
 	bool from_column;	   /* validating a whole table cell */
-	lg_morph *morph;	   /* the stream's analyser (names) */
+	lg_morph *morph;	   /* the stream's analyser (names, memos) */
 } lg_candidate;
 
 typedef bool (*lg_validate_fn)(lg_candidate *c);
+
+/* fn's verdict on c, from the memo its stream's analyser (c->morph) keeps
+ * of each kind of validator's verdicts when the same bytes came before,
+ * as a cell or not (morph.c); fn's own without an analyser. */
+typedef enum lg_memo_kind {
+	LG_MEMO_NAME, /* names.c */
+	LG_MEMO_KINDS
+} lg_memo_kind;
+bool lg_memo_validate(lg_candidate *c, lg_memo_kind k, lg_validate_fn fn);
 
 enum {
 	LG_KW_REQUIRED = 1 << 0, /* report only with a keyword or column */

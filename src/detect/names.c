@@ -6,7 +6,6 @@
  * Sample names of forms and templates (例：山田太郎) are not findings. */
 #include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -672,106 +671,9 @@ static bool validate_person_name(lg_candidate *c)
 	return japanese_name(c);
 }
 
-/* ---- the verdicts memo ----------------------------------------------------
- * The same candidates come again and again: a mail's 山田様, a report's
- * 営業部 山田 after every 担当, the same staff in every row. A verdict
- * costs a MeCab parse (or its memo's look-up), the organisation and
- * sample checks and the value, some 4,000 instructions; a look-up here
- * about a hundred. A verdict depends only on the candidate's bytes and on
- * whether it is a whole table cell, which make the key (the analyser is
- * the stream's, for its life). Kept per stream in the analyser's caller
- * slot, and managed as morph.c's memo of parses is: VERDICT_WAYS entries
- * a set; a full set makes room only by an entry not used since it came,
- * else each of the set's entries loses a use and the new one is not kept.
- * Longer texts are not kept. */
-#define VERDICT_KEY  64 /* bytes of a candidate */
-#define VERDICT_WAYS 4
-#define VERDICT_SETS 1024 /* a power of two: 4096 entries, about 600 KiB */
-#define VERDICT_USES 3
-
-enum { VERDICT_CELL = 1, VERDICT_OK = 2 };
-
-typedef struct verdict {
-	uint32_t tag;  /* the hash's other bits */
-	uint8_t len;   /* of the key; 0: empty */
-	uint8_t flags; /* VERDICT_CELL, VERDICT_OK */
-	uint8_t uses;  /* hits since it came, at most VERDICT_USES */
-	uint8_t span_off, span_len;
-	double adjust;
-	char key[VERDICT_KEY];
-	char value[VERDICT_KEY + 1]; /* a name's value is never longer */
-} verdict;
-
-static verdict *verdict_find(verdict *set, uint32_t tag, uint8_t flags,
-			     const lg_candidate *c)
-{
-	for (size_t w = 0; w < VERDICT_WAYS; w++) {
-		verdict *v = &set[w];
-		if (v->len == c->raw_len && v->tag == tag &&
-		    (v->flags & VERDICT_CELL) == flags &&
-		    !memcmp(v->key, c->raw, c->raw_len))
-			return v;
-	}
-	return NULL;
-}
-
-/* The entry a new verdict may take, NULL when each is used more. */
-static verdict *verdict_victim(verdict *set)
-{
-	verdict *v = &set[0];
-	for (size_t w = 0; w < VERDICT_WAYS; w++) {
-		if (set[w].len == 0)
-			return &set[w];
-		if (set[w].uses < v->uses)
-			v = &set[w];
-	}
-	if (v->uses == 0)
-		return v;
-	for (size_t w = 0; w < VERDICT_WAYS; w++)
-		set[w].uses--;
-	return NULL;
-}
-
 bool lg_validate_person_name(lg_candidate *c)
 {
-	void **slot = lg_morph_caller_memo(c->morph);
-	if (!slot || c->raw_len == 0 || c->raw_len > VERDICT_KEY)
-		return validate_person_name(c);
-	if (!*slot)
-		*slot = calloc(VERDICT_SETS * VERDICT_WAYS, sizeof(verdict));
-	if (!*slot)
-		return validate_person_name(c);
-	uint8_t cell = c->from_column ? VERDICT_CELL : 0;
-	uint64_t h = lg_memo_hash(c->raw, c->raw_len) ^ cell;
-	verdict *set =
-	    (verdict *)*slot + (h & (VERDICT_SETS - 1)) * VERDICT_WAYS;
-	uint32_t tag = (uint32_t)(h >> 32);
-	verdict *v = verdict_find(set, tag, cell, c);
-	if (v) {
-		v->uses += v->uses < VERDICT_USES;
-		if (!(v->flags & VERDICT_OK))
-			return false;
-		c->span_off = v->span_off;
-		c->span_len = v->span_len;
-		c->adjust = v->adjust;
-		memcpy(c->value, v->value, strlen(v->value) + 1);
-		return true;
-	}
-	bool ok = validate_person_name(c);
-	if ((ok && strlen(c->value) > VERDICT_KEY) ||
-	    !(v = verdict_victim(set)))
-		return ok;
-	v->tag = tag;
-	v->len = (uint8_t)c->raw_len;
-	v->flags = (uint8_t)(cell | (ok ? VERDICT_OK : 0));
-	v->uses = 0;
-	v->span_off = (uint8_t)c->span_off; /* within the key's bytes */
-	v->span_len = (uint8_t)c->span_len;
-	v->adjust = c->adjust;
-	memcpy(v->key, c->raw, c->raw_len);
-	if (ok)
-		memcpy(v->value, c->value, strlen(c->value) + 1);
-	return ok;
+	return lg_memo_validate(c, LG_MEMO_NAME, validate_person_name);
 }
 
 size_t lg_utf8_chars(const char *s)
