@@ -153,17 +153,24 @@ static size_t kanji_number(const char *s, size_t n)
 	return i && number_suffix(s + i, n - i) ? i : 0;
 }
 
+/* Whether a number starts at s, whose first character cp (of l bytes)
+ * the caller has read. */
+static bool number_at_char(const char *s, size_t n, uint32_t cp, size_t l)
+{
+	if (is_digit(cp))
+		return true;
+	if (kanji_numeral(cp))
+		return kanji_number(s, n) > 0;
+	return cp == 0x7B2C && kanji_number(s + l, n - l); /* 第 */
+}
+
 static bool number_at(const char *s, size_t n)
 {
 	if (n == 0)
 		return false;
-	if (is_digit((unsigned char)s[0]))
-		return true;
 	size_t l;
 	uint32_t cp = cp_at(s, n, &l);
-	if (kanji_numeral(cp))
-		return kanji_number(s, n) > 0;
-	return cp == 0x7B2C && kanji_number(s + l, n - l); /* 第 */
+	return number_at_char(s, n, cp, l);
 }
 
 /* A block number from s: numbers joined by their suffixes (2-8-1,
@@ -307,9 +314,9 @@ static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
 	a->region_end = i = m;
 	/* the town: kanji and kana (大字, 字 included) up to the number */
 	for (size_t chars = 0; i < n && chars < 20; chars++) {
-		if (number_at(s + i, n - i))
-			break;
 		uint32_t cp = cp_at(s + i, n - i, &l);
+		if (number_at_char(s + i, n - i, cp, l))
+			break;
 		if (!is_kanji(cp) && !is_kana(cp) && cp != ' ')
 			break;
 		i += l;
