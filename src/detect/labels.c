@@ -317,9 +317,10 @@ double lg_label_confidence(lg_detect_stream *s, lg_type t, uint32_t st,
 		return def->strong; /* its label is part of the match */
 	uint32_t lo = 0, hi = (uint32_t)s->len;
 	int column = table_column_verdict(s, t, st, &lo, &hi);
-	label_view v;
+	label_view v = {{FAR, FAR}, FAR, {FAR, FAR}};
 	bool negative = false;
-	gather_labels(s, t, st, en, lo, hi, &v);
+	if (column == 0) /* else the column alone decides */
+		gather_labels(s, t, st, en, lo, hi, &v);
 	double conf = label_confidence(def, &v, column, &negative);
 	return conf < 0 ? conf : kind_adjust(t, kind, conf, negative);
 }
