@@ -47,7 +47,9 @@ typedef bool (*lg_validate_fn)(lg_candidate *c);
 
 /* fn's verdict on c, from the memo its stream's analyser (c->morph) keeps
  * of each kind of validator's verdicts when the same bytes came before,
- * as a cell or not (morph.c); fn's own without an analyser. */
+ * as a cell or not (morph.c); fn's own without an analyser. fn must
+ * depend on nothing but the raw bytes (and their fold) and from_column,
+ * and give nothing but span_off, span_len, value, adjust and kind. */
 typedef enum lg_memo_kind {
 	LG_MEMO_NAME, /* names.c */
 	LG_MEMO_KINDS

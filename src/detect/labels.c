@@ -3,7 +3,6 @@
  * decides, Purview-style: a strong or weak keyword of its type raises its
  * confidence, a negative one (注文番号, tracking) or another field's label
  * in between takes it away, and a table column's name outranks both. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "engine_int.h"
