@@ -153,17 +153,24 @@ static size_t kanji_number(const char *s, size_t n)
 	return i && number_suffix(s + i, n - i) ? i : 0;
 }
 
+/* Whether a number starts at s, whose first character cp (of l bytes)
+ * the caller has read. */
+static bool number_at_char(const char *s, size_t n, uint32_t cp, size_t l)
+{
+	if (is_digit(cp))
+		return true;
+	if (kanji_numeral(cp))
+		return kanji_number(s, n) > 0;
+	return cp == 0x7B2C && kanji_number(s + l, n - l); /* 第 */
+}
+
 static bool number_at(const char *s, size_t n)
 {
 	if (n == 0)
 		return false;
-	if (is_digit((unsigned char)s[0]))
-		return true;
 	size_t l;
 	uint32_t cp = cp_at(s, n, &l);
-	if (kanji_numeral(cp))
-		return kanji_number(s, n) > 0;
-	return cp == 0x7B2C && kanji_number(s + l, n - l); /* 第 */
+	return number_at_char(s, n, cp, l);
 }
 
 /* A block number from s: numbers joined by their suffixes (2-8-1,
@@ -243,7 +250,8 @@ static size_t building(const char *s, size_t n, size_t i)
 						WORD("電話"), WORD("携帯")};
 		for (size_t k = 0; k < sizeof(not_bldg) / sizeof(*not_bldg);
 		     k++) {
-			if (!strncmp(s + p, not_bldg[k].s, not_bldg[k].n))
+			if (s[p] == not_bldg[k].s[0] &&
+			    !strncmp(s + p, not_bldg[k].s, not_bldg[k].n))
 				return i;
 		}
 		i = q;
@@ -306,9 +314,9 @@ static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
 	a->region_end = i = m;
 	/* the town: kanji and kana (大字, 字 included) up to the number */
 	for (size_t chars = 0; i < n && chars < 20; chars++) {
-		if (number_at(s + i, n - i))
-			break;
 		uint32_t cp = cp_at(s + i, n - i, &l);
+		if (number_at_char(s + i, n - i, cp, l))
+			break;
 		if (!is_kanji(cp) && !is_kana(cp) && cp != ' ')
 			break;
 		i += l;
@@ -325,6 +333,30 @@ static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
 
 /* ---- the pattern's span ---------------------------------------------------
  */
+/* A printable ASCII character (or one that folds to it) an address may
+ * hold: none of , ; : ( ) [ ] < > " ' / |. */
+static bool address_ascii(int a)
+{
+	switch (a) {
+	case ',':
+	case ';':
+	case ':':
+	case '(':
+	case ')':
+	case '[':
+	case ']':
+	case '<':
+	case '>':
+	case '"':
+	case '\'':
+	case '/':
+	case '|':
+		return false;
+	default:
+		return a > ' ' && a < 0x7F;
+	}
+}
+
 bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 		       uint32_t *to)
 {
@@ -343,12 +375,14 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 	while (e < len && chars < ADDRESS_MAX_CHARS) {
 		size_t l;
 		uint32_t cp = cp_at((const char *)w + e, len - e, &l);
-		int a = lg_fold_ascii(cp);
+		/* kanji and kana, most of an address, fold to no ASCII: the
+		 * fold is looked up only for the others */
+		bool jp = cp >= 0x80 && (is_kanji(cp) || is_kana(cp));
+		int a = jp ? -1 : lg_fold_ascii(cp);
 		bool sp = a == ' ';
 		if (sp && (++spaces > 3 || (e + l < len && (w[e + l] == ' '))))
 			break;
-		if (!(sp || is_kanji(cp) || is_kana(cp) ||
-		      (a > ' ' && a < 0x7F && !strchr(",;:()[]<>\"'/|", a))))
+		if (!(sp || jp || address_ascii(a)))
 			break;
 		e += (uint32_t)l;
 		chars++;
@@ -367,10 +401,17 @@ bool lg_validate_address(lg_candidate *c)
 		return false;
 	if (!a.prefecture && !c->from_column && !a.number)
 		return false;
+	/* the folded text without its spaces, a stretch between two at a
+	 * time, cut at LG_VALUE_MAX - 1 bytes */
 	size_t o = 0;
-	for (size_t i = 0; i < a.end && o + 1 < LG_VALUE_MAX; i++) {
-		if (c->fold[i] != ' ')
-			c->value[o++] = c->fold[i];
+	for (size_t i = 0; i < a.end && o + 1 < LG_VALUE_MAX;) {
+		const char *sp = memchr(c->fold + i, ' ', a.end - i);
+		size_t e = sp ? (size_t)(sp - c->fold) : a.end;
+		size_t k =
+		    e - i < LG_VALUE_MAX - 1 - o ? e - i : LG_VALUE_MAX - 1 - o;
+		memcpy(c->value + o, c->fold + i, k);
+		o += k;
+		i = e + 1;
 	}
 	c->value[o] = '\0';
 	c->span_off = c->map[0];

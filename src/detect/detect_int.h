@@ -40,10 +40,21 @@ typedef struct lg_candidate {
 	double adjust;		   /* evidence beyond keywords, e.g. +0.1 */
 	char kind;		   /* sub-kind, e.g. 'm' mobile phone */
 	bool from_column;	   /* validating a whole table cell */
-	lg_morph *morph;	   /* the stream's analyser (names) */
+	lg_morph *morph;	   /* the stream's analyser (names, memos) */
 } lg_candidate;
 
 typedef bool (*lg_validate_fn)(lg_candidate *c);
+
+/* fn's verdict on c, from the memo its stream's analyser (c->morph) keeps
+ * of each kind of validator's verdicts when the same bytes came before,
+ * as a cell or not (morph.c); fn's own without an analyser. fn must
+ * depend on nothing but the raw bytes (and their fold) and from_column,
+ * and give nothing but span_off, span_len, value, adjust and kind. */
+typedef enum lg_memo_kind {
+	LG_MEMO_NAME, /* names.c */
+	LG_MEMO_KINDS
+} lg_memo_kind;
+bool lg_memo_validate(lg_candidate *c, lg_memo_kind k, lg_validate_fn fn);
 
 enum {
 	LG_KW_REQUIRED = 1 << 0, /* report only with a keyword or column */

@@ -3,7 +3,6 @@
  * decides, Purview-style: a strong or weak keyword of its type raises its
  * confidence, a negative one (注文番号, tracking) or another field's label
  * in between takes it away, and a table column's name outranks both. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "engine_int.h"
@@ -45,10 +44,39 @@ static int on_keyword(unsigned id, unsigned long long from,
 	return 0;
 }
 
-static int range_cmp(const void *a, const void *b)
+/* Sorts r[0..n) by start into out[0..n); every start is below len. The
+ * ranges come in a few runs already in order (the pattern matches, the
+ * digit runs), interleaved: qsort's comparison call per pair was a sixth
+ * of the label pass. A counting sort by the 1 KiB of window (or more, for
+ * a longer window) each starts in, then an insertion sort that moves each
+ * range only among the few in its bucket. Order among equal starts does
+ * not matter: the ranges are only joined. */
+#define SORT_BUCKETS 2048u
+
+static void sort_ranges(const label_range *r, label_range *out, size_t n,
+			size_t len)
 {
-	const label_range *x = a, *y = b;
-	return x->from < y->from ? -1 : x->from > y->from;
+	unsigned shift = 10;
+	while ((len >> shift) >= SORT_BUCKETS)
+		shift++;
+	uint32_t at[SORT_BUCKETS] = {0};
+	for (size_t i = 0; i < n; i++)
+		at[r[i].from >> shift]++;
+	uint32_t sum = 0;
+	for (size_t b = 0; b < SORT_BUCKETS; b++) {
+		uint32_t k = at[b];
+		at[b] = sum;
+		sum += k;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[at[r[i].from >> shift]++] = r[i];
+	for (size_t i = 1; i < n; i++) {
+		label_range x = out[i];
+		size_t k = i;
+		for (; k > 0 && out[k - 1].from > x.from; k--)
+			out[k] = out[k - 1];
+		out[k] = x;
+	}
 }
 
 /* The label windows of this window's candidates, sorted and merged. Only
@@ -79,7 +107,14 @@ static bool label_ranges(lg_detect_stream *s)
 	}
 	if (s->nranges == 0)
 		return true;
-	qsort(s->ranges, s->nranges, sizeof(*s->ranges), range_cmp);
+	/* the vector's second half is the sort's room */
+	while (s->capranges < 2 * s->nranges)
+		if (!lg_vec_grow((void **)&s->ranges, &s->capranges,
+				 sizeof(*s->ranges)))
+			return false;
+	label_range *sorted = s->ranges + s->nranges;
+	sort_ranges(s->ranges, sorted, s->nranges, s->len);
+	memcpy(s->ranges, sorted, s->nranges * sizeof(*s->ranges));
 	size_t out = 0;
 	for (size_t i = 1; i < s->nranges; i++) {
 		label_range *last = &s->ranges[out];
@@ -281,9 +316,10 @@ double lg_label_confidence(lg_detect_stream *s, lg_type t, uint32_t st,
 		return def->strong; /* its label is part of the match */
 	uint32_t lo = 0, hi = (uint32_t)s->len;
 	int column = table_column_verdict(s, t, st, &lo, &hi);
-	label_view v;
+	label_view v = {{FAR, FAR}, FAR, {FAR, FAR}};
 	bool negative = false;
-	gather_labels(s, t, st, en, lo, hi, &v);
+	if (column == 0) /* else the column alone decides */
+		gather_labels(s, t, st, en, lo, hi, &v);
 	double conf = label_confidence(def, &v, column, &negative);
 	return conf < 0 ? conf : kind_adjust(t, kind, conf, negative);
 }

@@ -47,6 +47,7 @@ struct lg_morph {
 	/* MEMO_SETS sets, allocated at the first parse: a stream that
 	 * never sees a name pays nothing */
 	memo_entry (*memo)[MEMO_WAYS];
+	struct verdict_memo *verdicts[LG_MEMO_KINDS]; /* see lg_memo_validate */
 };
 
 /* Where Debian installs the UTF-8 IPAdic; LEAKGUARD_MECAB_DICDIR first. */
@@ -134,6 +135,8 @@ void lg_morph_free(lg_morph *m)
 	if (m->tagger)
 		mecab_destroy(m->tagger);
 	free(m->memo);
+	for (size_t k = 0; k < LG_MEMO_KINDS; k++)
+		free(m->verdicts[k]);
 	free(m);
 }
 
@@ -282,4 +285,147 @@ size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
 	size_t k = nt < cap ? nt : cap;
 	memcpy(out, t, k * sizeof(*out));
 	return k;
+}
+
+/* ---- the verdicts memo ----------------------------------------------------
+ * The same candidates come again and again: a mail's 山田様, a report's
+ * 営業部 山田 after every 担当, the same staff in every row. A person-name
+ * verdict costs a MeCab parse (or its memo's look-up), the
+ * organisation and sample checks and the value, some 4,000
+ * instructions; a look-up here about a hundred. (Addresses repeat too,
+ * but their candidates run on into what follows them, a phone number,
+ * so that their bytes rarely do: a third were found kept.) A
+ * validator's verdict depends only on the candidate's bytes and on
+ * whether it is a whole table cell, which make the key. Kept per
+ * stream with its analyser, one memo per validator, managed as the
+ * memo of parses above: VERDICT_WAYS entries a set; a full set makes
+ * room only by an entry not used since it came, else each of its
+ * entries loses a use and the new verdict is not kept. Longer
+ * candidates are not kept. */
+#define VERDICT_WAYS 4
+#define VERDICT_USES 3
+
+enum { VERDICT_CELL = 1, VERDICT_OK = 2 };
+
+typedef struct verdict {
+	uint32_t tag;  /* the hash's other bits */
+	uint16_t len;  /* of the key; 0: empty */
+	uint8_t flags; /* VERDICT_CELL, VERDICT_OK */
+	uint8_t uses;  /* hits since it came, at most VERDICT_USES */
+	uint16_t span_off, span_len;
+	char kind;
+	double adjust;
+	char bytes[]; /* the key, then the value and its NUL */
+} verdict;
+
+typedef struct verdict_memo {
+	size_t key_max, sets, stride;
+	_Alignas(verdict) unsigned char entries[];
+} verdict_memo;
+
+/* Each kind's longest key and sets (powers of two). A value is never
+ * longer than its candidate: a name's is its bytes with fewer spaces. */
+static const struct {
+	size_t key_max, sets;
+} verdict_sizes[LG_MEMO_KINDS] = {
+    [LG_MEMO_NAME] = {64, 1024}, /* 4096 entries, about 600 KiB */
+};
+
+static verdict_memo *verdict_memo_new(lg_memo_kind k)
+{
+	size_t key_max = verdict_sizes[k].key_max, sets = verdict_sizes[k].sets;
+	size_t stride = sizeof(verdict) + 2 * key_max + 1;
+	stride = (stride + _Alignof(verdict) - 1) / _Alignof(verdict) *
+		 _Alignof(verdict);
+	verdict_memo *vm =
+	    calloc(1, sizeof(*vm) + sets * VERDICT_WAYS * stride);
+	if (vm)
+		*vm = (verdict_memo){key_max, sets, stride};
+	return vm;
+}
+
+static verdict *verdict_at(verdict_memo *vm, size_t set, size_t way)
+{
+	return (verdict *)(vm->entries +
+			   (set * VERDICT_WAYS + way) * vm->stride);
+}
+
+/* The entry a new verdict may take, NULL when each is used more. */
+static verdict *verdict_victim(verdict_memo *vm, size_t set)
+{
+	verdict *v = verdict_at(vm, set, 0);
+	for (size_t w = 0; w < VERDICT_WAYS; w++) {
+		verdict *e = verdict_at(vm, set, w);
+		if (e->len == 0)
+			return e;
+		if (e->uses < v->uses)
+			v = e;
+	}
+	if (v->uses == 0)
+		return v;
+	for (size_t w = 0; w < VERDICT_WAYS; w++)
+		verdict_at(vm, set, w)->uses--;
+	return NULL;
+}
+
+static bool verdict_give(const verdict *v, lg_candidate *c)
+{
+	if (!(v->flags & VERDICT_OK))
+		return false;
+	c->span_off = v->span_off;
+	c->span_len = v->span_len;
+	c->adjust = v->adjust;
+	c->kind = v->kind;
+	const char *value = v->bytes + v->len;
+	memcpy(c->value, value, strlen(value) + 1);
+	return true;
+}
+
+static void verdict_keep(verdict *v, uint32_t tag, uint8_t flags,
+			 const lg_candidate *c)
+{
+	v->tag = tag;
+	v->len = (uint16_t)c->raw_len;
+	v->flags = flags;
+	v->uses = 0;
+	v->span_off = (uint16_t)c->span_off; /* within the key's bytes */
+	v->span_len = (uint16_t)c->span_len;
+	v->kind = c->kind;
+	v->adjust = c->adjust;
+	memcpy(v->bytes, c->raw, c->raw_len);
+	if (flags & VERDICT_OK)
+		memcpy(v->bytes + c->raw_len, c->value, strlen(c->value) + 1);
+}
+
+bool lg_memo_validate(lg_candidate *c, lg_memo_kind k, lg_validate_fn fn)
+{
+	lg_morph *m = c->morph;
+	if (!m || c->raw_len == 0 || c->raw_len > verdict_sizes[k].key_max)
+		return fn(c);
+	if (!m->verdicts[k])
+		m->verdicts[k] = verdict_memo_new(k);
+	verdict_memo *vm = m->verdicts[k];
+	if (!vm)
+		return fn(c);
+	uint8_t cell = c->from_column ? VERDICT_CELL : 0;
+	uint64_t h = memo_hash((const char *)c->raw, c->raw_len);
+	size_t set = (size_t)((h ^ cell) & (vm->sets - 1));
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (size_t w = 0; w < VERDICT_WAYS; w++) {
+		verdict *v = verdict_at(vm, set, w);
+		if (v->len == c->raw_len && v->tag == tag &&
+		    (v->flags & VERDICT_CELL) == cell &&
+		    !memcmp(v->bytes, c->raw, c->raw_len)) {
+			v->uses += v->uses < VERDICT_USES;
+			return verdict_give(v, c);
+		}
+	}
+	bool ok = fn(c);
+	if (ok && strlen(c->value) > vm->key_max)
+		return ok; /* cannot happen (see verdict_sizes): not kept */
+	verdict *v = verdict_victim(vm, set);
+	if (v)
+		verdict_keep(v, tag, (uint8_t)(cell | (ok ? VERDICT_OK : 0)),
+			     c);
+	return ok;
 }

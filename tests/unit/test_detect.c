@@ -820,6 +820,57 @@ static void nearest_label_wins(void **state)
 	assert_true(c < DEFAULT_MIN);
 }
 
+/* Each candidate's labels, with many candidates in a window: pattern
+ * matches (e-mail) come before digit runs (phones) among the candidates,
+ * and their keyword windows, interleaved in the text, apart by more than
+ * a rule, are sorted before they are joined and the keywords looked for
+ * in them (labels.c). Every value keeps its own label, in every KiB of
+ * the window, and a value with none (one in ten) gets none. */
+static void labels_of_many_candidates(void **state)
+{
+	(void)state;
+	/* a rule longer than a phone's keyword window */
+	const char *rule =
+	    "ーーーーーーーーーーーーーーーーーーーーーーーーー"
+	    "ーーーーーーーーーーーーーーーーーーーーーーーーー\n";
+	lg_buf b = {0};
+	enum { LINES = 400 };
+	for (int i = 0; i < LINES; i++) {
+		if (i % 10 == 9)
+			assert_true(lg_buf_printf(&b, "03-%04d-%04d\n%s",
+						  1000 + i, 2000 + i, rule));
+		else
+			assert_true(
+			    lg_buf_printf(&b,
+					  "電話番号：03-%04d-%04d\n%"
+					  "sメール：taro%d@docomo.ne.jp\n%s",
+					  1000 + i, 2000 + i, rule, i, rule));
+	}
+	found r = scan_n(det_all, b.data, b.len);
+	size_t phones = 0, mails = 0, bare = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		const lg_finding *f = &r.f[i];
+		if (f->type == LG_EMAIL) {
+			mails++;
+			assert_true(f->confidence >= 0.97 - 1e-9);
+		} else if (f->type == LG_JP_PHONE) {
+			phones++;
+			char d[5] = {0}; /* 03 dddd dddd: the line's number */
+			memcpy(d, f->value + 2, 4);
+			bool labelled = (atoi(d) - 1000) % 10 != 9;
+			bare += !labelled;
+			if (labelled != (f->confidence >= 0.93 - 1e-9))
+				dump(b.data, &r);
+			assert_true(labelled == (f->confidence >= 0.93 - 1e-9));
+		}
+	}
+	assert_int_equal(phones, LINES);
+	assert_int_equal(mails, LINES - LINES / 10);
+	assert_int_equal(bare, LINES / 10);
+	free(r.f);
+	lg_buf_free(&b);
+}
+
 /* ---- CSV headers
  * -------------------------------------------------------------------------- */
 static void csv_header_names_columns(void **state)
@@ -1787,6 +1838,7 @@ int main(void)
 	    cmocka_unit_test(negative_context_lowers_phone),
 	    cmocka_unit_test(negative_context_lowers_mobile_shaped),
 	    cmocka_unit_test(nearest_label_wins),
+	    cmocka_unit_test(labels_of_many_candidates),
 	    cmocka_unit_test(csv_header_names_columns),
 	    cmocka_unit_test(csv_header_gates_cell_types),
 	    cmocka_unit_test(csv_quoted_cells_past_the_first_block),

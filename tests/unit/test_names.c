@@ -262,6 +262,113 @@ static void morph_memo_gives_what_mecab_gives(void **state)
 	free(nwant);
 }
 
+/* What lg_validate_person_name said of a text. */
+typedef struct name_verdict {
+	bool ok;
+	size_t span_off, span_len;
+	double adjust;
+	char value[LG_VALUE_MAX];
+} name_verdict;
+
+static name_verdict validate_name(lg_morph *m, const char *text, bool cell)
+{
+	lg_candidate c = {0};
+	c.raw = (const uint8_t *)text;
+	c.raw_len = strlen(text);
+	c.fold = "";
+	c.span_len = c.raw_len;
+	c.from_column = cell;
+	c.morph = m;
+	name_verdict v = {lg_validate_person_name(&c), 0, 0, 0, ""};
+	if (v.ok) {
+		v.span_off = c.span_off;
+		v.span_len = c.span_len;
+		v.adjust = c.adjust;
+		memcpy(v.value, c.value, sizeof(v.value));
+	}
+	return v;
+}
+
+static void same_verdict(const char *text, bool cell, const name_verdict *a,
+			 const name_verdict *b)
+{
+	if (a->ok != b->ok || a->span_off != b->span_off ||
+	    a->span_len != b->span_len || a->adjust != b->adjust ||
+	    strcmp(a->value, b->value)) {
+		fprintf(stderr,
+			"text: %s (cell %d): kept %d \"%s\", new %d \"%s\"\n",
+			text, cell, a->ok, a->value, b->ok, b->value);
+		fail();
+	}
+}
+
+/* The verdicts on candidates are kept per analyser (names.c): a verdict
+ * given back must be the one a fresh analyser gives, for names and for
+ * what is none, as a cell and not, for texts that differ in one byte,
+ * after more texts than it holds. */
+static void name_verdicts_kept_are_verdicts_given(void **state)
+{
+	(void)state;
+	static const char *const family[] = {
+	    "佐藤", "鈴木", "高橋", "田中", "伊藤",   "渡辺", "山本",	"中村",
+	    "小林", "加藤", "吉田", "山田", "佐々木", "山口", "松本",	"井上",
+	    "木村", "林",   "斎藤", "清水", "山崎",   "森",   "池田",	"橋本",
+	    "阿部", "石川", "前田", "藤田", "小川",   "岡田", "長谷川", "村上"};
+	static const char *const given[] = {
+	    "太郎", "花子", "健太", "美咲", "翔太",   "陽菜", "大輔",
+	    "由美", "直樹", "恵子", "拓也", "さくら", "誠",   "愛",
+	    "浩二", "悠斗", "亮",   "優子", "和也",   "明美", ""};
+	static const char *const tail[] = {"様", " 様", "さん", "殿", ""};
+	static const char *const odd[] = {
+	    "お客様",	   "皆様",	   "営業部 山田", "株式会社山田商事",
+	    "山田 太郎",   "Emily Clark",  "John Doe",	  "16",
+	    "ハラダ ナナ", "マツダ ツバサ"};
+	enum { NF = 32, NG = 21, NT = 5, NO = 10, N = NF * NG * NT + NO };
+	char(*text)[64] = calloc(N, sizeof(*text));
+	name_verdict(*want)[2] = calloc(N, sizeof(*want));
+	assert_true(text && want);
+	lg_morph *ref = lg_morph_new(det), *m = lg_morph_new(det);
+	assert_true(ref && m);
+	for (size_t i = 0; i < N; i++) {
+		if (i < NO)
+			snprintf(text[i], sizeof(text[i]), "%s", odd[i]);
+		else
+			snprintf(text[i], sizeof(text[i]), "%s %s%s",
+				 family[(i - NO) % NF],
+				 given[(i - NO) / NF % NG],
+				 tail[(i - NO) / (NF * NG)]);
+		/* every text is new to ref: each verdict is worked out */
+		for (int cell = 0; cell < 2; cell++)
+			want[i][cell] = validate_name(ref, text[i], cell);
+	}
+	assert_true(want[0][0].ok == false && want[4][0].ok == false);
+	assert_true(want[NO][0].ok && want[NO][1].ok);
+	/* the first texts again in an analyser that has nothing kept */
+	for (size_t i = 0; i < 12; i++) {
+		lg_morph *fresh = lg_morph_new(det);
+		for (int cell = 0; cell < 2; cell++) {
+			name_verdict v = validate_name(fresh, text[i], cell);
+			same_verdict(text[i], cell, &want[i][cell], &v);
+		}
+		lg_morph_free(fresh);
+	}
+	for (int round = 0; round < 3; round++) {
+		for (size_t k = 0; k < N; k++) {
+			size_t i = round == 1 ? N - 1 - k : k * 7919 % N;
+			for (int twice = 0; twice < 4; twice++) {
+				int cell = twice & 1;
+				name_verdict v =
+				    validate_name(m, text[i], cell);
+				same_verdict(text[i], cell, &want[i][cell], &v);
+			}
+		}
+	}
+	lg_morph_free(ref);
+	lg_morph_free(m);
+	free(text);
+	free(want);
+}
+
 static void name_columns(void **state)
 {
 	(void)state;
@@ -413,6 +520,7 @@ int main(void)
 	    cmocka_unit_test(sample_names_are_not_findings),
 	    cmocka_unit_test(example_marks),
 	    cmocka_unit_test(morph_memo_gives_what_mecab_gives),
+	    cmocka_unit_test(name_verdicts_kept_are_verdicts_given),
 	    cmocka_unit_test(name_columns),
 	    cmocka_unit_test(address_forms),
 	    cmocka_unit_test(postal_code_raises_an_address),
