@@ -2,13 +2,13 @@
  * 9111, RFC 9213 targeted fields, the vendors' status headers): the pure
  * rules of `audit cache`, HDR-01..06 and the hit evidence of PRB-04. */
 #include <ctype.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "leakguard/audit.h"
+#include "util/curl_api.h"
 
 #define N_(s) (s)
 
@@ -91,11 +91,13 @@ static bool heuristic_status(long status)
 }
 
 /* An Expires in the future of the response's Date (or of now without
- * one); "0" and unparseable dates are already expired (RFC 9111 5.3). */
+ * one); "0" and unparseable dates are already expired (RFC 9111 5.3), and
+ * so is every Expires when libcurl, which reads HTTP dates, cannot be
+ * loaded (the response then came from a file, not a fetch). */
 static bool expires_fresh(const lg_http_response *rs)
 {
 	const char *e = lg_http_header(rs, "Expires", NULL);
-	if (!e)
+	if (!e || lg_curl_ready())
 		return false;
 	time_t t = curl_getdate(e, NULL);
 	if (t <= 0)

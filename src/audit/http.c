@@ -2,12 +2,12 @@
  * handle (no cookie carried from one request to the next, so identities
  * never mix), the final response's headers kept in order, the body kept
  * up to a bound. */
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "leakguard/audit.h"
+#include "util/curl_api.h"
 #include "util/util.h"
 
 #define DEFAULT_MAX_BODY (8u << 20)
@@ -123,10 +123,9 @@ static bool set_options(CURL *e, const lg_http_request *rq, fetch *f,
 lg_status lg_http_fetch(const lg_http_request *rq, lg_http_response *rs)
 {
 	memset(rs, 0, sizeof(*rs));
-	int rc = lg_curl_ready();
-	if (rc) {
-		snprintf(rs->error, sizeof(rs->error), "libcurl: %s",
-			 curl_easy_strerror((CURLcode)rc));
+	const char *why = lg_curl_ready();
+	if (why) {
+		snprintf(rs->error, sizeof(rs->error), "libcurl: %s", why);
 		return LG_EIO;
 	}
 	fetch f = {rs, rq->max_body ? rq->max_body : DEFAULT_MAX_BODY, 0,

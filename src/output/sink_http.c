@@ -1,13 +1,13 @@
 /* sink_http.c: delivery of alerts to Slack, Teams, Chatwork and generic
  * webhooks through libcurl, with timeouts and retries, never showing more
  * of a webhook URL (a secret: whoever has it can post) than its host. */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "leakguard/leakguard.h"
 #include "sink_int.h"
+#include "util/curl_api.h"
 #include "util/util.h"
 
 struct sink_http {
@@ -157,10 +157,9 @@ static bool easy_setup(lg_sink *s)
 
 bool lg_sink_http_open(lg_sink *s, const char *target, char *err, size_t errlen)
 {
-	int rc = lg_curl_ready();
-	if (rc) {
-		snprintf(err, errlen, "sink %s: libcurl: %s", s->name,
-			 curl_easy_strerror((CURLcode)rc));
+	const char *why = lg_curl_ready();
+	if (why) {
+		snprintf(err, errlen, "sink %s: libcurl: %s", s->name, why);
 		return false;
 	}
 	struct sink_http *h = calloc(1, sizeof(*h));

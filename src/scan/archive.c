@@ -10,8 +10,6 @@
  * reason, so a zip bomb costs a bounded time and no memory. Encrypted
  * members are reported as such (a password zip sent by mail), not
  * silently passed over. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +19,7 @@
 
 #include <libintl.h>
 
+#include "archive_api.h"
 #include "leakguard/text.h"
 #include "scan_int.h"
 #include "util/util.h"
@@ -149,6 +148,14 @@ static const char *arc_error(struct archive *a)
 {
 	const char *e = archive_error_string(a);
 	return e ? e : _("an unreadable archive or member");
+}
+
+/* libarchive, loaded at the first container; without it a container is
+ * not read, and the user told why. */
+static bool archive_ready(scan_worker *w, scan_job *j)
+{
+	return scan_lib_loaded(w, j, scan_archive_lib(), true,
+			       _("archive not read: cannot load %s"));
 }
 
 static struct archive *reader_new(void)
@@ -430,7 +437,12 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 	char *keep = w->member;
 	if (display)
 		w->member = display;
-	struct archive *a = scan_is_container(p, n) ? reader_new() : NULL;
+	bool container = scan_is_container(p, n);
+	if (container && !archive_ready(w, j)) {
+		w->member = keep;
+		return;
+	}
+	struct archive *a = container ? reader_new() : NULL;
 	if (scan_is_pdf(p, n)) {
 		scan_pdf(w, j, -1, p, n);
 	} else if (a && scan_xlsx_buffer(w, j, p, n)) {
@@ -463,6 +475,8 @@ void scan_archive(scan_worker *w, scan_job *j, int fd)
 	struct stat st;
 	scan_budget b = {0};
 	b.packed = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (!archive_ready(w, j))
+		return;
 	struct archive *a = reader_new();
 	if (!a) {
 		scan_report(w, j, true, ENOMEM, _("out of memory"));

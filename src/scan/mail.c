@@ -6,7 +6,6 @@
  * when they are archives, opened in turn. A mailbox's messages are
  * members numbered from 1 ("inbox.mbox!/3"). */
 #include <errno.h>
-#include <gmime/gmime.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include <libintl.h>
 
+#include "gmime_api.h"
 #include "scan_int.h"
 
 #define _(s) dgettext("leakguard", s)
@@ -22,11 +22,12 @@
 #define MAIL_MAX_PART  (256u << 20) /* decoded bytes of one part */
 #define MAIL_MAX_DEPTH 4	    /* messages forwarded inside messages */
 
-static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-
-static void gmime_start(void)
+/* GMime, loaded at the first mail; without it a mail is read as text,
+ * and the user told why. */
+static bool gmime_ready(scan_worker *w, scan_job *j)
 {
-	g_mime_init();
+	return scan_lib_loaded(w, j, scan_gmime_lib(), false,
+			       _("mail read as plain text: cannot load %s"));
 }
 
 /* Header names a message starts with (RFC 5322 and what servers add). */
@@ -246,7 +247,8 @@ static bool scan_mail_stream(scan_worker *w, scan_job *j, GMimeStream *st,
 
 bool scan_mail(scan_worker *w, scan_job *j, int fd, bool mbox)
 {
-	pthread_once(&gmime_once, gmime_start);
+	if (!gmime_ready(w, j))
+		return false;
 	int own = dup(fd);
 	GMimeStream *st = own >= 0 ? g_mime_stream_fs_new(own) : NULL;
 	if (!st) {
@@ -262,7 +264,8 @@ bool scan_mail(scan_worker *w, scan_job *j, int fd, bool mbox)
 bool scan_mail_buffer(scan_worker *w, scan_job *j, const uint8_t *p, size_t n,
 		      bool mbox)
 {
-	pthread_once(&gmime_once, gmime_start);
+	if (!gmime_ready(w, j))
+		return false;
 	GByteArray *bytes = g_byte_array_new_take(g_memdup2(p, n), n);
 	GMimeStream *st = g_mime_stream_mem_new_with_byte_array(bytes);
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(st), TRUE);

@@ -94,6 +94,11 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src);
 /* Reports a notice (or an error) of the job, or of w->member. */
 void scan_report(scan_worker *w, scan_job *j, bool error, int errnum,
 		 const char *msg);
+/* libs.c: whether a library a reader opens at first use is there (why is
+ * NULL); else the user is told, by fmt ("... cannot load %s"), as an error
+ * or a notice. */
+bool scan_lib_loaded(scan_worker *w, scan_job *j, const char *why, bool error,
+		     const char *fmt);
 
 /* kind.c: tells the user what a binary input is (a PDF, a legacy Office
  * file, an image) as it is skipped. */

@@ -6,8 +6,6 @@
  * out as tab-separated rows, line N being row N, so that its header row
  * names the columns for the detectors as a CSV's does. For workbook files;
  * one inside another archive or a mail is read part by part (ooxml.c). */
-#include <archive.h>
-#include <archive_entry.h>
 #include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 
 #include <libintl.h>
 
+#include "archive_api.h"
 #include "scan_int.h"
 #include "util/util.h"
 
@@ -242,9 +241,12 @@ typedef struct zip_src {
 	size_t n;
 } zip_src;
 
+/* NULL also without libarchive: the caller then reads the file as an
+ * archive, which says why it cannot. */
 static struct archive *open_zip(const zip_src *z)
 {
-	if (z->fd >= 0 && lseek(z->fd, 0, SEEK_SET) != 0)
+	if (scan_archive_lib() ||
+	    (z->fd >= 0 && lseek(z->fd, 0, SEEK_SET) != 0))
 		return NULL;
 	struct archive *a = archive_read_new();
 	if (!a)

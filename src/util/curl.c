@@ -1,20 +1,39 @@
-/* curl.c: libcurl's process-wide set-up, shared by the sinks and the
- * audits. */
-#include <curl/curl.h>
-#include <pthread.h>
+/* curl.c: libcurl's loading and process-wide set-up, shared by the sinks
+ * and the audits. */
+#define LG_CURL_API_TABLE
+#include "util/curl_api.h"
 
-#include "util/util.h"
+#include <stdio.h>
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_rc = CURLE_FAILED_INIT;
+#ifndef LG_CURL_SONAME
+#error "the build defines LG_CURL_SONAME (CMakeLists.txt)"
+#endif
 
-static void curl_init(void)
+struct lg_curl_api lg_curl;
+
+static bool curl_setup(char *err, size_t errlen)
 {
-	curl_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	CURLcode rc = lg_curl.curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (rc != CURLE_OK)
+		snprintf(err, errlen, "%s", lg_curl.curl_easy_strerror(rc));
+	return rc == CURLE_OK;
 }
 
-int lg_curl_ready(void)
+static const char *const curl_names[] = {LG_CURL_API(LG_DL_NAME)};
+_Static_assert(sizeof(lg_curl) ==
+		   sizeof(curl_names) / sizeof(curl_names[0]) * sizeof(void *),
+	       "one pointer per name");
+
+static lg_dl_lib curl_lib = {
+    .soname = LG_CURL_SONAME,
+    .names = curl_names,
+    .n = sizeof(curl_names) / sizeof(curl_names[0]),
+    .table = &lg_curl,
+    .setup = curl_setup,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+};
+
+const char *lg_curl_ready(void)
 {
-	pthread_once(&curl_once, curl_init);
-	return (int)curl_rc;
+	return lg_dl_ready(&curl_lib);
 }

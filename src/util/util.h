@@ -97,9 +97,6 @@ bool lg_mkdir_parent(const char *file);
  * relative XDG_DATA_HOME is ignored, as the XDG spec says). False when
  * neither is set or the path does not fit. */
 bool lg_data_path(const char *name, char *out, size_t cap);
-/* libcurl's process-wide set-up, once (curl_global_init is not
- * thread-safe); never undone. Returns its CURLcode (0: ready). */
-int lg_curl_ready(void);
 
 /* A monotonic clock, seconds: for timing runs. */
 double lg_now_seconds(void);

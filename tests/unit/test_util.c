@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "util/curl_api.h"
+#include "util/dynlib.h"
 #include "util/util.h"
 
 /* ---- lg_buf ----------------------------------------------------------------
@@ -411,6 +413,69 @@ static void cpu_count_is_positive(void **state)
 	assert_true(n < 100000);
 }
 
+/* ---- libraries opened at first use ------------------------------------ */
+#define LIBC_API(X) X(strlen) X(strchr)
+struct libc_api {
+	LIBC_API(LG_DL_MEMBER)
+};
+
+static void dl_fills_the_table_in_order(void **state)
+{
+	(void)state;
+	static const char *const names[] = {LIBC_API(LG_DL_NAME)};
+	struct libc_api t = {0};
+	lg_dl_lib l = {.soname = "libc.so.6",
+		       .names = names,
+		       .n = 2,
+		       .table = &t,
+		       .lock = PTHREAD_MUTEX_INITIALIZER};
+	assert_null(lg_dl_ready(&l));
+	assert_non_null(t.strlen);
+	assert_int_equal(t.strlen("個人番号"), 12);
+	assert_string_equal(t.strchr("a@b", '@'), "@b");
+	assert_null(lg_dl_ready(&l)); /* once: the same answer again */
+}
+
+static void dl_says_why_not_and_leaves_no_pointer(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"strlen", "lg_no_such_symbol"};
+	struct libc_api t = {0};
+	lg_dl_lib l = {.soname = "libc.so.6",
+		       .names = names,
+		       .n = 2,
+		       .table = &t,
+		       .lock = PTHREAD_MUTEX_INITIALIZER};
+	const char *why = lg_dl_ready(&l);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "lg_no_such_symbol"));
+	assert_null(t.strlen); /* no half-filled table */
+	assert_ptr_equal(lg_dl_ready(&l), why);
+
+	lg_dl_lib gone = {.soname = "libleakguard-absent.so.0",
+			  .names = names,
+			  .n = 1,
+			  .table = &t,
+			  .lock = PTHREAD_MUTEX_INITIALIZER};
+	why = lg_dl_ready(&gone);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "libleakguard-absent.so.0"));
+}
+
+/* libcurl is not linked: it is opened on first use, and then works */
+static void curl_opens_on_first_use(void **state)
+{
+	(void)state;
+	assert_null(lg_curl_ready());
+	assert_int_equal(curl_getdate("Sun, 06 Nov 1994 08:49:37 GMT", NULL),
+			 784111777);
+	CURL *e = curl_easy_init();
+	assert_non_null(e);
+	assert_int_equal(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 1000L),
+			 CURLE_OK);
+	curl_easy_cleanup(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +493,9 @@ int main(void)
 	    cmocka_unit_test(pool_without_worker_ctx),
 	    cmocka_unit_test(pool_zero_sizes_are_clamped),
 	    cmocka_unit_test(cpu_count_is_positive),
+	    cmocka_unit_test(dl_fills_the_table_in_order),
+	    cmocka_unit_test(dl_says_why_not_and_leaves_no_pointer),
+	    cmocka_unit_test(curl_opens_on_first_use),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
