@@ -7,6 +7,9 @@
  * of characters shown as they are are copied whole. */
 #include <limits.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "engine_int.h"
 #include "leakguard/text.h"
@@ -84,12 +87,41 @@ static char ascii_shown(uint8_t c)
 	return c < 0x20 || c == 0x7F ? ' ' : (char)c;
 }
 
+#if defined(__SSE2__)
+/* How many of the sixteen bytes at q (at most k) are ASCII but a newline,
+ * and their shown form (digits starred, controls as spaces) in *shown. */
+static unsigned ascii_block(const uint8_t *q, unsigned k, __m128i *shown)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)q);
+	unsigned end =
+	    (unsigned)_mm_movemask_epi8(v) |
+	    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+	unsigned t = (unsigned)__builtin_ctz(end | 1u << 16);
+	if (t > k)
+		t = k;
+	/* (v - '0') <= 9 unsigned: a digit; below ' ' (signed: ASCII
+	 * only here) or DEL: a control */
+	__m128i d0 = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d0, _mm_set1_epi8(9)), d0);
+	__m128i ctl = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+				   _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+	v = _mm_or_si128(_mm_andnot_si128(digit, v),
+			 _mm_and_si128(digit, _mm_set1_epi8('*')));
+	v = _mm_or_si128(_mm_andnot_si128(ctl, v),
+			 _mm_and_si128(ctl, _mm_set1_epi8(' ')));
+	*shown = v;
+	return t;
+}
+#endif
+
 /* Writes the characters from win[p] on as put_masked_char would, up to
  * stop (where characters start), lim (where they end) and *steps of them
  * (counted down), without decoding: ASCII and the three-byte characters
  * of E1..EF (not ED). Stops before a newline and before any other
  * character. None is more bytes out than in, and the caller has checked
- * that lim - p more bytes fit. Returns where it stopped. */
+ * that lim - p more bytes fit. Returns where it stopped. ASCII goes
+ * sixteen bytes at a time where sixteen can be read (before stop) and
+ * stored (before the end of out; only the used part counts). */
 static uint32_t put_run(const uint8_t *win, uint32_t p, uint32_t stop,
 			uint32_t lim, int *steps, snippet_out *so)
 {
@@ -97,6 +129,19 @@ static uint32_t put_run(const uint8_t *win, uint32_t p, uint32_t stop,
 	int k = *steps;
 	while (p < stop && k > 0) {
 		const uint8_t *q = win + p;
+#if defined(__SSE2__)
+		if (stop - p >= 16 && (size_t)(d - so->out) + 16 <= so->cap) {
+			__m128i shown;
+			unsigned t = ascii_block(q, (unsigned)k, &shown);
+			if (t > 0) {
+				_mm_storeu_si128((__m128i *)d, shown);
+				d += t;
+				p += t;
+				k -= (int)t;
+				continue;
+			}
+		}
+#endif
 		if (q[0] < 0x80) {
 			if (q[0] == '\n')
 				break;
@@ -187,19 +232,59 @@ static uint32_t put_at(const uint8_t *win, uint32_t at, uint32_t lim,
 	return at + (uint32_t)l;
 }
 
+/* Where the snippet starts: CONTEXT_CHARS characters before from, each
+ * step back to the byte before that is not a continuation (10xxxxxx),
+ * and none taken from just after a newline. */
+static uint32_t snippet_start(const uint8_t *win, uint32_t from)
+{
+	uint32_t b = from;
+	int k = CONTEXT_CHARS;
+#if defined(__SSE2__)
+	/* sixteen bytes below b at a time: the steps land on the block's
+	 * character starts, highest first, and the walk stops on one whose
+	 * byte before is a newline */
+	while (b >= 16 && k > 0 && win[b - 1] != '\n') {
+		__m128i v = _mm_loadu_si128((const __m128i *)(win + b - 16));
+		unsigned starts = ~(unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+				      v, _mm_set1_epi8((char)0xC0))) &
+				  0xFFFF; /* signed: 80..BF are below C0 */
+		if (!starts)
+			break; /* continuations only: the walk below */
+		unsigned after_nl = (unsigned)_mm_movemask_epi8(
+					_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))
+				    << 1;
+		if (b > 16 && win[b - 17] == '\n')
+			after_nl |= 1;
+		unsigned stops = starts & after_nl;
+		if (stops) /* no landing below the highest stop */
+			starts &= ~0u << (31 - __builtin_clz(stops));
+		int c = (int)lg_pop16(starts);
+		if (c >= k) {
+			for (int drop = c - k; drop > 0; drop--)
+				starts &= starts - 1; /* the lowest c - k */
+			return b - 16 + (uint32_t)__builtin_ctz(starts);
+		}
+		b = b - 16 + (uint32_t)__builtin_ctz(starts);
+		if (stops)
+			return b;
+		k -= c;
+	}
+#endif
+	for (; k > 0 && b > 0 && win[b - 1] != '\n'; k--) {
+		b--;
+		while (b > 0 && (win[b] & 0xC0) == 0x80)
+			b--;
+	}
+	return b;
+}
+
 size_t lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 			  uint32_t to, const char *masked, size_t mlen,
 			  const lg_snippet_others *x, char *out, size_t cap)
 {
 	snippet_out so = {out, 0, cap};
 	snippet_walk sw = {x, 0, 0};
-	/* walk back CONTEXT_CHARS characters, not past a newline */
-	uint32_t b = from;
-	for (int k = 0; k < CONTEXT_CHARS && b > 0 && win[b - 1] != '\n'; k++) {
-		b--;
-		while (b > 0 && (win[b] & 0xC0) == 0x80)
-			b--;
-	}
+	uint32_t b = snippet_start(win, from);
 	int any = INT_MAX; /* before the item: up to it, however many */
 	while (b < from)
 		b = put_at(win, b, from, &sw, &any, &so);
