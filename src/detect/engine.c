@@ -436,8 +436,8 @@ static unsigned sum_bytes(__m128i v)
 /* A block's newlines (bits in nl) to *line, and *col to the characters
  * after the last of them: starts has a bit for each byte that begins a
  * character (not 10xxxxxx). */
-static void block_lines(unsigned nl, unsigned starts, uint64_t *line,
-			uint64_t *col)
+static inline void block_lines(unsigned nl, unsigned starts, uint64_t *line,
+			       uint64_t *col)
 {
 	if (nl) {
 		*line += lg_pop16(nl);
