@@ -10,6 +10,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#include <stdint.h>
 #include <string.h>
 
 #include "leakguard/text.h"
@@ -190,22 +191,34 @@ static char *put_string(char *d, const char *s, size_t n)
 	return d;
 }
 
-/* Decimal digits of v. */
+/* Decimal digits of v: from its highest bit (a guess one short at most),
+ * then one compare. */
 static unsigned decimal_len(uint64_t v)
 {
-	unsigned n = 1;
-	for (;;) {
-		if (v < 10)
-			return n;
-		if (v < 100)
-			return n + 1;
-		if (v < 1000)
-			return n + 2;
-		if (v < 10000)
-			return n + 3;
-		v /= 10000;
-		n += 4;
-	}
+	static const uint64_t tens[20] = {1ULL,
+					  10ULL,
+					  100ULL,
+					  1000ULL,
+					  10000ULL,
+					  100000ULL,
+					  1000000ULL,
+					  10000000ULL,
+					  100000000ULL,
+					  1000000000ULL,
+					  10000000000ULL,
+					  100000000000ULL,
+					  1000000000000ULL,
+					  10000000000000ULL,
+					  100000000000000ULL,
+					  1000000000000000ULL,
+					  10000000000000000ULL,
+					  100000000000000000ULL,
+					  1000000000000000000ULL,
+					  10000000000000000000ULL};
+	/* bits * 1233 / 4096 is floor(bits * log10(2)) for bits <= 64 */
+	unsigned bits = 64u - (unsigned)__builtin_clzll(v | 1);
+	unsigned n = bits * 1233u >> 12;
+	return n + ((v | 1) >= tens[n]); /* 0 has a digit too */
 }
 
 /* Writes v in decimal, two digits at a time from the last, in place. */
@@ -222,18 +235,29 @@ static char *put_u64(char *d, uint64_t v)
 				    "80818283848586878889"
 				    "90919293949596979899";
 	char *end = d + decimal_len(v), *o = end;
-	while (v >= 100) {
+	while (v > UINT32_MAX) {
 		unsigned k = (unsigned)(v % 100) * 2;
 		v /= 100;
 		o -= 2;
 		o[0] = pairs[k];
 		o[1] = pairs[k + 1];
 	}
-	if (v >= 10) {
-		o[-2] = pairs[v * 2];
-		o[-1] = pairs[v * 2 + 1];
+	/* the rest (all of a line, column or offset below 4 GiB) in 32-bit
+	 * arithmetic: fewer instructions a division */
+	uint32_t x = (uint32_t)v;
+	while (x >= 100) {
+		uint32_t q = x / 100;
+		unsigned k = (x - q * 100) * 2;
+		x = q;
+		o -= 2;
+		o[0] = pairs[k];
+		o[1] = pairs[k + 1];
+	}
+	if (x >= 10) {
+		o[-2] = pairs[x * 2];
+		o[-1] = pairs[x * 2 + 1];
 	} else {
-		o[-1] = (char)('0' + v);
+		o[-1] = (char)('0' + x);
 	}
 	return end;
 }
