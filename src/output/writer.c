@@ -200,16 +200,21 @@ static void flush_records(lg_writer *w)
 static lg_status json_record(lg_writer *w, const lg_record *r)
 {
 	size_t before = w->line.len;
-	bool ok = w->fmt != LG_FMT_JSON ||
-		  lg_buf_puts(&w->line, w->count ? ",\n" : "\n");
-	if (!ok || !lg_record_json_write(&w->line, r)) {
+	bool ok = (w->fmt != LG_FMT_JSON ||
+		   lg_buf_puts(&w->line, w->count ? ",\n" : "\n")) &&
+		  lg_record_json_write(&w->line, r) &&
+		  (w->fmt != LG_FMT_JSONL || lg_buf_putc(&w->line, '\n'));
+	if (!ok) {
 		w->line.len = before; /* no half record */
+		if (w->line.data)
+			w->line.data[before] = '\0';
 		return LG_ENOMEM;
 	}
-	if (w->fmt == LG_FMT_JSONL && !lg_buf_putc(&w->line, '\n'))
-		return LG_ENOMEM;
-	if (!w->batch || w->line.len >= BATCH_BYTES)
+	if (!w->batch || w->line.len >= BATCH_BYTES) {
 		flush_records(w);
+		if (ferror(w->out))
+			return LG_EIO;
+	}
 	return LG_OK;
 }
 
@@ -221,10 +226,11 @@ lg_status lg_writer_record(lg_writer *w, const lg_record *r)
 		break;
 	case LG_FMT_JSONL:
 	case LG_FMT_JSON: {
+		/* the stream's error is looked at when records are written */
 		lg_status rc = json_record(w, r);
-		if (rc != LG_OK)
-			return rc;
-		break;
+		if (rc != LG_ENOMEM)
+			w->count++;
+		return rc;
 	}
 	case LG_FMT_CSV:
 		if (!w->count) {
