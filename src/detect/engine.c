@@ -291,14 +291,27 @@ static bool key_before(const cand_key *a, const cand_key *b)
 	return a->key < b->key || (a->key == b->key && a->idx < b->idx);
 }
 
-/* Bottom-up merge sort of k[0..n) using tmp; returns where the result
- * is (k or tmp). */
+/* The end of the run in order that starts at k[lo]. */
+static size_t run_end(const cand_key *k, size_t lo, size_t n)
+{
+	size_t i = lo + 1;
+	while (i < n && !key_before(&k[i], &k[i - 1]))
+		i++;
+	return i;
+}
+
+/* Natural merge sort of k[0..n) using tmp; returns where the result is
+ * (k or tmp). The runs already in order are merged pairwise, pass after
+ * pass: the candidates come as few long runs with short disorders (a
+ * match that Hyperscan reports by its end, a span a validator narrows),
+ * so there are far fewer passes than log2(n). */
 static cand_key *merge_sort_keys(cand_key *k, cand_key *tmp, size_t n)
 {
-	for (size_t width = 1; width < n; width *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * width) {
-			size_t mid = lo + width < n ? lo + width : n;
-			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+	for (;;) {
+		size_t runs = 0;
+		for (size_t lo = 0; lo < n; runs++) {
+			size_t mid = run_end(k, lo, n);
+			size_t hi = mid < n ? run_end(k, mid, n) : n;
 			size_t i = lo, j = mid, o = lo;
 			while (i < mid && j < hi)
 				tmp[o++] =
@@ -307,12 +320,14 @@ static cand_key *merge_sort_keys(cand_key *k, cand_key *tmp, size_t n)
 				tmp[o++] = k[i++];
 			while (j < hi)
 				tmp[o++] = k[j++];
+			lo = hi;
 		}
 		cand_key *t = k;
 		k = tmp;
 		tmp = t;
+		if (runs <= 1)
+			return k;
 	}
-	return k;
 }
 
 static bool grow(void **p, size_t *cap, size_t n, size_t size)
