@@ -13,6 +13,7 @@
 #include <emmintrin.h>
 #endif
 #include <hs.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,16 +172,19 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 
 /* ---- candidates
  * --------------------------------------------------------------- */
+/* Appends a candidate: proto's fields and value, written in place (the
+ * record is 200 bytes, most of them the value's room). */
 static bool push_candidate(lg_detect_stream *s, const candidate *proto,
 			   const char *value)
 {
-	candidate c = *proto;
-	lg_copy_cut(c.value, sizeof(c.value), value);
-	if (!lg_vec_push((void **)&s->cands, &s->ncands, &s->capcands,
-			 sizeof(c), &c)) {
+	if (s->ncands == s->capcands &&
+	    !lg_vec_grow((void **)&s->cands, &s->capcands, sizeof(candidate))) {
 		s->oom = true;
 		return false;
 	}
+	candidate *c = &s->cands[s->ncands++];
+	memcpy(c, proto, offsetof(candidate, value));
+	lg_copy_cut(c->value, sizeof(c->value), value);
 	return true;
 }
 
