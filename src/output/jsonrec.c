@@ -82,7 +82,7 @@ static unsigned plain_prefix(__m128i v, unsigned avail)
 
 /* Up to eight bytes of p[0..n) (n < 8) in a word, little-endian (the
  * SSE2 path is x86's): overlapping loads, never past p + n. */
-static uint64_t load_short(const uint8_t *p, size_t n)
+static inline uint64_t load_short(const uint8_t *p, size_t n)
 {
 	if (n >= 4) {
 		uint32_t a, b;
@@ -97,7 +97,7 @@ static uint64_t load_short(const uint8_t *p, size_t n)
 }
 
 /* The n < 16 bytes at p, zeros after them. */
-static __m128i load_tail(const uint8_t *p, size_t n)
+static inline __m128i load_tail(const uint8_t *p, size_t n)
 {
 	uint64_t lo, hi = 0;
 	if (n >= 8) {
@@ -159,7 +159,7 @@ static bool plain_ascii(uint8_t c)
 
 /* Writes s[0..n) as a JSON string; room for ESCAPED_MAX * n + 2 bytes
  * is reserved, and sixteen more (see lg_record_json_write). */
-static char *put_string(char *d, const char *s, size_t n)
+static char *put_string_loop(char *d, const char *s, size_t n)
 {
 	const uint8_t *p = (const uint8_t *)s;
 	size_t i = 0;
@@ -189,6 +189,26 @@ static char *put_string(char *d, const char *s, size_t n)
 	}
 	*d++ = '"';
 	return d;
+}
+
+/* put_string_loop, with short plain ASCII strings (a record's type and
+ * tier, most paths and masks) written in line: a call cost about as much
+ * as the writing. */
+static inline __attribute__((always_inline)) char *
+put_string(char *d, const char *s, size_t n)
+{
+#if defined(__SSE2__)
+	if (n < 16) {
+		__m128i v = load_tail((const uint8_t *)s, n);
+		if (!(not_plain(v) & ((1u << n) - 1))) {
+			d[0] = '"';
+			_mm_storeu_si128((__m128i *)(d + 1), v);
+			d[n + 1] = '"';
+			return d + n + 2;
+		}
+	}
+#endif
+	return put_string_loop(d, s, n);
 }
 
 /* Decimal digits of v: from its highest bit (a guess one short at most),
