@@ -79,13 +79,20 @@ static void put_masked_char(const uint8_t *p, size_t len, snippet_out *so)
 }
 
 /* How put_masked_char shows an ASCII byte: digits starred, controls as
- * spaces, the rest as it is. */
-static char ascii_shown(uint8_t c)
-{
-	if ((unsigned)(c - '0') <= 9u)
-		return '*';
-	return c < 0x20 || c == 0x7F ? ' ' : (char)c;
-}
+ * spaces, the rest as it is; 0 for a newline (where the snippet ends)
+ * and for bytes of 0x80 and up (not ASCII). One look-up a character in
+ * the runs of put_run. */
+static const char ascii_shown[256] = {
+    ' ', ' ', ' ',  ' ', ' ', ' ', ' ', ' ', ' ', ' ',	0,   ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ',  ' ', ' ', ' ', ' ', ' ', ' ', ' ',	' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ',  '!', '"', '#', '$', '%', '&', '\'', '(', ')', '*', '+', ',',
+    '-', '.', '/',  '*', '*', '*', '*', '*', '*', '*',	'*', '*', '*', ':', ';',
+    '<', '=', '>',  '?', '@', 'A', 'B', 'C', 'D', 'E',	'F', 'G', 'H', 'I', 'J',
+    'K', 'L', 'M',  'N', 'O', 'P', 'Q', 'R', 'S', 'T',	'U', 'V', 'W', 'X', 'Y',
+    'Z', '[', '\\', ']', '^', '_', '`', 'a', 'b', 'c',	'd', 'e', 'f', 'g', 'h',
+    'i', 'j', 'k',  'l', 'm', 'n', 'o', 'p', 'q', 'r',	's', 't', 'u', 'v', 'w',
+    'x', 'y', 'z',  '{', '|', '}', '~', ' ',
+};
 
 #if defined(__SSE2__)
 /* How many of the sixteen bytes at q (at most k) are ASCII but a newline,
@@ -142,11 +149,12 @@ static uint32_t put_run(const uint8_t *win, uint32_t p, uint32_t stop,
 			}
 		}
 #endif
-		if (q[0] < 0x80) {
-			if (q[0] == '\n')
-				break;
-			*d++ = ascii_shown(q[0]);
+		char shown = ascii_shown[q[0]];
+		if (shown) {
+			*d++ = shown;
 			p++;
+		} else if (q[0] == '\n') {
+			break;
 		} else if (lg_utf8_common3(q, lim - p)) {
 			if (q[0] == 0xEF && q[1] == 0xBC && q[2] >= 0x90 &&
 			    q[2] <= 0x99) {
