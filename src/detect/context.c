@@ -248,13 +248,16 @@ put_at(const uint8_t *win, uint32_t at, uint32_t lim, snippet_walk *sw,
 static void walk(const uint8_t *win, uint32_t at, uint32_t lim, bool to_newline,
 		 int *steps, snippet_walk *sw, snippet_out *so)
 {
-	while (at<lim && * steps> 0 && !(to_newline && win[at] == '\n'))
+	while (*steps > 0 && at < lim) {
+		if (to_newline && win[at] == '\n')
+			break;
 		at = put_at(win, at, lim, sw, steps, so);
+	}
 }
 
-/* Where the snippet starts: CONTEXT_CHARS characters before from, each
- * step back to the byte before that is not a continuation (10xxxxxx),
- * and none taken from just after a newline. */
+/* Where the snippet starts: CONTEXT_CHARS steps back from `from`, each
+ * to the nearest byte before that is not a continuation (10xxxxxx); the
+ * walk stops where the byte before is a newline. */
 static uint32_t snippet_start(const uint8_t *win, uint32_t from)
 {
 	uint32_t b = from;

@@ -479,7 +479,8 @@ static inline void block_lines(unsigned nl, unsigned starts, uint64_t *line,
  * last of them (to *col, which starts over at each newline), in one pass:
  * the short gaps between the findings of a dense text, sixteen bytes at a
  * time. A block without a newline only adds up its continuation bytes,
- * bytewise. Reads p[0..max(n, readable)). */
+ * bytewise. Reads p[0..n), and a whole block at the end where readable
+ * (the bytes that may be read from p on) allows. */
 static void lines_and_column(const uint8_t *p, size_t n, size_t readable,
 			     uint64_t *line, uint64_t *col)
 {
@@ -655,7 +656,7 @@ static void slide_window(lg_detect_stream *s)
 	if (keep_from > s->cur_pos)
 		keep_from = s->cur_pos;
 	if (keep_from <= s->base)
-		return; /* (the column is counted up to cur_pos already) */
+		return;
 	size_t drop = (size_t)(keep_from - s->base);
 	memmove(s->win, s->win + drop, s->len - drop);
 	s->len -= drop;
