@@ -6,9 +6,13 @@
  * The record's room is reserved once (no string grows more than six
  * times when escaped) and written through a pointer; runs of bytes that
  * need no escaping (ASCII and the common three-byte characters) are found
- * and copied sixteen at a time. */
+ * and copied sixteen bytes at a time, thirty-two with AVX2. */
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define LG_AVX2_PATH 1 /* chosen at run time where the CPU has AVX2 */
 #endif
 #include <stdint.h>
 #include <string.h>
@@ -110,6 +114,41 @@ static inline __m128i load_tail(const uint8_t *p, size_t n)
 }
 #endif
 
+#if LG_AVX2_PATH
+/* plain_prefix over the thirty-two bytes at p, stored at d whole: a
+ * snippet of kana and kanji takes half the blocks. */
+__attribute__((target("avx2"))) static unsigned plain_prefix32(const uint8_t *p,
+							       char *d)
+{
+	__m256i v = _mm256_loadu_si256((const __m256i *)p);
+	_mm256_storeu_si256((__m256i *)d, v);
+	__m256i bad = _mm256_or_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
+			    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8(' '), v));
+	uint32_t ascii_bad = (uint32_t)_mm256_movemask_epi8(bad);
+	if (!ascii_bad)
+		return 32;
+	__m256i cont = _mm256_cmpgt_epi8(_mm256_set1_epi8((char)0xC0), v);
+	__m256i lead = _mm256_andnot_si256(
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xED)),
+	    _mm256_and_si256(
+		_mm256_cmpgt_epi8(v, _mm256_set1_epi8((char)0xE2)),
+		_mm256_cmpgt_epi8(_mm256_set1_epi8((char)0xF0), v)));
+	uint64_t l = (uint32_t)_mm256_movemask_epi8(lead);
+	uint64_t c = (uint32_t)_mm256_movemask_epi8(cont);
+	uint64_t high = (uint32_t)_mm256_movemask_epi8(v);
+	uint64_t wrong = (ascii_bad & ~high) | (high & ~(l | c)) |
+			 ((c ^ (l << 1 | l << 2)) & 0xFFFFFFFFu);
+	unsigned k = (unsigned)__builtin_ctzll(wrong | 1ULL << 32);
+	if (k >= 1 && (l >> (k - 1) & 1))
+		return k - 1;
+	if (k >= 2 && (l >> (k - 2) & 1))
+		return k - 2;
+	return k;
+}
+#endif
+
 /* Writes the character at p[i] (escaped when it must be) and returns
  * where the next one starts: printable ASCII but '"' and '\\', and
  * valid UTF-8 but U+0085, U+2028 and U+2029 (line breaks to JavaScript)
@@ -164,7 +203,20 @@ static char *put_string_loop(char *d, const char *s, size_t n)
 	const uint8_t *p = (const uint8_t *)s;
 	size_t i = 0;
 	*d++ = '"';
+#if LG_AVX2_PATH
+	bool avx2 = n >= 32 && __builtin_cpu_supports("avx2");
+#endif
 	while (i < n) {
+#if LG_AVX2_PATH
+		if (avx2 && n - i >= 32) {
+			unsigned k = plain_prefix32(p + i, d);
+			d += k;
+			i += k;
+			if (k < 32)
+				i = put_char(p, i, n, &d);
+			continue;
+		}
+#endif
 #if defined(__SSE2__)
 		/* sixteen bytes at a time, stored whole; the string's last
 		 * few through a copy, never read past its end */
