@@ -203,6 +203,30 @@ static uint32_t next_other(const snippet_walk *sw, uint32_t lim)
 	return lim;
 }
 
+/* Appends candidate c's mask. Kept masks are read sixteen bytes at a
+ * time: each starts at least LG_VALUE_MAX bytes before the end of
+ * s->masks (lg_mask_of) and is shorter. */
+static void put_mask(snippet_out *so, lg_detect_stream *s, candidate *c)
+{
+	size_t n;
+	if (c->mask_epoch != s->mask_epoch)
+		lg_mask_of(s, c, &n); /* made and kept */
+	const char *m = s->masks + c->mask_at;
+	n = c->mask_len;
+#if defined(__SSE2__)
+	_Static_assert(LG_VALUE_MAX % 16 == 0, "blocks end inside the room");
+	if (so->o + n + 16 < so->cap) {
+		for (size_t i = 0; i < n; i += 16)
+			_mm_storeu_si128(
+			    (__m128i *)(so->out + so->o + i),
+			    _mm_loadu_si128((const __m128i *)(m + i)));
+		so->o += n;
+		return;
+	}
+#endif
+	put_bytes(so, m, n);
+}
+
 /* Writes what is at win[at] (not past lim) and returns where the walk
  * goes on: inside another finding, its mask once and that finding's end;
  * else a run of plain characters (up to *steps of them) or one character
@@ -215,9 +239,7 @@ put_at(const uint8_t *win, uint32_t at, uint32_t lim, snippet_walk *sw,
 	if (in_other(sw, at)) {
 		candidate *c = &sw->x->c[sw->k];
 		if (sw->shown != sw->k + 1) {
-			size_t n;
-			const char *m = lg_mask_of(sw->x->s, c, &n);
-			put_bytes(so, m, n);
+			put_mask(so, sw->x->s, c);
 			sw->shown = sw->k + 1;
 		}
 		(*steps)--;
