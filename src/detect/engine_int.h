@@ -94,9 +94,7 @@ struct lg_detect_stream {
 	uint64_t owned_from;	    /* matches ending after this are ours */
 	uint64_t last_end;	    /* end of the last reported finding */
 	uint64_t cur_pos, cur_line; /* lines counted up to cur_pos */
-	uint64_t line_start;	    /* where cur_pos's line begins */
-	uint64_t col_carry; /* its characters before the window, if it began
-			     * before the window did */
+	uint64_t cur_col; /* characters from cur_pos's line start to it */
 	lg_finding_fn fn;
 	void *ud;
 	bool stopped, oom;
@@ -177,6 +175,16 @@ static inline bool lg_vec_push(void **data, size_t *len, size_t *cap,
 	memcpy((char *)*data + *len * size, item, size);
 	(*len)++;
 	return true;
+}
+
+/* Bits set in the low sixteen of x (a block's byte mask), without the
+ * library call __builtin_popcount is where POPCNT is not assumed. */
+static inline unsigned lg_pop16(unsigned x)
+{
+	x = x - ((x >> 1) & 0x5555u);
+	x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+	x = (x + (x >> 4)) & 0x0F0Fu;
+	return (x + (x >> 8)) & 0x1Fu;
 }
 
 /* labels.c: keyword hits in the label windows of this chunk's confirmed,

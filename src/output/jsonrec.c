@@ -5,10 +5,16 @@
  *
  * The record's room is reserved once (no string grows more than six
  * times when escaped) and written through a pointer; runs of bytes that
- * need no escaping are found sixteen at a time. */
+ * need no escaping (ASCII and the common three-byte characters) are found
+ * and copied sixteen bytes at a time, thirty-two with AVX2. */
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define LG_AVX2_PATH 1 /* chosen at run time where the CPU has AVX2 */
+#endif
+#include <stdint.h>
 #include <string.h>
 
 #include "leakguard/text.h"
@@ -44,43 +50,104 @@ static unsigned not_plain(__m128i v)
 			 _mm_cmplt_epi8(v, _mm_set1_epi8(' ')));
 	return (unsigned)_mm_movemask_epi8(bad);
 }
+
+/* How many of the first `avail` bytes of v go out as they are: printable
+ * ASCII but '"' and '\\', and whole three-byte characters led by E3..EF
+ * but ED (kana, kanji, full-width forms; put_char copies them too). One
+ * bit a byte: a continuation byte must be one of the two after such a
+ * lead, and a character the block's end cuts is left to the next block,
+ * so a block always starts at a character. Japanese snippets are mostly
+ * such characters and ASCII: a block of them is taken whole, where
+ * put_char took a character at a time. */
+static unsigned plain_prefix(__m128i v, unsigned avail)
+{
+	unsigned ascii_bad = not_plain(v); /* every byte >= 0x80 too */
+	if (!(ascii_bad & ((1u << avail) - 1)))
+		return avail; /* plain ASCII: most blocks, most short strings */
+	/* signed bytes: continuations are -128..-65, these leads -29..-17 */
+	__m128i cont = _mm_cmplt_epi8(v, _mm_set1_epi8((char)0xC0));
+	__m128i lead = _mm_andnot_si128(
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED)),
+	    _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)0xE2)),
+			  _mm_cmplt_epi8(v, _mm_set1_epi8((char)0xF0))));
+	unsigned l = (unsigned)_mm_movemask_epi8(lead);
+	unsigned c = (unsigned)_mm_movemask_epi8(cont);
+	unsigned high = (unsigned)_mm_movemask_epi8(v);
+	unsigned wrong = (ascii_bad & ~high) | (high & ~(l | c)) |
+			 ((c ^ (l << 1 | l << 2)) & 0xFFFF);
+	unsigned k = (unsigned)__builtin_ctz(wrong | 1u << avail);
+	/* a lead whose character is not all before k waits */
+	if (k >= 1 && (l >> (k - 1) & 1))
+		return k - 1;
+	if (k >= 2 && (l >> (k - 2) & 1))
+		return k - 2;
+	return k;
+}
+
+/* Up to eight bytes of p[0..n) (n < 8) in a word, little-endian (the
+ * SSE2 path is x86's): overlapping loads, never past p + n. */
+static inline uint64_t load_short(const uint8_t *p, size_t n)
+{
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return a | (uint64_t)b << ((n - 4) * 8);
+	}
+	if (n == 0)
+		return 0;
+	return p[0] | (uint64_t)p[n / 2] << (n / 2 * 8) |
+	       (uint64_t)p[n - 1] << ((n - 1) * 8);
+}
+
+/* The n < 16 bytes at p, zeros after them. */
+static inline __m128i load_tail(const uint8_t *p, size_t n)
+{
+	uint64_t lo, hi = 0;
+	if (n >= 8) {
+		memcpy(&lo, p, 8);
+		hi = load_short(p + 8, n - 8);
+	} else {
+		lo = load_short(p, n);
+	}
+	return _mm_set_epi64x((long long)hi, (long long)lo);
+}
 #endif
 
-/* Copies the bytes from i on that JSON takes as they are (printable
- * ASCII but '"' and '\\') to *d, sixteen at a time, and returns where
- * they end. Strings of sixteen bytes or more only; the last block is
- * read where the string ends, over bytes already written. May store up
- * to sixteen bytes past what it copies, which the reserve allows. */
-static size_t plain_ascii_blocks(const uint8_t *p, size_t i, size_t n, char **d)
+#if LG_AVX2_PATH
+/* plain_prefix over the thirty-two bytes at p, stored at d whole: a
+ * snippet of kana and kanji takes half the blocks. */
+__attribute__((target("avx2"))) static unsigned plain_prefix32(const uint8_t *p,
+							       char *d)
 {
-#if defined(__SSE2__)
-	while (i + 16 <= n) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-		unsigned m = not_plain(v);
-		_mm_storeu_si128((__m128i *)*d, v);
-		if (m) {
-			unsigned k = (unsigned)__builtin_ctz(m);
-			*d += k;
-			return i + k;
-		}
-		*d += 16;
-		i += 16;
-	}
-	if (i < n && n >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + n - 16));
-		unsigned m = not_plain(v) >> (i - (n - 16));
-		size_t k = m ? (size_t)__builtin_ctz(m) : n - i;
-		memcpy(*d, p + i, k);
-		*d += k;
-		return i + k;
-	}
-#else
-	(void)p;
-	(void)n;
-	(void)d;
-#endif
-	return i;
+	__m256i v = _mm256_loadu_si256((const __m256i *)p);
+	_mm256_storeu_si256((__m256i *)d, v);
+	__m256i bad = _mm256_or_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
+			    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8(' '), v));
+	uint32_t ascii_bad = (uint32_t)_mm256_movemask_epi8(bad);
+	if (!ascii_bad)
+		return 32;
+	__m256i cont = _mm256_cmpgt_epi8(_mm256_set1_epi8((char)0xC0), v);
+	__m256i lead = _mm256_andnot_si256(
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8((char)0xED)),
+	    _mm256_and_si256(
+		_mm256_cmpgt_epi8(v, _mm256_set1_epi8((char)0xE2)),
+		_mm256_cmpgt_epi8(_mm256_set1_epi8((char)0xF0), v)));
+	uint64_t l = (uint32_t)_mm256_movemask_epi8(lead);
+	uint64_t c = (uint32_t)_mm256_movemask_epi8(cont);
+	uint64_t high = (uint32_t)_mm256_movemask_epi8(v);
+	uint64_t wrong = (ascii_bad & ~high) | (high & ~(l | c)) |
+			 ((c ^ (l << 1 | l << 2)) & 0xFFFFFFFFu);
+	unsigned k = (unsigned)__builtin_ctzll(wrong | 1ULL << 32);
+	if (k >= 1 && (l >> (k - 1) & 1))
+		return k - 1;
+	if (k >= 2 && (l >> (k - 2) & 1))
+		return k - 2;
+	return k;
 }
+#endif
 
 /* Writes the character at p[i] (escaped when it must be) and returns
  * where the next one starts: printable ASCII but '"' and '\\', and
@@ -121,42 +188,112 @@ static size_t put_char(const uint8_t *p, size_t i, size_t n, char **dp)
 	return i + len;
 }
 
+#if !defined(__SSE2__)
 /* Printable ASCII but '"' and '\\': what JSON takes as it is. */
-static const uint8_t json_plain[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
-    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20: '"' */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x30 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x40 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50: '\\' */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x60 */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x70 */
-};
-
 static bool plain_ascii(uint8_t c)
 {
-	return json_plain[c];
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
+#endif
 
 /* Writes s[0..n) as a JSON string; room for ESCAPED_MAX * n + 2 bytes
- * is reserved. */
-static char *put_string(char *d, const char *s, size_t n)
+ * is reserved, and sixteen more (see lg_record_json_write). */
+static char *put_string_loop(char *d, const char *s, size_t n)
 {
 	const uint8_t *p = (const uint8_t *)s;
 	size_t i = 0;
 	*d++ = '"';
+#if LG_AVX2_PATH
+	bool avx2 = n >= 32 && __builtin_cpu_supports("avx2");
+#endif
 	while (i < n) {
-		i = plain_ascii_blocks(p, i, n, &d);
+#if LG_AVX2_PATH
+		if (avx2 && n - i >= 32) {
+			unsigned k = plain_prefix32(p + i, d);
+			d += k;
+			i += k;
+			if (k < 32)
+				i = put_char(p, i, n, &d);
+			continue;
+		}
+#endif
+#if defined(__SSE2__)
+		/* sixteen bytes at a time, stored whole; the string's last
+		 * few through a copy, never read past its end */
+		size_t left = n - i;
+		__m128i v;
+		if (left >= 16)
+			v = _mm_loadu_si128((const __m128i *)(p + i));
+		else
+			v = load_tail(p + i, left);
+		unsigned k = plain_prefix(v, left < 16 ? (unsigned)left : 16);
+		_mm_storeu_si128((__m128i *)d, v);
+		d += k;
+		i += k;
+		if (k < 16 && i < n)
+			i = put_char(p, i, n, &d);
+#else
 		while (i < n && plain_ascii(p[i]))
 			*d++ = (char)p[i++];
-		while (i < n && !plain_ascii(p[i]))
+		if (i < n)
 			i = put_char(p, i, n, &d);
+#endif
 	}
 	*d++ = '"';
 	return d;
 }
 
-/* Writes v in decimal, two digits at a time. */
+/* put_string_loop, with short plain ASCII strings (a record's type and
+ * tier, most paths and masks) written in line: a call cost about as much
+ * as the writing. */
+static inline __attribute__((always_inline)) char *
+put_string(char *d, const char *s, size_t n)
+{
+#if defined(__SSE2__)
+	if (n < 16) {
+		__m128i v = load_tail((const uint8_t *)s, n);
+		if (!(not_plain(v) & ((1u << n) - 1))) {
+			d[0] = '"';
+			_mm_storeu_si128((__m128i *)(d + 1), v);
+			d[n + 1] = '"';
+			return d + n + 2;
+		}
+	}
+#endif
+	return put_string_loop(d, s, n);
+}
+
+/* Decimal digits of v: from its highest bit (a guess one short at most),
+ * then one compare. */
+static unsigned decimal_len(uint64_t v)
+{
+	static const uint64_t tens[20] = {1ULL,
+					  10ULL,
+					  100ULL,
+					  1000ULL,
+					  10000ULL,
+					  100000ULL,
+					  1000000ULL,
+					  10000000ULL,
+					  100000000ULL,
+					  1000000000ULL,
+					  10000000000ULL,
+					  100000000000ULL,
+					  1000000000000ULL,
+					  10000000000000ULL,
+					  100000000000000ULL,
+					  1000000000000000ULL,
+					  10000000000000000ULL,
+					  100000000000000000ULL,
+					  1000000000000000000ULL,
+					  10000000000000000000ULL};
+	/* bits * 1233 / 4096 is floor(bits * log10(2)) for bits <= 64 */
+	unsigned bits = 64u - (unsigned)__builtin_clzll(v | 1);
+	unsigned n = bits * 1233u >> 12;
+	return n + ((v | 1) >= tens[n]); /* 0 has a digit too */
+}
+
+/* Writes v in decimal, two digits at a time from the last, in place. */
 static char *put_u64(char *d, uint64_t v)
 {
 	static const char pairs[] = "00010203040506070809"
@@ -169,24 +306,32 @@ static char *put_u64(char *d, uint64_t v)
 				    "70717273747576777879"
 				    "80818283848586878889"
 				    "90919293949596979899";
-	char digits[20];
-	size_t n = sizeof(digits);
-	while (v >= 100) {
+	char *end = d + decimal_len(v), *o = end;
+	while (v > UINT32_MAX) {
 		unsigned k = (unsigned)(v % 100) * 2;
 		v /= 100;
-		n -= 2;
-		digits[n] = pairs[k];
-		digits[n + 1] = pairs[k + 1];
+		o -= 2;
+		o[0] = pairs[k];
+		o[1] = pairs[k + 1];
 	}
-	if (v >= 10) {
-		n -= 2;
-		digits[n] = pairs[v * 2];
-		digits[n + 1] = pairs[v * 2 + 1];
+	/* the rest (all of a line, column or offset below 4 GiB) in 32-bit
+	 * arithmetic: fewer instructions a division */
+	uint32_t x = (uint32_t)v;
+	while (x >= 100) {
+		uint32_t q = x / 100;
+		unsigned k = (x - q * 100) * 2;
+		x = q;
+		o -= 2;
+		o[0] = pairs[k];
+		o[1] = pairs[k + 1];
+	}
+	if (x >= 10) {
+		o[-2] = pairs[x * 2];
+		o[-1] = pairs[x * 2 + 1];
 	} else {
-		digits[--n] = (char)('0' + v);
+		o[-1] = (char)('0' + x);
 	}
-	memcpy(d, digits + n, sizeof(digits) - n);
-	return d + sizeof(digits) - n;
+	return end;
 }
 
 /* The confidence to two decimals, as a JSON library writes the double:
@@ -206,7 +351,8 @@ bool lg_record_json_write(lg_buf *b, const lg_record *r)
 	size_t lp = strlen(r->path), lt = strlen(r->type), lr = strlen(r->tier),
 	       lm = strlen(r->masked), lc = strlen(r->context),
 	       lv = r->value ? strlen(r->value) : 0;
-	/* the keys, punctuation and numbers take less than 256 bytes */
+	/* the keys, punctuation and numbers take less than 256 - 16 bytes:
+	 * put_string's last sixteen-byte store stays inside */
 	size_t text = lp + lt + lr + lm + lc + lv;
 	if (!lg_buf_reserve(b, 256 + ESCAPED_MAX * text))
 		return false;

@@ -17,7 +17,9 @@ struct lg_writer {
 	json_t *sarif;	 /* the SARIF log being built */
 	json_t *results; /* borrowed from sarif */
 	json_t *rules;	 /* borrowed from sarif */
-	lg_buf line;	 /* one serialised record */
+	lg_buf line;	 /* serialised records not written yet */
+	bool batch;	 /* JSON records go out many to a write (not to a
+			  * terminal, which shows each line as it comes) */
 	json_t *records; /* json: the files' records, written at the end */
 };
 

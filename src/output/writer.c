@@ -4,6 +4,7 @@
 #include <libintl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "leakguard/output.h"
 #include "output_int.h"
@@ -172,6 +173,8 @@ lg_writer *lg_writer_new(lg_format fmt, FILE *out, const lg_writer_options *o)
 	w->out = out;
 	if (o)
 		w->opt = *o;
+	int fd = fileno(out);
+	w->batch = !(fd >= 0 && isatty(fd));
 	if (fmt == LG_FMT_JSON)
 		fputs("{\"findings\":[", out);
 	if (fmt == LG_FMT_SARIF && !lg_sarif_begin(w)) {
@@ -181,6 +184,40 @@ lg_writer *lg_writer_new(lg_format fmt, FILE *out, const lg_writer_options *o)
 	return w;
 }
 
+#define BATCH_BYTES (64u << 10)
+
+/* Writes the JSON records kept in w->line. */
+static void flush_records(lg_writer *w)
+{
+	if (w->line.len)
+		fwrite(w->line.data, 1, w->line.len, w->out);
+	lg_buf_reset(&w->line);
+}
+
+/* Appends r to w->line, and writes them when there are enough: a dense
+ * text has a record every few hundred bytes, and each fwrite costs about
+ * as much as escaping one. */
+static lg_status json_record(lg_writer *w, const lg_record *r)
+{
+	size_t before = w->line.len;
+	bool ok = (w->fmt != LG_FMT_JSON ||
+		   lg_buf_puts(&w->line, w->count ? ",\n" : "\n")) &&
+		  lg_record_json_write(&w->line, r) &&
+		  (w->fmt != LG_FMT_JSONL || lg_buf_putc(&w->line, '\n'));
+	if (!ok) {
+		w->line.len = before; /* no half record */
+		if (w->line.data)
+			w->line.data[before] = '\0';
+		return LG_ENOMEM;
+	}
+	if (!w->batch || w->line.len >= BATCH_BYTES) {
+		flush_records(w);
+		if (ferror(w->out))
+			return LG_EIO;
+	}
+	return LG_OK;
+}
+
 lg_status lg_writer_record(lg_writer *w, const lg_record *r)
 {
 	switch (w->fmt) {
@@ -188,16 +225,13 @@ lg_status lg_writer_record(lg_writer *w, const lg_record *r)
 		text_record(w, r);
 		break;
 	case LG_FMT_JSONL:
-	case LG_FMT_JSON:
-		lg_buf_reset(&w->line);
-		if (w->fmt == LG_FMT_JSON)
-			lg_buf_puts(&w->line, w->count ? ",\n" : "\n");
-		if (!lg_record_json_write(&w->line, r))
-			return LG_ENOMEM;
-		if (w->fmt == LG_FMT_JSONL)
-			lg_buf_putc(&w->line, '\n');
-		fwrite(w->line.data, 1, w->line.len, w->out);
-		break;
+	case LG_FMT_JSON: {
+		/* the stream's error is looked at when records are written */
+		lg_status rc = json_record(w, r);
+		if (rc != LG_ENOMEM)
+			w->count++;
+		return rc;
+	}
 	case LG_FMT_CSV:
 		if (!w->count) {
 			fputs("\xEF\xBB\xBF", w->out); /* Excel reads UTF-8 */
@@ -233,6 +267,7 @@ lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
 	}
 	if (w->fmt != LG_FMT_JSON && w->fmt != LG_FMT_JSONL)
 		return LG_OK;
+	flush_records(w); /* the records line goes after them */
 	json_t *o = records_json(r);
 	if (!o)
 		return LG_ENOMEM;
@@ -248,6 +283,7 @@ lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
 
 lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
 {
+	flush_records(w);
 	switch (w->fmt) {
 	case LG_FMT_TEXT:
 		if (s) {

@@ -135,7 +135,8 @@ bool seq_event(sequencer *q, scan_job *j, const scan_event *e)
 	while (q->head != j && j->nevents >= cap && !q->stop)
 		pthread_cond_wait(&q->cv, &q->mu);
 	if (q->head == j) {
-		flush_buffered(q, j);
+		if (j->nevents) /* what it held before it was the head */
+			flush_buffered(q, j);
 		deliver(q, j, e);
 	} else if (!buffer_event(j, e)) {
 		q->stop = true; /* out of memory: stop rather than lose data */

@@ -1109,6 +1109,57 @@ static void column_counts_characters_not_bytes(void **state)
 	free(r.f);
 }
 
+/* Lines and columns are counted once over the text, a block at a time,
+ * and carried from window to window: checked against a count from the
+ * start for each finding, with gaps short (a dense text) and long, lines
+ * that begin in one window and go on in the next, multibyte characters
+ * and stray continuation bytes. */
+static void line_column_over_windows(void **state)
+{
+	(void)state;
+	static const char *const fill[] = {
+	    "a",	" ",	"\n", "\xE3\x81\x82", "\xF0\x9F\x98\x80",
+	    "\xC3\xA9", "\x80", "-"};
+	uint64_t rng = 0x2545F4914F6CDD1DULL;
+	lg_buf t = {0};
+	size_t emails = 0;
+	while (t.len < (3u << 20)) {
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		size_t gap = rng % 8 ? rng >> 8 & 255 : rng >> 8 & 0x3FFFF;
+		bool one_line = rng >> 40 & 1; /* a long line across windows */
+		for (size_t k = 0; k < gap; k++) {
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			const char *piece = fill[rng % 8];
+			if (one_line && piece[0] == '\n')
+				piece = "a";
+			lg_buf_puts(&t, piece);
+		}
+		lg_buf_printf(&t, " taro%zu@gmail.com ", emails++);
+	}
+	found r = scan_n(det, t.data, t.len);
+	assert_true(r.n >= emails / 2);
+	uint64_t line = 1, col = 0, at = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		for (; at < r.f[i].offset; at++) {
+			uint8_t c = (uint8_t)t.data[at];
+			if (c == '\n') {
+				line++;
+				col = 0;
+			} else if ((c & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		assert_int_equal(r.f[i].line, line);
+		assert_int_equal(r.f[i].column, col + 1);
+	}
+	free(r.f);
+	lg_buf_free(&t);
+}
+
 /* The snippet and masked value are safe to show: no digits of the item
  * or its neighbours. */
 static void context_is_masked(void **state)
@@ -1847,6 +1898,7 @@ int main(void)
 	    cmocka_unit_test(csv_rows_counted_in_blocks),
 	    cmocka_unit_test(csv_quoted_line_breaks_in_counted_rows),
 	    cmocka_unit_test(line_column_offset),
+	    cmocka_unit_test(line_column_over_windows),
 	    cmocka_unit_test(column_counts_characters_not_bytes),
 	    cmocka_unit_test(context_is_masked),
 	    cmocka_unit_test(type_mask_selects),
