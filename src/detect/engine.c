@@ -563,15 +563,21 @@ static void cursor_advance(lg_detect_stream *s, uint64_t to)
 }
 
 /* The candidates around cands[i] that its snippet may show: those within
- * a snippet's reach (24 characters of at most 4 bytes) on either side. */
+ * a snippet's reach (24 characters of at most 4 bytes) on either side.
+ * After the item another finding is one step however long it is: each
+ * one shown carries the reach on by its length, or a finding past 96
+ * bytes would be shown as plain text (its digits starred, no more). */
 static lg_snippet_others neighbours(lg_detect_stream *s, size_t i, size_t n)
 {
 	const candidate *c = &s->cands[i];
 	size_t lo = i, hi = i + 1;
 	while (lo > 0 && s->cands[lo - 1].to + 96 > c->from)
 		lo--;
-	while (hi < n && s->cands[hi].from < c->to + 96)
+	uint64_t reach = (uint64_t)c->to + 96;
+	while (hi < n && s->cands[hi].from < reach) {
+		reach += s->cands[hi].to - s->cands[hi].from;
 		hi++;
+	}
 	return (lg_snippet_others){s, s->cands + lo, hi - lo};
 }
 

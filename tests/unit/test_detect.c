@@ -1180,6 +1180,26 @@ static void context_is_masked(void **state)
 	free(r.f);
 }
 
+/* After the item each other finding is one step of the snippet, however
+ * long: three tokens take it past 96 bytes, and the e-mail address after
+ * them is masked too, not shown as text. */
+static void context_masks_findings_past_long_ones(void **state)
+{
+	(void)state;
+	static const char text[] = "mail taro.yamada@gmail.com "
+				   "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5 "
+				   "ghp_bB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA6 "
+				   "ghp_cB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA7 "
+				   "hanako.suzuki@gmail.com\n";
+	found r = scan(det, text);
+	const lg_finding *f = first_of(&r, LG_EMAIL);
+	assert_non_null(f);
+	assert_string_equal(f->value, "taro.yamada@gmail.com");
+	assert_null(strstr(f->context, "hanako"));
+	assert_non_null(strstr(f->context, "h***@gmail.com"));
+	free(r.f);
+}
+
 static void type_mask_selects(void **state)
 {
 	(void)state;
@@ -1901,6 +1921,7 @@ int main(void)
 	    cmocka_unit_test(line_column_over_windows),
 	    cmocka_unit_test(column_counts_characters_not_bytes),
 	    cmocka_unit_test(context_is_masked),
+	    cmocka_unit_test(context_masks_findings_past_long_ones),
 	    cmocka_unit_test(type_mask_selects),
 	    cmocka_unit_test(callback_can_stop),
 	    cmocka_unit_test(digit_classes_agree),
