@@ -127,13 +127,18 @@ static bool add_split(lg_detector *d, pattern_set *p, const char *e,
 	memcpy(label, e, ll);
 	label[ll] = '\0';
 	sprintf(rest, "^(?:%s)", mark + 1);
+	/* the start is not needed, but with it Hyperscan builds half the
+	 * database (no large anchored DFA), which is loaded at every start,
+	 * for a few per cent more time in the rests */
+	unsigned rest_flags = HS_FLAG_SOM_LEFTMOST;
 	unsigned id = p->n;
 	bool ok = set_add(p, label, fl, true);
 	if (!ok)
 		free(label);
 	if (ok)
-		d->rest_db[id] = lg_hs_compile_cached(
-		    (const char *const *)&rest, NULL, NULL, 1, err, errlen);
+		d->rest_db[id] =
+		    lg_hs_compile_cached((const char *const *)&rest,
+					 &rest_flags, NULL, 1, err, errlen);
 	free(rest);
 	return ok && d->rest_db[id];
 }
