@@ -110,7 +110,41 @@ static void set_free(pattern_set *p)
 	free(p->owned);
 }
 
-static bool add_patterns(lg_detector *d, pattern_set *p)
+/* A split pattern (detectors.c, THEN): its label goes in the main
+ * database and its rest, anchored, in a database of its own. */
+static bool add_split(lg_detector *d, pattern_set *p, const char *e,
+		      const char *mark, unsigned fl, char *err, size_t errlen)
+{
+	size_t ll = (size_t)(mark - e);
+	char *label = malloc(ll + 1);
+	char *rest = malloc(strlen(mark + 1) + 6);
+	if (!label || !rest) {
+		free(label);
+		free(rest);
+		snprintf(err, errlen, "out of memory");
+		return false;
+	}
+	memcpy(label, e, ll);
+	label[ll] = '\0';
+	sprintf(rest, "^(?:%s)", mark + 1);
+	/* the start is not needed, but with it Hyperscan builds half the
+	 * database (no large anchored DFA), which is loaded at every start,
+	 * for a few per cent more time in the rests */
+	unsigned rest_flags = HS_FLAG_SOM_LEFTMOST;
+	unsigned id = p->n;
+	bool ok = set_add(p, label, fl, true);
+	if (!ok)
+		free(label);
+	if (ok)
+		d->rest_db[id] =
+		    lg_hs_compile_cached((const char *const *)&rest,
+					 &rest_flags, NULL, 1, err, errlen);
+	free(rest);
+	return ok && d->rest_db[id];
+}
+
+static bool add_patterns(lg_detector *d, pattern_set *p, char *err,
+			 size_t errlen)
 {
 	unsigned n = 0;
 	for (int t = 0; t < LG_TYPE_COUNT; t++) {
@@ -119,10 +153,14 @@ static bool add_patterns(lg_detector *d, pattern_set *p)
 			n++;
 	}
 	d->pattern_type = calloc(n, sizeof(*d->pattern_type));
-	if (!d->pattern_type)
+	d->rest_db = calloc(n, sizeof(*d->rest_db));
+	if (!d->pattern_type || !d->rest_db) {
+		snprintf(err, errlen, "out of memory");
 		return false;
+	}
 	for (int t = 0; t < LG_TYPE_COUNT; t++) {
-		if (!((d->types >> t) & 1u))
+		/* email: engine.c finds the pattern's matches itself */
+		if (!((d->types >> t) & 1u) || t == LG_EMAIL)
 			continue;
 		for (const char *const *e = lg_detector_defs[t].patterns; *e;
 		     e++) {
@@ -130,8 +168,13 @@ static bool add_patterns(lg_detector *d, pattern_set *p)
 			unsigned fl = lg_detector_defs[t].flags & LG_NO_SOM
 					  ? 0
 					  : HS_FLAG_SOM_LEFTMOST;
-			if (!set_add(p, *e, fl, false))
+			const char *mark = strchr(*e, '\x1F');
+			if (mark ? !add_split(d, p, *e, mark, fl, err, errlen)
+				 : !set_add(p, *e, fl, false)) {
+				if (!*err)
+					snprintf(err, errlen, "out of memory");
 				return false;
+			}
 		}
 	}
 	d->npatterns = p->n;
@@ -261,7 +304,14 @@ static bool compile_db(lg_detector *d, pattern_set *p, pattern_set *kw,
 	if (!d->kw_db || !compile_header_db(d, err, errlen))
 		return false;
 	/* one scratch serves every database */
-	if ((d->db && hs_alloc_scratch(d->db, &d->scratch) != HS_SUCCESS) ||
+	bool rest_ok = true;
+	for (unsigned i = 0; i < d->npatterns; i++)
+		rest_ok =
+		    rest_ok && (!d->rest_db[i] ||
+				hs_alloc_scratch(d->rest_db[i], &d->scratch) ==
+				    HS_SUCCESS);
+	if (!rest_ok ||
+	    (d->db && hs_alloc_scratch(d->db, &d->scratch) != HS_SUCCESS) ||
 	    hs_alloc_scratch(d->kw_db, &d->scratch) != HS_SUCCESS ||
 	    hs_alloc_scratch(d->header_db, &d->scratch) != HS_SUCCESS) {
 		snprintf(err, errlen, "cannot allocate Hyperscan scratch");
@@ -286,9 +336,13 @@ lg_detector *lg_detector_new(const lg_detect_config *cfg, char *err,
 	d->types = cfg && cfg->types ? cfg->types : LG_ALL_TYPES;
 	d->min_confidence = cfg ? cfg->min_confidence : 0.5;
 	pattern_set p = {0}, kw = {0};
-	bool ok = add_patterns(d, &p) && add_keywords(d, &kw);
-	if (!ok)
+	if (errlen)
+		*err = '\0';
+	bool ok = add_patterns(d, &p, err, errlen);
+	if (ok && !add_keywords(d, &kw)) {
 		snprintf(err, errlen, "out of memory");
+		ok = false;
+	}
 	ok = ok && compile_db(d, &p, &kw, err, errlen);
 	if (ok && (d->types >> LG_PERSON_NAME) & 1u)
 		ok = lg_morph_load(d, err, errlen);
@@ -310,6 +364,9 @@ void lg_detector_free(lg_detector *d)
 	hs_free_database(d->header_db);
 	if (d->scratch)
 		hs_free_scratch(d->scratch);
+	for (unsigned i = 0; d->rest_db && i < d->npatterns; i++)
+		hs_free_database(d->rest_db[i]);
+	free(d->rest_db);
 	free(d->pattern_type);
 	free(d->kw_list);
 	free(d->kw_word);

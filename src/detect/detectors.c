@@ -47,6 +47,21 @@
 #define WORD_GAP(n)  "[^A-Za-z0-9_\\n][^0-9\\n]{0," #n "}"
 #define WORD_GAPN(n) "[^A-Za-z0-9_][^0-9]{0," #n "}"
 
+/* Splits a pattern into its label and the rest: Hyperscan looks for the
+ * label over all text, a literal search, and the rest is run, anchored,
+ * from each end of the label only (compile.c, engine.c). Run whole, the
+ * gap and value after a frequent label cost an automaton over much of
+ * the text (a date after 生年月日 was a fifth of the pass). The pattern
+ * is the two parts read as one.
+ *
+ * A type's entries may be the branches of one pattern (a Japanese and
+ * an English label): cheaper to scan apart. A match two branches share
+ * is then found twice, which changes nothing for a type without start
+ * of match (LG_NO_SOM): its candidate depends on the end alone, and the
+ * copies are one after de-overlapping. A type with start of match keeps
+ * its branches in one pattern. */
+#define THEN "\x1F"
+
 /* Numbers (cards, My Number, corporate numbers, phones, postal codes) are
  * found by the digit-run pass in numbers.c, not by patterns here. */
 static const char *const no_patterns[] = {NULL};
@@ -54,32 +69,31 @@ static const char *const no_patterns[] = {NULL};
 /* Not "cid": a client, content or connection id far more often (every
  * cid:image001 in HTML mail) than Amex's card identification number. */
 static const char *const pat_card_cvv[] = {
-    "(?:" WORD_START "(?i:cvv2?|cvc2?|security\\s?code)" WORD_GAP(
-	16) "|セキュリティ(?:ー)?(?:コード|番号|ナンバー)" GAP(16) ")" D
-								   "{3,4}",
-    NULL};
+    WORD_START "(?i:cvv2?|cvc2?|security\\s?code)" THEN WORD_GAP(16) D "{3,4}",
+    "セキュリティ(?:ー)?(?:コード|番号|ナンバー)" GAP(16) D "{3,4}", NULL};
+#define EXPIRY D "{1,4}" DS D "{1,4}(?:月)?"
 static const char *const pat_card_expiry[] = {
     "(?:有効期限" GAP(20) "|" WORD_START
 			  "(?i:expiry|expiration|exp\\.?|expires|valid\\s?thru|"
 			  "valid\\s?through|"
-			  "good\\s?thru)" WORD_GAP(20) ")" D "{1,4}" DS D
-						       "{1,4}(?:月)?",
+			  "good\\s?thru)" WORD_GAP(20) ")" EXPIRY,
     NULL};
 /* The shortest shape of an address; extend_email finds the whole of it. */
 static const char *const pat_email[] = {
     "[A-Za-z0-9._%+\\-](?:@|\\xEF\\xBC\\xA0)[A-Za-z0-9\\-]{1,63}\\.[A-Za-z]{2}",
     NULL};
 static const char *const pat_bank_account[] = {
-    "(?:(?:口座番号|普通預金|当座預金|貯蓄預金|普通|当座|貯蓄|口座)" GAP(
-	24) "|" WORD_START "(?i:account\\s?(?:no\\.?|number|#)|acct\\.?\\s?(?:"
-	    "no\\.?|#))" WORD_GAP(24) ")" D "{7,8}",
+    "(?:口座番号|普通預金|当座預金|貯蓄預金|普通|当座|貯蓄|口座)" THEN GAP(24) D
+    "{7,8}",
+    WORD_START "(?i:account\\s?(?:no\\.?|number|#)|acct\\.?\\s?(?:"
+	       "no\\.?|#))" WORD_GAP(24) D "{7,8}",
     NULL};
+#define LICENSE_NO D "{2}" SP "?" D "{2}" SP "?" D "{6}" SP "?" D "{2}"
 static const char *const pat_drivers_license[] = {
-    "(?:(?:運転免許証番号|免許証番号|運転免許証|運転免許|免許番号|免許証)" GAP(
-	24) "|" WORD_START
-	    "(?i:driver'?s?\\s?licen[cs]e(?:\\s?(?:no\\.?|number|#))?"
-	    ")" WORD_GAP(24) ")" D "{2}" SP "?" D "{2}" SP "?" D "{6}" SP "?" D
-			     "{2}",
+    "(?:運転免許証番号|免許証番号|運転免許証|運転免許|免許番号|免許証)" GAP(24)
+	LICENSE_NO,
+    WORD_START "(?i:driver'?s?\\s?licen[cs]e(?:\\s?(?:no\\.?|number|#))?"
+	       ")" WORD_GAP(24) LICENSE_NO,
     NULL};
 /* A date, Western or 和暦. */
 #define DATE_WESTERN                                                           \
@@ -107,26 +121,24 @@ static const char *const pat_drivers_license[] = {
  * is a literal Hyperscan finds cheaply, where a bare date or ID shape
  * would be tried at every digit of the text. */
 static const char *const pat_birth_date[] = {
-    "(?:(?:生年月日|誕生日|生年)" GAPN(
-	24) "|" WORD_START "(?i:date\\s?of\\s?birth|birth\\s?date|birthday|d\\."
-	    "?o\\.?b\\.?|born(?:"
-	    "\\s?on)?)" WORD_GAPN(24) ")" DATE,
+    "(?:生年月日|誕生日|生年)" THEN GAPN(24) DATE,
+    WORD_START "(?i:date\\s?of\\s?birth|birth\\s?date|birthday|d\\."
+	       "?o\\.?b\\.?|born(?:\\s?on)?)" WORD_GAPN(24) DATE,
     /* 昭和60年4月12日生まれ, and résumés' 1985年4月12日生（満39歳）: the
      * literal after the date is what Hyperscan looks for first, so it
      * must be rarer than a lone 生 (学生, 発生) */
     DATE SP "?生(?:まれ|" SP "?[（(])", NULL};
 static const char *const pat_passport[] = {
-    "(?:(?:旅券番号|旅券|パスポート(?:番号|ナンバー)?)" GAPN(
-	24) "|" WORD_START
-	    "(?i:passport(?:\\s?(?:no\\.?|number|#))?)" WORD_GAPN(24) ")" L
-								      "{2}" D
-								      "{7}",
+    "(?:旅券番号|旅券|パスポート(?:番号|ナンバー)?)" GAPN(24) L "{2}" D "{7}",
+    WORD_START "(?i:passport(?:\\s?(?:no\\.?|number|#))?)" WORD_GAPN(24) L
+    "{2}" D "{7}",
     NULL};
 static const char *const pat_residence_card[] = {
-    "(?:(?:在留カード(?:番号)?|在留番号|特別永住者証明書(?:番号)?)" GAPN(
-	24) "|" WORD_START
-	    "(?i:residence\\s?card(?:\\s?(?:no\\.?|number|#))?)" WORD_GAPN(
-		24) ")" L "{2}" D "{8}" L "{2}",
+    "(?:在留カード(?:番号)?|在留番号|特別永住者証明書(?:番号)?)" GAPN(24) L
+    "{2}" D "{8}" L "{2}",
+    WORD_START
+    "(?i:residence\\s?card(?:\\s?(?:no\\.?|number|#))?)" WORD_GAPN(24) L
+    "{2}" D "{8}" L "{2}",
     NULL};
 static const char *const pat_password[] = {
     "(?:" WORD_START
@@ -169,7 +181,7 @@ static const char *const pat_api_key[] = {
 static const char *const pat_person_name[] = {
     "(?:氏名|お名前|名前|フルネーム|(?:ご)?担当(?:者)?|契約者|申込者|申請者|"
     "受取人|(?:ご)?依頼主|宛名|患者名|顧客(?:名)?|会員名|保護者|代表者|送り主|"
-    "差出人|フリガナ|ふりがな|氏名カナ|カナ氏名|セイ|メイ)" LABEL_TAIL
+    "差出人|フリガナ|ふりがな|氏名カナ|カナ氏名|セイ|メイ)" THEN LABEL_TAIL
 	NAME_START,
     /* Full name: Emily Clark, "cardholder": "YUKI MORI" (JSON keys) */
     "(?:\\b(?i:full[\\s_]?name|customer[\\s_]?name|contact[\\s_]?name|"
@@ -195,7 +207,7 @@ static const char *const pat_person_name[] = {
 static const char *const pat_address[] = {
     "(?:" PREFECTURES ")",
     "(?:(?:ご)?住所|所在地|現住所|送付先|お届け先|届け先|配送先|発送先|"
-    "勤務先|自宅)" LABEL_TAIL "(?:(?:〒)?" SP "?" D "{3}" HY D
+    "勤務先|自宅)" THEN LABEL_TAIL "(?:(?:〒)?" SP "?" D "{3}" HY D
     "{4}(?:[ \\t]|\\xE3\\x80\\x80){0,2})?" KANJI,
     NULL};
 

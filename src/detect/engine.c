@@ -125,6 +125,7 @@ static bool word_ok(lg_type t, const uint8_t *lo, const uint8_t *s,
 typedef struct scan_ctx {
 	lg_detect_stream *s;
 	uint64_t own_lo, own_hi; /* relative to window start */
+	bool as_found;		 /* keep matches as the patterns report them */
 } scan_ctx;
 
 bool lg_vec_grow(void **data, size_t *cap, size_t size)
@@ -138,6 +139,79 @@ bool lg_vec_grow(void **data, size_t *cap, size_t size)
 	return true;
 }
 
+/* A match of type t's pattern at [from, to) of the window, as Hyperscan
+ * reports it (from is 0 without start of match): extended to its span,
+ * kept when this window owns it and its edges are right. */
+static void take_match(scan_ctx *x, lg_type t, uint32_t from, uint32_t to)
+{
+	lg_detect_stream *s = x->s;
+	const lg_detector_def *def = &lg_detector_defs[t];
+	const uint8_t *w = s->win, *hi = s->win + s->len;
+	if (x->as_found) {
+		raw_match m = {t, from, to};
+		if (!lg_vec_push((void **)&s->raws, &s->nraws, &s->capraws,
+				 sizeof(m), &m))
+			s->oom = true;
+		return;
+	}
+	if (def->extend && !def->extend(w, s->len, &from, &to))
+		return;
+	if (to <= x->own_lo || to > x->own_hi || to - from > MAX_MATCH)
+		return;
+	/* an anchored match starts with its label: only its end can touch a
+	 * longer number */
+	const uint8_t *lo = def->flags & LG_ANCHORED ? w + from : w;
+	if ((def->flags & LG_DIGIT_RUN) &&
+	    !digit_run_ok(lo, w + from, w + to, hi))
+		return;
+	if ((def->flags & LG_WORD) && !word_ok(t, lo, w + from, w + to, hi))
+		return;
+	raw_match m = {t, from, to};
+	if (!lg_vec_push((void **)&s->raws, &s->nraws, &s->capraws, sizeof(m),
+			 &m))
+		s->oom = true;
+}
+
+/* A split pattern's label ended at label.to: its rest, run from there. */
+typedef struct rest_ctx {
+	lg_detect_stream *s;
+	split_match label;
+} rest_ctx;
+
+static bool split_before(const split_match *p, const split_match *q)
+{
+	if (p->to != q->to)
+		return p->to < q->to;
+	if (p->type != q->type)
+		return p->type < q->type;
+	return p->from < q->from;
+}
+
+/* Keeps the splits in order of end, type and start as they come: label
+ * ends come in order and a rest's ends soon after them, so each goes
+ * near the back. */
+static int on_rest(unsigned id, unsigned long long from, unsigned long long to,
+		   unsigned flags, void *ud)
+{
+	(void)id;
+	(void)from;
+	(void)flags;
+	rest_ctx *r = ud;
+	lg_detect_stream *s = r->s;
+	split_match m = {r->label.type, r->label.from,
+			 r->label.to + (uint32_t)to};
+	if (!lg_vec_push((void **)&s->splits, &s->nsplits, &s->capsplits,
+			 sizeof(m), &m)) {
+		s->oom = true;
+		return 0;
+	}
+	size_t i = s->nsplits - 1;
+	for (; i > 0 && split_before(&m, &s->splits[i - 1]); i--)
+		s->splits[i] = s->splits[i - 1];
+	s->splits[i] = m;
+	return 0;
+}
+
 static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 		    unsigned flags, void *ud)
 {
@@ -145,29 +219,99 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	scan_ctx *x = ud;
 	lg_detect_stream *s = x->s;
 	const lg_detector *d = s->det;
-	lg_type t = d->pattern_type[id];
-	const lg_detector_def *def = &lg_detector_defs[t];
-	const uint8_t *w = s->win, *hi = s->win + s->len;
-	uint32_t f32 = (uint32_t)from, t32 = (uint32_t)to;
-	if (def->extend && !def->extend(w, s->len, &f32, &t32))
+	if (!d->rest_db[id]) {
+		take_match(x, d->pattern_type[id], (uint32_t)from,
+			   (uint32_t)to);
 		return 0;
-	from = f32;
-	to = t32;
-	if (to <= x->own_lo || to > x->own_hi || to - from > MAX_MATCH)
-		return 0;
-	/* an anchored match starts with its label: only its end can touch a
-	 * longer number */
-	const uint8_t *lo = def->flags & LG_ANCHORED ? w + from : w;
-	if ((def->flags & LG_DIGIT_RUN) &&
-	    !digit_run_ok(lo, w + from, w + to, hi))
-		return 0;
-	if ((def->flags & LG_WORD) && !word_ok(t, lo, w + from, w + to, hi))
-		return 0;
-	raw_match m = {t, (uint32_t)from, (uint32_t)to};
-	if (!lg_vec_push((void **)&s->raws, &s->nraws, &s->capraws, sizeof(m),
-			 &m))
-		s->oom = true;
+	}
+	/* no match is longer than MAX_MATCH: the rest need not look further */
+	size_t room = s->len - (size_t)to;
+	rest_ctx r = {s, {d->pattern_type[id], (uint32_t)from, (uint32_t)to}};
+	if (hs_scan(d->rest_db[id], (const char *)s->win + to,
+		    (unsigned)(room < MAX_MATCH ? room : MAX_MATCH), 0,
+		    s->rest_scratch, on_rest, &r) != HS_SUCCESS)
+		s->oom = true; /* cannot happen: the scratch is the rest's */
 	return 0;
+}
+
+/* The split patterns' matches, as Hyperscan would report the whole
+ * pattern: an end once, with its leftmost start. Several label ends may
+ * reach one (生年 and 生年月日 before one date). */
+static void take_splits(scan_ctx *x)
+{
+	lg_detect_stream *s = x->s;
+	for (size_t i = 0; i < s->nsplits; i++) {
+		const split_match *m = &s->splits[i];
+		if (i > 0 && m->type == m[-1].type && m->to == m[-1].to)
+			continue;
+		uint32_t from =
+		    lg_detector_defs[m->type].flags & LG_NO_SOM ? 0 : m->from;
+		take_match(x, m->type, from, m->to);
+	}
+}
+
+static bool email_local_byte(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (unsigned)((c | 0x20) - 'a') < 26u ||
+	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static bool email_label_byte(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || (unsigned)((c | 0x20) - 'a') < 26u ||
+	       c == '-';
+}
+
+static bool ascii_letter(uint8_t c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26u;
+}
+
+/* The end of email's pattern for the at sign at w[at..next), or 0: a
+ * local-part character before it, then 1..63 label characters, a dot and
+ * two letters. The label must be the whole run of label characters, as
+ * a shorter one is followed by another label character, not a dot. */
+static size_t email_end(const uint8_t *w, size_t len, size_t at, size_t next)
+{
+	if (at == 0 || !email_local_byte(w[at - 1]))
+		return 0;
+	size_t e = next;
+	while (e < len && e - next < 64 && email_label_byte(w[e]))
+		e++;
+	if (e == next || e - next > 63 || len - e < 3 || w[e] != '.' ||
+	    !ascii_letter(w[e + 1]) || !ascii_letter(w[e + 2]))
+		return 0;
+	return e + 3;
+}
+
+size_t lg_email_ends(const uint8_t *w, size_t len, lg_email_fn fn, void *ud)
+{
+	size_t found = 0;
+	const uint8_t *at = memchr(w, '@', len), *fw = memchr(w, 0xEF, len);
+	while (at || fw) {
+		/* the nearer of the next '@' and the next full-width form */
+		bool ascii = at && (!fw || at < fw);
+		const uint8_t *p = ascii ? at : fw;
+		size_t i = (size_t)(p - w), end = 0;
+		if (ascii)
+			end = email_end(w, len, i, i + 1);
+		else if (len - i >= 3 && p[1] == 0xBC && p[2] == 0xA0)
+			end = email_end(w, len, i, i + 3); /* ＠ */
+		if (end) {
+			found++;
+			fn((uint32_t)end, ud);
+		}
+		if (ascii)
+			at = memchr(p + 1, '@', len - i - 1);
+		else
+			fw = memchr(p + 1, 0xEF, len - i - 1);
+	}
+	return found;
+}
+
+static void on_email(uint32_t end, void *ud)
+{
+	take_match(ud, LG_EMAIL, 0, end);
 }
 
 /* ---- candidates
@@ -610,6 +754,29 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	s->last_end = s->base + c->to;
 }
 
+/* The detectors' patterns over the window: Hyperscan's database (with
+ * the rests of split patterns), then email's matcher. */
+static lg_status find_matches(scan_ctx *x)
+{
+	lg_detect_stream *s = x->s;
+	s->nsplits = 0;
+	if (s->len > 0 && s->det->db &&
+	    hs_scan(s->det->db, (const char *)s->win, (unsigned)s->len, 0,
+		    s->scratch, on_match, x) != HS_SUCCESS)
+		return LG_EINTERNAL;
+	take_splits(x);
+	if ((s->det->types >> LG_EMAIL) & 1u)
+		lg_email_ends(s->win, s->len, on_email, x);
+	return s->oom ? LG_ENOMEM : LG_OK;
+}
+
+lg_status lg_detect_pattern_matches(lg_detect_stream *s)
+{
+	scan_ctx x = {s, 0, s->len, true};
+	s->nraws = 0;
+	return find_matches(&x);
+}
+
 static lg_status scan_window(lg_detect_stream *s, bool final)
 {
 	uint64_t end = s->base + s->len;
@@ -617,17 +784,16 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	if (own_hi <= s->owned_from && !final)
 		return LG_OK;
 	s->nraws = s->nhits = s->ncands = 0;
-	scan_ctx x = {s, s->owned_from - s->base, own_hi - s->base};
+	scan_ctx x = {s, s->owned_from - s->base, own_hi - s->base, false};
 	/* tables first: they say where a table ends, which the column
 	 * verdicts need, and may end this window's share before a header */
 	if (s->base == 0 && s->owned_from == 0)
 		table_detect_header(s);
 	x.own_hi = table_scan_cells(s, x.own_lo, x.own_hi, final);
 	own_hi = s->base + x.own_hi;
-	if (s->len > 0 && s->det->db &&
-	    hs_scan(s->det->db, (const char *)s->win, (unsigned)s->len, 0,
-		    s->scratch, on_match, &x) != HS_SUCCESS)
-		return LG_EINTERNAL;
+	lg_status rc = find_matches(&x);
+	if (rc != LG_OK)
+		return rc;
 	lg_number_runs(s, x.own_lo, x.own_hi);
 	for (size_t i = 0; i < s->nraws; i++)
 		validate_raw(s, &s->raws[i]);
@@ -746,7 +912,8 @@ lg_detect_stream *lg_detect_stream_new(const lg_detector *d)
 	s->win = malloc(s->cap);
 	s->morph = lg_morph_new(d);
 	if (!s->win || (d->morph_model && !s->morph) ||
-	    hs_clone_scratch(d->scratch, &s->scratch) != HS_SUCCESS) {
+	    hs_clone_scratch(d->scratch, &s->scratch) != HS_SUCCESS ||
+	    hs_clone_scratch(d->scratch, &s->rest_scratch) != HS_SUCCESS) {
 		lg_detect_stream_free(s);
 		return NULL;
 	}
@@ -760,6 +927,9 @@ void lg_detect_stream_free(lg_detect_stream *s)
 		return;
 	if (s->scratch)
 		hs_free_scratch(s->scratch);
+	if (s->rest_scratch)
+		hs_free_scratch(s->rest_scratch);
+	free(s->splits);
 	free(s->win);
 	free(s->raws);
 	free(s->hits);

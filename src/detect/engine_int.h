@@ -14,6 +14,8 @@ struct lg_detector {
 	hs_scratch_t *scratch;	  /* prototype, cloned per stream */
 	unsigned npatterns;
 	lg_type *pattern_type;
+	hs_database_t **rest_db; /* a split pattern's rest, by the id of its
+				  * label; NULL for a whole pattern */
 	unsigned nkeywords;
 	unsigned *kw_list; /* keyword id -> index in lg_keyword_lists */
 	const char **kw_word;
@@ -85,9 +87,18 @@ typedef struct table_memo {
 	uint8_t line[TABLE_MEMO_LINE];
 } table_memo;
 
+/* A match of a split pattern, found from one of its label's ends. */
+typedef struct split_match {
+	lg_type type;
+	uint32_t from, to; /* window-relative, as Hyperscan reports them */
+} split_match;
+
 struct lg_detect_stream {
 	const lg_detector *det;
 	hs_scratch_t *scratch;
+	hs_scratch_t *rest_scratch; /* the rests run inside the main scan */
+	split_match *splits;
+	size_t nsplits, capsplits;
 	uint8_t *win; /* window of text */
 	size_t len, cap;
 	uint64_t base;		    /* absolute offset of win[0] */
@@ -128,6 +139,15 @@ struct lg_detect_stream {
 	size_t nmasks;
 	char masks[1u << 15];
 };
+
+/* engine.c: email's pattern (detectors.c), found without Hyperscan: the
+ * end of each match in w[0..len), in order; returns how many. */
+typedef void (*lg_email_fn)(uint32_t end, void *ud);
+size_t lg_email_ends(const uint8_t *w, size_t len, lg_email_fn fn, void *ud);
+
+/* For tests: the matches of the patterns in s->win[0..len), each as the
+ * pattern reports it (from is 0 without start of match), in s->raws. */
+lg_status lg_detect_pattern_matches(lg_detect_stream *s);
 
 /* table.c */
 void table_reset(lg_detect_stream *s);

@@ -1,0 +1,260 @@
+/* test_patterns.c: the engine finds the detectors' patterns as Hyperscan
+ * finds each whole pattern alone, though it does not run them so: a split
+ * pattern's rest runs only from its label's ends (detectors.c, THEN), and
+ * email's pattern is matched in C. Texts are written to hit the edges
+ * (a text's start and end, full-width forms, labels that overlap) and
+ * drawn at random from the pieces of the patterns. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <hs.h>
+
+#include "detect/engine_int.h"
+
+static lg_detector *det;
+static lg_detect_stream *st;
+/* each pattern whole (THEN taken out), and its type */
+static hs_database_t *whole[64];
+static lg_type whole_type[64];
+static unsigned nwhole;
+static hs_scratch_t *scratch;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	char err[256];
+	det = lg_detector_new(&(lg_detect_config){0.5, 0}, err, sizeof(err));
+	st = det ? lg_detect_stream_new(det) : NULL;
+	if (!st)
+		return -1;
+	for (int t = 0; t < LG_TYPE_COUNT; t++) {
+		const lg_detector_def *d = &lg_detector_defs[t];
+		for (const char *const *e = d->patterns; *e; e++) {
+			char expr[4096];
+			size_t o = 0;
+			for (const char *p = *e; *p && o + 1 < sizeof(expr);
+			     p++)
+				if (*p != '\x1F')
+					expr[o++] = *p;
+			expr[o] = '\0';
+			unsigned fl =
+			    d->flags & LG_NO_SOM ? 0 : HS_FLAG_SOM_LEFTMOST;
+			hs_compile_error_t *ce;
+			if (nwhole == 64 ||
+			    hs_compile(expr, fl, HS_MODE_BLOCK, NULL,
+				       &whole[nwhole], &ce) != HS_SUCCESS ||
+			    hs_alloc_scratch(whole[nwhole], &scratch) !=
+				HS_SUCCESS)
+				return -1;
+			whole_type[nwhole++] = (lg_type)t;
+		}
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < nwhole; i++)
+		hs_free_database(whole[i]);
+	hs_free_scratch(scratch);
+	lg_detect_stream_free(st);
+	lg_detector_free(det);
+	return 0;
+}
+
+/* ---- matches as (type, from, to), sorted, each once --------------------- */
+typedef struct match_set {
+	raw_match m[8192];
+	size_t n;
+} match_set;
+
+static int match_cmp(const void *a, const void *b)
+{
+	const raw_match *p = a, *q = b;
+	if (p->type != q->type)
+		return p->type < q->type ? -1 : 1;
+	if (p->to != q->to)
+		return p->to < q->to ? -1 : 1;
+	return p->from < q->from ? -1 : p->from > q->from;
+}
+
+/* Sorts and keeps one match per type and end, the leftmost: what one
+ * pattern made of a type's entries would report. */
+static void normalise(match_set *s)
+{
+	qsort(s->m, s->n, sizeof(*s->m), match_cmp);
+	size_t o = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (o > 0 && s->m[o - 1].type == s->m[i].type &&
+		    s->m[o - 1].to == s->m[i].to)
+			continue;
+		s->m[o++] = s->m[i];
+	}
+	s->n = o;
+}
+
+typedef struct whole_ctx {
+	match_set *s;
+	lg_type t;
+} whole_ctx;
+
+static int on_whole(unsigned id, unsigned long long from, unsigned long long to,
+		    unsigned flags, void *ud)
+{
+	(void)id;
+	(void)flags;
+	whole_ctx *c = ud;
+	if (c->s->n < sizeof(c->s->m) / sizeof(*c->s->m))
+		c->s->m[c->s->n++] =
+		    (raw_match){c->t, (uint32_t)from, (uint32_t)to};
+	return 0;
+}
+
+static match_set want, got;
+
+/* The engine's matches over text[0..n) equal the whole patterns'. */
+static void check_text(const char *text, size_t n)
+{
+	want.n = got.n = 0;
+	for (unsigned i = 0; i < nwhole; i++) {
+		whole_ctx c = {&want, whole_type[i]};
+		assert_int_equal(hs_scan(whole[i], n ? text : "", (unsigned)n,
+					 0, scratch, on_whole, &c),
+				 HS_SUCCESS);
+	}
+	assert_true(n <= st->cap);
+	memcpy(st->win, text, n);
+	st->len = n;
+	assert_int_equal(lg_detect_pattern_matches(st), LG_OK);
+	for (size_t i = 0; i < st->nraws && got.n < 8192; i++)
+		got.m[got.n++] = st->raws[i];
+	normalise(&want);
+	normalise(&got);
+	if (want.n != got.n || memcmp(want.m, got.m, want.n * sizeof(*want.m)))
+		fprintf(stderr, "differs on: %.*s\n", (int)n, text);
+	assert_int_equal(got.n, want.n);
+	for (size_t i = 0; i < want.n; i++) {
+		assert_int_equal(got.m[i].type, want.m[i].type);
+		assert_int_equal(got.m[i].to, want.m[i].to);
+		assert_int_equal(got.m[i].from, want.m[i].from);
+	}
+}
+
+static void check(const char *text)
+{
+	check_text(text, strlen(text));
+}
+
+/* ---- email ------------------------------------------------------------ */
+static void email_edges(void **state)
+{
+	(void)state;
+	check("@a.co");		   /* nothing before the at sign */
+	check("a@b.cd");	   /* the match ends the text */
+	check("a@b.c");		   /* one letter short */
+	check("x a@b.cd.ef y");	   /* one end, after the first dot */
+	check("a@@b.cd a@b@c.de"); /* at signs side by side */
+	check("a@-.xy a@b-.cd a@.cd a@b..cd");
+	check("a.@b.cd _@b.cd %@b.cd +@b.cd -@b.cd é@b.cd");
+	check("a@b.c1 a@b.1c a@b_c.de A@B.CD");
+	check("user＠example.co.jp"); /* full-width at sign */
+	check("＠b.cd a＠b.c");
+	check("a\xEF\xBC");	     /* a full-width form cut short */
+	check("a\xEF\xBC\xA0");	     /* ＠ ending the text */
+	check("a\xEF\xBC\xA1@b.cd"); /* Ａ before an at sign */
+	check("a\xEF\xBC\xA0\xEF\xBC\xA0"
+	      "b.cd a\xEF@b.cd \xEF\xEF\xBC\xA0"
+	      "x.yz");
+	check("a@b.cd@e.fg");
+	/* the label after the at sign: 63 characters, not 64 */
+	char s[200];
+	for (int len = 62; len <= 65; len++) {
+		int o = snprintf(s, sizeof(s), "a@");
+		memset(s + o, 'd', (size_t)len);
+		snprintf(s + o + len, sizeof(s) - (size_t)(o + len), ".jp");
+		check(s);
+		/* the same with the match at the very end of the text */
+		s[o + len + 3] = '\0';
+		check_text(s, strlen(s));
+	}
+}
+
+/* ---- split patterns ----------------------------------------------------- */
+static void split_patterns_edges(void **state)
+{
+	(void)state;
+	check("生年月日：1985年4月12日");
+	check("生年月日1985/04/12 生年 1990-1-2");
+	check("誕生日 S60.4.12 生年月日: 昭和60年4月12日");
+	check("生年月日");		       /* a label ending the text */
+	check("生年月日：19");		       /* a date cut short */
+	check("生年月日：２０１９年４月１日"); /* full-width digits */
+	check("DOB: 1985/04/12, date of birth 12 Apr 1985");
+	check("口座番号 1234567 普通預金 12345678 普通1234567");
+	check("CVV: 123 cvv2 1234 security code: 999 セキュリティコード 123");
+	check("氏名：山田太郎 お名前（カナ）：ヤマダ 担当者 Tanaka");
+	check("住所：東京都新宿区 ご住所 〒160-0023 新宿区西新宿 自宅");
+	check("有効期限 12/28 expiry 2028/09");
+}
+
+/* Pieces the patterns are made of, joined at random: labels, gaps,
+ * digits in both widths, separators, letters and line breaks. */
+static const char *const pieces[] = {
+    "生年月日", "生年",	    "誕生日",	"月日",
+    "：",	": ",	    " ",	"　",
+    "\n",	"1",	    "9",	"19",
+    "20",	"85",	    "１",	"９",
+    "０",	"/",	    "-",	".",
+    "年",	"月",	    "日",	"昭和",
+    "S",	"H",	    "Apr",	"april",
+    "12",	"dob",	    "DOB",	"d.o.b",
+    "born",	"x",	    "birthday", "口座",
+    "普通",	"口座番号", "1234567",	"cvv",
+    "CVV2",	"security", "code",	"氏名",
+    "名前",	"担当",	    "（カナ）", "山",
+    "ヤ",	"Ta",	    "住所",	"〒",
+    "160",	"0023",	    "東京都",	"新宿",
+    "@",	"＠",	    "a",	"b.cd",
+    "ex.co.jp", "_",	    "生まれ",	"生（",
+    "有効期限", "exp",	    "28",	"セキュリティコード"};
+
+static void split_patterns_random(void **state)
+{
+	(void)state;
+	uint32_t seed = 12345;
+	char text[400];
+	for (int round = 0; round < 3000; round++) {
+		size_t n = 0;
+		int k = 1 + (int)((seed >> 8) % 24);
+		for (int i = 0; i < k; i++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p =
+			    pieces[(seed >> 16) %
+				   (sizeof(pieces) / sizeof(*pieces))];
+			size_t l = strlen(p);
+			if (n + l >= sizeof(text))
+				break;
+			memcpy(text + n, p, l);
+			n += l;
+		}
+		seed = seed * 1103515245u + 12345u;
+		check_text(text, n);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(email_edges),
+	    cmocka_unit_test(split_patterns_edges),
+	    cmocka_unit_test(split_patterns_random),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
