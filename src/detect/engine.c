@@ -27,7 +27,10 @@
 #define MAX_MATCH  512u /* longest candidate, bytes */
 #define MAX_BEFORE 256u /* longest keyword window before, bytes */
 #define OVERLAP	   (MAX_MATCH + MAX_BEFORE + 256u)
-#define GUARD	   160u /* keyword window after + boundary look-ahead */
+/* what a window reads past its share: the keyword window after a match,
+ * and the findings a snippet at the share's end shows (its reach, 96
+ * bytes, and a long neighbour there), built as context (lg_share) */
+#define GUARD 416u
 
 /* ---- byte-level character classes ---------------------------------------- */
 static bool is_fw_digit(const uint8_t *p, const uint8_t *end)
@@ -124,8 +127,8 @@ static bool word_ok(lg_type t, const uint8_t *lo, const uint8_t *s,
 /* ---- Hyperscan callback: cheap filtering only ---------------------------- */
 typedef struct scan_ctx {
 	lg_detect_stream *s;
-	uint64_t own_lo, own_hi; /* relative to window start */
-	bool as_found;		 /* keep matches as the patterns report them */
+	lg_share sh;
+	bool as_found; /* keep matches as the patterns report them */
 } scan_ctx;
 
 bool lg_vec_grow(void **data, size_t *cap, size_t size)
@@ -148,7 +151,7 @@ static void take_match(scan_ctx *x, lg_type t, uint32_t from, uint32_t to)
 	const lg_detector_def *def = &lg_detector_defs[t];
 	const uint8_t *w = s->win, *hi = s->win + s->len;
 	if (x->as_found) {
-		raw_match m = {t, from, to};
+		raw_match m = {t, from, to, true};
 		if (!lg_vec_push((void **)&s->raws, &s->nraws, &s->capraws,
 				 sizeof(m), &m))
 			s->oom = true;
@@ -156,7 +159,7 @@ static void take_match(scan_ctx *x, lg_type t, uint32_t from, uint32_t to)
 	}
 	if (def->extend && !def->extend(w, s->len, &from, &to))
 		return;
-	if (to <= x->own_lo || to > x->own_hi || to - from > MAX_MATCH)
+	if (to <= x->sh.ctx_lo || to > x->sh.ctx_hi || to - from > MAX_MATCH)
 		return;
 	/* an anchored match starts with its label: only its end can touch a
 	 * longer number */
@@ -166,7 +169,7 @@ static void take_match(scan_ctx *x, lg_type t, uint32_t from, uint32_t to)
 		return;
 	if ((def->flags & LG_WORD) && !word_ok(t, lo, w + from, w + to, hi))
 		return;
-	raw_match m = {t, from, to};
+	raw_match m = {t, from, to, to > x->sh.own_lo && to <= x->sh.own_hi};
 	if (!lg_vec_push((void **)&s->raws, &s->nraws, &s->capraws, sizeof(m),
 			 &m))
 		s->oom = true;
@@ -369,7 +372,8 @@ static void validate_raw(lg_detect_stream *s, const raw_match *m)
 			   .from = st,
 			   .to = st + (uint32_t)c.span_len,
 			   .adjust = c.adjust,
-			   .kind = c.kind};
+			   .kind = c.kind,
+			   .owned = m->owned};
 	push_candidate(s, &proto, c.value);
 }
 
@@ -414,7 +418,8 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 			   .from = from + (uint32_t)c.span_off,
 			   .to = from + (uint32_t)(c.span_off + c.span_len),
 			   .conf = conf,
-			   .scored = true};
+			   .scored = true,
+			   .owned = true};
 	push_candidate(s, &proto, c.value);
 }
 
@@ -772,9 +777,25 @@ static lg_status find_matches(scan_ctx *x)
 
 lg_status lg_detect_pattern_matches(lg_detect_stream *s)
 {
-	scan_ctx x = {s, 0, s->len, true};
+	scan_ctx x = {s, {0, 0, s->len, s->len}, true};
 	s->nraws = 0;
 	return find_matches(&x);
+}
+
+/* The context a window builds around its own share (lg_share): before
+ * it, enough for the snippets of findings starting up to 160 bytes before
+ * own_lo (a snippet reaches 96 bytes back); after it, all but the last
+ * bytes read, where a match could still run on past the window. */
+#define CTX_BACK 256u
+#define CTX_TAIL 64u
+static lg_share window_share(const lg_detect_stream *s, uint64_t own_lo,
+			     uint64_t own_hi, bool final)
+{
+	lg_share sh = {own_lo > CTX_BACK ? own_lo - CTX_BACK : 0, own_lo,
+		       own_hi, final ? s->len : s->len - CTX_TAIL};
+	if (sh.ctx_hi < own_hi)
+		sh.ctx_hi = own_hi;
+	return sh;
 }
 
 static lg_status scan_window(lg_detect_stream *s, bool final)
@@ -784,17 +805,18 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	if (own_hi <= s->owned_from && !final)
 		return LG_OK;
 	s->nraws = s->nhits = s->ncands = 0;
-	scan_ctx x = {s, s->owned_from - s->base, own_hi - s->base, false};
+	uint64_t own_lo = s->owned_from - s->base;
 	/* tables first: they say where a table ends, which the column
 	 * verdicts need, and may end this window's share before a header */
 	if (s->base == 0 && s->owned_from == 0)
 		table_detect_header(s);
-	x.own_hi = table_scan_cells(s, x.own_lo, x.own_hi, final);
-	own_hi = s->base + x.own_hi;
+	uint64_t rel_hi = table_scan_cells(s, own_lo, own_hi - s->base, final);
+	own_hi = s->base + rel_hi;
+	scan_ctx x = {s, window_share(s, own_lo, rel_hi, final), false};
 	lg_status rc = find_matches(&x);
 	if (rc != LG_OK)
 		return rc;
-	lg_number_runs(s, x.own_lo, x.own_hi);
+	lg_number_runs(s, &x.sh);
 	for (size_t i = 0; i < s->nraws; i++)
 		validate_raw(s, &s->raws[i]);
 	if (lg_labels_scan(s) != LG_OK)
@@ -807,9 +829,10 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	size_t n = resolve_overlaps(s->cands, s->ncands);
 	postal_raises_addresses(s->cands, n);
 	for (size_t i = 0; i < n && !s->stopped; i++) {
-		if (s->base + s->cands[i].from < s->last_end)
-			continue; /* overlaps what the previous window reported
-				   */
+		if (!s->cands[i].owned ||
+		    s->base + s->cands[i].from < s->last_end)
+			continue; /* context, or overlaps what the previous
+				   * window reported */
 		emit(s, i, n);
 	}
 	/* later findings start at least MAX_MATCH before own_hi */

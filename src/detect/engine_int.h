@@ -29,7 +29,18 @@ struct lg_detector {
 typedef struct raw_match {
 	lg_type type;
 	uint32_t from, to; /* window-relative */
+	bool owned;	   /* this window's to report (see lg_share) */
 } raw_match;
+
+/* A window's share of the text, window-relative: it reports the findings
+ * ending in (own_lo, own_hi], and also builds those ending in (ctx_lo,
+ * own_lo] and (own_hi, ctx_hi] as context, reported by the window before
+ * or after it: the snippets, overlaps and raises of what it reports then
+ * see what one window over the whole text would, wherever its edges
+ * fall. */
+typedef struct lg_share {
+	uint64_t ctx_lo, own_lo, own_hi, ctx_hi;
+} lg_share;
 
 typedef struct label_range {
 	uint32_t from, to; /* where keyword hits can matter */
@@ -50,6 +61,7 @@ typedef struct candidate {
 	double adjust;	     /* the validator's evidence, added when scored */
 	char kind;	     /* the validator's sub-kind */
 	bool scored; /* table cells are; raw matches after their labels */
+	bool owned;  /* reported by this window, not context (lg_share) */
 	uint8_t mask_len;
 	uint32_t mask_at;
 	char value[LG_VALUE_MAX];
@@ -170,7 +182,7 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 
 /* numbers.c: the runs of digits whose end lies in (own_lo, own_hi],
  * offered to the numeric detectors as raw matches. */
-void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi);
+void lg_number_runs(lg_detect_stream *s, const lg_share *sh);
 /* For tests: the byte classes of the 64 bytes at p (reading 66) as
  * numbers.c sees them, digits, joiners, E2/E3/EF bytes and full-width
  * digits, by its scalar (isa 0), SSSE3 (1), AVX2 (2) or AVX-512BW (3)

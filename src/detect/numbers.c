@@ -417,7 +417,7 @@ static bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
  * digits fit become raw matches, checked like any other. The shapes, a
  * few compares, go first; the look at the run's edges, which decodes
  * characters, last. */
-static void offer_run(lg_detect_stream *s, const num_run *r)
+static void offer_run(lg_detect_stream *s, const num_run *r, bool own)
 {
 	const uint8_t *w = s->win, *end = w + s->len;
 	const size_t nshapes = sizeof(number_shapes) / sizeof(*number_shapes);
@@ -456,7 +456,7 @@ static void offer_run(lg_detect_stream *s, const num_run *r)
 		if (!((fits >> i) & 1u))
 			continue;
 		raw_match m = {sh->type, sh->with_prefix ? r->pre : r->from,
-			       r->to};
+			       r->to, own};
 		if (!lg_vec_push((void **)&s->raws, &s->nraws, &s->capraws,
 				 sizeof(m), &m))
 			s->oom = true;
@@ -466,7 +466,8 @@ static void offer_run(lg_detect_stream *s, const num_run *r)
 /* A number followed by a bracketed aside runs on into it: 0120-533-826
  * （9:00〜21:00）. From the third group on, the part before an opening
  * bracket is offered too. */
-static void offer_before_bracket(lg_detect_stream *s, const num_run *r)
+static void offer_before_bracket(lg_detect_stream *s, const num_run *r,
+				 bool own)
 {
 	unsigned limit =
 	    r->ngroups < RUN_MAX_GROUPS ? r->ngroups : RUN_MAX_GROUPS;
@@ -479,7 +480,7 @@ static void offer_before_bracket(lg_detect_stream *s, const num_run *r)
 		for (unsigned g = 0; g <= k; g++)
 			t.digits += t.group[g];
 		t.to = r->sep_at[k];
-		offer_run(s, &t);
+		offer_run(s, &t, own);
 		return;
 	}
 }
@@ -827,25 +828,26 @@ static void plain_run(const uint8_t *w, size_t i, unsigned b, unsigned e,
 	}
 }
 
-/* Offers a run when the window owns it (its end is in (own_lo, own_hi]). */
-static void offer_owned(lg_detect_stream *s, num_run *r, uint64_t own_lo,
-			uint64_t own_hi)
+/* Offers a run when it ends in the window's share, as its own or as
+ * context (lg_share). */
+static void offer_owned(lg_detect_stream *s, num_run *r, const lg_share *sh)
 {
-	if (digits_may_fit(r->digits) && r->to > own_lo && r->to <= own_hi) {
+	if (digits_may_fit(r->digits) && r->to > sh->ctx_lo &&
+	    r->to <= sh->ctx_hi) {
+		bool own = r->to > sh->own_lo && r->to <= sh->own_hi;
 		run_prefix(s->win, r);
-		offer_run(s, r);
-		offer_before_bracket(s, r);
+		offer_run(s, r, own);
+		offer_before_bracket(s, r, own);
 	}
 }
 
 /* Parses the run at w[i] and offers it when the window owns it; returns
  * its end. */
-static size_t take_run(lg_detect_stream *s, size_t i, uint64_t own_lo,
-		       uint64_t own_hi)
+static size_t take_run(lg_detect_stream *s, size_t i, const lg_share *sh)
 {
 	num_run r;
 	uint32_t end = parse_run(s->win, s->len, (uint32_t)i, &r);
-	offer_owned(s, &r, own_lo, own_hi);
+	offer_owned(s, &r, sh);
 	return end;
 }
 
@@ -853,7 +855,7 @@ static size_t take_run(lg_detect_stream *s, size_t i, uint64_t own_lo,
  * next block starts. That block's first byte is never a link: the byte
  * before it is no digit, or ends a run parse_run has read. */
 static size_t scan_block(lg_detect_stream *s, classify_fn classify, size_t i,
-			 uint64_t own_lo, uint64_t own_hi)
+			 const lg_share *sh)
 {
 	block_masks m;
 	classify(s->win + i, &m);
@@ -865,7 +867,7 @@ static size_t scan_block(lg_detect_stream *s, classify_fn classify, size_t i,
 	unsigned stop =
 	    late ? run_start(run, (unsigned)__builtin_ctzll(late)) : BLOCK;
 	if (stop == 0) /* a run as long as the block */
-		return take_run(s, i, own_lo, own_hi);
+		return take_run(s, i, sh);
 	/* seven run bytes in a row: the runs that may have seven digits */
 	uint64_t r2 = run & (run >> 1), r4 = r2 & (r2 >> 2);
 	uint64_t r7 = r4 & (r4 >> 3);
@@ -894,14 +896,14 @@ static size_t scan_block(lg_detect_stream *s, classify_fn classify, size_t i,
 				if (plain_run_may_fit(s->win, i, b, k, links)) {
 					num_run r;
 					plain_run(s->win, i, b, k, links, &r);
-					offer_owned(s, &r, own_lo, own_hi);
+					offer_owned(s, &r, sh);
 				}
 				ev &= ev - 1;
 				continue;
 			}
 			from = i + b;
 		}
-		size_t end = take_run(s, from, own_lo, own_hi);
+		size_t end = take_run(s, from, sh);
 		if (end - i >= stop || end - i >= BLOCK - 1)
 			return end;
 		ev &= ~(uint64_t)0 << (end - i + 1);
@@ -939,14 +941,14 @@ static size_t next_number(const uint8_t *w, size_t i, size_t len)
 	 (1u << LG_JP_CORPORATE_NUMBER) | (1u << LG_JP_PHONE) |                \
 	 (1u << LG_JP_POSTAL_CODE))
 
-void lg_number_runs(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi)
+void lg_number_runs(lg_detect_stream *s, const lg_share *sh)
 {
 	if (!(s->det->types & RUN_TYPES))
 		return;
 	size_t len = s->len, i = 0;
 	classify_fn classify = pick_classify();
 	while (i + BLOCK_IN <= len)
-		i = scan_block(s, classify, i, own_lo, own_hi);
+		i = scan_block(s, classify, i, sh);
 	while ((i = next_number(s->win, i, len)) < len)
-		i = take_run(s, i, own_lo, own_hi);
+		i = take_run(s, i, sh);
 }

@@ -4,6 +4,7 @@
  * contexts that lower it, CSV headers, positions, and streaming across
  * feed and window boundaries. */
 #include <iconv.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1180,6 +1181,70 @@ static void context_is_masked(void **state)
 	free(r.f);
 }
 
+/* A finding's snippet, confidence and overlaps come out as one window
+ * over the whole text gives them, wherever the 1 MiB windows' edges
+ * fall: the text is scanned whole and from each of several paragraph
+ * starts, and every finding past the first KiB after the cut must match,
+ * snippet included.
+ * Before windows built context around their share, a window's last
+ * finding showed the next one unmasked (山本 beside a phone number) and
+ * an address lost the raise of its postal code. */
+static void findings_do_not_depend_on_window_edges(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+	    "住所: 〒551－4653 兵庫県神戸市中央区三宮町3-10-12第二ビル4F\n",
+	    "担当: 山本（内線 2041、携帯 0120-249-384）\n",
+	    "連絡先 090-3456-7812 yoshida63@biglobe.ne.jp 〒255-0003\n",
+	    "お客様 佐藤花子様 hanako.sato@example.co.jp 03-5555-0199\n",
+	    "会議メモ: 2025-11-23 17:56 見積 12,480円 数量 18\n",
+	};
+	size_t cap = (3u << 20) + 4096, n = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	for (unsigned k = 0; n + 256 < cap - 4096; k++) {
+		const char *l = lines[(k * 7 + k / 5) % 5];
+		size_t len = strlen(l);
+		memcpy(text + n, l, len);
+		n += len;
+		if (k % 3 == 2)
+			text[n++] = '\n'; /* a paragraph: where cuts go */
+	}
+	found whole = scan_n(det_all, text, n);
+	assert_true(whole.n > 50000);
+	const size_t starts[] = {1000, 123457, 777777, 1048576 + 999};
+	for (size_t c = 0; c < sizeof(starts) / sizeof(starts[0]); c++) {
+		const char *p = strstr(text + starts[c], "\n\n");
+		assert_non_null(p);
+		size_t cut = (size_t)(p + 2 - text);
+		found part = scan_n(det_all, text + cut, n - cut);
+		/* the first lines after a cut lack the labels before it */
+		size_t i = 0, k = 0;
+		while (i < whole.n && whole.f[i].offset < cut + 1024)
+			i++;
+		while (k < part.n && part.f[k].offset < 1024)
+			k++;
+		assert_int_equal(whole.n - i, part.n - k);
+		for (; k < part.n; k++, i++) {
+			const lg_finding *a = &whole.f[i], *b = &part.f[k];
+			if (a->offset - cut != b->offset ||
+			    a->type != b->type ||
+			    strcmp(a->context, b->context) ||
+			    strcmp(a->masked, b->masked) ||
+			    fabs(a->confidence - b->confidence) > 1e-9)
+				fail_msg(
+				    "cut %zu: %s@%llu '%s' vs %s@%llu '%s'",
+				    cut, lg_type_id(a->type),
+				    (unsigned long long)a->offset, a->context,
+				    lg_type_id(b->type),
+				    (unsigned long long)b->offset, b->context);
+		}
+		free(part.f);
+	}
+	free(whole.f);
+	free(text);
+}
+
 /* After the item each other finding is one step of the snippet, however
  * long: three tokens take it past 96 bytes, and the e-mail address after
  * them is masked too, not shown as text. */
@@ -1922,6 +1987,7 @@ int main(void)
 	    cmocka_unit_test(column_counts_characters_not_bytes),
 	    cmocka_unit_test(context_is_masked),
 	    cmocka_unit_test(context_masks_findings_past_long_ones),
+	    cmocka_unit_test(findings_do_not_depend_on_window_edges),
 	    cmocka_unit_test(type_mask_selects),
 	    cmocka_unit_test(callback_can_stop),
 	    cmocka_unit_test(digit_classes_agree),

@@ -113,7 +113,7 @@ static int on_whole(unsigned id, unsigned long long from, unsigned long long to,
 	whole_ctx *c = ud;
 	if (c->s->n < sizeof(c->s->m) / sizeof(*c->s->m))
 		c->s->m[c->s->n++] =
-		    (raw_match){c->t, (uint32_t)from, (uint32_t)to};
+		    (raw_match){c->t, (uint32_t)from, (uint32_t)to, true};
 	return 0;
 }
 
