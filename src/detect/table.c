@@ -906,8 +906,16 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 				row.end = (uint32_t)(nl - s->win);
 		}
 		uint32_t end = row.end;
-		if (end == own_hi && !final)
+		if (end == own_hi && !final) {
+			/* a line after a blank one may be a header: the next
+			 * window reads it whole (it starts there, after the
+			 * blank line), or it would be this window's to judge
+			 * and the next one's to skip */
+			if (!s->table.active && ls != UINT32_MAX &&
+			    ls > own_lo && after_blank(s, ls))
+				return ls;
 			return share_end(s, own_lo, own_hi, ls);
+		}
 		if (ls == UINT32_MAX || ls + 4096 <= end) {
 			/* a line longer than we keep: no table row */
 		} else if (s->table.active) {
