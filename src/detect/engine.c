@@ -144,7 +144,8 @@ bool lg_vec_grow(void **data, size_t *cap, size_t size)
 
 /* A match of type t's pattern at [from, to) of the window, as Hyperscan
  * reports it (from is 0 without start of match): extended to its span,
- * kept when this window owns it and its edges are right. */
+ * kept when it ends in the window's share (as its own or as context)
+ * and its edges are right. */
 static void take_match(scan_ctx *x, lg_type t, uint32_t from, uint32_t to)
 {
 	lg_detect_stream *s = x->s;

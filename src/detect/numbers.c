@@ -830,7 +830,7 @@ static void plain_run(const uint8_t *w, size_t i, unsigned b, unsigned e,
 
 /* Offers a run when it ends in the window's share, as its own or as
  * context (lg_share). */
-static void offer_owned(lg_detect_stream *s, num_run *r, const lg_share *sh)
+static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh)
 {
 	if (digits_may_fit(r->digits) && r->to > sh->ctx_lo &&
 	    r->to <= sh->ctx_hi) {
@@ -841,13 +841,13 @@ static void offer_owned(lg_detect_stream *s, num_run *r, const lg_share *sh)
 	}
 }
 
-/* Parses the run at w[i] and offers it when the window owns it; returns
+/* Parses the run at w[i] and offers it when it ends in the share; returns
  * its end. */
 static size_t take_run(lg_detect_stream *s, size_t i, const lg_share *sh)
 {
 	num_run r;
 	uint32_t end = parse_run(s->win, s->len, (uint32_t)i, &r);
-	offer_owned(s, &r, sh);
+	offer_in_share(s, &r, sh);
 	return end;
 }
 
@@ -896,7 +896,7 @@ static size_t scan_block(lg_detect_stream *s, classify_fn classify, size_t i,
 				if (plain_run_may_fit(s->win, i, b, k, links)) {
 					num_run r;
 					plain_run(s->win, i, b, k, links, &r);
-					offer_owned(s, &r, sh);
+					offer_in_share(s, &r, sh);
 				}
 				ev &= ev - 1;
 				continue;

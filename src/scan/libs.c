@@ -13,17 +13,8 @@
     "the build defines LG_ARCHIVE_SONAME and LG_GMIME_SONAME (CMakeLists.txt)"
 #endif
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 struct lg_archive_api lg_archive;
 struct lg_gmime_api lg_gmime;
-
-static const char *const archive_names[] = {LG_ARCHIVE_API(LG_DL_NAME)};
-static const char *const gmime_names[] = {LG_GMIME_API(LG_DL_NAME)};
-_Static_assert(sizeof(lg_archive) == COUNT(archive_names) * sizeof(void *),
-	       "one pointer per name");
-_Static_assert(sizeof(lg_gmime) == COUNT(gmime_names) * sizeof(void *),
-	       "one pointer per name");
 
 static bool gmime_setup(char *err, size_t errlen)
 {
@@ -33,21 +24,8 @@ static bool gmime_setup(char *err, size_t errlen)
 	return true;
 }
 
-static lg_dl_lib archive_lib = {
-    .soname = LG_ARCHIVE_SONAME,
-    .names = archive_names,
-    .n = COUNT(archive_names),
-    .table = &lg_archive,
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-};
-static lg_dl_lib gmime_lib = {
-    .soname = LG_GMIME_SONAME,
-    .names = gmime_names,
-    .n = COUNT(gmime_names),
-    .table = &lg_gmime,
-    .setup = gmime_setup,
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-};
+LG_DL_LIB(archive_lib, LG_ARCHIVE_SONAME, LG_ARCHIVE_API, lg_archive, NULL);
+LG_DL_LIB(gmime_lib, LG_GMIME_SONAME, LG_GMIME_API, lg_gmime, gmime_setup);
 
 const char *scan_archive_lib(void)
 {

@@ -34,17 +34,7 @@ bool scan_is_pdf(const uint8_t *p, size_t n)
 static struct poppler_api {
 	POPPLER_API(LG_DL_MEMBER)
 } pop;
-static const char *const pop_names[] = {POPPLER_API(LG_DL_NAME)};
-_Static_assert(sizeof(pop) ==
-		   sizeof(pop_names) / sizeof(pop_names[0]) * sizeof(void *),
-	       "one pointer per name");
-static lg_dl_lib pop_lib = {
-    .soname = LG_POPPLER_SONAME,
-    .names = pop_names,
-    .n = sizeof(pop_names) / sizeof(pop_names[0]),
-    .table = &pop,
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-};
+LG_DL_LIB(pop_lib, LG_POPPLER_SONAME, POPPLER_API, pop, NULL);
 
 static void scan_pages(scan_worker *w, scan_job *j, PopplerDocument *doc,
 		       const char *name)

@@ -19,19 +19,7 @@ static bool curl_setup(char *err, size_t errlen)
 	return rc == CURLE_OK;
 }
 
-static const char *const curl_names[] = {LG_CURL_API(LG_DL_NAME)};
-_Static_assert(sizeof(lg_curl) ==
-		   sizeof(curl_names) / sizeof(curl_names[0]) * sizeof(void *),
-	       "one pointer per name");
-
-static lg_dl_lib curl_lib = {
-    .soname = LG_CURL_SONAME,
-    .names = curl_names,
-    .n = sizeof(curl_names) / sizeof(curl_names[0]),
-    .table = &lg_curl,
-    .setup = curl_setup,
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-};
+LG_DL_LIB(curl_lib, LG_CURL_SONAME, LG_CURL_API, lg_curl, curl_setup);
 
 const char *lg_curl_ready(void)
 {

@@ -26,9 +26,7 @@
 /* An entry of a name list, in the order of the table's members. */
 #define LG_DL_NAME(f) #f,
 
-/* A library opened at its first use: set the first five members (C99
- * designated initialisers; the rest zero, lock PTHREAD_MUTEX_INITIALIZER)
- * and call lg_dl_ready before each use of the table. */
+/* A library opened at its first use; LG_DL_LIB defines one. */
 typedef struct lg_dl_lib {
 	const char *soname;
 	const char *const *names; /* the table's functions, in its order */
@@ -46,5 +44,22 @@ typedef struct lg_dl_lib {
  * thread may be first). NULL when it is ready, else why it is not, the
  * same text every time; the table is then all NULL. */
 const char *lg_dl_ready(lg_dl_lib *l);
+
+/* Defines `static lg_dl_lib var` for the library soname_, whose functions
+ * (the X-macro list_) fill table_ (a struct of list_(LG_DL_MEMBER)); setup_
+ * runs once after loading, or is NULL. */
+#define LG_DL_LIB(var, soname_, list_, table_, setup_)                         \
+	static const char *const var##_names[] = {list_(LG_DL_NAME)};          \
+	_Static_assert(sizeof(table_) == sizeof(var##_names) /                 \
+					     sizeof(var##_names[0]) *          \
+					     sizeof(void *),                   \
+		       "one pointer per name");                                \
+	static lg_dl_lib var = {.soname = soname_,                             \
+				.names = var##_names,                          \
+				.n = sizeof(var##_names) /                     \
+				     sizeof(var##_names[0]),                   \
+				.table = &table_,                              \
+				.setup = setup_,                               \
+				.lock = PTHREAD_MUTEX_INITIALIZER}
 
 #endif
