@@ -1688,7 +1688,7 @@ static void in_place_equals_feed(void **state)
 	assert_non_null(copy);
 	found fed = scan_n(det_all, text, n);
 	assert_true(fed.n > 50000);
-	const size_t steps[] = {1, 4093, 65536, (1u << 20) + 17, 3u << 20};
+	const size_t steps[] = {1, (1u << 20) + 17, 3u << 20};
 	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
 		lg_detect_stream *s = lg_detect_stream_new(det_all);
 		assert_non_null(s);
