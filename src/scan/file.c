@@ -363,13 +363,14 @@ static void scan_mapped(scan_worker *w, scan_job *j, lg_map *m)
 	finish_text(w, j, &t, &sn, m->len, rc);
 }
 
-/* A regular file is mapped (scan_mapped); anything else, or a file that
- * cannot be mapped, is read. */
+/* A regular file of a window or more is mapped (scan_mapped); a smaller
+ * one is read in one call, cheaper than a mapping's set-up; anything
+ * else, or a file that cannot be mapped, is read. */
 static void scan_fd(scan_worker *w, scan_job *j, int fd)
 {
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size > j->seg_start) {
+	    (uint64_t)st.st_size >= j->seg_start + READ_CHUNK) {
 		uint64_t len = j->seg_len ? j->seg_len
 					  : (uint64_t)st.st_size - j->seg_start;
 		lg_map m;
