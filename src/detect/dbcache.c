@@ -1,4 +1,4 @@
-/* dbcache.c: a disk cache of compiled Hyperscan databases, keyed by SHA-256.
+/* dbcache.c: a disk cache of compiled Hyperscan databases, keyed by a hash.
  *
  * Compiling the detector table costs ~0.6 s on every run; loading the
  * serialized database costs milliseconds. Suricata keeps its compiled
@@ -8,8 +8,14 @@
  * private, files are only read if they are ours and not links, and each
  * carries its key and a checksum of its payload:
  *
- *   magic "LGHSDB\0\1" | key (32) | payload length (u64 LE) |
- *   SHA-256 of payload (32) | payload (hs_serialize_database bytes)
+ *   magic "LGHSDB\0\2" | key (16) | payload length (u64 LE) |
+ *   XXH3-128 of payload (16) | payload (hs_serialize_database bytes)
+ *
+ * The hashes are XXH3-128, not a cryptographic hash: they name a file and
+ * catch a damaged one; neither would stop someone who can write to the
+ * private directory, who could as well write the matching checksum. A
+ * run starts by checking the eight databases it loads (~6 MB), and
+ * SHA-256 (with libcrypto loaded for it) was a sixth of that start.
  *
  * Every new leakguard, Hyperscan or CPU makes new files, so a miss also
  * removes our files that no run has used for CACHE_STALE_DAYS; a hit marks
@@ -29,18 +35,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include <xxhash.h>
 
 #include "dbcache.h"
 #include "util/util.h"
 
-#define CACHE_MAGIC "LGHSDB\0\1"
+#define CACHE_MAGIC "LGHSDB\0\2"
 #define MAGIC_LEN   8
-#define SHA_LEN	    32
+#define SUM_LEN	    16 /* XXH3-128 */
 #define OFF_KEY	    MAGIC_LEN
-#define OFF_LEN	    (OFF_KEY + SHA_LEN)
+#define OFF_LEN	    (OFF_KEY + SUM_LEN)
 #define OFF_SUM	    (OFF_LEN + 8)
-#define HDR_LEN	    (OFF_SUM + SHA_LEN)
+#define HDR_LEN	    (OFF_SUM + SUM_LEN)
 /* Our databases are a few MB; anything this big is not one of ours and
  * must not be read into memory. */
 #define CACHE_MAX_FILE	 ((size_t)256 << 20)
@@ -61,21 +67,21 @@ static uint64_t get_le64(const unsigned char *b)
 	return v;
 }
 
-static bool digest_u64(EVP_MD_CTX *c, uint64_t v)
+static bool digest_u64(XXH3_state_t *c, uint64_t v)
 {
 	unsigned char b[8];
 	put_le64(b, v);
-	return EVP_DigestUpdate(c, b, sizeof(b)) == 1;
+	return XXH3_128bits_update(c, b, sizeof(b)) == XXH_OK;
 }
 
 /* Length-prefixed, so ("ab","c") and ("a","bc") hash differently. */
-static bool digest_str(EVP_MD_CTX *c, const char *s)
+static bool digest_str(XXH3_state_t *c, const char *s)
 {
 	size_t len = strlen(s);
-	return digest_u64(c, len) && EVP_DigestUpdate(c, s, len) == 1;
+	return digest_u64(c, len) && XXH3_128bits_update(c, s, len) == XXH_OK;
 }
 
-static bool digest_platform(EVP_MD_CTX *c)
+static bool digest_platform(XXH3_state_t *c)
 {
 	hs_platform_info_t p;
 	if (hs_populate_platform(&p) != HS_SUCCESS)
@@ -84,35 +90,40 @@ static bool digest_platform(EVP_MD_CTX *c)
 	       digest_u64(c, p.reserved1) && digest_u64(c, p.reserved2);
 }
 
-/* Fills key with the SHA-256 of everything that decides the compiled bytes:
+static void put_sum(XXH128_hash_t h, unsigned char out[SUM_LEN])
+{
+	XXH128_canonical_t c;
+	XXH128_canonicalFromHash(&c, h);
+	memcpy(out, c.digest, SUM_LEN);
+}
+
+/* Fills key with the hash of everything that decides the compiled bytes:
  * the cache format, the Hyperscan build, the host CPU and the patterns.
- * Returns false when libcrypto or hs_populate_platform fails. */
+ * Returns false when memory or hs_populate_platform fails. */
 static bool cache_key(const char *const *expr, const unsigned *flags,
 		      const unsigned *ids, unsigned n,
-		      unsigned char key[SHA_LEN])
+		      unsigned char key[SUM_LEN])
 {
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	XXH3_state_t *c = XXH3_createState();
 	if (!c)
 		return false;
-	bool ok = EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
-		  digest_str(c, "leakguard hs cache 1") &&
+	bool ok = XXH3_128bits_reset(c) == XXH_OK &&
+		  digest_str(c, "leakguard hs cache 2") &&
 		  digest_str(c, hs_version()) && digest_platform(c) &&
 		  digest_u64(c, HS_MODE_BLOCK) && digest_u64(c, n);
 	for (unsigned i = 0; ok && i < n; i++)
 		ok = digest_str(c, expr[i]) &&
 		     digest_u64(c, flags ? flags[i] : 0) &&
 		     digest_u64(c, ids ? ids[i] : 0);
-	unsigned len = 0;
-	ok = ok && EVP_DigestFinal_ex(c, key, &len) == 1 && len == SHA_LEN;
-	EVP_MD_CTX_free(c);
+	if (ok)
+		put_sum(XXH3_128bits_digest(c), key);
+	XXH3_freeState(c);
 	return ok;
 }
 
-static bool sha256(const void *data, size_t len, unsigned char sum[SHA_LEN])
+static void checksum(const void *data, size_t len, unsigned char sum[SUM_LEN])
 {
-	unsigned sumlen = 0;
-	return EVP_Digest(data, len, sum, &sumlen, EVP_sha256(), NULL) == 1 &&
-	       sumlen == SHA_LEN;
+	put_sum(XXH3_128bits(data, len), sum);
 }
 
 static bool cache_disabled(void)
@@ -140,16 +151,16 @@ static bool cache_dir(char *out, size_t outlen)
 }
 
 /* Writes dir/hs-<hex key>.db into out. Returns false when it does not fit. */
-static bool cache_path(const char *dir, const unsigned char key[SHA_LEN],
+static bool cache_path(const char *dir, const unsigned char key[SUM_LEN],
 		       char *out, size_t outlen)
 {
 	static const char digits[] = "0123456789abcdef";
-	char hex[2 * SHA_LEN + 1];
-	for (int i = 0; i < SHA_LEN; i++) {
+	char hex[2 * SUM_LEN + 1];
+	for (int i = 0; i < SUM_LEN; i++) {
 		hex[2 * i] = digits[key[i] >> 4];
 		hex[2 * i + 1] = digits[key[i] & 15];
 	}
-	hex[2 * SHA_LEN] = '\0';
+	hex[2 * SUM_LEN] = '\0';
 	int w = snprintf(out, outlen, "%s/hs-%s.db", dir, hex);
 	return w > 0 && (size_t)w < outlen;
 }
@@ -217,17 +228,19 @@ static unsigned char *read_cache_file(const char *path, size_t *len,
  * hs_free_database(), or NULL when the file is not for this key, is
  * damaged, or Hyperscan refuses it (another build or CPU). */
 static hs_database_t *decode_cache_file(const unsigned char *buf, size_t len,
-					const unsigned char key[SHA_LEN])
+					const unsigned char key[SUM_LEN])
 {
 	if (len < HDR_LEN)
 		return NULL;
 	const unsigned char *payload = buf + HDR_LEN;
 	size_t plen = len - HDR_LEN;
-	unsigned char sum[SHA_LEN];
+	unsigned char sum[SUM_LEN];
 	if (memcmp(buf, CACHE_MAGIC, MAGIC_LEN) != 0 ||
-	    memcmp(buf + OFF_KEY, key, SHA_LEN) != 0 ||
-	    get_le64(buf + OFF_LEN) != plen || !sha256(payload, plen, sum) ||
-	    memcmp(buf + OFF_SUM, sum, SHA_LEN) != 0)
+	    memcmp(buf + OFF_KEY, key, SUM_LEN) != 0 ||
+	    get_le64(buf + OFF_LEN) != plen)
+		return NULL;
+	checksum(payload, plen, sum);
+	if (memcmp(buf + OFF_SUM, sum, SUM_LEN) != 0)
 		return NULL;
 	hs_database_t *db = NULL;
 	if (hs_deserialize_database((const char *)payload, plen, &db) !=
@@ -239,7 +252,7 @@ static hs_database_t *decode_cache_file(const unsigned char *buf, size_t len,
 /* Returns the database cached at path for key, or NULL on any miss. A hit
  * on a file last marked more than a day ago marks it used now. */
 static hs_database_t *load_cached(const char *path,
-				  const unsigned char key[SHA_LEN])
+				  const unsigned char key[SUM_LEN])
 {
 	size_t len = 0;
 	time_t mtime = 0;
@@ -253,17 +266,19 @@ static hs_database_t *load_cached(const char *path,
 	return db;
 }
 
-/* Whether name is one of our files: hs-<64 hex>.db, or the mkstemp
- * temporary hs-<64 hex>.db.XXXXXX that a crash can leave behind. */
+/* Whether name is one of our files: hs-<32 hex>.db (or <64 hex>, the
+ * SHA-256 names of the first format), or the mkstemp temporary
+ * hs-<hex>.db.XXXXXX that a crash can leave behind. */
 static bool is_cache_name(const char *name)
 {
 	if (strncmp(name, "hs-", 3) != 0)
 		return false;
 	const char *p = name + 3;
-	for (int i = 0; i < 2 * SHA_LEN; i++, p++) {
-		if (!isxdigit((unsigned char)*p) || isupper((unsigned char)*p))
-			return false;
-	}
+	int nhex = 0;
+	for (; isxdigit((unsigned char)*p) && !isupper((unsigned char)*p); p++)
+		nhex++;
+	if (nhex != 2 * SUM_LEN && nhex != 4 * SUM_LEN)
+		return false;
 	if (strncmp(p, ".db", 3) != 0)
 		return false;
 	p += 3;
@@ -325,7 +340,7 @@ static bool write_atomic(const char *path, const unsigned char *hdr,
 
 /* Serializes db into the cache file at path. Returns false on any failure;
  * the caller carries on without the cache. */
-static bool store_cached(const char *path, const unsigned char key[SHA_LEN],
+static bool store_cached(const char *path, const unsigned char key[SUM_LEN],
 			 const hs_database_t *db)
 {
 	char *bytes = NULL;
@@ -334,10 +349,10 @@ static bool store_cached(const char *path, const unsigned char key[SHA_LEN],
 		return false;
 	unsigned char hdr[HDR_LEN];
 	memcpy(hdr, CACHE_MAGIC, MAGIC_LEN);
-	memcpy(hdr + OFF_KEY, key, SHA_LEN);
+	memcpy(hdr + OFF_KEY, key, SUM_LEN);
 	put_le64(hdr + OFF_LEN, blen);
+	checksum(bytes, blen, hdr + OFF_SUM);
 	bool ok = blen <= CACHE_MAX_FILE - HDR_LEN &&
-		  sha256(bytes, blen, hdr + OFF_SUM) &&
 		  write_atomic(path, hdr, bytes, blen);
 	/* hs_serialize_database allocates with the misc allocator, which
 	 * leakguard leaves at malloc. */
@@ -373,7 +388,7 @@ hs_database_t *lg_hs_compile_cached(const char *const *expr,
 	if (errlen)
 		err[0] = '\0';
 	char dir[PATH_MAX], path[PATH_MAX];
-	unsigned char key[SHA_LEN];
+	unsigned char key[SUM_LEN];
 	bool use_cache = !cache_disabled() &&
 			 cache_key(expr, flags, ids, n, key) &&
 			 cache_dir(dir, sizeof(dir)) &&

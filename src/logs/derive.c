@@ -10,10 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/hmac.h>
 #include <xxhash.h>
 
 #include "logs_site.h"
+#include "util/crypto_api.h"
 #include "util/util.h"
 
 static const lg_slice yes = {"true", 4}, no = {"false", 5};
@@ -83,7 +83,8 @@ static lg_slice session_value(const lg_site *site, const lg_log_event *ev)
 }
 
 /* "s:" and 16 hex digits of HMAC-SHA256(site key, cookie value): the
- * same session is the same actor, and the cookie cannot be read back. */
+ * same session is the same actor, and the cookie cannot be read back.
+ * lg_site_load has loaded libcrypto. */
 static void session_hash(const lg_site *site, lg_slice v, char out[24])
 {
 	uint8_t mac[32];

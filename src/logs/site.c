@@ -12,9 +12,10 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include "logs_site.h"
+#include "util/crypto_api.h"
 #include "util/util.h"
 
 /* Pages that show one user's own data on typical Japanese shops,
@@ -381,7 +382,7 @@ static lg_status load_session_key(lg_site *s, char *err, size_t errlen)
 		path[0] = '\0';
 	if (path[0] && read_key(path, s->session_key))
 		return LG_OK;
-	if (RAND_bytes(s->session_key, 32) != 1) {
+	if (getrandom(s->session_key, 32, 0) != 32) {
 		snprintf(err, errlen, "no random bytes for the session key");
 		return LG_EINTERNAL;
 	}
@@ -464,6 +465,11 @@ lg_status lg_site_load(const char *path, lg_site **out, char *err,
 		return LG_ENOMEM;
 	}
 	lg_status rc = path ? load_file(s, path, err, errlen) : LG_OK;
+	const char *why = rc == LG_OK ? lg_crypto_ready() : NULL;
+	if (why) { /* the session hashes need it */
+		snprintf(err, errlen, "cannot load libcrypto: %s", why);
+		rc = LG_EINTERNAL;
+	}
 	if (rc == LG_OK)
 		rc = load_session_key(s, err, errlen);
 	if (rc == LG_OK && !site_prepare(s)) {

@@ -2,7 +2,8 @@
  * as file(1) tells it), so that the user reads "PDF: not read yet" or
  * "legacy Excel/Word file: not read yet" instead of a bare "binary file
  * skipped" — a document that may hold personal data is not silently
- * passed over. */
+ * passed over. libmagic is opened at its first use (util/dynlib.h says
+ * why): most runs meet no binary file. */
 #include <magic.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,24 +11,39 @@
 #include <libintl.h>
 
 #include "scan_int.h"
+#include "util/dynlib.h"
+
+#ifndef LG_MAGIC_SONAME
+#error "the build defines LG_MAGIC_SONAME (CMakeLists.txt)"
+#endif
 
 #define _(s) dgettext("leakguard", s)
 
+#define LG_MAGIC_API(X)                                                        \
+	X(magic_open) X(magic_load) X(magic_buffer) X(magic_close)
+
+static struct {
+	LG_MAGIC_API(LG_DL_MEMBER)
+} lg_magic;
+
+LG_DL_LIB(magic_lib, LG_MAGIC_SONAME, LG_MAGIC_API, lg_magic, NULL);
+
 /* The MIME type of buf, from the worker's own libmagic handle (handles
- * are not shared between threads); NULL when libmagic cannot tell. */
+ * are not shared between threads); NULL when libmagic cannot tell, or
+ * cannot be loaded. */
 static const char *mime_of(scan_worker *w, const uint8_t *buf, size_t n)
 {
-	if (!w->magic && !w->magic_failed) {
-		w->magic =
-		    magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS |
-			       MAGIC_NO_CHECK_TAR | MAGIC_ERROR);
-		if (w->magic && magic_load(w->magic, NULL) != 0) {
-			magic_close(w->magic);
+	if (!w->magic && !w->magic_failed && !lg_dl_ready(&magic_lib)) {
+		w->magic = lg_magic.magic_open(
+		    MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS |
+		    MAGIC_NO_CHECK_TAR | MAGIC_ERROR);
+		if (w->magic && lg_magic.magic_load(w->magic, NULL) != 0) {
+			lg_magic.magic_close(w->magic);
 			w->magic = NULL;
 		}
-		w->magic_failed = !w->magic;
 	}
-	return w->magic ? magic_buffer(w->magic, buf, n) : NULL;
+	w->magic_failed = !w->magic;
+	return w->magic ? lg_magic.magic_buffer(w->magic, buf, n) : NULL;
 }
 
 static bool prefixed(const char *s, const char *prefix)
@@ -63,6 +79,6 @@ void scan_binary_notice(scan_worker *w, scan_job *j, const uint8_t *buf,
 void scan_kind_free(scan_worker *w)
 {
 	if (w->magic)
-		magic_close(w->magic);
+		lg_magic.magic_close(w->magic);
 	w->magic = NULL;
 }

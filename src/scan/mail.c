@@ -14,6 +14,7 @@
 
 #include <libintl.h>
 
+#include "glib_api.h"
 #include "gmime_api.h"
 #include "scan_int.h"
 

@@ -10,6 +10,7 @@
 
 #include <libintl.h>
 
+#include "glib_api.h"
 #include "scan_int.h"
 #include "util/dynlib.h"
 
@@ -88,7 +89,8 @@ static PopplerDocument *open_doc(scan_worker *w, scan_job *j, int fd,
 
 void scan_pdf(scan_worker *w, scan_job *j, int fd, const uint8_t *p, size_t n)
 {
-	if (!scan_lib_loaded(w, j, lg_dl_ready(&pop_lib), true,
+	const char *why = scan_glib_lib();
+	if (!scan_lib_loaded(w, j, why ? why : lg_dl_ready(&pop_lib), true,
 			     _("PDF not read: cannot load %s")))
 		return;
 	PopplerDocument *doc = open_doc(w, j, fd, p, n);
