@@ -414,8 +414,9 @@ bool lg_validate_address(lg_candidate *c)
 		i = e + 1;
 	}
 	c->value[o] = '\0';
-	c->span_off = c->map[0];
-	c->span_len = c->map[a.end] - c->map[0];
+	c->span_off = lg_fold_offset(c->raw, c->raw_len, c->fold_len, 0);
+	c->span_len = lg_fold_offset(c->raw, c->raw_len, c->fold_len, a.end) -
+		      c->span_off;
 	if (!a.prefecture)
 		c->adjust = -0.05; /* a label or a column says it is one */
 	if (!a.number)

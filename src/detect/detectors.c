@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "detect_int.h"
+#include "leakguard/text.h"
 
 /* ---- pattern building blocks (Hyperscan syntax over UTF-8 bytes) -------- */
 /* A digit: ASCII or full-width (U+FF10..FF19). */
@@ -228,8 +229,9 @@ static size_t collect_digits(const char *s, size_t from, size_t to, char *out,
 /* Narrows the candidate's span to fold[from..to). */
 static void narrow(lg_candidate *c, size_t from, size_t to)
 {
-	c->span_off = c->map[from];
-	c->span_len = c->map[to] - c->map[from];
+	c->span_off = lg_fold_offset(c->raw, c->raw_len, c->fold_len, from);
+	c->span_len =
+	    lg_fold_offset(c->raw, c->raw_len, c->fold_len, to) - c->span_off;
 }
 
 /* Finds the last run of digits in the folded text: [*from, *to). */
