@@ -552,14 +552,59 @@ static bool validate_residence_card(lg_candidate *c)
 	return anchored_id(c, 2, 8, 2);
 }
 
-/* Values that stand in for a secret in documentation and templates. */
+/* Whether a placeholder word starts at p (lower case, left bytes): the
+ * words that stand in for a secret in documentation and templates, by
+ * their first byte. */
+static bool placeholder_word_at(const char *p, size_t left)
+{
+#define AT(w) (sizeof(w) - 1 <= left && !memcmp(p, w, sizeof(w) - 1))
+	switch (p[0]) {
+	case '<':
+		return true;
+	case '$':
+		return AT("${");
+	case '{':
+		return AT("{{");
+	case '%':
+		return AT("%s");
+	case '*':
+		return AT("****");
+	case 'c':
+		return AT("changeme");
+	case 'd':
+		return AT("dummy");
+	case 'e':
+		return AT("example");
+	case 'f':
+		return AT("false");
+	case 'h':
+		return AT("hoge");
+	case 'n':
+		return AT("null") || AT("none");
+	case 'p':
+		return AT("password");
+	case 'r':
+		return AT("redacted");
+	case 's':
+		return AT("sample") || AT("secret");
+	case 't':
+		return AT("true") || AT("test");
+	case 'x':
+		return AT("xxxx");
+	case 'y':
+		return AT("your");
+	default:
+		return false;
+	}
+#undef AT
+}
+
+/* Values that stand in for a secret in documentation and templates: one
+ * of the words anywhere in it, case aside (one pass over a lower-case
+ * copy, where a strcasestr a word cost a secret thousands of
+ * instructions). */
 static bool is_placeholder(const char *v)
 {
-	static const char *const words[] = {
-	    "example",	"sample", "dummy", "changeme", "your",
-	    "xxxx",	"****",	  "<",	   "${",       "{{",
-	    "%s",	"null",	  "none",  "true",     "false",
-	    "password", "secret", "hoge",  "test",     "redacted"};
 	/* type names where code declares a password field (Password :
 	 * pchar, password: string): whole values only */
 	static const char *const types[] = {
@@ -567,14 +612,25 @@ static bool is_placeholder(const char *v)
 	    "varchar",	"int",	    "integer", "bool",	    "boolean",
 	    "bytes",	"any",	    "object",  "nil",	    "undefined",
 	    "optional", "required", "hidden",  "widestring"};
-	if (strspn(v, "*xX.-_#") == strlen(v))
+	size_t n = strlen(v);
+	if (strspn(v, "*xX.-_#") == n)
 		return true;
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		if (strcasestr(v, words[i]))
+	/* ASCII letters only: the words are ASCII, and no other byte
+	 * lowers to one */
+	char low[LG_VALUE_MAX];
+	if (n >= sizeof(low))
+		n = sizeof(low) - 1; /* values are shorter */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+	}
+	low[n] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (placeholder_word_at(low + i, n - i))
 			return true;
 	}
 	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
-		if (!strcasecmp(v, types[i]))
+		if (!strcmp(low, types[i]))
 			return true;
 	}
 	return false;
