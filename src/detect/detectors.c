@@ -320,8 +320,18 @@ static bool validate_card_expiry(lg_candidate *c)
 	if (c->from_column && i < n && strspn(c->fold + i, " ") != n - i &&
 	    strncmp(c->fold + i, "月", 3) != 0)
 		return false;
-	snprintf(c->value, sizeof(c->value), "%04zu-%02zu", year % 10000,
-		 month % 100);
+	/* "%04zu-%02zu" of year % 10000 and month % 100, by hand */
+	year %= 10000;
+	month %= 100;
+	const char ym[8] = {(char)('0' + year / 1000),
+			    (char)('0' + year / 100 % 10),
+			    (char)('0' + year / 10 % 10),
+			    (char)('0' + year % 10),
+			    '-',
+			    (char)('0' + month / 10),
+			    (char)('0' + month % 10),
+			    '\0'};
+	memcpy(c->value, ym, sizeof(ym));
 	narrow(c, a0, i);
 	return true;
 }
