@@ -117,7 +117,9 @@ static size_t prefecture_at(const char *s, size_t n)
 	for (unsigned h = pref_hash(s); pref_slot[h];
 	     h = (h + 1) % PREF_SLOTS) {
 		size_t i = pref_slot[h] - 1u, l = pref_len[i];
-		if (l <= n && !memcmp(s, lg_prefectures[i], l))
+		/* nine or twelve: memcmp of a known length is inlined */
+		if (l <= n && (l == 9 ? !memcmp(s, lg_prefectures[i], 9)
+				      : !memcmp(s, lg_prefectures[i], 12)))
 			return l;
 	}
 	return 0;

@@ -391,16 +391,27 @@ static bool validate_phone(lg_candidate *c)
 	       (c->kind == 't' && tail == 3);
 }
 
-/* Domains that RFC 2606/6761 and JPRS reserve for examples. */
-static bool email_domain_reserved(const char *dom)
+/* Domains that RFC 2606/6761 and JPRS reserve for examples, of dom[0..dl)
+ * in lower case (validate_email lowers the value first, so a byte compare
+ * is strcasecmp's). */
+static bool email_domain_reserved(const char *dom, size_t dl)
 {
-	static const char *const reserved[] = {
-	    "example.com",   "example.net",   "example.org", "example.jp",
-	    "example.co.jp", "example.ne.jp", "example",     "test",
-	    "invalid",	     "localhost"};
+#define R(x)                                                                   \
+	{                                                                      \
+		x, sizeof(x) - 1                                               \
+	}
+	static const struct {
+		const char *s;
+		size_t n;
+	} reserved[] = {R("example.com"),   R("example.net"),
+			R("example.org"),   R("example.jp"),
+			R("example.co.jp"), R("example.ne.jp"),
+			R("example"),	    R("test"),
+			R("invalid"),	    R("localhost")};
+#undef R
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++) {
-		size_t dl = strlen(dom), rl = strlen(reserved[i]);
-		if (dl >= rl && !strcasecmp(dom + dl - rl, reserved[i]) &&
+		size_t rl = reserved[i].n;
+		if (dl >= rl && !memcmp(dom + dl - rl, reserved[i].s, rl) &&
 		    (dl == rl || dom[dl - rl - 1] == '.'))
 			return true;
 	}
@@ -411,8 +422,12 @@ static bool validate_email(lg_candidate *c)
 {
 	size_t n = c->fold_len < sizeof(c->value) - 1 ? c->fold_len
 						      : sizeof(c->value) - 1;
-	for (size_t i = 0; i < n; i++)
-		c->value[i] = (char)tolower((unsigned char)c->fold[i]);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)c->fold[i];
+		c->value[i] =
+		    (char)(ch < 0x80 ? (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch)
+				     : tolower(ch));
+	}
 	c->value[n] = '\0';
 	char *at = strchr(c->value, '@');
 	if (!at || at == c->value || strstr(c->value, "..") ||
@@ -423,7 +438,9 @@ static bool validate_email(lg_candidate *c)
 		if (!isalpha((unsigned char)*p))
 			return false;
 	}
-	return strlen(tld + 1) >= 2 && !email_domain_reserved(at + 1);
+	size_t tl = strlen(tld + 1);
+	return tl >= 2 && !email_domain_reserved(
+			      at + 1, (size_t)(tld + 1 + tl - (at + 1)));
 }
 
 static bool validate_postal(lg_candidate *c)

@@ -356,7 +356,9 @@ static size_t char_start(const uint8_t *s, size_t n, size_t r)
 
 size_t lg_fold_offset(const uint8_t *s, size_t n, size_t folded, size_t o)
 {
-	if (folded == n) /* nothing folded, nothing cut */
+	if (o == 0)
+		return 0; /* the first character's */
+	if (folded == n)  /* nothing folded, nothing cut */
 		return o >= n ? n : char_start(s, n, o);
 	/* delta: raw bytes less folded bytes before the character looked
 	 * at; only the characters that fold (three bytes to one) add to it */
