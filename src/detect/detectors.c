@@ -391,6 +391,27 @@ static bool validate_phone(lg_candidate *c)
 	       (c->kind == 't' && tail == 3);
 }
 
+/* out[0..n) = tolower of in[0..n): eight ASCII bytes at a time (A-Z
+ * found by two adds whose carries stay in their bytes), others one by
+ * one. */
+static void lower_copy(char *out, const char *in, size_t n)
+{
+	const uint64_t high = 0x8080808080808080u;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, in + i, 8);
+		if (w & high)
+			break;
+		uint64_t ge_a = w + 0x3F3F3F3F3F3F3F3Fu; /* >= 'A' */
+		uint64_t gt_z = w + 0x2525252525252525u; /* > 'Z' */
+		w |= (ge_a & ~gt_z & high) >> 2;	 /* + 0x20 */
+		memcpy(out + i, &w, 8);
+	}
+	for (; i < n; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+}
+
 /* Domains that RFC 2606/6761 and JPRS reserve for examples, of dom[0..dl)
  * in lower case (validate_email lowers the value first, so a byte compare
  * is strcasecmp's). */
@@ -411,7 +432,11 @@ static bool email_domain_reserved(const char *dom, size_t dl)
 #undef R
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++) {
 		size_t rl = reserved[i].n;
-		if (dl >= rl && !memcmp(dom + dl - rl, reserved[i].s, rl) &&
+		/* the suffix's first and last bytes first: most domains
+		 * end in none of these */
+		if (dl >= rl && dom[dl - rl] == reserved[i].s[0] &&
+		    dom[dl - 1] == reserved[i].s[rl - 1] &&
+		    !memcmp(dom + dl - rl, reserved[i].s, rl) &&
 		    (dl == rl || dom[dl - rl - 1] == '.'))
 			return true;
 	}
@@ -422,12 +447,7 @@ static bool validate_email(lg_candidate *c)
 {
 	size_t n = c->fold_len < sizeof(c->value) - 1 ? c->fold_len
 						      : sizeof(c->value) - 1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)c->fold[i];
-		c->value[i] =
-		    (char)(ch < 0x80 ? (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch)
-				     : tolower(ch));
-	}
+	lower_copy(c->value, c->fold, n);
 	c->value[n] = '\0';
 	char *at = strchr(c->value, '@');
 	if (!at || at == c->value || strstr(c->value, "..") ||

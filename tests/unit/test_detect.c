@@ -414,6 +414,15 @@ static void email_forms(void **state)
 	expect_none(det_all, "メール: user@example.com", LG_EMAIL);
 	expect_none(det_all, "メール: yamada@example.co.jp", LG_EMAIL);
 	expect_none(det_all, "メール: foo@mail.example.org", LG_EMAIL);
+	expect_none(det_all, "mail: Someone@Mail.EXAMPLE.NE.JP", LG_EMAIL);
+	/* a domain that only ends like one is not reserved */
+	expect_one(det, "mail: foo@myexample.com", LG_EMAIL,
+		   "foo@myexample.com", DEFAULT_MIN);
+	/* every letter lowered, eight bytes at a time and one by one */
+	expect_one(
+	    det, "mail: ABCDEFGHIJKLMNOPQRSTUVWXYZ_az09@QUIZ.Leakguard.JP",
+	    LG_EMAIL, "abcdefghijklmnopqrstuvwxyz_az09@quiz.leakguard.jp",
+	    DEFAULT_MIN);
 }
 
 /* ---- postal codes
