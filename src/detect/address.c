@@ -303,7 +303,10 @@ static size_t municipality(const char *s, size_t n, size_t i)
 	return i;
 }
 
-static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
+/* Parses s[0..n); a->end only when `end` is asked for (the block number
+ * and building are read only for it). */
+static bool parse_address(const char *s, size_t n, bool cell, bool end,
+			  address_parse *a)
 {
 	memset(a, 0, sizeof(*a));
 	size_t i = prefecture_at(s, n), l;
@@ -325,7 +328,7 @@ static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
 	}
 	if (i < n && number_at(s + i, n - i)) {
 		a->number = true;
-		a->end = building(s, n, block_number(s, n, i));
+		a->end = end ? building(s, n, block_number(s, n, i)) : i;
 		return true;
 	}
 	/* an address column may split the number off (住所1, 住所2) */
@@ -399,7 +402,7 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 bool lg_validate_address(lg_candidate *c)
 {
 	address_parse a;
-	if (!parse_address(c->fold, c->fold_len, c->from_column, &a))
+	if (!parse_address(c->fold, c->fold_len, c->from_column, true, &a))
 		return false;
 	if (!a.prefecture && !c->from_column && !a.number)
 		return false;
@@ -430,7 +433,7 @@ size_t lg_address_region_len(const char *v)
 {
 	address_parse a;
 	size_t n = strlen(v);
-	if (parse_address(v, n, true, &a) && a.region_end)
+	if (parse_address(v, n, true, false, &a) && a.region_end)
 		return a.region_end;
 	size_t l, i = 0;
 	for (int k = 0; k < 3 && i < n; k++) { /* three characters */

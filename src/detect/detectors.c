@@ -1139,11 +1139,19 @@ const size_t lg_keyword_list_count =
 static size_t mask_keep(const char *v, size_t n, size_t head, size_t tail,
 			char *out, size_t cap)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 1 < cap; i++)
-		out[o++] = (i < head || i + tail >= n) ? v[i] : '*';
-	out[o] = '\0';
-	return o;
+	size_t m = n + 1 < cap ? n : cap - 1; /* what fits */
+	/* kept: [0, head) and [n - tail, n); starred: what lies between */
+	size_t star = head < m ? head : m;
+	size_t keep = tail < n ? n - tail : 0;
+	if (keep < star)
+		keep = star;
+	if (keep > m)
+		keep = m;
+	memcpy(out, v, star);
+	memset(out + star, '*', keep - star);
+	memcpy(out + keep, v + keep, m - keep);
+	out[m] = '\0';
+	return m;
 }
 
 /* The first character of each part of a name, the rest starred: 山** 太*,
