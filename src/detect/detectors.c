@@ -777,8 +777,10 @@ static bool validate_token(lg_candidate *c)
 						      : sizeof(c->value) - 1;
 	memcpy(c->value, c->fold, n);
 	c->value[n] = '\0';
-	return !strstr(c->value, "EXAMPLE") && !is_placeholder(c->value + 4) &&
-	       shannon_entropy(c->value) > 3.0;
+	/* fewer than four characters: nothing after the prefix, which
+	 * is_placeholder("") calls one */
+	return n >= 4 && !strstr(c->value, "EXAMPLE") &&
+	       !is_placeholder(c->value + 4) && shannon_entropy(c->value) > 3.0;
 }
 
 /* The key is the match's last 40 characters, whatever separated it from

@@ -346,7 +346,14 @@ static bool push_candidate(lg_detect_stream *s, const candidate *proto,
 static bool run_validator(lg_detect_stream *s, lg_type t, uint32_t from,
 			  uint32_t to, bool column, lg_candidate *c)
 {
-	memset(c, 0, sizeof(*c));
+	/* every field zero but the value past its first byte: a validator
+	 * writes its value whole before reading it, and the value is most
+	 * of the record */
+	const size_t vo = offsetof(lg_candidate, value),
+		     ve = vo + sizeof(c->value);
+	memset(c, 0, vo);
+	c->value[0] = '\0';
+	memset((char *)c + ve, 0, sizeof(*c) - ve);
 	c->raw = s->win + from;
 	c->raw_len = to - from;
 	if (!(RAW_ONLY_TYPES >> t & 1)) {
