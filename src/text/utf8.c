@@ -227,8 +227,13 @@ static size_t next_fold_lead(const uint8_t *s, size_t n, size_t i)
 	}
 	if (i + 3 > n)
 		return n;
-	/* the last 3 to 17 bytes, from a copy padded with zeros (which
-	 * start nothing): most candidates are shorter than one step */
+	if (n >= 18) { /* the last step again, less what was looked at */
+		size_t b = n - 18;
+		unsigned bits = fold_lead_bits(s + b) >> (i - b);
+		return bits ? i + (size_t)__builtin_ctz(bits) : n;
+	}
+	/* the last 3 to 17 bytes of a short text, from a copy padded with
+	 * zeros (which start nothing) */
 	uint8_t tail[32] = {0};
 	memcpy(tail, s + i, n - i);
 	unsigned bits = fold_lead_bits(tail);
