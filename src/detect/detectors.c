@@ -474,7 +474,7 @@ static bool validate_postal(lg_candidate *c)
 						 : 'b';
 	if (c->from_column && strspn(c->fold, "0123456789-") != c->fold_len)
 		return false;
-	return n == 7 && strcmp(c->value, "0000000") != 0;
+	return n == 7 && memcmp(c->value, "0000000", 7) != 0;
 }
 
 /* Where a date can begin: a digit not inside a number, the first byte of

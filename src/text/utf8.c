@@ -232,17 +232,11 @@ static size_t next_fold_lead(const uint8_t *s, size_t n, size_t i)
 		unsigned bits = fold_lead_bits(s + b) >> (i - b);
 		return bits ? i + (size_t)__builtin_ctz(bits) : n;
 	}
-	/* the last 3 to 17 bytes of a short text, from a copy padded with
-	 * zeros (which start nothing) */
-	uint8_t tail[32] = {0};
-	memcpy(tail, s + i, n - i);
-	unsigned bits = fold_lead_bits(tail);
-	return bits ? i + (size_t)__builtin_ctz(bits) : n;
-#else
-	while (i + 3 <= n && s[i] != 0xE2 && s[i] != 0xE3 && s[i] != 0xEF)
+	/* a short text (a phone number, a postal code): byte by byte */
+#endif
+	while (i + 3 <= n && (uint8_t)(s[i] - 0xE2) > 1 && s[i] != 0xEF)
 		i++;
 	return i + 3 <= n ? i : n;
-#endif
 }
 
 /* The ASCII stand-in of the character at p, whose lead next_fold_lead
