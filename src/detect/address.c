@@ -380,10 +380,10 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 	while (e < len && chars < ADDRESS_MAX_CHARS) {
 		size_t l;
 		uint32_t cp = cp_at((const char *)w + e, len - e, &l);
-		/* kanji and kana, most of an address, fold to no ASCII: the
-		 * fold is looked up only for the others */
+		/* kanji and kana, most of an address, fold to no ASCII, and
+		 * ASCII to itself: the fold is looked up only for the others */
 		bool jp = cp >= 0x80 && (is_kanji(cp) || is_kana(cp));
-		int a = jp ? -1 : lg_fold_ascii(cp);
+		int a = jp ? -1 : cp < 0x80 ? (int)cp : lg_fold_ascii(cp);
 		bool sp = a == ' ';
 		if (sp && (++spaces > 3 || (e + l < len && (w[e + l] == ' '))))
 			break;
