@@ -320,7 +320,9 @@ static bool parse_address(const char *s, size_t n, bool cell, bool end,
 	/* the town: kanji and kana (大字, 字 included) up to the number */
 	for (size_t chars = 0; i < n && chars < 20; chars++) {
 		uint32_t cp = cp_at(s + i, n - i, &l);
-		if (number_at_char(s + i, n - i, cp, l))
+		/* (most of a town's characters start no number) */
+		if ((is_digit(cp) || kanji_numeral(cp) || cp == 0x7B2C) &&
+		    number_at_char(s + i, n - i, cp, l))
 			break;
 		if (!is_kanji(cp) && !is_kana(cp) && cp != ' ')
 			break;
