@@ -102,6 +102,13 @@ int lg_fold_ascii(uint32_t cp);
  * folded character. Returns the length written (len). */
 size_t lg_fold(const uint8_t *s, size_t n, char *out, uint32_t *map,
 	       size_t cap);
+/* map[o] of lg_fold(s, n, ...) without the map, for any o up to folded,
+ * the length lg_fold returned: the offset in s of the character that
+ * produced out[o] (o at the end: just past the last folded character).
+ * Costs a scan of s[0..o] for the characters that fold, none when nothing
+ * folded; for the few offsets a validator keeps, where filling the whole
+ * map costs each candidate. */
+size_t lg_fold_offset(const uint8_t *s, size_t n, size_t folded, size_t o);
 
 /* ---- HTML (html.c) ---------------------------------------------------------
  */

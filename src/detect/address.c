@@ -117,7 +117,9 @@ static size_t prefecture_at(const char *s, size_t n)
 	for (unsigned h = pref_hash(s); pref_slot[h];
 	     h = (h + 1) % PREF_SLOTS) {
 		size_t i = pref_slot[h] - 1u, l = pref_len[i];
-		if (l <= n && !memcmp(s, lg_prefectures[i], l))
+		/* nine or twelve: memcmp of a known length is inlined */
+		if (l <= n && (l == 9 ? !memcmp(s, lg_prefectures[i], 9)
+				      : !memcmp(s, lg_prefectures[i], 12)))
 			return l;
 	}
 	return 0;
@@ -301,7 +303,10 @@ static size_t municipality(const char *s, size_t n, size_t i)
 	return i;
 }
 
-static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
+/* Parses s[0..n); a->end only when `end` is asked for (the block number
+ * and building are read only for it). */
+static bool parse_address(const char *s, size_t n, bool cell, bool end,
+			  address_parse *a)
 {
 	memset(a, 0, sizeof(*a));
 	size_t i = prefecture_at(s, n), l;
@@ -315,7 +320,9 @@ static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
 	/* the town: kanji and kana (大字, 字 included) up to the number */
 	for (size_t chars = 0; i < n && chars < 20; chars++) {
 		uint32_t cp = cp_at(s + i, n - i, &l);
-		if (number_at_char(s + i, n - i, cp, l))
+		/* (most of a town's characters start no number) */
+		if ((is_digit(cp) || kanji_numeral(cp) || cp == 0x7B2C) &&
+		    number_at_char(s + i, n - i, cp, l))
 			break;
 		if (!is_kanji(cp) && !is_kana(cp) && cp != ' ')
 			break;
@@ -323,7 +330,7 @@ static bool parse_address(const char *s, size_t n, bool cell, address_parse *a)
 	}
 	if (i < n && number_at(s + i, n - i)) {
 		a->number = true;
-		a->end = building(s, n, block_number(s, n, i));
+		a->end = end ? building(s, n, block_number(s, n, i)) : i;
 		return true;
 	}
 	/* an address column may split the number off (住所1, 住所2) */
@@ -375,10 +382,10 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 	while (e < len && chars < ADDRESS_MAX_CHARS) {
 		size_t l;
 		uint32_t cp = cp_at((const char *)w + e, len - e, &l);
-		/* kanji and kana, most of an address, fold to no ASCII: the
-		 * fold is looked up only for the others */
+		/* kanji and kana, most of an address, fold to no ASCII, and
+		 * ASCII to itself: the fold is looked up only for the others */
 		bool jp = cp >= 0x80 && (is_kanji(cp) || is_kana(cp));
-		int a = jp ? -1 : lg_fold_ascii(cp);
+		int a = jp ? -1 : cp < 0x80 ? (int)cp : lg_fold_ascii(cp);
 		bool sp = a == ' ';
 		if (sp && (++spaces > 3 || (e + l < len && (w[e + l] == ' '))))
 			break;
@@ -397,7 +404,7 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 bool lg_validate_address(lg_candidate *c)
 {
 	address_parse a;
-	if (!parse_address(c->fold, c->fold_len, c->from_column, &a))
+	if (!parse_address(c->fold, c->fold_len, c->from_column, true, &a))
 		return false;
 	if (!a.prefecture && !c->from_column && !a.number)
 		return false;
@@ -414,8 +421,9 @@ bool lg_validate_address(lg_candidate *c)
 		i = e + 1;
 	}
 	c->value[o] = '\0';
-	c->span_off = c->map[0];
-	c->span_len = c->map[a.end] - c->map[0];
+	c->span_off = lg_fold_offset(c->raw, c->raw_len, c->fold_len, 0);
+	c->span_len = lg_fold_offset(c->raw, c->raw_len, c->fold_len, a.end) -
+		      c->span_off;
 	if (!a.prefecture)
 		c->adjust = -0.05; /* a label or a column says it is one */
 	if (!a.number)
@@ -427,7 +435,7 @@ size_t lg_address_region_len(const char *v)
 {
 	address_parse a;
 	size_t n = strlen(v);
-	if (parse_address(v, n, true, &a) && a.region_end)
+	if (parse_address(v, n, true, false, &a) && a.region_end)
 		return a.region_end;
 	size_t l, i = 0;
 	for (int k = 0; k < 3 && i < n; k++) { /* three characters */

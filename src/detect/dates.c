@@ -1,15 +1,14 @@
 /* dates.c: Western and Japanese-era (和暦) calendar dates, validated against
  * the real calendar and each era's first and last day. */
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "leakguard/detect.h"
 
 typedef struct {
-	const char *kanji;  /* 昭和 */
-	const char *square; /* ㍼, the one-character form */
-	char letter;	    /* S */
+	char kanji[7];	/* 昭和 */
+	char square[4]; /* ㍼, the one-character form */
+	char letter;	/* S */
 	int first_y, first_m, first_d;
 	int last_y, last_m, last_d;
 } era;
@@ -51,15 +50,18 @@ static void skip_spaces(cursor *c)
 		c->p++;
 }
 
-static bool take(cursor *c, const char *lit)
+static bool take_n(cursor *c, const char *lit, size_t n)
 {
-	size_t n = strlen(lit);
 	if ((size_t)(c->end - c->p) >= n && !memcmp(c->p, lit, n)) {
 		c->p += n;
 		return true;
 	}
 	return false;
 }
+
+/* take_n of a string literal or char array, its length known when
+ * compiled. */
+#define take(c, lit) take_n(c, lit, sizeof(lit) - 1)
 
 /* Reads 1..maxd digits; returns -1 when there are none. */
 static int take_number(cursor *c, int maxd)
@@ -72,12 +74,17 @@ static int take_number(cursor *c, int maxd)
 	return k ? v : -1;
 }
 
-/* A date separator: 年/月 (Japanese), or one of - / . (folded text). */
+/* A date separator: 年/月 (Japanese, three bytes), or one of - / .
+ * (folded text). */
 static bool take_sep(cursor *c, const char *kanji)
 {
 	skip_spaces(c);
-	bool ok =
-	    take(c, kanji) || take(c, "-") || take(c, "/") || take(c, ".");
+	bool ok = take_n(c, kanji, 3);
+	if (!ok && c->p < c->end &&
+	    (*c->p == '-' || *c->p == '/' || *c->p == '.')) {
+		c->p++;
+		ok = true;
+	}
 	skip_spaces(c);
 	return ok;
 }
@@ -146,7 +153,15 @@ static int take_month_name(cursor *c)
 					    "july",    "august",   "september",
 					    "october", "november", "december"};
 	size_t avail = (size_t)(c->end - c->p);
+	if (avail < 3)
+		return 0;
+	/* the first three letters, lower case as strncasecmp compares
+	 * them: most words are no month */
+	char a = (char)(c->p[0] | 0x20), b = (char)(c->p[1] | 0x20),
+	     d = (char)(c->p[2] | 0x20);
 	for (int m = 0; m < 12; m++) {
+		if (names[m][0] != a || names[m][1] != b || names[m][2] != d)
+			continue;
 		size_t full = strlen(names[m]);
 		size_t k = avail >= full && !strncasecmp(c->p, names[m], full)
 			       ? full
@@ -220,6 +235,27 @@ static bool date_may_begin(const char *s, size_t n)
 	}
 }
 
+/* YYYY-MM-DD, as snprintf's "%04u-%02u-%02u" of y % 10000, m % 100 and
+ * d % 100 writes it (snprintf costs more than the parse). */
+static void put_iso(char iso[11], unsigned y, unsigned m, unsigned d)
+{
+	y %= 10000u;
+	m %= 100u;
+	d %= 100u;
+	const char t[10] = {(char)('0' + y / 1000),
+			    (char)('0' + y / 100 % 10),
+			    (char)('0' + y / 10 % 10),
+			    (char)('0' + y % 10),
+			    '-',
+			    (char)('0' + m / 10),
+			    (char)('0' + m % 10),
+			    '-',
+			    (char)('0' + d / 10),
+			    (char)('0' + d % 10)};
+	memcpy(iso, t, 10);
+	iso[10] = '\0';
+}
+
 size_t lg_parse_date_prefix(const char *s, size_t n, char iso[11])
 {
 	cursor c = {s, s + n};
@@ -241,8 +277,7 @@ size_t lg_parse_date_prefix(const char *s, size_t n, char iso[11])
 	}
 	if (!ok)
 		return 0;
-	snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
-		 (unsigned)m % 100u, (unsigned)d % 100u);
+	put_iso(iso, (unsigned)y, (unsigned)m, (unsigned)d);
 	return (size_t)(c.p - s);
 }
 

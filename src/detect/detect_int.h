@@ -5,7 +5,8 @@
 #include "leakguard/detect.h"
 
 /* What a validator is handed: the raw UTF-8 of a pattern match, folded to
- * ASCII (full-width digits, hyphen look-alikes...) with a map back. */
+ * ASCII (full-width digits, hyphen look-alikes...); lg_fold_offset maps a
+ * folded offset back. */
 /* Japanese morphology (morph.c): words of a short text and their class. */
 typedef struct lg_morph lg_morph;
 typedef enum lg_morph_class {
@@ -33,7 +34,6 @@ typedef struct lg_candidate {
 	size_t raw_len;
 	const char *fold; /* folded text, NUL-terminated */
 	size_t fold_len;
-	const uint32_t *map; /* fold index -> raw offset, fold_len+1 entries */
 	/* out: */
 	size_t span_off, span_len; /* narrowed span in raw (default whole) */
 	char value[LG_VALUE_MAX];  /* normalised value */

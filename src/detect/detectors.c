@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "detect_int.h"
+#include "leakguard/text.h"
 
 /* ---- pattern building blocks (Hyperscan syntax over UTF-8 bytes) -------- */
 /* A digit: ASCII or full-width (U+FF10..FF19). */
@@ -228,8 +229,9 @@ static size_t collect_digits(const char *s, size_t from, size_t to, char *out,
 /* Narrows the candidate's span to fold[from..to). */
 static void narrow(lg_candidate *c, size_t from, size_t to)
 {
-	c->span_off = c->map[from];
-	c->span_len = c->map[to] - c->map[from];
+	c->span_off = lg_fold_offset(c->raw, c->raw_len, c->fold_len, from);
+	c->span_len =
+	    lg_fold_offset(c->raw, c->raw_len, c->fold_len, to) - c->span_off;
 }
 
 /* Finds the last run of digits in the folded text: [*from, *to). */
@@ -318,8 +320,18 @@ static bool validate_card_expiry(lg_candidate *c)
 	if (c->from_column && i < n && strspn(c->fold + i, " ") != n - i &&
 	    strncmp(c->fold + i, "月", 3) != 0)
 		return false;
-	snprintf(c->value, sizeof(c->value), "%04zu-%02zu", year % 10000,
-		 month % 100);
+	/* "%04zu-%02zu" of year % 10000 and month % 100, by hand */
+	year %= 10000;
+	month %= 100;
+	const char ym[8] = {(char)('0' + year / 1000),
+			    (char)('0' + year / 100 % 10),
+			    (char)('0' + year / 10 % 10),
+			    (char)('0' + year % 10),
+			    '-',
+			    (char)('0' + month / 10),
+			    (char)('0' + month % 10),
+			    '\0'};
+	memcpy(c->value, ym, sizeof(ym));
 	narrow(c, a0, i);
 	return true;
 }
@@ -379,16 +391,52 @@ static bool validate_phone(lg_candidate *c)
 	       (c->kind == 't' && tail == 3);
 }
 
-/* Domains that RFC 2606/6761 and JPRS reserve for examples. */
-static bool email_domain_reserved(const char *dom)
+/* out[0..n) = tolower of in[0..n): eight ASCII bytes at a time (A-Z
+ * found by two adds whose carries stay in their bytes), others one by
+ * one. */
+static void lower_copy(char *out, const char *in, size_t n)
 {
-	static const char *const reserved[] = {
-	    "example.com",   "example.net",   "example.org", "example.jp",
-	    "example.co.jp", "example.ne.jp", "example",     "test",
-	    "invalid",	     "localhost"};
+	const uint64_t high = 0x8080808080808080u;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, in + i, 8);
+		if (w & high)
+			break;
+		uint64_t ge_a = w + 0x3F3F3F3F3F3F3F3Fu; /* >= 'A' */
+		uint64_t gt_z = w + 0x2525252525252525u; /* > 'Z' */
+		w |= (ge_a & ~gt_z & high) >> 2;	 /* + 0x20 */
+		memcpy(out + i, &w, 8);
+	}
+	for (; i < n; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+}
+
+/* Domains that RFC 2606/6761 and JPRS reserve for examples, of dom[0..dl)
+ * in lower case (validate_email lowers the value first, so a byte compare
+ * is strcasecmp's). */
+static bool email_domain_reserved(const char *dom, size_t dl)
+{
+#define R(x)                                                                   \
+	{                                                                      \
+		x, sizeof(x) - 1                                               \
+	}
+	static const struct {
+		const char *s;
+		size_t n;
+	} reserved[] = {R("example.com"),   R("example.net"),
+			R("example.org"),   R("example.jp"),
+			R("example.co.jp"), R("example.ne.jp"),
+			R("example"),	    R("test"),
+			R("invalid"),	    R("localhost")};
+#undef R
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++) {
-		size_t dl = strlen(dom), rl = strlen(reserved[i]);
-		if (dl >= rl && !strcasecmp(dom + dl - rl, reserved[i]) &&
+		size_t rl = reserved[i].n;
+		/* the suffix's first and last bytes first: most domains
+		 * end in none of these */
+		if (dl >= rl && dom[dl - rl] == reserved[i].s[0] &&
+		    dom[dl - 1] == reserved[i].s[rl - 1] &&
+		    !memcmp(dom + dl - rl, reserved[i].s, rl) &&
 		    (dl == rl || dom[dl - rl - 1] == '.'))
 			return true;
 	}
@@ -399,8 +447,7 @@ static bool validate_email(lg_candidate *c)
 {
 	size_t n = c->fold_len < sizeof(c->value) - 1 ? c->fold_len
 						      : sizeof(c->value) - 1;
-	for (size_t i = 0; i < n; i++)
-		c->value[i] = (char)tolower((unsigned char)c->fold[i]);
+	lower_copy(c->value, c->fold, n);
 	c->value[n] = '\0';
 	char *at = strchr(c->value, '@');
 	if (!at || at == c->value || strstr(c->value, "..") ||
@@ -411,7 +458,9 @@ static bool validate_email(lg_candidate *c)
 		if (!isalpha((unsigned char)*p))
 			return false;
 	}
-	return strlen(tld + 1) >= 2 && !email_domain_reserved(at + 1);
+	size_t tl = strlen(tld + 1);
+	return tl >= 2 && !email_domain_reserved(
+			      at + 1, (size_t)(tld + 1 + tl - (at + 1)));
 }
 
 static bool validate_postal(lg_candidate *c)
@@ -425,7 +474,7 @@ static bool validate_postal(lg_candidate *c)
 						 : 'b';
 	if (c->from_column && strspn(c->fold, "0123456789-") != c->fold_len)
 		return false;
-	return n == 7 && strcmp(c->value, "0000000") != 0;
+	return n == 7 && memcmp(c->value, "0000000", 7) != 0;
 }
 
 /* Where a date can begin: a digit not inside a number, the first byte of
@@ -550,14 +599,59 @@ static bool validate_residence_card(lg_candidate *c)
 	return anchored_id(c, 2, 8, 2);
 }
 
-/* Values that stand in for a secret in documentation and templates. */
+/* Whether a placeholder word starts at p (lower case, left bytes): the
+ * words that stand in for a secret in documentation and templates, by
+ * their first byte. */
+static bool placeholder_word_at(const char *p, size_t left)
+{
+#define AT(w) (sizeof(w) - 1 <= left && !memcmp(p, w, sizeof(w) - 1))
+	switch (p[0]) {
+	case '<':
+		return true;
+	case '$':
+		return AT("${");
+	case '{':
+		return AT("{{");
+	case '%':
+		return AT("%s");
+	case '*':
+		return AT("****");
+	case 'c':
+		return AT("changeme");
+	case 'd':
+		return AT("dummy");
+	case 'e':
+		return AT("example");
+	case 'f':
+		return AT("false");
+	case 'h':
+		return AT("hoge");
+	case 'n':
+		return AT("null") || AT("none");
+	case 'p':
+		return AT("password");
+	case 'r':
+		return AT("redacted");
+	case 's':
+		return AT("sample") || AT("secret");
+	case 't':
+		return AT("true") || AT("test");
+	case 'x':
+		return AT("xxxx");
+	case 'y':
+		return AT("your");
+	default:
+		return false;
+	}
+#undef AT
+}
+
+/* Values that stand in for a secret in documentation and templates: one
+ * of the words anywhere in it, case aside (one pass over a lower-case
+ * copy, where a strcasestr a word cost a secret thousands of
+ * instructions). */
 static bool is_placeholder(const char *v)
 {
-	static const char *const words[] = {
-	    "example",	"sample", "dummy", "changeme", "your",
-	    "xxxx",	"****",	  "<",	   "${",       "{{",
-	    "%s",	"null",	  "none",  "true",     "false",
-	    "password", "secret", "hoge",  "test",     "redacted"};
 	/* type names where code declares a password field (Password :
 	 * pchar, password: string): whole values only */
 	static const char *const types[] = {
@@ -565,14 +659,25 @@ static bool is_placeholder(const char *v)
 	    "varchar",	"int",	    "integer", "bool",	    "boolean",
 	    "bytes",	"any",	    "object",  "nil",	    "undefined",
 	    "optional", "required", "hidden",  "widestring"};
-	if (strspn(v, "*xX.-_#") == strlen(v))
+	size_t n = strlen(v);
+	if (strspn(v, "*xX.-_#") == n)
 		return true;
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		if (strcasestr(v, words[i]))
+	/* ASCII letters only: the words are ASCII, and no other byte
+	 * lowers to one */
+	char low[LG_VALUE_MAX];
+	if (n >= sizeof(low))
+		n = sizeof(low) - 1; /* values are shorter */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+	}
+	low[n] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (placeholder_word_at(low + i, n - i))
 			return true;
 	}
 	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
-		if (!strcasecmp(v, types[i]))
+		if (!strcmp(low, types[i]))
 			return true;
 	}
 	return false;
@@ -672,8 +777,10 @@ static bool validate_token(lg_candidate *c)
 						      : sizeof(c->value) - 1;
 	memcpy(c->value, c->fold, n);
 	c->value[n] = '\0';
-	return !strstr(c->value, "EXAMPLE") && !is_placeholder(c->value + 4) &&
-	       shannon_entropy(c->value) > 3.0;
+	/* fewer than four characters: nothing after the prefix, which
+	 * is_placeholder("") calls one */
+	return n >= 4 && !strstr(c->value, "EXAMPLE") &&
+	       !is_placeholder(c->value + 4) && shannon_entropy(c->value) > 3.0;
 }
 
 /* The key is the match's last 40 characters, whatever separated it from
@@ -1034,11 +1141,19 @@ const size_t lg_keyword_list_count =
 static size_t mask_keep(const char *v, size_t n, size_t head, size_t tail,
 			char *out, size_t cap)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 1 < cap; i++)
-		out[o++] = (i < head || i + tail >= n) ? v[i] : '*';
-	out[o] = '\0';
-	return o;
+	size_t m = n + 1 < cap ? n : cap - 1; /* what fits */
+	/* kept: [0, head) and [n - tail, n); starred: what lies between */
+	size_t star = head < m ? head : m;
+	size_t keep = tail < n ? n - tail : 0;
+	if (keep < star)
+		keep = star;
+	if (keep > m)
+		keep = m;
+	memcpy(out, v, star);
+	memset(out + star, '*', keep - star);
+	memcpy(out + keep, v + keep, m - keep);
+	out[m] = '\0';
+	return m;
 }
 
 /* The first character of each part of a name, the rest starred: 山** 太*,

@@ -338,22 +338,28 @@ static bool push_candidate(lg_detect_stream *s, const candidate *proto,
 
 /* Types whose validator reads only the raw bytes: names.c has its own
  * character reader and MeCab, and a name is a fifth of a dense text's
- * candidates. Their fold and map are NULL (a validator that comes to need
- * them must be taken off this list). */
+ * candidates. Their fold is NULL (a validator that comes to need
+ * it must be taken off this list). */
 #define RAW_ONLY_TYPES ((lg_type_mask)1 << LG_PERSON_NAME)
 
 /* Folds raw[from..to) and runs the type's validator. */
 static bool run_validator(lg_detect_stream *s, lg_type t, uint32_t from,
 			  uint32_t to, bool column, lg_candidate *c)
 {
-	memset(c, 0, sizeof(*c));
+	/* every field zero but the value past its first byte: a validator
+	 * writes its value whole before reading it, and the value is most
+	 * of the record */
+	const size_t vo = offsetof(lg_candidate, value),
+		     ve = vo + sizeof(c->value);
+	memset(c, 0, vo);
+	c->value[0] = '\0';
+	memset((char *)c + ve, 0, sizeof(*c) - ve);
 	c->raw = s->win + from;
 	c->raw_len = to - from;
 	if (!(RAW_ONLY_TYPES >> t & 1)) {
-		c->fold_len = lg_fold(c->raw, c->raw_len, s->fold, s->fold_map,
-				      sizeof(s->fold));
+		c->fold_len =
+		    lg_fold(c->raw, c->raw_len, s->fold, NULL, sizeof(s->fold));
 		c->fold = s->fold;
-		c->map = s->fold_map;
 	}
 	c->span_len = c->raw_len;
 	c->from_column = column;

@@ -137,7 +137,6 @@ struct lg_detect_stream {
 	struct cand_key *keys; /* their sort keys, twice over */
 	size_t capkeys;
 	char fold[1024];
-	uint32_t fold_map[1024];
 	lg_morph *morph;    /* names: NULL when not selected */
 	table_state table;  /* the table being read */
 	table_state *spans; /* the tables this window holds */

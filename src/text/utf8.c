@@ -1,5 +1,8 @@
 /* utf8.c: UTF-8 validation and decoding, and the ASCII fold for matching. */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "leakguard/text.h"
 #include "text_int.h"
@@ -184,11 +187,103 @@ static bool e3_folds(const uint8_t *p)
 				(p[1] == 0x83 && p[2] == 0xBC));
 }
 
+#if defined(__SSE2__)
+/* Of the sixteen bytes at p (18 readable), those that start E2.., EF..,
+ * E3 80 80 or E3 83 BC: the kana (E3 81.., E3 82.., most of E3 83..) are
+ * passed over, as of E3's characters only 　 and ー fold. */
+static unsigned fold_lead_bits(const uint8_t *p)
+{
+	const __m128i e2 = _mm_set1_epi8((char)0xE2),
+		      e3 = _mm_set1_epi8((char)0xE3),
+		      ef = _mm_set1_epi8((char)0xEF),
+		      x80 = _mm_set1_epi8((char)0x80),
+		      x83 = _mm_set1_epi8((char)0x83),
+		      xbc = _mm_set1_epi8((char)0xBC);
+	__m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+	__m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+	__m128i space =
+	    _mm_and_si128(_mm_cmpeq_epi8(v1, x80), _mm_cmpeq_epi8(v2, x80));
+	__m128i bar =
+	    _mm_and_si128(_mm_cmpeq_epi8(v1, x83), _mm_cmpeq_epi8(v2, xbc));
+	__m128i m = _mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(v0, e2), _mm_cmpeq_epi8(v0, ef)),
+	    _mm_and_si128(_mm_cmpeq_epi8(v0, e3), _mm_or_si128(space, bar)));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* The first byte at or after i where a character that folds may start
+ * (three bytes from the end or more); n when none. Every character with an
+ * ASCII stand-in past ASCII is three bytes long and starts with E2, E3 or
+ * EF; fold3 has the last word. */
+static size_t next_fold_lead(const uint8_t *s, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+	for (; i + 18 <= n; i += 16) {
+		unsigned bits = fold_lead_bits(s + i);
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+	if (i + 3 > n)
+		return n;
+	if (n >= 18) { /* the last step again, less what was looked at */
+		size_t b = n - 18;
+		unsigned bits = fold_lead_bits(s + b) >> (i - b);
+		return bits ? i + (size_t)__builtin_ctz(bits) : n;
+	}
+	/* a short text (a phone number, a postal code): byte by byte */
+#endif
+	while (i + 3 <= n && (uint8_t)(s[i] - 0xE2) > 1 && s[i] != 0xEF)
+		i++;
+	return i + 3 <= n ? i : n;
+}
+
+/* The ASCII stand-in of the character at p, whose lead next_fold_lead
+ * found; -1 when it has none or is not a valid three-byte character
+ * (which the fold copies a byte at a time). */
+static int fold3(const uint8_t *p, size_t n)
+{
+	if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+		return -1;
+	if (p[0] == 0xE3 && !e3_folds(p))
+		return -1; /* kana: the common case of Japanese text */
+	uint32_t cp = ((uint32_t)(p[0] & 0x0F) << 12) |
+		      ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+	return lg_fold_ascii(cp);
+}
+
+/* lg_fold without a map, of a text shorter than cap (so never cut): the
+ * bytes between the characters that fold are copied a stretch at a
+ * time. */
+static size_t fold_short(const uint8_t *s, size_t n, char *out)
+{
+	size_t o = 0, seg = 0, i = 0;
+	while ((i = next_fold_lead(s, n, i)) < n) {
+		int a = fold3(s + i, n - i);
+		if (a < 0) {
+			i++;
+			continue;
+		}
+		memcpy(out + o, s + seg, i - seg);
+		o += i - seg;
+		out[o++] = (char)a;
+		i += 3;
+		seg = i;
+	}
+	memcpy(out + o, s + seg, n - seg);
+	o += n - seg;
+	out[o] = '\0';
+	return o;
+}
+
 size_t lg_fold(const uint8_t *s, size_t n, char *out, uint32_t *map, size_t cap)
 {
 	size_t o = 0, i = 0;
 	if (cap == 0)
 		return 0;
+	if (!map && n < cap)
+		return fold_short(s, n, out);
 	while (i < n) {
 		/* ASCII, and the three-byte characters no fold touches (all
 		 * but the E2 and EF ones, the ideographic space E3 80 80 and
@@ -242,4 +337,41 @@ size_t lg_fold(const uint8_t *s, size_t n, char *out, uint32_t *map, size_t cap)
 	if (map)
 		map[o] = (uint32_t)i; /* one past the last folded character */
 	return o;
+}
+
+/* Where the character at r starts: r itself, or the lead byte of a valid
+ * sequence r is a continuation byte of (a stray continuation byte is a
+ * character of its own, as lg_utf8_decode reads it). */
+static size_t char_start(const uint8_t *s, size_t n, size_t r)
+{
+	size_t l = r;
+	while (l > 0 && r - l < 3 && (s[l] & 0xC0) == 0x80)
+		l--;
+	if ((s[l] & 0xC0) == 0x80 || l == r)
+		return r;
+	uint32_t cp;
+	return lg_utf8_decode(s + l, n - l, &cp) > r - l ? l : r;
+}
+
+size_t lg_fold_offset(const uint8_t *s, size_t n, size_t folded, size_t o)
+{
+	if (o == 0)
+		return 0; /* the first character's */
+	if (folded == n)  /* nothing folded, nothing cut */
+		return o >= n ? n : char_start(s, n, o);
+	/* delta: raw bytes less folded bytes before the character looked
+	 * at; only the characters that fold (three bytes to one) add to it */
+	size_t delta = 0, i = 0;
+	while ((i = next_fold_lead(s, n, i)) < n) {
+		if (fold3(s + i, n - i) < 0) {
+			i++;
+			continue;
+		}
+		if (o <= i - delta)
+			break; /* o is before this character, or its byte */
+		delta += 2;
+		i += 3;
+	}
+	size_t r = o + delta;
+	return r >= n ? n : char_start(s, n, r);
 }

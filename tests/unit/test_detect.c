@@ -414,6 +414,15 @@ static void email_forms(void **state)
 	expect_none(det_all, "メール: user@example.com", LG_EMAIL);
 	expect_none(det_all, "メール: yamada@example.co.jp", LG_EMAIL);
 	expect_none(det_all, "メール: foo@mail.example.org", LG_EMAIL);
+	expect_none(det_all, "mail: Someone@Mail.EXAMPLE.NE.JP", LG_EMAIL);
+	/* a domain that only ends like one is not reserved */
+	expect_one(det, "mail: foo@myexample.com", LG_EMAIL,
+		   "foo@myexample.com", DEFAULT_MIN);
+	/* every letter lowered, eight bytes at a time and one by one */
+	expect_one(
+	    det, "mail: ABCDEFGHIJKLMNOPQRSTUVWXYZ_az09@QUIZ.Leakguard.JP",
+	    LG_EMAIL, "abcdefghijklmnopqrstuvwxyz_az09@quiz.leakguard.jp",
+	    DEFAULT_MIN);
 }
 
 /* ---- postal codes
@@ -523,6 +532,35 @@ static void password_placeholder_not_reported_by_prefix(void **state)
 	expect_none(det_all, "password=changeme", LG_PASSWORD);
 	expect_none(det_all, "パスワード：dummy", LG_PASSWORD);
 	expect_none(det_all, "pwd: sample123", LG_PASSWORD);
+}
+
+/* Each placeholder word, in any case, anywhere in a password (< ends the
+ * value: <your password> is above); the type names only whole. */
+static void password_placeholder_words(void **state)
+{
+	(void)state;
+	static const char *const words[] = {
+	    "Example", "SAMPLE", "dUmmy", "ChangeMe", "YOUR",
+	    "xXxX",    "****",	 "${",	  "{{",	      "%S",
+	    "Null",    "NONE",	 "True",  "faLSE",    "PassWord",
+	    "Secret",  "HOGE",	 "tEsT",  "Redacted"};
+	char buf[128];
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		snprintf(buf, sizeof(buf), "password=Qz7%sk9W", words[i]);
+		expect_none(det_all, buf, LG_PASSWORD);
+		snprintf(buf, sizeof(buf), "password=%sQz7k9W", words[i]);
+		expect_none(det_all, buf, LG_PASSWORD);
+		snprintf(buf, sizeof(buf), "password=Qz7k9W%s", words[i]);
+		expect_none(det_all, buf, LG_PASSWORD);
+	}
+	expect_none(det_all, "password: WideString", LG_PASSWORD);
+	expect_none(det_all, "password: Boolean", LG_PASSWORD);
+	/* a word cut short, or a type name inside a longer value */
+	expect_one(det_all, "password=Qz7exampl9W", LG_PASSWORD, "Qz7exampl9W",
+		   0.5);
+	expect_one(det_all, "password=Qz7xxx9Wtes", LG_PASSWORD, "Qz7xxx9Wtes",
+		   0.5);
+	expect_one(det_all, "password: Boolean7", LG_PASSWORD, "Boolean7", 0.5);
 }
 
 /* ---- what the evaluation corpus taught
@@ -2023,6 +2061,7 @@ int main(void)
 	    cmocka_unit_test(birth_date_not_in_other_date_contexts),
 	    cmocka_unit_test(placeholders_not_reported),
 	    cmocka_unit_test(password_placeholder_not_reported_by_prefix),
+	    cmocka_unit_test(password_placeholder_words),
 	    cmocka_unit_test(secrets_reported),
 	    cmocka_unit_test(documentation_is_not_personal_data),
 	    cmocka_unit_test(english_labels_are_words),

@@ -769,6 +769,13 @@ static void fold_check(const uint8_t *s, size_t n, size_t cap)
 	assert_int_equal(gl, wl);
 	assert_memory_equal(got, want, wl + 1);
 	assert_memory_equal(gmap, wmap, (wl + 1) * sizeof(*wmap));
+	/* without a map (a stretch at a time when nothing is cut), and
+	 * the map's entries one at a time */
+	gl = lg_fold(s, n, got, NULL, cap);
+	assert_int_equal(gl, wl);
+	assert_memory_equal(got, want, wl + 1);
+	for (size_t o = 0; o <= wl; o++)
+		assert_int_equal(lg_fold_offset(s, n, wl, o), wmap[o]);
 }
 
 /* Every BMP character, between ASCII and after a kanji, at every cap; and
@@ -816,6 +823,15 @@ static void fold_matches_reference(void **state)
 			s[k] = pick[(seed >> 8) % sizeof(pick)];
 		}
 		fold_check(s, sizeof(s), 1 + round % 40);
+	}
+	/* longer, for the sixteen-byte steps of the search for what folds */
+	for (int round = 0; round < 20000; round++) {
+		uint8_t s[48];
+		for (size_t k = 0; k < sizeof(s); k++) {
+			seed = seed * 1103515245u + 12345u;
+			s[k] = pick[(seed >> 8) % sizeof(pick)];
+		}
+		fold_check(s, sizeof(s), 40 + round % 25);
 	}
 }
 
