@@ -25,6 +25,8 @@ struct lg_writer {
 
 /* Appends r as one JSON object (no newline). False when out of memory. */
 bool lg_record_json_write(lg_buf *b, const lg_record *r);
+/* The same, and a newline after it when `newline` (a JSONL line). */
+bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline);
 
 json_t *lg_summary_json(const lg_summary *s);
 /* A JSON string of s, invalid UTF-8 as U+FFFD (input holds anything);

@@ -202,8 +202,7 @@ static lg_status json_record(lg_writer *w, const lg_record *r)
 	size_t before = w->line.len;
 	bool ok = (w->fmt != LG_FMT_JSON ||
 		   lg_buf_puts(&w->line, w->count ? ",\n" : "\n")) &&
-		  lg_record_json_write(&w->line, r) &&
-		  (w->fmt != LG_FMT_JSONL || lg_buf_putc(&w->line, '\n'));
+		  lg_record_json_line(&w->line, r, w->fmt == LG_FMT_JSONL);
 	if (!ok) {
 		w->line.len = before; /* no half record */
 		if (w->line.data)

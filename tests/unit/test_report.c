@@ -463,11 +463,18 @@ static void ref_record(lg_buf *b, const lg_record *r)
 
 static uint64_t random_number(void)
 {
-	switch (rnd(4)) {
+	uint64_t p = 1;
+	switch (rnd(6)) {
 	case 0:
 		return rnd(10);
 	case 1:
 		return UINT64_MAX - rnd(3);
+	case 2: /* each length of number, at its ends (9..9, 10..0) */
+		for (unsigned k = rnd(20); k > 0; k--)
+			p *= 10;
+		return p - rnd(2);
+	case 3: /* lines, columns and offsets: up to ten digits */
+		return rnd(1u << 31) >> rnd(31);
 	default:
 		return (uint64_t)rnd(1u << 31) * rnd(1u << 31) + rnd(100);
 	}
