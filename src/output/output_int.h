@@ -7,6 +7,8 @@
 #include "leakguard/output.h"
 #include "util/util.h"
 
+#define SARIF_REALS 16
+
 struct lg_writer {
 	lg_format fmt;
 	FILE *out;
@@ -21,6 +23,16 @@ struct lg_writer {
 	bool batch;	 /* JSON records go out many to a write (not to a
 			  * terminal, which shows each line as it comes) */
 	json_t *records; /* json: the files' records, written at the end */
+	/* sarif: results written so far (and before them, those in spill),
+	 * the last file's URI, and the confidences as jansson writes them */
+	lg_buf results_text;
+	FILE *spill;
+	char *uri_path, *uri;
+	struct {
+		double v;
+		char text[40];
+	} reals[SARIF_REALS];
+	unsigned nreals, nextreal;
 };
 
 /* Appends r as one JSON object (no newline). False when out of memory. */
@@ -38,6 +50,7 @@ bool lg_json_dump_line(FILE *f, json_t *v, const char *after);
 
 bool lg_sarif_begin(lg_writer *w);
 bool lg_sarif_result(lg_writer *w, const lg_record *r);
-void lg_sarif_finish(lg_writer *w, const lg_summary *s);
+/* False when the results kept could not be written back. */
+bool lg_sarif_finish(lg_writer *w, const lg_summary *s);
 
 #endif

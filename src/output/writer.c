@@ -282,6 +282,7 @@ lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
 
 lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
 {
+	bool ok = true;
 	flush_records(w);
 	switch (w->fmt) {
 	case LG_FMT_TEXT:
@@ -300,12 +301,13 @@ lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
 				  "}\n");
 		break;
 	case LG_FMT_SARIF:
-		lg_sarif_finish(w, s);
+		ok = lg_sarif_finish(w, s);
 		break;
 	default:
 		break;
 	}
-	lg_status rc = fflush(w->out) != 0 || ferror(w->out) ? LG_EIO : LG_OK;
+	lg_status rc =
+	    !ok || fflush(w->out) != 0 || ferror(w->out) ? LG_EIO : LG_OK;
 	free(w->last_path);
 	lg_buf_free(&w->line);
 	json_decref(w->records);
