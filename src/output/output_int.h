@@ -20,6 +20,11 @@ struct lg_writer {
 	json_t *results; /* borrowed from sarif */
 	json_t *rules;	 /* borrowed from sarif */
 	lg_buf line;	 /* serialised records not written yet */
+	struct {
+		double v;
+		char text[32];
+	} conf2[8]; /* text, CSV: confidences as "%.2f" writes them */
+	unsigned nconf2, nextconf2;
 	bool batch;	 /* JSON records go out many to a write (not to a
 			  * terminal, which shows each line as it comes) */
 	json_t *records; /* json: the files' records, written at the end */
@@ -37,6 +42,9 @@ struct lg_writer {
 
 /* Appends r as one JSON object (no newline). False when out of memory. */
 bool lg_record_json_write(lg_buf *b, const lg_record *r);
+/* Writes v in decimal at d and returns the end; stores may reach 26
+ * bytes past d, whatever v. */
+char *lg_put_u64(char *d, uint64_t v);
 /* The same, and a newline after it when `newline` (a JSONL line). */
 bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline);
 

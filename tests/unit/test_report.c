@@ -519,12 +519,132 @@ static void json_records_match_reference(void **state)
 	lg_buf_free(&got);
 }
 
+/* Text and CSV records as the writer printed them with stdio, one field
+ * and one character at a time, before it built them in a buffer. */
+static void ref_text_csv(FILE *f, lg_format fmt, const lg_record *r, int k,
+			 bool color, const char **last_path)
+{
+	if (fmt == LG_FMT_CSV) {
+		uint64_t nums[] = {r->line, r->column, r->offset, r->length};
+		char num[32];
+		if (k == 0)
+			fputs(
+			    "\xEF\xBB\xBFpath,type,confidence,tier,line,column,"
+			    "offset,length,masked,context\r\n",
+			    f);
+		const char *fields[12];
+		size_t n = 0;
+		fields[n++] = r->path;
+		fields[n++] = r->type;
+		char conf[32];
+		snprintf(conf, sizeof(conf), "%.2f", r->confidence);
+		fields[n++] = conf;
+		fields[n++] = r->tier;
+		for (size_t i = 0; i < n; i++) {
+			fputc('"', f);
+			for (const char *c = fields[i]; *c; c++) {
+				if (*c == '"')
+					fputc('"', f);
+				fputc(*c, f);
+			}
+			fputs("\",", f);
+		}
+		for (int i = 0; i < 4; i++) {
+			snprintf(num, sizeof(num), "%llu",
+				 (unsigned long long)nums[i]);
+			fprintf(f, "\"%s\",", num);
+		}
+		const char *tail[] = {r->masked, r->context};
+		for (int i = 0; i < 2; i++) {
+			fputc('"', f);
+			for (const char *c = tail[i]; *c; c++) {
+				if (*c == '"')
+					fputc('"', f);
+				fputc(*c, f);
+			}
+			fputs(i ? "\"\r\n" : "\",", f);
+		}
+		return;
+	}
+	if (!*last_path || strcmp(*last_path, r->path) != 0) {
+		*last_path = r->path;
+		fprintf(f, "%s%s%s\n", color ? "\033[1;35m" : "", r->path,
+			color ? "\033[0m" : "");
+	}
+	char pos[48];
+	snprintf(pos, sizeof(pos), "%llu:%llu", (unsigned long long)r->line,
+		 (unsigned long long)r->column);
+	const char *colour = !strcmp(r->tier, "high")	  ? "\033[1;31m"
+			     : !strcmp(r->tier, "medium") ? "\033[33m"
+							  : "\033[36m";
+	fprintf(f, "  %-10s %s%-21s%s %.2f %-6s %s\n    %s\n", pos,
+		color ? colour : "", r->type, color ? "\033[0m" : "",
+		r->confidence, r->tier, r->value ? r->value : r->masked,
+		r->context);
+}
+
+/* The text and CSV writers give what stdio gave: padding, quotes doubled,
+ * numbers of every length, a file's name when it changes. */
+static void text_and_csv_records_match_reference(void **state)
+{
+	(void)state;
+	static const char *const tiers[] = {"low", "medium", "high"};
+	static const char *const types[] = {"email", "jp_phone",
+					    "aws_secret_access_key_long_id"};
+	static const double confs[] = {0.5, 0.97, 0.855, 1.0, 0.125, 0.9};
+	for (int fmt_i = 0; fmt_i < 3; fmt_i++) {
+		lg_format fmt = fmt_i == 2 ? LG_FMT_CSV : LG_FMT_TEXT;
+		bool color = fmt_i == 1;
+		char *got = NULL, *want = NULL;
+		size_t got_len = 0, want_len = 0;
+		FILE *g = open_memstream(&got, &got_len);
+		FILE *f = open_memstream(&want, &want_len);
+		assert_non_null(g);
+		assert_non_null(f);
+		lg_writer_options o = {.color = color};
+		lg_writer *w = lg_writer_new(fmt, g, &o);
+		assert_non_null(w);
+		const char *last = NULL;
+		static char paths[4][200];
+		for (int i = 0; i < 4; i++)
+			random_text(paths[i], sizeof(paths[i]), rnd(30));
+		for (int k = 0; k < 3000; k++) {
+			char masked[LG_VALUE_MAX], context[LG_CONTEXT_MAX];
+			random_text(masked, sizeof(masked), rnd(40));
+			random_text(context, sizeof(context), rnd(300));
+			lg_record r = {
+			    .path = paths[rnd(4) == 0 ? rnd(4) : 0],
+			    .type = types[rnd(3)],
+			    .description = "d",
+			    .confidence = confs[rnd(6)],
+			    .tier = tiers[rnd(3)],
+			    .line = random_number(),
+			    .column = random_number(),
+			    .offset = random_number(),
+			    .length = random_number(),
+			    .masked = masked,
+			    .context = context,
+			};
+			assert_int_equal(lg_writer_record(w, &r), LG_OK);
+			ref_text_csv(f, fmt, &r, k, color, &last);
+		}
+		assert_int_equal(lg_writer_finish(w, NULL), LG_OK);
+		fclose(g);
+		fclose(f);
+		assert_int_equal(got_len, want_len);
+		assert_memory_equal(got, want, want_len);
+		free(got);
+		free(want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(masks_match_snprintf),
 	    cmocka_unit_test(snippets_match_reference),
 	    cmocka_unit_test(json_records_match_reference),
+	    cmocka_unit_test(text_and_csv_records_match_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
