@@ -56,9 +56,10 @@ json_t *lg_summary_json(const lg_summary *s)
 
 static json_t *records_json(const lg_file_records *r)
 {
+	/* a file name need not be UTF-8: as in its findings, U+FFFD */
 	json_t *o =
-	    json_pack("{ss ss sI sI so}", "path", r->path, "kind", "records",
-		      "rows_with_pii", (json_int_t)r->rows, "people",
+	    json_pack("{so ss sI sI so}", "path", lg_json_text(r->path), "kind",
+		      "records", "rows_with_pii", (json_int_t)r->rows, "people",
 		      (json_int_t)r->people, "types",
 		      type_counts_json(r->ntypes, r->type_ids, r->type_counts));
 	if (o && r->capped)
