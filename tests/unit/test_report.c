@@ -638,6 +638,116 @@ static void text_and_csv_records_match_reference(void **state)
 	}
 }
 
+/* The SARIF document as the writer built it before: every result a
+ * jansson object in the run's results, the whole dumped at the end. */
+static char *ref_sarif(const lg_record *rs, size_t n)
+{
+	json_t *rules = json_array(), *results = json_array();
+	for (size_t k = 0; k < n; k++) {
+		const lg_record *r = &rs[k];
+		size_t i, rule = json_array_size(rules);
+		json_t *x;
+		json_array_foreach (rules, i, x)
+			if (!strcmp(json_string_value(json_object_get(x, "id")),
+				    r->type))
+				rule = i;
+		if (rule == json_array_size(rules))
+			json_array_append_new(
+			    rules,
+			    json_pack("{ss ss s{ss} s{ss} s{ss s[ss]}}", "id",
+				      r->type, "name", r->type,
+				      "shortDescription", "text",
+				      r->description, "help", "text",
+				      "Personal data or a secret was found. "
+				      "Remove it, move it to a protected "
+				      "store, or mask it.",
+				      "properties", "security-severity", "7.5",
+				      "tags", "security", "privacy"));
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s: %s (confidence %.2f)", r->type,
+			 r->masked, r->confidence);
+		const char *level = !strcmp(r->tier, "high")	 ? "error"
+				    : !strcmp(r->tier, "medium") ? "warning"
+								 : "note";
+		json_array_append_new(
+		    results,
+		    json_pack("{ss sI ss s{ss} s[{s{s{ss} s{sI sI}}}] s{sf}}",
+			      "ruleId", r->type, "ruleIndex", (json_int_t)rule,
+			      "level", level, "message", "text", msg,
+			      "locations", "physicalLocation",
+			      "artifactLocation", "uri", r->path, "region",
+			      "startLine", (json_int_t)r->line, "startColumn",
+			      (json_int_t)r->column, "properties", "confidence",
+			      r->confidence));
+	}
+	json_t *driver =
+	    json_pack("{ss ss ss so}", "name", "leakguard", "semanticVersion",
+		      "t", "informationUri",
+		      "https://github.com/leakguard/leakguard", "rules", rules);
+	json_t *run = json_pack("{s{so} so}", "tool", "driver", driver,
+				"results", results);
+	json_t *doc = json_pack("{ss ss s[o]}", "$schema",
+				"https://json.schemastore.org/sarif-2.1.0.json",
+				"version", "2.1.0", "runs", run);
+	char *t = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	return t;
+}
+
+/* SARIF results are written as text when they come, laid out as jansson
+ * lays out the document: the same bytes, with controls, quotes and
+ * non-ASCII in the masked values, rules added as results need them, and
+ * none at all. */
+static void sarif_matches_the_jansson_document(void **state)
+{
+	(void)state;
+	static const char *const tiers[] = {"low", "medium", "high"};
+	static const char *const types[] = {"email", "jp_phone", "password",
+					    "person_name"};
+	static const char *const masks[] = {
+	    "t***@example.com", "a\"b\\c/d", "\x01\x1f\x7f\t\r\n\b\f",
+	    "\xE5\xB1\xB1* \xE5\xA4\xAA\xE9\x83\x8E", "\xE2\x80\xA8"};
+	static const double confs[] = {0.5, 0.97, 0.855, 1.0, 0.9};
+	static const char *const paths[] = {"a.txt", "dir/b-c_d~e.csv"};
+	for (size_t n = 0; n < 300; n += 1 + n) {
+		lg_record rs[300];
+		for (size_t k = 0; k < n; k++) {
+			lg_type t = (lg_type)rnd(4);
+			rs[k] = (lg_record){
+			    .path = paths[rnd(2)],
+			    .type = types[t],
+			    .description = types[t],
+			    .confidence = confs[rnd(5)],
+			    .tier = tiers[rnd(3)],
+			    .line = random_number() >> rnd(64),
+			    .column = rnd(300),
+			    .offset = 1,
+			    .length = 1,
+			    .masked = masks[rnd(5)],
+			    .context = "",
+			};
+		}
+		char *got = NULL;
+		size_t got_len = 0;
+		FILE *g = open_memstream(&got, &got_len);
+		assert_non_null(g);
+		lg_writer_options o = {.tool_version = "t"};
+		lg_writer *w = lg_writer_new(LG_FMT_SARIF, g, &o);
+		assert_non_null(w);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(lg_writer_record(w, &rs[k]), LG_OK);
+		assert_int_equal(lg_writer_finish(w, NULL), LG_OK);
+		fclose(g);
+		char *want = ref_sarif(rs, n);
+		assert_non_null(want);
+		assert_int_equal(got_len, strlen(want) + 1);
+		assert_memory_equal(got, want, strlen(want));
+		assert_int_equal(got[got_len - 1], '\n');
+		free(want);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +755,7 @@ int main(void)
 	    cmocka_unit_test(snippets_match_reference),
 	    cmocka_unit_test(json_records_match_reference),
 	    cmocka_unit_test(text_and_csv_records_match_reference),
+	    cmocka_unit_test(sarif_matches_the_jansson_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
