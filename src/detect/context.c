@@ -95,29 +95,65 @@ static const char ascii_shown[256] = {
 };
 
 #if defined(__SSE2__)
-/* How many of the sixteen bytes at q (at most k) are ASCII but a newline,
- * and their shown form (digits starred, controls as spaces) in *shown. */
-static unsigned ascii_block(const uint8_t *q, unsigned k, __m128i *shown)
+/* How many of the first `avail` of the sixteen bytes at q (their
+ * characters: *chars, at most `steps`) put_run writes without decoding,
+ * as whole characters: ASCII but a newline, and the three-byte
+ * characters led by E1..EE but ED (kana and kanji; EF's full-width digits
+ * and U+FFFD are changed, so they go one by one). Their shown form
+ * (digits starred, controls as spaces, the rest as it is) in *shown. */
+static unsigned text_block(const uint8_t *q, unsigned avail, int steps,
+			   unsigned *chars, __m128i *shown)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)q);
-	unsigned end =
-	    (unsigned)_mm_movemask_epi8(v) |
+	unsigned high = (unsigned)_mm_movemask_epi8(v);
+	unsigned nl =
 	    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-	unsigned t = (unsigned)__builtin_ctz(end | 1u << 16);
-	if (t > k)
-		t = k;
-	/* (v - '0') <= 9 unsigned: a digit; below ' ' (signed: ASCII
-	 * only here) or DEL: a control */
+	if (!(high & ((1u << avail) - 1))) { /* ASCII: a byte a character */
+		unsigned t = (unsigned)__builtin_ctz(nl | 1u << avail);
+		*chars = t = t < (unsigned)steps ? t : (unsigned)steps;
+		avail = t;
+	} else {
+		/* signed: continuations are -128..-65, the leads -31..-18 */
+		__m128i cont = _mm_cmplt_epi8(v, _mm_set1_epi8((char)0xC0));
+		__m128i lead = _mm_andnot_si128(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED)),
+		    _mm_and_si128(
+			_mm_cmpgt_epi8(v, _mm_set1_epi8((char)0xE0)),
+			_mm_cmplt_epi8(v, _mm_set1_epi8((char)0xEF))));
+		unsigned l = (unsigned)_mm_movemask_epi8(lead);
+		unsigned c = (unsigned)_mm_movemask_epi8(cont);
+		unsigned wrong = nl | (high & ~(l | c)) |
+				 ((c ^ (l << 1 | l << 2)) & 0xFFFFu);
+		unsigned k = (unsigned)__builtin_ctz(wrong | 1u << avail);
+		/* a character the block's end or a wrong byte cuts waits */
+		if (k >= 1 && (l >> (k - 1) & 1))
+			k--;
+		else if (k >= 2 && (l >> (k - 2) & 1))
+			k -= 2;
+		unsigned starts = (~high | l) & ((1u << k) - 1);
+		unsigned n = lg_pop16(starts);
+		if (n > (unsigned)steps) { /* to character steps + 1 */
+			for (int i = 0; i < steps; i++)
+				starts &= starts - 1;
+			k = (unsigned)__builtin_ctz(starts);
+			n = (unsigned)steps;
+		}
+		*chars = n;
+		avail = k;
+	}
+	/* (v - '0') <= 9 unsigned: a digit; v <= 0x1F unsigned or DEL: a
+	 * control (the bytes of 0x80 and up are neither) */
 	__m128i d0 = _mm_sub_epi8(v, _mm_set1_epi8('0'));
 	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d0, _mm_set1_epi8(9)), d0);
-	__m128i ctl = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
-				   _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+	__m128i ctl = _mm_or_si128(
+	    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
 	v = _mm_or_si128(_mm_andnot_si128(digit, v),
 			 _mm_and_si128(digit, _mm_set1_epi8('*')));
 	v = _mm_or_si128(_mm_andnot_si128(ctl, v),
 			 _mm_and_si128(ctl, _mm_set1_epi8(' ')));
 	*shown = v;
-	return t;
+	return avail;
 }
 #endif
 
@@ -126,8 +162,8 @@ static unsigned ascii_block(const uint8_t *q, unsigned k, __m128i *shown)
  * (counted down), without decoding: ASCII and the three-byte characters
  * of E1..EF (not ED). Stops before a newline and before any other
  * character. None is more bytes out than in, and the caller has checked
- * that lim - p more bytes fit. Returns where it stopped. ASCII goes
- * sixteen bytes at a time where sixteen can be read (before stop) and
+ * that lim - p more bytes fit. Returns where it stopped. Sixteen bytes
+ * at a time (text_block) where sixteen can be read (before stop) and
  * stored (before the end of out; only the used part counts). */
 static uint32_t put_run(const uint8_t *win, uint32_t p, uint32_t stop,
 			uint32_t lim, int *steps, snippet_out *so)
@@ -139,12 +175,13 @@ static uint32_t put_run(const uint8_t *win, uint32_t p, uint32_t stop,
 #if defined(__SSE2__)
 		if (stop - p >= 16 && (size_t)(d - so->out) + 16 <= so->cap) {
 			__m128i shown;
-			unsigned t = ascii_block(q, (unsigned)k, &shown);
+			unsigned chars,
+			    t = text_block(q, 16, k, &chars, &shown);
 			if (t > 0) {
 				_mm_storeu_si128((__m128i *)d, shown);
 				d += t;
 				p += t;
-				k -= (int)t;
+				k -= (int)chars;
 				continue;
 			}
 		}

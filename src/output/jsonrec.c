@@ -263,6 +263,68 @@ put_string(char *d, const char *s, size_t n)
 	return put_string_loop(d, s, n);
 }
 
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The eight decimal digits of v < 10^8 (leading zeros too) as the bytes
+ * of a word, the first digit in the lowest byte, each 0..9 (not ASCII):
+ * split into halves, pairs and digits in all lanes at once, dividing by
+ * multiplying (exact for the lanes' ranges: below 10^4, then 100). */
+static inline uint64_t digits8(uint64_t v)
+{
+	uint64_t y = v / 10000 | (v % 10000) << 32;
+	uint64_t z = (y * 10486 >> 20) & 0x0000007F0000007FULL;
+	y = z | (y - z * 100) << 16;
+	z = (y * 103 >> 10) & 0x000F000F000F000FULL;
+	return z | (y - z * 10) << 8;
+}
+
+/* Writes 10 <= v < 10^8 in decimal: digits8's word without its leading
+ * zeros, stored whole (eight bytes). */
+static inline char *put_below_1e8(char *d, uint64_t v)
+{
+	uint64_t w = digits8(v);
+	unsigned zeros = (unsigned)__builtin_ctzll(w) & ~7u; /* v >= 10 */
+	w = (w + 0x3030303030303030ULL) >> zeros;
+	memcpy(d, &w, 8);
+	return d + 8 - zeros / 8;
+}
+
+/* Eight digits of v < 10^8, leading zeros too. */
+static inline char *put_8_digits(char *d, uint64_t v)
+{
+	uint64_t w = digits8(v) + 0x3030303030303030ULL;
+	memcpy(d, &w, 8);
+	return d + 8;
+}
+
+/* Writes v in decimal, eight digits a step (digits8); stores may pass the
+ * number's end by seven bytes, inside the room reserved for twenty
+ * digits a number. One and two digits (most columns and lengths) go
+ * straight. */
+char *lg_put_u64(char *d, uint64_t v)
+{
+	if (v < 10) {
+		*d = (char)('0' + v);
+		return d + 1;
+	}
+	if (v < 100) {
+		d[0] = (char)('0' + v / 10);
+		d[1] = (char)('0' + v % 10);
+		return d + 2;
+	}
+	if (v < 100000000)
+		return put_below_1e8(d, v);
+	uint64_t hi = v / 100000000, top = hi;
+	if (hi >= 100000000) /* twenty digits at most: top < 1845 */
+		top = hi / 100000000;
+	if (top < 10)
+		*d++ = (char)('0' + top);
+	else
+		d = put_below_1e8(d, top);
+	if (top != hi)
+		d = put_8_digits(d, hi % 100000000);
+	return put_8_digits(d, v % 100000000);
+}
+#else
 /* Decimal digits of v: from its highest bit (a guess one short at most),
  * then one compare. */
 static unsigned decimal_len(uint64_t v)
@@ -294,7 +356,7 @@ static unsigned decimal_len(uint64_t v)
 }
 
 /* Writes v in decimal, two digits at a time from the last, in place. */
-static char *put_u64(char *d, uint64_t v)
+char *lg_put_u64(char *d, uint64_t v)
 {
 	static const char pairs[] = "00010203040506070809"
 				    "10111213141516171819"
@@ -334,6 +396,8 @@ static char *put_u64(char *d, uint64_t v)
 	return end;
 }
 
+#endif
+
 /* The confidence to two decimals, as a JSON library writes the double:
  * 0.9, not 0.90. */
 static char *put_confidence(char *d, double confidence)
@@ -347,6 +411,11 @@ static char *put_confidence(char *d, double confidence)
 }
 
 bool lg_record_json_write(lg_buf *b, const lg_record *r)
+{
+	return lg_record_json_line(b, r, false);
+}
+
+bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline)
 {
 	size_t lp = strlen(r->path), lt = strlen(r->type), lr = strlen(r->tier),
 	       lm = strlen(r->masked), lc = strlen(r->context),
@@ -366,13 +435,13 @@ bool lg_record_json_write(lg_buf *b, const lg_record *r)
 	d = PUT_LIT(d, ",\"tier\":");
 	d = put_string(d, r->tier, lr);
 	d = PUT_LIT(d, ",\"line\":");
-	d = put_u64(d, r->line);
+	d = lg_put_u64(d, r->line);
 	d = PUT_LIT(d, ",\"column\":");
-	d = put_u64(d, r->column);
+	d = lg_put_u64(d, r->column);
 	d = PUT_LIT(d, ",\"offset\":");
-	d = put_u64(d, r->offset);
+	d = lg_put_u64(d, r->offset);
 	d = PUT_LIT(d, ",\"length\":");
-	d = put_u64(d, r->length);
+	d = lg_put_u64(d, r->length);
 	d = PUT_LIT(d, ",\"masked\":");
 	d = put_string(d, r->masked, lm);
 	d = PUT_LIT(d, ",\"context\":");
@@ -382,6 +451,8 @@ bool lg_record_json_write(lg_buf *b, const lg_record *r)
 		d = put_string(d, r->value, lv);
 	}
 	*d++ = '}';
+	if (newline)
+		*d++ = '\n';
 	*d = '\0';
 	b->len = (size_t)(d - b->data);
 	return true;

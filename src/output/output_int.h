@@ -7,6 +7,8 @@
 #include "leakguard/output.h"
 #include "util/util.h"
 
+#define SARIF_REALS 16
+
 struct lg_writer {
 	lg_format fmt;
 	FILE *out;
@@ -18,13 +20,33 @@ struct lg_writer {
 	json_t *results; /* borrowed from sarif */
 	json_t *rules;	 /* borrowed from sarif */
 	lg_buf line;	 /* serialised records not written yet */
+	struct {
+		double v;
+		char text[32];
+	} conf2[8]; /* text, CSV: confidences as "%.2f" writes them */
+	unsigned nconf2, nextconf2;
 	bool batch;	 /* JSON records go out many to a write (not to a
 			  * terminal, which shows each line as it comes) */
 	json_t *records; /* json: the files' records, written at the end */
+	/* sarif: results written so far (and before them, those in spill),
+	 * the last file's URI, and the confidences as jansson writes them */
+	lg_buf results_text;
+	FILE *spill;
+	char *uri_path, *uri;
+	struct {
+		double v;
+		char text[40];
+	} reals[SARIF_REALS];
+	unsigned nreals, nextreal;
 };
 
 /* Appends r as one JSON object (no newline). False when out of memory. */
 bool lg_record_json_write(lg_buf *b, const lg_record *r);
+/* Writes v in decimal at d and returns the end; stores may reach 26
+ * bytes past d, whatever v. */
+char *lg_put_u64(char *d, uint64_t v);
+/* The same, and a newline after it when `newline` (a JSONL line). */
+bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline);
 
 json_t *lg_summary_json(const lg_summary *s);
 /* A JSON string of s, invalid UTF-8 as U+FFFD (input holds anything);
@@ -36,6 +58,7 @@ bool lg_json_dump_line(FILE *f, json_t *v, const char *after);
 
 bool lg_sarif_begin(lg_writer *w);
 bool lg_sarif_result(lg_writer *w, const lg_record *r);
-void lg_sarif_finish(lg_writer *w, const lg_summary *s);
+/* False when the results kept could not be written back. */
+bool lg_sarif_finish(lg_writer *w, const lg_summary *s);
 
 #endif

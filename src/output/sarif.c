@@ -1,8 +1,15 @@
 /* sarif.c: SARIF 2.1.0 as GitHub code scanning accepts it: one rule per
- * type, one result per finding with a physical location. Results are held
- * in memory until the end (SARIF is one JSON document); masked values
- * only, never the value itself. */
+ * type, one result per finding with a physical location; masked values
+ * only, never the value itself.
+ *
+ * SARIF is one JSON document whose rules come before the results, and a
+ * rule is added when a result first needs it. A document tree holding
+ * every result took a gigabyte and most of the time on a dense 64 MiB
+ * file: results are written as text when they come (as jansson lays them
+ * out in the document), kept in a temporary file, and put in place after
+ * the rules at the end. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,15 +31,16 @@ bool lg_sarif_begin(lg_writer *w)
 		return false;
 	w->results = json_object_get(run, "results");
 	w->rules = json_object_get(driver, "rules");
+	w->spill = tmpfile(); /* NULL: results stay in w->results_text */
 	return true;
 }
 
 /* Index of the rule for `type`, added on first use. */
 static size_t sarif_rule_index(lg_writer *w, const lg_record *r)
 {
-	size_t i;
-	json_t *rule;
-	json_array_foreach (w->rules, i, rule) {
+	size_t n = json_array_size(w->rules);
+	for (size_t i = 0; i < n; i++) {
+		json_t *rule = json_array_get(w->rules, i);
 		if (!strcmp(json_string_value(json_object_get(rule, "id")),
 			    r->type))
 			return i;
@@ -70,6 +78,103 @@ static char *path_uri(const char *path)
 	return b.data ? b.data : strdup("");
 }
 
+/* path_uri of the file the last result was in, kept. */
+static const char *sarif_uri(lg_writer *w, const char *path)
+{
+	if (w->uri_path && !strcmp(w->uri_path, path))
+		return w->uri;
+	free(w->uri_path);
+	free(w->uri);
+	w->uri_path = strdup(path);
+	w->uri = path_uri(path);
+	if (!w->uri_path || !w->uri) {
+		free(w->uri_path);
+		free(w->uri);
+		w->uri_path = w->uri = NULL;
+	}
+	return w->uri;
+}
+
+/* Appends s as jansson writes a string (no flags): '"', '\\' and
+ * controls escaped, the rest as it is. */
+static bool put_json_string(lg_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	bool ok = lg_buf_putc(b, '"');
+	for (const char *p = s; ok && *p;) {
+		size_t n =
+		    strcspn(p, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b"
+			       "\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
+			       "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
+		ok = lg_buf_append(b, p, n);
+		p += n;
+		if (!ok || !*p)
+			break;
+		unsigned char c = (unsigned char)*p++;
+		char esc[7] = {'\\', (char)c, 0};
+		switch (c) {
+		case '"':
+		case '\\':
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			esc[6] = 0;
+		}
+		ok = lg_buf_puts(b, esc);
+	}
+	return ok && lg_buf_putc(b, '"');
+}
+
+/* The confidence as jansson writes a real ("%.17g", made to look like
+ * one): the few values a scan gives are kept. */
+static const char *sarif_real(lg_writer *w, double v)
+{
+	for (unsigned i = 0; i < w->nreals; i++)
+		if (w->reals[i].v == v)
+			return w->reals[i].text;
+	unsigned i =
+	    w->nreals < SARIF_REALS ? w->nreals++ : w->nextreal++ % SARIF_REALS;
+	w->reals[i].v = v;
+	w->reals[i].text[0] = '\0';
+	json_t *j = json_real(v);
+	char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	json_decref(j);
+	if (t && strlen(t) < sizeof(w->reals[i].text))
+		strcpy(w->reals[i].text, t);
+	free(t);
+	return w->reals[i].text;
+}
+
+/* Moves the results written so far to the temporary file. */
+static bool spill_results(lg_writer *w)
+{
+	if (!w->spill || !w->results_text.len)
+		return true;
+	bool ok = fwrite(w->results_text.data, 1, w->results_text.len,
+			 w->spill) == w->results_text.len;
+	lg_buf_reset(&w->results_text);
+	return ok;
+}
+
+#define SARIF_INDENT "        " /* results are five arrays and objects in */
+
 bool lg_sarif_result(lg_writer *w, const lg_record *r)
 {
 	size_t rule = sarif_rule_index(w, r);
@@ -77,25 +182,109 @@ bool lg_sarif_result(lg_writer *w, const lg_record *r)
 			    : !strcmp(r->tier, "medium") ? "warning"
 							 : "note";
 	char msg[512];
-	char *uri = path_uri(r->path);
+	const char *uri = sarif_uri(w, r->path);
 	if (!uri)
 		return false;
 	snprintf(msg, sizeof(msg), "%s: %s (confidence %.2f)", r->type,
 		 r->masked, r->confidence);
-	json_t *res = json_pack(
-	    "{ss sI ss s{ss} s[{s{s{ss} s{sI sI}}}] s{sf}}", "ruleId", r->type,
-	    "ruleIndex", (json_int_t)rule, "level", level, "message", "text",
-	    msg, "locations", "physicalLocation", "artifactLocation", "uri",
-	    uri, "region", "startLine", (json_int_t)r->line, "startColumn",
-	    (json_int_t)r->column, "properties", "confidence", r->confidence);
-	free(uri);
-	return res && json_array_append_new(w->results, res) == 0;
+	/* jansson takes UTF-8 only: a message that is not fails as before */
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p >= 0x80) {
+			json_t *t = json_string(msg);
+			if (!t)
+				return false;
+			json_decref(t);
+			break;
+		}
+	}
+	const char *real = sarif_real(w, r->confidence);
+	char num[64];
+	lg_buf *b = &w->results_text;
+	size_t before = b->len;
+	bool ok = lg_buf_puts(b, w->count ? ",\n" SARIF_INDENT
+					    "{\n" SARIF_INDENT "  \"ruleId\": "
+					  : "\n" SARIF_INDENT "{\n" SARIF_INDENT
+					    "  \"ruleId\": ") &&
+		  put_json_string(b, r->type);
+	snprintf(num, sizeof(num), "%zu", rule);
+	ok = ok && lg_buf_puts(b, ",\n" SARIF_INDENT "  \"ruleIndex\": ") &&
+	     lg_buf_puts(b, num) &&
+	     lg_buf_puts(b, ",\n" SARIF_INDENT "  \"level\": ") &&
+	     put_json_string(b, level) &&
+	     lg_buf_puts(b, ",\n" SARIF_INDENT "  \"message\": {\n" SARIF_INDENT
+			    "    \"text\": ") &&
+	     put_json_string(b, msg) &&
+	     lg_buf_puts(b, "\n" SARIF_INDENT "  },\n" SARIF_INDENT
+			    "  \"locations\": [\n" SARIF_INDENT
+			    "    {\n" SARIF_INDENT
+			    "      \"physicalLocation\": {\n" SARIF_INDENT
+			    "        \"artifactLocation\": {\n" SARIF_INDENT
+			    "          \"uri\": ") &&
+	     put_json_string(b, uri) &&
+	     lg_buf_puts(b, "\n" SARIF_INDENT "        },\n" SARIF_INDENT
+			    "        \"region\": {\n" SARIF_INDENT
+			    "          \"startLine\": ");
+	snprintf(num, sizeof(num), "%lld", (long long)r->line);
+	ok = ok && lg_buf_puts(b, num) &&
+	     lg_buf_puts(b, ",\n" SARIF_INDENT "          \"startColumn\": ");
+	snprintf(num, sizeof(num), "%lld", (long long)r->column);
+	ok = ok && lg_buf_puts(b, num) &&
+	     lg_buf_puts(b, "\n" SARIF_INDENT "        }\n" SARIF_INDENT
+			    "      }\n" SARIF_INDENT "    }\n" SARIF_INDENT
+			    "  ],\n" SARIF_INDENT
+			    "  \"properties\": {\n" SARIF_INDENT
+			    "    \"confidence\": ") &&
+	     lg_buf_puts(b, real) &&
+	     lg_buf_puts(b, "\n" SARIF_INDENT "  }\n" SARIF_INDENT "}");
+	if (!ok || !real[0]) {
+		b->len = before; /* no half result */
+		if (b->data)
+			b->data[before] = '\0';
+		return false;
+	}
+	return b->len < (64u << 10) || spill_results(w);
 }
 
-void lg_sarif_finish(lg_writer *w, const lg_summary *s)
+/* Copies the temporary file's results to out. */
+static bool copy_spill(lg_writer *w)
+{
+	if (!w->spill)
+		return true;
+	char buf[1 << 16];
+	size_t n;
+	bool ok = fflush(w->spill) == 0 && fseek(w->spill, 0, SEEK_SET) == 0;
+	while (ok && (n = fread(buf, 1, sizeof(buf), w->spill)) > 0)
+		ok = fwrite(buf, 1, n, w->out) == n;
+	return ok && !ferror(w->spill);
+}
+
+bool lg_sarif_finish(lg_writer *w, const lg_summary *s)
 {
 	(void)s;
-	json_dumpf(w->sarif, w->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* the document without results, split where they go */
+	char *doc = json_dumps(w->sarif, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	static const char empty[] = "\"results\": []";
+	char *at = NULL;
+	for (char *p = doc; p && (p = strstr(p, empty)); p++)
+		at = p;
+	bool ok = doc && at;
+	if (ok && !w->count) {
+		fputs(doc, w->out);
+	} else if (ok) {
+		at += sizeof(empty) - 2; /* at the ']' */
+		fwrite(doc, 1, (size_t)(at - doc), w->out);
+		ok = spill_results(w) && copy_spill(w);
+		fwrite(w->results_text.data, 1, w->results_text.len, w->out);
+		fputs("\n      ", w->out);
+		fputs(at, w->out);
+	}
 	fputc('\n', w->out);
+	free(doc);
+	if (w->spill)
+		fclose(w->spill);
+	free(w->uri_path);
+	free(w->uri);
+	lg_buf_free(&w->results_text);
 	json_decref(w->sarif);
+	return ok;
 }

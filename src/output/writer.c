@@ -56,9 +56,10 @@ json_t *lg_summary_json(const lg_summary *s)
 
 static json_t *records_json(const lg_file_records *r)
 {
+	/* a file name need not be UTF-8: as in its findings, U+FFFD */
 	json_t *o =
-	    json_pack("{ss ss sI sI so}", "path", r->path, "kind", "records",
-		      "rows_with_pii", (json_int_t)r->rows, "people",
+	    json_pack("{so ss sI sI so}", "path", lg_json_text(r->path), "kind",
+		      "records", "rows_with_pii", (json_int_t)r->rows, "people",
 		      (json_int_t)r->people, "types",
 		      type_counts_json(r->ntypes, r->type_ids, r->type_counts));
 	if (o && r->capped)
@@ -78,40 +79,56 @@ bool lg_json_dump_line(FILE *f, json_t *v, const char *after)
 	return ok && fputs(after, f) >= 0;
 }
 
-/* ---- CSV
- * ------------------------------------------------------------------------ */
-static void csv_field(FILE *f, const char *s, bool last)
+/* A confidence as "%.2f" writes it: the few values a scan gives are
+ * kept, not formatted for every record. */
+static const char *conf_2dp(lg_writer *w, double v)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-	fputs(last ? "\r\n" : ",", f);
+	for (unsigned i = 0; i < w->nconf2; i++)
+		if (w->conf2[i].v == v)
+			return w->conf2[i].text;
+	unsigned n = sizeof(w->conf2) / sizeof(w->conf2[0]);
+	unsigned i = w->nconf2 < n ? w->nconf2++ : w->nextconf2++ % n;
+	w->conf2[i].v = v;
+	snprintf(w->conf2[i].text, sizeof(w->conf2[i].text), "%.2f", v);
+	return w->conf2[i].text;
 }
 
-static void csv_record(FILE *f, const lg_record *r, bool reveal_column)
+static bool put_number(lg_buf *b, uint64_t v)
 {
 	char num[32];
-	csv_field(f, r->path, false);
-	csv_field(f, r->type, false);
-	snprintf(num, sizeof(num), "%.2f", r->confidence);
-	csv_field(f, num, false);
-	csv_field(f, r->tier, false);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->line);
-	csv_field(f, num, false);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->column);
-	csv_field(f, num, false);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->offset);
-	csv_field(f, num, false);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->length);
-	csv_field(f, num, false);
-	csv_field(f, r->masked, false);
-	csv_field(f, r->context, !reveal_column);
-	if (reveal_column)
-		csv_field(f, r->value, true);
+	return lg_buf_append(b, num, (size_t)(lg_put_u64(num, v) - num));
+}
+
+/* ---- CSV
+ * ------------------------------------------------------------------------ */
+/* s quoted, its quotes doubled; then a comma, or CRLF after the last. */
+static bool csv_field(lg_buf *b, const char *s, bool last)
+{
+	bool ok = lg_buf_putc(b, '"');
+	while (ok && s && *s) {
+		const char *q = strchr(s, '"');
+		size_t n = q ? (size_t)(q - s) + 1 : strlen(s);
+		ok = lg_buf_append(b, s, n) && (!q || lg_buf_putc(b, '"'));
+		s += n;
+	}
+	return ok && lg_buf_puts(b, last ? "\"\r\n" : "\",");
+}
+
+static bool csv_number(lg_buf *b, uint64_t v)
+{
+	return lg_buf_putc(b, '"') && put_number(b, v) && lg_buf_puts(b, "\",");
+}
+
+static bool csv_record(lg_writer *w, const lg_record *r, bool reveal_column)
+{
+	lg_buf *b = &w->line;
+	return csv_field(b, r->path, false) && csv_field(b, r->type, false) &&
+	       csv_field(b, conf_2dp(w, r->confidence), false) &&
+	       csv_field(b, r->tier, false) && csv_number(b, r->line) &&
+	       csv_number(b, r->column) && csv_number(b, r->offset) &&
+	       csv_number(b, r->length) && csv_field(b, r->masked, false) &&
+	       csv_field(b, r->context, !reveal_column) &&
+	       (!reveal_column || csv_field(b, r->value, true));
 }
 
 /* ---- text
@@ -125,22 +142,45 @@ static const char *tier_colour(const char *tier)
 	return "\033[36m";
 }
 
-static void text_record(lg_writer *w, const lg_record *r)
+/* s, then spaces up to `width` bytes (as "%-*s" pads). */
+static bool put_padded(lg_buf *b, const char *s, size_t width)
 {
-	FILE *f = w->out;
+	static const char spaces[] = "                                ";
+	s = s ? s : "(null)";
+	size_t n = strlen(s);
+	size_t pad = n < width ? width - n : 0;
+	return lg_buf_append(b, s, n) &&
+	       lg_buf_append(b, spaces, pad < 32 ? pad : 32);
+}
+
+static bool text_record(lg_writer *w, const lg_record *r)
+{
+	lg_buf *b = &w->line;
+	bool ok = true;
 	if (!w->last_path || strcmp(w->last_path, r->path) != 0) {
 		free(w->last_path);
 		w->last_path = strdup(r->path);
-		fprintf(f, "%s%s%s\n", w->opt.color ? "\033[1;35m" : "",
-			r->path, w->opt.color ? "\033[0m" : "");
+		ok = lg_buf_puts(b, w->opt.color ? "\033[1;35m" : "") &&
+		     lg_buf_puts(b, r->path) &&
+		     lg_buf_puts(b, w->opt.color ? "\033[0m\n" : "\n");
 	}
 	char pos[48];
-	snprintf(pos, sizeof(pos), "%llu:%llu", (unsigned long long)r->line,
-		 (unsigned long long)r->column);
-	fprintf(f, "  %-10s %s%-21s%s %.2f %-6s %s\n    %s\n", pos,
-		w->opt.color ? tier_colour(r->tier) : "", r->type,
-		w->opt.color ? "\033[0m" : "", r->confidence, _(r->tier),
-		r->value ? r->value : r->masked, r->context);
+	char *e = lg_put_u64(pos, r->line);
+	*e++ = ':';
+	*lg_put_u64(e, r->column) = '\0';
+	const char *shown = r->value ? r->value : r->masked;
+	return ok && lg_buf_puts(b, "  ") && put_padded(b, pos, 10) &&
+	       lg_buf_putc(b, ' ') &&
+	       lg_buf_puts(b, w->opt.color ? tier_colour(r->tier) : "") &&
+	       put_padded(b, r->type, 21) &&
+	       lg_buf_puts(b, w->opt.color ? "\033[0m " : " ") &&
+	       lg_buf_puts(b, conf_2dp(w, r->confidence)) &&
+	       lg_buf_putc(b, ' ') && put_padded(b, _(r->tier), 6) &&
+	       lg_buf_putc(b, ' ') &&
+	       lg_buf_puts(b, shown ? shown : "(null)") &&
+	       lg_buf_puts(b, "\n    ") &&
+	       lg_buf_puts(b, r->context ? r->context : "(null)") &&
+	       lg_buf_putc(b, '\n');
 }
 
 void lg_summary_print_text(FILE *f, const lg_summary *s)
@@ -202,8 +242,7 @@ static lg_status json_record(lg_writer *w, const lg_record *r)
 	size_t before = w->line.len;
 	bool ok = (w->fmt != LG_FMT_JSON ||
 		   lg_buf_puts(&w->line, w->count ? ",\n" : "\n")) &&
-		  lg_record_json_write(&w->line, r) &&
-		  (w->fmt != LG_FMT_JSONL || lg_buf_putc(&w->line, '\n'));
+		  lg_record_json_line(&w->line, r, w->fmt == LG_FMT_JSONL);
 	if (!ok) {
 		w->line.len = before; /* no half record */
 		if (w->line.data)
@@ -218,12 +257,29 @@ static lg_status json_record(lg_writer *w, const lg_record *r)
 	return LG_OK;
 }
 
+/* After a text or CSV record was appended to w->line from `before` on
+ * (ok) or not (out of memory: its part is dropped): writes the records
+ * kept when there are enough, as json_record does. */
+static lg_status batched_record(lg_writer *w, bool ok, size_t before)
+{
+	if (!ok) {
+		w->line.len = before; /* no half record */
+		if (w->line.data)
+			w->line.data[before] = '\0';
+		return LG_ENOMEM;
+	}
+	w->count++;
+	if (!w->batch || w->line.len >= BATCH_BYTES)
+		flush_records(w);
+	return ferror(w->out) ? LG_EIO : LG_OK;
+}
+
 lg_status lg_writer_record(lg_writer *w, const lg_record *r)
 {
+	size_t before = w->line.len;
 	switch (w->fmt) {
 	case LG_FMT_TEXT:
-		text_record(w, r);
-		break;
+		return batched_record(w, text_record(w, r), before);
 	case LG_FMT_JSONL:
 	case LG_FMT_JSON: {
 		/* the stream's error is looked at when records are written */
@@ -232,17 +288,21 @@ lg_status lg_writer_record(lg_writer *w, const lg_record *r)
 			w->count++;
 		return rc;
 	}
-	case LG_FMT_CSV:
+	case LG_FMT_CSV: {
+		bool ok = true;
 		if (!w->count) {
-			fputs("\xEF\xBB\xBF", w->out); /* Excel reads UTF-8 */
-			fputs("path,type,confidence,tier,line,column,offset,"
-			      "length,masked,context",
-			      w->out);
-			fputs(r->value ? ",value\r\n" : "\r\n", w->out);
+			ok =
+			    lg_buf_puts(&w->line,
+					"\xEF\xBB\xBF" /* Excel reads UTF-8 */
+					"path,type,confidence,tier,line,column,"
+					"offset,length,masked,context") &&
+			    lg_buf_puts(&w->line,
+					r->value ? ",value\r\n" : "\r\n");
 			w->csv_reveal = r->value != NULL;
 		}
-		csv_record(w->out, r, w->csv_reveal);
-		break;
+		return batched_record(w, ok && csv_record(w, r, w->csv_reveal),
+				      before);
+	}
 	case LG_FMT_SARIF:
 		if (!lg_sarif_result(w, r))
 			return LG_ENOMEM;
@@ -257,6 +317,7 @@ lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
 	if (w->fmt == LG_FMT_TEXT) {
 		if (!r->rows) /* keys and passwords only: nobody's data */
 			return LG_OK;
+		flush_records(w); /* the records line goes after them */
 		fprintf(w->out,
 			_("  = %llu row(s) with personal data, %llu "
 			  "people%s\n"),
@@ -283,6 +344,7 @@ lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
 
 lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
 {
+	bool ok = true;
 	flush_records(w);
 	switch (w->fmt) {
 	case LG_FMT_TEXT:
@@ -301,12 +363,13 @@ lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)
 				  "}\n");
 		break;
 	case LG_FMT_SARIF:
-		lg_sarif_finish(w, s);
+		ok = lg_sarif_finish(w, s);
 		break;
 	default:
 		break;
 	}
-	lg_status rc = fflush(w->out) != 0 || ferror(w->out) ? LG_EIO : LG_OK;
+	lg_status rc =
+	    !ok || fflush(w->out) != 0 || ferror(w->out) ? LG_EIO : LG_OK;
 	free(w->last_path);
 	lg_buf_free(&w->line);
 	json_decref(w->records);

@@ -25,10 +25,17 @@
 
 #define PEOPLE_MAX (1u << 20) /* keys kept per text: ~30 MB at most */
 
-/* uint64 -> uint32 map, open addressing (keys are hashes, never 0). */
+/* A key's slot: its hash (0: an empty slot), its number (in the order
+ * first seen) and the last keyed row holding it. One slot holds all that
+ * a finding looks at, so a key costs one cache line, not three. */
+typedef struct key_slot {
+	uint64_t key;
+	uint32_t idx, last;
+} key_slot;
+
+/* hash -> slot, open addressing (keys are hashes, never 0). */
 typedef struct u64map {
-	uint64_t *keys;
-	uint32_t *vals;
+	key_slot *slots;
 	uint32_t mask, n;
 } u64map;
 
@@ -36,24 +43,31 @@ typedef struct u64map {
  * only rows holding a key get an id, for the union-find that links rows
  * sharing one. */
 /* A key seen again: rows a and b share key k, linked at the end if the
- * key is a person's (not on most rows). */
+ * key is a person's (not on most rows). a is the row before b holding
+ * the key: a chain links the rows as well as a star would. */
 typedef struct people_link {
 	uint32_t a, b, key;
 } people_link;
 
-typedef struct people_key {
-	uint32_t first, last; /* keyed rows */
-	uint32_t rows;	      /* rows holding it */
-} people_key;
+/* A key waiting to be looked up: its slot was prefetched when its
+ * finding came, and it is looked up when the next one comes (after the
+ * record was written), so that the map's cache misses overlap the other
+ * work. Lookups keep the order of the findings. */
+typedef struct pending_key {
+	uint64_t h;
+	uint64_t *distinct;
+	uint32_t row;
+	bool set;
+} pending_key;
 
 struct lg_people {
-	u64map keys;	  /* key hash -> index in key_rows */
+	u64map keys;	  /* key hash -> slot */
 	uint32_t *parent; /* per keyed row */
 	uint32_t nkeyed, cap;
-	people_key *key; /* per key */
-	size_t nkeys, capkeys;
 	people_link *links;
 	size_t nlinks, caplinks;
+	pending_key pending;
+	bool oom;		      /* a pending key found memory out */
 	uint64_t row_name, row_birth; /* the current row's, 0: none */
 	bool row_paired;
 	uint64_t nrows, line; /* rows so far; the current row's line */
@@ -66,56 +80,49 @@ struct lg_people {
 
 static void map_free(u64map *m)
 {
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
 
 static bool map_grow(u64map *m)
 {
-	uint32_t cap = m->keys ? (m->mask + 1) * 2 : 1024;
-	uint64_t *k = calloc(cap, sizeof(*k));
-	uint32_t *v = malloc(cap * sizeof(*v));
-	if (!k || !v) {
-		free(k);
-		free(v);
+	uint32_t cap = m->slots ? (m->mask + 1) * 2 : 1024;
+	key_slot *k = calloc(cap, sizeof(*k));
+	if (!k)
 		return false;
-	}
-	for (uint32_t i = 0; m->keys && i <= m->mask; i++) {
-		if (!m->keys[i])
+	for (uint32_t i = 0; m->slots && i <= m->mask; i++) {
+		if (!m->slots[i].key)
 			continue;
-		uint32_t j = (uint32_t)m->keys[i] & (cap - 1);
-		while (k[j])
+		uint32_t j = (uint32_t)m->slots[i].key & (cap - 1);
+		while (k[j].key)
 			j = (j + 1) & (cap - 1);
-		k[j] = m->keys[i];
-		v[j] = m->vals[i];
+		k[j] = m->slots[i];
 	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = k;
-	m->vals = v;
+	free(m->slots);
+	m->slots = k;
 	m->mask = cap - 1;
 	return true;
 }
 
-/* The value of key, inserting `fresh` when absent (*added set). NULL
+/* The slot of key, made (number m->n, *added set) when absent. NULL
  * when memory is out. */
-static uint32_t *map_get(u64map *m, uint64_t key, uint32_t fresh, bool *added)
+static key_slot *map_get(u64map *m, uint64_t key, bool *added)
 {
 	*added = false;
-	if ((!m->keys || (m->n + 1) * 2 > m->mask + 1) && !map_grow(m))
+	if ((!m->slots || (m->n + 1) * 2 > m->mask + 1) && !map_grow(m))
 		return NULL;
 	key |= !key; /* 0 marks an empty slot */
 	uint32_t i = (uint32_t)key & m->mask;
-	while (m->keys[i] && m->keys[i] != key)
+	while (m->slots[i].key && m->slots[i].key != key)
 		i = (i + 1) & m->mask;
-	if (!m->keys[i]) {
-		m->keys[i] = key;
-		m->vals[i] = fresh;
-		m->n++;
+	key_slot *k = &m->slots[i];
+	if (!k->key) {
+		k->key = key;
+		k->idx = m->n++;
+		k->last = UINT32_MAX;
 		*added = true;
 	}
-	return &m->vals[i];
+	return k;
 }
 
 lg_people *lg_people_new(void)
@@ -132,7 +139,6 @@ void lg_people_free(lg_people *p)
 		return;
 	map_free(&p->keys);
 	free(p->parent);
-	free(p->key);
 	free(p->links);
 	free(p);
 }
@@ -213,36 +219,49 @@ static bool grow(void **v, size_t n, size_t *cap, size_t size)
 	return true;
 }
 
-/* The current row holds key h: a new key, or one an earlier row held,
- * which links the two rows. */
+/* Looks the pending key up: a new key, or one an earlier row held,
+ * which links the two rows. False when memory is out. */
+static bool take_pending(lg_people *p)
+{
+	pending_key k = p->pending;
+	if (!k.set)
+		return true;
+	p->pending.set = false;
+	bool added;
+	key_slot *s = map_get(&p->keys, k.h, &added);
+	if (!s)
+		return false;
+	*k.distinct += added;
+	uint32_t last = s->last;
+	if (last == k.row)
+		return true; /* twice on one row */
+	s->last = k.row;
+	if (added)
+		return true;
+	people_link l = {last, k.row, s->idx};
+	if (!grow((void **)&p->links, p->nlinks, &p->caplinks, sizeof(l)))
+		return false;
+	p->links[p->nlinks++] = l;
+	return true;
+}
+
+/* The current row holds key h: looked up when the next finding comes
+ * (take_pending), its slot fetched meanwhile. */
 static bool add_key(lg_people *p, uint64_t h, uint64_t *distinct)
 {
+	if (!take_pending(p))
+		return false;
 	if (p->keys.n >= PEOPLE_MAX) {
 		p->capped = true;
 		return true;
 	}
 	uint32_t r = keyed_row(p);
-	bool added;
-	uint32_t *k = r == UINT32_MAX
-			  ? NULL
-			  : map_get(&p->keys, h, (uint32_t)p->nkeys, &added);
-	if (!k ||
-	    !grow((void **)&p->key, p->nkeys, &p->capkeys, sizeof(*p->key)))
+	if (r == UINT32_MAX)
 		return false;
-	*distinct += added;
-	if (added) {
-		p->key[p->nkeys++] = (people_key){r, r, 1};
-		return true;
-	}
-	people_key *pk = &p->key[*k];
-	if (pk->last == r)
-		return true; /* twice on one row */
-	pk->last = r;
-	pk->rows++;
-	people_link l = {pk->first, r, *k};
-	if (!grow((void **)&p->links, p->nlinks, &p->caplinks, sizeof(l)))
-		return false;
-	p->links[p->nlinks++] = l;
+	p->pending = (pending_key){h, distinct, r, true};
+	if (p->keys.slots)
+		__builtin_prefetch(
+		    &p->keys.slots[(uint32_t)(h | !h) & p->keys.mask]);
 	return true;
 }
 
@@ -284,29 +303,38 @@ bool lg_people_add(lg_people *p, const lg_finding *f)
 }
 
 /* Links the rows that share a person's key; a key on half the rows or
- * more (and on three at least) is the file's. */
-static void link_rows(lg_people *p)
+ * more (and on three at least) is the file's. A key is on one row more
+ * than it has links. False when memory is out (then all are linked). */
+static bool link_rows(lg_people *p)
 {
+	uint32_t *rows = calloc(p->keys.n ? p->keys.n : 1, sizeof(*rows));
+	for (size_t i = 0; rows && i < p->nlinks; i++)
+		rows[p->links[i].key]++;
 	for (size_t i = 0; i < p->nlinks; i++) {
 		const people_link *l = &p->links[i];
-		uint32_t rows = p->key[l->key].rows;
-		if (rows >= 3 && (uint64_t)rows * 2 >= p->nrows)
+		uint64_t on = rows ? (uint64_t)rows[l->key] + 1 : 0;
+		if (on >= 3 && on * 2 >= p->nrows)
 			continue;
 		uint32_t a = root(p, l->a), b = root(p, l->b);
 		if (a != b)
 			p->parent[b] = a;
 	}
+	free(rows);
+	return rows != NULL;
 }
 
 void lg_people_end(lg_people *p, bool tabular, lg_people_counts *out)
 {
 	memset(out, 0, sizeof(*out));
+	if (!take_pending(p))
+		p->capped = true; /* memory out: the count is approximate */
 	out->rows = p->nrows;
 	out->findings = p->findings;
 	out->capped = p->capped;
 	memcpy(out->per_type, p->per_type, sizeof(out->per_type));
 	if (tabular) { /* keyless rows, and one per linked set of rows */
-		link_rows(p);
+		if (!link_rows(p))
+			out->capped = true;
 		out->people = p->nrows - p->nkeyed;
 		for (uint32_t r = 0; r < p->nkeyed; r++)
 			out->people += root(p, r) == r;
@@ -320,7 +348,7 @@ void lg_people_end(lg_people *p, bool tabular, lg_people_counts *out)
 		out->people = 1; /* someone's data, whose we cannot tell */
 	map_free(&p->keys);
 	p->nrows = p->nkeyed = 0;
-	p->nkeys = p->nlinks = 0;
+	p->nlinks = 0;
 	p->distinct_pairs = 0;
 	p->row = UINT32_MAX;
 	p->findings = 0;

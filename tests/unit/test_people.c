@@ -155,6 +155,34 @@ static void huge_lists_say_their_count_is_approximate(void **state)
 	lg_people_free(p);
 }
 
+/* Each key is looked up when the next finding comes (its slot fetched
+ * meanwhile): the last one of a text still counts, in a table (it links
+ * two rows) and in prose (it is the second phone). */
+static void the_last_key_of_a_text_counts(void **state)
+{
+	(void)state;
+	lg_people *p = lg_people_new();
+	add(p, LG_EMAIL, 2, "taro.yamada@gmail.com");
+	add(p, LG_EMAIL, 3, "taro.yamada@gmail.com");
+	lg_people_counts c;
+	lg_people_end(p, true, &c);
+	assert_int_equal(c.rows, 2);
+	assert_int_equal(c.people, 1);
+	add(p, LG_EMAIL, 2, "taro.yamada@gmail.com");
+	add(p, LG_JP_PHONE, 3, "09012345678");
+	add(p, LG_JP_PHONE, 4, "08011112222");
+	lg_people_end(p, false, &c);
+	assert_int_equal(c.people, 2);
+	/* a key twice on one row, the second time pending */
+	add(p, LG_EMAIL, 2, "taro.yamada@gmail.com");
+	add(p, LG_EMAIL, 2, "taro.yamada@gmail.com");
+	add(p, LG_JP_PHONE, 3, "09012345678");
+	lg_people_end(p, true, &c);
+	assert_int_equal(c.rows, 2);
+	assert_int_equal(c.people, 2);
+	lg_people_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +192,7 @@ int main(void)
 	    cmocka_unit_test(prose_counts_the_most_distinct_values_of_a_kind),
 	    cmocka_unit_test(company_numbers_and_keys_are_nobodys),
 	    cmocka_unit_test(huge_lists_say_their_count_is_approximate),
+	    cmocka_unit_test(the_last_key_of_a_text_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -463,11 +463,18 @@ static void ref_record(lg_buf *b, const lg_record *r)
 
 static uint64_t random_number(void)
 {
-	switch (rnd(4)) {
+	uint64_t p = 1;
+	switch (rnd(6)) {
 	case 0:
 		return rnd(10);
 	case 1:
 		return UINT64_MAX - rnd(3);
+	case 2: /* each length of number, at its ends (9..9, 10..0) */
+		for (unsigned k = rnd(20); k > 0; k--)
+			p *= 10;
+		return p - rnd(2);
+	case 3: /* lines, columns and offsets: up to ten digits */
+		return rnd(1u << 31) >> rnd(31);
 	default:
 		return (uint64_t)rnd(1u << 31) * rnd(1u << 31) + rnd(100);
 	}
@@ -512,12 +519,243 @@ static void json_records_match_reference(void **state)
 	lg_buf_free(&got);
 }
 
+/* Text and CSV records as the writer printed them with stdio, one field
+ * and one character at a time, before it built them in a buffer. */
+static void ref_text_csv(FILE *f, lg_format fmt, const lg_record *r, int k,
+			 bool color, const char **last_path)
+{
+	if (fmt == LG_FMT_CSV) {
+		uint64_t nums[] = {r->line, r->column, r->offset, r->length};
+		char num[32];
+		if (k == 0)
+			fputs(
+			    "\xEF\xBB\xBFpath,type,confidence,tier,line,column,"
+			    "offset,length,masked,context\r\n",
+			    f);
+		const char *fields[12];
+		size_t n = 0;
+		fields[n++] = r->path;
+		fields[n++] = r->type;
+		char conf[32];
+		snprintf(conf, sizeof(conf), "%.2f", r->confidence);
+		fields[n++] = conf;
+		fields[n++] = r->tier;
+		for (size_t i = 0; i < n; i++) {
+			fputc('"', f);
+			for (const char *c = fields[i]; *c; c++) {
+				if (*c == '"')
+					fputc('"', f);
+				fputc(*c, f);
+			}
+			fputs("\",", f);
+		}
+		for (int i = 0; i < 4; i++) {
+			snprintf(num, sizeof(num), "%llu",
+				 (unsigned long long)nums[i]);
+			fprintf(f, "\"%s\",", num);
+		}
+		const char *tail[] = {r->masked, r->context};
+		for (int i = 0; i < 2; i++) {
+			fputc('"', f);
+			for (const char *c = tail[i]; *c; c++) {
+				if (*c == '"')
+					fputc('"', f);
+				fputc(*c, f);
+			}
+			fputs(i ? "\"\r\n" : "\",", f);
+		}
+		return;
+	}
+	if (!*last_path || strcmp(*last_path, r->path) != 0) {
+		*last_path = r->path;
+		fprintf(f, "%s%s%s\n", color ? "\033[1;35m" : "", r->path,
+			color ? "\033[0m" : "");
+	}
+	char pos[48];
+	snprintf(pos, sizeof(pos), "%llu:%llu", (unsigned long long)r->line,
+		 (unsigned long long)r->column);
+	const char *colour = !strcmp(r->tier, "high")	  ? "\033[1;31m"
+			     : !strcmp(r->tier, "medium") ? "\033[33m"
+							  : "\033[36m";
+	fprintf(f, "  %-10s %s%-21s%s %.2f %-6s %s\n    %s\n", pos,
+		color ? colour : "", r->type, color ? "\033[0m" : "",
+		r->confidence, r->tier, r->value ? r->value : r->masked,
+		r->context);
+}
+
+/* The text and CSV writers give what stdio gave: padding, quotes doubled,
+ * numbers of every length, a file's name when it changes. */
+static void text_and_csv_records_match_reference(void **state)
+{
+	(void)state;
+	static const char *const tiers[] = {"low", "medium", "high"};
+	static const char *const types[] = {"email", "jp_phone",
+					    "aws_secret_access_key_long_id"};
+	static const double confs[] = {0.5, 0.97, 0.855, 1.0, 0.125, 0.9};
+	for (int fmt_i = 0; fmt_i < 3; fmt_i++) {
+		lg_format fmt = fmt_i == 2 ? LG_FMT_CSV : LG_FMT_TEXT;
+		bool color = fmt_i == 1;
+		char *got = NULL, *want = NULL;
+		size_t got_len = 0, want_len = 0;
+		FILE *g = open_memstream(&got, &got_len);
+		FILE *f = open_memstream(&want, &want_len);
+		assert_non_null(g);
+		assert_non_null(f);
+		lg_writer_options o = {.color = color};
+		lg_writer *w = lg_writer_new(fmt, g, &o);
+		assert_non_null(w);
+		const char *last = NULL;
+		static char paths[4][200];
+		for (int i = 0; i < 4; i++)
+			random_text(paths[i], sizeof(paths[i]), rnd(30));
+		for (int k = 0; k < 3000; k++) {
+			char masked[LG_VALUE_MAX], context[LG_CONTEXT_MAX];
+			random_text(masked, sizeof(masked), rnd(40));
+			random_text(context, sizeof(context), rnd(300));
+			lg_record r = {
+			    .path = paths[rnd(4) == 0 ? rnd(4) : 0],
+			    .type = types[rnd(3)],
+			    .description = "d",
+			    .confidence = confs[rnd(6)],
+			    .tier = tiers[rnd(3)],
+			    .line = random_number(),
+			    .column = random_number(),
+			    .offset = random_number(),
+			    .length = random_number(),
+			    .masked = masked,
+			    .context = context,
+			};
+			assert_int_equal(lg_writer_record(w, &r), LG_OK);
+			ref_text_csv(f, fmt, &r, k, color, &last);
+		}
+		assert_int_equal(lg_writer_finish(w, NULL), LG_OK);
+		fclose(g);
+		fclose(f);
+		assert_int_equal(got_len, want_len);
+		assert_memory_equal(got, want, want_len);
+		free(got);
+		free(want);
+	}
+}
+
+/* The SARIF document as the writer built it before: every result a
+ * jansson object in the run's results, the whole dumped at the end. */
+static char *ref_sarif(const lg_record *rs, size_t n)
+{
+	json_t *rules = json_array(), *results = json_array();
+	for (size_t k = 0; k < n; k++) {
+		const lg_record *r = &rs[k];
+		size_t i, rule = json_array_size(rules);
+		json_t *x;
+		json_array_foreach (rules, i, x)
+			if (!strcmp(json_string_value(json_object_get(x, "id")),
+				    r->type))
+				rule = i;
+		if (rule == json_array_size(rules))
+			json_array_append_new(
+			    rules,
+			    json_pack("{ss ss s{ss} s{ss} s{ss s[ss]}}", "id",
+				      r->type, "name", r->type,
+				      "shortDescription", "text",
+				      r->description, "help", "text",
+				      "Personal data or a secret was found. "
+				      "Remove it, move it to a protected "
+				      "store, or mask it.",
+				      "properties", "security-severity", "7.5",
+				      "tags", "security", "privacy"));
+		char msg[512];
+		snprintf(msg, sizeof(msg), "%s: %s (confidence %.2f)", r->type,
+			 r->masked, r->confidence);
+		const char *level = !strcmp(r->tier, "high")	 ? "error"
+				    : !strcmp(r->tier, "medium") ? "warning"
+								 : "note";
+		json_array_append_new(
+		    results,
+		    json_pack("{ss sI ss s{ss} s[{s{s{ss} s{sI sI}}}] s{sf}}",
+			      "ruleId", r->type, "ruleIndex", (json_int_t)rule,
+			      "level", level, "message", "text", msg,
+			      "locations", "physicalLocation",
+			      "artifactLocation", "uri", r->path, "region",
+			      "startLine", (json_int_t)r->line, "startColumn",
+			      (json_int_t)r->column, "properties", "confidence",
+			      r->confidence));
+	}
+	json_t *driver =
+	    json_pack("{ss ss ss so}", "name", "leakguard", "semanticVersion",
+		      "t", "informationUri",
+		      "https://github.com/leakguard/leakguard", "rules", rules);
+	json_t *run = json_pack("{s{so} so}", "tool", "driver", driver,
+				"results", results);
+	json_t *doc = json_pack("{ss ss s[o]}", "$schema",
+				"https://json.schemastore.org/sarif-2.1.0.json",
+				"version", "2.1.0", "runs", run);
+	char *t = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	return t;
+}
+
+/* SARIF results are written as text when they come, laid out as jansson
+ * lays out the document: the same bytes, with controls, quotes and
+ * non-ASCII in the masked values, rules added as results need them, and
+ * none at all. */
+static void sarif_matches_the_jansson_document(void **state)
+{
+	(void)state;
+	static const char *const tiers[] = {"low", "medium", "high"};
+	static const char *const types[] = {"email", "jp_phone", "password",
+					    "person_name"};
+	static const char *const masks[] = {
+	    "t***@example.com", "a\"b\\c/d", "\x01\x1f\x7f\t\r\n\b\f",
+	    "\xE5\xB1\xB1* \xE5\xA4\xAA\xE9\x83\x8E", "\xE2\x80\xA8"};
+	static const double confs[] = {0.5, 0.97, 0.855, 1.0, 0.9};
+	static const char *const paths[] = {"a.txt", "dir/b-c_d~e.csv"};
+	for (size_t n = 0; n < 300; n += 1 + n) {
+		lg_record rs[300];
+		for (size_t k = 0; k < n; k++) {
+			lg_type t = (lg_type)rnd(4);
+			rs[k] = (lg_record){
+			    .path = paths[rnd(2)],
+			    .type = types[t],
+			    .description = types[t],
+			    .confidence = confs[rnd(5)],
+			    .tier = tiers[rnd(3)],
+			    .line = random_number() >> rnd(64),
+			    .column = rnd(300),
+			    .offset = 1,
+			    .length = 1,
+			    .masked = masks[rnd(5)],
+			    .context = "",
+			};
+		}
+		char *got = NULL;
+		size_t got_len = 0;
+		FILE *g = open_memstream(&got, &got_len);
+		assert_non_null(g);
+		lg_writer_options o = {.tool_version = "t"};
+		lg_writer *w = lg_writer_new(LG_FMT_SARIF, g, &o);
+		assert_non_null(w);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(lg_writer_record(w, &rs[k]), LG_OK);
+		assert_int_equal(lg_writer_finish(w, NULL), LG_OK);
+		fclose(g);
+		char *want = ref_sarif(rs, n);
+		assert_non_null(want);
+		assert_int_equal(got_len, strlen(want) + 1);
+		assert_memory_equal(got, want, strlen(want));
+		assert_int_equal(got[got_len - 1], '\n');
+		free(want);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(masks_match_snprintf),
 	    cmocka_unit_test(snippets_match_reference),
 	    cmocka_unit_test(json_records_match_reference),
+	    cmocka_unit_test(text_and_csv_records_match_reference),
+	    cmocka_unit_test(sarif_matches_the_jansson_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
