@@ -154,7 +154,8 @@ static bool add_patterns(lg_detector *d, pattern_set *p, char *err,
 	}
 	d->pattern_type = calloc(n, sizeof(*d->pattern_type));
 	d->rest_db = calloc(n, sizeof(*d->rest_db));
-	if (!d->pattern_type || !d->rest_db) {
+	d->honorific = calloc(n, sizeof(*d->honorific));
+	if (!d->pattern_type || !d->rest_db || !d->honorific) {
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
@@ -169,8 +170,14 @@ static bool add_patterns(lg_detector *d, pattern_set *p, char *err,
 					  ? 0
 					  : HS_FLAG_SOM_LEFTMOST;
 			const char *mark = strchr(*e, '\x1F');
+			/* the honorific pattern: its literal, without SOM
+			 * (engine.c's honorific_start finds the start) */
+			const char *before = strchr(*e, '\x1E');
+			if (before)
+				d->honorific[p->n] = true;
 			if (mark ? !add_split(d, p, *e, mark, fl, err, errlen)
-				 : !set_add(p, *e, fl, false)) {
+				 : !set_add(p, before ? before + 1 : *e,
+					    before ? 0 : fl, false)) {
 				if (!*err)
 					snprintf(err, errlen, "out of memory");
 				return false;
@@ -367,6 +374,7 @@ void lg_detector_free(lg_detector *d)
 	for (unsigned i = 0; d->rest_db && i < d->npatterns; i++)
 		hs_free_database(d->rest_db[i]);
 	free(d->rest_db);
+	free(d->honorific);
 	free(d->pattern_type);
 	free(d->kw_list);
 	free(d->kw_word);
