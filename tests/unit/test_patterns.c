@@ -7,6 +7,7 @@
  * drawn at random from the pieces of the patterns. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -138,7 +139,12 @@ static void check_text(const char *text, size_t n)
 		got.m[got.n++] = st->raws[i];
 	normalise(&want);
 	normalise(&got);
-	if (want.n != got.n || memcmp(want.m, got.m, want.n * sizeof(*want.m)))
+	bool same = want.n == got.n;
+	for (size_t i = 0; same && i < want.n; i++) /* fields: not padding */
+		same = got.m[i].type == want.m[i].type &&
+		       got.m[i].to == want.m[i].to &&
+		       got.m[i].from == want.m[i].from;
+	if (!same)
 		fprintf(stderr, "differs on: %.*s\n", (int)n, text);
 	assert_int_equal(got.n, want.n);
 	for (size_t i = 0; i < want.n; i++) {
