@@ -68,6 +68,7 @@ typedef struct pattern_set {
 	unsigned n, cap;
 	char **owned; /* generated keyword patterns to free */
 	unsigned nowned;
+	const char **rest; /* a split pattern's rest, by id; else NULL */
 } pattern_set;
 
 static bool set_add(pattern_set *p, const char *expr, unsigned flags,
@@ -87,13 +88,17 @@ static bool set_add(pattern_set *p, const char *expr, unsigned flags,
 		char **o = realloc(p->owned, cap * sizeof(*o));
 		if (o)
 			p->owned = o;
-		if (!e || !f || !i || !o)
+		const char **r = realloc(p->rest, cap * sizeof(*r));
+		if (r)
+			p->rest = r;
+		if (!e || !f || !i || !o || !r)
 			return false;
 		p->cap = cap;
 	}
 	p->expr[p->n] = expr;
 	p->flags[p->n] = flags;
 	p->ids[p->n] = p->n;
+	p->rest[p->n] = NULL;
 	p->n++;
 	if (owned)
 		p->owned[p->nowned++] = (char *)expr;
@@ -108,6 +113,7 @@ static void set_free(pattern_set *p)
 	free(p->flags);
 	free(p->ids);
 	free(p->owned);
+	free(p->rest);
 }
 
 /* A split pattern (detectors.c, THEN): its label goes in the main
@@ -135,7 +141,14 @@ static bool add_split(lg_detector *d, pattern_set *p, const char *e,
 	bool ok = set_add(p, label, fl, true);
 	if (!ok)
 		free(label);
-	if (ok)
+	else
+		p->rest[id] = mark + 1;
+	/* two labels of a type may share their rest (card_expiry's): one
+	 * database then, loaded once */
+	for (unsigned j = 0; ok && j < id && !d->rest_db[id]; j++)
+		if (p->rest[j] && !strcmp(p->rest[j], mark + 1))
+			d->rest_db[id] = d->rest_db[j];
+	if (ok && !d->rest_db[id])
 		d->rest_db[id] =
 		    lg_hs_compile_cached((const char *const *)&rest,
 					 &rest_flags, NULL, 1, err, errlen);
@@ -154,7 +167,8 @@ static bool add_patterns(lg_detector *d, pattern_set *p, char *err,
 	}
 	d->pattern_type = calloc(n, sizeof(*d->pattern_type));
 	d->rest_db = calloc(n, sizeof(*d->rest_db));
-	if (!d->pattern_type || !d->rest_db) {
+	d->honorific = calloc(n, sizeof(*d->honorific));
+	if (!d->pattern_type || !d->rest_db || !d->honorific) {
 		snprintf(err, errlen, "out of memory");
 		return false;
 	}
@@ -169,8 +183,14 @@ static bool add_patterns(lg_detector *d, pattern_set *p, char *err,
 					  ? 0
 					  : HS_FLAG_SOM_LEFTMOST;
 			const char *mark = strchr(*e, '\x1F');
+			/* the honorific pattern: its literal, without SOM
+			 * (engine.c's honorific_start finds the start) */
+			const char *before = strchr(*e, '\x1E');
+			if (before)
+				d->honorific[p->n] = true;
 			if (mark ? !add_split(d, p, *e, mark, fl, err, errlen)
-				 : !set_add(p, *e, fl, false)) {
+				 : !set_add(p, before ? before + 1 : *e,
+					    before ? 0 : fl, false)) {
 				if (!*err)
 					snprintf(err, errlen, "out of memory");
 				return false;
@@ -366,9 +386,15 @@ void lg_detector_free(lg_detector *d)
 	hs_free_database(d->header_db);
 	if (d->scratch)
 		hs_free_scratch(d->scratch);
-	for (unsigned i = 0; d->rest_db && i < d->npatterns; i++)
-		hs_free_database(d->rest_db[i]);
+	for (unsigned i = 0; d->rest_db && i < d->npatterns; i++) {
+		bool shared = false; /* and freed with an earlier id */
+		for (unsigned j = 0; j < i && !shared; j++)
+			shared = d->rest_db[j] == d->rest_db[i];
+		if (!shared)
+			hs_free_database(d->rest_db[i]);
+	}
 	free(d->rest_db);
+	free(d->honorific);
 	free(d->pattern_type);
 	free(d->kw_list);
 	free(d->kw_word);

@@ -45,7 +45,8 @@
 #define WORD_START "(?:^|[^A-Za-z])"
 /* ... and a separator after it, then the gap: export 10/25, exp10.3 and
  * XML_SCHEMAV_CVC_FACET are no labels. */
-#define WORD_GAP(n)  "[^A-Za-z0-9_\\n][^0-9\\n]{0," #n "}"
+#define WORD_SEP     "[^A-Za-z0-9_\\n]"
+#define WORD_GAP(n)  WORD_SEP GAP(n)
 #define WORD_GAPN(n) "[^A-Za-z0-9_][^0-9]{0," #n "}"
 
 /* Splits a pattern into its label and the rest: Hyperscan looks for the
@@ -63,6 +64,13 @@
  * its branches in one pattern. */
 #define THEN "\x1F"
 
+/* Marks the honorific pattern's prefix, which engine.c checks in C where
+ * Hyperscan finds the honorific (honorific_start): a kanji or kana, then
+ * one space (ASCII or ideographic) or none. The literal alone is a
+ * cheaper search than the pattern whole; the pattern is still the two
+ * read as one (tests/unit/test_patterns.c compares them). */
+#define CHECKED_BEFORE "\x1E"
+
 /* Numbers (cards, My Number, corporate numbers, phones, postal codes) are
  * found by the digit-run pass in numbers.c, not by patterns here. */
 static const char *const no_patterns[] = {NULL};
@@ -70,14 +78,18 @@ static const char *const no_patterns[] = {NULL};
 /* Not "cid": a client, content or connection id far more often (every
  * cid:image001 in HTML mail) than Amex's card identification number. */
 static const char *const pat_card_cvv[] = {
-    WORD_START "(?i:cvv2?|cvc2?|security\\s?code)" THEN WORD_GAP(16) D "{3,4}",
+    WORD_START "(?i:cvv2?|cvc2?|security\\s?code)" WORD_SEP THEN GAP(16) D
+    "{3,4}",
     "セキュリティ(?:ー)?(?:コード|番号|ナンバー)" GAP(16) D "{3,4}", NULL};
 #define EXPIRY D "{1,4}" DS D "{1,4}(?:月)?"
+/* Split, each label apart: a type with start of match may have several
+ * split entries, as take_splits keeps the leftmost start of an end over
+ * all of them. Whole, the date after the frequent "exp" was a sixth of
+ * the pass over a dense text. */
 static const char *const pat_card_expiry[] = {
-    "(?:有効期限" GAP(20) "|" WORD_START
-			  "(?i:expiry|expiration|exp\\.?|expires|valid\\s?thru|"
-			  "valid\\s?through|"
-			  "good\\s?thru)" WORD_GAP(20) ")" EXPIRY,
+    "有効期限" THEN GAP(20) EXPIRY,
+    WORD_START "(?i:expiry|expiration|exp\\.?|expires|valid\\s?thru|"
+	       "valid\\s?through|good\\s?thru)" WORD_SEP THEN GAP(20) EXPIRY,
     NULL};
 /* The shortest shape of an address; extend_email finds the whole of it. */
 static const char *const pat_email[] = {
@@ -143,14 +155,14 @@ static const char *const pat_residence_card[] = {
     NULL};
 static const char *const pat_password[] = {
     "(?:" WORD_START
-    "(?i:password|passwd|pwd|passcode|pass)|パスワード|暗証番号)"
+    "(?i:password|passwd|pwd|passcode|pass)|パスワード|暗証番号)" THEN
     "[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP "?)[^\\s]",
     NULL}; /* extend_secret_value takes the rest */
 static const char *const pat_aws_key_id[] = {
     "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", NULL};
 static const char *const pat_aws_secret[] = {
     "(?i:aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key|"
-    "secretaccesskey)[\"']?(?:" KV "|\\s{1,4})[\"']?[A-Za-z0-9/+]{40}",
+    "secretaccesskey)" THEN "[\"']?(?:" KV "|\\s{1,4})[\"']?[A-Za-z0-9/+]{40}",
     NULL};
 static const char *const pat_private_key[] = {
     "-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----", NULL};
@@ -165,7 +177,7 @@ static const char *const pat_api_key[] = {
     "(?:" WORD_START
     "(?i:api[_\\-]?key|apikey|api[_\\-]?secret|access[_\\-]?token|auth[_\\-]"
     "?token|client[_\\-]?secret|secret[_\\-]?key|private[_\\-]?token)|APIキ"
-    "ー|アクセストークン)[\"']?" KV "[\"']?[A-Za-z0-9_\\-./+=]{16}",
+    "ー|アクセストークン)" THEN "[\"']?" KV "[\"']?[A-Za-z0-9_\\-./+=]{16}",
     NULL};
 
 /* The first character of a name or an address: a kanji (U+4E00..9FFF),
@@ -192,7 +204,8 @@ static const char *const pat_person_name[] = {
     "\"?\\s{0,2}[:=]\\s{0,2}\"?[A-Z]",
     "\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ ][A-Z]",
     /* a kanji or kana, then the honorific */
-    "(?:" KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF])(?:[ ]|\\xE3\\x80\\x80)?"
+    "(?:" KANJI
+    "|\\xE3[\\x81-\\x83][\\x80-\\xBF])(?:[ ]|\\xE3\\x80\\x80)?" CHECKED_BEFORE
     "(?:様|さま|さん|殿)",
     NULL};
 

@@ -216,6 +216,33 @@ static int on_rest(unsigned id, unsigned long long from, unsigned long long to,
 	return 0;
 }
 
+/* A kanji (U+4E00..9FFF, lead bytes E4..E9) or kana (E3 81..83) at p,
+ * byte by byte as the pattern reads it. */
+static bool kanji_or_kana(const uint8_t *p)
+{
+	bool tail = (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
+	return tail && ((p[0] >= 0xE4 && p[0] <= 0xE9) ||
+			(p[0] == 0xE3 && p[1] >= 0x81 && p[1] <= 0x83));
+}
+
+/* The honorific pattern (detectors.c, CHECKED_BEFORE) ending at `to`,
+ * where Hyperscan found the honorific: the leftmost start of a kanji or
+ * kana, one space (ASCII or ideographic) or none, then the honorific; or
+ * -1 when nothing before it fits. 様 and 殿 are three bytes (lead E6),
+ * さま and さん six. */
+static int64_t honorific_start(const uint8_t *w, uint32_t to)
+{
+	uint32_t at = to - (to >= 3 && w[to - 3] == 0xE6 ? 3u : 6u);
+	if (at >= 6 && w[at - 3] == 0xE3 && w[at - 2] == 0x80 &&
+	    w[at - 1] == 0x80 && kanji_or_kana(w + at - 6))
+		return at - 6;
+	if (at >= 4 && w[at - 1] == ' ' && kanji_or_kana(w + at - 4))
+		return at - 4;
+	if (at >= 3 && kanji_or_kana(w + at - 3))
+		return at - 3;
+	return -1;
+}
+
 static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 		    unsigned flags, void *ud)
 {
@@ -223,14 +250,23 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	scan_ctx *x = ud;
 	lg_detect_stream *s = x->s;
 	const lg_detector *d = s->det;
+	lg_type t = d->pattern_type[id];
+	if (d->honorific[id]) {
+		int64_t st = honorific_start(s->win, (uint32_t)to);
+		if (st < 0)
+			return 0;
+		/* what Hyperscan reports for the pattern whole */
+		from = lg_detector_defs[t].flags & LG_NO_SOM
+			   ? 0
+			   : (unsigned long long)st;
+	}
 	if (!d->rest_db[id]) {
-		take_match(x, d->pattern_type[id], (uint32_t)from,
-			   (uint32_t)to);
+		take_match(x, t, (uint32_t)from, (uint32_t)to);
 		return 0;
 	}
 	/* no match is longer than MAX_MATCH: the rest need not look further */
 	size_t room = s->len - (size_t)to;
-	rest_ctx r = {s, {d->pattern_type[id], (uint32_t)from, (uint32_t)to}};
+	rest_ctx r = {s, {t, (uint32_t)from, (uint32_t)to}};
 	if (hs_scan(d->rest_db[id], (const char *)s->win + to,
 		    (unsigned)(room < MAX_MATCH ? room : MAX_MATCH), 0,
 		    s->rest_scratch, on_rest, &r) != HS_SUCCESS)

@@ -16,6 +16,8 @@ struct lg_detector {
 	lg_type *pattern_type;
 	hs_database_t **rest_db; /* a split pattern's rest, by the id of its
 				  * label; NULL for a whole pattern */
+	bool *honorific; /* Hyperscan finds the honorific alone, and what
+			  * the pattern asks before it is checked in C */
 	unsigned nkeywords;
 	unsigned *kw_list; /* keyword id -> index in lg_keyword_lists */
 	const char **kw_word;
