@@ -70,7 +70,6 @@ JA = {
     "skipped: a PDF over 256 MB": "スキップ：256 MB を超える PDF です",
     "archive not read: cannot load %s": "アーカイブを読めません：%s を読み込めません",
     "mail read as plain text: cannot load %s": "メールをテキストとして読みました：%s を読み込めません",
-    "the file shrank while it was read: the bytes past its new end were not scanned": "読み取り中にファイルが短くなりました：新しい末尾より後のバイトはスキャンしていません",
     # ---- audit link
     "judge by the URL's shape alone; fetch nothing": "URL の形だけで判定し、何も取得しない",
     'longest a signed link may still be valid: 30m, 12h, 7d (default)': "署名付きリンクが有効であってよい最長の期間：30m、12h、7d（既定）",

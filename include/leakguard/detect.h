@@ -109,15 +109,6 @@ lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n);
  * the window scans it and frees room; a caller that finds none feeds. */
 uint8_t *lg_detect_room(lg_detect_stream *s, size_t *room);
 lg_status lg_detect_commit(lg_detect_stream *s, size_t n);
-/* Scanning without any copy, text that lies in memory already (a mapped
- * file): after lg_detect_begin, lg_detect_in_place(text), then
- * lg_detect_reach(avail) each time more of it may be read, text[0..avail)
- * (avail only grows), and lg_detect_end. Findings are the ones feeding
- * the same bytes would give. The text below lg_detect_kept_from() is not
- * read again (a mapping may drop those pages). */
-void lg_detect_in_place(lg_detect_stream *s, const uint8_t *text);
-lg_status lg_detect_reach(lg_detect_stream *s, uint64_t avail);
-uint64_t lg_detect_kept_from(const lg_detect_stream *s);
 /* Ends the text: reports what is left. */
 lg_status lg_detect_end(lg_detect_stream *s);
 /* After a successful lg_detect_end: the newlines the text held. */

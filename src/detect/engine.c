@@ -886,8 +886,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	return LG_OK;
 }
 
-/* Drops what no later window needs: moves the rest to the buffer's
- * start, or, in place, only the window's start. */
+/* Drops what no later window needs. */
 static void slide_window(lg_detect_stream *s)
 {
 	uint64_t keep_from =
@@ -897,27 +896,15 @@ static void slide_window(lg_detect_stream *s)
 	if (keep_from <= s->base)
 		return;
 	size_t drop = (size_t)(keep_from - s->base);
-	if (s->text)
-		s->win += drop;
-	else
-		memmove(s->buf, s->buf + drop, s->len - drop);
+	memmove(s->win, s->win + drop, s->len - drop);
 	s->len -= drop;
 	s->base = keep_from;
 }
 
 uint8_t *lg_detect_room(lg_detect_stream *s, size_t *room)
 {
-	*room = s->text ? 0 : s->cap - s->len;
-	return s->buf + s->len;
-}
-
-/* A full window is scanned, then slid. */
-static lg_status window_full(lg_detect_stream *s)
-{
-	lg_status rc = scan_window(s, false);
-	if (rc == LG_OK)
-		slide_window(s);
-	return rc;
+	*room = s->cap - s->len;
+	return s->win + s->len;
 }
 
 lg_status lg_detect_commit(lg_detect_stream *s, size_t n)
@@ -925,31 +912,10 @@ lg_status lg_detect_commit(lg_detect_stream *s, size_t n)
 	s->len += n;
 	if (s->len < s->cap || s->stopped)
 		return LG_OK;
-	return window_full(s);
-}
-
-void lg_detect_in_place(lg_detect_stream *s, const uint8_t *text)
-{
-	s->text = s->win = text;
-	s->len = 0;
-}
-
-/* The windows are the ones feeding the same text would scan: each full
- * window [base, base + cap) as it fills, then what is left at the end. */
-lg_status lg_detect_reach(lg_detect_stream *s, uint64_t avail)
-{
-	lg_status rc = LG_OK;
-	while (rc == LG_OK && !s->stopped && avail - s->base >= s->cap) {
-		s->len = s->cap;
-		rc = window_full(s);
-	}
-	s->len = (size_t)(avail - s->base);
+	lg_status rc = scan_window(s, false);
+	if (rc == LG_OK)
+		slide_window(s);
 	return rc;
-}
-
-uint64_t lg_detect_kept_from(const lg_detect_stream *s)
-{
-	return s->base;
 }
 
 lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n)
@@ -992,8 +958,6 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 {
 	s->fn = fn;
 	s->ud = ud;
-	s->win = s->buf;
-	s->text = NULL;
 	s->len = 0;
 	s->base = s->owned_from = s->last_end = 0;
 	s->cur_pos = 0;
@@ -1011,9 +975,9 @@ lg_detect_stream *lg_detect_stream_new(const lg_detector *d)
 		return NULL;
 	s->det = d;
 	s->cap = CHUNK + OVERLAP + GUARD;
-	s->buf = malloc(s->cap);
+	s->win = malloc(s->cap);
 	s->morph = lg_morph_new(d);
-	if (!s->buf || (d->morph_model && !s->morph) ||
+	if (!s->win || (d->morph_model && !s->morph) ||
 	    hs_clone_scratch(d->scratch, &s->scratch) != HS_SUCCESS ||
 	    hs_clone_scratch(d->scratch, &s->rest_scratch) != HS_SUCCESS) {
 		lg_detect_stream_free(s);
@@ -1032,7 +996,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	if (s->rest_scratch)
 		hs_free_scratch(s->rest_scratch);
 	free(s->splits);
-	free(s->buf);
+	free(s->win);
 	free(s->raws);
 	free(s->hits);
 	free(s->ranges);

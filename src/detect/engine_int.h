@@ -113,10 +113,8 @@ struct lg_detect_stream {
 	hs_scratch_t *rest_scratch; /* the rests run inside the main scan */
 	split_match *splits;
 	size_t nsplits, capsplits;
-	const uint8_t *win; /* window of text: in buf, or in the caller's */
+	uint8_t *win; /* window of text */
 	size_t len, cap;
-	uint8_t *buf;	      /* the window's own buffer, cap bytes */
-	const uint8_t *text;  /* lg_detect_in_place's text, else NULL */
 	uint64_t base;		    /* absolute offset of win[0] */
 	uint64_t owned_from;	    /* matches ending after this are ours */
 	uint64_t last_end;	    /* end of the last reported finding */

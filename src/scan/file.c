@@ -8,14 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libintl.h>
 
 #include "leakguard/text.h"
 #include "scan_int.h"
-#include "util/util.h"
 
 #define _(s) dgettext("leakguard", s)
 
@@ -242,37 +240,6 @@ static ssize_t read_next(scan_worker *w, const text_input *t, scan_source *src,
 	return src->read(src->ctx, *buf, *want);
 }
 
-/* After the last chunk: the rest of the text, what the reading and
- * decoding met, and the text's end and size. */
-static void finish_text(scan_worker *w, scan_job *j, text_input *t,
-			const lg_sniff *sn, uint64_t total, lg_status rc)
-{
-	if (rc == LG_OK)
-		rc = lg_detect_end(w->stream);
-	j->seg_lines = lg_detect_newlines(w->stream);
-	if (rc != LG_OK)
-		report(w, j, EV_ERROR, 0, _("scan failed: %s"),
-		       lg_status_str(rc));
-	report_decoding(w, j, t, sn->encoding);
-	lg_decoder_free(t->dec);
-	lg_html_free(t->html);
-	if (!j->seg_len || j->seg_last) { /* a file's last (or only) part */
-		scan_event e = {.kind = EV_TEXT_END,
-				.path = w->member,
-				.tabular = lg_detect_tabular(w->stream)};
-		seq_event(w->seq, j, &e);
-	}
-	/* a file split into segments is one file */
-	seq_count(w->seq, j->seg_index == 0, 0, total);
-	if (j->seg_index == 0)
-		__atomic_add_fetch(&w->progress->files, 1, __ATOMIC_RELAXED);
-}
-
-static void add_progress(scan_worker *w, size_t n)
-{
-	__atomic_add_fetch(&w->progress->bytes, (uint64_t)n, __ATOMIC_RELAXED);
-}
-
 void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 {
 	file_ctx ctx = {w, j, false};
@@ -295,7 +262,8 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 	bool fed_eof = false;
 	while (n > 0 && rc == LG_OK && !ctx.stop) {
 		total += (size_t)n;
-		add_progress(w, (size_t)n);
+		__atomic_add_fetch(&w->progress->bytes, (uint64_t)n,
+				   __ATOMIC_RELAXED);
 		fed_eof =
 		    (size_t)n < want || (j->seg_len && total == j->seg_len);
 		if (buf != w->inbuf) { /* read into the window already */
@@ -315,71 +283,29 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		       (unsigned long long)total, strerror(errno));
 	else if (!fed_eof && rc == LG_OK && !ctx.stop)
 		rc = feed_chunk(w, &t, NULL, 0, true);
-	finish_text(w, j, &t, &sn, total, rc);
-}
-
-/* A mapped file's text, a chunk at a time as if read: UTF-8 is scanned
- * where it lies, with no copy at all; what needs decoding is decoded
- * from the mapping. Pages behind the reader are given back. */
-static void scan_mapped(scan_worker *w, scan_job *j, lg_map *m)
-{
-	file_ctx ctx = {w, j, false};
-	text_input t = {0};
-	lg_sniff sn;
-	t.consumed = j->seg_start;
-	lg_detect_begin(w->stream, on_finding, &ctx);
-	size_t head = m->len < READ_CHUNK ? m->len : READ_CHUNK;
-	if (!open_text(w, j, m->data, head, &t, &sn))
-		return;
-	const uint8_t *p = m->data + sn.bom_len;
-	size_t len = m->len - sn.bom_len, at = 0;
-	bool in_place = !t.dec && !t.html;
-	if (in_place)
-		lg_detect_in_place(w->stream, p);
-	add_progress(w, sn.bom_len);
-	lg_status rc = LG_OK;
-	while (at < len && rc == LG_OK && !ctx.stop) {
-		size_t k = len - at < READ_CHUNK ? len - at : READ_CHUNK;
-		bool eof = at + k == len;
-		add_progress(w, k);
-		if (in_place) {
-			utf8_account(&t, p + at, k, eof);
-			rc = lg_detect_reach(w->stream, at + k);
-		} else {
-			rc = feed_chunk(w, &t, p + at, k, eof);
-		}
-		at += k;
-		lg_map_drop(m, sn.bom_len +
-				   (in_place
-					? (size_t)lg_detect_kept_from(w->stream)
-					: at));
+	if (rc == LG_OK)
+		rc = lg_detect_end(w->stream);
+	j->seg_lines = lg_detect_newlines(w->stream);
+	if (rc != LG_OK)
+		report(w, j, EV_ERROR, 0, _("scan failed: %s"),
+		       lg_status_str(rc));
+	report_decoding(w, j, &t, sn.encoding);
+	lg_decoder_free(t.dec);
+	lg_html_free(t.html);
+	if (!j->seg_len || j->seg_last) { /* a file's last (or only) part */
+		scan_event e = {.kind = EV_TEXT_END,
+				.path = w->member,
+				.tabular = lg_detect_tabular(w->stream)};
+		seq_event(w->seq, j, &e);
 	}
-	if (len == 0 && !in_place)
-		rc = feed_chunk(w, &t, NULL, 0, true);
-	if (m->cut)
-		report(w, j, EV_ERROR, 0,
-		       _("the file shrank while it was read: the bytes past "
-			 "its new end were not scanned"));
-	finish_text(w, j, &t, &sn, m->len, rc);
+	/* a file split into segments is one file */
+	seq_count(w->seq, j->seg_index == 0, 0, total);
+	if (j->seg_index == 0)
+		__atomic_add_fetch(&w->progress->files, 1, __ATOMIC_RELAXED);
 }
 
-/* A regular file of a window or more is mapped (scan_mapped); a smaller
- * one is read in one call, cheaper than a mapping's set-up; anything
- * else, or a file that cannot be mapped, is read. */
 static void scan_fd(scan_worker *w, scan_job *j, int fd)
 {
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uint64_t)st.st_size >= j->seg_start + READ_CHUNK) {
-		uint64_t len = j->seg_len ? j->seg_len
-					  : (uint64_t)st.st_size - j->seg_start;
-		lg_map m;
-		if (lg_map_open(&m, fd, j->seg_start, len)) {
-			scan_mapped(w, j, &m);
-			lg_map_close(&m);
-			return;
-		}
-	}
 	if (j->seg_start && lseek(fd, (off_t)j->seg_start, SEEK_SET) < 0) {
 		report(w, j, EV_ERROR, errno, _("read failed: %s"),
 		       strerror(errno));

@@ -98,25 +98,6 @@ bool lg_mkdir_parent(const char *file);
  * neither is set or the path does not fit. */
 bool lg_data_path(const char *name, char *out, size_t cap);
 
-/* ---- a file mapped for reading (map.c) ----------------------------------
- */
-typedef struct lg_map {
-	const uint8_t *data; /* the bytes asked for */
-	size_t len;
-	void *base; /* the whole mapping, from a page's start */
-	size_t base_len, dropped;
-	bool cut; /* the file shrank under the mapping: the bytes past its
-		   * new end were read as zeros */
-} lg_map;
-
-/* Maps len bytes of the regular file fd from offset off, for this thread
- * to read (one mapping at a time per thread). False when it cannot be
- * mapped: read it instead. */
-bool lg_map_open(lg_map *m, int fd, uint64_t off, uint64_t len);
-/* The reader is done with data[0..upto): its pages are given back. */
-void lg_map_drop(lg_map *m, size_t upto);
-void lg_map_close(lg_map *m);
-
 /* A monotonic clock, seconds: for timing runs. */
 double lg_now_seconds(void);
 

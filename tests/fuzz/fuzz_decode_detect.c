@@ -1,9 +1,6 @@
 /* fuzz_decode_detect.c: libFuzzer target over the scan path: sniff the
  * encoding, decode to UTF-8, detect, with the input fed in uneven pieces so
- * window overlaps and split characters are exercised; or, as a mapped file
- * is, scanned where it lies, in a buffer of its exact size (a read past
- * the text's end is one past the mapping's). */
-#include <stdbool.h>
+ * window overlaps and split characters are exercised. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,17 +64,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = size;
 	}
 	lg_detect_begin(stream, check_finding, &len);
-	bool in_place = size && data[0] & 0x80;
-	if (in_place)
-		lg_detect_in_place(stream, text);
 	/* piece sizes drawn from the input itself */
 	size_t pos = 0, step = size ? (data[0] % 97) + 1 : 1;
 	while (pos < len) {
 		size_t n = len - pos < step ? len - pos : step;
-		if (in_place)
-			lg_detect_reach(stream, pos + n);
-		else
-			lg_detect_feed(stream, text + pos, n);
+		lg_detect_feed(stream, text + pos, n);
 		pos += n;
 		step = step * 7 % 4099 + 1;
 	}

@@ -1229,10 +1229,9 @@ static void context_is_masked(void **state)
  * an address lost the raise of its postal code; and a CSV header whose
  * line ran to a window's edge was judged by neither window, so its block
  * lost its columns. */
-/* Three MiB of the lines below, in paragraphs: a dense text whose
- * findings reach over the edges of the 1 MiB windows. */
-static char *window_edge_text(size_t *len)
+static void findings_do_not_depend_on_window_edges(void **state)
 {
+	(void)state;
 	static const char *const lines[] = {
 	    "住所: 〒551－4653 兵庫県神戸市中央区三宮町3-10-12第二ビル4F\n",
 	    "担当: 山本（内線 2041、携帯 0120-249-384）\n",
@@ -1260,15 +1259,6 @@ static char *window_edge_text(size_t *len)
 		if (k % 3 == 2)
 			text[n++] = '\n'; /* a paragraph: where cuts go */
 	}
-	*len = n;
-	return text;
-}
-
-static void findings_do_not_depend_on_window_edges(void **state)
-{
-	(void)state;
-	size_t n;
-	char *text = window_edge_text(&n);
 	found whole = scan_n(det_all, text, n);
 	assert_true(whole.n > 50000);
 	const size_t starts[] = {1000,	 123457,	333331, 555557,
@@ -1712,47 +1702,6 @@ static void assert_same_findings(const found *a, const found *b,
 	}
 }
 
-/* Text scanned where it lies (a mapped file) gives the findings feeding
- * it gives, however much of it is said to be there at each step: steps
- * shorter than a window, and longer than several. The text below
- * lg_detect_kept_from is overwritten as the scan goes (a mapping gives
- * those pages back): it must not be read again. */
-static void in_place_equals_feed(void **state)
-{
-	(void)state;
-	size_t n;
-	char *text = window_edge_text(&n);
-	char *copy = malloc(n);
-	assert_non_null(copy);
-	found fed = scan_n(det_all, text, n);
-	assert_true(fed.n > 50000);
-	const size_t steps[] = {1, (1u << 20) + 17, 3u << 20};
-	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
-		lg_detect_stream *s = lg_detect_stream_new(det_all);
-		assert_non_null(s);
-		found r = {0};
-		memcpy(copy, text, n);
-		lg_detect_begin(s, collect, &r);
-		lg_detect_in_place(s, (const uint8_t *)copy);
-		for (size_t at = 0; at < n;) {
-			at = n - at < steps[k] ? n : at + steps[k];
-			assert_int_equal(lg_detect_reach(s, at), LG_OK);
-			uint64_t kept = lg_detect_kept_from(s);
-			assert_true(kept <= at);
-			memset(copy, '7', (size_t)kept);
-		}
-		assert_int_equal(lg_detect_end(s), LG_OK);
-		assert_same_findings(&r, &fed, "in place");
-		for (size_t i = 0; i < r.n; i++)
-			assert_string_equal(r.f[i].context, fed.f[i].context);
-		lg_detect_stream_free(s);
-		free(r.f);
-	}
-	free(fed.f);
-	free(copy);
-	free(text);
-}
-
 /* What the test placed in a text, to check findings against. */
 typedef struct placed {
 	lg_type type;
@@ -2090,7 +2039,6 @@ int main(void)
 	    cmocka_unit_test(context_is_masked),
 	    cmocka_unit_test(context_masks_findings_past_long_ones),
 	    cmocka_unit_test(findings_do_not_depend_on_window_edges),
-	    cmocka_unit_test(in_place_equals_feed),
 	    cmocka_unit_test(type_mask_selects),
 	    cmocka_unit_test(callback_can_stop),
 	    cmocka_unit_test(digit_classes_agree),

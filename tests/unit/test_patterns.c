@@ -132,7 +132,7 @@ static void check_text(const char *text, size_t n)
 				 HS_SUCCESS);
 	}
 	assert_true(n <= st->cap);
-	memcpy(st->buf, text, n);
+	memcpy(st->win, text, n);
 	st->len = n;
 	assert_int_equal(lg_detect_pattern_matches(st), LG_OK);
 	for (size_t i = 0; i < st->nraws && got.n < 8192; i++)

@@ -1,15 +1,12 @@
 /* test_util.c: the shared data structures of src/util/ (buffer, arena,
  * hash table, thread pool) under growth, alignment and concurrency. */
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -478,97 +475,6 @@ static void curl_opens_on_first_use(void **state)
 	curl_easy_cleanup(e);
 }
 
-/* ---- lg_map ----------------------------------------------------------------
- */
-/* A file of n bytes, byte k being 'a' + k % 26; its descriptor. */
-static int lettered_file(size_t n)
-{
-	char path[] = "/tmp/lg_map_test_XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	unlink(path);
-	char *b = malloc(n);
-	assert_non_null(b);
-	for (size_t k = 0; k < n; k++)
-		b[k] = (char)('a' + k % 26);
-	assert_int_equal(write(fd, b, n), (ssize_t)n);
-	free(b);
-	return fd;
-}
-
-/* A range at any offset (a segment of a file split between threads),
- * read again after its pages are given back. */
-static void map_reads_a_range_and_after_dropping(void **state)
-{
-	(void)state;
-	size_t n = (6u << 20) + 333;
-	int fd = lettered_file(n);
-	lg_map m;
-	assert_true(lg_map_open(&m, fd, 5001, n - 5001));
-	assert_int_equal(m.len, n - 5001);
-	assert_int_equal(m.data[0], 'a' + 5001 % 26);
-	lg_map_drop(&m, m.len);
-	for (size_t k = 0; k < m.len; k += 4099)
-		assert_int_equal(m.data[k], 'a' + (5001 + k) % 26);
-	assert_false(m.cut);
-	lg_map_close(&m);
-	assert_false(lg_map_open(&m, fd, 0, 0)); /* nothing to map */
-	close(fd);
-}
-
-/* A file cut short while mapped (a log rotated under the scan): the
- * bytes past its new end read as zeros instead of killing the process
- * with SIGBUS, and the mapping says so. */
-static void map_survives_a_file_that_shrinks(void **state)
-{
-	(void)state;
-	size_t n = 5u << 16, keep = (1u << 16) + 5;
-	int fd = lettered_file(n);
-	lg_map m;
-	assert_true(lg_map_open(&m, fd, 0, n));
-	assert_int_equal(m.data[n - 1], 'a' + (n - 1) % 26);
-	lg_map_drop(&m, n); /* the pages must come from the file again */
-	assert_int_equal(ftruncate(fd, (off_t)keep), 0);
-	size_t letters = 0, zeros = 0;
-	for (size_t k = 0; k < n; k++) {
-		letters += m.data[k] == 'a' + k % 26;
-		zeros += m.data[k] == 0;
-	}
-	assert_true(m.cut);
-	assert_true(letters >= keep);
-	assert_int_equal(letters + zeros, n);
-	lg_map_close(&m);
-	/* the next mapping starts clean */
-	assert_true(lg_map_open(&m, fd, 0, keep));
-	assert_false(m.cut);
-	assert_int_equal(m.data[keep - 1], 'a' + (keep - 1) % 26);
-	lg_map_close(&m);
-	close(fd);
-}
-
-/* A SIGBUS that is no mapped file's end still ends the process. */
-static void map_leaves_other_sigbus_fatal(void **state)
-{
-	(void)state;
-	int fd = lettered_file(4096);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) { /* without the test harness's handler */
-		signal(SIGBUS, SIG_DFL);
-		lg_map m;
-		if (!lg_map_open(&m, fd, 0, 4096)) /* the handler is in */
-			_exit(3);
-		lg_map_close(&m);
-		raise(SIGBUS);
-		_exit(0);
-	}
-	int status = 0;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGBUS);
-	close(fd);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -589,9 +495,6 @@ int main(void)
 	    cmocka_unit_test(dl_fills_the_table_in_order),
 	    cmocka_unit_test(dl_says_why_not_and_leaves_no_pointer),
 	    cmocka_unit_test(curl_opens_on_first_use),
-	    cmocka_unit_test(map_reads_a_range_and_after_dropping),
-	    cmocka_unit_test(map_survives_a_file_that_shrinks),
-	    cmocka_unit_test(map_leaves_other_sigbus_fatal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
