@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "detect_int.h"
 #include "leakguard/detect.h"
 
 typedef struct {
@@ -235,24 +236,30 @@ static bool date_may_begin(const char *s, size_t n)
 	}
 }
 
-/* YYYY-MM-DD, as snprintf's "%04u-%02u-%02u" of y % 10000, m % 100 and
- * d % 100 writes it (snprintf costs more than the parse). */
-static void put_iso(char iso[11], unsigned y, unsigned m, unsigned d)
+void lg_put_year_month(char out[8], unsigned y, unsigned m)
 {
 	y %= 10000u;
 	m %= 100u;
+	const char t[8] = {(char)('0' + y / 1000),
+			   (char)('0' + y / 100 % 10),
+			   (char)('0' + y / 10 % 10),
+			   (char)('0' + y % 10),
+			   '-',
+			   (char)('0' + m / 10),
+			   (char)('0' + m % 10),
+			   '\0'};
+	memcpy(out, t, sizeof(t));
+}
+
+/* YYYY-MM-DD, as snprintf's "%04u-%02u-%02u" of y % 10000, m % 100 and
+ * d % 100 writes it. */
+static void put_iso(char iso[11], unsigned y, unsigned m, unsigned d)
+{
+	lg_put_year_month(iso, y, m);
 	d %= 100u;
-	const char t[10] = {(char)('0' + y / 1000),
-			    (char)('0' + y / 100 % 10),
-			    (char)('0' + y / 10 % 10),
-			    (char)('0' + y % 10),
-			    '-',
-			    (char)('0' + m / 10),
-			    (char)('0' + m % 10),
-			    '-',
-			    (char)('0' + d / 10),
-			    (char)('0' + d % 10)};
-	memcpy(iso, t, 10);
+	iso[7] = '-';
+	iso[8] = (char)('0' + d / 10);
+	iso[9] = (char)('0' + d % 10);
 	iso[10] = '\0';
 }
 

@@ -111,6 +111,9 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 extern const char *const lg_prefectures[]; /* 47, NULL-terminated */
 /* The bytes of an address value that name only its prefecture and city. */
 size_t lg_address_region_len(const char *v);
+/* dates.c: "YYYY-MM" of y % 10000 and m % 100, NUL-terminated, as
+ * snprintf's "%04u-%02u" writes it (snprintf cost more than the parse). */
+void lg_put_year_month(char out[8], unsigned y, unsigned m);
 /* The characters of a UTF-8 string. */
 size_t lg_utf8_chars(const char *s);
 

@@ -333,18 +333,7 @@ static bool validate_card_expiry(lg_candidate *c)
 	if (c->from_column && i < n && strspn(c->fold + i, " ") != n - i &&
 	    strncmp(c->fold + i, "月", 3) != 0)
 		return false;
-	/* "%04zu-%02zu" of year % 10000 and month % 100, by hand */
-	year %= 10000;
-	month %= 100;
-	const char ym[8] = {(char)('0' + year / 1000),
-			    (char)('0' + year / 100 % 10),
-			    (char)('0' + year / 10 % 10),
-			    (char)('0' + year % 10),
-			    '-',
-			    (char)('0' + month / 10),
-			    (char)('0' + month % 10),
-			    '\0'};
-	memcpy(c->value, ym, sizeof(ym));
+	lg_put_year_month(c->value, (unsigned)year, (unsigned)month);
 	narrow(c, a0, i);
 	return true;
 }

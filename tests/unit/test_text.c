@@ -780,6 +780,21 @@ static void fold_check(const uint8_t *s, size_t n, size_t cap)
 
 /* Every BMP character, between ASCII and after a kanji, at every cap; and
  * random bytes, most of them lead and continuation bytes. */
+/* 20000 strings of n bytes drawn from pick, each checked with a cap from
+ * cap0 to cap0 + caps - 1. */
+static void random_folds(const uint8_t *pick, size_t npick, uint32_t *seed,
+			 size_t n, int cap0, int caps)
+{
+	uint8_t s[64];
+	for (int round = 0; round < 20000; round++) {
+		for (size_t k = 0; k < n; k++) {
+			*seed = *seed * 1103515245u + 12345u;
+			s[k] = pick[(*seed >> 8) % npick];
+		}
+		fold_check(s, n, (size_t)(cap0 + round % caps));
+	}
+}
+
 static void fold_matches_reference(void **state)
 {
 	(void)state;
@@ -816,23 +831,9 @@ static void fold_matches_reference(void **state)
 				       0x90, 0xBC, 0xBD, 0xBF, 0xC3, 0xE2,
 				       0xE3, 0xE4, 0xE9, 0xED, 0xEF, 0xF0};
 	uint32_t seed = 7;
-	for (int round = 0; round < 20000; round++) {
-		uint8_t s[24];
-		for (size_t k = 0; k < sizeof(s); k++) {
-			seed = seed * 1103515245u + 12345u;
-			s[k] = pick[(seed >> 8) % sizeof(pick)];
-		}
-		fold_check(s, sizeof(s), 1 + round % 40);
-	}
+	random_folds(pick, sizeof(pick), &seed, 24, 1, 40);
 	/* longer, for the sixteen-byte steps of the search for what folds */
-	for (int round = 0; round < 20000; round++) {
-		uint8_t s[48];
-		for (size_t k = 0; k < sizeof(s); k++) {
-			seed = seed * 1103515245u + 12345u;
-			s[k] = pick[(seed >> 8) % sizeof(pick)];
-		}
-		fold_check(s, sizeof(s), 40 + round % 25);
-	}
+	random_folds(pick, sizeof(pick), &seed, 48, 40, 25);
 }
 
 static void fold_invalid_bytes_pass_through(void **state)
