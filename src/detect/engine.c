@@ -356,9 +356,18 @@ static void on_email(uint32_t end, void *ud)
 
 /* ---- candidates
  * --------------------------------------------------------------- */
-/* Appends a candidate: proto's fields and value, written in place (the
- * record is 200 bytes, most of them the value's room). */
-static bool push_candidate(lg_detect_stream *s, const candidate *proto,
+/* The fields a candidate is made with; the rest start at zero. */
+typedef struct cand_init {
+	lg_type type;
+	uint32_t from, to;
+	double conf, adjust;
+	char kind;
+	bool scored, owned;
+} cand_init;
+
+/* Appends a candidate, written in place: the record is 200 bytes, most
+ * of them the value's room, which only the value is copied into. */
+static bool push_candidate(lg_detect_stream *s, const cand_init *f,
 			   const char *value)
 {
 	if (s->ncands == s->capcands &&
@@ -367,7 +376,15 @@ static bool push_candidate(lg_detect_stream *s, const candidate *proto,
 		return false;
 	}
 	candidate *c = &s->cands[s->ncands++];
-	memcpy(c, proto, offsetof(candidate, value));
+	memset(c, 0, offsetof(candidate, value));
+	c->type = f->type;
+	c->from = f->from;
+	c->to = f->to;
+	c->conf = f->conf;
+	c->adjust = f->adjust;
+	c->kind = f->kind;
+	c->scored = f->scored;
+	c->owned = f->owned;
 	lg_copy_cut(c->value, sizeof(c->value), value);
 	return true;
 }
@@ -411,7 +428,7 @@ static void validate_raw(lg_detect_stream *s, const raw_match *m)
 	if (!run_validator(s, m->type, m->from, m->to, false, &c))
 		return;
 	uint32_t st = m->from + (uint32_t)c.span_off;
-	candidate proto = {.type = m->type,
+	cand_init proto = {.type = m->type,
 			   .from = st,
 			   .to = st + (uint32_t)c.span_len,
 			   .adjust = c.adjust,
@@ -457,7 +474,7 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 	double conf = lg_detector_defs[t].strong + c.adjust;
 	if (conf > 1)
 		conf = 1;
-	candidate proto = {.type = t,
+	cand_init proto = {.type = t,
 			   .from = from + (uint32_t)c.span_off,
 			   .to = from + (uint32_t)(c.span_off + c.span_len),
 			   .conf = conf,
@@ -546,6 +563,30 @@ static bool grow(void **p, size_t *cap, size_t n, size_t size)
 	return true;
 }
 
+/* Moves each candidate to the place k gives it, in place: each cycle of
+ * the permutation is followed with one record held aside, so only the
+ * candidates out of place move (a record is 200 bytes; most are in place,
+ * the rest in short disorders). */
+static void permute_candidates(candidate *c, cand_key *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].idx == i)
+			continue;
+		candidate held = c[i];
+		size_t j = i;
+		for (;;) {
+			size_t from = k[j].idx;
+			k[j].idx = (uint32_t)j; /* placed */
+			if (from == i) {
+				c[j] = held;
+				break;
+			}
+			c[j] = c[from];
+			j = from;
+		}
+	}
+}
+
 /* Puts the window's candidates in text order; false when out of memory. */
 static bool order_candidates(lg_detect_stream *s)
 {
@@ -555,22 +596,12 @@ static bool order_candidates(lg_detect_stream *s)
 		sorted = order_key(&s->cands[i - 1]) <= order_key(&s->cands[i]);
 	if (sorted)
 		return true;
-	if (!grow((void **)&s->keys, &s->capkeys, 2 * n, sizeof(cand_key)) ||
-	    !grow((void **)&s->cands_out, &s->capcands_out, n,
-		  sizeof(candidate)))
+	if (!grow((void **)&s->keys, &s->capkeys, 2 * n, sizeof(cand_key)))
 		return false;
 	cand_key *k = s->keys;
 	for (size_t i = 0; i < n; i++)
 		k[i] = (cand_key){order_key(&s->cands[i]), (uint32_t)i};
-	k = merge_sort_keys(k, k + n, n);
-	for (size_t i = 0; i < n; i++)
-		s->cands_out[i] = s->cands[k[i].idx];
-	candidate *t = s->cands;
-	s->cands = s->cands_out;
-	s->cands_out = t;
-	size_t c = s->capcands;
-	s->capcands = s->capcands_out;
-	s->capcands_out = c;
+	permute_candidates(s->cands, merge_sort_keys(k, k + n, n), n);
 	return true;
 }
 
@@ -592,7 +623,9 @@ static size_t resolve_overlaps(candidate *c, size_t n)
 				*k = c[i];
 			continue;
 		}
-		c[out++] = c[i];
+		if (out != i) /* a record is 200 bytes */
+			c[out] = c[i];
+		out++;
 	}
 	return out;
 }
@@ -1003,7 +1036,6 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->spans);
 	free(s->records);
 	free(s->cands);
-	free(s->cands_out);
 	free(s->keys);
 	lg_morph_free(s->morph);
 	free(s);

@@ -132,8 +132,6 @@ struct lg_detect_stream {
 	size_t nranges, capranges;
 	candidate *cands;
 	size_t ncands, capcands;
-	candidate *cands_out; /* the candidates being put in text order */
-	size_t capcands_out;
 	struct cand_key *keys; /* their sort keys, twice over */
 	size_t capkeys;
 	char fold[1024];
