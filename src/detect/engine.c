@@ -441,12 +441,13 @@ static void validate_raw(lg_detect_stream *s, const raw_match *m)
  * or that need a label they lack. */
 static void score_candidates(lg_detect_stream *s)
 {
-	size_t out = 0;
+	if (s->oom)
+		return; /* the label pass did not finish: no notes to read */
+	size_t out = 0, cursor = 0;
 	for (size_t i = 0; i < s->ncands; i++) {
 		candidate *c = &s->cands[i];
 		if (!c->scored) {
-			double conf = lg_label_confidence(s, c->type, c->from,
-							  c->to, c->kind);
+			double conf = lg_label_confidence(s, i, &cursor);
 			if (conf < 0)
 				continue;
 			conf += c->adjust;
@@ -1033,6 +1034,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->raws);
 	free(s->hits);
 	free(s->ranges);
+	free(s->notes);
 	free(s->spans);
 	free(s->records);
 	free(s->cands);

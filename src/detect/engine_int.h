@@ -48,6 +48,14 @@ typedef struct label_range {
 	uint32_t from, to; /* where keyword hits can matter */
 } label_range;
 
+/* What the label pass learned of one candidate (labels.c): the window its
+ * keywords must lie in, already narrowed to its table line, or the column
+ * verdict that scores it without keywords. */
+typedef struct label_note {
+	uint32_t from, to; /* the keyword window */
+	int column;	   /* table_column_verdict: 0 when labels decide */
+} label_note;
+
 typedef struct kw_hit {
 	unsigned kw;
 	uint32_t from, to;
@@ -130,6 +138,8 @@ struct lg_detect_stream {
 	size_t nhits, caphits;
 	label_range *ranges;
 	size_t nranges, capranges;
+	label_note *notes; /* one per candidate, by index */
+	size_t capnotes;
 	candidate *cands;
 	size_t ncands, capcands;
 	struct cand_key *keys; /* their sort keys, twice over */
@@ -219,11 +229,12 @@ static inline unsigned lg_pop16(unsigned x)
 }
 
 /* labels.c: keyword hits in the label windows of this chunk's confirmed,
- * unscored candidates (LG_EINTERNAL when Hyperscan fails), and a
- * candidate's confidence from them (< 0: not to be reported). */
+ * unscored candidates (LG_EINTERNAL when Hyperscan fails; s->oom when out
+ * of memory), and then the confidence of s->cands[i] from them (< 0: not
+ * to be reported). *cursor starts at 0 for each pass over the
+ * candidates: it remembers where the last one's hits were. */
 lg_status lg_labels_scan(lg_detect_stream *s);
-double lg_label_confidence(lg_detect_stream *s, lg_type t, uint32_t st,
-			   uint32_t en, char kind);
+double lg_label_confidence(const lg_detect_stream *s, size_t i, size_t *cursor);
 
 /* morph.c */
 bool lg_morph_load(lg_detector *d, char *err, size_t errlen);

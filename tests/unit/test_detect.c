@@ -910,6 +910,60 @@ static void labels_of_many_candidates(void **state)
 	lg_buf_free(&b);
 }
 
+/* Labels in and around a table (labels.c notes each candidate's window
+ * before the keywords are looked for): a value its column decides needs
+ * no keyword, one in a column that does not decide reads its own row only
+ * (a label at the row's start counts, one a row up does not), and values
+ * in prose before and after the table keep their labels. */
+static void labels_in_and_around_tables(void **state)
+{
+	(void)state;
+	static const char text[] = "電話：03-1111-2222\n"
+				   "\n"
+				   "区分,備考,個人番号\n"
+				   "電話,03-2222-3333,621498320257\n"
+				   "メモ,03-3333-4444,123456789018\n"
+				   "\n"
+				   "tel 03-4444-5555\n"
+				   "03-5555-6666\n"
+				   "注文番号 100000000030\n";
+	static const struct {
+		lg_type type;
+		const char *value;
+		double lo, hi; /* its confidence, within */
+	} want[] = {
+	    {LG_JP_PHONE, "0311112222", 0.93, 0.93},
+	    {LG_JP_PHONE, "0322223333", 0.93, 0.93}, /* 電話 in its row */
+	    {LG_JP_MY_NUMBER, "621498320257", HIGH, 1},
+	    {LG_JP_PHONE, "0333334444", 0.55, 0.55}, /* 電話 a row up */
+	    {LG_JP_MY_NUMBER, "123456789018", HIGH, 1},
+	    {LG_JP_PHONE, "0344445555", 0.93, 0.93},
+	    {LG_JP_PHONE, "0355556666", 0.93, 0.93},	 /* tel, a line up */
+	    {LG_JP_MY_NUMBER, "100000000030", 0.2, 0.2}, /* an order's */
+	};
+	found r = scan(det_all, text);
+	size_t k = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		const lg_finding *f = &r.f[i];
+		if (f->type != LG_JP_PHONE && f->type != LG_JP_MY_NUMBER)
+			continue;
+		if (k >= sizeof(want) / sizeof(*want) ||
+		    f->type != want[k].type ||
+		    strcmp(f->value, want[k].value) != 0 ||
+		    f->confidence + 1e-9 < want[k].lo ||
+		    f->confidence - 1e-9 > want[k].hi) {
+			dump(text, &r);
+			fail_msg("finding %zu: %s %s %.2f", k,
+				 lg_type_id(f->type), f->value, f->confidence);
+		}
+		k++;
+	}
+	if (k != sizeof(want) / sizeof(*want))
+		dump(text, &r);
+	assert_int_equal(k, sizeof(want) / sizeof(*want));
+	free(r.f);
+}
+
 /* ---- CSV headers
  * -------------------------------------------------------------------------- */
 static void csv_header_names_columns(void **state)
@@ -2026,6 +2080,7 @@ int main(void)
 	    cmocka_unit_test(negative_context_lowers_mobile_shaped),
 	    cmocka_unit_test(nearest_label_wins),
 	    cmocka_unit_test(labels_of_many_candidates),
+	    cmocka_unit_test(labels_in_and_around_tables),
 	    cmocka_unit_test(csv_header_names_columns),
 	    cmocka_unit_test(csv_header_gates_cell_types),
 	    cmocka_unit_test(csv_quoted_cells_past_the_first_block),
