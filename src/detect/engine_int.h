@@ -57,7 +57,7 @@ typedef struct label_note {
 } label_note;
 
 typedef struct kw_hit {
-	unsigned kw;
+	unsigned list; /* its keyword's index in lg_keyword_lists */
 	uint32_t from, to;
 } kw_hit;
 

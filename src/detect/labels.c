@@ -37,7 +37,7 @@ static int on_keyword(unsigned id, unsigned long long from,
 		return 0;
 	if ((d->kw_edge[id] & 2u) && end < k->len && word_byte(r[end]))
 		return 0;
-	kw_hit h = {id, k->base + start, k->base + end};
+	kw_hit h = {d->kw_list[id], k->base + start, k->base + end};
 	if (!lg_vec_push((void **)&k->s->hits, &k->s->nhits, &k->s->caphits,
 			 sizeof(h), &h))
 		k->s->oom = true;
@@ -142,15 +142,16 @@ static bool label_ranges(lg_detect_stream *s)
 			return false;
 	label_range *sorted = s->ranges + s->nranges;
 	sort_ranges(s->ranges, sorted, s->nranges, s->len);
-	memcpy(s->ranges, sorted, s->nranges * sizeof(*s->ranges));
+	/* joined from the sorted copy back into the first half */
 	size_t out = 0;
+	s->ranges[0] = sorted[0];
 	for (size_t i = 1; i < s->nranges; i++) {
 		label_range *last = &s->ranges[out];
-		if (s->ranges[i].from <= last->to + KW_JOIN) {
-			if (s->ranges[i].to > last->to)
-				last->to = s->ranges[i].to;
+		if (sorted[i].from <= last->to + KW_JOIN) {
+			if (sorted[i].to > last->to)
+				last->to = sorted[i].to;
 		} else {
-			s->ranges[++out] = s->ranges[i];
+			s->ranges[++out] = sorted[i];
 		}
 	}
 	s->nranges = out + 1;
@@ -241,8 +242,8 @@ static bool only_separators(const uint8_t *w, uint32_t a, uint32_t b)
 	return true;
 }
 
-static void label_consider(label_view *v, const lg_keyword_list *k, lg_type t,
-			   uint32_t dist, int side)
+static inline void label_consider(label_view *v, const lg_keyword_list *k,
+				  lg_type t, uint32_t dist, int side)
 {
 	bool mine = (k->types >> t) & 1u;
 	if (!mine) {
@@ -276,22 +277,27 @@ static void gather_labels(const lg_detect_stream *s, lg_type t, uint32_t st,
 		const kw_hit *h = &s->hits[i];
 		if (h->to > whi + 64)
 			break; /* hits come sorted by end; none later can fit */
-		if (h->from >= whi)
+		/* wholly before the value or wholly after it, in the window:
+		 * where it is, before what it is (most hits are in no
+		 * window's side but the next candidate's) */
+		int side;
+		if (h->to <= st && h->from >= wlo)
+			side = 0;
+		else if (h->from >= en && h->to <= whi)
+			side = 1;
+		else
 			continue;
-		const lg_keyword_list *k =
-		    &lg_keyword_lists[s->det->kw_list[h->kw]];
+		const lg_keyword_list *k = &lg_keyword_lists[h->list];
 		if (k->strength == LG_KW_NEGATIVE_DIRECT &&
-		    !(h->to <= st && only_separators(s->win, h->to, st)))
+		    !(side == 0 && only_separators(s->win, h->to, st)))
 			continue;
 		/* a negative label names the value on its own line ("order
 		 * #5086283" one line up says nothing of a phone number) */
 		if (k->strength >= LG_KW_NEGATIVE &&
 		    crosses_line(s->win, h, st, en))
 			continue;
-		if (h->to <= st && h->from >= wlo)
-			label_consider(&raw, k, t, st - h->to, 0);
-		else if (h->from >= en && h->to <= whi)
-			label_consider(&raw, k, t, h->from - en, 1);
+		label_consider(&raw, k, t, side ? h->from - en : st - h->to,
+			       side);
 	}
 	*v = raw;
 	for (int k = 0; k < 2; k++) {
