@@ -685,8 +685,16 @@ classify_avx512(const uint8_t *p, block_masks *m)
 	m->digit = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_DIGIT));
 	m->join = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_JOIN));
 	m->wide = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_WIDE));
-	uint64_t ef = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_EF));
-	m->fw = ef ? fw_digits(p, ef) : 0;
+	__mmask64 ef = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_EF));
+	/* full-width digits, EF BC 90..99, without a branch per EF byte
+	 * (full-width brackets and colons are common in Japanese text) */
+	__m512i v1 = _mm512_loadu_si512((const void *)(p + 1));
+	__m512i v2 = _mm512_loadu_si512((const void *)(p + 2));
+	__mmask64 bc =
+	    _mm512_mask_cmpeq_epi8_mask(ef, v1, _mm512_set1_epi8((char)0xBC));
+	m->fw = _mm512_mask_cmplt_epu8_mask(
+	    bc, _mm512_sub_epi8(v2, _mm512_set1_epi8((char)0x90)),
+	    _mm512_set1_epi8(10));
 }
 #endif
 
@@ -918,12 +926,17 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 	uint64_t d = m.digit;
 	uint64_t run = d | (m.join & (d << 1) & (d >> 1));
 	/* a run reaching byte LATE is left to the next block, which starts
-	 * with it; the block's events stop where it starts */
+	 * with it; the block's events stop where it starts. Half the blocks
+	 * of a table or a log have one: no branch on it. gaps: the bytes
+	 * outside runs below that run (all of them below its first bit,
+	 * which is 61 or more); without one, all and bit 63 besides */
 	uint64_t late = run & (~(uint64_t)0 << LATE);
-	unsigned stop =
-	    late ? run_start(run, (unsigned)__builtin_ctzll(late)) : BLOCK;
-	if (stop == 0) /* a run as long as the block */
+	uint64_t gaps =
+	    (late - 1) & ~late & (~run | (uint64_t)1 << (BLOCK - 1));
+	if (!gaps) /* a run as long as the block */
 		return take_run(s, i, sh);
+	unsigned stop = 64u - (unsigned)__builtin_clzll(gaps);
+	uint64_t before_stop = ~(uint64_t)0 >> __builtin_clzll(gaps);
 	/* the runs that may have seven digits or more: their first bytes */
 	uint64_t long_runs;
 #if defined(__x86_64__) || defined(__i386__)
@@ -946,8 +959,7 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 	/* events: the byte after each long or unsure run (a carry through a
 	 * run from its first byte sets the bit after it), full-width digits */
 	uint64_t ev = ((run + long_runs) & ~run) | unsure | m.fw;
-	if (stop < BLOCK)
-		ev &= ((uint64_t)1 << stop) - 1;
+	ev &= before_stop;
 	while (ev) {
 		unsigned k = (unsigned)__builtin_ctzll(ev);
 		size_t from = i + k;
