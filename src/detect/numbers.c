@@ -352,7 +352,6 @@ static void run_digits(const uint8_t *w, const num_run *r, char *out)
 
 typedef struct number_shape {
 	lg_type type;
-	bool (*fits)(const num_run *r, unsigned seps);
 	/* NULL: no check digits or numbering plan to try */
 	bool (*digits_ok)(const num_run *r, const char *digits);
 	bool with_prefix; /* the prefix is part of what the validator reads */
@@ -361,13 +360,11 @@ typedef struct number_shape {
 enum { SH_CARD, SH_MY_NUMBER, SH_CORPORATE, SH_PHONE, SH_POSTAL };
 
 static const number_shape number_shapes[] = {
-    [SH_CARD] = {LG_CREDIT_CARD, shape_credit_card, digits_card, false},
-    [SH_MY_NUMBER] = {LG_JP_MY_NUMBER, shape_my_number, digits_my_number,
-		      false},
-    [SH_CORPORATE] = {LG_JP_CORPORATE_NUMBER, shape_corporate, digits_corporate,
-		      true},
-    [SH_PHONE] = {LG_JP_PHONE, shape_phone, digits_phone, true},
-    [SH_POSTAL] = {LG_JP_POSTAL_CODE, shape_postal, NULL, true},
+    [SH_CARD] = {LG_CREDIT_CARD, digits_card, false},
+    [SH_MY_NUMBER] = {LG_JP_MY_NUMBER, digits_my_number, false},
+    [SH_CORPORATE] = {LG_JP_CORPORATE_NUMBER, digits_corporate, true},
+    [SH_PHONE] = {LG_JP_PHONE, digits_phone, true},
+    [SH_POSTAL] = {LG_JP_POSTAL_CODE, NULL, true},
 };
 
 /* The shapes (bits of number_shapes) a run with this many digits may
@@ -413,6 +410,40 @@ static bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
 	return lg_alnum_at(lg_char_before(w + at, w), end);
 }
 
+/* Whether a run has shape i (shape_*), and passes its check digits
+ * (number_shapes[i].digits_ok), called directly: a call through a table
+ * is an indirect branch per shape tried, which the branch predictor
+ * misses as often as the runs change type. */
+static bool shape_fits(unsigned i, const num_run *r, unsigned seps)
+{
+	switch (i) {
+	case SH_CARD:
+		return shape_credit_card(r, seps);
+	case SH_MY_NUMBER:
+		return shape_my_number(r, seps);
+	case SH_CORPORATE:
+		return shape_corporate(r, seps);
+	case SH_PHONE:
+		return shape_phone(r, seps);
+	default:
+		return shape_postal(r, seps);
+	}
+}
+
+static bool shape_digits_ok(unsigned i, const num_run *r, const char *d)
+{
+	switch (i) {
+	case SH_CARD:
+		return digits_card(r, d);
+	case SH_MY_NUMBER:
+		return digits_my_number(r, d);
+	case SH_CORPORATE:
+		return digits_corporate(r, d);
+	default:
+		return digits_phone(r, d);
+	}
+}
+
 /* Offers a run to each numeric detector; the ones whose shape and check
  * digits fit become raw matches, checked like any other. The shapes, a
  * few compares, go first; the look at the run's edges, which decodes
@@ -429,7 +460,8 @@ static void offer_run(lg_detect_stream *s, const num_run *r, bool own)
 	for (; may; may &= may - 1) {
 		unsigned i = (unsigned)__builtin_ctz(may);
 		const number_shape *sh = &number_shapes[i];
-		if (((s->det->types >> sh->type) & 1u) && sh->fits(r, seps))
+		if (((s->det->types >> sh->type) & 1u) &&
+		    shape_fits(i, r, seps))
 			fits |= 1u << i;
 	}
 	if (!fits)
@@ -445,7 +477,7 @@ static void offer_run(lg_detect_stream *s, const num_run *r, bool own)
 			run_digits(w, r, digits);
 			have_digits = true;
 		}
-		if (!sh->digits_ok(r, digits))
+		if (!shape_digits_ok((unsigned)i, r, digits))
 			fits &= ~(1u << i);
 	}
 	/* part of a token: AB0312345678, 090-1234-5678x */
