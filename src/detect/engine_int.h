@@ -197,6 +197,10 @@ void lg_number_runs(lg_detect_stream *s, const lg_share *sh);
  * digits, by its scalar (isa 0), SSSE3 (1), AVX2 (2) or AVX-512BW (3)
  * code; false when the machine lacks that one. */
 bool lg_digit_classes(const uint8_t *p, int isa, uint64_t masks[4]);
+/* For tests: runs the block pass of numbers.c by its scalar (isa 0),
+ * SSSE3 (1), AVX2 (2), AVX2 with PEXT (3) or AVX-512BW (4) copy, or the
+ * machine's best again (-1); false when the machine lacks that one. */
+bool lg_digit_scan_isa(int isa);
 
 /* The start of the UTF-8 character that ends just before p, or NULL at
  * lo (the start of the text). */

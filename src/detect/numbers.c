@@ -352,7 +352,6 @@ static void run_digits(const uint8_t *w, const num_run *r, char *out)
 
 typedef struct number_shape {
 	lg_type type;
-	bool (*fits)(const num_run *r, unsigned seps);
 	/* NULL: no check digits or numbering plan to try */
 	bool (*digits_ok)(const num_run *r, const char *digits);
 	bool with_prefix; /* the prefix is part of what the validator reads */
@@ -361,13 +360,11 @@ typedef struct number_shape {
 enum { SH_CARD, SH_MY_NUMBER, SH_CORPORATE, SH_PHONE, SH_POSTAL };
 
 static const number_shape number_shapes[] = {
-    [SH_CARD] = {LG_CREDIT_CARD, shape_credit_card, digits_card, false},
-    [SH_MY_NUMBER] = {LG_JP_MY_NUMBER, shape_my_number, digits_my_number,
-		      false},
-    [SH_CORPORATE] = {LG_JP_CORPORATE_NUMBER, shape_corporate, digits_corporate,
-		      true},
-    [SH_PHONE] = {LG_JP_PHONE, shape_phone, digits_phone, true},
-    [SH_POSTAL] = {LG_JP_POSTAL_CODE, shape_postal, NULL, true},
+    [SH_CARD] = {LG_CREDIT_CARD, digits_card, false},
+    [SH_MY_NUMBER] = {LG_JP_MY_NUMBER, digits_my_number, false},
+    [SH_CORPORATE] = {LG_JP_CORPORATE_NUMBER, digits_corporate, true},
+    [SH_PHONE] = {LG_JP_PHONE, digits_phone, true},
+    [SH_POSTAL] = {LG_JP_POSTAL_CODE, NULL, true},
 };
 
 /* The shapes (bits of number_shapes) a run with this many digits may
@@ -413,6 +410,40 @@ static bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
 	return lg_alnum_at(lg_char_before(w + at, w), end);
 }
 
+/* Whether a run has shape i (shape_*), and passes its check digits
+ * (number_shapes[i].digits_ok), called directly: a call through a table
+ * is an indirect branch per shape tried, which the branch predictor
+ * misses as often as the runs change type. */
+static bool shape_fits(unsigned i, const num_run *r, unsigned seps)
+{
+	switch (i) {
+	case SH_CARD:
+		return shape_credit_card(r, seps);
+	case SH_MY_NUMBER:
+		return shape_my_number(r, seps);
+	case SH_CORPORATE:
+		return shape_corporate(r, seps);
+	case SH_PHONE:
+		return shape_phone(r, seps);
+	default:
+		return shape_postal(r, seps);
+	}
+}
+
+static bool shape_digits_ok(unsigned i, const num_run *r, const char *d)
+{
+	switch (i) {
+	case SH_CARD:
+		return digits_card(r, d);
+	case SH_MY_NUMBER:
+		return digits_my_number(r, d);
+	case SH_CORPORATE:
+		return digits_corporate(r, d);
+	default:
+		return digits_phone(r, d);
+	}
+}
+
 /* Offers a run to each numeric detector; the ones whose shape and check
  * digits fit become raw matches, checked like any other. The shapes, a
  * few compares, go first; the look at the run's edges, which decodes
@@ -429,7 +460,8 @@ static void offer_run(lg_detect_stream *s, const num_run *r, bool own)
 	for (; may; may &= may - 1) {
 		unsigned i = (unsigned)__builtin_ctz(may);
 		const number_shape *sh = &number_shapes[i];
-		if (((s->det->types >> sh->type) & 1u) && sh->fits(r, seps))
+		if (((s->det->types >> sh->type) & 1u) &&
+		    shape_fits(i, r, seps))
 			fits |= 1u << i;
 	}
 	if (!fits)
@@ -445,7 +477,7 @@ static void offer_run(lg_detect_stream *s, const num_run *r, bool own)
 			run_digits(w, r, digits);
 			have_digits = true;
 		}
-		if (!sh->digits_ok(r, digits))
+		if (!shape_digits_ok((unsigned)i, r, digits))
 			fits &= ~(1u << i);
 	}
 	/* part of a token: AB0312345678, 090-1234-5678x */
@@ -546,7 +578,7 @@ static uint64_t fw_digits(const uint8_t *p, uint64_t ef)
 	return fw;
 }
 
-static void classify_scalar(const uint8_t *p, block_masks *m)
+static inline void classify_scalar(const uint8_t *p, block_masks *m)
 {
 	uint64_t ef = 0;
 	memset(m, 0, sizeof(*m));
@@ -616,8 +648,8 @@ class_mask_ssse3(const __m128i c[4], int shift)
 	return m;
 }
 
-__attribute__((target("ssse3"))) static void classify_ssse3(const uint8_t *p,
-							    block_masks *m)
+__attribute__((target("ssse3"))) static inline void
+classify_ssse3(const uint8_t *p, block_masks *m)
 {
 	__m128i c[4];
 	for (unsigned k = 0; k < 4; k++)
@@ -654,8 +686,8 @@ class_mask_avx2(__m256i c0, __m256i c1, int shift)
 	return (uint64_t)m1 << 32 | m0;
 }
 
-__attribute__((target("avx2"))) static void classify_avx2(const uint8_t *p,
-							  block_masks *m)
+__attribute__((target("avx2"))) static inline void
+classify_avx2(const uint8_t *p, block_masks *m)
 {
 	__m256i c0 = classes_avx2(p), c1 = classes_avx2(p + 32);
 	m->digit = class_mask_avx2(c0, c1, 0);
@@ -669,7 +701,7 @@ __attribute__((target("avx2"))) static void classify_avx2(const uint8_t *p,
  * register (a test per class, where AVX2 shifts and moves two halves):
  * about a third of AVX2's instructions. Hyperscan already runs AVX-512
  * code on such machines, so it costs no clock speed of its own. */
-__attribute__((target("avx512f,avx512bw"))) static void
+__attribute__((target("avx512f,avx512bw"))) static inline void
 classify_avx512(const uint8_t *p, block_masks *m)
 {
 	const __m512i lo =
@@ -685,28 +717,18 @@ classify_avx512(const uint8_t *p, block_masks *m)
 	m->digit = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_DIGIT));
 	m->join = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_JOIN));
 	m->wide = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_WIDE));
-	uint64_t ef = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_EF));
-	m->fw = ef ? fw_digits(p, ef) : 0;
+	__mmask64 ef = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_EF));
+	/* full-width digits, EF BC 90..99, without a branch per EF byte
+	 * (full-width brackets and colons are common in Japanese text) */
+	__m512i v1 = _mm512_loadu_si512((const void *)(p + 1));
+	__m512i v2 = _mm512_loadu_si512((const void *)(p + 2));
+	__mmask64 bc =
+	    _mm512_mask_cmpeq_epi8_mask(ef, v1, _mm512_set1_epi8((char)0xBC));
+	m->fw = _mm512_mask_cmplt_epu8_mask(
+	    bc, _mm512_sub_epi8(v2, _mm512_set1_epi8((char)0x90)),
+	    _mm512_set1_epi8(10));
 }
 #endif
-
-/* The masks of the block at p, reading p[0..BLOCK_IN). */
-typedef void (*classify_fn)(const uint8_t *p, block_masks *m);
-
-/* The classifier with the widest vectors the machine has, chosen once a
- * window rather than once a block. */
-static classify_fn pick_classify(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	if (__builtin_cpu_supports("avx512bw"))
-		return classify_avx512;
-	if (__builtin_cpu_supports("avx2"))
-		return classify_avx2;
-	if (__builtin_cpu_supports("ssse3"))
-		return classify_ssse3;
-#endif
-	return classify_scalar;
-}
 
 bool lg_digit_classes(const uint8_t *p, int isa, uint64_t masks[4])
 {
@@ -742,8 +764,34 @@ bool lg_digit_classes(const uint8_t *p, int isa, uint64_t masks[4])
 	return true;
 }
 
+/* The block pass comes in one copy per instruction set, the classifier
+ * and the bit arithmetic inlined into each (the builtins below become
+ * single instructions where the copy's target has them). */
+enum {
+	SCAN_SCALAR,
+	SCAN_SSSE3,
+	SCAN_AVX2,	/* and POPCNT */
+	SCAN_AVX2_PEXT, /* and BMI2, where PEXT is fast */
+	SCAN_AVX512,	/* BW, with BMI2 and POPCNT */
+	SCAN_AUTO = -1
+};
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/* The set bits of x: POPCNT where the copy has it, else a loop (most
+ * runs have no link or a few). */
+static ALWAYS_INLINE unsigned ones(uint64_t x, int isa)
+{
+	if (isa >= SCAN_AVX2)
+		return (unsigned)__builtin_popcountll(x);
+	unsigned n = 0;
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
 /* Where the run holding bit k (or ending just before it) starts. */
-static unsigned run_start(uint64_t run, unsigned k)
+static ALWAYS_INLINE unsigned run_start(uint64_t run, unsigned k)
 {
 	uint64_t below = ~run & (((uint64_t)1 << k) - 1);
 	return below ? 64u - (unsigned)__builtin_clzll(below) : 0;
@@ -756,12 +804,11 @@ static unsigned run_start(uint64_t run, unsigned k)
  * +81 before it). A bracket may start an aside (offer_before_bracket):
  * such runs are parsed. A necessary condition only: a shape changed above
  * must be allowed here too. */
-static bool plain_run_may_fit(const uint8_t *w, size_t i, unsigned b,
-			      unsigned e, uint64_t links)
+static ALWAYS_INLINE bool plain_run_may_fit(const uint8_t *w, size_t i,
+					    unsigned b, unsigned e,
+					    uint64_t links, int isa)
 {
-	unsigned ngroups = 1;
-	for (uint64_t l = links; l; l &= l - 1)
-		ngroups++;
+	unsigned ngroups = 1 + ones(links, isa);
 	unsigned digits = e - b - (ngroups - 1);
 	/* most long runs are dates and times (2025-11-23, 20251027) and
 	 * order numbers of eight or nine digits: no joiner need be read */
@@ -851,26 +898,89 @@ static size_t take_run(lg_detect_stream *s, size_t i, const lg_share *sh)
 	return end;
 }
 
+/* The masks of the block at p (reading p[0..BLOCK_IN)) by the copy's
+ * classifier. */
+static ALWAYS_INLINE void classify_isa(const uint8_t *p, block_masks *m,
+				       int isa)
+{
+	switch (isa) {
+#if defined(__x86_64__) || defined(__i386__)
+	case SCAN_SSSE3:
+		classify_ssse3(p, m);
+		return;
+	case SCAN_AVX2:
+	case SCAN_AVX2_PEXT:
+		classify_avx2(p, m);
+		return;
+	case SCAN_AVX512:
+		classify_avx512(p, m);
+		return;
+#endif
+	default:
+		classify_scalar(p, m);
+		return;
+	}
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+/* The first digits of the runs (digits d, run bytes run) whose digit
+ * count may fit a type, seven or ten and more (digits_may_fit), all runs
+ * of the block at once: the dates, times, addresses and eight- or
+ * nine-digit order numbers that make most long runs never become events.
+ * The starts are gathered to the digits alone (PEXT), where the digit
+ * count of a run is the distance from its start to the next one (or to
+ * the block's digit count, the last run's end); a start is kept when no
+ * other start lies 1..6 digits above it and one lies exactly 7 above, or
+ * none lies 1..9 above; then the kept starts go back in place (PDEP). A
+ * run at the block's top is cut there, but those runs are past the
+ * block's stop. d holds fewer than 64 digits. */
+__attribute__((target("bmi2,popcnt"))) static inline uint64_t
+fitting_runs(uint64_t run, uint64_t d)
+{
+	uint64_t start = _pext_u64(run & ~(run << 1), d);
+	uint64_t b = start | (uint64_t)1 << __builtin_popcountll(d);
+	uint64_t x1 = b >> 1, x2 = x1 | x1 >> 1, x4 = x2 | x2 >> 2;
+	uint64_t near7 = x4 | x2 >> 4;		  /* a start 1..6 above */
+	uint64_t near8 = x4 | x4 >> 3;		  /* 1..7 */
+	uint64_t near10 = x4 | x4 >> 4 | x1 >> 8; /* 1..9 */
+	return _pdep_u64(start & ((~near7 & near8) | ~near10), d);
+}
+#endif
+
 /* Takes the runs of the block at w[i] worth parsing; returns where the
  * next block starts. That block's first byte is never a link: the byte
  * before it is no digit, or ends a run parse_run has read. */
-static size_t scan_block(lg_detect_stream *s, classify_fn classify, size_t i,
-			 const lg_share *sh)
+static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
+				       const lg_share *sh, int isa)
 {
 	block_masks m;
-	classify(s->win + i, &m);
+	classify_isa(s->win + i, &m, isa);
 	uint64_t d = m.digit;
 	uint64_t run = d | (m.join & (d << 1) & (d >> 1));
 	/* a run reaching byte LATE is left to the next block, which starts
-	 * with it; the block's events stop where it starts */
+	 * with it; the block's events stop where it starts. Half the blocks
+	 * of a table or a log have one: no branch on it. gaps: the bytes
+	 * outside runs below that run (all of them below its first bit,
+	 * which is 61 or more); without one, all and bit 63 besides */
 	uint64_t late = run & (~(uint64_t)0 << LATE);
-	unsigned stop =
-	    late ? run_start(run, (unsigned)__builtin_ctzll(late)) : BLOCK;
-	if (stop == 0) /* a run as long as the block */
+	uint64_t gaps =
+	    (late - 1) & ~late & (~run | (uint64_t)1 << (BLOCK - 1));
+	if (!gaps) /* a run as long as the block */
 		return take_run(s, i, sh);
-	/* seven run bytes in a row: the runs that may have seven digits */
-	uint64_t r2 = run & (run >> 1), r4 = r2 & (r2 >> 2);
-	uint64_t r7 = r4 & (r4 >> 3);
+	unsigned stop = 64u - (unsigned)__builtin_clzll(gaps);
+	uint64_t before_stop = ~(uint64_t)0 >> __builtin_clzll(gaps);
+	/* the runs that may have seven digits or more: their first bytes */
+	uint64_t long_runs;
+#if defined(__x86_64__) || defined(__i386__)
+	if (isa >= SCAN_AVX2_PEXT) {
+		long_runs = fitting_runs(run, d);
+	} else
+#endif
+	{ /* seven run bytes in a row (a carry through a run from any of
+	   * them sets the bit after it all the same) */
+		uint64_t r2 = run & (run >> 1), r4 = r2 & (r2 >> 2);
+		long_runs = r4 & (r4 >> 3);
+	}
 	/* the byte after a run, and the ends parse_run may read on from: a
 	 * full-width digit or a look-alike joiner, one after an ASCII joiner
 	 * (")ー", "-３"), or a digit after two joiners (")-3") */
@@ -879,10 +989,9 @@ static size_t scan_block(lg_detect_stream *s, classify_fn classify, size_t i,
 	    after & (m.wide | (m.join & (m.wide >> 1)) |
 		     (m.join & (m.join >> 1) & ((d | m.wide) >> 2)));
 	/* events: the byte after each long or unsure run (a carry through a
-	 * run from its r7 bits sets the bit after it), full-width digits */
-	uint64_t ev = ((run + r7) & ~run) | unsure | m.fw;
-	if (stop < BLOCK)
-		ev &= ((uint64_t)1 << stop) - 1;
+	 * run from its first byte sets the bit after it), full-width digits */
+	uint64_t ev = ((run + long_runs) & ~run) | unsure | m.fw;
+	ev &= before_stop;
 	while (ev) {
 		unsigned k = (unsigned)__builtin_ctzll(ev);
 		size_t from = i + k;
@@ -893,7 +1002,8 @@ static size_t scan_block(lg_detect_stream *s, classify_fn classify, size_t i,
 			bool goes_on =
 			    ((unsure >> k) & 1u) && run_goes_on(s, i + k);
 			if (!goes_on) { /* ends at k: no need to parse it */
-				if (plain_run_may_fit(s->win, i, b, k, links)) {
+				if (plain_run_may_fit(s->win, i, b, k, links,
+						      isa)) {
 					num_run r;
 					plain_run(s->win, i, b, k, links, &r);
 					offer_in_share(s, &r, sh);
@@ -909,6 +1019,114 @@ static size_t scan_block(lg_detect_stream *s, classify_fn classify, size_t i,
 		ev &= ~(uint64_t)0 << (end - i + 1);
 	}
 	return i + stop;
+}
+
+/* The whole blocks of the window from i; returns where they end. */
+static ALWAYS_INLINE size_t scan_blocks(lg_detect_stream *s, size_t i,
+					const lg_share *sh, int isa)
+{
+	while (i + BLOCK_IN <= s->len)
+		i = scan_block(s, i, sh, isa);
+	return i;
+}
+
+static size_t scan_scalar(lg_detect_stream *s, const lg_share *sh)
+{
+	return scan_blocks(s, 0, sh, SCAN_SCALAR);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("ssse3"))) static size_t scan_ssse3(lg_detect_stream *s,
+							  const lg_share *sh)
+{
+	return scan_blocks(s, 0, sh, SCAN_SSSE3);
+}
+
+__attribute__((target("avx2,popcnt"))) static size_t
+scan_avx2(lg_detect_stream *s, const lg_share *sh)
+{
+	return scan_blocks(s, 0, sh, SCAN_AVX2);
+}
+
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) static size_t
+scan_avx2_pext(lg_detect_stream *s, const lg_share *sh)
+{
+	return scan_blocks(s, 0, sh, SCAN_AVX2_PEXT);
+}
+
+__attribute__((target("avx512f,avx512bw,bmi,bmi2,popcnt"))) static size_t
+scan_avx512(lg_detect_stream *s, const lg_share *sh)
+{
+	return scan_blocks(s, 0, sh, SCAN_AVX512);
+}
+#endif
+
+/* The copy of the block pass a test asked for, or SCAN_AUTO. */
+static int scan_isa = SCAN_AUTO;
+
+/* The copy with the widest vectors the machine has. PEXT and PDEP are
+ * slow microcode on AMD before Zen 3: there the AVX2 copy goes without
+ * (machines with AVX-512 have fast ones). */
+static int pick_scan(void)
+{
+	if (scan_isa != SCAN_AUTO)
+		return scan_isa;
+#if defined(__x86_64__) || defined(__i386__)
+	bool popcnt = __builtin_cpu_supports("popcnt");
+	bool bmi2 =
+	    __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+	if (__builtin_cpu_supports("avx512bw") && bmi2 && popcnt)
+		return SCAN_AVX512;
+	if (__builtin_cpu_supports("avx2") && popcnt) {
+		bool fast_pdep =
+		    __builtin_cpu_is("intel") || __builtin_cpu_is("znver3");
+		return bmi2 && fast_pdep ? SCAN_AVX2_PEXT : SCAN_AVX2;
+	}
+	if (__builtin_cpu_supports("ssse3"))
+		return SCAN_SSSE3;
+#endif
+	return SCAN_SCALAR;
+}
+
+bool lg_digit_scan_isa(int isa)
+{
+	if (isa == SCAN_AUTO) {
+		scan_isa = SCAN_AUTO;
+		return true;
+	}
+	switch (isa) {
+	case SCAN_SCALAR:
+		break;
+#if defined(__x86_64__) || defined(__i386__)
+	case SCAN_SSSE3:
+		if (!__builtin_cpu_supports("ssse3"))
+			return false;
+		break;
+	case SCAN_AVX2:
+		if (!__builtin_cpu_supports("avx2") ||
+		    !__builtin_cpu_supports("popcnt"))
+			return false;
+		break;
+	case SCAN_AVX2_PEXT:
+		if (!__builtin_cpu_supports("avx2") ||
+		    !__builtin_cpu_supports("popcnt") ||
+		    !__builtin_cpu_supports("bmi") ||
+		    !__builtin_cpu_supports("bmi2"))
+			return false;
+		break;
+	case SCAN_AVX512:
+		if (!__builtin_cpu_supports("avx512bw") ||
+		    !__builtin_cpu_supports("popcnt") ||
+		    !__builtin_cpu_supports("bmi") ||
+		    !__builtin_cpu_supports("bmi2"))
+			return false;
+		break;
+#endif
+	default:
+		return false;
+	}
+	scan_isa = isa;
+	return true;
 }
 
 /* Next position at or after i where a number worth parsing starts, for
@@ -945,10 +1163,26 @@ void lg_number_runs(lg_detect_stream *s, const lg_share *sh)
 {
 	if (!(s->det->types & RUN_TYPES))
 		return;
-	size_t len = s->len, i = 0;
-	classify_fn classify = pick_classify();
-	while (i + BLOCK_IN <= len)
-		i = scan_block(s, classify, i, sh);
+	size_t len = s->len, i;
+	switch (pick_scan()) {
+#if defined(__x86_64__) || defined(__i386__)
+	case SCAN_SSSE3:
+		i = scan_ssse3(s, sh);
+		break;
+	case SCAN_AVX2:
+		i = scan_avx2(s, sh);
+		break;
+	case SCAN_AVX2_PEXT:
+		i = scan_avx2_pext(s, sh);
+		break;
+	case SCAN_AVX512:
+		i = scan_avx512(s, sh);
+		break;
+#endif
+	default:
+		i = scan_scalar(s, sh);
+		break;
+	}
 	while ((i = next_number(s->win, i, len)) < len)
 		i = take_run(s, i, sh);
 }
