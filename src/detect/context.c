@@ -378,3 +378,251 @@ size_t lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 	out[so.o] = '\0';
 	return so.o;
 }
+
+/* ---- snippets cut from a region
+ * ----------------------------------------------------------- */
+void lg_region_reset(lg_detect_stream *s)
+{
+	s->region.valid = false;
+}
+
+#if defined(__SSE2__)
+/* The ASCII characters at the start of the sixteen bytes at q (win[p]),
+ * up to a newline, as units u on of r, their text at t: their shown
+ * form as text_block makes it. Returns how many; all sixteen units are
+ * written, the caller has room for them. */
+static uint32_t region_ascii(lg_snippet_region *r, const uint8_t *q, uint32_t p,
+			     uint32_t u, uint32_t t)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)q);
+	unsigned stops =
+	    (unsigned)_mm_movemask_epi8(v) |
+	    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+	uint32_t a = (uint32_t)__builtin_ctz(stops | 1u << 16);
+	if (a == 0)
+		return 0;
+	__m128i d0 = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d0, _mm_set1_epi8(9)), d0);
+	__m128i ctl = _mm_or_si128(
+	    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+	v = _mm_or_si128(_mm_andnot_si128(digit, v),
+			 _mm_and_si128(digit, _mm_set1_epi8('*')));
+	v = _mm_or_si128(_mm_andnot_si128(ctl, v),
+			 _mm_and_si128(ctl, _mm_set1_epi8(' ')));
+	_mm_storeu_si128((__m128i *)(r->text + t), v);
+	/* the units' offsets: p + j and t + j */
+	__m128i in =
+	    _mm_add_epi32(_mm_set1_epi32((int)p), _mm_setr_epi32(0, 1, 2, 3));
+	for (int j = 0; j < 16; j += 4) {
+		_mm_storeu_si128((__m128i *)(r->in_off + u + j), in);
+		in = _mm_add_epi32(in, _mm_set1_epi32(4));
+	}
+	__m128i so = _mm_add_epi16(_mm_set1_epi16((short)t),
+				   _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7));
+	_mm_storeu_si128((__m128i *)(r->s_off + u), so);
+	_mm_storeu_si128((__m128i *)(r->s_off + u + 8),
+			 _mm_add_epi16(so, _mm_set1_epi16(8)));
+	_mm_storeu_si128((__m128i *)(r->mask + u), _mm_setzero_si128());
+	return a;
+}
+#endif
+
+/* Appends the characters from win[p] on to r, each as put_at shows it,
+ * up to stop (where characters start; the last may run past it) and
+ * `room` of them, or a newline; returns where it stopped. */
+static uint32_t region_chars(lg_snippet_region *r, const uint8_t *win,
+			     size_t len, uint32_t p, uint32_t stop,
+			     uint32_t room)
+{
+	uint32_t u = r->nunits, t = r->s_off[u];
+	for (; p < stop && room > 0; room--) {
+		const uint8_t *q = win + p;
+#if defined(__SSE2__)
+		if (stop - p >= 16 && room >= 16) {
+			uint32_t a = region_ascii(r, q, p, u, t);
+			if (a > 0) {
+				p += a;
+				u += a;
+				t += a;
+				room -= a - 1;
+				continue;
+			}
+		}
+#endif
+		r->in_off[u] = p;
+		r->s_off[u] = (uint16_t)t;
+		r->mask[u] = false;
+		char shown = ascii_shown[q[0]];
+		if (shown) {
+			r->text[t++] = shown;
+			p++;
+		} else if (q[0] == '\n') {
+			break;
+		} else if (lg_utf8_common3(q, len - p)) {
+			if (q[0] == 0xEF && q[1] == 0xBC && q[2] >= 0x90 &&
+			    q[2] <= 0x99) {
+				r->text[t++] = '*'; /* a full-width digit */
+			} else if (q[0] == 0xEF && q[1] == 0xBF &&
+				   q[2] == 0xBD) {
+				r->text[t++] = ' '; /* U+FFFD */
+			} else {
+				memcpy(r->text + t, q, 3);
+				t += 3;
+			}
+			p += 3;
+		} else {
+			uint32_t cp;
+			size_t l = lg_utf8_decode(q, len - p, &cp);
+			snippet_out so = {r->text, t, sizeof(r->text)};
+			put_masked_char(q, l, &so);
+			t = (uint32_t)so.o;
+			p += (uint32_t)l;
+		}
+		u++;
+	}
+	r->nunits = u;
+	r->s_off[u] = (uint16_t)t;
+	return p;
+}
+
+/* Notes cands[k]'s unit (UINT16_MAX: none starts where it does); past
+ * LG_REGION_CANDS candidates the region says nothing of the rest. */
+static void region_cand(lg_snippet_region *r, size_t k, uint16_t u)
+{
+	if (k == r->kend && k - r->k0 < LG_REGION_CANDS) {
+		r->cand_unit[k - r->k0] = u;
+		r->kend = k + 1;
+	}
+}
+
+/* Makes the region from win[p] on (p starts a character, or lies in a
+ * candidate; cands[k] is the first candidate ending after p): on to the
+ * line's end, or, once past `reach`, to where no candidate came within
+ * 96 bytes (a snippet's reach after its finding). */
+static void region_make(lg_detect_stream *s, candidate *cands, size_t n,
+			size_t k, uint32_t p, uint64_t reach)
+{
+	lg_snippet_region *r = &s->region;
+	const uint8_t *win = s->win;
+	size_t len = s->len;
+	r->cands = cands;
+	r->n = n;
+	r->valid = true;
+	r->nunits = 0;
+	r->s_off[0] = 0;
+	r->k0 = r->kend = k;
+	uint64_t limit = reach;
+	for (;;) {
+		uint32_t u = r->nunits, t = r->s_off[u];
+		r->in_off[u] = p;
+		if (p >= len || win[p] == '\n') {
+			r->hard = true;
+			break;
+		}
+		/* characters are four bytes at most, masks shorter than
+		 * LG_VALUE_MAX: room for `room` of those and one of these */
+		uint32_t room = (LG_REGION_TEXT - LG_VALUE_MAX - t) / 4;
+		if (room > LG_REGION_UNITS - u)
+			room = LG_REGION_UNITS - u;
+		if (p >= limit || room == 0) {
+			r->hard = false;
+			break;
+		}
+		for (; k < n && cands[k].to <= p; k++) /* inside a character */
+			region_cand(r, k, UINT16_MAX);
+		if (k < n && cands[k].from <= p) {
+			size_t ml;
+			const char *m = lg_mask_of(s, &cands[k], &ml);
+			memcpy(r->text + t, m, ml);
+			r->mask[u] = true;
+			region_cand(r, k, cands[k].from == p ? u : UINT16_MAX);
+			r->nunits = u + 1;
+			r->s_off[u + 1] = (uint16_t)(t + ml);
+			if ((uint64_t)cands[k].to + 96 > limit)
+				limit = (uint64_t)cands[k].to + 96;
+			p = cands[k].to < len ? cands[k].to : (uint32_t)len;
+			continue;
+		}
+		uint32_t stop = k < n && cands[k].from < len ? cands[k].from
+							     : (uint32_t)len;
+		if (stop > limit)
+			stop = (uint32_t)limit;
+		p = region_chars(r, win, len, p, stop, room);
+	}
+}
+
+/* The unit win[p] lies in: the last that starts at or before it. */
+static uint32_t region_find(const lg_snippet_region *r, uint32_t p)
+{
+	uint32_t lo = 0, hi = r->nunits; /* in_off[lo] <= p < in_off[hi] */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (r->in_off[mid] <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Cuts the snippet of c from the region, if it holds it: from the unit
+ * at b (or the candidate b lies in) through c's mask and CONTEXT_CHARS
+ * units after it, or to the line's end. 0: it does not; else the
+ * length + 1. */
+static size_t region_cut(const lg_snippet_region *r, const candidate *c,
+			 size_t i, uint32_t b, char *out, size_t cap)
+{
+	/* past 96 bytes (a run of stray continuation bytes) the walk would
+	 * show some candidates as plain text: not one of its neighbours */
+	if (c->from - b > 96 || r->nunits == 0 || b < r->in_off[0] ||
+	    c->from >= r->in_off[r->nunits])
+		return 0;
+	uint32_t ub = region_find(r, b);
+	if (r->in_off[ub] != b && !r->mask[ub])
+		return 0;
+	/* a character across the finding's start (no unit starts there):
+	 * the walk before it cuts that character there, so it goes the long
+	 * way */
+	if (i < r->k0 || i - r->k0 >= LG_REGION_CANDS || i >= r->kend)
+		return 0;
+	uint32_t uc = r->cand_unit[i - r->k0];
+	if (uc == UINT16_MAX || uc < ub)
+		return 0;
+	uint32_t ue = uc + 1 + CONTEXT_CHARS;
+	if (ue > r->nunits) {
+		if (!r->hard)
+			return 0;
+		ue = r->nunits;
+	}
+	size_t from = r->s_off[ub], n = (size_t)r->s_off[ue] - from;
+	if (n >= cap)
+		return 0; /* what would not fit is left out one by one */
+	memcpy(out, r->text + from, n);
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	return n + 1;
+}
+
+bool lg_region_snippet(lg_detect_stream *s, candidate *cands, size_t n,
+		       size_t i, char *out, size_t cap, size_t *len)
+{
+	const candidate *c = &cands[i];
+	uint32_t b = snippet_start(s->win, c->from);
+	lg_snippet_region *r = &s->region;
+	size_t got = 0;
+	if (r->valid && r->cands == cands && r->n == n)
+		got = region_cut(r, c, i, b, out, cap);
+	if (!got) {
+		size_t k = i;
+		while (k > 0 && cands[k - 1].to > b)
+			k--;
+		region_make(s, cands, n, k, b, (uint64_t)c->to + 96);
+		got = region_cut(r, c, i, b, out, cap);
+		if (!got)
+			return false;
+	}
+	*len = got - 1;
+	return true;
+}
