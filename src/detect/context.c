@@ -387,43 +387,46 @@ void lg_region_reset(lg_detect_stream *s)
 }
 
 #if defined(__SSE2__)
-/* The ASCII characters at the start of the sixteen bytes at q (win[p]),
- * up to a newline, as units u on of r, their text at t: their shown
- * form as text_block makes it. Returns how many; all sixteen units are
- * written, the caller has room for them. */
-static uint32_t region_ascii(lg_snippet_region *r, const uint8_t *q, uint32_t p,
-			     uint32_t u, uint32_t t)
+/* The characters at the start of the sixteen bytes at q (win[p]) that
+ * text_block takes (ASCII but a newline, kana and kanji), as units u on
+ * of r, their text at t. Returns how many bytes (*units: characters);
+ * all sixteen units' slots are written, the caller has room for them. */
+static uint32_t region_block(lg_snippet_region *r, const uint8_t *q, uint32_t p,
+			     uint32_t u, uint32_t t, uint32_t *units)
 {
-	__m128i v = _mm_loadu_si128((const __m128i *)q);
-	unsigned stops =
-	    (unsigned)_mm_movemask_epi8(v) |
-	    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-	uint32_t a = (uint32_t)__builtin_ctz(stops | 1u << 16);
+	__m128i shown;
+	unsigned chars, a = text_block(q, 16, 16, &chars, &shown);
 	if (a == 0)
 		return 0;
-	__m128i d0 = _mm_sub_epi8(v, _mm_set1_epi8('0'));
-	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d0, _mm_set1_epi8(9)), d0);
-	__m128i ctl = _mm_or_si128(
-	    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
-	    _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-	v = _mm_or_si128(_mm_andnot_si128(digit, v),
-			 _mm_and_si128(digit, _mm_set1_epi8('*')));
-	v = _mm_or_si128(_mm_andnot_si128(ctl, v),
-			 _mm_and_si128(ctl, _mm_set1_epi8(' ')));
-	_mm_storeu_si128((__m128i *)(r->text + t), v);
-	/* the units' offsets: p + j and t + j */
-	__m128i in =
-	    _mm_add_epi32(_mm_set1_epi32((int)p), _mm_setr_epi32(0, 1, 2, 3));
-	for (int j = 0; j < 16; j += 4) {
-		_mm_storeu_si128((__m128i *)(r->in_off + u + j), in);
-		in = _mm_add_epi32(in, _mm_set1_epi32(4));
-	}
-	__m128i so = _mm_add_epi16(_mm_set1_epi16((short)t),
-				   _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7));
-	_mm_storeu_si128((__m128i *)(r->s_off + u), so);
-	_mm_storeu_si128((__m128i *)(r->s_off + u + 8),
-			 _mm_add_epi16(so, _mm_set1_epi16(8)));
+	_mm_storeu_si128((__m128i *)(r->text + t), shown);
 	_mm_storeu_si128((__m128i *)(r->mask + u), _mm_setzero_si128());
+	*units = chars;
+	if (chars == a) { /* ASCII: the units' offsets are p + j, t + j */
+		__m128i in = _mm_add_epi32(_mm_set1_epi32((int)p),
+					   _mm_setr_epi32(0, 1, 2, 3));
+		for (int j = 0; j < 16; j += 4) {
+			_mm_storeu_si128((__m128i *)(r->in_off + u + j), in);
+			in = _mm_add_epi32(in, _mm_set1_epi32(4));
+		}
+		__m128i so =
+		    _mm_add_epi16(_mm_set1_epi16((short)t),
+				  _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7));
+		_mm_storeu_si128((__m128i *)(r->s_off + u), so);
+		_mm_storeu_si128((__m128i *)(r->s_off + u + 8),
+				 _mm_add_epi16(so, _mm_set1_epi16(8)));
+		return a;
+	}
+	/* the characters start where the bytes are not continuations
+	 * (signed: 80..BF are below C0), text as long as the input */
+	unsigned starts = ~(unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+			      _mm_loadu_si128((const __m128i *)q),
+			      _mm_set1_epi8((char)0xC0))) &
+			  ((1u << a) - 1);
+	for (; starts; starts &= starts - 1, u++) {
+		uint32_t j = (uint32_t)__builtin_ctz(starts);
+		r->in_off[u] = p + j;
+		r->s_off[u] = (uint16_t)(t + j);
+	}
 	return a;
 }
 #endif
@@ -440,12 +443,12 @@ static uint32_t region_chars(lg_snippet_region *r, const uint8_t *win,
 		const uint8_t *q = win + p;
 #if defined(__SSE2__)
 		if (stop - p >= 16 && room >= 16) {
-			uint32_t a = region_ascii(r, q, p, u, t);
+			uint32_t units, a = region_block(r, q, p, u, t, &units);
 			if (a > 0) {
 				p += a;
-				u += a;
+				u += units;
 				t += a;
-				room -= a - 1;
+				room -= units - 1;
 				continue;
 			}
 		}
