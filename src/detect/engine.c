@@ -823,16 +823,19 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	f.row =
 	    f.line -
 	    (rec ? count_newlines(s->win + rec->from, c->from - rec->from) : 0);
-	lg_copy_cut(f.value, sizeof(f.value), c->value);
+	f.value_len = (uint16_t)lg_copy_cut(f.value, sizeof(f.value), c->value);
 	size_t ml, cl;
 	const char *m = lg_mask_of(s, c, &ml);
 	memcpy(f.masked, m, ml + 1);
 	if (!lg_region_snippet(s, s->cands, n, i, f.context, sizeof(f.context),
 			       &cl)) {
 		lg_snippet_others others = neighbours(s, i, n);
-		lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, ml,
-				   &others, f.context, sizeof(f.context));
+		cl = lg_context_snippet(s->win, s->len, c->from, c->to,
+					f.masked, ml, &others, f.context,
+					sizeof(f.context));
 	}
+	f.masked_len = (uint16_t)ml;
+	f.context_len = (uint16_t)cl;
 	if (s->fn && s->fn(&f, s->ud) != 0)
 		s->stopped = true;
 	s->last_end = s->base + c->to;
