@@ -387,15 +387,17 @@ void lg_region_reset(lg_detect_stream *s)
 }
 
 #if defined(__SSE2__)
-/* The characters at the start of the sixteen bytes at q (win[p]) that
- * text_block takes (ASCII but a newline, kana and kanji), as units u on
- * of r, their text at t. Returns how many bytes (*units: characters);
- * all sixteen units' slots are written, the caller has room for them. */
+/* The characters in the first `avail` of the sixteen bytes at q (win[p])
+ * that text_block takes (ASCII but a newline, kana and kanji), as units
+ * u on of r, their text at t. Returns how many bytes (*units:
+ * characters); all sixteen units' slots are written, the caller has room
+ * for them. */
 static uint32_t region_block(lg_snippet_region *r, const uint8_t *q, uint32_t p,
-			     uint32_t u, uint32_t t, uint32_t *units)
+			     unsigned avail, uint32_t u, uint32_t t,
+			     uint32_t *units)
 {
 	__m128i shown;
-	unsigned chars, a = text_block(q, 16, 16, &chars, &shown);
+	unsigned chars, a = text_block(q, avail, 16, &chars, &shown);
 	if (a == 0)
 		return 0;
 	_mm_storeu_si128((__m128i *)(r->text + t), shown);
@@ -442,8 +444,9 @@ static uint32_t region_chars(lg_snippet_region *r, const uint8_t *win,
 	for (; p < stop && room > 0; room--) {
 		const uint8_t *q = win + p;
 #if defined(__SSE2__)
-		if (stop - p >= 16 && room >= 16) {
-			uint32_t units, a = region_block(r, q, p, u, t, &units);
+		if (stop - p >= 8 && len - p >= 16 && room >= 16) {
+			uint32_t avail = stop - p < 16 ? stop - p : 16, units;
+			uint32_t a = region_block(r, q, p, avail, u, t, &units);
 			if (a > 0) {
 				p += a;
 				u += units;
