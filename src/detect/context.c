@@ -101,8 +101,9 @@ static const char ascii_shown[256] = {
  * characters led by E1..EE but ED (kana and kanji; EF's full-width digits
  * and U+FFFD are changed, so they go one by one). Their shown form
  * (digits starred, controls as spaces, the rest as it is) in *shown. */
-static unsigned text_block(const uint8_t *q, unsigned avail, int steps,
-			   unsigned *chars, __m128i *shown)
+static inline __attribute__((always_inline)) unsigned
+text_block(const uint8_t *q, unsigned avail, int steps, unsigned *chars,
+	   __m128i *shown)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)q);
 	unsigned high = (unsigned)_mm_movemask_epi8(v);
@@ -317,7 +318,8 @@ static void walk(const uint8_t *win, uint32_t at, uint32_t lim, bool to_newline,
 /* Where the snippet starts: CONTEXT_CHARS steps back from `from`, each
  * to the nearest byte before that is not a continuation (10xxxxxx); the
  * walk stops where the byte before is a newline. */
-static uint32_t snippet_start(const uint8_t *win, uint32_t from)
+static inline __attribute__((always_inline)) uint32_t
+snippet_start(const uint8_t *win, uint32_t from)
 {
 	uint32_t b = from;
 	int k = CONTEXT_CHARS;
@@ -504,10 +506,13 @@ static void region_cand(lg_snippet_region *r, size_t k, uint16_t u)
 
 /* Makes the region from win[p] on (p starts a character, or lies in a
  * candidate; cands[k] is the first candidate ending after p): on to the
- * line's end, or, once past `reach`, to where no candidate came within
- * 96 bytes (a snippet's reach after its finding). */
+ * line's end, or, once past `target` (the end of the finding it is made
+ * for), to CONTEXT_CHARS units after the last candidate (what its
+ * snippet shows after it): a candidate among them carries it on, so the
+ * cells of a row share one region, and prose around a lone finding is
+ * shown no further than the walk went. */
 static void region_make(lg_detect_stream *s, candidate *cands, size_t n,
-			size_t k, uint32_t p, uint64_t reach)
+			size_t k, uint32_t p, uint32_t target)
 {
 	lg_snippet_region *r = &s->region;
 	const uint8_t *win = s->win;
@@ -518,7 +523,7 @@ static void region_make(lg_detect_stream *s, candidate *cands, size_t n,
 	r->nunits = 0;
 	r->s_off[0] = 0;
 	r->k0 = r->kend = k;
-	uint64_t limit = reach;
+	uint32_t need = 0; /* the units the last candidate's snippet takes */
 	for (;;) {
 		uint32_t u = r->nunits, t = r->s_off[u];
 		r->in_off[u] = p;
@@ -531,7 +536,9 @@ static void region_make(lg_detect_stream *s, candidate *cands, size_t n,
 		uint32_t room = (LG_REGION_TEXT - LG_VALUE_MAX - t) / 4;
 		if (room > LG_REGION_UNITS - u)
 			room = LG_REGION_UNITS - u;
-		if (p >= limit || room == 0) {
+		if (p >= target && room > (u < need ? need - u : 0))
+			room = u < need ? need - u : 0;
+		if (room == 0) {
 			r->hard = false;
 			break;
 		}
@@ -545,15 +552,12 @@ static void region_make(lg_detect_stream *s, candidate *cands, size_t n,
 			region_cand(r, k, cands[k].from == p ? u : UINT16_MAX);
 			r->nunits = u + 1;
 			r->s_off[u + 1] = (uint16_t)(t + ml);
-			if ((uint64_t)cands[k].to + 96 > limit)
-				limit = (uint64_t)cands[k].to + 96;
+			need = u + 1 + CONTEXT_CHARS;
 			p = cands[k].to < len ? cands[k].to : (uint32_t)len;
 			continue;
 		}
 		uint32_t stop = k < n && cands[k].from < len ? cands[k].from
 							     : (uint32_t)len;
-		if (stop > limit)
-			stop = (uint32_t)limit;
 		p = region_chars(r, win, len, p, stop, room);
 	}
 }
@@ -621,10 +625,14 @@ bool lg_region_snippet(lg_detect_stream *s, candidate *cands, size_t n,
 	if (r->valid && r->cands == cands && r->n == n)
 		got = region_cut(r, c, i, b, out, cap);
 	if (!got) {
+		/* a finding alone (the next beyond its snippet's reach):
+		 * nothing to share, and the walk is cheaper */
+		if (i + 1 == n || cands[i + 1].from >= (uint64_t)c->to + 96)
+			return false;
 		size_t k = i;
 		while (k > 0 && cands[k - 1].to > b)
 			k--;
-		region_make(s, cands, n, k, b, (uint64_t)c->to + 96);
+		region_make(s, cands, n, k, b, c->to);
 		got = region_cut(r, c, i, b, out, cap);
 		if (!got)
 			return false;
