@@ -71,6 +71,7 @@ typedef struct lg_finding {
 	char value[LG_VALUE_MAX];
 	char masked[LG_VALUE_MAX];
 	char context[LG_CONTEXT_MAX]; /* masked snippet around the item */
+	uint16_t value_len, masked_len, context_len; /* strlen of each */
 } lg_finding;
 
 typedef struct lg_detect_config {

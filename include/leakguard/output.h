@@ -33,6 +33,9 @@ typedef struct lg_record {
 	const char *masked;
 	const char *context;
 	const char *value;
+	/* strlen of masked, context and value where the caller knows it
+	 * (a finding's); 0: measured */
+	size_t masked_len, context_len, value_len;
 } lg_record;
 
 /* Totals of a run, for the closing summary. */

@@ -234,6 +234,9 @@ static int on_finding(const char *path, const lg_finding *f, void *ud)
 	    .masked = f->masked,
 	    .context = f->context,
 	    .value = st->cli->reveal ? f->value : NULL,
+	    .masked_len = f->masked_len,
+	    .context_len = f->context_len,
+	    .value_len = f->value_len,
 	};
 	if (st->cli->fail_on >= 0 && (int)tier >= st->cli->fail_on)
 		st->failed = true;

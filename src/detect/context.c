@@ -101,8 +101,9 @@ static const char ascii_shown[256] = {
  * characters led by E1..EE but ED (kana and kanji; EF's full-width digits
  * and U+FFFD are changed, so they go one by one). Their shown form
  * (digits starred, controls as spaces, the rest as it is) in *shown. */
-static unsigned text_block(const uint8_t *q, unsigned avail, int steps,
-			   unsigned *chars, __m128i *shown)
+static inline __attribute__((always_inline)) unsigned
+text_block(const uint8_t *q, unsigned avail, int steps, unsigned *chars,
+	   __m128i *shown)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)q);
 	unsigned high = (unsigned)_mm_movemask_epi8(v);
@@ -317,7 +318,8 @@ static void walk(const uint8_t *win, uint32_t at, uint32_t lim, bool to_newline,
 /* Where the snippet starts: CONTEXT_CHARS steps back from `from`, each
  * to the nearest byte before that is not a continuation (10xxxxxx); the
  * walk stops where the byte before is a newline. */
-static uint32_t snippet_start(const uint8_t *win, uint32_t from)
+static inline __attribute__((always_inline)) uint32_t
+snippet_start(const uint8_t *win, uint32_t from)
 {
 	uint32_t b = from;
 	int k = CONTEXT_CHARS;
@@ -377,4 +379,264 @@ size_t lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 		so.o--;
 	out[so.o] = '\0';
 	return so.o;
+}
+
+/* ---- snippets cut from a region
+ * ----------------------------------------------------------- */
+void lg_region_reset(lg_detect_stream *s)
+{
+	s->region.valid = false;
+}
+
+#if defined(__SSE2__)
+/* The characters in the first `avail` of the sixteen bytes at q (win[p])
+ * that text_block takes (ASCII but a newline, kana and kanji), as units
+ * u on of r, their text at t. Returns how many bytes (*units:
+ * characters); all sixteen units' slots are written, the caller has room
+ * for them. */
+static uint32_t region_block(lg_snippet_region *r, const uint8_t *q, uint32_t p,
+			     unsigned avail, uint32_t u, uint32_t t,
+			     uint32_t *units)
+{
+	__m128i shown;
+	unsigned chars, a = text_block(q, avail, 16, &chars, &shown);
+	if (a == 0)
+		return 0;
+	_mm_storeu_si128((__m128i *)(r->text + t), shown);
+	_mm_storeu_si128((__m128i *)(r->mask + u), _mm_setzero_si128());
+	*units = chars;
+	if (chars == a) { /* ASCII: the units' offsets are p + j, t + j */
+		__m128i in = _mm_add_epi32(_mm_set1_epi32((int)p),
+					   _mm_setr_epi32(0, 1, 2, 3));
+		for (int j = 0; j < 16; j += 4) {
+			_mm_storeu_si128((__m128i *)(r->in_off + u + j), in);
+			in = _mm_add_epi32(in, _mm_set1_epi32(4));
+		}
+		__m128i so =
+		    _mm_add_epi16(_mm_set1_epi16((short)t),
+				  _mm_setr_epi16(0, 1, 2, 3, 4, 5, 6, 7));
+		_mm_storeu_si128((__m128i *)(r->s_off + u), so);
+		_mm_storeu_si128((__m128i *)(r->s_off + u + 8),
+				 _mm_add_epi16(so, _mm_set1_epi16(8)));
+		return a;
+	}
+	/* the characters start where the bytes are not continuations
+	 * (signed: 80..BF are below C0), text as long as the input */
+	unsigned starts = ~(unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+			      _mm_loadu_si128((const __m128i *)q),
+			      _mm_set1_epi8((char)0xC0))) &
+			  ((1u << a) - 1);
+	for (; starts; starts &= starts - 1, u++) {
+		uint32_t j = (uint32_t)__builtin_ctz(starts);
+		r->in_off[u] = p + j;
+		r->s_off[u] = (uint16_t)(t + j);
+	}
+	return a;
+}
+#endif
+
+/* Appends the characters from win[p] on to r, each as put_at shows it,
+ * up to stop (where characters start; the last may run past it) and
+ * `room` of them, or a newline; returns where it stopped. */
+static uint32_t region_chars(lg_snippet_region *r, const uint8_t *win,
+			     size_t len, uint32_t p, uint32_t stop,
+			     uint32_t room)
+{
+	uint32_t u = r->nunits, t = r->s_off[u];
+	for (; p < stop && room > 0; room--) {
+		const uint8_t *q = win + p;
+#if defined(__SSE2__)
+		if (stop - p >= 8 && len - p >= 16 && room >= 16) {
+			uint32_t avail = stop - p < 16 ? stop - p : 16, units;
+			uint32_t a = region_block(r, q, p, avail, u, t, &units);
+			if (a > 0) {
+				p += a;
+				u += units;
+				t += a;
+				room -= units - 1;
+				continue;
+			}
+		}
+#endif
+		r->in_off[u] = p;
+		r->s_off[u] = (uint16_t)t;
+		r->mask[u] = false;
+		char shown = ascii_shown[q[0]];
+		if (shown) {
+			r->text[t++] = shown;
+			p++;
+		} else if (q[0] == '\n') {
+			break;
+		} else if (lg_utf8_common3(q, len - p)) {
+			if (q[0] == 0xEF && q[1] == 0xBC && q[2] >= 0x90 &&
+			    q[2] <= 0x99) {
+				r->text[t++] = '*'; /* a full-width digit */
+			} else if (q[0] == 0xEF && q[1] == 0xBF &&
+				   q[2] == 0xBD) {
+				r->text[t++] = ' '; /* U+FFFD */
+			} else {
+				memcpy(r->text + t, q, 3);
+				t += 3;
+			}
+			p += 3;
+		} else {
+			uint32_t cp;
+			size_t l = lg_utf8_decode(q, len - p, &cp);
+			snippet_out so = {r->text, t, sizeof(r->text)};
+			put_masked_char(q, l, &so);
+			t = (uint32_t)so.o;
+			p += (uint32_t)l;
+		}
+		u++;
+	}
+	r->nunits = u;
+	r->s_off[u] = (uint16_t)t;
+	return p;
+}
+
+/* Notes cands[k]'s unit (UINT16_MAX: none starts where it does); past
+ * LG_REGION_CANDS candidates the region says nothing of the rest. */
+static void region_cand(lg_snippet_region *r, size_t k, uint16_t u)
+{
+	if (k == r->kend && k - r->k0 < LG_REGION_CANDS) {
+		r->cand_unit[k - r->k0] = u;
+		r->kend = k + 1;
+	}
+}
+
+/* Makes the region from win[p] on (p starts a character, or lies in a
+ * candidate; cands[k] is the first candidate ending after p): on to the
+ * line's end, or, once past `target` (the end of the finding it is made
+ * for), to CONTEXT_CHARS units after the last candidate (what its
+ * snippet shows after it): a candidate among them carries it on, so the
+ * cells of a row share one region, and prose around a lone finding is
+ * shown no further than the walk went. */
+static void region_make(lg_detect_stream *s, candidate *cands, size_t n,
+			size_t k, uint32_t p, uint32_t target)
+{
+	lg_snippet_region *r = &s->region;
+	const uint8_t *win = s->win;
+	size_t len = s->len;
+	r->cands = cands;
+	r->n = n;
+	r->valid = true;
+	r->nunits = 0;
+	r->s_off[0] = 0;
+	r->k0 = r->kend = k;
+	uint32_t need = 0; /* the units the last candidate's snippet takes */
+	for (;;) {
+		uint32_t u = r->nunits, t = r->s_off[u];
+		r->in_off[u] = p;
+		if (p >= len || win[p] == '\n') {
+			r->hard = true;
+			break;
+		}
+		/* characters are four bytes at most, masks shorter than
+		 * LG_VALUE_MAX: room for `room` of those and one of these */
+		uint32_t room = (LG_REGION_TEXT - LG_VALUE_MAX - t) / 4;
+		if (room > LG_REGION_UNITS - u)
+			room = LG_REGION_UNITS - u;
+		if (p >= target && room > (u < need ? need - u : 0))
+			room = u < need ? need - u : 0;
+		if (room == 0) {
+			r->hard = false;
+			break;
+		}
+		for (; k < n && cands[k].to <= p; k++) /* inside a character */
+			region_cand(r, k, UINT16_MAX);
+		if (k < n && cands[k].from <= p) {
+			size_t ml;
+			const char *m = lg_mask_of(s, &cands[k], &ml);
+			memcpy(r->text + t, m, ml);
+			r->mask[u] = true;
+			region_cand(r, k, cands[k].from == p ? u : UINT16_MAX);
+			r->nunits = u + 1;
+			r->s_off[u + 1] = (uint16_t)(t + ml);
+			need = u + 1 + CONTEXT_CHARS;
+			p = cands[k].to < len ? cands[k].to : (uint32_t)len;
+			continue;
+		}
+		uint32_t stop = k < n && cands[k].from < len ? cands[k].from
+							     : (uint32_t)len;
+		p = region_chars(r, win, len, p, stop, room);
+	}
+}
+
+/* The unit win[p] lies in: the last that starts at or before it. */
+static uint32_t region_find(const lg_snippet_region *r, uint32_t p)
+{
+	uint32_t lo = 0, hi = r->nunits; /* in_off[lo] <= p < in_off[hi] */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (r->in_off[mid] <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Cuts the snippet of c from the region, if it holds it: from the unit
+ * at b (or the candidate b lies in) through c's mask and CONTEXT_CHARS
+ * units after it, or to the line's end. 0: it does not; else the
+ * length + 1. */
+static size_t region_cut(const lg_snippet_region *r, const candidate *c,
+			 size_t i, uint32_t b, char *out, size_t cap)
+{
+	/* past 96 bytes (a run of stray continuation bytes) the walk would
+	 * show some candidates as plain text: not one of its neighbours */
+	if (c->from - b > 96 || r->nunits == 0 || b < r->in_off[0] ||
+	    c->from >= r->in_off[r->nunits])
+		return 0;
+	uint32_t ub = region_find(r, b);
+	if (r->in_off[ub] != b && !r->mask[ub])
+		return 0;
+	/* a character across the finding's start (no unit starts there):
+	 * the walk before it cuts that character there, so it goes the long
+	 * way */
+	if (i < r->k0 || i - r->k0 >= LG_REGION_CANDS || i >= r->kend)
+		return 0;
+	uint32_t uc = r->cand_unit[i - r->k0];
+	if (uc == UINT16_MAX || uc < ub)
+		return 0;
+	uint32_t ue = uc + 1 + CONTEXT_CHARS;
+	if (ue > r->nunits) {
+		if (!r->hard)
+			return 0;
+		ue = r->nunits;
+	}
+	size_t from = r->s_off[ub], n = (size_t)r->s_off[ue] - from;
+	if (n >= cap)
+		return 0; /* what would not fit is left out one by one */
+	memcpy(out, r->text + from, n);
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	return n + 1;
+}
+
+bool lg_region_snippet(lg_detect_stream *s, candidate *cands, size_t n,
+		       size_t i, char *out, size_t cap, size_t *len)
+{
+	const candidate *c = &cands[i];
+	uint32_t b = snippet_start(s->win, c->from);
+	lg_snippet_region *r = &s->region;
+	size_t got = 0;
+	if (r->valid && r->cands == cands && r->n == n)
+		got = region_cut(r, c, i, b, out, cap);
+	if (!got) {
+		/* a finding alone (the next beyond its snippet's reach):
+		 * nothing to share, and the walk is cheaper */
+		if (i + 1 == n || cands[i + 1].from >= (uint64_t)c->to + 96)
+			return false;
+		size_t k = i;
+		while (k > 0 && cands[k - 1].to > b)
+			k--;
+		region_make(s, cands, n, k, b, c->to);
+		got = region_cut(r, c, i, b, out, cap);
+		if (!got)
+			return false;
+	}
+	*len = got - 1;
+	return true;
 }

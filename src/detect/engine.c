@@ -812,7 +812,6 @@ static lg_snippet_others neighbours(lg_detect_stream *s, size_t i, size_t n)
 static void emit(lg_detect_stream *s, size_t i, size_t n)
 {
 	candidate *c = &s->cands[i];
-	lg_snippet_others others = neighbours(s, i, n);
 	lg_finding f;
 	f.type = c->type;
 	f.confidence = c->conf;
@@ -825,12 +824,19 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	f.row =
 	    f.line -
 	    (rec ? count_newlines(s->win + rec->from, c->from - rec->from) : 0);
-	lg_copy_cut(f.value, sizeof(f.value), c->value);
-	size_t ml;
+	f.value_len = (uint16_t)lg_copy_cut(f.value, sizeof(f.value), c->value);
+	size_t ml, cl;
 	const char *m = lg_mask_of(s, c, &ml);
 	memcpy(f.masked, m, ml + 1);
-	lg_context_snippet(s->win, s->len, c->from, c->to, f.masked, ml,
-			   &others, f.context, sizeof(f.context));
+	if (!lg_region_snippet(s, s->cands, n, i, f.context, sizeof(f.context),
+			       &cl)) {
+		lg_snippet_others others = neighbours(s, i, n);
+		cl = lg_context_snippet(s->win, s->len, c->from, c->to,
+					f.masked, ml, &others, f.context,
+					sizeof(f.context));
+	}
+	f.masked_len = (uint16_t)ml;
+	f.context_len = (uint16_t)cl;
 	if (s->fn && s->fn(&f, s->ud) != 0)
 		s->stopped = true;
 	s->last_end = s->base + c->to;
@@ -905,6 +911,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 		return LG_ENOMEM;
 	size_t n = resolve_overlaps(s->cands, s->ncands);
 	postal_raises_addresses(s->cands, n);
+	lg_region_reset(s); /* the candidates are new */
 	for (size_t i = 0; i < n && !s->stopped; i++) {
 		if (!s->cands[i].owned ||
 		    s->base + s->cands[i].from < s->last_end)
@@ -1000,6 +1007,7 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 	s->stopped = s->oom = s->saw_table = false;
 	table_reset(s);
 	lg_masks_reset(s);
+	lg_region_reset(s);
 }
 
 lg_detect_stream *lg_detect_stream_new(const lg_detector *d)

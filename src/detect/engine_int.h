@@ -77,6 +77,31 @@ typedef struct candidate {
 	char value[LG_VALUE_MAX];
 } candidate;
 
+/* A stretch of one line as snippets show it (context.c): each character
+ * shown (digits starred, controls as spaces), each candidate as its mask,
+ * made once for all the findings near each other on the line (the cells
+ * of a CSV row are in each other's snippets). Unit u (a character or a
+ * candidate) is win[in_off[u]..in_off[u + 1]) and text[s_off[u]..
+ * s_off[u + 1]). */
+#define LG_REGION_UNITS 512
+#define LG_REGION_TEXT	4096
+#define LG_REGION_CANDS 256
+typedef struct lg_snippet_region {
+	const candidate *cands; /* what it was made from: cands[0..n) */
+	size_t n;
+	bool valid;
+	bool hard; /* ends at a newline or the window's end, not early */
+	uint32_t nunits;
+	size_t k0, kend; /* the candidates it holds, some maybe in part */
+	uint16_t cand_unit[LG_REGION_CANDS]; /* cands[k0 + j]'s unit, or
+					      * UINT16_MAX: none starts
+					      * where it does */
+	uint32_t in_off[LG_REGION_UNITS + 1];
+	uint16_t s_off[LG_REGION_UNITS + 1];
+	bool mask[LG_REGION_UNITS];
+	char text[LG_REGION_TEXT];
+} lg_snippet_region;
+
 #define TABLE_MAX_COLS 64
 #define TABLE_SPANS    4096 /* tables one window tells apart, at most */
 
@@ -159,6 +184,7 @@ struct lg_detect_stream {
 	uint32_t mask_epoch;
 	size_t nmasks;
 	char masks[1u << 15];
+	lg_snippet_region region; /* the text the snippets cut from */
 };
 
 /* engine.c: email's pattern (detectors.c), found without Hyperscan: the
@@ -259,6 +285,16 @@ typedef struct lg_snippet_others {
 	candidate *c;
 	size_t n;
 } lg_snippet_others;
+/* Drops the stream's region (a new window or new candidates). */
+void lg_region_reset(lg_detect_stream *s);
+/* The snippet of cands[i] (of the n in text order, not overlapping, over
+ * s->win[0..s->len)) cut from the stream's region, made or remade when
+ * it does not hold it: the same bytes as lg_context_snippet. Returns
+ * false, writing nothing, where the region cannot say (a character
+ * across the finding's start, a snippet past cap or the region's room):
+ * the caller then uses lg_context_snippet. */
+bool lg_region_snippet(lg_detect_stream *s, candidate *cands, size_t n,
+		       size_t i, char *out, size_t cap, size_t *len);
 /* Writes the snippet around win[from..to) (masked: mlen bytes) to out,
  * NUL-terminated; returns its length. */
 size_t lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,

@@ -418,8 +418,11 @@ bool lg_record_json_write(lg_buf *b, const lg_record *r)
 bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline)
 {
 	size_t lp = strlen(r->path), lt = strlen(r->type), lr = strlen(r->tier),
-	       lm = strlen(r->masked), lc = strlen(r->context),
-	       lv = r->value ? strlen(r->value) : 0;
+	       lm = r->masked_len ? r->masked_len : strlen(r->masked),
+	       lc = r->context_len ? r->context_len : strlen(r->context),
+	       lv = !r->value	   ? 0
+		    : r->value_len ? r->value_len
+				   : strlen(r->value);
 	/* the keys, punctuation and numbers take less than 256 - 16 bytes:
 	 * put_string's last sixteen-byte store stays inside */
 	size_t text = lp + lt + lr + lm + lc + lv;

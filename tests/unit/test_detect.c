@@ -69,6 +69,10 @@ static int collect(const lg_finding *f, void *ud)
 		if (!r->f)
 			abort();
 	}
+	/* the lengths the writers take instead of measuring */
+	assert_int_equal(f->value_len, strlen(f->value));
+	assert_int_equal(f->masked_len, strlen(f->masked));
+	assert_int_equal(f->context_len, strlen(f->context));
 	r->f[r->n++] = *f;
 	return 0;
 }

@@ -393,6 +393,71 @@ static void snippets_match_reference(void **state)
 	free(s);
 }
 
+/* The snippets cut from a region (made once for the findings near each
+ * other on a line) are the walk's: each finding's in text order, as the
+ * engine asks, then some at random (a region made for a later finding
+ * does not hold an earlier one's start). Where the region cannot say,
+ * the caller walks; most must come from the region. */
+static void region_snippets_match_reference(void **state)
+{
+	(void)state;
+	lg_detect_stream *s = calloc(1, sizeof(*s));
+	assert_non_null(s);
+	lg_masks_reset(s);
+	size_t cut = 0, asked = 0;
+	for (int round = 0; round < 3000; round++) {
+		bias = round % 3;
+		char win[1200];
+		size_t len = random_text(win, sizeof(win), 1 + rnd(1000));
+		candidate c[40];
+		size_t n = 0;
+		uint32_t at = rnd(40);
+		while (n < 40 && at < len) {
+			uint32_t l = 1 + rnd(rnd(4) ? 30 : 3);
+			if (at + l > len)
+				break;
+			memset(&c[n], 0, sizeof(c[n]));
+			c[n].type = (lg_type)rnd(LG_TYPE_COUNT);
+			c[n].from = at;
+			c[n].to = at + l;
+			random_value(c[n].type, c[n].value, sizeof(c[n].value));
+			n++;
+			at += l + rnd(rnd(2) ? 8 : 120);
+		}
+		s->win = (uint8_t *)win;
+		s->len = len;
+		lg_region_reset(s);
+		lg_snippet_others x = {s, c, n};
+		for (size_t j = 0; j < 2 * n; j++) {
+			size_t i = j < n ? j : rnd((uint32_t)n);
+			char want[LG_CONTEXT_MAX], got[LG_CONTEXT_MAX];
+			char masked[LG_VALUE_MAX];
+			ref_mask_value(c[i].type, c[i].value, masked,
+				       sizeof(masked));
+			size_t cap = rnd(6) ? sizeof(got) : 40 + rnd(200);
+			ref_snippet((const uint8_t *)win, len, c[i].from,
+				    c[i].to, masked, c, n, want, cap);
+			size_t got_len;
+			asked++;
+			if (lg_region_snippet(s, c, n, i, got, cap, &got_len)) {
+				cut++;
+			} else {
+				size_t ml;
+				const char *m = lg_mask_of(s, &c[i], &ml);
+				char mine[LG_VALUE_MAX];
+				memcpy(mine, m, ml + 1);
+				got_len = lg_context_snippet(
+				    (const uint8_t *)win, len, c[i].from,
+				    c[i].to, mine, ml, &x, got, cap);
+			}
+			assert_string_equal(got, want);
+			assert_int_equal(got_len, strlen(got));
+		}
+	}
+	assert_true(cut * 2 > asked);
+	free(s);
+}
+
 /* ---- JSON records, a byte at a time ---------------------------------------
  */
 static bool ref_put_escaped(lg_buf *b, const char *s)
@@ -511,6 +576,11 @@ static void json_records_match_reference(void **state)
 			lg_buf_reset(&got);
 		}
 		ref_record(&want, &r);
+		if (rnd(2)) { /* the lengths given, as a finding's are */
+			r.masked_len = strlen(masked);
+			r.context_len = strlen(context);
+			r.value_len = strlen(value);
+		}
 		assert_true(lg_record_json_write(&got, &r));
 		assert_int_equal(got.len, strlen(got.data));
 		assert_string_equal(got.data, want.data);
@@ -753,6 +823,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(masks_match_snprintf),
 	    cmocka_unit_test(snippets_match_reference),
+	    cmocka_unit_test(region_snippets_match_reference),
 	    cmocka_unit_test(json_records_match_reference),
 	    cmocka_unit_test(text_and_csv_records_match_reference),
 	    cmocka_unit_test(sarif_matches_the_jansson_document),
