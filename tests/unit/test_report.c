@@ -341,6 +341,28 @@ static void ref_snippet(const uint8_t *win, size_t len, uint32_t from,
 	out[o] = '\0';
 }
 
+/* Up to cap non-overlapping candidates at random offsets of a text of
+ * len bytes (on character boundaries or not), some a byte long, with
+ * values of their types; returns how many. */
+static size_t random_candidates(candidate *c, size_t cap, size_t len)
+{
+	size_t n = 0;
+	uint32_t at = rnd(40);
+	while (n < cap && at < len) {
+		uint32_t l = 1 + rnd(rnd(4) ? 30 : 3);
+		if (at + l > len)
+			break;
+		memset(&c[n], 0, sizeof(c[n]));
+		c[n].type = (lg_type)rnd(LG_TYPE_COUNT);
+		c[n].from = at;
+		c[n].to = at + l;
+		random_value(c[n].type, c[n].value, sizeof(c[n].value));
+		n++;
+		at += l + rnd(rnd(2) ? 8 : 120);
+	}
+	return n;
+}
+
 static void snippets_match_reference(void **state)
 {
 	(void)state;
@@ -352,23 +374,8 @@ static void snippets_match_reference(void **state)
 		bias = round % 3;
 		char win[1200];
 		size_t len = random_text(win, sizeof(win), 1 + rnd(1000));
-		/* non-overlapping candidates at random offsets (on
-		 * character boundaries or not), some a byte long */
 		candidate c[40];
-		size_t n = 0;
-		uint32_t at = rnd(40);
-		while (n < 40 && at < len) {
-			uint32_t l = 1 + rnd(rnd(4) ? 30 : 3);
-			if (at + l > len)
-				break;
-			memset(&c[n], 0, sizeof(c[n]));
-			c[n].type = (lg_type)rnd(LG_TYPE_COUNT);
-			c[n].from = at;
-			c[n].to = at + l;
-			random_value(c[n].type, c[n].value, sizeof(c[n].value));
-			n++;
-			at += l + rnd(rnd(2) ? 8 : 120);
-		}
+		size_t n = random_candidates(c, 40, len);
 		lg_snippet_others x = {s, c, n};
 		for (size_t i = 0; i < n; i++) {
 			char want[LG_CONTEXT_MAX], got[LG_CONTEXT_MAX];
@@ -410,20 +417,7 @@ static void region_snippets_match_reference(void **state)
 		char win[1200];
 		size_t len = random_text(win, sizeof(win), 1 + rnd(1000));
 		candidate c[40];
-		size_t n = 0;
-		uint32_t at = rnd(40);
-		while (n < 40 && at < len) {
-			uint32_t l = 1 + rnd(rnd(4) ? 30 : 3);
-			if (at + l > len)
-				break;
-			memset(&c[n], 0, sizeof(c[n]));
-			c[n].type = (lg_type)rnd(LG_TYPE_COUNT);
-			c[n].from = at;
-			c[n].to = at + l;
-			random_value(c[n].type, c[n].value, sizeof(c[n].value));
-			n++;
-			at += l + rnd(rnd(2) ? 8 : 120);
-		}
+		size_t n = random_candidates(c, 40, len);
 		s->win = (uint8_t *)win;
 		s->len = len;
 		lg_region_reset(s);
