@@ -341,6 +341,19 @@ static void ref_snippet(const uint8_t *win, size_t len, uint32_t from,
 	out[o] = '\0';
 }
 
+/* The reference mask and snippet of candidate i, with a snippet buffer
+ * of a random size (mostly whole); returns that size. */
+static size_t reference(const char *win, size_t len, const candidate *c,
+			size_t n, size_t i, char masked[LG_VALUE_MAX],
+			char want[LG_CONTEXT_MAX])
+{
+	ref_mask_value(c[i].type, c[i].value, masked, LG_VALUE_MAX);
+	size_t cap = rnd(6) ? LG_CONTEXT_MAX : 40 + rnd(200);
+	ref_snippet((const uint8_t *)win, len, c[i].from, c[i].to, masked, c, n,
+		    want, cap);
+	return cap;
+}
+
 /* Up to cap non-overlapping candidates at random offsets of a text of
  * len bytes (on character boundaries or not), some a byte long, with
  * values of their types; returns how many. */
@@ -380,11 +393,7 @@ static void snippets_match_reference(void **state)
 		for (size_t i = 0; i < n; i++) {
 			char want[LG_CONTEXT_MAX], got[LG_CONTEXT_MAX];
 			char masked[LG_VALUE_MAX];
-			ref_mask_value(c[i].type, c[i].value, masked,
-				       sizeof(masked));
-			size_t cap = rnd(6) ? sizeof(got) : 40 + rnd(200);
-			ref_snippet((const uint8_t *)win, len, c[i].from,
-				    c[i].to, masked, c, n, want, cap);
+			size_t cap = reference(win, len, c, n, i, masked, want);
 			size_t ml;
 			const char *m = lg_mask_of(s, &c[i], &ml);
 			assert_string_equal(m, masked);
@@ -426,11 +435,7 @@ static void region_snippets_match_reference(void **state)
 			size_t i = j < n ? j : rnd((uint32_t)n);
 			char want[LG_CONTEXT_MAX], got[LG_CONTEXT_MAX];
 			char masked[LG_VALUE_MAX];
-			ref_mask_value(c[i].type, c[i].value, masked,
-				       sizeof(masked));
-			size_t cap = rnd(6) ? sizeof(got) : 40 + rnd(200);
-			ref_snippet((const uint8_t *)win, len, c[i].from,
-				    c[i].to, masked, c, n, want, cap);
+			size_t cap = reference(win, len, c, n, i, masked, want);
 			size_t got_len;
 			asked++;
 			if (lg_region_snippet(s, c, n, i, got, cap, &got_len)) {
