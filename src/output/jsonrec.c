@@ -410,6 +410,18 @@ static char *put_confidence(char *d, double confidence)
 	return d + (d[3] == '0' ? 3 : 4);
 }
 
+bool lg_json_put_string(lg_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+	/* put_string's last sixteen-byte store may reach past the quote */
+	if (!lg_buf_reserve(b, ESCAPED_MAX * n + 2 + 16))
+		return false;
+	char *d = put_string(b->data + b->len, s, n);
+	b->len = (size_t)(d - b->data);
+	b->data[b->len] = '\0';
+	return true;
+}
+
 bool lg_record_json_write(lg_buf *b, const lg_record *r)
 {
 	return lg_record_json_line(b, r, false);

@@ -5,9 +5,10 @@
  * SARIF is one JSON document whose rules come before the results, and a
  * rule is added when a result first needs it. A document tree holding
  * every result took a gigabyte and most of the time on a dense 64 MiB
- * file: results are written as text when they come (as jansson lays them
- * out in the document), kept in a temporary file, and put in place after
- * the rules at the end. */
+ * file: results are written as text when they come (laid out as jansson
+ * lays out the document, strings escaped as the JSON records' are),
+ * kept in a temporary file, and put in place after the rules at the
+ * end. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,53 +96,6 @@ static const char *sarif_uri(lg_writer *w, const char *path)
 	return w->uri;
 }
 
-/* Appends s as jansson writes a string (no flags): '"', '\\' and
- * controls escaped, the rest as it is. */
-static bool put_json_string(lg_buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	bool ok = lg_buf_putc(b, '"');
-	for (const char *p = s; ok && *p;) {
-		size_t n =
-		    strcspn(p, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b"
-			       "\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16"
-			       "\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
-		ok = lg_buf_append(b, p, n);
-		p += n;
-		if (!ok || !*p)
-			break;
-		unsigned char c = (unsigned char)*p++;
-		char esc[7] = {'\\', (char)c, 0};
-		switch (c) {
-		case '"':
-		case '\\':
-			break;
-		case '\b':
-			esc[1] = 'b';
-			break;
-		case '\f':
-			esc[1] = 'f';
-			break;
-		case '\n':
-			esc[1] = 'n';
-			break;
-		case '\r':
-			esc[1] = 'r';
-			break;
-		case '\t':
-			esc[1] = 't';
-			break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			esc[6] = 0;
-		}
-		ok = lg_buf_puts(b, esc);
-	}
-	return ok && lg_buf_putc(b, '"');
-}
-
 /* The confidence as jansson writes a real ("%.17g", made to look like
  * one): the few values a scan gives are kept. */
 static const char *sarif_real(lg_writer *w, double v)
@@ -187,16 +141,6 @@ bool lg_sarif_result(lg_writer *w, const lg_record *r)
 		return false;
 	snprintf(msg, sizeof(msg), "%s: %s (confidence %.2f)", r->type,
 		 r->masked, r->confidence);
-	/* jansson takes UTF-8 only: a message that is not fails as before */
-	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
-		if (*p >= 0x80) {
-			json_t *t = json_string(msg);
-			if (!t)
-				return false;
-			json_decref(t);
-			break;
-		}
-	}
 	const char *real = sarif_real(w, r->confidence);
 	char num[64];
 	lg_buf *b = &w->results_text;
@@ -205,22 +149,22 @@ bool lg_sarif_result(lg_writer *w, const lg_record *r)
 					    "{\n" SARIF_INDENT "  \"ruleId\": "
 					  : "\n" SARIF_INDENT "{\n" SARIF_INDENT
 					    "  \"ruleId\": ") &&
-		  put_json_string(b, r->type);
+		  lg_json_put_string(b, r->type);
 	snprintf(num, sizeof(num), "%zu", rule);
 	ok = ok && lg_buf_puts(b, ",\n" SARIF_INDENT "  \"ruleIndex\": ") &&
 	     lg_buf_puts(b, num) &&
 	     lg_buf_puts(b, ",\n" SARIF_INDENT "  \"level\": ") &&
-	     put_json_string(b, level) &&
+	     lg_json_put_string(b, level) &&
 	     lg_buf_puts(b, ",\n" SARIF_INDENT "  \"message\": {\n" SARIF_INDENT
 			    "    \"text\": ") &&
-	     put_json_string(b, msg) &&
+	     lg_json_put_string(b, msg) &&
 	     lg_buf_puts(b, "\n" SARIF_INDENT "  },\n" SARIF_INDENT
 			    "  \"locations\": [\n" SARIF_INDENT
 			    "    {\n" SARIF_INDENT
 			    "      \"physicalLocation\": {\n" SARIF_INDENT
 			    "        \"artifactLocation\": {\n" SARIF_INDENT
 			    "          \"uri\": ") &&
-	     put_json_string(b, uri) &&
+	     lg_json_put_string(b, uri) &&
 	     lg_buf_puts(b, "\n" SARIF_INDENT "        },\n" SARIF_INDENT
 			    "        \"region\": {\n" SARIF_INDENT
 			    "          \"startLine\": ");
