@@ -352,19 +352,19 @@ static void run_digits(const uint8_t *w, const num_run *r, char *out)
 
 typedef struct number_shape {
 	lg_type type;
-	/* NULL: no check digits or numbering plan to try */
-	bool (*digits_ok)(const num_run *r, const char *digits);
+	bool digits;	  /* has check digits or a numbering plan to try
+			   * (shape_digits_ok) */
 	bool with_prefix; /* the prefix is part of what the validator reads */
 } number_shape;
 
 enum { SH_CARD, SH_MY_NUMBER, SH_CORPORATE, SH_PHONE, SH_POSTAL };
 
 static const number_shape number_shapes[] = {
-    [SH_CARD] = {LG_CREDIT_CARD, digits_card, false},
-    [SH_MY_NUMBER] = {LG_JP_MY_NUMBER, digits_my_number, false},
-    [SH_CORPORATE] = {LG_JP_CORPORATE_NUMBER, digits_corporate, true},
-    [SH_PHONE] = {LG_JP_PHONE, digits_phone, true},
-    [SH_POSTAL] = {LG_JP_POSTAL_CODE, NULL, true},
+    [SH_CARD] = {LG_CREDIT_CARD, true, false},
+    [SH_MY_NUMBER] = {LG_JP_MY_NUMBER, true, false},
+    [SH_CORPORATE] = {LG_JP_CORPORATE_NUMBER, true, true},
+    [SH_PHONE] = {LG_JP_PHONE, true, true},
+    [SH_POSTAL] = {LG_JP_POSTAL_CODE, false, true},
 };
 
 /* The shapes (bits of number_shapes) a run with this many digits may
@@ -411,9 +411,10 @@ static bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
 }
 
 /* Whether a run has shape i (shape_*), and passes its check digits
- * (number_shapes[i].digits_ok), called directly: a call through a table
- * is an indirect branch per shape tried, which the branch predictor
- * misses as often as the runs change type. */
+ * (digits_*, for the shapes with number_shapes[i].digits), called
+ * directly: a call through a table is an indirect branch per shape
+ * tried, which the branch predictor misses as often as the runs change
+ * type. */
 static bool shape_fits(unsigned i, const num_run *r, unsigned seps)
 {
 	switch (i) {
@@ -471,7 +472,7 @@ static void offer_run(lg_detect_stream *s, const num_run *r, bool own)
 	bool have_digits = false;
 	for (size_t i = 0; i < nshapes; i++) {
 		const number_shape *sh = &number_shapes[i];
-		if (!((fits >> i) & 1u) || !sh->digits_ok)
+		if (!((fits >> i) & 1u) || !sh->digits)
 			continue;
 		if (!have_digits) {
 			run_digits(w, r, digits);
