@@ -7,7 +7,19 @@
 #include "leakguard/output.h"
 #include "util/util.h"
 
-#define SARIF_REALS 16
+/* Numbers as a format writes them, kept: a scan gives few distinct
+ * confidences, and formatting each record's cost more than the rest of
+ * the record. */
+typedef struct lg_real_texts {
+	struct {
+		double v;
+		char text[40];
+	} e[16];
+	unsigned n, next;
+} lg_real_texts;
+/* v's text, made by fmt (into text[40]; "" when it cannot) when not kept. */
+const char *lg_real_text(lg_real_texts *c, double v,
+			 void (*fmt)(double v, char text[40]));
 
 struct lg_writer {
 	lg_format fmt;
@@ -16,28 +28,20 @@ struct lg_writer {
 	uint64_t count;
 	char *last_path; /* text: the file whose group is open */
 	bool csv_reveal;
-	json_t *sarif;	 /* the SARIF log being built */
-	json_t *results; /* borrowed from sarif */
-	json_t *rules;	 /* borrowed from sarif */
-	lg_buf line;	 /* serialised records not written yet */
-	struct {
-		double v;
-		char text[32];
-	} conf2[8]; /* text, CSV: confidences as "%.2f" writes them */
-	unsigned nconf2, nextconf2;
-	bool batch;	 /* JSON records go out many to a write (not to a
-			  * terminal, which shows each line as it comes) */
-	json_t *records; /* json: the files' records, written at the end */
+	json_t *sarif;	     /* the SARIF log being built */
+	json_t *results;     /* borrowed from sarif */
+	json_t *rules;	     /* borrowed from sarif */
+	lg_buf line;	     /* serialised records not written yet */
+	lg_real_texts conf2; /* text, CSV: confidences as "%.2f" writes */
+	bool batch;	     /* JSON records go out many to a write (not to a
+			      * terminal, which shows each line as it comes) */
+	json_t *records;     /* json: the files' records, written at the end */
 	/* sarif: results written so far (and before them, those in spill),
 	 * the last file's URI, and the confidences as jansson writes them */
 	lg_buf results_text;
 	FILE *spill;
 	char *uri_path, *uri;
-	struct {
-		double v;
-		char text[40];
-	} reals[SARIF_REALS];
-	unsigned nreals, nextreal;
+	lg_real_texts reals;
 };
 
 /* Appends r as one JSON object (no newline). False when out of memory. */

@@ -96,24 +96,16 @@ static const char *sarif_uri(lg_writer *w, const char *path)
 	return w->uri;
 }
 
-/* The confidence as jansson writes a real ("%.17g", made to look like
- * one): the few values a scan gives are kept. */
-static const char *sarif_real(lg_writer *w, double v)
+/* v as jansson writes a real ("%.17g", made to look like one). */
+static void format_json_real(double v, char text[40])
 {
-	for (unsigned i = 0; i < w->nreals; i++)
-		if (w->reals[i].v == v)
-			return w->reals[i].text;
-	unsigned i =
-	    w->nreals < SARIF_REALS ? w->nreals++ : w->nextreal++ % SARIF_REALS;
-	w->reals[i].v = v;
-	w->reals[i].text[0] = '\0';
+	text[0] = '\0';
 	json_t *j = json_real(v);
 	char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
 	json_decref(j);
-	if (t && strlen(t) < sizeof(w->reals[i].text))
-		strcpy(w->reals[i].text, t);
+	if (t && strlen(t) < 40)
+		strcpy(text, t);
 	free(t);
-	return w->reals[i].text;
 }
 
 /* Moves the results written so far to the temporary file. */
@@ -141,7 +133,8 @@ bool lg_sarif_result(lg_writer *w, const lg_record *r)
 		return false;
 	snprintf(msg, sizeof(msg), "%s: %s (confidence %.2f)", r->type,
 		 r->masked, r->confidence);
-	const char *real = sarif_real(w, r->confidence);
+	const char *real =
+	    lg_real_text(&w->reals, r->confidence, format_json_real);
 	char num[64];
 	lg_buf *b = &w->results_text;
 	size_t before = b->len;

@@ -79,18 +79,28 @@ bool lg_json_dump_line(FILE *f, json_t *v, const char *after)
 	return ok && fputs(after, f) >= 0;
 }
 
-/* A confidence as "%.2f" writes it: the few values a scan gives are
- * kept, not formatted for every record. */
+const char *lg_real_text(lg_real_texts *c, double v,
+			 void (*fmt)(double v, char text[40]))
+{
+	unsigned n = sizeof(c->e) / sizeof(c->e[0]);
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->e[i].v == v)
+			return c->e[i].text;
+	unsigned i = c->n < n ? c->n++ : c->next++ % n;
+	c->e[i].v = v;
+	fmt(v, c->e[i].text);
+	return c->e[i].text;
+}
+
+static void format_2dp(double v, char text[40])
+{
+	snprintf(text, 40, "%.2f", v);
+}
+
+/* A confidence as "%.2f" writes it. */
 static const char *conf_2dp(lg_writer *w, double v)
 {
-	for (unsigned i = 0; i < w->nconf2; i++)
-		if (w->conf2[i].v == v)
-			return w->conf2[i].text;
-	unsigned n = sizeof(w->conf2) / sizeof(w->conf2[0]);
-	unsigned i = w->nconf2 < n ? w->nconf2++ : w->nextconf2++ % n;
-	w->conf2[i].v = v;
-	snprintf(w->conf2[i].text, sizeof(w->conf2[i].text), "%.2f", v);
-	return w->conf2[i].text;
+	return lg_real_text(&w->conf2, v, format_2dp);
 }
 
 static bool put_number(lg_buf *b, uint64_t v)
