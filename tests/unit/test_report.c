@@ -777,17 +777,27 @@ static void assert_same_json(const char *got, const char *want)
 	json_decref(w);
 }
 
-/* A mask that is not UTF-8 is written as U+FFFD, as in the JSON
- * records, not refused. */
-static void sarif_takes_invalid_utf8(void)
+/* The SARIF document the writer gives for rs[0..n) (NUL-terminated,
+ * *len bytes). */
+static char *sarif_of(const lg_record *rs, size_t n, size_t *len)
 {
 	char *got = NULL;
-	size_t got_len = 0;
-	FILE *g = open_memstream(&got, &got_len);
+	FILE *g = open_memstream(&got, len);
 	assert_non_null(g);
 	lg_writer_options o = {.tool_version = "t"};
 	lg_writer *w = lg_writer_new(LG_FMT_SARIF, g, &o);
 	assert_non_null(w);
+	for (size_t k = 0; k < n; k++)
+		assert_int_equal(lg_writer_record(w, &rs[k]), LG_OK);
+	assert_int_equal(lg_writer_finish(w, NULL), LG_OK);
+	fclose(g);
+	return got;
+}
+
+/* A mask that is not UTF-8 is written as U+FFFD, as in the JSON
+ * records, not refused. */
+static void sarif_takes_invalid_utf8(void)
+{
 	lg_record r = {.path = "a.txt",
 		       .type = "email",
 		       .description = "email",
@@ -797,9 +807,8 @@ static void sarif_takes_invalid_utf8(void)
 		       .column = 1,
 		       .masked = "t\xff@x",
 		       .context = ""};
-	assert_int_equal(lg_writer_record(w, &r), LG_OK);
-	assert_int_equal(lg_writer_finish(w, NULL), LG_OK);
-	fclose(g);
+	size_t got_len;
+	char *got = sarif_of(&r, 1, &got_len);
 	json_t *doc = json_loads(got, 0, NULL);
 	assert_non_null(doc);
 	json_t *res = json_array_get(
@@ -833,7 +842,7 @@ static void sarif_matches_the_jansson_document(void **state)
 	static const char *const paths[] = {"a.txt", "dir/b-c_d~e.csv"};
 	for (size_t n = 0, round = 0; n < 300; n += 1 + n, round++) {
 		bool same_bytes = round % 2 == 0; /* no control, no U+2028 */
-		lg_record rs[300];
+		lg_record rs[300] = {0};
 		for (size_t k = 0; k < n; k++) {
 			lg_type t = (lg_type)rnd(4);
 			rs[k] = (lg_record){
@@ -850,17 +859,8 @@ static void sarif_matches_the_jansson_document(void **state)
 			    .context = "",
 			};
 		}
-		char *got = NULL;
-		size_t got_len = 0;
-		FILE *g = open_memstream(&got, &got_len);
-		assert_non_null(g);
-		lg_writer_options o = {.tool_version = "t"};
-		lg_writer *w = lg_writer_new(LG_FMT_SARIF, g, &o);
-		assert_non_null(w);
-		for (size_t k = 0; k < n; k++)
-			assert_int_equal(lg_writer_record(w, &rs[k]), LG_OK);
-		assert_int_equal(lg_writer_finish(w, NULL), LG_OK);
-		fclose(g);
+		size_t got_len;
+		char *got = sarif_of(rs, n, &got_len);
 		char *want = ref_sarif(rs, n);
 		assert_non_null(want);
 		assert_int_equal(got[got_len - 1], '\n');
