@@ -193,6 +193,37 @@ static void email_edges(void **state)
 	}
 }
 
+/* Email's SIMD pass over texts longer than its blocks (64 and 32 bytes,
+ * and the two bytes after), with at signs of both widths, the bytes of
+ * the full-width one apart, and other full-width forms at every place. */
+static const char *const email_pieces[] = {
+    "@",	"＠",	    "a",    "b.cd", "ex.co.jp", "Ａ", "（", "\xEF",
+    "\xEF\xBC", "\xBC\xA0", "\xA0", "日本", " ",	"\n", "x",  "-"};
+
+static void email_random(void **state)
+{
+	(void)state;
+	uint32_t seed = 4242;
+	char text[700];
+	for (int round = 0; round < 3000; round++) {
+		size_t n = 0;
+		seed = seed * 1103515245u + 12345u;
+		int k = 1 + (int)((seed >> 8) % 300);
+		for (int i = 0; i < k; i++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = email_pieces[(seed >> 16) %
+						     (sizeof(email_pieces) /
+						      sizeof(*email_pieces))];
+			size_t l = strlen(p);
+			if (n + l >= sizeof(text))
+				break;
+			memcpy(text + n, p, l);
+			n += l;
+		}
+		check_text(text, n);
+	}
+}
+
 /* ---- split patterns ----------------------------------------------------- */
 static void split_patterns_edges(void **state)
 {
@@ -316,6 +347,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(email_edges),
+	    cmocka_unit_test(email_random),
 	    cmocka_unit_test(split_patterns_edges),
 	    cmocka_unit_test(split_patterns_random),
 	    cmocka_unit_test(honorific_edges),
