@@ -48,13 +48,42 @@ blank_line_avx2(const uint8_t *p, size_t *i, size_t n)
 	}
 	return 0;
 }
+
+/* The same, a 64-byte block at a time with AVX-512BW: two loads and
+ * three compares into masks, half the work of the AVX2 step above. */
+__attribute__((target("avx512bw"))) static size_t
+blank_line_avx512(const uint8_t *p, size_t *i, size_t n)
+{
+	const __m512i nl = _mm512_set1_epi8('\n'), cr = _mm512_set1_epi8('\r');
+	for (; *i + 66 <= n; *i += 64) {
+		const uint8_t *q = p + *i;
+		__mmask64 k = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(q), nl);
+		if (!k)
+			continue;
+		__m512i next = _mm512_loadu_si512(q + 1);
+		uint64_t m = _mm512_mask_cmpeq_epi8_mask(k, next, nl) |
+			     _mm512_mask_cmpeq_epi8_mask(k, next, cr);
+		for (; m; m &= m - 1) {
+			size_t at = *i + (size_t)__builtin_ctzll(m);
+			if (p[at + 1] == '\n')
+				return at + 2;
+			if (p[at + 2] == '\n')
+				return at + 3;
+		}
+	}
+	return 0;
+}
 #endif
 
 size_t lg_after_blank_line(const uint8_t *p, size_t from, size_t n)
 {
 	size_t i = from;
 #if LG_AVX2_PATH
-	if (__builtin_cpu_supports("avx2")) {
+	if (__builtin_cpu_supports("avx512bw")) {
+		size_t at = blank_line_avx512(p, &i, n);
+		if (at)
+			return at;
+	} else if (__builtin_cpu_supports("avx2")) {
 		size_t at = blank_line_avx2(p, &i, n);
 		if (at)
 			return at;
@@ -112,6 +141,26 @@ count_byte_avx2(const uint8_t *p, size_t *i, size_t n, uint8_t c)
 	}
 	return count;
 }
+
+/* All of p[0..n) with AVX-512BW: a mask of the block's c, counted; the
+ * last bytes by a masked load, which reads nothing past n. */
+__attribute__((target("avx512bw,bmi2,popcnt"))) static uint64_t
+count_byte_avx512(const uint8_t *p, size_t n, uint8_t c)
+{
+	const __m512i b = _mm512_set1_epi8((char)c);
+	uint64_t count = 0;
+	size_t i = 0;
+	for (; i + 64 <= n; i += 64)
+		count += (uint64_t)__builtin_popcountll(
+		    _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p + i), b));
+	if (i < n) {
+		__mmask64 in = _bzhi_u64(~0ULL, (unsigned)(n - i));
+		count +=
+		    (uint64_t)__builtin_popcountll(_mm512_mask_cmpeq_epi8_mask(
+			in, _mm512_maskz_loadu_epi8(in, p + i), b));
+	}
+	return count;
+}
 #endif
 
 uint64_t lg_count_byte(const uint8_t *p, size_t n, uint8_t c)
@@ -119,6 +168,9 @@ uint64_t lg_count_byte(const uint8_t *p, size_t n, uint8_t c)
 	uint64_t count = 0;
 	size_t i = 0;
 #if LG_AVX2_PATH
+	if (__builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("bmi2"))
+		return count_byte_avx512(p, n, c);
 	if (__builtin_cpu_supports("avx2"))
 		count = count_byte_avx2(p, &i, n, c);
 #endif
