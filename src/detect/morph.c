@@ -307,19 +307,11 @@ size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
 
 enum { VERDICT_CELL = 1, VERDICT_OK = 2 };
 
-/* What a look-up compares before it reads an entry, kept apart from the
- * entries: a set's four are 32 bytes, within one cache line, and all of
- * them 32 KiB, which stays cached where the 600 KiB of entries do not.
- * A look-up then reads only the entry whose tag matches; with the tags
- * in the entries, their cache misses were most of the memo's time. */
-typedef struct verdict_tag {
+typedef struct verdict {
 	uint32_t tag;  /* the hash's other bits */
 	uint16_t len;  /* of the key; 0: empty */
 	uint8_t flags; /* VERDICT_CELL, VERDICT_OK */
 	uint8_t uses;  /* hits since it came, at most VERDICT_USES */
-} verdict_tag;
-
-typedef struct verdict {
 	uint16_t span_off, span_len;
 	char kind;
 	double adjust;
@@ -328,9 +320,7 @@ typedef struct verdict {
 
 typedef struct verdict_memo {
 	size_t key_max, sets, stride;
-	verdict_tag (*tags)[VERDICT_WAYS]; /* sets of them, at entries */
-	unsigned char *verdicts;	   /* after the tags */
-	_Alignas(64) unsigned char entries[];
+	_Alignas(verdict) unsigned char entries[];
 } verdict_memo;
 
 /* Each kind's longest key and sets (powers of two). A value is never
@@ -347,60 +337,57 @@ static verdict_memo *verdict_memo_new(lg_memo_kind k)
 	size_t stride = sizeof(verdict) + 2 * key_max + 1;
 	stride = (stride + _Alignof(verdict) - 1) / _Alignof(verdict) *
 		 _Alignof(verdict);
-	/* the memo on a cache line's boundary, so that a set's tags are
-	 * one line */
-	size_t tags = sets * sizeof(verdict_tag[VERDICT_WAYS]);
-	size_t size =
-	    sizeof(verdict_memo) + tags + sets * VERDICT_WAYS * stride;
-	verdict_memo *vm = aligned_alloc(64, (size + 63) & ~(size_t)63);
-	if (!vm)
-		return NULL;
-	memset(vm, 0, size);
-	*vm = (verdict_memo){key_max, sets, stride,
-			     (verdict_tag(*)[VERDICT_WAYS])vm->entries,
-			     vm->entries + tags};
+	verdict_memo *vm =
+	    calloc(1, sizeof(*vm) + sets * VERDICT_WAYS * stride);
+	if (vm)
+		*vm = (verdict_memo){key_max, sets, stride};
 	return vm;
 }
 
 static verdict *verdict_at(verdict_memo *vm, size_t set, size_t way)
 {
-	return (verdict *)(vm->verdicts +
+	return (verdict *)(vm->entries +
 			   (set * VERDICT_WAYS + way) * vm->stride);
 }
 
-/* The way a new verdict may take, or -1 when each is used more. */
-static int verdict_victim(verdict_memo *vm, size_t set)
+/* The entry a new verdict may take, NULL when each is used more. */
+static verdict *verdict_victim(verdict_memo *vm, size_t set)
 {
-	verdict_tag *t = vm->tags[set];
-	int v = 0;
-	for (int w = 0; w < VERDICT_WAYS; w++) {
-		if (t[w].len == 0)
-			return w;
-		if (t[w].uses < t[v].uses)
-			v = w;
+	verdict *v = verdict_at(vm, set, 0);
+	for (size_t w = 0; w < VERDICT_WAYS; w++) {
+		verdict *e = verdict_at(vm, set, w);
+		if (e->len == 0)
+			return e;
+		if (e->uses < v->uses)
+			v = e;
 	}
-	if (t[v].uses == 0)
+	if (v->uses == 0)
 		return v;
-	for (int w = 0; w < VERDICT_WAYS; w++)
-		t[w].uses--;
-	return -1;
+	for (size_t w = 0; w < VERDICT_WAYS; w++)
+		verdict_at(vm, set, w)->uses--;
+	return NULL;
 }
 
-static bool verdict_give(const verdict *v, size_t len, lg_candidate *c)
+static bool verdict_give(const verdict *v, lg_candidate *c)
 {
+	if (!(v->flags & VERDICT_OK))
+		return false;
 	c->span_off = v->span_off;
 	c->span_len = v->span_len;
 	c->adjust = v->adjust;
 	c->kind = v->kind;
-	const char *value = v->bytes + len;
+	const char *value = v->bytes + v->len;
 	memcpy(c->value, value, strlen(value) + 1);
 	return true;
 }
 
-static void verdict_keep(verdict_tag *t, verdict *v, uint32_t tag,
-			 uint8_t flags, const lg_candidate *c)
+static void verdict_keep(verdict *v, uint32_t tag, uint8_t flags,
+			 const lg_candidate *c)
 {
-	*t = (verdict_tag){tag, (uint16_t)c->raw_len, flags, 0};
+	v->tag = tag;
+	v->len = (uint16_t)c->raw_len;
+	v->flags = flags;
+	v->uses = 0;
 	v->span_off = (uint16_t)c->span_off; /* within the key's bytes */
 	v->span_len = (uint16_t)c->span_len;
 	v->kind = c->kind;
@@ -424,25 +411,21 @@ bool lg_memo_validate(lg_candidate *c, lg_memo_kind k, lg_validate_fn fn)
 	uint64_t h = memo_hash((const char *)c->raw, c->raw_len);
 	size_t set = (size_t)((h ^ cell) & (vm->sets - 1));
 	uint32_t tag = (uint32_t)(h >> 32);
-	verdict_tag *tags = vm->tags[set];
 	for (size_t w = 0; w < VERDICT_WAYS; w++) {
-		verdict_tag *t = &tags[w];
-		if (t->len != c->raw_len || t->tag != tag ||
-		    (t->flags & VERDICT_CELL) != cell)
-			continue;
 		verdict *v = verdict_at(vm, set, w);
-		if (memcmp(v->bytes, c->raw, c->raw_len))
-			continue;
-		t->uses += t->uses < VERDICT_USES;
-		return t->flags & VERDICT_OK ? verdict_give(v, t->len, c)
-					     : false;
+		if (v->len == c->raw_len && v->tag == tag &&
+		    (v->flags & VERDICT_CELL) == cell &&
+		    !memcmp(v->bytes, c->raw, c->raw_len)) {
+			v->uses += v->uses < VERDICT_USES;
+			return verdict_give(v, c);
+		}
 	}
 	bool ok = fn(c);
 	if (ok && strlen(c->value) > vm->key_max)
 		return ok; /* cannot happen (see verdict_sizes): not kept */
-	int w = verdict_victim(vm, set);
-	if (w >= 0)
-		verdict_keep(&tags[w], verdict_at(vm, set, (size_t)w), tag,
-			     (uint8_t)(cell | (ok ? VERDICT_OK : 0)), c);
+	verdict *v = verdict_victim(vm, set);
+	if (v)
+		verdict_keep(v, tag, (uint8_t)(cell | (ok ? VERDICT_OK : 0)),
+			     c);
 	return ok;
 }
