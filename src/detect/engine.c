@@ -335,40 +335,69 @@ static bool at_sign(const uint8_t *w, size_t len, size_t i)
 }
 
 #if defined(__x86_64__)
-/* The next at sign in w[i..len), a block at a time, or the first i from
- * which less than a block is left: one pass for '@' and the lead byte
+/* The first at sign among the bytes of w from i that m has bits for, or
+ * SIZE_MAX. */
+static size_t first_at(const uint8_t *w, size_t len, size_t i, uint64_t m)
+{
+	for (; m; m &= m - 1) {
+		size_t k = i + (size_t)__builtin_ctzll(m);
+		if (at_sign(w, len, k))
+			return k;
+	}
+	return SIZE_MAX;
+}
+
+/* The next at sign in w[i..len), 128 bytes at a time, or the first i
+ * from which less than that is left: one pass for '@' and the lead byte
  * EF of the full-width form, the rare EF checked for the two bytes after
  * it (two memchr passes, one per byte, cost twice the compares). */
 __attribute__((target("avx512bw"))) static size_t
 next_at_avx512(const uint8_t *w, size_t i, size_t len)
 {
 	const __m512i at = _mm512_set1_epi8('@'), ef = _mm512_set1_epi8(-0x11);
-	for (; i + 64 <= len; i += 64) {
+	for (; i + 128 <= len; i += 128) {
 		__m512i v = _mm512_loadu_si512(w + i);
+		__m512i u = _mm512_loadu_si512(w + i + 64);
 		uint64_t m = _mm512_cmpeq_epi8_mask(v, at) |
 			     _mm512_cmpeq_epi8_mask(v, ef);
-		for (; m; m &= m - 1) {
-			size_t k = i + (size_t)__builtin_ctzll(m);
-			if (at_sign(w, len, k))
-				return k;
-		}
+		uint64_t n = _mm512_cmpeq_epi8_mask(u, at) |
+			     _mm512_cmpeq_epi8_mask(u, ef);
+		if (!(m | n))
+			continue;
+		size_t k = first_at(w, len, i, m);
+		if (k == SIZE_MAX)
+			k = first_at(w, len, i + 64, n);
+		if (k != SIZE_MAX)
+			return k;
 	}
 	return i;
+}
+
+/* The same with AVX2, the 128 bytes as four blocks. */
+__attribute__((target("avx2"))) static uint64_t at_or_ef_avx2(const uint8_t *q)
+{
+	const __m256i at = _mm256_set1_epi8('@'), ef = _mm256_set1_epi8(-0x11);
+	__m256i a = _mm256_loadu_si256((const __m256i *)q);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(q + 32));
+	a = _mm256_or_si256(_mm256_cmpeq_epi8(a, at), _mm256_cmpeq_epi8(a, ef));
+	b = _mm256_or_si256(_mm256_cmpeq_epi8(b, at), _mm256_cmpeq_epi8(b, ef));
+	return (uint32_t)_mm256_movemask_epi8(a) |
+	       (uint64_t)(uint32_t)_mm256_movemask_epi8(b) << 32;
 }
 
 __attribute__((target("avx2"))) static size_t next_at_avx2(const uint8_t *w,
 							   size_t i, size_t len)
 {
-	const __m256i at = _mm256_set1_epi8('@'), ef = _mm256_set1_epi8(-0x11);
-	for (; i + 32 <= len; i += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(w + i));
-		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
-		    _mm256_cmpeq_epi8(v, at), _mm256_cmpeq_epi8(v, ef)));
-		for (; m; m &= m - 1) {
-			size_t k = i + (size_t)__builtin_ctz(m);
-			if (at_sign(w, len, k))
-				return k;
-		}
+	for (; i + 128 <= len; i += 128) {
+		uint64_t m = at_or_ef_avx2(w + i),
+			 n = at_or_ef_avx2(w + i + 64);
+		if (!(m | n))
+			continue;
+		size_t k = first_at(w, len, i, m);
+		if (k == SIZE_MAX)
+			k = first_at(w, len, i + 64, n);
+		if (k != SIZE_MAX)
+			return k;
 	}
 	return i;
 }
