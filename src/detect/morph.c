@@ -50,6 +50,8 @@ struct lg_morph {
 	struct verdict_memo *verdicts[LG_MEMO_KINDS]; /* see lg_memo_validate */
 };
 
+static void verdict_memo_free(struct verdict_memo *vm);
+
 /* Where Debian installs the UTF-8 IPAdic; LEAKGUARD_MECAB_DICDIR first. */
 static const char *dicdir(void)
 {
@@ -136,7 +138,7 @@ void lg_morph_free(lg_morph *m)
 		mecab_destroy(m->tagger);
 	free(m->memo);
 	for (size_t k = 0; k < LG_MEMO_KINDS; k++)
-		free(m->verdicts[k]);
+		verdict_memo_free(m->verdicts[k]);
 	free(m);
 }
 
@@ -304,50 +306,69 @@ size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
  * candidates are not kept. */
 #define VERDICT_WAYS 4
 #define VERDICT_USES 3
+#define VERDICT_ROOM                                                           \
+	44 /* bytes for the key and, where it is not in the                    \
+	    * key, the value */
 
 enum { VERDICT_CELL = 1, VERDICT_OK = 2 };
 
+/* One cache line. A look-up is a cache miss (the memo is read a few
+ * hundred times a window, between passes over the text that push it
+ * out), and its cost went with the memo's size: entries that held a key
+ * and a value of 64 bytes each made a memo of 600 KiB, where a line
+ * each makes 256 KiB, read one line a hit. A person name's value is its
+ * span of the key most of the time (its spaces are single), so it is
+ * kept as a place in the key; other values follow the key where they
+ * fit, else the verdict is not kept. */
 typedef struct verdict {
+	double adjust;
 	uint32_t tag;  /* the hash's other bits */
-	uint16_t len;  /* of the key; 0: empty */
+	uint8_t len;   /* of the key; 0: empty */
 	uint8_t flags; /* VERDICT_CELL, VERDICT_OK */
 	uint8_t uses;  /* hits since it came, at most VERDICT_USES */
-	uint16_t span_off, span_len;
 	char kind;
-	double adjust;
-	char bytes[]; /* the key, then the value and its NUL */
+	uint8_t span_off, span_len;
+	uint8_t value_off, value_len; /* in bytes */
+	char bytes[VERDICT_ROOM];     /* the key, and the value if apart */
 } verdict;
+_Static_assert(sizeof(verdict) == 64, "a verdict is one cache line");
 
 typedef struct verdict_memo {
-	size_t key_max, sets, stride;
-	_Alignas(verdict) unsigned char entries[];
+	size_t sets;
+	verdict *entries; /* sets of VERDICT_WAYS, on lines' boundaries */
 } verdict_memo;
 
-/* Each kind's longest key and sets (powers of two). A value is never
- * longer than its candidate: a name's is its bytes with fewer spaces. */
-static const struct {
-	size_t key_max, sets;
-} verdict_sizes[LG_MEMO_KINDS] = {
-    [LG_MEMO_NAME] = {64, 1024}, /* 4096 entries, about 600 KiB */
+/* Each kind's sets (powers of two). */
+static const size_t verdict_sets[LG_MEMO_KINDS] = {
+    [LG_MEMO_NAME] = 1024, /* 4096 entries, 256 KiB */
 };
 
 static verdict_memo *verdict_memo_new(lg_memo_kind k)
 {
-	size_t key_max = verdict_sizes[k].key_max, sets = verdict_sizes[k].sets;
-	size_t stride = sizeof(verdict) + 2 * key_max + 1;
-	stride = (stride + _Alignof(verdict) - 1) / _Alignof(verdict) *
-		 _Alignof(verdict);
-	verdict_memo *vm =
-	    calloc(1, sizeof(*vm) + sets * VERDICT_WAYS * stride);
-	if (vm)
-		*vm = (verdict_memo){key_max, sets, stride};
+	size_t sets = verdict_sets[k],
+	       size = sets * VERDICT_WAYS * sizeof(verdict);
+	verdict_memo *vm = malloc(sizeof(*vm));
+	verdict *e = aligned_alloc(64, size);
+	if (!vm || !e) {
+		free(vm);
+		free(e);
+		return NULL;
+	}
+	memset(e, 0, size);
+	*vm = (verdict_memo){sets, e};
 	return vm;
+}
+
+static void verdict_memo_free(verdict_memo *vm)
+{
+	if (vm)
+		free(vm->entries);
+	free(vm);
 }
 
 static verdict *verdict_at(verdict_memo *vm, size_t set, size_t way)
 {
-	return (verdict *)(vm->entries +
-			   (set * VERDICT_WAYS + way) * vm->stride);
+	return &vm->entries[set * VERDICT_WAYS + way];
 }
 
 /* The entry a new verdict may take, NULL when each is used more. */
@@ -376,31 +397,56 @@ static bool verdict_give(const verdict *v, lg_candidate *c)
 	c->span_len = v->span_len;
 	c->adjust = v->adjust;
 	c->kind = v->kind;
-	const char *value = v->bytes + v->len;
-	memcpy(c->value, value, strlen(value) + 1);
+	memcpy(c->value, v->bytes + v->value_off, v->value_len);
+	c->value[v->value_len] = '\0';
 	return true;
 }
 
-static void verdict_keep(verdict *v, uint32_t tag, uint8_t flags,
-			 const lg_candidate *c)
+/* Where c's value is kept: in the key, or after it where it fits; false
+ * when neither. */
+static bool verdict_value_place(const lg_candidate *c, size_t *off, size_t *len)
 {
+	*len = strlen(c->value);
+	*off = 0;
+	for (size_t i = 0; *len > 0 && i + *len <= c->raw_len; i++) {
+		if (!memcmp(c->raw + i, c->value, *len)) {
+			*off = i;
+			return true;
+		}
+	}
+	*off = c->raw_len;
+	return *len == 0 || c->raw_len + *len <= VERDICT_ROOM;
+}
+
+static void verdict_keep(verdict_memo *vm, size_t set, uint32_t tag,
+			 uint8_t flags, const lg_candidate *c)
+{
+	size_t off = 0, len = 0;
+	if (c->span_off > UINT8_MAX || c->span_len > UINT8_MAX ||
+	    ((flags & VERDICT_OK) && !verdict_value_place(c, &off, &len)))
+		return; /* not kept */
+	verdict *v = verdict_victim(vm, set);
+	if (!v)
+		return;
 	v->tag = tag;
-	v->len = (uint16_t)c->raw_len;
+	v->len = (uint8_t)c->raw_len;
 	v->flags = flags;
 	v->uses = 0;
-	v->span_off = (uint16_t)c->span_off; /* within the key's bytes */
-	v->span_len = (uint16_t)c->span_len;
+	v->span_off = (uint8_t)c->span_off; /* within the key's bytes */
+	v->span_len = (uint8_t)c->span_len;
 	v->kind = c->kind;
 	v->adjust = c->adjust;
+	v->value_off = (uint8_t)off;
+	v->value_len = (uint8_t)len;
 	memcpy(v->bytes, c->raw, c->raw_len);
-	if (flags & VERDICT_OK)
-		memcpy(v->bytes + c->raw_len, c->value, strlen(c->value) + 1);
+	if (off == c->raw_len)
+		memcpy(v->bytes + off, c->value, len);
 }
 
 bool lg_memo_validate(lg_candidate *c, lg_memo_kind k, lg_validate_fn fn)
 {
 	lg_morph *m = c->morph;
-	if (!m || c->raw_len == 0 || c->raw_len > verdict_sizes[k].key_max)
+	if (!m || c->raw_len == 0 || c->raw_len > VERDICT_ROOM)
 		return fn(c);
 	if (!m->verdicts[k])
 		m->verdicts[k] = verdict_memo_new(k);
@@ -421,11 +467,6 @@ bool lg_memo_validate(lg_candidate *c, lg_memo_kind k, lg_validate_fn fn)
 		}
 	}
 	bool ok = fn(c);
-	if (ok && strlen(c->value) > vm->key_max)
-		return ok; /* cannot happen (see verdict_sizes): not kept */
-	verdict *v = verdict_victim(vm, set);
-	if (v)
-		verdict_keep(v, tag, (uint8_t)(cell | (ok ? VERDICT_OK : 0)),
-			     c);
+	verdict_keep(vm, set, tag, (uint8_t)(cell | (ok ? VERDICT_OK : 0)), c);
 	return ok;
 }
