@@ -314,10 +314,13 @@ static void name_verdicts_kept_are_verdicts_given(void **state)
 {
 	(void)state;
 	static const char *const odd[] = {
-	    "お客様",	   "皆様",	   "営業部 山田", "株式会社山田商事",
-	    "山田 太郎",   "Emily Clark",  "John Doe",	  "16",
-	    "ハラダ ナナ", "マツダ ツバサ"};
-	enum { NF = 32, NG = 21, NT = 5, NO = 10, N = NF * NG * NT + NO };
+	    "お客様", "皆様", "営業部 山田", "株式会社山田商事", "山田 太郎",
+	    "Emily Clark", "John Doe", "16", "ハラダ ナナ", "マツダ ツバサ",
+	    /* values that are not in the key (its spaces made one), and a
+	     * key longer than the memo keeps */
+	    "佐藤  太郎 様", "佐藤　太郎様", "長谷川　明美 様",
+	    "長谷川　明美　長谷川　明美　長谷川様"};
+	enum { NF = 32, NG = 21, NT = 5, NO = 14, N = NF * NG * NT + NO };
 	char(*text)[64] = calloc(N, sizeof(*text));
 	name_verdict(*want)[2] = calloc(N, sizeof(*want));
 	assert_true(text && want);
@@ -337,6 +340,7 @@ static void name_verdicts_kept_are_verdicts_given(void **state)
 	}
 	assert_true(want[0][0].ok == false && want[4][0].ok == false);
 	assert_true(want[NO][0].ok && want[NO][1].ok);
+	assert_true(want[10][0].ok && !strstr(text[10], want[10][0].value));
 	/* the first texts again in an analyser that has nothing kept */
 	for (size_t i = 0; i < 12; i++) {
 		lg_morph *fresh = lg_morph_new(det);
