@@ -564,6 +564,79 @@ static bool grow(void **p, size_t *cap, size_t n, size_t size)
 	return true;
 }
 
+static bool same_raw(const raw_match *a, const raw_match *b)
+{
+	return a->type == b->type && a->from == b->from && a->to == b->to &&
+	       a->owned == b->owned;
+}
+
+/* The types whose raw matches may repeat: an extender maps different
+ * matches onto one span (a label and a prefecture both reach one
+ * address). E-mail's finder reports each end once. */
+static lg_type_mask repeating_types(void)
+{
+	lg_type_mask m = 0;
+	for (int t = 0; t < LG_TYPE_COUNT; t++) {
+		if (lg_detector_defs[t].extend && t != LG_EMAIL)
+			m |= (lg_type_mask)1 << t;
+	}
+	return m;
+}
+
+/* Drops the raw matches that repeat one before them: a label pattern
+ * and a prefecture both extended to one address (a quarter of a dense
+ * text's addresses) would be validated and scored twice for one
+ * candidate, the second always losing to the first (resolve_overlaps
+ * keeps the first of two alike). A hash by value of the raws of the
+ * types that may repeat; order is kept. A slot holds the window's stamp
+ * above the raw's index, so the table is never cleared but when made or
+ * when the stamp wraps. Out of memory, all are kept: the same result. */
+static void drop_repeated_raws(lg_detect_stream *s)
+{
+	size_t n = s->nraws, cap = s->capraw_slots;
+	if (n < 2)
+		return;
+	if (cap < 2 * n) {
+		for (cap = cap ? cap : 64; cap < 2 * n;)
+			cap *= 2;
+		uint64_t *p = realloc(s->raw_slots, cap * sizeof(*p));
+		if (!p)
+			return;
+		memset(p, 0, cap * sizeof(*p));
+		s->raw_slots = p;
+		s->capraw_slots = cap;
+		s->raw_stamp = 0;
+	}
+	if (++s->raw_stamp == 0) {
+		memset(s->raw_slots, 0, cap * sizeof(uint64_t));
+		s->raw_stamp = 1;
+	}
+	const uint64_t stamp = (uint64_t)s->raw_stamp << 32;
+	const lg_type_mask rep = repeating_types();
+	uint64_t *slot = s->raw_slots;
+	raw_match *r = s->raws;
+	size_t out = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rep >> r[i].type & 1) {
+			uint64_t k = ((uint64_t)r[i].from << 32 | r[i].to) ^
+				     (uint64_t)r[i].type << 56;
+			size_t h = (size_t)((k * 0x9E3779B97F4A7C15u) >> 32) &
+				   (cap - 1);
+			bool seen = false;
+			for (; (slot[h] & ~0xFFFFFFFFull) == stamp && !seen;
+			     h = (h + 1) & (cap - 1))
+				seen = same_raw(&r[(uint32_t)slot[h]], &r[i]);
+			if (seen)
+				continue;
+			slot[h] = stamp | out;
+		}
+		if (out != i)
+			r[out] = r[i];
+		out++;
+	}
+	s->nraws = out;
+}
+
 /* Moves each candidate to the place k gives it, in place: each cycle of
  * the permutation is followed with one record held aside, so only the
  * candidates out of place move (a record is 200 bytes; most are in place,
@@ -900,6 +973,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	if (rc != LG_OK)
 		return rc;
 	lg_number_runs(s, &x.sh);
+	drop_repeated_raws(s);
 	for (size_t i = 0; i < s->nraws; i++)
 		validate_raw(s, &s->raws[i]);
 	if (lg_labels_scan(s) != LG_OK)
@@ -1040,6 +1114,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->splits);
 	free(s->win);
 	free(s->raws);
+	free(s->raw_slots);
 	free(s->hits);
 	free(s->ranges);
 	free(s->notes);

@@ -159,6 +159,9 @@ struct lg_detect_stream {
 	bool saw_table; /* a table header was read in this text */
 	raw_match *raws;
 	size_t nraws, capraws;
+	uint64_t *raw_slots; /* a hash of raws[] by value (engine.c) */
+	size_t capraw_slots;
+	uint32_t raw_stamp;
 	kw_hit *hits;
 	size_t nhits, caphits;
 	label_range *ranges;
