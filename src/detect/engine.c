@@ -385,7 +385,7 @@ static bool push_candidate(lg_detect_stream *s, const cand_init *f,
 	c->kind = f->kind;
 	c->scored = f->scored;
 	c->owned = f->owned;
-	lg_copy_cut(c->value, sizeof(c->value), value);
+	c->value_len = (uint8_t)lg_copy_cut(c->value, sizeof(c->value), value);
 	return true;
 }
 
@@ -897,7 +897,8 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	f.row =
 	    f.line -
 	    (rec ? count_newlines(s->win + rec->from, c->from - rec->from) : 0);
-	f.value_len = (uint16_t)lg_copy_cut(f.value, sizeof(f.value), c->value);
+	f.value_len = c->value_len; /* the arrays are alike: no cut */
+	memcpy(f.value, c->value, (size_t)c->value_len + 1);
 	size_t ml, cl;
 	const char *m = lg_mask_of(s, c, &ml);
 	memcpy(f.masked, m, ml + 1);

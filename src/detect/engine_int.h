@@ -73,9 +73,11 @@ typedef struct candidate {
 	bool scored; /* table cells are; raw matches after their labels */
 	bool owned;  /* reported by this window, not context (lg_share) */
 	uint8_t mask_len;
+	uint8_t value_len; /* strlen(value): LG_VALUE_MAX is below 256 */
 	uint32_t mask_at;
 	char value[LG_VALUE_MAX];
 } candidate;
+_Static_assert(LG_VALUE_MAX <= 256, "a value's length fits a byte");
 
 /* A stretch of one line as snippets show it (context.c): each character
  * shown (digits starred, controls as spaces), each candidate as its mask,
