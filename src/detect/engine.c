@@ -573,34 +573,27 @@ static bool same_raw(const raw_match *a, const raw_match *b)
 	       a->owned == b->owned;
 }
 
-/* The types whose raw matches may repeat: an extender maps different
- * matches onto one span (a label and a prefecture both reach one
- * address). E-mail's finder reports each end once. */
-static lg_type_mask repeating_types(void)
-{
-	lg_type_mask m = 0;
-	for (int t = 0; t < LG_TYPE_COUNT; t++) {
-		if (lg_detector_defs[t].extend && t != LG_EMAIL)
-			m |= (lg_type_mask)1 << t;
-	}
-	return m;
-}
-
-/* Drops the raw matches that repeat one before them: a label pattern
- * and a prefecture both extended to one address (a quarter of a dense
- * text's addresses) would be validated and scored twice for one
- * candidate, the second always losing to the first (resolve_overlaps
- * keeps the first of two alike). A hash by value of the raws of the
- * types that may repeat; order is kept. A slot holds the window's stamp
- * above the raw's index, so the table is never cleared but when made or
- * when the stamp wraps. Out of memory, all are kept: the same result. */
+/* Drops the address raws that repeat one before them: an address after
+ * its label is matched twice, by the label's pattern and by its
+ * prefecture, and lg_extend_address makes both one span (it starts
+ * from the end: the prefecture before it). Validated and scored twice,
+ * the second would always lose to the first (resolve_overlaps keeps the
+ * first of two alike): a quarter of a dense text's addresses. No other
+ * type's raws repeat (its extender keeps the match's start, or its
+ * matches end apart). A hash of the window's address raws by span; a
+ * slot holds the window's stamp above the raw's index, so the table is
+ * cleared only when it grows or the stamp wraps. Order is kept; out of
+ * memory, all are kept: the result is the same. */
 static void drop_repeated_raws(lg_detect_stream *s)
 {
-	size_t n = s->nraws, cap = s->capraw_slots;
-	if (n < 2)
+	raw_match *r = s->raws;
+	size_t n = s->nraws, naddr = 0, cap = s->capraw_slots;
+	for (size_t i = 0; i < n; i++)
+		naddr += r[i].type == LG_JP_ADDRESS;
+	if (naddr < 2)
 		return;
-	if (cap < 2 * n) {
-		for (cap = cap ? cap : 64; cap < 2 * n;)
+	if (cap < 2 * naddr) {
+		for (cap = cap ? cap : 64; cap < 2 * naddr;)
 			cap *= 2;
 		uint64_t *p = realloc(s->raw_slots, cap * sizeof(*p));
 		if (!p)
@@ -615,14 +608,11 @@ static void drop_repeated_raws(lg_detect_stream *s)
 		s->raw_stamp = 1;
 	}
 	const uint64_t stamp = (uint64_t)s->raw_stamp << 32;
-	const lg_type_mask rep = repeating_types();
 	uint64_t *slot = s->raw_slots;
-	raw_match *r = s->raws;
 	size_t out = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (rep >> r[i].type & 1) {
-			uint64_t k = ((uint64_t)r[i].from << 32 | r[i].to) ^
-				     (uint64_t)r[i].type << 56;
+		if (r[i].type == LG_JP_ADDRESS) {
+			uint64_t k = (uint64_t)r[i].from << 32 | r[i].to;
 			size_t h = (size_t)((k * 0x9E3779B97F4A7C15u) >> 32) &
 				   (cap - 1);
 			bool seen = false;
