@@ -368,27 +368,58 @@ typedef struct cand_init {
 	bool scored, owned;
 } cand_init;
 
-/* Appends a candidate, written in place: the record is 200 bytes, most
- * of them the value's room, which only the value is copied into. */
+#define VALUE_BLOCK 65536u /* bytes; a window's values fill a few */
+
+/* A copy of value (cut below LG_VALUE_MAX bytes) in the window's value
+ * blocks, its length in *len; NULL when out of memory. Blocks are kept
+ * from window to window, and never move while a window's candidates
+ * point into them. */
+static const char *keep_value(lg_detect_stream *s, const char *value,
+			      size_t *len)
+{
+	size_t n = strnlen(value, LG_VALUE_MAX - 1);
+	if (s->val_used + n + 1 > VALUE_BLOCK) {
+		s->val_block++;
+		s->val_used = 0;
+	}
+	if (s->val_block == s->nval_blocks) {
+		char *b = malloc(VALUE_BLOCK);
+		if (!b || !lg_vec_push((void **)&s->val_blocks, &s->nval_blocks,
+				       &s->capval_blocks, sizeof(b), &b)) {
+			free(b);
+			return NULL;
+		}
+	}
+	char *d = s->val_blocks[s->val_block] + s->val_used;
+	memcpy(d, value, n);
+	d[n] = '\0';
+	s->val_used += n + 1;
+	*len = n;
+	return d;
+}
+
+/* Appends a candidate; its value is kept apart (keep_value). */
 static bool push_candidate(lg_detect_stream *s, const cand_init *f,
 			   const char *value)
 {
-	if (s->ncands == s->capcands &&
-	    !lg_vec_grow((void **)&s->cands, &s->capcands, sizeof(candidate))) {
+	size_t n = 0;
+	const char *v = keep_value(s, value, &n);
+	if (!v || (s->ncands == s->capcands &&
+		   !lg_vec_grow((void **)&s->cands, &s->capcands,
+				sizeof(candidate)))) {
 		s->oom = true;
 		return false;
 	}
-	candidate *c = &s->cands[s->ncands++];
-	memset(c, 0, offsetof(candidate, value));
-	c->type = f->type;
-	c->from = f->from;
-	c->to = f->to;
-	c->conf = f->conf;
-	c->adjust = f->adjust;
-	c->kind = f->kind;
-	c->scored = f->scored;
-	c->owned = f->owned;
-	c->value_len = (uint8_t)lg_copy_cut(c->value, sizeof(c->value), value);
+	s->cands[s->ncands++] = (candidate){.type = f->type,
+					    .from = f->from,
+					    .to = f->to,
+					    .conf = f->conf,
+					    .adjust = f->adjust,
+					    .kind = f->kind,
+					    .scored = f->scored,
+					    .owned = f->owned,
+					    .value_len = (uint8_t)n,
+					    .value = v};
 	return true;
 }
 
@@ -1012,6 +1043,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	if (own_hi <= s->owned_from && !final)
 		return LG_OK;
 	s->nraws = s->nhits = s->ncands = 0;
+	s->val_block = s->val_used = 0; /* the values go with the candidates */
 	uint64_t own_lo = s->owned_from - s->base;
 	/* tables first: they say where a table ends, which the column
 	 * verdicts need, and may end this window's share before a header */
@@ -1172,6 +1204,9 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->spans);
 	free(s->records);
 	free(s->cands);
+	for (size_t i = 0; i < s->nval_blocks; i++)
+		free(s->val_blocks[i]);
+	free(s->val_blocks);
 	free(s->keys);
 	lg_morph_free(s->morph);
 	free(s);

@@ -75,7 +75,10 @@ typedef struct candidate {
 	uint8_t mask_len;
 	uint8_t value_len; /* strlen(value): LG_VALUE_MAX is below 256 */
 	uint32_t mask_at;
-	char value[LG_VALUE_MAX];
+	/* NUL-terminated, below LG_VALUE_MAX bytes; kept in the window's
+	 * value blocks (engine.c), so that a candidate is a few words and
+	 * sorting, de-overlapping and scoring move little */
+	const char *value;
 } candidate;
 _Static_assert(LG_VALUE_MAX <= 256, "a value's length fits a byte");
 
@@ -172,7 +175,10 @@ struct lg_detect_stream {
 	size_t capnotes;
 	candidate *cands;
 	size_t ncands, capcands;
-	struct cand_key *keys; /* their sort keys, twice over */
+	char **val_blocks; /* the candidates' values, VALUE_BLOCK bytes each */
+	size_t nval_blocks, capval_blocks;
+	size_t val_block, val_used; /* where the next value goes */
+	struct cand_key *keys;	    /* their sort keys, twice over */
 	size_t capkeys;
 	char fold[1024];
 	lg_morph *morph;    /* names: NULL when not selected */

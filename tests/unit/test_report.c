@@ -359,8 +359,10 @@ static size_t reference(const char *win, size_t len, const candidate *c,
  * values of their types; returns how many. */
 static size_t random_candidates(candidate *c, size_t cap, size_t len)
 {
+	static char values[40][LG_VALUE_MAX]; /* the last call's */
 	size_t n = 0;
 	uint32_t at = rnd(40);
+	assert_true(cap <= 40);
 	while (n < cap && at < len) {
 		uint32_t l = 1 + rnd(rnd(4) ? 30 : 3);
 		if (at + l > len)
@@ -369,7 +371,8 @@ static size_t random_candidates(candidate *c, size_t cap, size_t len)
 		c[n].type = (lg_type)rnd(LG_TYPE_COUNT);
 		c[n].from = at;
 		c[n].to = at + l;
-		random_value(c[n].type, c[n].value, sizeof(c[n].value));
+		random_value(c[n].type, values[n], sizeof(values[n]));
+		c[n].value = values[n];
 		n++;
 		at += l + rnd(rnd(2) ? 8 : 120);
 	}
