@@ -822,7 +822,10 @@ static bool validate_api_key(lg_candidate *c)
 /* ---- span extenders ------------------------------------------------------ */
 static bool email_local_char(uint8_t c)
 {
-	return isalnum(c) || strchr("._%+-", c) != NULL;
+	/* strchr("._%+-", c) without the call: NUL, which strchr finds as
+	 * the string's end, too */
+	return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+	       c == '-' || c == '\0';
 }
 
 static bool email_domain_char(uint8_t c)

@@ -108,10 +108,13 @@ static bool digit_run_ok(const uint8_t *lo, const uint8_t *s, const uint8_t *e,
 	return true;
 }
 
+/* strchr("._%+-", c) != NULL without the call, NUL (which strchr finds
+ * as the string's end) included */
 static bool email_char(uint8_t c)
 {
 	return (c >= '0' && c <= '9') || (unsigned)((c | 0x20) - 'a') < 26u ||
-	       strchr("._%+-", c) != NULL;
+	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-' ||
+	       c == '\0';
 }
 
 static bool word_ok(lg_type t, const uint8_t *lo, const uint8_t *s,
