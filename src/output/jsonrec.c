@@ -362,7 +362,7 @@ static inline char *put_8_digits(char *d, uint64_t v)
  * number's end by seven bytes, inside the room reserved for twenty
  * digits a number. One and two digits (most columns and lengths) go
  * straight. */
-char *lg_put_u64(char *d, uint64_t v)
+static inline __attribute__((always_inline)) char *put_u64(char *d, uint64_t v)
 {
 	if (v < 10) {
 		*d = (char)('0' + v);
@@ -418,7 +418,7 @@ static unsigned decimal_len(uint64_t v)
 }
 
 /* Writes v in decimal, two digits at a time from the last, in place. */
-char *lg_put_u64(char *d, uint64_t v)
+static inline char *put_u64(char *d, uint64_t v)
 {
 	static const char pairs[] = "00010203040506070809"
 				    "10111213141516171819"
@@ -459,6 +459,11 @@ char *lg_put_u64(char *d, uint64_t v)
 }
 
 #endif
+
+char *lg_put_u64(char *d, uint64_t v)
+{
+	return put_u64(d, v);
+}
 
 /* The confidence to two decimals, as a JSON library writes the double:
  * 0.9, not 0.90. */
@@ -512,13 +517,13 @@ bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline)
 	d = PUT_LIT(d, ",\"tier\":");
 	d = put_string(d, r->tier, lr);
 	d = PUT_LIT(d, ",\"line\":");
-	d = lg_put_u64(d, r->line);
+	d = put_u64(d, r->line);
 	d = PUT_LIT(d, ",\"column\":");
-	d = lg_put_u64(d, r->column);
+	d = put_u64(d, r->column);
 	d = PUT_LIT(d, ",\"offset\":");
-	d = lg_put_u64(d, r->offset);
+	d = put_u64(d, r->offset);
 	d = PUT_LIT(d, ",\"length\":");
-	d = lg_put_u64(d, r->length);
+	d = put_u64(d, r->length);
 	d = PUT_LIT(d, ",\"masked\":");
 	d = put_string(d, r->masked, lm);
 	d = PUT_LIT(d, ",\"context\":");
