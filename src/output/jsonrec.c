@@ -496,7 +496,9 @@ bool lg_record_json_write(lg_buf *b, const lg_record *r)
 
 bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline)
 {
-	size_t lp = strlen(r->path), lt = strlen(r->type), lr = strlen(r->tier),
+	size_t lp = strlen(r->path),
+	       lt = r->type_len ? r->type_len : strlen(r->type),
+	       lr = r->tier_len ? r->tier_len : strlen(r->tier),
 	       lm = r->masked_len ? r->masked_len : strlen(r->masked),
 	       lc = r->context_len ? r->context_len : strlen(r->context),
 	       lv = !r->value	   ? 0

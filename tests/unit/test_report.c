@@ -585,6 +585,8 @@ static void json_records_match_reference(void **state)
 			r.masked_len = strlen(masked);
 			r.context_len = strlen(context);
 			r.value_len = strlen(value);
+			r.type_len = strlen(r.type);
+			r.tier_len = strlen(r.tier);
 		}
 		assert_true(lg_record_json_write(&got, &r));
 		assert_int_equal(got.len, strlen(got.data));
