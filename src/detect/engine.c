@@ -664,28 +664,31 @@ static void drop_repeated_raws(lg_detect_stream *s)
 	s->nraws = out;
 }
 
-/* Moves each candidate to the place k gives it, in place: each cycle of
- * the permutation is followed with one record held aside, so only the
- * candidates out of place move (a record is 200 bytes; most are in place,
- * the rest in short disorders). */
-static void permute_candidates(candidate *c, cand_key *k, size_t n)
+/* Puts each candidate where k gives it: gathered in order into the
+ * stream's second array, which then becomes the first. A candidate is a
+ * few words, so copying the run from the first one out of place costs
+ * less than following the permutation's cycles, whose dependent loads
+ * missed the cache. False when out of memory. */
+static bool permute_candidates(lg_detect_stream *s, const cand_key *k, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (k[i].idx == i)
-			continue;
-		candidate held = c[i];
-		size_t j = i;
-		for (;;) {
-			size_t from = k[j].idx;
-			k[j].idx = (uint32_t)j; /* placed */
-			if (from == i) {
-				c[j] = held;
-				break;
-			}
-			c[j] = c[from];
-			j = from;
-		}
-	}
+	size_t first = 0;
+	while (first < n && k[first].idx == first)
+		first++;
+	if (first == n)
+		return true;
+	if (!grow((void **)&s->cands_alt, &s->capcands_alt, s->capcands,
+		  sizeof(candidate)))
+		return false;
+	candidate *c = s->cands, *to = s->cands_alt;
+	memcpy(to, c, first * sizeof(*c));
+	for (size_t i = first; i < n; i++)
+		to[i] = c[k[i].idx];
+	s->cands = to;
+	s->cands_alt = c;
+	size_t cap = s->capcands;
+	s->capcands = s->capcands_alt;
+	s->capcands_alt = cap;
+	return true;
 }
 
 /* Puts the window's candidates in text order; false when out of memory. */
@@ -702,8 +705,7 @@ static bool order_candidates(lg_detect_stream *s)
 	cand_key *k = s->keys;
 	for (size_t i = 0; i < n; i++)
 		k[i] = (cand_key){order_key(&s->cands[i]), (uint32_t)i};
-	permute_candidates(s->cands, merge_sort_keys(k, k + n, n), n);
-	return true;
+	return permute_candidates(s, merge_sort_keys(k, k + n, n), n);
 }
 
 /* Of overlapping candidates keep the most confident (then the longest):
@@ -1207,6 +1209,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->spans);
 	free(s->records);
 	free(s->cands);
+	free(s->cands_alt);
 	for (size_t i = 0; i < s->nval_blocks; i++)
 		free(s->val_blocks[i]);
 	free(s->val_blocks);

@@ -175,6 +175,8 @@ struct lg_detect_stream {
 	size_t capnotes;
 	candidate *cands;
 	size_t ncands, capcands;
+	candidate *cands_alt; /* where they are put in order (engine.c) */
+	size_t capcands_alt;
 	char **val_blocks; /* the candidates' values, VALUE_BLOCK bytes each */
 	size_t nval_blocks, capval_blocks;
 	size_t val_block, val_used; /* where the next value goes */
