@@ -373,19 +373,26 @@ typedef struct cand_init {
 
 #define VALUE_BLOCK 65536u /* bytes; a window's values fill a few */
 
+/* memcpy as a call to the library's: GCC compiles a copy whose size it
+ * knows to be small (a value's length, below 256) to rep movsq, which
+ * takes longer to start than the library takes to copy a value. */
+static inline void copy_value(void *d, const void *s, size_t n)
+{
+#if defined(__GNUC__)
+	__asm__("" : "+r"(n)); /* the size's range, hidden */
+#endif
+	memcpy(d, s, n);
+}
+
 /* A copy of value (cut below LG_VALUE_MAX bytes) in the window's value
  * blocks, its length in *len; NULL when out of memory. Blocks are kept
  * from window to window, and never move while a window's candidates
- * point into them. The copy and the reads of it take LG_VALUE_MAX bytes
- * whole: a constant size is a few vector moves, where a copy of the
- * value's length (known below 256) was compiled to rep movsq, whose
- * start-up cost more than the copy. So LG_VALUE_MAX bytes from a kept
- * value are always inside its block. */
-static const char *keep_value(lg_detect_stream *s,
-			      const char value[LG_VALUE_MAX], size_t *len)
+ * point into them. */
+static const char *keep_value(lg_detect_stream *s, const char *value,
+			      size_t *len)
 {
 	size_t n = strnlen(value, LG_VALUE_MAX - 1);
-	if (s->val_used + LG_VALUE_MAX > VALUE_BLOCK) {
+	if (s->val_used + n + 1 > VALUE_BLOCK) {
 		s->val_block++;
 		s->val_used = 0;
 	}
@@ -398,7 +405,7 @@ static const char *keep_value(lg_detect_stream *s,
 		}
 	}
 	char *d = s->val_blocks[s->val_block] + s->val_used;
-	memcpy(d, value, LG_VALUE_MAX);
+	copy_value(d, value, n);
 	d[n] = '\0';
 	s->val_used += n + 1;
 	*len = n;
@@ -407,7 +414,7 @@ static const char *keep_value(lg_detect_stream *s,
 
 /* Appends a candidate; its value is kept apart (keep_value). */
 static bool push_candidate(lg_detect_stream *s, const cand_init *f,
-			   const char value[LG_VALUE_MAX])
+			   const char *value)
 {
 	size_t n = 0;
 	const char *v = keep_value(s, value, &n);
@@ -988,7 +995,7 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	    f.line -
 	    (rec ? count_newlines(s->win + rec->from, c->from - rec->from) : 0);
 	f.value_len = c->value_len; /* the arrays are alike: no cut */
-	memcpy(f.value, c->value, sizeof(f.value)); /* see keep_value */
+	copy_value(f.value, c->value, (size_t)c->value_len + 1);
 	size_t ml, cl;
 	const char *m = lg_mask_of(s, c, &ml);
 	memcpy(f.masked, m, ml + 1);

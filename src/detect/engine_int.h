@@ -77,8 +77,7 @@ typedef struct candidate {
 	uint32_t mask_at;
 	/* NUL-terminated, below LG_VALUE_MAX bytes; kept in the window's
 	 * value blocks (engine.c), so that a candidate is a few words and
-	 * sorting, de-overlapping and scoring move little. LG_VALUE_MAX
-	 * bytes from it may be read (engine.c copies them whole). */
+	 * sorting, de-overlapping and scoring move little */
 	const char *value;
 } candidate;
 _Static_assert(LG_VALUE_MAX <= 256, "a value's length fits a byte");
