@@ -373,17 +373,6 @@ typedef struct cand_init {
 
 #define VALUE_BLOCK 65536u /* bytes; a window's values fill a few */
 
-/* memcpy as a call to the library's: GCC compiles a copy whose size it
- * knows to be small (a value's length, below 256) to rep movsq, which
- * takes longer to start than the library takes to copy a value. */
-static inline void copy_value(void *d, const void *s, size_t n)
-{
-#if defined(__GNUC__)
-	__asm__("" : "+r"(n)); /* the size's range, hidden */
-#endif
-	memcpy(d, s, n);
-}
-
 /* A copy of value (cut below LG_VALUE_MAX bytes) in the window's value
  * blocks, its length in *len; NULL when out of memory. Blocks are kept
  * from window to window, and never move while a window's candidates
@@ -405,7 +394,7 @@ static const char *keep_value(lg_detect_stream *s, const char *value,
 		}
 	}
 	char *d = s->val_blocks[s->val_block] + s->val_used;
-	copy_value(d, value, n);
+	lg_copy_small(d, value, n);
 	d[n] = '\0';
 	s->val_used += n + 1;
 	*len = n;
@@ -995,7 +984,7 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	    f.line -
 	    (rec ? count_newlines(s->win + rec->from, c->from - rec->from) : 0);
 	f.value_len = c->value_len; /* the arrays are alike: no cut */
-	copy_value(f.value, c->value, (size_t)c->value_len + 1);
+	lg_copy_small(f.value, c->value, (size_t)c->value_len + 1);
 	size_t ml, cl;
 	const char *m = lg_mask_of(s, c, &ml);
 	memcpy(f.masked, m, ml + 1);
