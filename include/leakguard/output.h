@@ -36,6 +36,8 @@ typedef struct lg_record {
 	/* strlen of masked, context and value where the caller knows it
 	 * (a finding's); 0: measured */
 	size_t masked_len, context_len, value_len;
+	/* strlen of type and tier, the same way (a scan's, measured once) */
+	size_t type_len, tier_len;
 } lg_record;
 
 /* Totals of a run, for the closing summary. */

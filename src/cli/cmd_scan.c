@@ -87,6 +87,8 @@ typedef struct run_state {
 	bool progress_shown;
 	lg_people *people; /* the text being read */
 	uint64_t people_total;
+	/* strlen of each type's id and tier's name, for the records */
+	size_t type_len[LG_TYPE_COUNT], tier_len[LG_TIER_HIGH + 1];
 } run_state;
 
 static bool parse_types(const char *list, lg_type_mask *out)
@@ -237,6 +239,8 @@ static int on_finding(const char *path, const lg_finding *f, void *ud)
 	    .masked_len = f->masked_len,
 	    .context_len = f->context_len,
 	    .value_len = f->value_len,
+	    .type_len = st->type_len[f->type],
+	    .tier_len = st->tier_len[tier],
 	};
 	if (st->cli->fail_on >= 0 && (int)tier >= st->cli->fail_on)
 		st->failed = true;
@@ -338,6 +342,10 @@ static int run_scan(const scan_cli *c, const char *const *paths, size_t n)
 	lg_writer_options wo = {c->color == 1 || (c->color == -1 && tty_out),
 				LG_VERSION};
 	run_state st = {.cli = c};
+	for (int t = 0; t < LG_TYPE_COUNT; t++)
+		st.type_len[t] = strlen(lg_type_id((lg_type)t));
+	for (int t = LG_TIER_LOW; t <= LG_TIER_HIGH; t++)
+		st.tier_len[t] = strlen(lg_tier_name((lg_tier)t));
 	st.w = lg_writer_new(c->format, out, &wo);
 	st.people = lg_people_new();
 	lg_scan_options so = {det,	  c->jobs,     c->follow,

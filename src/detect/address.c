@@ -416,7 +416,7 @@ bool lg_validate_address(lg_candidate *c)
 		size_t e = sp ? (size_t)(sp - c->fold) : a.end;
 		size_t k =
 		    e - i < LG_VALUE_MAX - 1 - o ? e - i : LG_VALUE_MAX - 1 - o;
-		memcpy(c->value + o, c->fold + i, k);
+		lg_copy_small(c->value + o, c->fold + i, k);
 		o += k;
 		i = e + 1;
 	}

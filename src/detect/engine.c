@@ -108,10 +108,13 @@ static bool digit_run_ok(const uint8_t *lo, const uint8_t *s, const uint8_t *e,
 	return true;
 }
 
+/* strchr("._%+-", c) != NULL without the call, NUL (which strchr finds
+ * as the string's end) included */
 static bool email_char(uint8_t c)
 {
 	return (c >= '0' && c <= '9') || (unsigned)((c | 0x20) - 'a') < 26u ||
-	       strchr("._%+-", c) != NULL;
+	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-' ||
+	       c == '\0';
 }
 
 static bool word_ok(lg_type t, const uint8_t *lo, const uint8_t *s,
@@ -459,27 +462,58 @@ typedef struct cand_init {
 	bool scored, owned;
 } cand_init;
 
-/* Appends a candidate, written in place: the record is 200 bytes, most
- * of them the value's room, which only the value is copied into. */
+#define VALUE_BLOCK 65536u /* bytes; a window's values fill a few */
+
+/* A copy of value (cut below LG_VALUE_MAX bytes) in the window's value
+ * blocks, its length in *len; NULL when out of memory. Blocks are kept
+ * from window to window, and never move while a window's candidates
+ * point into them. */
+static const char *keep_value(lg_detect_stream *s, const char *value,
+			      size_t *len)
+{
+	size_t n = strnlen(value, LG_VALUE_MAX - 1);
+	if (s->val_used + n + 1 > VALUE_BLOCK) {
+		s->val_block++;
+		s->val_used = 0;
+	}
+	if (s->val_block == s->nval_blocks) {
+		char *b = malloc(VALUE_BLOCK);
+		if (!b || !lg_vec_push((void **)&s->val_blocks, &s->nval_blocks,
+				       &s->capval_blocks, sizeof(b), &b)) {
+			free(b);
+			return NULL;
+		}
+	}
+	char *d = s->val_blocks[s->val_block] + s->val_used;
+	lg_copy_small(d, value, n);
+	d[n] = '\0';
+	s->val_used += n + 1;
+	*len = n;
+	return d;
+}
+
+/* Appends a candidate; its value is kept apart (keep_value). */
 static bool push_candidate(lg_detect_stream *s, const cand_init *f,
 			   const char *value)
 {
-	if (s->ncands == s->capcands &&
-	    !lg_vec_grow((void **)&s->cands, &s->capcands, sizeof(candidate))) {
+	size_t n = 0;
+	const char *v = keep_value(s, value, &n);
+	if (!v || (s->ncands == s->capcands &&
+		   !lg_vec_grow((void **)&s->cands, &s->capcands,
+				sizeof(candidate)))) {
 		s->oom = true;
 		return false;
 	}
-	candidate *c = &s->cands[s->ncands++];
-	memset(c, 0, offsetof(candidate, value));
-	c->type = f->type;
-	c->from = f->from;
-	c->to = f->to;
-	c->conf = f->conf;
-	c->adjust = f->adjust;
-	c->kind = f->kind;
-	c->scored = f->scored;
-	c->owned = f->owned;
-	lg_copy_cut(c->value, sizeof(c->value), value);
+	s->cands[s->ncands++] = (candidate){.type = f->type,
+					    .from = f->from,
+					    .to = f->to,
+					    .conf = f->conf,
+					    .adjust = f->adjust,
+					    .kind = f->kind,
+					    .scored = f->scored,
+					    .owned = f->owned,
+					    .value_len = (uint8_t)n,
+					    .value = v};
 	return true;
 }
 
@@ -658,28 +692,94 @@ static bool grow(void **p, size_t *cap, size_t n, size_t size)
 	return true;
 }
 
-/* Moves each candidate to the place k gives it, in place: each cycle of
- * the permutation is followed with one record held aside, so only the
- * candidates out of place move (a record is 200 bytes; most are in place,
- * the rest in short disorders). */
-static void permute_candidates(candidate *c, cand_key *k, size_t n)
+static bool same_raw(const raw_match *a, const raw_match *b)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (k[i].idx == i)
-			continue;
-		candidate held = c[i];
-		size_t j = i;
-		for (;;) {
-			size_t from = k[j].idx;
-			k[j].idx = (uint32_t)j; /* placed */
-			if (from == i) {
-				c[j] = held;
-				break;
-			}
-			c[j] = c[from];
-			j = from;
-		}
+	return a->type == b->type && a->from == b->from && a->to == b->to &&
+	       a->owned == b->owned;
+}
+
+/* Drops the address raws that repeat one before them: an address after
+ * its label is matched twice, by the label's pattern and by its
+ * prefecture, and lg_extend_address makes both one span (it starts
+ * from the end: the prefecture before it). Validated and scored twice,
+ * the second would always lose to the first (resolve_overlaps keeps the
+ * first of two alike): a quarter of a dense text's addresses. No other
+ * type's raws repeat (its extender keeps the match's start, or its
+ * matches end apart). A hash of the window's address raws by span; a
+ * slot holds the window's stamp above the raw's index, so the table is
+ * cleared only when it grows or the stamp wraps. Order is kept; out of
+ * memory, all are kept: the result is the same. */
+static void drop_repeated_raws(lg_detect_stream *s)
+{
+	raw_match *r = s->raws;
+	size_t n = s->nraws, naddr = 0, cap = s->capraw_slots;
+	for (size_t i = 0; i < n; i++)
+		naddr += r[i].type == LG_JP_ADDRESS;
+	if (naddr < 2)
+		return;
+	if (cap < 2 * naddr) {
+		for (cap = cap ? cap : 64; cap < 2 * naddr;)
+			cap *= 2;
+		uint64_t *p = realloc(s->raw_slots, cap * sizeof(*p));
+		if (!p)
+			return;
+		memset(p, 0, cap * sizeof(*p));
+		s->raw_slots = p;
+		s->capraw_slots = cap;
+		s->raw_stamp = 0;
 	}
+	if (++s->raw_stamp == 0) {
+		memset(s->raw_slots, 0, cap * sizeof(uint64_t));
+		s->raw_stamp = 1;
+	}
+	const uint64_t stamp = (uint64_t)s->raw_stamp << 32;
+	uint64_t *slot = s->raw_slots;
+	size_t out = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].type == LG_JP_ADDRESS) {
+			uint64_t k = (uint64_t)r[i].from << 32 | r[i].to;
+			size_t h = (size_t)((k * 0x9E3779B97F4A7C15u) >> 32) &
+				   (cap - 1);
+			bool seen = false;
+			for (; (slot[h] & ~0xFFFFFFFFull) == stamp && !seen;
+			     h = (h + 1) & (cap - 1))
+				seen = same_raw(&r[(uint32_t)slot[h]], &r[i]);
+			if (seen)
+				continue;
+			slot[h] = stamp | out;
+		}
+		if (out != i)
+			r[out] = r[i];
+		out++;
+	}
+	s->nraws = out;
+}
+
+/* Puts each candidate where k gives it: gathered in order into the
+ * stream's second array, which then becomes the first. A candidate is a
+ * few words, so copying the run from the first one out of place costs
+ * less than following the permutation's cycles, whose dependent loads
+ * missed the cache. False when out of memory. */
+static bool permute_candidates(lg_detect_stream *s, const cand_key *k, size_t n)
+{
+	size_t first = 0;
+	while (first < n && k[first].idx == first)
+		first++;
+	if (first == n)
+		return true;
+	if (!grow((void **)&s->cands_alt, &s->capcands_alt, s->capcands,
+		  sizeof(candidate)))
+		return false;
+	candidate *c = s->cands, *to = s->cands_alt;
+	memcpy(to, c, first * sizeof(*c));
+	for (size_t i = first; i < n; i++)
+		to[i] = c[k[i].idx];
+	s->cands = to;
+	s->cands_alt = c;
+	size_t cap = s->capcands;
+	s->capcands = s->capcands_alt;
+	s->capcands_alt = cap;
+	return true;
 }
 
 /* Puts the window's candidates in text order; false when out of memory. */
@@ -696,8 +796,7 @@ static bool order_candidates(lg_detect_stream *s)
 	cand_key *k = s->keys;
 	for (size_t i = 0; i < n; i++)
 		k[i] = (cand_key){order_key(&s->cands[i]), (uint32_t)i};
-	permute_candidates(s->cands, merge_sort_keys(k, k + n, n), n);
-	return true;
+	return permute_candidates(s, merge_sort_keys(k, k + n, n), n);
 }
 
 /* Of overlapping candidates keep the most confident (then the longest):
@@ -856,15 +955,72 @@ static void lines_and_column(const uint8_t *p, size_t n, size_t readable,
 	}
 }
 
+int lg_engine_vector_level = 2;
+
+#if defined(__x86_64__)
+/* A block's newlines (bits of nl) to *l, and *c to the characters after
+ * the last of them: starts has a bit for each byte that begins one. */
+static inline void block_lines64(uint64_t nl, uint64_t starts, uint64_t *l,
+				 uint64_t *c)
+{
+	if (nl) {
+		unsigned last = 63u - (unsigned)__builtin_clzll(nl);
+		*l += (uint64_t)__builtin_popcountll(nl);
+		starts = last == 63 ? 0 : starts >> (last + 1);
+		*c = 0;
+	}
+	*c += (uint64_t)__builtin_popcountll(starts);
+}
+
+/* lines_and_column with AVX-512BW: sixty-four bytes a step, the last
+ * step's load masked to the gap (nothing past it is read), newlines and
+ * character starts as mask registers. A dense text's gap between two
+ * findings is one or two steps. */
+__attribute__((target("avx512f,avx512bw,bmi,bmi2,popcnt,lzcnt"))) static void
+lines_and_column_avx512(const uint8_t *p, size_t n, uint64_t *line,
+			uint64_t *col)
+{
+	const __m512i nlv = _mm512_set1_epi8('\n'),
+		      c0 = _mm512_set1_epi8((char)0xC0);
+	uint64_t l = *line, c = *col;
+	size_t i = 0;
+	for (; i + 64 <= n; i += 64) {
+		__m512i v = _mm512_loadu_si512((const void *)(p + i));
+		/* signed: the continuation bytes 80..BF are below C0 */
+		block_lines64(_mm512_cmpeq_epi8_mask(v, nlv),
+			      ~_mm512_cmplt_epi8_mask(v, c0), &l, &c);
+	}
+	if (i < n) {
+		__mmask64 in = _bzhi_u64(~0ULL, (unsigned)(n - i));
+		__m512i v = _mm512_maskz_loadu_epi8(in, p + i);
+		block_lines64(_mm512_cmpeq_epi8_mask(v, nlv),
+			      ~_mm512_cmplt_epi8_mask(v, c0) & in, &l, &c);
+	}
+	*line = l;
+	*col = c;
+}
+#endif
+
 /* Moves the line cursor forward to absolute offset `to`: lines and the
  * column are counted once over all the text, never walked again. A gap
  * of 128 bytes or more has its newlines counted by the wider pass of
  * lg_count_byte and only its last line's characters counted: cheaper
- * from about 100 bytes on (callgrind, both bench files). */
+ * from about 100 bytes on (callgrind, both bench files). A short gap
+ * with AVX-512BW: one or two steps of one pass. */
 static void cursor_advance(lg_detect_stream *s, uint64_t to)
 {
 	const uint8_t *p = s->win + (s->cur_pos - s->base);
 	size_t n = (size_t)(to - s->cur_pos);
+#if defined(__x86_64__)
+	if (n < 128 && lg_engine_vector_level >= 2 &&
+	    __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("bmi2") &&
+	    __builtin_cpu_supports("popcnt")) {
+		lines_and_column_avx512(p, n, &s->cur_line, &s->cur_col);
+		s->cur_pos = to;
+		return;
+	}
+#endif
 	if (n < 128) {
 		lines_and_column(p, n, s->len - (s->cur_pos - s->base),
 				 &s->cur_line, &s->cur_col);
@@ -918,7 +1074,8 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	f.row =
 	    f.line -
 	    (rec ? count_newlines(s->win + rec->from, c->from - rec->from) : 0);
-	f.value_len = (uint16_t)lg_copy_cut(f.value, sizeof(f.value), c->value);
+	f.value_len = c->value_len; /* the arrays are alike: no cut */
+	lg_copy_small(f.value, c->value, (size_t)c->value_len + 1);
 	size_t ml, cl;
 	const char *m = lg_mask_of(s, c, &ml);
 	memcpy(f.masked, m, ml + 1);
@@ -982,6 +1139,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	if (own_hi <= s->owned_from && !final)
 		return LG_OK;
 	s->nraws = s->nhits = s->ncands = 0;
+	s->val_block = s->val_used = 0; /* the values go with the candidates */
 	uint64_t own_lo = s->owned_from - s->base;
 	/* tables first: they say where a table ends, which the column
 	 * verdicts need, and may end this window's share before a header */
@@ -994,6 +1152,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	if (rc != LG_OK)
 		return rc;
 	lg_number_runs(s, &x.sh);
+	drop_repeated_raws(s);
 	for (size_t i = 0; i < s->nraws; i++)
 		validate_raw(s, &s->raws[i]);
 	if (lg_labels_scan(s) != LG_OK)
@@ -1134,12 +1293,17 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->splits);
 	free(s->win);
 	free(s->raws);
+	free(s->raw_slots);
 	free(s->hits);
 	free(s->ranges);
 	free(s->notes);
 	free(s->spans);
 	free(s->records);
 	free(s->cands);
+	free(s->cands_alt);
+	for (size_t i = 0; i < s->nval_blocks; i++)
+		free(s->val_blocks[i]);
+	free(s->val_blocks);
 	free(s->keys);
 	lg_morph_free(s->morph);
 	free(s);

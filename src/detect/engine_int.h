@@ -73,9 +73,14 @@ typedef struct candidate {
 	bool scored; /* table cells are; raw matches after their labels */
 	bool owned;  /* reported by this window, not context (lg_share) */
 	uint8_t mask_len;
+	uint8_t value_len; /* strlen(value): LG_VALUE_MAX is below 256 */
 	uint32_t mask_at;
-	char value[LG_VALUE_MAX];
+	/* NUL-terminated, below LG_VALUE_MAX bytes; kept in the window's
+	 * value blocks (engine.c), so that a candidate is a few words and
+	 * sorting, de-overlapping and scoring move little */
+	const char *value;
 } candidate;
+_Static_assert(LG_VALUE_MAX <= 256, "a value's length fits a byte");
 
 /* A stretch of one line as snippets show it (context.c): each character
  * shown (digits starred, controls as spaces), each candidate as its mask,
@@ -159,6 +164,9 @@ struct lg_detect_stream {
 	bool saw_table; /* a table header was read in this text */
 	raw_match *raws;
 	size_t nraws, capraws;
+	uint64_t *raw_slots; /* a hash of raws[] by value (engine.c) */
+	size_t capraw_slots;
+	uint32_t raw_stamp;
 	kw_hit *hits;
 	size_t nhits, caphits;
 	label_range *ranges;
@@ -167,7 +175,12 @@ struct lg_detect_stream {
 	size_t capnotes;
 	candidate *cands;
 	size_t ncands, capcands;
-	struct cand_key *keys; /* their sort keys, twice over */
+	candidate *cands_alt; /* where they are put in order (engine.c) */
+	size_t capcands_alt;
+	char **val_blocks; /* the candidates' values, VALUE_BLOCK bytes each */
+	size_t nval_blocks, capval_blocks;
+	size_t val_block, val_used; /* where the next value goes */
+	struct cand_key *keys;	    /* their sort keys, twice over */
 	size_t capkeys;
 	char fold[1024];
 	lg_morph *morph;    /* names: NULL when not selected */
@@ -301,5 +314,10 @@ size_t lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 			  uint32_t to, const char *masked, size_t mlen,
 			  const lg_snippet_others *others, char *out,
 			  size_t cap);
+
+/* The widest vector path the line cursor may take where the CPU has it:
+ * 2 AVX-512BW, 1 and below SSE2 and the byte counts. 2 unless a test
+ * lowers it to check each path. */
+extern int lg_engine_vector_level;
 
 #endif

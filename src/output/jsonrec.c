@@ -22,6 +22,8 @@
 
 #define ESCAPED_MAX 6 /* bytes out per byte in, at most: \u00XX */
 
+int lg_json_vector_level = 2;
+
 /* Writes a string literal's bytes (without its NUL). */
 #define PUT_LIT(d, lit)                                                        \
 	(memcpy((d), (lit), sizeof(lit) - 1), (d) + sizeof(lit) - 1)
@@ -196,6 +198,59 @@ static bool plain_ascii(uint8_t c)
 }
 #endif
 
+#if LG_AVX2_PATH
+/* The string's bytes, sixty-four at a time with AVX-512BW: loads and
+ * stores masked to the string and to the bytes taken, so a snippet's
+ * tail needs no copy and nothing past either end is touched. The
+ * classes are plain_prefix32's, as mask registers. */
+__attribute__((target("avx512f,avx512bw,bmi,bmi2"))) static char *
+put_string_avx512(char *d, const uint8_t *p, size_t n)
+{
+	const __m512i quote = _mm512_set1_epi8('"'),
+		      bslash = _mm512_set1_epi8('\\'),
+		      space = _mm512_set1_epi8(' '),
+		      c0 = _mm512_set1_epi8((char)0xC0),
+		      e2 = _mm512_set1_epi8((char)0xE2),
+		      ed = _mm512_set1_epi8((char)0xED),
+		      f0 = _mm512_set1_epi8((char)0xF0);
+	size_t i = 0;
+	while (i < n) {
+		size_t avail = n - i < 64 ? n - i : 64;
+		__mmask64 in = _bzhi_u64(~0ULL, (unsigned)avail);
+		__m512i v = _mm512_maskz_loadu_epi8(in, p + i);
+		/* signed: bytes of 0x80 and up are below ' ' too */
+		uint64_t ascii_bad = (_mm512_cmpeq_epi8_mask(v, quote) |
+				      _mm512_cmpeq_epi8_mask(v, bslash) |
+				      _mm512_cmplt_epi8_mask(v, space)) &
+				     in;
+		unsigned k = (unsigned)avail;
+		if (ascii_bad) {
+			uint64_t high = _mm512_movepi8_mask(v) & in;
+			uint64_t c = _mm512_cmplt_epi8_mask(v, c0) & in;
+			uint64_t l = _mm512_cmpgt_epi8_mask(v, e2) &
+				     _mm512_cmplt_epi8_mask(v, f0) &
+				     ~_mm512_cmpeq_epi8_mask(v, ed) & in;
+			uint64_t wrong = (ascii_bad & ~high) |
+					 (high & ~(l | c)) |
+					 ((c ^ (l << 1 | l << 2)) & in);
+			if (wrong)
+				k = (unsigned)__builtin_ctzll(wrong);
+			/* a lead whose character is not all before k waits */
+			if (k >= 1 && (l >> (k - 1) & 1))
+				k -= 1;
+			else if (k >= 2 && (l >> (k - 2) & 1))
+				k -= 2;
+		}
+		_mm512_mask_storeu_epi8(d, _bzhi_u64(~0ULL, k), v);
+		d += k;
+		i += k;
+		if (k < avail)
+			i = put_char(p, i, n, &d);
+	}
+	return d;
+}
+#endif
+
 /* Writes s[0..n) as a JSON string; room for ESCAPED_MAX * n + 2 bytes
  * is reserved, and sixteen more (see lg_record_json_write). */
 static char *put_string_loop(char *d, const char *s, size_t n)
@@ -204,7 +259,14 @@ static char *put_string_loop(char *d, const char *s, size_t n)
 	size_t i = 0;
 	*d++ = '"';
 #if LG_AVX2_PATH
-	bool avx2 = n >= 32 && __builtin_cpu_supports("avx2");
+	if (lg_json_vector_level >= 2 && __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("bmi2")) {
+		d = put_string_avx512(d, p, n);
+		*d++ = '"';
+		return d;
+	}
+	bool avx2 = lg_json_vector_level >= 1 && n >= 32 &&
+		    __builtin_cpu_supports("avx2");
 #endif
 	while (i < n) {
 #if LG_AVX2_PATH
@@ -300,7 +362,7 @@ static inline char *put_8_digits(char *d, uint64_t v)
  * number's end by seven bytes, inside the room reserved for twenty
  * digits a number. One and two digits (most columns and lengths) go
  * straight. */
-char *lg_put_u64(char *d, uint64_t v)
+static inline __attribute__((always_inline)) char *put_u64(char *d, uint64_t v)
 {
 	if (v < 10) {
 		*d = (char)('0' + v);
@@ -356,7 +418,7 @@ static unsigned decimal_len(uint64_t v)
 }
 
 /* Writes v in decimal, two digits at a time from the last, in place. */
-char *lg_put_u64(char *d, uint64_t v)
+static inline char *put_u64(char *d, uint64_t v)
 {
 	static const char pairs[] = "00010203040506070809"
 				    "10111213141516171819"
@@ -398,6 +460,11 @@ char *lg_put_u64(char *d, uint64_t v)
 
 #endif
 
+char *lg_put_u64(char *d, uint64_t v)
+{
+	return put_u64(d, v);
+}
+
 /* The confidence to two decimals, as a JSON library writes the double:
  * 0.9, not 0.90. */
 static char *put_confidence(char *d, double confidence)
@@ -429,7 +496,9 @@ bool lg_record_json_write(lg_buf *b, const lg_record *r)
 
 bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline)
 {
-	size_t lp = strlen(r->path), lt = strlen(r->type), lr = strlen(r->tier),
+	size_t lp = strlen(r->path),
+	       lt = r->type_len ? r->type_len : strlen(r->type),
+	       lr = r->tier_len ? r->tier_len : strlen(r->tier),
 	       lm = r->masked_len ? r->masked_len : strlen(r->masked),
 	       lc = r->context_len ? r->context_len : strlen(r->context),
 	       lv = !r->value	   ? 0
@@ -450,13 +519,13 @@ bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline)
 	d = PUT_LIT(d, ",\"tier\":");
 	d = put_string(d, r->tier, lr);
 	d = PUT_LIT(d, ",\"line\":");
-	d = lg_put_u64(d, r->line);
+	d = put_u64(d, r->line);
 	d = PUT_LIT(d, ",\"column\":");
-	d = lg_put_u64(d, r->column);
+	d = put_u64(d, r->column);
 	d = PUT_LIT(d, ",\"offset\":");
-	d = lg_put_u64(d, r->offset);
+	d = put_u64(d, r->offset);
 	d = PUT_LIT(d, ",\"length\":");
-	d = lg_put_u64(d, r->length);
+	d = put_u64(d, r->length);
 	d = PUT_LIT(d, ",\"masked\":");
 	d = put_string(d, r->masked, lm);
 	d = PUT_LIT(d, ",\"context\":");

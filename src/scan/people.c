@@ -265,10 +265,17 @@ static bool add_key(lg_people *p, uint64_t h, uint64_t *distinct)
 	return true;
 }
 
+/* The value's bytes: the length a finding carries (0 in one made by
+ * hand, or empty). */
+static size_t value_len(const lg_finding *f)
+{
+	return f->value_len ? f->value_len : strlen(f->value);
+}
+
 /* A name with a birth date on one row is a key of its own. */
 static bool pair_key(lg_people *p, const lg_finding *f)
 {
-	uint64_t h = XXH3_64bits(f->value, strlen(f->value));
+	uint64_t h = XXH3_64bits(f->value, value_len(f));
 	if (f->type == LG_PERSON_NAME && !p->row_name)
 		p->row_name = h | 1;
 	else if (f->type == LG_BIRTH_DATE && !p->row_birth)
@@ -298,7 +305,7 @@ bool lg_people_add(lg_people *p, const lg_finding *f)
 	if (!identifies(f->type))
 		return true;
 	uint64_t h =
-	    XXH3_64bits_withSeed(f->value, strlen(f->value), (uint64_t)f->type);
+	    XXH3_64bits_withSeed(f->value, value_len(f), (uint64_t)f->type);
 	return add_key(p, h, &p->distinct[f->type]);
 }
 
