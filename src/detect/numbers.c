@@ -4,6 +4,7 @@
  * grouping. Hyperscan pays a callback for every digit of digit-dense text
  * (logs, tables); this pass skips non-digit bytes sixteen at a time and
  * looks at each run once, the way PAN finders such as ccsrch walk digits. */
+#include <stdint.h>
 #include <string.h>
 
 #include "engine_int.h"
@@ -960,10 +961,11 @@ fitting_runs(uint64_t run, uint64_t d)
  * next block starts. That block's first byte is never a link: the byte
  * before it is no digit, or ends a run parse_run has read. */
 static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
-				       const lg_share *sh, int isa)
+				       const block_masks *mp, block_masks *next,
+				       size_t *ahead, const lg_share *sh,
+				       int isa)
 {
-	block_masks m;
-	classify_isa(s->win + i, &m, isa);
+	block_masks m = *mp;
 	uint64_t d = m.digit;
 	uint64_t run = d | (m.join & (d << 1) & (d >> 1));
 	/* a run reaching byte LATE is left to the next block, which starts
@@ -974,10 +976,19 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 	uint64_t late = run & (~(uint64_t)0 << LATE);
 	uint64_t gaps =
 	    (late - 1) & ~late & (~run | (uint64_t)1 << (BLOCK - 1));
+	*ahead = SIZE_MAX;
 	if (!gaps) /* a run as long as the block */
 		return take_run(s, i, sh);
 	unsigned stop = 64u - (unsigned)__builtin_clzll(gaps);
 	uint64_t before_stop = ~(uint64_t)0 >> __builtin_clzll(gaps);
+	/* the next block's masks, before this block's events: its address
+	 * is known now (unless an event parses a run past it, which is
+	 * rare), and they are ready when the events are done, however
+	 * their branches went */
+	if (i + stop + BLOCK_IN <= s->len) {
+		classify_isa(s->win + i + stop, next, isa);
+		*ahead = i + stop;
+	}
 	/* the runs that may have seven digits or more: their first bytes */
 	uint64_t long_runs;
 #if defined(__x86_64__) || defined(__i386__)
@@ -1034,8 +1045,20 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 static ALWAYS_INLINE size_t scan_blocks(lg_detect_stream *s, size_t i,
 					const lg_share *sh, int isa)
 {
-	while (i + BLOCK_IN <= s->len)
-		i = scan_block(s, i, sh, isa);
+	block_masks m[2];
+	unsigned cur = 0;
+	if (i + BLOCK_IN <= s->len)
+		classify_isa(s->win + i, &m[0], isa);
+	while (i + BLOCK_IN <= s->len) {
+		size_t ahead;
+		size_t next =
+		    scan_block(s, i, &m[cur], &m[cur ^ 1], &ahead, sh, isa);
+		cur ^= 1;
+		/* a parse moved the next block: its masks again */
+		if (next != ahead && next + BLOCK_IN <= s->len)
+			classify_isa(s->win + next, &m[cur], isa);
+		i = next;
+	}
 	return i;
 }
 
