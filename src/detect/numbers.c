@@ -4,6 +4,7 @@
  * grouping. Hyperscan pays a callback for every digit of digit-dense text
  * (logs, tables); this pass skips non-digit bytes sixteen at a time and
  * looks at each run once, the way PAN finders such as ccsrch walk digits. */
+#include <stdint.h>
 #include <string.h>
 
 #include "engine_int.h"
@@ -452,7 +453,6 @@ static bool shape_digits_ok(unsigned i, const num_run *r, const char *d)
 static void offer_run(lg_detect_stream *s, const num_run *r, bool own)
 {
 	const uint8_t *w = s->win, *end = w + s->len;
-	const size_t nshapes = sizeof(number_shapes) / sizeof(*number_shapes);
 	unsigned may = shapes_of_count(r->digits), fits = 0;
 	if (!may || r->ngroups > RUN_MAX_GROUPS ||
 	    r->to - r->pre > RUN_MAX_BYTES)
@@ -470,24 +470,24 @@ static void offer_run(lg_detect_stream *s, const num_run *r, bool own)
 	/* the digits as ASCII, made only for a shape that reads them */
 	char digits[RUN_MAX_BYTES + 1];
 	bool have_digits = false;
-	for (size_t i = 0; i < nshapes; i++) {
-		const number_shape *sh = &number_shapes[i];
-		if (!((fits >> i) & 1u) || !sh->digits)
+	/* (the loops go over the set bits: one or two, where a loop over
+	 * all shapes missed a branch a run) */
+	for (unsigned f = fits; f; f &= f - 1) {
+		unsigned i = (unsigned)__builtin_ctz(f);
+		if (!number_shapes[i].digits)
 			continue;
 		if (!have_digits) {
 			run_digits(w, r, digits);
 			have_digits = true;
 		}
-		if (!shape_digits_ok((unsigned)i, r, digits))
+		if (!shape_digits_ok(i, r, digits))
 			fits &= ~(1u << i);
 	}
 	/* part of a token: AB0312345678, 090-1234-5678x */
 	if (!fits || alnum_before(w, r->pre, end) || alnum_at(w + r->to, end))
 		return;
-	for (size_t i = 0; i < nshapes; i++) {
-		const number_shape *sh = &number_shapes[i];
-		if (!((fits >> i) & 1u))
-			continue;
+	for (; fits; fits &= fits - 1) {
+		const number_shape *sh = &number_shapes[__builtin_ctz(fits)];
 		raw_match m = {sh->type, sh->with_prefix ? r->pre : r->from,
 			       r->to, own};
 		if (!lg_vec_push((void **)&s->raws, &s->nraws, &s->capraws,
@@ -699,9 +699,15 @@ classify_avx2(const uint8_t *p, block_masks *m)
 }
 
 /* The whole block in one vector, and each class straight into a mask
- * register (a test per class, where AVX2 shifts and moves two halves):
- * about a third of AVX2's instructions. Hyperscan already runs AVX-512
- * code on such machines, so it costs no clock speed of its own. */
+ * register: about a third of AVX2's instructions. Hyperscan already runs
+ * AVX-512 code on such machines, so it costs no clock speed of its own.
+ * A class goes to the byte's top bit (an add doubles each byte) and out
+ * by VPMOVB2M, not by a test against a constant (VPTESTMB): on Zen 4 the
+ * four tests were the dearest part of a block's masks (the masks and
+ * events of the blocks, measured alone, take 18% less time). */
+_Static_assert(C_DIGIT == 0x80 && C_JOIN == 0x40 && C_WIDE == 0x20 &&
+		   C_EF == 0x10,
+	       "classify_avx512 reads the classes as bits 7, 6, 5 and 4");
 __attribute__((target("avx512f,avx512bw"))) static inline void
 classify_avx512(const uint8_t *p, block_masks *m)
 {
@@ -715,10 +721,12 @@ classify_avx512(const uint8_t *p, block_masks *m)
 	    _mm512_shuffle_epi8(lo, _mm512_and_si512(v, nib)),
 	    _mm512_shuffle_epi8(
 		hi, _mm512_and_si512(_mm512_srli_epi16(v, 4), nib)));
-	m->digit = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_DIGIT));
-	m->join = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_JOIN));
-	m->wide = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_WIDE));
-	__mmask64 ef = _mm512_test_epi8_mask(c, _mm512_set1_epi8((char)C_EF));
+	__m512i c1 = _mm512_add_epi8(c, c), c2 = _mm512_add_epi8(c1, c1);
+	m->digit = _mm512_movepi8_mask(c); /* C_DIGIT, bit 7 */
+	m->join = _mm512_movepi8_mask(c1); /* C_JOIN, bit 6 */
+	m->wide = _mm512_movepi8_mask(c2); /* C_WIDE, bit 5 */
+	__mmask64 ef = _mm512_movepi8_mask(/* C_EF, bit 4 */
+					   _mm512_add_epi8(c2, c2));
 	/* full-width digits, EF BC 90..99, without a branch per EF byte
 	 * (full-width brackets and colons are common in Japanese text) */
 	__m512i v1 = _mm512_loadu_si512((const void *)(p + 1));
@@ -795,7 +803,8 @@ static ALWAYS_INLINE unsigned ones(uint64_t x, int isa)
 static ALWAYS_INLINE unsigned run_start(uint64_t run, unsigned k)
 {
 	uint64_t below = ~run & (((uint64_t)1 << k) - 1);
-	return below ? 64u - (unsigned)__builtin_clzll(below) : 0;
+	/* without a branch (64 - clz, or 0 when none is below) */
+	return 63u - (unsigned)__builtin_clzll(below | 1) + (below != 0);
 }
 
 /* Whether the run w[i+b..i+e), ASCII digits and the single ASCII joiners
@@ -952,10 +961,11 @@ fitting_runs(uint64_t run, uint64_t d)
  * next block starts. That block's first byte is never a link: the byte
  * before it is no digit, or ends a run parse_run has read. */
 static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
-				       const lg_share *sh, int isa)
+				       const block_masks *mp, block_masks *next,
+				       size_t *ahead, const lg_share *sh,
+				       int isa)
 {
-	block_masks m;
-	classify_isa(s->win + i, &m, isa);
+	block_masks m = *mp;
 	uint64_t d = m.digit;
 	uint64_t run = d | (m.join & (d << 1) & (d >> 1));
 	/* a run reaching byte LATE is left to the next block, which starts
@@ -966,10 +976,19 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 	uint64_t late = run & (~(uint64_t)0 << LATE);
 	uint64_t gaps =
 	    (late - 1) & ~late & (~run | (uint64_t)1 << (BLOCK - 1));
+	*ahead = SIZE_MAX;
 	if (!gaps) /* a run as long as the block */
 		return take_run(s, i, sh);
 	unsigned stop = 64u - (unsigned)__builtin_clzll(gaps);
 	uint64_t before_stop = ~(uint64_t)0 >> __builtin_clzll(gaps);
+	/* the next block's masks, before this block's events: its address
+	 * is known now (unless an event parses a run past it, which is
+	 * rare), and they are ready when the events are done, however
+	 * their branches went */
+	if (i + stop + BLOCK_IN <= s->len) {
+		classify_isa(s->win + i + stop, next, isa);
+		*ahead = i + stop;
+	}
 	/* the runs that may have seven digits or more: their first bytes */
 	uint64_t long_runs;
 #if defined(__x86_64__) || defined(__i386__)
@@ -1026,8 +1045,20 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 static ALWAYS_INLINE size_t scan_blocks(lg_detect_stream *s, size_t i,
 					const lg_share *sh, int isa)
 {
-	while (i + BLOCK_IN <= s->len)
-		i = scan_block(s, i, sh, isa);
+	block_masks m[2];
+	unsigned cur = 0;
+	if (i + BLOCK_IN <= s->len)
+		classify_isa(s->win + i, &m[0], isa);
+	while (i + BLOCK_IN <= s->len) {
+		size_t ahead;
+		size_t next =
+		    scan_block(s, i, &m[cur], &m[cur ^ 1], &ahead, sh, isa);
+		cur ^= 1;
+		/* a parse moved the next block: its masks again */
+		if (next != ahead && next + BLOCK_IN <= s->len)
+			classify_isa(s->win + next, &m[cur], isa);
+		i = next;
+	}
 	return i;
 }
 
