@@ -753,6 +753,208 @@ static bool header_candidate(const lg_detect_stream *s, uint32_t ls,
 	return delims_no_digits(s->win + ls, end - ls, s->len - ls);
 }
 
+/* Outside a table, the scan looks only at lines right after a blank one,
+ * and of those only a header candidate (delimiters, no digit, 512 bytes
+ * or fewer) needs more than a look. Prose has a blank line every few
+ * hundred bytes: finding each with a search of its own, then its end with
+ * another and its bytes with a third, costs more per blank line than the
+ * bytes do. This pass finds the blank lines, their lines' ends and those
+ * lines' digits and delimiters from one set of 64-byte masks, and stops
+ * only at a line it cannot rule out. */
+typedef struct prose_masks {
+	uint64_t nl, digit, delim; /* newlines; 0-9; , tab ; */
+} prose_masks;
+
+#if LG_AVX2_PATH
+/* Bit k: byte q + k may end a blank line, the byte before it a newline
+ * and the one before that a newline or a CR (whose newline before it the
+ * caller checks). Reads q - 2 to q + 62. */
+__attribute__((target("avx512bw"))) static inline uint64_t
+prose_blank_avx512(const uint8_t *q)
+{
+	__mmask64 k = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(q - 1),
+					     _mm512_set1_epi8('\n'));
+	__m512i v = _mm512_loadu_si512(q - 2);
+	return _mm512_mask_cmpeq_epi8_mask(k, v, _mm512_set1_epi8('\n')) |
+	       _mm512_mask_cmpeq_epi8_mask(k, v, _mm512_set1_epi8('\r'));
+}
+
+__attribute__((target("avx512bw"))) static inline void
+prose_bytes_avx512(const uint8_t *q, prose_masks *m)
+{
+	__m512i v = _mm512_loadu_si512(q);
+	m->nl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+	m->digit = _mm512_cmple_epu8_mask(
+	    _mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
+	m->delim = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(',')) |
+		   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\t')) |
+		   _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(';'));
+}
+
+/* The 64 bits of two 32-byte compares. */
+__attribute__((target("avx2"))) static inline uint64_t bits64_avx2(__m256i lo,
+								   __m256i hi)
+{
+	return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) |
+	       (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+}
+
+/* As prose_blank_avx512, one 32-byte half. */
+__attribute__((target("avx2"))) static inline __m256i
+blank_half_avx2(const uint8_t *q)
+{
+	const __m256i nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+	__m256i a = _mm256_loadu_si256((const __m256i *)(q - 1));
+	__m256i b = _mm256_loadu_si256((const __m256i *)(q - 2));
+	return _mm256_and_si256(_mm256_cmpeq_epi8(a, nl),
+				_mm256_or_si256(_mm256_cmpeq_epi8(b, nl),
+						_mm256_cmpeq_epi8(b, cr)));
+}
+
+__attribute__((target("avx2"))) static inline uint64_t
+prose_blank_avx2(const uint8_t *q)
+{
+	__m256i lo = blank_half_avx2(q), hi = blank_half_avx2(q + 32);
+	__m256i any = _mm256_or_si256(lo, hi);
+	if (_mm256_testz_si256(any, any))
+		return 0; /* most blocks */
+	return bits64_avx2(lo, hi);
+}
+
+/* Digits (v - '0' below 10, unsigned) and delimiters of 32 bytes. */
+__attribute__((target("avx2"))) static inline __m256i digits_avx2(__m256i v)
+{
+	__m256i x = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
+	return _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(9)), x);
+}
+
+__attribute__((target("avx2"))) static inline __m256i delims_avx2(__m256i v)
+{
+	return _mm256_or_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(',')),
+			    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\t'))),
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8(';')));
+}
+
+__attribute__((target("avx2"))) static inline void
+prose_bytes_avx2(const uint8_t *q, prose_masks *m)
+{
+	__m256i a = _mm256_loadu_si256((const __m256i *)q);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(q + 32));
+	const __m256i nl = _mm256_set1_epi8('\n');
+	m->nl = bits64_avx2(_mm256_cmpeq_epi8(a, nl), _mm256_cmpeq_epi8(b, nl));
+	m->digit = bits64_avx2(digits_avx2(a), digits_avx2(b));
+	m->delim = bits64_avx2(delims_avx2(a), delims_avx2(b));
+}
+#endif
+
+/* Whether p ends a blank line (LF or CRLF), as after_blank says. */
+static bool blank_end(const uint8_t *w, uint32_t p)
+{
+	return p >= 2 && w[p - 1] == '\n' &&
+	       (w[p - 2] == '\n' ||
+		(p >= 3 && w[p - 2] == '\r' && w[p - 3] == '\n'));
+}
+
+typedef uint64_t (*blank_fn)(const uint8_t *q);
+typedef void (*bytes_fn)(const uint8_t *q, prose_masks *m);
+
+/* The first line at or after pos (a line start, 3 or more bytes into
+ * the window, that follows no blank line) that follows a blank line and
+ * is not ruled out as a header: its newline is not in a whole block
+ * before hi, or it has delimiters and no digit in 512 bytes or fewer. hi
+ * when there is none. Every line this passes over is one the
+ * line-by-line path would have found no header in and left as it was.
+ * Reads nothing at or past hi. */
+static inline __attribute__((always_inline)) uint32_t
+prose_skip_body(const uint8_t *w, uint32_t pos, uint32_t hi, blank_fn blanks,
+		bytes_fn bytes)
+{
+	uint32_t line = UINT32_MAX; /* the line after a blank one being read */
+	uint64_t digit = 0, delim = 0;
+	uint32_t i = pos;
+	for (; i + 64 <= hi; i += 64) {
+		uint64_t blank = blanks(w + i);
+		if (!blank && line == UINT32_MAX)
+			continue;
+		prose_masks m;
+		bytes(w + i, &m);
+		unsigned c = 0; /* the block's bits from c on are unread */
+		for (;;) {
+			if (line != UINT32_MAX) {
+				uint64_t from = ~0ULL << c;
+				uint64_t n = m.nl & from;
+				if (!n) {
+					digit |= m.digit & from;
+					delim |= m.delim & from;
+					break; /* the line goes on */
+				}
+				unsigned e = (unsigned)__builtin_ctzll(n);
+				uint64_t in = from & ((1ULL << e) - 1);
+				digit |= m.digit & in;
+				delim |= m.delim & in;
+				if (!digit && delim && i + e - line <= 512)
+					return line; /* a header candidate */
+				line = UINT32_MAX;
+				c = e + 1;
+				if (c == 64)
+					break;
+			}
+			uint64_t b = blank & (~0ULL << c);
+			/* a CR before the newline must follow a newline */
+			while (b &&
+			       !blank_end(w, i + (uint32_t)__builtin_ctzll(b)))
+				b &= b - 1;
+			if (!b)
+				break;
+			c = (unsigned)__builtin_ctzll(b);
+			line = i + c;
+			digit = delim = 0;
+		}
+	}
+	if (line != UINT32_MAX)
+		return line; /* its end is not in a whole block */
+	for (; i < hi; i++) {
+		if (blank_end(w, i))
+			return i;
+	}
+	return hi;
+}
+
+#if LG_AVX2_PATH
+__attribute__((target("avx512bw"))) static uint32_t
+prose_skip_avx512(const uint8_t *w, uint32_t pos, uint32_t hi)
+{
+	return prose_skip_body(w, pos, hi, prose_blank_avx512,
+			       prose_bytes_avx512);
+}
+
+__attribute__((target("avx2"))) static uint32_t
+prose_skip_avx2(const uint8_t *w, uint32_t pos, uint32_t hi)
+{
+	return prose_skip_body(w, pos, hi, prose_blank_avx2, prose_bytes_avx2);
+}
+#endif
+
+/* The next line after pos that may start a table: after a blank line,
+ * and a header candidate or one whose end is not in view. */
+static uint32_t next_table_line(const lg_detect_stream *s, uint32_t pos,
+				uint32_t hi)
+{
+#if LG_AVX2_PATH
+	/* from a line start (the blank-line test looks three bytes back) */
+	if (pos >= 3 && s->win[pos - 1] == '\n') {
+		if (__builtin_cpu_supports("avx512bw"))
+			return prose_skip_avx512(s->win, pos, hi);
+		if (__builtin_cpu_supports("avx2"))
+			return prose_skip_avx2(s->win, pos, hi);
+	}
+#endif
+	/* the search starts one back: pos may sit on the second newline of
+	 * one */
+	return (uint32_t)lg_after_blank_line(s->win, pos ? pos - 1 : 0, hi);
+}
+
 /* Where this window's share ends while a table is open: a row is read
  * whole (its cells and the values patterns find in it), so the row this
  * window cannot finish (`open_row`) goes to the next; and while the
@@ -884,11 +1086,9 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 		}
 		if (!s->table.active && !after_blank(s, pos)) {
 			/* outside a table only the line after a blank one can
-			 * start one: jump from blank line to blank line (the
-			 * search starts one back: pos may sit on the second
-			 * newline of one) */
-			pos = (uint32_t)lg_after_blank_line(
-			    s->win, pos ? pos - 1 : 0, (uint32_t)own_hi);
+			 * start one: jump to the next such line that may be a
+			 * header */
+			pos = next_table_line(s, pos, (uint32_t)own_hi);
 			ls = pos;
 			if (pos >= own_hi)
 				return own_hi;
