@@ -1054,6 +1054,57 @@ static void csv_header_gates_cell_types(void **state)
 	free(r.f);
 }
 
+/* Outside a table, lines after blank ones are ruled out as headers 64
+ * bytes at a time (table.c, prose_skip): prose of every kind before a
+ * table, at every offset against those blocks, with LF and CRLF blank
+ * lines, must leave its header found. A 口座番号 column is what makes
+ * the 7 digits an account, so the account is found only with it. */
+static void csv_header_after_prose_at_every_offset(void **state)
+{
+	(void)state;
+	static const char *const prose[] = {
+	    "Hi all, see notes\nThanks,\n\n",	/* a candidate, no header */
+	    "order 12, shipped\n\n\n\n",	/* digits; empty lines */
+	    "Thanks\r\n\r\nplain text\r\n\r\n", /* CRLF blank lines */
+	    "a\n\r\n;b\r\n\n",			/* a CR line, a ; line */
+	};
+	static const char *const blank[] = {"\n", "\r\n"};
+	char longline[700];
+	memset(longline, 'w', sizeof(longline) - 2);
+	longline[300] = ','; /* a delimiter, but too long to be a header */
+	longline[sizeof(longline) - 2] = '\n';
+	longline[sizeof(longline) - 1] = '\0';
+	for (size_t k = 0; k < sizeof(prose) / sizeof(*prose); k++) {
+		for (size_t b = 0; b < 2; b++) {
+			for (size_t pad = 0; pad < 140; pad++) {
+				char text[4096];
+				size_t n = 0;
+				memset(text, 'x', pad);
+				n = pad;
+				n += (size_t)snprintf(
+				    text + n, sizeof(text) - n,
+				    "intro\n\n%s\n%s%s%s氏名,口座番号%"
+				    "s山田太郎,1234567%s",
+				    prose[k], longline, prose[k], blank[b],
+				    blank[b], blank[b]);
+				assert_true(n < sizeof(text));
+				found r = scan(det, text);
+				const lg_finding *a =
+				    first_of(&r, LG_JP_BANK_ACCOUNT);
+				if (!a)
+					dump(text, &r);
+				assert_non_null(a);
+				assert_string_equal(a->value, "1234567");
+				free(r.f);
+			}
+		}
+	}
+	/* without the header the 7 digits are no account */
+	found r = scan(det, "intro\n\nHi all,\n\n山田太郎,1234567\n");
+	assert_null(first_of(&r, LG_JP_BANK_ACCOUNT));
+	free(r.f);
+}
+
 /* A row is read in one pass for its end and its fields: a quoted cell's
  * delimiters, past the row's first blocks, are no fields, so the rows fit
  * the header and its 個人番号 column holds down to the last row (which
@@ -2169,6 +2220,7 @@ int main(void)
 	    cmocka_unit_test(labels_in_and_around_tables),
 	    cmocka_unit_test(csv_header_names_columns),
 	    cmocka_unit_test(csv_header_gates_cell_types),
+	    cmocka_unit_test(csv_header_after_prose_at_every_offset),
 	    cmocka_unit_test(csv_quoted_cells_past_the_first_block),
 	    cmocka_unit_test(csv_repeated_headers_of_one_length),
 	    cmocka_unit_test(csv_column_after_quoted_cells),
