@@ -441,6 +441,10 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	const uint8_t *line = s->win + at;
 	if (n == 0 || strchr("{[<#", line[0]))
 		return false; /* JSON lines, markup, comments */
+	/* "Hi all," and "Thanks," above a paragraph: header_shape says no,
+	 * and so no memo holds them; said before the memos are compared */
+	if (line[n - 1] == ',' || line[n - 1] == '\t')
+		return false;
 	const table_memo *m = memo_find(s, line, n);
 	if (m) {
 		if (!m->t.active ||
