@@ -853,7 +853,7 @@ prose_bytes_avx2(const uint8_t *q, prose_masks *m)
 #endif
 
 /* Whether p ends a blank line (LF or CRLF), as after_blank says. */
-static bool blank_end(const uint8_t *w, uint32_t p)
+static inline bool blank_end(const uint8_t *w, uint32_t p)
 {
 	return p >= 2 && w[p - 1] == '\n' &&
 	       (w[p - 2] == '\n' ||
