@@ -4,6 +4,9 @@
  * confidence, a negative one (注文番号, tracking) or another field's label
  * in between takes it away, and a table column's name outranks both. */
 #include <string.h>
+#if defined(__x86_64__)
+#include <tmmintrin.h>
+#endif
 
 #include "engine_int.h"
 
@@ -79,6 +82,126 @@ static void sort_ranges(const label_range *r, label_range *out, size_t n,
 	}
 }
 
+/* ---- windows whose keywords cannot matter -------------------------------
+ * A candidate's score reads only the keywords of its own type's lists:
+ * another field's label only cancels a positive one (gather_labels). A
+ * window holding none of them scores as one without keywords, and needs
+ * no scan; d->kw_need holds literals of which each such keyword holds one
+ * (compile.c). Seven bare digits are a postal code only under a strong
+ * postal label (kind_adjust), so only those lists matter to them. */
+static const kw_need *need_of(const lg_detector *d, const candidate *c)
+{
+	bool strong_only = c->type == LG_JP_POSTAL_CODE && c->kind == 'b';
+	return &d->kw_need[c->type][strong_only];
+}
+
+/* The bytes at p are literal w, ASCII letters in either case (as the
+ * keyword database is caseless). */
+static bool literal_at(const uint8_t *p, const char *w, unsigned len)
+{
+	for (unsigned i = 0; i < len; i++) {
+		uint8_t a = p[i], b = (uint8_t)w[i];
+		if (a != b && !((unsigned)((b | 0x20) - 'a') < 26u &&
+				(a | 0x20) == (b | 0x20)))
+			return false;
+	}
+	return true;
+}
+
+/* One of the literals in `which` (bit j: k->lit[j]) lies wholly in
+ * [from, to) with its pair at p. */
+static bool need_found(const kw_need *k, const uint8_t *w, uint32_t from,
+		       uint32_t to, uint32_t p, unsigned which)
+{
+	for (; which; which &= which - 1) {
+		unsigned j = (unsigned)__builtin_ctz(which);
+		uint32_t at = k->lit[j].at;
+		if (p - from < at || p - at + k->lit[j].len > to)
+			continue;
+		if (literal_at(w + p - at, k->lit[j].word, k->lit[j].len))
+			return true;
+	}
+	return false;
+}
+
+/* The literals whose pair may start at p (p + 1 inside the window). */
+static unsigned pair_at(const kw_need *k, const uint8_t *w, uint32_t p)
+{
+	uint8_t x = w[p], y = w[p + 1];
+	return k->nib[0][x & 15] & k->nib[1][x >> 4] & k->nib[2][y & 15] &
+	       k->nib[3][y >> 4];
+}
+
+static bool may_hold_scalar(const kw_need *k, const uint8_t *w, uint32_t from,
+			    uint32_t to)
+{
+	for (uint32_t p = from; p + 1 < to; p++) {
+		unsigned m = pair_at(k, w, p);
+		if (m && need_found(k, w, from, to, p, m))
+			return true;
+	}
+	return false;
+}
+
+#if defined(__x86_64__)
+/* 16 positions at a time; the last block overlaps the one before it
+ * rather than leaving a tail. Needs to - from >= 17: the second load
+ * reads the byte after each position. */
+__attribute__((target("ssse3"))) static bool
+may_hold_ssse3(const kw_need *k, const uint8_t *w, uint32_t from, uint32_t to)
+{
+	const __m128i low = _mm_set1_epi8(0x0F), zero = _mm_setzero_si128();
+	__m128i t[4];
+	for (int i = 0; i < 4; i++)
+		t[i] = _mm_loadu_si128((const __m128i *)k->nib[i]);
+	uint32_t last = to - 17;
+	for (uint32_t p = from;; p += 16) {
+		if (p > last)
+			p = last;
+		__m128i x = _mm_loadu_si128((const __m128i *)(w + p));
+		__m128i y = _mm_loadu_si128((const __m128i *)(w + p + 1));
+		__m128i m = _mm_and_si128(
+		    _mm_and_si128(
+			_mm_shuffle_epi8(t[0], _mm_and_si128(x, low)),
+			_mm_shuffle_epi8(
+			    t[1], _mm_and_si128(_mm_srli_epi16(x, 4), low))),
+		    _mm_and_si128(
+			_mm_shuffle_epi8(t[2], _mm_and_si128(y, low)),
+			_mm_shuffle_epi8(
+			    t[3], _mm_and_si128(_mm_srli_epi16(y, 4), low))));
+		unsigned bits =
+		    ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(m, zero)) &
+		    0xFFFFu;
+		if (bits) {
+			uint8_t which[16];
+			_mm_storeu_si128((__m128i *)which, m);
+			for (; bits; bits &= bits - 1) {
+				unsigned i = (unsigned)__builtin_ctz(bits);
+				if (need_found(k, w, from, to, p + i, which[i]))
+					return true;
+			}
+		}
+		if (p == last)
+			return false;
+	}
+}
+#endif
+
+/* Whether [from, to) may hold a keyword of need set k: false only when
+ * it surely holds none. Hyperscan needs SSSE3, so a detector exists only
+ * where it runs; the check is kept for the rule's sake. */
+static bool may_hold(const kw_need *k, const uint8_t *w, uint32_t from,
+		     uint32_t to)
+{
+	if (k->scan || to < from + 2)
+		return true; /* too many literals, or an odd window: scanned */
+#if defined(__x86_64__)
+	if (to - from >= 17 && __builtin_cpu_supports("ssse3"))
+		return may_hold_ssse3(k, w, from, to);
+#endif
+	return may_hold_scalar(k, w, from, to);
+}
+
 /* The label windows of this window's candidates, sorted and merged. Only
  * keywords wholly inside a candidate's window count (gather_labels), so
  * a range reaches one byte past each window, for the word-edge check of
@@ -98,6 +221,7 @@ static bool note_window(lg_detect_stream *s, size_t i)
 	const lg_detector_def *def = &lg_detector_defs[c->type];
 	uint32_t lo = 0, hi = (uint32_t)s->len;
 	label_note *n = &s->notes[i];
+	n->bare = false;
 	n->column = table_column_verdict(s, c->type, c->from, &lo, &hi);
 	if (n->column != 0)
 		return false;
@@ -125,7 +249,11 @@ static bool label_ranges(lg_detect_stream *s)
 				   */
 		if (!note_window(s, i))
 			continue;
-		const label_note *n = &s->notes[i];
+		label_note *n = &s->notes[i];
+		n->bare = !s->det->kw_scan_all &&
+			  !may_hold(need_of(s->det, c), s->win, n->from, n->to);
+		if (n->bare)
+			continue;
 		uint32_t hi = n->to + KW_EDGE;
 		label_range r = {n->from > KW_EDGE ? n->from - KW_EDGE : 0,
 				 hi < s->len ? hi : (uint32_t)s->len};
@@ -362,7 +490,8 @@ double lg_label_confidence(const lg_detect_stream *s, size_t i, size_t *cursor)
 	const label_note *n = &s->notes[i];
 	label_view v = {{FAR, FAR}, FAR, {FAR, FAR}};
 	bool negative = false;
-	if (n->column == 0) /* else the column alone decides */
+	/* else the column alone decides, or no keyword would count */
+	if (n->column == 0 && !n->bare)
 		gather_labels(s, t, c->from, c->to, n, cursor, &v);
 	double conf = label_confidence(def, &v, n->column, &negative);
 	return conf < 0 ? conf : kind_adjust(t, c->kind, conf, negative);
