@@ -352,7 +352,10 @@ static void need_add(kw_need *k, const char *w)
 static void need_tables(kw_need *k)
 {
 	memset(k->nib, 0, sizeof(k->nib));
+	k->maxlen = 0;
 	for (unsigned j = 0; j < k->n && !k->scan; j++) {
+		if (k->lit[j].len > k->maxlen)
+			k->maxlen = k->lit[j].len;
 		for (unsigned i = 0; i < 2; i++) {
 			uint8_t c = (uint8_t)k->lit[j].word[k->lit[j].at + i];
 			uint8_t other =

@@ -16,8 +16,8 @@
  * filter, as in Hyperscan; ASCII letters in either case). */
 #define KW_NEED_MAX 8
 typedef struct kw_need {
-	bool scan; /* too many literals to check: always scan */
-	uint8_t n;
+	bool scan;	   /* too many literals to check: always scan */
+	uint8_t n, maxlen; /* literals, and the longest's length */
 	uint8_t nib[4][16];
 	struct {
 		const char *word;
@@ -301,6 +301,10 @@ static inline unsigned lg_pop16(unsigned x)
  * candidates: it remembers where the last one's hits were. */
 lg_status lg_labels_scan(lg_detect_stream *s);
 double lg_label_confidence(const lg_detect_stream *s, size_t i, size_t *cursor);
+/* Tests: forces the copy of the label pass's window filter (labels.c):
+ * 0 scalar, 1 SSSE3, 2 AVX2, -1 the best the CPU has. False when the CPU
+ * lacks it. */
+bool lg_kw_filter_isa(int isa);
 
 /* morph.c */
 bool lg_morph_load(lg_detector *d, char *err, size_t errlen);

@@ -5,7 +5,7 @@
  * in between takes it away, and a table column's name outranks both. */
 #include <string.h>
 #if defined(__x86_64__)
-#include <tmmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "engine_int.h"
@@ -185,7 +185,68 @@ may_hold_ssse3(const kw_need *k, const uint8_t *w, uint32_t from, uint32_t to)
 			return false;
 	}
 }
+
+/* The same, 32 positions at a time; needs to - from >= 33. */
+__attribute__((target("avx2"))) static bool
+may_hold_avx2(const kw_need *k, const uint8_t *w, uint32_t from, uint32_t to)
+{
+	const __m256i low = _mm256_set1_epi8(0x0F),
+		      zero = _mm256_setzero_si256();
+	__m256i t[4];
+	for (int i = 0; i < 4; i++)
+		t[i] = _mm256_broadcastsi128_si256(
+		    _mm_loadu_si128((const __m128i *)k->nib[i]));
+	uint32_t last = to - 33;
+	for (uint32_t p = from;; p += 32) {
+		if (p > last)
+			p = last;
+		__m256i x = _mm256_loadu_si256((const __m256i *)(w + p));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(w + p + 1));
+		__m256i m = _mm256_and_si256(
+		    _mm256_and_si256(
+			_mm256_shuffle_epi8(t[0], _mm256_and_si256(x, low)),
+			_mm256_shuffle_epi8(
+			    t[1],
+			    _mm256_and_si256(_mm256_srli_epi16(x, 4), low))),
+		    _mm256_and_si256(
+			_mm256_shuffle_epi8(t[2], _mm256_and_si256(y, low)),
+			_mm256_shuffle_epi8(
+			    t[3],
+			    _mm256_and_si256(_mm256_srli_epi16(y, 4), low))));
+		uint32_t bits =
+		    ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
+		if (bits) {
+			uint8_t which[32];
+			_mm256_storeu_si256((__m256i *)which, m);
+			for (; bits; bits &= bits - 1) {
+				unsigned i = (unsigned)__builtin_ctz(bits);
+				if (need_found(k, w, from, to, p + i, which[i]))
+					return true;
+			}
+		}
+		if (p == last)
+			return false;
+	}
+}
 #endif
+
+/* Which copy of the filter runs: -1 the best the CPU has; tests force
+ * one (lg_kw_filter_isa). */
+static int filter_isa = -1;
+
+bool lg_kw_filter_isa(int isa)
+{
+#if defined(__x86_64__)
+	if ((isa == 1 && !__builtin_cpu_supports("ssse3")) ||
+	    (isa == 2 && !__builtin_cpu_supports("avx2")))
+		return false;
+#else
+	if (isa > 0)
+		return false;
+#endif
+	filter_isa = isa < 0 ? -1 : isa;
+	return true;
+}
 
 /* Whether [from, to) may hold a keyword of need set k: false only when
  * it surely holds none. Hyperscan needs SSSE3, so a detector exists only
@@ -196,10 +257,51 @@ static bool may_hold(const kw_need *k, const uint8_t *w, uint32_t from,
 	if (k->scan || to < from + 2)
 		return true; /* too many literals, or an odd window: scanned */
 #if defined(__x86_64__)
-	if (to - from >= 17 && __builtin_cpu_supports("ssse3"))
+	int isa = filter_isa;
+	if (isa < 0)
+		isa = __builtin_cpu_supports("avx2")	? 2
+		      : __builtin_cpu_supports("ssse3") ? 1
+							: 0;
+	if (isa == 2 && to - from >= 33)
+		return may_hold_avx2(k, w, from, to);
+	if (isa >= 1 && to - from >= 17)
 		return may_hold_ssse3(k, w, from, to);
 #endif
 	return may_hold_scalar(k, w, from, to);
+}
+
+/* The span last found to hold none of need set k's literals: a window
+ * inside it holds none either, and one reaching past its end is checked
+ * only from where a literal could end past it. The windows of a run of
+ * numbers (a CSV column, a log's ids) overlap most of the way. */
+typedef struct need_memo {
+	const kw_need *k; /* NULL: none yet */
+	uint32_t from, to;
+} need_memo;
+
+static bool may_hold_memo(need_memo *m, const kw_need *k, const uint8_t *w,
+			  uint32_t from, uint32_t to)
+{
+	uint32_t lo = from;
+	if (m->k == k && from >= m->from && from <= m->to) {
+		if (to <= m->to)
+			return false;
+		/* a literal ending past m->to starts after m->to - maxlen */
+		uint32_t back =
+		    m->to + 1 > k->maxlen ? m->to + 1 - k->maxlen : 0;
+		lo = back > m->from ? back : m->from;
+	} else {
+		m->k = k;
+		m->from = from;
+	}
+	/* true may come of a literal before `from`: the window is scanned,
+	 * which only costs */
+	if (may_hold(k, w, lo, to)) {
+		m->k = NULL;
+		return true;
+	}
+	m->to = to;
+	return false;
 }
 
 /* The label windows of this window's candidates, sorted and merged. Only
@@ -236,6 +338,7 @@ static bool note_window(lg_detect_stream *s, size_t i)
 
 static bool label_ranges(lg_detect_stream *s)
 {
+	need_memo memo = {NULL, 0, 0};
 	s->nranges = 0;
 	while (s->capnotes < s->ncands)
 		if (!lg_vec_grow((void **)&s->notes, &s->capnotes,
@@ -251,7 +354,8 @@ static bool label_ranges(lg_detect_stream *s)
 			continue;
 		label_note *n = &s->notes[i];
 		n->bare = !s->det->kw_scan_all &&
-			  !may_hold(need_of(s->det, c), s->win, n->from, n->to);
+			  !may_hold_memo(&memo, need_of(s->det, c), s->win,
+					 n->from, n->to);
 		if (n->bare)
 			continue;
 		uint32_t hi = n->to + KW_EDGE;
