@@ -278,8 +278,117 @@ static bool add_keyword_variants(lg_detector *d, pattern_set *p, bool in_text)
 	return true;
 }
 
+/* ---- what a window must hold for its keywords to matter ----------------
+ * labels.c skips the keyword scan of a window holding none of its type's
+ * literals (the seven bare digits of a sparse text's order numbers were
+ * nine in ten of the windows). The test is a search for a pair of bytes
+ * per literal, so each literal's pair is its least common one: a UTF-8
+ * lead byte of kana, a kana's second byte, a vowel, a space or a digit
+ * are everywhere. */
+static unsigned pair_cost(uint8_t c)
+{
+	if (c == 0xE3 || c == ' ' || (c >= '0' && c <= '9'))
+		return 3;
+	if ((c >= 0x80 && c <= 0x83) || strchr("aeiounst", c | 0x20))
+		return 2;
+	return 1;
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+}
+
+/* a's n bytes hold b's m bytes, ASCII letters in either case */
+static bool holds(const char *a, size_t n, const char *b, size_t m)
+{
+	for (size_t i = 0; i + m <= n; i++) {
+		size_t k = 0;
+		while (k < m && ascii_lower((unsigned char)a[i + k]) ==
+				    ascii_lower((unsigned char)b[k]))
+			k++;
+		if (k == m)
+			return true;
+	}
+	return false;
+}
+
+/* Adds keyword w's text up to its first space (in every variant of w);
+ * a literal holding another is dropped, the shorter one finding it. */
+static void need_add(kw_need *k, const char *w)
+{
+	size_t len = strcspn(w, " ");
+	if (k->scan || len < 2 || len > 255) {
+		k->scan = true;
+		return;
+	}
+	unsigned out = 0;
+	for (unsigned j = 0; j < k->n; j++) {
+		if (holds(w, len, k->lit[j].word, k->lit[j].len))
+			return;
+		if (!holds(k->lit[j].word, k->lit[j].len, w, len))
+			k->lit[out++] = k->lit[j];
+	}
+	k->n = (uint8_t)out;
+	if (k->n == KW_NEED_MAX) {
+		k->scan = true;
+		return;
+	}
+	unsigned at = 0, best = ~0u;
+	for (unsigned i = 0; i + 1 < len; i++) {
+		unsigned c =
+		    pair_cost((uint8_t)w[i]) + pair_cost((uint8_t)w[i + 1]);
+		if (c < best) {
+			best = c;
+			at = i;
+		}
+	}
+	k->lit[k->n].word = w;
+	k->lit[k->n].len = (uint8_t)len;
+	k->lit[k->n++].at = (uint8_t)at;
+}
+
+/* The nibble tables of k's pairs, once its literals are final. */
+static void need_tables(kw_need *k)
+{
+	memset(k->nib, 0, sizeof(k->nib));
+	k->maxlen = 0;
+	for (unsigned j = 0; j < k->n && !k->scan; j++) {
+		if (k->lit[j].len > k->maxlen)
+			k->maxlen = k->lit[j].len;
+		for (unsigned i = 0; i < 2; i++) {
+			uint8_t c = (uint8_t)k->lit[j].word[k->lit[j].at + i];
+			uint8_t other =
+			    (unsigned)((c | 0x20) - 'a') < 26u ? c ^ 0x20 : c;
+			k->nib[2 * i][c & 15] |= (uint8_t)(1u << j);
+			k->nib[2 * i + 1][c >> 4] |= (uint8_t)(1u << j);
+			k->nib[2 * i][other & 15] |= (uint8_t)(1u << j);
+			k->nib[2 * i + 1][other >> 4] |= (uint8_t)(1u << j);
+		}
+	}
+}
+
+static void build_needs(lg_detector *d)
+{
+	for (unsigned t = 0; t < LG_TYPE_COUNT; t++) {
+		for (size_t i = 0; i < lg_keyword_list_count; i++) {
+			const lg_keyword_list *l = &lg_keyword_lists[i];
+			if (!((l->types >> t) & 1u))
+				continue;
+			for (const char *const *w = l->words; *w; w++) {
+				need_add(&d->kw_need[t][0], *w);
+				if (l->strength == LG_KW_STRONG)
+					need_add(&d->kw_need[t][1], *w);
+			}
+		}
+		need_tables(&d->kw_need[t][0]);
+		need_tables(&d->kw_need[t][1]);
+	}
+}
+
 static bool add_keywords(lg_detector *d, pattern_set *p)
 {
+	build_needs(d);
 	unsigned n = 0;
 	for (size_t i = 0; i < lg_keyword_list_count; i++) {
 		for (const char *const *w = lg_keyword_lists[i].words; *w; w++)

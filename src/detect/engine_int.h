@@ -7,6 +7,24 @@
 
 #include "detect_int.h"
 
+/* The literals of which every keyword that could change a type's score
+ * holds one: each keyword's text up to its first space (compile.c). A
+ * window with none of them needs no keyword scan (labels.c). Each literal
+ * is looked for first by a pair of its bytes at `at`: nib[0] and nib[1]
+ * say which literals (bit j: lit[j]) a byte's low and high nibble allow
+ * as the pair's first byte, nib[2] and nib[3] as its second (Teddy's
+ * filter, as in Hyperscan; ASCII letters in either case). */
+#define KW_NEED_MAX 8
+typedef struct kw_need {
+	bool scan;	   /* too many literals to check: always scan */
+	uint8_t n, maxlen; /* literals, and the longest's length */
+	uint8_t nib[4][16];
+	struct {
+		const char *word;
+		uint8_t len, at;
+	} lit[KW_NEED_MAX];
+} kw_need;
+
 struct lg_detector {
 	hs_database_t *db;	  /* patterns; NULL when none selected */
 	hs_database_t *kw_db;	  /* the keywords, around candidates */
@@ -23,6 +41,10 @@ struct lg_detector {
 	const char **kw_word;
 	uint32_t *kw_len; /* a keyword hit's length in bytes */
 	uint8_t *kw_edge; /* 1: must start a word; 2: must end one */
+	/* by type: [0] every keyword list of the type, [1] only its strong
+	 * ones (for a value only a strong label can raise) */
+	kw_need kw_need[LG_TYPE_COUNT][2];
+	bool kw_scan_all; /* tests: every window scanned, none skipped */
 	double min_confidence;
 	lg_type_mask types;
 	struct mecab_model_t *morph_model; /* NULL without person_name */
@@ -54,6 +76,7 @@ typedef struct label_range {
 typedef struct label_note {
 	uint32_t from, to; /* the keyword window */
 	int column;	   /* table_column_verdict: 0 when labels decide */
+	bool bare;	   /* the window holds no keyword that could matter */
 } label_note;
 
 typedef struct kw_hit {
@@ -278,6 +301,10 @@ static inline unsigned lg_pop16(unsigned x)
  * candidates: it remembers where the last one's hits were. */
 lg_status lg_labels_scan(lg_detect_stream *s);
 double lg_label_confidence(const lg_detect_stream *s, size_t i, size_t *cursor);
+/* Tests: forces the copy of the label pass's window filter (labels.c):
+ * 0 scalar, 1 SSSE3, 2 AVX2, -1 the best the CPU has. False when the CPU
+ * lacks it. */
+bool lg_kw_filter_isa(int isa);
 
 /* morph.c */
 bool lg_morph_load(lg_detector *d, char *err, size_t errlen);

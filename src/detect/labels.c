@@ -4,6 +4,9 @@
  * confidence, a negative one (注文番号, tracking) or another field's label
  * in between takes it away, and a table column's name outranks both. */
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "engine_int.h"
 
@@ -79,6 +82,228 @@ static void sort_ranges(const label_range *r, label_range *out, size_t n,
 	}
 }
 
+/* ---- windows whose keywords cannot matter -------------------------------
+ * A candidate's score reads only the keywords of its own type's lists:
+ * another field's label only cancels a positive one (gather_labels). A
+ * window holding none of them scores as one without keywords, and needs
+ * no scan; d->kw_need holds literals of which each such keyword holds one
+ * (compile.c). Seven bare digits are a postal code only under a strong
+ * postal label (kind_adjust), so only those lists matter to them. */
+static const kw_need *need_of(const lg_detector *d, const candidate *c)
+{
+	bool strong_only = c->type == LG_JP_POSTAL_CODE && c->kind == 'b';
+	return &d->kw_need[c->type][strong_only];
+}
+
+/* The bytes at p are literal w, ASCII letters in either case (as the
+ * keyword database is caseless). */
+static bool literal_at(const uint8_t *p, const char *w, unsigned len)
+{
+	for (unsigned i = 0; i < len; i++) {
+		uint8_t a = p[i], b = (uint8_t)w[i];
+		if (a != b && !((unsigned)((b | 0x20) - 'a') < 26u &&
+				(a | 0x20) == (b | 0x20)))
+			return false;
+	}
+	return true;
+}
+
+/* One of the literals in `which` (bit j: k->lit[j]) lies wholly in
+ * [from, to) with its pair at p. */
+static bool need_found(const kw_need *k, const uint8_t *w, uint32_t from,
+		       uint32_t to, uint32_t p, unsigned which)
+{
+	for (; which; which &= which - 1) {
+		unsigned j = (unsigned)__builtin_ctz(which);
+		uint32_t at = k->lit[j].at;
+		if (p - from < at || p - at + k->lit[j].len > to)
+			continue;
+		if (literal_at(w + p - at, k->lit[j].word, k->lit[j].len))
+			return true;
+	}
+	return false;
+}
+
+/* The literals whose pair may start at p (p + 1 inside the window). */
+static unsigned pair_at(const kw_need *k, const uint8_t *w, uint32_t p)
+{
+	uint8_t x = w[p], y = w[p + 1];
+	return k->nib[0][x & 15] & k->nib[1][x >> 4] & k->nib[2][y & 15] &
+	       k->nib[3][y >> 4];
+}
+
+static bool may_hold_scalar(const kw_need *k, const uint8_t *w, uint32_t from,
+			    uint32_t to)
+{
+	for (uint32_t p = from; p + 1 < to; p++) {
+		unsigned m = pair_at(k, w, p);
+		if (m && need_found(k, w, from, to, p, m))
+			return true;
+	}
+	return false;
+}
+
+#if defined(__x86_64__)
+/* 16 positions at a time; the last block overlaps the one before it
+ * rather than leaving a tail. Needs to - from >= 17: the second load
+ * reads the byte after each position. */
+__attribute__((target("ssse3"))) static bool
+may_hold_ssse3(const kw_need *k, const uint8_t *w, uint32_t from, uint32_t to)
+{
+	const __m128i low = _mm_set1_epi8(0x0F), zero = _mm_setzero_si128();
+	__m128i t[4];
+	for (int i = 0; i < 4; i++)
+		t[i] = _mm_loadu_si128((const __m128i *)k->nib[i]);
+	uint32_t last = to - 17;
+	for (uint32_t p = from;; p += 16) {
+		if (p > last)
+			p = last;
+		__m128i x = _mm_loadu_si128((const __m128i *)(w + p));
+		__m128i y = _mm_loadu_si128((const __m128i *)(w + p + 1));
+		__m128i m = _mm_and_si128(
+		    _mm_and_si128(
+			_mm_shuffle_epi8(t[0], _mm_and_si128(x, low)),
+			_mm_shuffle_epi8(
+			    t[1], _mm_and_si128(_mm_srli_epi16(x, 4), low))),
+		    _mm_and_si128(
+			_mm_shuffle_epi8(t[2], _mm_and_si128(y, low)),
+			_mm_shuffle_epi8(
+			    t[3], _mm_and_si128(_mm_srli_epi16(y, 4), low))));
+		unsigned bits =
+		    ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(m, zero)) &
+		    0xFFFFu;
+		if (bits) {
+			uint8_t which[16];
+			_mm_storeu_si128((__m128i *)which, m);
+			for (; bits; bits &= bits - 1) {
+				unsigned i = (unsigned)__builtin_ctz(bits);
+				if (need_found(k, w, from, to, p + i, which[i]))
+					return true;
+			}
+		}
+		if (p == last)
+			return false;
+	}
+}
+
+/* The same, 32 positions at a time; needs to - from >= 33. */
+__attribute__((target("avx2"))) static bool
+may_hold_avx2(const kw_need *k, const uint8_t *w, uint32_t from, uint32_t to)
+{
+	const __m256i low = _mm256_set1_epi8(0x0F),
+		      zero = _mm256_setzero_si256();
+	__m256i t[4];
+	for (int i = 0; i < 4; i++)
+		t[i] = _mm256_broadcastsi128_si256(
+		    _mm_loadu_si128((const __m128i *)k->nib[i]));
+	uint32_t last = to - 33;
+	for (uint32_t p = from;; p += 32) {
+		if (p > last)
+			p = last;
+		__m256i x = _mm256_loadu_si256((const __m256i *)(w + p));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(w + p + 1));
+		__m256i m = _mm256_and_si256(
+		    _mm256_and_si256(
+			_mm256_shuffle_epi8(t[0], _mm256_and_si256(x, low)),
+			_mm256_shuffle_epi8(
+			    t[1],
+			    _mm256_and_si256(_mm256_srli_epi16(x, 4), low))),
+		    _mm256_and_si256(
+			_mm256_shuffle_epi8(t[2], _mm256_and_si256(y, low)),
+			_mm256_shuffle_epi8(
+			    t[3],
+			    _mm256_and_si256(_mm256_srli_epi16(y, 4), low))));
+		uint32_t bits =
+		    ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
+		if (bits) {
+			uint8_t which[32];
+			_mm256_storeu_si256((__m256i *)which, m);
+			for (; bits; bits &= bits - 1) {
+				unsigned i = (unsigned)__builtin_ctz(bits);
+				if (need_found(k, w, from, to, p + i, which[i]))
+					return true;
+			}
+		}
+		if (p == last)
+			return false;
+	}
+}
+#endif
+
+/* Which copy of the filter runs: -1 the best the CPU has; tests force
+ * one (lg_kw_filter_isa). */
+static int filter_isa = -1;
+
+bool lg_kw_filter_isa(int isa)
+{
+#if defined(__x86_64__)
+	if ((isa == 1 && !__builtin_cpu_supports("ssse3")) ||
+	    (isa == 2 && !__builtin_cpu_supports("avx2")))
+		return false;
+#else
+	if (isa > 0)
+		return false;
+#endif
+	filter_isa = isa < 0 ? -1 : isa;
+	return true;
+}
+
+/* Whether [from, to) may hold a keyword of need set k: false only when
+ * it surely holds none. Hyperscan needs SSSE3, so a detector exists only
+ * where it runs; the check is kept for the rule's sake. */
+static bool may_hold(const kw_need *k, const uint8_t *w, uint32_t from,
+		     uint32_t to)
+{
+	if (k->scan || to < from + 2)
+		return true; /* too many literals, or an odd window: scanned */
+#if defined(__x86_64__)
+	int isa = filter_isa;
+	if (isa < 0)
+		isa = __builtin_cpu_supports("avx2")	? 2
+		      : __builtin_cpu_supports("ssse3") ? 1
+							: 0;
+	if (isa == 2 && to - from >= 33)
+		return may_hold_avx2(k, w, from, to);
+	if (isa >= 1 && to - from >= 17)
+		return may_hold_ssse3(k, w, from, to);
+#endif
+	return may_hold_scalar(k, w, from, to);
+}
+
+/* The span last found to hold none of need set k's literals: a window
+ * inside it holds none either, and one reaching past its end is checked
+ * only from where a literal could end past it. The windows of a run of
+ * numbers (a CSV column, a log's ids) overlap most of the way. */
+typedef struct need_memo {
+	const kw_need *k; /* NULL: none yet */
+	uint32_t from, to;
+} need_memo;
+
+static bool may_hold_memo(need_memo *m, const kw_need *k, const uint8_t *w,
+			  uint32_t from, uint32_t to)
+{
+	uint32_t lo = from;
+	if (m->k == k && from >= m->from && from <= m->to) {
+		if (to <= m->to)
+			return false;
+		/* a literal ending past m->to starts after m->to - maxlen */
+		uint32_t back =
+		    m->to + 1 > k->maxlen ? m->to + 1 - k->maxlen : 0;
+		lo = back > m->from ? back : m->from;
+	} else {
+		m->k = k;
+		m->from = from;
+	}
+	/* true may come of a literal before `from`: the window is scanned,
+	 * which only costs */
+	if (may_hold(k, w, lo, to)) {
+		m->k = NULL;
+		return true;
+	}
+	m->to = to;
+	return false;
+}
+
 /* The label windows of this window's candidates, sorted and merged. Only
  * keywords wholly inside a candidate's window count (gather_labels), so
  * a range reaches one byte past each window, for the word-edge check of
@@ -98,6 +323,7 @@ static bool note_window(lg_detect_stream *s, size_t i)
 	const lg_detector_def *def = &lg_detector_defs[c->type];
 	uint32_t lo = 0, hi = (uint32_t)s->len;
 	label_note *n = &s->notes[i];
+	n->bare = false;
 	n->column = table_column_verdict(s, c->type, c->from, &lo, &hi);
 	if (n->column != 0)
 		return false;
@@ -112,6 +338,7 @@ static bool note_window(lg_detect_stream *s, size_t i)
 
 static bool label_ranges(lg_detect_stream *s)
 {
+	need_memo memo = {NULL, 0, 0};
 	s->nranges = 0;
 	while (s->capnotes < s->ncands)
 		if (!lg_vec_grow((void **)&s->notes, &s->capnotes,
@@ -125,7 +352,12 @@ static bool label_ranges(lg_detect_stream *s)
 				   */
 		if (!note_window(s, i))
 			continue;
-		const label_note *n = &s->notes[i];
+		label_note *n = &s->notes[i];
+		n->bare = !s->det->kw_scan_all &&
+			  !may_hold_memo(&memo, need_of(s->det, c), s->win,
+					 n->from, n->to);
+		if (n->bare)
+			continue;
 		uint32_t hi = n->to + KW_EDGE;
 		label_range r = {n->from > KW_EDGE ? n->from - KW_EDGE : 0,
 				 hi < s->len ? hi : (uint32_t)s->len};
@@ -362,7 +594,8 @@ double lg_label_confidence(const lg_detect_stream *s, size_t i, size_t *cursor)
 	const label_note *n = &s->notes[i];
 	label_view v = {{FAR, FAR}, FAR, {FAR, FAR}};
 	bool negative = false;
-	if (n->column == 0) /* else the column alone decides */
+	/* else the column alone decides, or no keyword would count */
+	if (n->column == 0 && !n->bare)
 		gather_labels(s, t, c->from, c->to, n, cursor, &v);
 	double conf = label_confidence(def, &v, n->column, &negative);
 	return conf < 0 ? conf : kind_adjust(t, c->kind, conf, negative);
