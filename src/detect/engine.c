@@ -350,6 +350,15 @@ static size_t first_at(const uint8_t *w, size_t len, size_t i, uint64_t m)
 	return SIZE_MAX;
 }
 
+/* The first at sign of a 128-byte step at w[i], its two 64-bit masks m
+ * and n, or SIZE_MAX. */
+static size_t first_at128(const uint8_t *w, size_t len, size_t i, uint64_t m,
+			  uint64_t n)
+{
+	size_t k = first_at(w, len, i, m);
+	return k != SIZE_MAX ? k : first_at(w, len, i + 64, n);
+}
+
 /* The next at sign in w[i..len), 128 bytes at a time, or the first i
  * from which less than that is left: one pass for '@' and the lead byte
  * EF of the full-width form, the rare EF checked for the two bytes after
@@ -365,11 +374,7 @@ next_at_avx512(const uint8_t *w, size_t i, size_t len)
 			     _mm512_cmpeq_epi8_mask(v, ef);
 		uint64_t n = _mm512_cmpeq_epi8_mask(u, at) |
 			     _mm512_cmpeq_epi8_mask(u, ef);
-		if (!(m | n))
-			continue;
-		size_t k = first_at(w, len, i, m);
-		if (k == SIZE_MAX)
-			k = first_at(w, len, i + 64, n);
+		size_t k = (m | n) ? first_at128(w, len, i, m, n) : SIZE_MAX;
 		if (k != SIZE_MAX)
 			return k;
 	}
@@ -394,11 +399,7 @@ __attribute__((target("avx2"))) static size_t next_at_avx2(const uint8_t *w,
 	for (; i + 128 <= len; i += 128) {
 		uint64_t m = at_or_ef_avx2(w + i),
 			 n = at_or_ef_avx2(w + i + 64);
-		if (!(m | n))
-			continue;
-		size_t k = first_at(w, len, i, m);
-		if (k == SIZE_MAX)
-			k = first_at(w, len, i + 64, n);
+		size_t k = (m | n) ? first_at128(w, len, i, m, n) : SIZE_MAX;
 		if (k != SIZE_MAX)
 			return k;
 	}

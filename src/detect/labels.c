@@ -144,6 +144,20 @@ static bool may_hold_scalar(const kw_need *k, const uint8_t *w, uint32_t from,
 }
 
 #if defined(__x86_64__)
+/* need_found for each position p + i of a block whose bit i is set in
+ * bits, which[i] its literals. */
+static bool block_found(const kw_need *k, const uint8_t *w, uint32_t from,
+			uint32_t to, uint32_t p, uint32_t bits,
+			const uint8_t *which)
+{
+	for (; bits; bits &= bits - 1) {
+		unsigned i = (unsigned)__builtin_ctz(bits);
+		if (need_found(k, w, from, to, p + i, which[i]))
+			return true;
+	}
+	return false;
+}
+
 /* 16 positions at a time; the last block overlaps the one before it
  * rather than leaving a tail. Needs to - from >= 17: the second load
  * reads the byte after each position. */
@@ -172,15 +186,10 @@ may_hold_ssse3(const kw_need *k, const uint8_t *w, uint32_t from, uint32_t to)
 		unsigned bits =
 		    ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(m, zero)) &
 		    0xFFFFu;
-		if (bits) {
-			uint8_t which[16];
-			_mm_storeu_si128((__m128i *)which, m);
-			for (; bits; bits &= bits - 1) {
-				unsigned i = (unsigned)__builtin_ctz(bits);
-				if (need_found(k, w, from, to, p + i, which[i]))
-					return true;
-			}
-		}
+		uint8_t which[16];
+		_mm_storeu_si128((__m128i *)which, m);
+		if (bits && block_found(k, w, from, to, p, bits, which))
+			return true;
 		if (p == last)
 			return false;
 	}
@@ -215,15 +224,10 @@ may_hold_avx2(const kw_need *k, const uint8_t *w, uint32_t from, uint32_t to)
 			    _mm256_and_si256(_mm256_srli_epi16(y, 4), low))));
 		uint32_t bits =
 		    ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, zero));
-		if (bits) {
-			uint8_t which[32];
-			_mm256_storeu_si256((__m256i *)which, m);
-			for (; bits; bits &= bits - 1) {
-				unsigned i = (unsigned)__builtin_ctz(bits);
-				if (need_found(k, w, from, to, p + i, which[i]))
-					return true;
-			}
-		}
+		uint8_t which[32];
+		_mm256_storeu_si256((__m256i *)which, m);
+		if (bits && block_found(k, w, from, to, p, bits, which))
+			return true;
 		if (p == last)
 			return false;
 	}

@@ -10,6 +10,20 @@
 #include "leakguard/text.h"
 
 #if LG_AVX2_PATH
+/* The end of the first blank line among the candidates m of the block at
+ * p[i] (bit k: a newline at i + k followed by a newline or a CR), or 0. */
+static inline size_t blank_end(const uint8_t *p, size_t i, uint64_t m)
+{
+	for (; m; m &= m - 1) {
+		size_t at = i + (size_t)__builtin_ctzll(m);
+		if (p[at + 1] == '\n')
+			return at + 2;
+		if (p[at + 2] == '\n')
+			return at + 3;
+	}
+	return 0;
+}
+
 /* Sixty-four positions at a time; returns the blank line's end, or 0 with
  * *i where the caller goes on from (fewer than 66 bytes before n). A
  * newline followed by a newline or a CR is a candidate, and only a
@@ -38,13 +52,9 @@ blank_line_avx2(const uint8_t *p, size_t *i, size_t n)
 			continue;
 		uint64_t m = (uint32_t)_mm256_movemask_epi8(ca) |
 			     (uint64_t)(uint32_t)_mm256_movemask_epi8(cb) << 32;
-		for (; m; m &= m - 1) {
-			size_t at = *i + (size_t)__builtin_ctzll(m);
-			if (p[at + 1] == '\n')
-				return at + 2;
-			if (p[at + 2] == '\n')
-				return at + 3;
-		}
+		size_t end = blank_end(p, *i, m);
+		if (end)
+			return end;
 	}
 	return 0;
 }
@@ -62,13 +72,9 @@ blank_line_avx512(const uint8_t *p, size_t *i, size_t n)
 		__m512i next = _mm512_loadu_si512(q + 1);
 		uint64_t m = _mm512_mask_cmpeq_epi8_mask(k, next, nl) |
 			     _mm512_mask_cmpeq_epi8_mask(k, next, cr);
-		for (; m; m &= m - 1) {
-			size_t at = *i + (size_t)__builtin_ctzll(m);
-			if (p[at + 1] == '\n')
-				return at + 2;
-			if (p[at + 2] == '\n')
-				return at + 3;
-		}
+		size_t end = blank_end(p, *i, m);
+		if (end)
+			return end;
 	}
 	return 0;
 }
