@@ -1504,6 +1504,9 @@ typedef struct run_form {
 static const run_form run_forms[] = {
     {"4111 1111 1111 1111", "4111111111111111", LG_CREDIT_CARD},
     {"4111111111111111", "4111111111111111", LG_CREDIT_CARD},
+    /* the longest cards: their digits copied in three words */
+    {"4111111111111111110", "4111111111111111110", LG_CREDIT_CARD},
+    {"352811111111111117", "352811111111111117", LG_CREDIT_CARD},
     {"４１１１－１１１１－１１１１－１１１１", "4111111111111111",
      LG_CREDIT_CARD},
     {"4111‐1111‐1111‐1111", "4111111111111111", LG_CREDIT_CARD},
@@ -1528,6 +1531,7 @@ static const run_form run_forms[] = {
 /* What no numeric type takes, wherever it is. */
 static const char *const run_nonforms[] = {
     "4111111111111112",	    /* Luhn */
+    "4111111111111111111",  /* Luhn, nineteen digits */
     "4111 1111 1111 11112", /* a digit too many */
     "090-1234-5678x",	    /* part of a token */
     "1234567890",	    /* no leading 0 */
