@@ -193,6 +193,28 @@ static void email_edges(void **state)
 	}
 }
 
+#define N_PIECES(a) (sizeof(a) / sizeof(*(a)))
+
+/* 1..maxk pieces drawn at random (seed) joined into text while they fit
+ * in cap bytes; returns the length. */
+static size_t random_text(char *text, size_t cap, const char *const *pieces,
+			  size_t npieces, int maxk, uint32_t *seed)
+{
+	size_t n = 0;
+	*seed = *seed * 1103515245u + 12345u;
+	int k = 1 + (int)((*seed >> 8) % (uint32_t)maxk);
+	for (int i = 0; i < k; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		const char *p = pieces[(*seed >> 16) % npieces];
+		size_t l = strlen(p);
+		if (n + l >= cap)
+			break;
+		memcpy(text + n, p, l);
+		n += l;
+	}
+	return n;
+}
+
 /* Email's SIMD pass over texts longer than its blocks (64 and 32 bytes,
  * and the two bytes after), with at signs of both widths, the bytes of
  * the full-width one apart, and other full-width forms at every place. */
@@ -205,23 +227,10 @@ static void email_random(void **state)
 	(void)state;
 	uint32_t seed = 4242;
 	char text[700];
-	for (int round = 0; round < 3000; round++) {
-		size_t n = 0;
-		seed = seed * 1103515245u + 12345u;
-		int k = 1 + (int)((seed >> 8) % 300);
-		for (int i = 0; i < k; i++) {
-			seed = seed * 1103515245u + 12345u;
-			const char *p = email_pieces[(seed >> 16) %
-						     (sizeof(email_pieces) /
-						      sizeof(*email_pieces))];
-			size_t l = strlen(p);
-			if (n + l >= sizeof(text))
-				break;
-			memcpy(text + n, p, l);
-			n += l;
-		}
-		check_text(text, n);
-	}
+	for (int round = 0; round < 3000; round++)
+		check_text(text,
+			   random_text(text, sizeof(text), email_pieces,
+				       N_PIECES(email_pieces), 300, &seed));
 }
 
 /* ---- split patterns ----------------------------------------------------- */
@@ -279,23 +288,9 @@ static void honorific_random(void **state)
 	(void)state;
 	uint32_t seed = 777;
 	char text[200];
-	for (int round = 0; round < 5000; round++) {
-		size_t n = 0;
-		seed = seed * 1103515245u + 12345u;
-		int k = 1 + (int)((seed >> 8) % 12);
-		for (int i = 0; i < k; i++) {
-			seed = seed * 1103515245u + 12345u;
-			const char *p =
-			    hon_pieces[(seed >> 16) % (sizeof(hon_pieces) /
-						       sizeof(*hon_pieces))];
-			size_t l = strlen(p);
-			if (n + l >= sizeof(text))
-				break;
-			memcpy(text + n, p, l);
-			n += l;
-		}
-		check_text(text, n);
-	}
+	for (int round = 0; round < 5000; round++)
+		check_text(text, random_text(text, sizeof(text), hon_pieces,
+					     N_PIECES(hon_pieces), 12, &seed));
 }
 
 /* Pieces the patterns are made of, joined at random: labels, gaps,
@@ -324,23 +319,9 @@ static void split_patterns_random(void **state)
 	(void)state;
 	uint32_t seed = 12345;
 	char text[400];
-	for (int round = 0; round < 3000; round++) {
-		size_t n = 0;
-		int k = 1 + (int)((seed >> 8) % 24);
-		for (int i = 0; i < k; i++) {
-			seed = seed * 1103515245u + 12345u;
-			const char *p =
-			    pieces[(seed >> 16) %
-				   (sizeof(pieces) / sizeof(*pieces))];
-			size_t l = strlen(p);
-			if (n + l >= sizeof(text))
-				break;
-			memcpy(text + n, p, l);
-			n += l;
-		}
-		seed = seed * 1103515245u + 12345u;
-		check_text(text, n);
-	}
+	for (int round = 0; round < 3000; round++)
+		check_text(text, random_text(text, sizeof(text), pieces,
+					     N_PIECES(pieces), 24, &seed));
 }
 
 int main(void)
