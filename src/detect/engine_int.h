@@ -232,6 +232,12 @@ size_t lg_email_ends(const uint8_t *w, size_t len, lg_email_fn fn, void *ud);
  * pattern reports it (from is 0 without start of match), in s->raws. */
 lg_status lg_detect_pattern_matches(lg_detect_stream *s);
 
+/* labels.c: whether seven bare ASCII digits at [from, to) are sure to be
+ * dropped as a postal code (kind_adjust's 0.3 under the threshold): no
+ * column decides them and their window holds no strong postal label. The
+ * label pass would find the same; the digits are spared validation. */
+bool lg_bare_postal_moot(lg_detect_stream *s, uint32_t from, uint32_t to);
+
 /* table.c */
 void table_reset(lg_detect_stream *s);
 void table_detect_header(lg_detect_stream *s);

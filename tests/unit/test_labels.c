@@ -19,6 +19,9 @@
 
 static lg_detector *det;     /* skips windows, as users get it */
 static lg_detector *det_ref; /* scans every window */
+/* the same two at the default threshold, where bare seven digits without
+ * a postal label are dropped before validation (lg_bare_postal_moot) */
+static lg_detector *det_def, *det_def_ref;
 
 static int group_setup(void **state)
 {
@@ -27,11 +30,15 @@ static int group_setup(void **state)
 	lg_detect_config cfg = {0.01, 0}; /* every confidence reported */
 	det = lg_detector_new(&cfg, err, sizeof(err));
 	det_ref = lg_detector_new(&cfg, err, sizeof(err));
-	if (!det || !det_ref) {
+	lg_detect_config def = {0.5, 0};
+	det_def = lg_detector_new(&def, err, sizeof(err));
+	det_def_ref = lg_detector_new(&def, err, sizeof(err));
+	if (!det || !det_ref || !det_def || !det_def_ref) {
 		fprintf(stderr, "lg_detector_new: %s\n", err);
 		return -1;
 	}
 	det_ref->kw_scan_all = true;
+	det_def_ref->kw_scan_all = true;
 	return 0;
 }
 
@@ -40,6 +47,8 @@ static int group_teardown(void **state)
 	(void)state;
 	lg_detector_free(det);
 	lg_detector_free(det_ref);
+	lg_detector_free(det_def);
+	lg_detector_free(det_def_ref);
 	return 0;
 }
 
@@ -287,6 +296,47 @@ static void skipping_scores_as_scanning(void **state)
 	assert_true(email > 1000);
 }
 
+/* At the default threshold: bare seven digits dropped early (no label or
+ * column for them) give the findings the label pass gives. */
+static void early_drop_scores_as_scanning(void **state)
+{
+	(void)state;
+	uint32_t seed = 4711;
+	size_t postal = 0;
+	for (int round = 0; round < 2000; round++) {
+		lg_buf b = {0};
+		random_text(&b, &seed, rnd(&seed, 3000));
+		lg_buf_putc(&b, '\0');
+		found want = scan_n(det_def_ref, b.data, b.len - 1);
+		found got = scan_n(det_def, b.data, b.len - 1);
+		assert_same(&got, &want, b.data);
+		postal += count_type(&want, LG_JP_POSTAL_CODE);
+		free(got.f);
+		free(want.f);
+		lg_buf_free(&b);
+	}
+	assert_true(postal > 500);
+}
+
+/* A column decides bare digits far from any label: under 郵便番号 they
+ * are postal codes, under 会員ID they are not. */
+static void early_drop_keeps_postal_columns(void **state)
+{
+	(void)state;
+	static const char *const csv[] = {
+	    "氏名,郵便番号,備考\n山田,1500002,x\n佐藤,1600021,y\n",
+	    "氏名,会員ID,備考\n山田,1500002,x\n佐藤,1600021,y\n"};
+	for (size_t k = 0; k < 2; k++) {
+		found want = scan_n(det_def_ref, csv[k], strlen(csv[k]));
+		found got = scan_n(det_def, csv[k], strlen(csv[k]));
+		assert_same(&got, &want, csv[k]);
+		assert_int_equal(count_type(&got, LG_JP_POSTAL_CODE),
+				 k == 0 ? 2 : 0);
+		free(got.f);
+		free(want.f);
+	}
+}
+
 static double postal_confidence(const lg_detector *d, const char *text)
 {
 	found r = scan_n(d, text, strlen(text));
@@ -337,6 +387,8 @@ int main(void)
 	    cmocka_unit_test(need_sets_cover_their_keywords),
 	    cmocka_unit_test(bare_digits_label_at_window_edges),
 	    cmocka_unit_test(skipping_scores_as_scanning),
+	    cmocka_unit_test(early_drop_scores_as_scanning),
+	    cmocka_unit_test(early_drop_keeps_postal_columns),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
