@@ -1276,6 +1276,7 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 	s->cur_line = 1;
 	s->cur_col = 0;
 	s->stopped = s->oom = s->saw_table = false;
+	s->bare_memo.k = NULL; /* another text: what it learned is void */
 	table_reset(s);
 	lg_masks_reset(s);
 	lg_region_reset(s);

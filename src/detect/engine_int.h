@@ -25,6 +25,15 @@ typedef struct kw_need {
 	} lit[KW_NEED_MAX];
 } kw_need;
 
+/* The span last found to hold none of need set k's literals: a window
+ * inside it holds none either, and one reaching past its end is checked
+ * only from where a literal could end past it. The windows of a run of
+ * numbers (a CSV column, a log's ids) overlap most of the way. */
+typedef struct need_memo {
+	const kw_need *k; /* NULL: none yet */
+	uint32_t from, to;
+} need_memo;
+
 struct lg_detector {
 	hs_database_t *db;	  /* patterns; NULL when none selected */
 	hs_database_t *kw_db;	  /* the keywords, around candidates */
@@ -176,9 +185,12 @@ struct lg_detect_stream {
 	size_t nsplits, capsplits;
 	uint8_t *win; /* window of text */
 	size_t len, cap;
-	uint64_t base;		    /* absolute offset of win[0] */
-	uint64_t owned_from;	    /* matches ending after this are ours */
-	uint64_t last_end;	    /* end of the last reported finding */
+	uint64_t base;		 /* absolute offset of win[0] */
+	need_memo bare_memo;	 /* lg_bare_postal_moot's, for the window of */
+	uint64_t bare_memo_base; /* this base */
+	size_t bare_memo_len;	 /* and this length */
+	uint64_t owned_from;	 /* matches ending after this are ours */
+	uint64_t last_end;	 /* end of the last reported finding */
 	uint64_t cur_pos, cur_line; /* lines counted up to cur_pos */
 	uint64_t cur_col; /* characters from cur_pos's line start to it */
 	lg_finding_fn fn;

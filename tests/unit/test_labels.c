@@ -337,6 +337,29 @@ static void early_drop_keeps_postal_columns(void **state)
 	}
 }
 
+/* One stream, two texts of one length: what the early drop learned of
+ * the first (no label before the digits) is not taken for the second. */
+static void early_drop_forgets_the_last_text(void **state)
+{
+	(void)state;
+	static const char *const text[] = {"xxxxxxxxxxxx 1500002\n",
+					   "郵便番号 1500002\n"};
+	assert_int_equal(strlen(text[0]), strlen(text[1]));
+	lg_detect_stream *st = lg_detect_stream_new(det_def);
+	assert_non_null(st);
+	for (size_t k = 0; k < 2; k++) {
+		found r = {0};
+		lg_detect_begin(st, collect, &r);
+		assert_int_equal(lg_detect_feed(st, (const uint8_t *)text[k],
+						strlen(text[k])),
+				 LG_OK);
+		assert_int_equal(lg_detect_end(st), LG_OK);
+		assert_int_equal(count_type(&r, LG_JP_POSTAL_CODE), k);
+		free(r.f);
+	}
+	lg_detect_stream_free(st);
+}
+
 static double postal_confidence(const lg_detector *d, const char *text)
 {
 	found r = scan_n(d, text, strlen(text));
@@ -389,6 +412,7 @@ int main(void)
 	    cmocka_unit_test(skipping_scores_as_scanning),
 	    cmocka_unit_test(early_drop_scores_as_scanning),
 	    cmocka_unit_test(early_drop_keeps_postal_columns),
+	    cmocka_unit_test(early_drop_forgets_the_last_text),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
