@@ -551,26 +551,9 @@ static bool run_validator(lg_detect_stream *s, lg_type t, uint32_t from,
 
 /* A raw match its validator confirms becomes a candidate, scored later:
  * keywords are looked for only around confirmed candidates. */
-/* Seven ASCII digits and nothing else: a bare postal code's raw match. */
-static bool seven_bare_digits(const lg_detect_stream *s, const raw_match *m)
-{
-	if (m->to - m->from != 7)
-		return false;
-	for (uint32_t i = m->from; i < m->to; i++) {
-		if ((unsigned)(s->win[i] - '0') > 9u)
-			return false;
-	}
-	return true;
-}
-
 static void validate_raw(lg_detect_stream *s, const raw_match *m)
 {
 	lg_candidate c;
-	/* most seven-digit numbers are ids (user_id=5384465): without a
-	 * postal label or column they can only be dropped */
-	if (m->type == LG_JP_POSTAL_CODE && seven_bare_digits(s, m) &&
-	    lg_bare_postal_moot(s, m->from, m->to))
-		return;
 	if (!run_validator(s, m->type, m->from, m->to, false, &c))
 		return;
 	uint32_t st = m->from + (uint32_t)c.span_off;

@@ -247,7 +247,7 @@ lg_status lg_detect_pattern_matches(lg_detect_stream *s);
 /* labels.c: whether seven bare ASCII digits at [from, to) are sure to be
  * dropped as a postal code (kind_adjust's 0.3 under the threshold): no
  * column decides them and their window holds no strong postal label. The
- * label pass would find the same; the digits are spared validation. */
+ * label pass would find the same; the digit pass does not offer them. */
 bool lg_bare_postal_moot(lg_detect_stream *s, uint32_t from, uint32_t to);
 
 /* table.c */

@@ -956,6 +956,15 @@ static void plain_run(const uint8_t *w, size_t i, unsigned b, unsigned e,
 	}
 }
 
+/* Seven ASCII digits and nothing else, which no postal label or column
+ * can make a postal code (lg_bare_postal_moot): most seven-digit numbers
+ * are ids (user_id=5384465), and these could only be dropped. */
+static bool moot_bare_postal(lg_detect_stream *s, const num_run *r)
+{
+	return r->digits == 7 && r->ngroups == 1 && !r->prefix &&
+	       r->to - r->from == 7 && lg_bare_postal_moot(s, r->from, r->to);
+}
+
 /* Offers a run when it ends in the window's share, as its own or as
  * context (lg_share). */
 static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh)
@@ -968,6 +977,8 @@ static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh)
 			return; /* no check digits fit: no prefix to look for */
 		bool own = r->to > sh->own_lo && r->to <= sh->own_hi;
 		run_prefix(s->win, r);
+		if (moot_bare_postal(s, r))
+			return;
 		offer_run(s, r, own, fits);
 		offer_before_bracket(s, r, own);
 	}
