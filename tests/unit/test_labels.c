@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "detect/engine_int.h"
+#include "findings.h"
 #include "leakguard/detect.h"
 #include "util/util.h"
 
@@ -134,31 +135,6 @@ static void need_sets_cover_their_keywords(void **state)
 	assert_true(det->kw_need[LG_EMAIL][0].n > 0);
 }
 
-typedef struct found {
-	lg_finding *f;
-	size_t n, cap;
-} found;
-
-static int collect(const lg_finding *f, void *ud)
-{
-	found *r = ud;
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->f = realloc(r->f, r->cap * sizeof(*r->f));
-		if (!r->f)
-			abort();
-	}
-	r->f[r->n++] = *f;
-	return 0;
-}
-
-static found scan_n(const lg_detector *d, const void *text, size_t n)
-{
-	found r = {0};
-	assert_int_equal(lg_detect_buffer(d, text, n, collect, &r), LG_OK);
-	return r;
-}
-
 static void assert_same(const found *a, const found *b, const char *text)
 {
 	bool same = a->n == b->n;
@@ -255,14 +231,6 @@ static void random_text(lg_buf *b, uint32_t *seed, size_t len)
 	}
 }
 
-static size_t count_type(const found *r, lg_type t)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < r->n; i++)
-		k += r->f[i].type == t;
-	return k;
-}
-
 /* Texts of every length, short ones (windows under 17 bytes take the
  * byte-at-a-time filter, under 33 the SSSE3 one) to a few KiB: the same
  * findings, with the same confidences, whether or not windows are
@@ -287,8 +255,8 @@ static void skipping_scores_as_scanning(void **state)
 			free(got.f);
 		}
 		assert_true(lg_kw_filter_isa(-1));
-		postal += count_type(&want, LG_JP_POSTAL_CODE);
-		email += count_type(&want, LG_EMAIL);
+		postal += count_of(&want, LG_JP_POSTAL_CODE);
+		email += count_of(&want, LG_EMAIL);
 		free(want.f);
 		lg_buf_free(&b);
 	}
@@ -310,7 +278,7 @@ static void early_drop_scores_as_scanning(void **state)
 		found want = scan_n(det_def_ref, b.data, b.len - 1);
 		found got = scan_n(det_def, b.data, b.len - 1);
 		assert_same(&got, &want, b.data);
-		postal += count_type(&want, LG_JP_POSTAL_CODE);
+		postal += count_of(&want, LG_JP_POSTAL_CODE);
 		free(got.f);
 		free(want.f);
 		lg_buf_free(&b);
@@ -330,7 +298,7 @@ static void early_drop_keeps_postal_columns(void **state)
 		found want = scan_n(det_def_ref, csv[k], strlen(csv[k]));
 		found got = scan_n(det_def, csv[k], strlen(csv[k]));
 		assert_same(&got, &want, csv[k]);
-		assert_int_equal(count_type(&got, LG_JP_POSTAL_CODE),
+		assert_int_equal(count_of(&got, LG_JP_POSTAL_CODE),
 				 k == 0 ? 2 : 0);
 		free(got.f);
 		free(want.f);
@@ -354,7 +322,7 @@ static void early_drop_forgets_the_last_text(void **state)
 						strlen(text[k])),
 				 LG_OK);
 		assert_int_equal(lg_detect_end(st), LG_OK);
-		assert_int_equal(count_type(&r, LG_JP_POSTAL_CODE), k);
+		assert_int_equal(count_of(&r, LG_JP_POSTAL_CODE), k);
 		free(r.f);
 	}
 	lg_detect_stream_free(st);
