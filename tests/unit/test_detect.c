@@ -54,9 +54,7 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-/* ---- collecting findings (findings.h)
- * ----------------------------------------
- */
+/* ---- collecting findings (findings.h) ------------------------------- */
 static found scan(const lg_detector *d, const char *text)
 {
 	return scan_n(d, text, strlen(text));
