@@ -379,6 +379,20 @@ static size_t random_candidates(candidate *c, size_t cap, size_t len)
 	return n;
 }
 
+/* Candidate i's snippet by the walk (lg_context_snippet) with its mask;
+ * returns its length. */
+static size_t walked_snippet(lg_snippet_others *x, const char *win, size_t len,
+			     size_t i, char *out, size_t cap)
+{
+	candidate *c = &x->c[i];
+	size_t ml;
+	const char *m = lg_mask_of(x->s, c, &ml);
+	char mine[LG_VALUE_MAX];
+	memcpy(mine, m, ml + 1);
+	return lg_context_snippet((const uint8_t *)win, len, c->from, c->to,
+				  mine, ml, x, out, cap);
+}
+
 static void snippets_match_reference(void **state)
 {
 	(void)state;
@@ -398,13 +412,9 @@ static void snippets_match_reference(void **state)
 			char masked[LG_VALUE_MAX];
 			size_t cap = reference(win, len, c, n, i, masked, want);
 			size_t ml;
-			const char *m = lg_mask_of(s, &c[i], &ml);
-			assert_string_equal(m, masked);
-			char mine[LG_VALUE_MAX];
-			memcpy(mine, m, ml + 1);
-			size_t got_len = lg_context_snippet(
-			    (const uint8_t *)win, len, c[i].from, c[i].to, mine,
-			    ml, &x, got, cap);
+			assert_string_equal(lg_mask_of(s, &c[i], &ml), masked);
+			size_t got_len =
+			    walked_snippet(&x, win, len, i, got, cap);
 			assert_string_equal(got, want);
 			assert_int_equal(got_len, strlen(got));
 		}
@@ -444,13 +454,8 @@ static void region_snippets_match_reference(void **state)
 			if (lg_region_snippet(s, c, n, i, got, cap, &got_len)) {
 				cut++;
 			} else {
-				size_t ml;
-				const char *m = lg_mask_of(s, &c[i], &ml);
-				char mine[LG_VALUE_MAX];
-				memcpy(mine, m, ml + 1);
-				got_len = lg_context_snippet(
-				    (const uint8_t *)win, len, c[i].from,
-				    c[i].to, mine, ml, &x, got, cap);
+				got_len =
+				    walked_snippet(&x, win, len, i, got, cap);
 			}
 			assert_string_equal(got, want);
 			assert_int_equal(got_len, strlen(got));
