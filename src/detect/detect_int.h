@@ -6,9 +6,6 @@
 
 #include "leakguard/detect.h"
 
-/* What a validator is handed: the raw UTF-8 of a pattern match, folded to
- * ASCII (full-width digits, hyphen look-alikes...); lg_fold_offset maps a
- * folded offset back. */
 /* Japanese morphology (morph.c): words of a short text and their class. */
 typedef struct lg_morph lg_morph;
 typedef enum lg_morph_class {
@@ -31,6 +28,9 @@ typedef struct lg_morph_token {
 size_t lg_morph_parse(lg_morph *m, const char *text, size_t n,
 		      lg_morph_token *out, size_t cap);
 
+/* What a validator is handed: the raw UTF-8 of a pattern match, folded to
+ * ASCII (full-width digits, hyphen look-alikes...); lg_fold_offset maps a
+ * folded offset back. */
 typedef struct lg_candidate {
 	const uint8_t *raw; /* the matched bytes */
 	size_t raw_len;

@@ -108,13 +108,17 @@ static bool digit_run_ok(const uint8_t *lo, const uint8_t *s, const uint8_t *e,
 	return true;
 }
 
-/* strchr("._%+-", c) != NULL without the call, NUL (which strchr finds
- * as the string's end) included */
-static bool email_char(uint8_t c)
+static bool email_local_byte(uint8_t c)
 {
 	return (c >= '0' && c <= '9') || (unsigned)((c | 0x20) - 'a') < 26u ||
-	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-' ||
-	       c == '\0';
+	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+/* An e-mail character for the word edges, NUL included: the edge test
+ * was once strchr("._%+-", c), which finds NUL as the string's end */
+static bool email_char(uint8_t c)
+{
+	return email_local_byte(c) || c == '\0';
 }
 
 static bool word_ok(lg_type t, const uint8_t *lo, const uint8_t *s,
@@ -296,12 +300,6 @@ static void take_splits(scan_ctx *x)
 	}
 }
 
-static bool email_local_byte(uint8_t c)
-{
-	return (c >= '0' && c <= '9') || (unsigned)((c | 0x20) - 'a') < 26u ||
-	       c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
-
 static bool email_label_byte(uint8_t c)
 {
 	return (c >= '0' && c <= '9') || (unsigned)((c | 0x20) - 'a') < 26u ||
@@ -411,9 +409,9 @@ __attribute__((target("avx2"))) static size_t next_at_avx2(const uint8_t *w,
 static size_t next_at(const uint8_t *w, size_t i, size_t len)
 {
 #if defined(__x86_64__)
-	if (__builtin_cpu_supports("avx512bw"))
+	if (lg_engine_vector_level >= 2 && __builtin_cpu_supports("avx512bw"))
 		i = next_at_avx512(w, i, len);
-	else if (__builtin_cpu_supports("avx2"))
+	else if (lg_engine_vector_level >= 1 && __builtin_cpu_supports("avx2"))
 		i = next_at_avx2(w, i, len);
 	if (i < len && at_sign(w, len, i))
 		return i;
@@ -818,7 +816,7 @@ static size_t resolve_overlaps(candidate *c, size_t n)
 				*k = c[i];
 			continue;
 		}
-		if (out != i) /* a record is 200 bytes */
+		if (out != i)
 			c[out] = c[i];
 		out++;
 	}
@@ -977,7 +975,7 @@ static inline void block_lines64(uint64_t nl, uint64_t starts, uint64_t *l,
  * step's load masked to the gap (nothing past it is read), newlines and
  * character starts as mask registers. A dense text's gap between two
  * findings is one or two steps. */
-__attribute__((target("avx512f,avx512bw,bmi,bmi2,popcnt,lzcnt"))) static void
+__attribute__((target("avx512f,avx512bw,bmi2,popcnt"))) static void
 lines_and_column_avx512(const uint8_t *p, size_t n, uint64_t *line,
 			uint64_t *col)
 {

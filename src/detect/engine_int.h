@@ -360,9 +360,10 @@ size_t lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 			  const lg_snippet_others *others, char *out,
 			  size_t cap);
 
-/* The widest vector path the line cursor may take where the CPU has it:
- * 2 AVX-512BW, 1 and below SSE2 and the byte counts. 2 unless a test
- * lowers it to check each path. */
+/* The widest vector path the line cursor and e-mail's at-sign search may
+ * take where the CPU has it: 2 AVX-512BW; 1 AVX2 for the at signs, SSE2
+ * and the byte counts for the cursor; 0 memchr for the at signs. 2 unless
+ * a test lowers it to check each path. */
 extern int lg_engine_vector_level;
 
 #endif

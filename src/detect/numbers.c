@@ -521,10 +521,10 @@ static unsigned digits_fit(const lg_detect_stream *s, const num_run *r, char *d)
 	return fits;
 }
 
-/* Offers a run to each numeric detector of fits (digits_fit); the ones whose
- * shape fits become raw matches, checked like any other. The shapes, a few
- * compares, go first; the look at the run's edges, which decodes characters,
- * last. */
+/* Offers a run to each numeric detector of fits (the types whose check
+ * digits it passed, digits_fit); the ones whose shape fits become raw
+ * matches, checked like any other. The shapes, a few compares, go before
+ * the look at the run's edges, which decodes characters. */
 static void offer_run(lg_detect_stream *s, const num_run *r, bool own,
 		      unsigned fits)
 {
@@ -1018,7 +1018,7 @@ static ALWAYS_INLINE void classify_isa(const uint8_t *p, block_masks *m,
 	}
 }
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__) /* _pext_u64 and _pdep_u64 are 64-bit only */
 /* The first digits of the runs (digits d, run bytes run) whose digit
  * count may fit a type, seven or ten and more (digits_may_fit), all runs
  * of the block at once: the dates, times, addresses and eight- or
@@ -1077,7 +1077,7 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 	}
 	/* the runs that may have seven digits or more: their first bytes */
 	uint64_t long_runs;
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
 	if (isa >= SCAN_AVX2_PEXT) {
 		long_runs = fitting_runs(run, d);
 	} else
@@ -1183,8 +1183,8 @@ scan_avx512(lg_detect_stream *s, const lg_share *sh)
 static int scan_isa = SCAN_AUTO;
 
 /* The copy with the widest vectors the machine has. PEXT and PDEP are
- * slow microcode on AMD before Zen 3: there the AVX2 copy goes without
- * (machines with AVX-512 have fast ones). */
+ * slow microcode on AMD before Zen 3 (families 15h and 17h): there the
+ * AVX2 copy goes without (machines with AVX-512 have fast ones). */
 static int pick_scan(void)
 {
 	if (scan_isa != SCAN_AUTO)
@@ -1196,8 +1196,8 @@ static int pick_scan(void)
 	if (__builtin_cpu_supports("avx512bw") && bmi2 && popcnt)
 		return SCAN_AVX512;
 	if (__builtin_cpu_supports("avx2") && popcnt) {
-		bool fast_pdep =
-		    __builtin_cpu_is("intel") || __builtin_cpu_is("znver3");
+		bool fast_pdep = !__builtin_cpu_is("amdfam15h") &&
+				 !__builtin_cpu_is("amdfam17h");
 		return bmi2 && fast_pdep ? SCAN_AVX2_PEXT : SCAN_AVX2;
 	}
 	if (__builtin_cpu_supports("ssse3"))
