@@ -1138,6 +1138,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 	if (own_hi <= s->owned_from && !final)
 		return LG_OK;
 	s->nraws = s->nhits = s->ncands = 0;
+	s->bare_memo.k = NULL;		/* learned of the last window's bytes */
 	s->val_block = s->val_used = 0; /* the values go with the candidates */
 	uint64_t own_lo = s->owned_from - s->base;
 	/* tables first: they say where a table ends, which the column
@@ -1257,7 +1258,6 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 	s->cur_line = 1;
 	s->cur_col = 0;
 	s->stopped = s->oom = s->saw_table = false;
-	s->bare_memo.k = NULL; /* another text: what it learned is void */
 	table_reset(s);
 	lg_masks_reset(s);
 	lg_region_reset(s);

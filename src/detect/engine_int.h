@@ -185,12 +185,10 @@ struct lg_detect_stream {
 	size_t nsplits, capsplits;
 	uint8_t *win; /* window of text */
 	size_t len, cap;
-	uint64_t base;		 /* absolute offset of win[0] */
-	need_memo bare_memo;	 /* lg_bare_postal_moot's, for the window of */
-	uint64_t bare_memo_base; /* this base */
-	size_t bare_memo_len;	 /* and this length */
-	uint64_t owned_from;	 /* matches ending after this are ours */
-	uint64_t last_end;	 /* end of the last reported finding */
+	uint64_t base;		    /* absolute offset of win[0] */
+	need_memo bare_memo;	    /* lg_bare_postal_moot's, for this window */
+	uint64_t owned_from;	    /* matches ending after this are ours */
+	uint64_t last_end;	    /* end of the last reported finding */
 	uint64_t cur_pos, cur_line; /* lines counted up to cur_pos */
 	uint64_t cur_col; /* characters from cur_pos's line start to it */
 	lg_finding_fn fn;

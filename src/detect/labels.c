@@ -299,23 +299,22 @@ static bool may_hold_memo(need_memo *m, const kw_need *k, const uint8_t *w,
 	return false;
 }
 
+static double kind_adjust(lg_type t, char kind, double conf, bool negative);
+
 bool lg_bare_postal_moot(lg_detect_stream *s, uint32_t from, uint32_t to)
 {
 	const lg_detector *d = s->det;
 	const lg_detector_def *def = &lg_detector_defs[LG_JP_POSTAL_CODE];
 	uint32_t lo = 0, hi = (uint32_t)s->len;
-	if (d->kw_scan_all || 0.3 + 1e-9 >= d->min_confidence ||
+	/* the most a label short of a strong one leaves them */
+	double ceiling = kind_adjust(LG_JP_POSTAL_CODE, 'b', def->weak, false);
+	if (d->kw_scan_all || ceiling + 1e-9 >= d->min_confidence ||
 	    table_column_verdict(s, LG_JP_POSTAL_CODE, from, &lo, &hi) != 0)
 		return false;
 	/* the window note_window would give it, before a row narrows it */
 	uint32_t wf = from > def->before ? from - def->before : 0;
 	uint32_t wt =
 	    to + def->after < s->len ? to + def->after : (uint32_t)s->len;
-	if (s->bare_memo_base != s->base || s->bare_memo_len != s->len) {
-		s->bare_memo = (need_memo){NULL, 0, 0}; /* another window */
-		s->bare_memo_base = s->base;
-		s->bare_memo_len = s->len;
-	}
 	return !may_hold_memo(&s->bare_memo, &d->kw_need[LG_JP_POSTAL_CODE][1],
 			      s->win, wf, wt);
 }
