@@ -393,9 +393,10 @@ static bool validate_phone(lg_candidate *c)
 	       (c->kind == 't' && tail == 3);
 }
 
-/* out[0..n) = tolower of in[0..n): eight ASCII bytes at a time (A-Z
- * found by two adds whose carries stay in their bytes), others one by
- * one. */
+/* out[0..n) = in[0..n) with ASCII letters lowered (no other byte: the
+ * locale's tolower would fold bytes of UTF-8 in a single-byte locale):
+ * eight bytes at a time (A-Z found by two adds whose carries stay in
+ * their bytes), the rest one by one. */
 static void lower_copy(char *out, const char *in, size_t n)
 {
 	const uint64_t high = 0x8080808080808080u;
@@ -410,8 +411,10 @@ static void lower_copy(char *out, const char *in, size_t n)
 		w |= (ge_a & ~gt_z & high) >> 2;	 /* + 0x20 */
 		memcpy(out + i, &w, 8);
 	}
-	for (; i < n; i++)
-		out[i] = (char)tolower((unsigned char)in[i]);
+	for (; i < n; i++) {
+		unsigned char ch = (unsigned char)in[i];
+		out[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+	}
 }
 
 /* Domains that RFC 2606/6761 and JPRS reserve for examples, of dom[0..dl)
@@ -669,10 +672,7 @@ static bool is_placeholder(const char *v)
 	char low[LG_VALUE_MAX];
 	if (n >= sizeof(low))
 		n = sizeof(low) - 1; /* values are shorter */
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)v[i];
-		low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-	}
+	lower_copy(low, v, n);
 	low[n] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		if (placeholder_word_at(low + i, n - i))

@@ -550,39 +550,36 @@ static void offer_run(lg_detect_stream *s, const num_run *r, bool own,
 	}
 }
 
+/* The group after which an aside's bracket opens, from the third group
+ * on, or 0 when there is none. */
+static unsigned aside_at(const num_run *r)
+{
+	unsigned limit =
+	    r->ngroups < RUN_MAX_GROUPS ? r->ngroups : RUN_MAX_GROUPS;
+	for (unsigned k = 2; k + 1 < limit; k++) {
+		if (r->sep[k] == '(')
+			return k;
+	}
+	return 0;
+}
+
 /* A number followed by a bracketed aside runs on into it: 0120-533-826
  * （9:00〜21:00）. From the third group on, the part before an opening
  * bracket is offered too. */
 static void offer_before_bracket(lg_detect_stream *s, const num_run *r,
 				 bool own)
 {
-	unsigned limit =
-	    r->ngroups < RUN_MAX_GROUPS ? r->ngroups : RUN_MAX_GROUPS;
-	for (unsigned k = 2; k + 1 < limit; k++) {
-		if (r->sep[k] != '(')
-			continue;
-		num_run t = *r;
-		t.ngroups = k + 1;
-		t.digits = 0;
-		for (unsigned g = 0; g <= k; g++)
-			t.digits += t.group[g];
-		t.to = r->sep_at[k];
-		char d[RUN_MAX_BYTES + 1];
-		offer_run(s, &t, own, digits_fit(s, &t, d));
+	unsigned k = aside_at(r);
+	if (!k)
 		return;
-	}
-}
-
-/* Whether offer_before_bracket has a part before a bracket to offer. */
-static bool has_aside(const num_run *r)
-{
-	unsigned limit =
-	    r->ngroups < RUN_MAX_GROUPS ? r->ngroups : RUN_MAX_GROUPS;
-	for (unsigned k = 2; k + 1 < limit; k++) {
-		if (r->sep[k] == '(')
-			return true;
-	}
-	return false;
+	num_run t = *r;
+	t.ngroups = k + 1;
+	t.digits = 0;
+	for (unsigned g = 0; g <= k; g++)
+		t.digits += t.group[g];
+	t.to = r->sep_at[k];
+	char d[RUN_MAX_BYTES + 1];
+	offer_run(s, &t, own, digits_fit(s, &t, d));
 }
 
 /* No type has fewer than seven digits, or eight or nine: seven is a
@@ -973,7 +970,7 @@ static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh)
 	    r->to <= sh->ctx_hi) {
 		char d[RUN_MAX_BYTES + 1];
 		unsigned fits = digits_fit(s, r, d);
-		if (!fits && !has_aside(r))
+		if (!fits && !aside_at(r))
 			return; /* no check digits fit: no prefix to look for */
 		bool own = r->to > sh->own_lo && r->to <= sh->own_hi;
 		run_prefix(s->win, r);

@@ -683,13 +683,18 @@ static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
 	}
 }
 
+/* Whether w[p] starts a line that follows a blank line (LF or CRLF). */
+static inline bool blank_end(const uint8_t *w, uint32_t p)
+{
+	return p >= 2 && w[p - 1] == '\n' &&
+	       (w[p - 2] == '\n' ||
+		(p >= 3 && w[p - 2] == '\r' && w[p - 3] == '\n'));
+}
+
 /* The line at pos follows a blank line (LF or CRLF). */
 static bool after_blank(const lg_detect_stream *s, uint32_t pos)
 {
-	const uint8_t *w = s->win;
-	return pos >= 2 && w[pos - 1] == '\n' &&
-	       (w[pos - 2] == '\n' ||
-		(pos >= 3 && w[pos - 2] == '\r' && w[pos - 3] == '\n'));
+	return blank_end(s->win, pos);
 }
 
 /* The first non-empty line after the newline at `end` is whole in the
@@ -851,14 +856,6 @@ prose_bytes_avx2(const uint8_t *q, prose_masks *m)
 	m->delim = bits64_avx2(delims_avx2(a), delims_avx2(b));
 }
 #endif
-
-/* Whether p ends a blank line (LF or CRLF), as after_blank says. */
-static inline bool blank_end(const uint8_t *w, uint32_t p)
-{
-	return p >= 2 && w[p - 1] == '\n' &&
-	       (w[p - 2] == '\n' ||
-		(p >= 3 && w[p - 2] == '\r' && w[p - 3] == '\n'));
-}
 
 typedef uint64_t (*blank_fn)(const uint8_t *q);
 typedef void (*bytes_fn)(const uint8_t *q, prose_masks *m);
