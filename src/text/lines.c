@@ -8,6 +8,9 @@
 #endif
 
 #include "leakguard/text.h"
+#include "text_int.h"
+
+int lg_lines_vector_level = 2;
 
 #if LG_AVX2_PATH
 /* The end of the first blank line among the candidates m of the block at
@@ -84,11 +87,12 @@ size_t lg_after_blank_line(const uint8_t *p, size_t from, size_t n)
 {
 	size_t i = from;
 #if LG_AVX2_PATH
-	if (__builtin_cpu_supports("avx512bw")) {
+	if (lg_lines_vector_level >= 2 && __builtin_cpu_supports("avx512bw")) {
 		size_t at = blank_line_avx512(p, &i, n);
 		if (at)
 			return at;
-	} else if (__builtin_cpu_supports("avx2")) {
+	} else if (lg_lines_vector_level >= 1 &&
+		   __builtin_cpu_supports("avx2")) {
 		size_t at = blank_line_avx2(p, &i, n);
 		if (at)
 			return at;
@@ -173,10 +177,10 @@ uint64_t lg_count_byte(const uint8_t *p, size_t n, uint8_t c)
 	uint64_t count = 0;
 	size_t i = 0;
 #if LG_AVX2_PATH
-	if (__builtin_cpu_supports("avx512bw") &&
-	    __builtin_cpu_supports("bmi2"))
+	if (lg_lines_vector_level >= 2 && __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt"))
 		return count_byte_avx512(p, n, c);
-	if (__builtin_cpu_supports("avx2"))
+	if (lg_lines_vector_level >= 1 && __builtin_cpu_supports("avx2"))
 		count = count_byte_avx2(p, &i, n, c);
 #endif
 #if defined(__SSE2__)

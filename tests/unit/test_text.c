@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "text/text_int.h"
+
 #include "leakguard/text.h"
 
 /* The sentence of the brief and a document around it: long enough for a
@@ -968,6 +970,31 @@ static void after_blank_line_crowded(void **state)
 	}
 }
 
+/* Each of the line searches' paths the CPU has: AVX-512BW, AVX2, SSE2. */
+static void each_lines_path(void (*test)(void **), void **state)
+{
+	for (int level = 0; level <= 2; level++) {
+		lg_lines_vector_level = level;
+		test(state);
+	}
+	lg_lines_vector_level = 2;
+}
+
+static void count_byte_each_path(void **state)
+{
+	each_lines_path(count_byte_everywhere, state);
+}
+
+static void after_blank_line_everywhere_each_path(void **state)
+{
+	each_lines_path(after_blank_line_everywhere, state);
+}
+
+static void after_blank_line_crowded_each_path(void **state)
+{
+	each_lines_path(after_blank_line_crowded, state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1000,9 +1027,9 @@ int main(void)
 	    cmocka_unit_test(fold_respects_cap),
 	    cmocka_unit_test(fold_invalid_bytes_pass_through),
 	    cmocka_unit_test(fold_matches_reference),
-	    cmocka_unit_test(after_blank_line_everywhere),
-	    cmocka_unit_test(after_blank_line_crowded),
-	    cmocka_unit_test(count_byte_everywhere),
+	    cmocka_unit_test(after_blank_line_everywhere_each_path),
+	    cmocka_unit_test(after_blank_line_crowded_each_path),
+	    cmocka_unit_test(count_byte_each_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
