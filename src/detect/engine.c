@@ -452,15 +452,6 @@ static void on_email(uint32_t end, void *ud)
 
 /* ---- candidates
  * --------------------------------------------------------------- */
-/* The fields a candidate is made with; the rest start at zero. */
-typedef struct cand_init {
-	lg_type type;
-	uint32_t from, to;
-	double conf, adjust;
-	char kind;
-	bool scored, owned;
-} cand_init;
-
 #define VALUE_BLOCK 65536u /* bytes; a window's values fill a few */
 
 /* A copy of value (cut below LG_VALUE_MAX bytes) in the window's value
@@ -470,8 +461,7 @@ typedef struct cand_init {
 static const char *keep_value(lg_detect_stream *s, const char *value,
 			      size_t *len)
 {
-	size_t n = strnlen(value, LG_VALUE_MAX - 1);
-	if (s->val_used + n + 1 > VALUE_BLOCK) {
+	if (s->val_used + LG_VALUE_MAX > VALUE_BLOCK) {
 		s->val_block++;
 		s->val_used = 0;
 	}
@@ -484,15 +474,14 @@ static const char *keep_value(lg_detect_stream *s, const char *value,
 		}
 	}
 	char *d = s->val_blocks[s->val_block] + s->val_used;
-	lg_copy_small(d, value, n);
-	d[n] = '\0';
-	s->val_used += n + 1;
-	*len = n;
+	*len = lg_copy_cut(d, LG_VALUE_MAX, value);
+	s->val_used += *len + 1;
 	return d;
 }
 
-/* Appends a candidate; its value is kept apart (keep_value). */
-static bool push_candidate(lg_detect_stream *s, const cand_init *f,
+/* Appends candidate c (its value and length aside: they are set here),
+ * its value kept apart (keep_value). */
+static bool push_candidate(lg_detect_stream *s, const candidate *c,
 			   const char *value)
 {
 	size_t n = 0;
@@ -503,16 +492,10 @@ static bool push_candidate(lg_detect_stream *s, const cand_init *f,
 		s->oom = true;
 		return false;
 	}
-	s->cands[s->ncands++] = (candidate){.type = f->type,
-					    .from = f->from,
-					    .to = f->to,
-					    .conf = f->conf,
-					    .adjust = f->adjust,
-					    .kind = f->kind,
-					    .scored = f->scored,
-					    .owned = f->owned,
-					    .value_len = (uint8_t)n,
-					    .value = v};
+	candidate *to = &s->cands[s->ncands++];
+	*to = *c;
+	to->value_len = (uint8_t)n;
+	to->value = v;
 	return true;
 }
 
@@ -555,7 +538,7 @@ static void validate_raw(lg_detect_stream *s, const raw_match *m)
 	if (!run_validator(s, m->type, m->from, m->to, false, &c))
 		return;
 	uint32_t st = m->from + (uint32_t)c.span_off;
-	cand_init proto = {.type = m->type,
+	candidate proto = {.type = m->type,
 			   .from = st,
 			   .to = st + (uint32_t)c.span_len,
 			   .adjust = c.adjust,
@@ -602,7 +585,7 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 	double conf = lg_detector_defs[t].strong + c.adjust;
 	if (conf > 1)
 		conf = 1;
-	cand_init proto = {.type = t,
+	candidate proto = {.type = t,
 			   .from = from + (uint32_t)c.span_off,
 			   .to = from + (uint32_t)(c.span_off + c.span_len),
 			   .conf = conf,
@@ -614,10 +597,9 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 /* ---- text order ---------------------------------------------------------
  * Candidates by start, then longest first, then type. They come as a few
  * runs already in that order (table cells, Hyperscan's matches, the digit
- * runs), and each is a 200-byte record: qsort moving records was a tenth
- * of a dense run. A 16-byte key per candidate is merge-sorted instead
- * (stable, as glibc's qsort is, so equal candidates keep their order) and
- * each record is moved once. */
+ * runs): qsort moving records was a tenth of a dense run. A 16-byte key per
+ * candidate is merge-sorted instead (stable, as glibc's qsort is, so equal
+ * candidates keep their order) and each record is moved once. */
 typedef struct cand_key {
 	uint64_t key;
 	uint32_t idx;
