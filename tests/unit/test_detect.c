@@ -2147,6 +2147,41 @@ static void stream_begin_resets(void **state)
 	lg_detect_stream_free(s);
 }
 
+/* More values in one window than one 64 KiB value block holds (the
+ * engine keeps them in blocks it reuses), then a sparser text on the same
+ * stream: every value is the one written. */
+static void values_fill_many_blocks(void **state)
+{
+	(void)state;
+	enum { DENSE = 6000, SPARSE = 40 };
+	lg_detect_stream *st = lg_detect_stream_new(det);
+	assert_non_null(st);
+	for (int round = 0; round < 2; round++) {
+		size_t n = round == 0 ? DENSE : SPARSE;
+		lg_buf t = {0};
+		for (size_t i = 0; i < n; i++)
+			lg_buf_printf(&t, "連絡先 taro%05zu@gmail.com\n", i);
+		found r = {0};
+		lg_detect_begin(st, collect, &r);
+		assert_int_equal(
+		    lg_detect_feed(st, (const uint8_t *)t.data, t.len), LG_OK);
+		assert_int_equal(lg_detect_end(st), LG_OK);
+		assert_int_equal(count_of(&r, LG_EMAIL), n);
+		size_t k = 0;
+		for (size_t i = 0; i < r.n; i++) {
+			if (r.f[i].type != LG_EMAIL)
+				continue;
+			char want[32];
+			snprintf(want, sizeof(want), "taro%05zu@gmail.com",
+				 k++);
+			assert_string_equal(r.f[i].value, want);
+		}
+		free(r.f);
+		lg_buf_free(&t);
+	}
+	lg_detect_stream_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2209,6 +2244,7 @@ int main(void)
 	    cmocka_unit_test(stream_3mb_window_boundaries),
 	    cmocka_unit_test(stream_boundaries_every_phase),
 	    cmocka_unit_test(stream_begin_resets),
+	    cmocka_unit_test(values_fill_many_blocks),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
