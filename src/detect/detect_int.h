@@ -57,6 +57,11 @@ typedef enum lg_memo_kind {
 	LG_MEMO_KINDS
 } lg_memo_kind;
 bool lg_memo_validate(lg_candidate *c, lg_memo_kind k, lg_validate_fn fn);
+/* Starts loading the memo's set for raw[0..len) (not as a cell), which
+ * lg_memo_validate will read soon: the memo is larger than the caches
+ * keep between windows. No effect without an analyser or a memo yet. */
+void lg_memo_prefetch(const lg_morph *m, lg_memo_kind k, const uint8_t *raw,
+		      size_t len);
 
 enum {
 	LG_KW_REQUIRED = 1 << 0, /* report only with a keyword or column */

@@ -547,6 +547,22 @@ static void validate_raw(lg_detect_stream *s, const raw_match *m)
 	push_candidate(s, &proto, c.value);
 }
 
+/* How many raw matches ahead a name's memo set is loaded: enough for the
+ * load to arrive, few enough that it is still there. */
+#define MEMO_AHEAD 4
+
+static void validate_raws(lg_detect_stream *s)
+{
+	for (size_t i = 0; i < s->nraws; i++) {
+		const raw_match *a =
+		    i + MEMO_AHEAD < s->nraws ? &s->raws[i + MEMO_AHEAD] : NULL;
+		if (a && a->type == LG_PERSON_NAME)
+			lg_memo_prefetch(s->morph, LG_MEMO_NAME,
+					 s->win + a->from, a->to - a->from);
+		validate_raw(s, &s->raws[i]);
+	}
+}
+
 /* Scores the candidates by their labels; drops those below the threshold
  * or that need a label they lack. */
 static void score_candidates(lg_detect_stream *s)
@@ -1135,8 +1151,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 		return rc;
 	lg_number_runs(s, &x.sh);
 	drop_repeated_raws(s);
-	for (size_t i = 0; i < s->nraws; i++)
-		validate_raw(s, &s->raws[i]);
+	validate_raws(s);
 	if (lg_labels_scan(s) != LG_OK)
 		return LG_EINTERNAL;
 	score_candidates(s);

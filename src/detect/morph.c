@@ -443,6 +443,18 @@ static void verdict_keep(verdict_memo *vm, size_t set, uint32_t tag,
 		memcpy(v->bytes + off, c->value, len);
 }
 
+void lg_memo_prefetch(const lg_morph *m, lg_memo_kind k, const uint8_t *raw,
+		      size_t len)
+{
+	const verdict_memo *vm = m ? m->verdicts[k] : NULL;
+	if (!vm || len == 0 || len > VERDICT_ROOM)
+		return;
+	uint64_t h = memo_hash((const char *)raw, len);
+	const verdict *v = &vm->entries[(h & (vm->sets - 1)) * VERDICT_WAYS];
+	for (size_t w = 0; w < VERDICT_WAYS; w++)
+		__builtin_prefetch(v + w);
+}
+
 bool lg_memo_validate(lg_candidate *c, lg_memo_kind k, lg_validate_fn fn)
 {
 	lg_morph *m = c->morph;
