@@ -41,8 +41,13 @@ test-asan: build-asan
 fuzz: build-asan
 	@sh tests/fuzz/run.sh $(ASAN_BUILD) $${FUZZ_SECONDS:-20}
 
+# and no <ctype.h> class or case function in the sources: they follow the
+# user's locale (util.h's lg_is_* and lg_to_* look at ASCII only)
+CTYPE_CALLS = \b(is(alnum|alpha|blank|cntrl|digit|graph|lower|print|punct|space|upper|xdigit)|to(lower|upper))\(
 format-check: deps
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h' 2>/dev/null || find src include tests -name '*.[ch]')
+	@! grep -rnE '$(CTYPE_CALLS)' src include || \
+		{ echo "format-check: use lg_is_*/lg_to_* (src/util/util.h), not <ctype.h>, which follows the locale" >&2; exit 1; }
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,7 +1,6 @@
 /* cache_rules.c: what a response's headers say to a shared cache (RFC
  * 9111, RFC 9213 targeted fields, the vendors' status headers): the pure
  * rules of `audit cache`, HDR-01..06 and the hit evidence of PRB-04. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "leakguard/audit.h"
 #include "util/curl_api.h"
+#include "util/util.h"
 
 #define N_(s) (s)
 
@@ -26,10 +26,10 @@ static long directive_seconds(const char *p)
 {
 	if (*p == '"')
 		p++;
-	if (!isdigit((unsigned char)*p))
+	if (!lg_is_digit((unsigned char)*p))
 		return -1;
 	long v = 0;
-	for (; isdigit((unsigned char)*p); p++)
+	for (; lg_is_digit((unsigned char)*p); p++)
 		v = v > 100000000L ? v : v * 10 + (*p - '0');
 	return v;
 }

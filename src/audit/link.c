@@ -2,7 +2,6 @@
  * or folder or listing, and when it stops working (research/audits.md
  * §2.1, §2.2, §2.4), and the checks that shape fails before an ad or a
  * mail carries it. No network here (link_probe.c fetches). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +43,7 @@ static bool url_split(const char *url, url_parts *u)
 	if (!hlen || hlen >= sizeof(u->host))
 		return false;
 	for (size_t i = 0; i < hlen; i++)
-		u->host[i] = (char)tolower((unsigned char)h[i]);
+		u->host[i] = (char)lg_to_lower((unsigned char)h[i]);
 	if (u->host[hlen - 1] == '.') /* "drive.google.com." */
 		hlen--;
 	u->host[hlen] = '\0';
@@ -63,7 +62,7 @@ static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = tolower(c);
+	c = lg_to_lower(c);
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
@@ -170,7 +169,7 @@ bool lg_utc_parse(const char *s, int64_t *secs)
 			s += 3;
 		}
 		if (*s == '.') /* fractions of a second */
-			while (isdigit((unsigned char)*++s))
+			while (lg_is_digit((unsigned char)*++s))
 				;
 		if (*s == 'Z')
 			s++;
@@ -190,7 +189,7 @@ ok:
 bool lg_duration_parse(const char *s, int64_t *secs)
 {
 	char *end;
-	if (!isdigit((unsigned char)*s))
+	if (!lg_is_digit((unsigned char)*s))
 		return false;
 	long long v = strtoll(s, &end, 10);
 	int64_t mul = 1;
@@ -226,7 +225,7 @@ static bool all_digits(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
+		if (!lg_is_digit((unsigned char)*s))
 			return false;
 	return true;
 }

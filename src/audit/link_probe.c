@@ -3,7 +3,6 @@
  * walked, within bounds, and every file it exposes is fetched and read
  * by the scan engine, so the report can say "exposes 14 files; 2 hold
  * personal data of 267 people" (research/audits.md §2.4 steps 4 and 6). */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -123,7 +122,7 @@ static bool encode_path(lg_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		bool ok = isalnum(c) || strchr("-._~/", c)
+		bool ok = lg_is_alnum(c) || strchr("-._~/", c)
 			      ? lg_buf_putc(b, (char)c)
 			      : lg_buf_printf(b, "%%%02X", c);
 		if (!ok)
@@ -462,7 +461,7 @@ static bool sign_in_url(const char *url)
 	char low[1024];
 	size_t n = lg_copy_cut(low, sizeof(low), url);
 	for (size_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)low[i]);
+		low[i] = (char)lg_to_lower((unsigned char)low[i]);
 	for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++)
 		if (strstr(low, marks[i]))
 			return true;

@@ -3,7 +3,6 @@
  * Apache's HeaderName hides its <h1>) and reads its entries: links of an
  * HTML index, S3 ListBucketResult and Azure EnumerationResults keys,
  * nginx autoindex's json and xml. */
-#include <ctype.h>
 #include <expat.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -37,7 +36,7 @@ static bool has(const char *low, size_t n, const char *needle)
 
 static const char *skip_space(const char *p, const char *end)
 {
-	while (p < end && isspace((unsigned char)*p))
+	while (p < end && lg_is_space((unsigned char)*p))
 		p++;
 	return p;
 }
@@ -92,7 +91,7 @@ static char *lower_copy(const char *body, size_t n, size_t *len)
 	if (!low)
 		return NULL;
 	for (size_t i = 0; i < *len; i++)
-		low[i] = (char)tolower((unsigned char)body[i]);
+		low[i] = (char)lg_to_lower((unsigned char)body[i]);
 	low[*len] = '\0';
 	return low;
 }
@@ -171,7 +170,7 @@ static void read_html(reader *r, const char *body, const char *low, size_t n)
 	for (const char *p = low;
 	     (p = memmem(p, (size_t)(end - p), "<a", 2));) {
 		p += 2;
-		if (p >= end || !isspace((unsigned char)*p))
+		if (p >= end || !lg_is_space((unsigned char)*p))
 			continue;
 		const char *gt = memchr(p, '>', (size_t)(end - p));
 		const char *h =
@@ -184,7 +183,8 @@ static void read_html(reader *r, const char *body, const char *low, size_t n)
 		h = skip_space(h + 1, gt);
 		char q = *h == '"' || *h == '\'' ? *h++ : 0;
 		const char *e = h;
-		while (e < gt && (q ? *e != q : !isspace((unsigned char)*e)))
+		while (e < gt &&
+		       (q ? *e != q : !lg_is_space((unsigned char)*e)))
 			e++;
 		size_t len = (size_t)(e - h);
 		char href[2048];

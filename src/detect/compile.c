@@ -1,7 +1,6 @@
 /* compile.c: builds the Hyperscan databases from the detector table: the
  * patterns of the selected types, the keywords (for label windows) and
  * the keywords again for table headers. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,7 +219,7 @@ static char *keyword_variant(const char *w, unsigned keep, bool in_text,
 			continue;
 		if (u == ' ')
 			ok &= lg_buf_puts(&b, in_text ? "\\s" : "[\\s_\\-]");
-		else if (isalnum(u))
+		else if (lg_is_alnum(u))
 			ok &= lg_buf_putc(&b, (char)u);
 		else /* \xHH, by hand: printf was a fifth of start-up */
 			ok &= lg_buf_puts(&b, "\\x") &&
@@ -251,9 +250,10 @@ static bool add_keyword_variants(lg_detector *d, pattern_set *p, bool in_text)
 		     w++) {
 			size_t n = strlen(*w);
 			uint8_t edge =
-			    (uint8_t)((isalnum((unsigned char)(*w)[0]) ? 1u
-								       : 0u) |
-				      (isalnum((unsigned char)(*w)[n - 1])
+			    (uint8_t)((lg_is_alnum((unsigned char)(*w)[0])
+					   ? 1u
+					   : 0u) |
+				      (lg_is_alnum((unsigned char)(*w)[n - 1])
 					   ? 2u
 					   : 0u));
 			unsigned ways = 1u << count_spaces(*w);

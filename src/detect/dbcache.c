@@ -21,7 +21,6 @@
  * removes our files that no run has used for CACHE_STALE_DAYS; a hit marks
  * its file used (at most once a day, so most runs write nothing).
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -275,7 +274,9 @@ static bool is_cache_name(const char *name)
 		return false;
 	const char *p = name + 3;
 	int nhex = 0;
-	for (; isxdigit((unsigned char)*p) && !isupper((unsigned char)*p); p++)
+	for (;
+	     lg_is_xdigit((unsigned char)*p) && !lg_is_upper((unsigned char)*p);
+	     p++)
 		nhex++;
 	if (nhex != 2 * SUM_LEN && nhex != 4 * SUM_LEN)
 		return false;
@@ -287,7 +288,7 @@ static bool is_cache_name(const char *name)
 	if (*p++ != '.')
 		return false;
 	for (int i = 0; i < 6; i++, p++) {
-		if (!isalnum((unsigned char)*p))
+		if (!lg_is_alnum((unsigned char)*p))
 			return false;
 	}
 	return *p == '\0';

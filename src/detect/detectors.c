@@ -1,7 +1,6 @@
 /* detectors.c: the one table of detectors: their patterns, validators,
  * keyword windows and confidences. Adding a type is adding an entry here
  * and its test file. */
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "detect_int.h"
 #include "leakguard/text.h"
+#include "util/util.h"
 
 /* ---- pattern building blocks (Hyperscan syntax over UTF-8 bytes) -------- */
 /* A digit: ASCII or full-width (U+FF10..FF19). */
@@ -232,7 +232,7 @@ static size_t collect_digits(const char *s, size_t from, size_t to, char *out,
 {
 	size_t n = 0;
 	for (size_t i = from; i < to && n + 1 < cap; i++) {
-		if (isdigit((unsigned char)s[i]))
+		if (lg_is_digit((unsigned char)s[i]))
 			out[n++] = s[i];
 	}
 	out[n] = '\0';
@@ -251,12 +251,12 @@ static void narrow(lg_candidate *c, size_t from, size_t to)
 static bool last_digit_run(const lg_candidate *c, size_t *from, size_t *to)
 {
 	size_t e = c->fold_len;
-	while (e > 0 && !isdigit((unsigned char)c->fold[e - 1]))
+	while (e > 0 && !lg_is_digit((unsigned char)c->fold[e - 1]))
 		e--;
 	if (e == 0)
 		return false;
 	size_t s = e;
-	while (s > 0 && isdigit((unsigned char)c->fold[s - 1]))
+	while (s > 0 && lg_is_digit((unsigned char)c->fold[s - 1]))
 		s--;
 	*from = s;
 	*to = e;
@@ -307,17 +307,17 @@ static bool validate_card_expiry(lg_candidate *c)
 {
 	size_t i = 0, n = c->fold_len;
 	if (!c->from_column) {
-		while (i < n && !isdigit((unsigned char)c->fold[i]))
+		while (i < n && !lg_is_digit((unsigned char)c->fold[i]))
 			i++;
 	}
 	size_t a0 = i, a = 0, b = 0, alen, blen;
-	while (i < n && isdigit((unsigned char)c->fold[i]))
+	while (i < n && lg_is_digit((unsigned char)c->fold[i]))
 		a = a * 10 + (size_t)(c->fold[i++] - '0');
 	alen = i - a0;
-	while (i < n && !isdigit((unsigned char)c->fold[i]))
+	while (i < n && !lg_is_digit((unsigned char)c->fold[i]))
 		i++;
 	size_t b0 = i;
-	while (i < n && isdigit((unsigned char)c->fold[i]))
+	while (i < n && lg_is_digit((unsigned char)c->fold[i]))
 		b = b * 10 + (size_t)(c->fold[i++] - '0');
 	blen = i - b0;
 	size_t month, year;
@@ -381,7 +381,7 @@ static bool validate_phone(lg_candidate *c)
 	/* a written number groups as area-local-subscriber with four last */
 	size_t tail = 0;
 	for (size_t i = c->fold_len;
-	     i > 0 && isdigit((unsigned char)c->fold[i - 1]); i--)
+	     i > 0 && lg_is_digit((unsigned char)c->fold[i - 1]); i--)
 		tail++;
 	/* ten bare digits are as likely an ID as a fixed-line number: a
 	 * label has to say so (eleven 0X0 digits are a mobile number) */
@@ -460,7 +460,7 @@ static bool validate_email(lg_candidate *c)
 		return false;
 	const char *tld = strrchr(at, '.');
 	for (const char *p = tld + 1; *p; p++) {
-		if (!isalpha((unsigned char)*p))
+		if (!lg_is_alpha((unsigned char)*p))
 			return false;
 	}
 	size_t tl = strlen(tld + 1);
@@ -489,10 +489,10 @@ static bool date_may_start(const char *f, size_t i)
 {
 	unsigned char ch = (unsigned char)f[i];
 	unsigned char prev = i > 0 ? (unsigned char)f[i - 1] : ' ';
-	if (isdigit(ch))
-		return !isdigit(prev);
-	if (isalpha(ch))
-		return !isalpha(prev);
+	if (lg_is_digit(ch))
+		return !lg_is_digit(prev);
+	if (lg_is_alpha(ch))
+		return !lg_is_alpha(prev);
 	return ch == 0xE6 || ch == 0xE5 || ch == 0xE4 || ch == 0xE3;
 }
 
@@ -544,15 +544,15 @@ static bool validate_bank_account(lg_candidate *c)
 static bool trailing_spaced_digits(lg_candidate *c, size_t want)
 {
 	size_t e = c->fold_len, s = e, n = 0;
-	while (
-	    s > 0 && n < want &&
-	    (isdigit((unsigned char)c->fold[s - 1]) || c->fold[s - 1] == ' ')) {
+	while (s > 0 && n < want &&
+	       (lg_is_digit((unsigned char)c->fold[s - 1]) ||
+		c->fold[s - 1] == ' ')) {
 		n += c->fold[s - 1] != ' ';
 		s--;
 	}
 	while (s < e && c->fold[s] == ' ')
 		s++;
-	if (n != want || (s > 0 && isdigit((unsigned char)c->fold[s - 1])))
+	if (n != want || (s > 0 && lg_is_digit((unsigned char)c->fold[s - 1])))
 		return false;
 	collect_digits(c->fold, s, e, c->value, sizeof(c->value));
 	narrow(c, s, e);
@@ -580,14 +580,14 @@ static bool anchored_id(lg_candidate *c, size_t letters, size_t digits,
 	if (c->fold_len < n || (c->from_column && c->fold_len != n))
 		return false;
 	size_t from = c->fold_len - n;
-	if (from > 0 && isalnum((unsigned char)c->fold[from - 1]))
+	if (from > 0 && lg_is_alnum((unsigned char)c->fold[from - 1]))
 		return false; /* XTK1234567: not an ID of its own */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)c->fold[from + i];
 		bool want_digit = i >= letters && i < letters + digits;
-		if (want_digit ? !isdigit(ch) : !isalpha(ch))
+		if (want_digit ? !lg_is_digit(ch) : !lg_is_alpha(ch))
 			return false;
-		c->value[i] = (char)toupper(ch);
+		c->value[i] = (char)lg_to_upper(ch);
 	}
 	c->value[n] = '\0';
 	narrow(c, from, c->fold_len);
@@ -693,7 +693,7 @@ static bool secret_after_separator(lg_candidate *c, size_t min)
 	/* past the character before the label (WORD_START), which may
 	 * itself be a separator: ",password=x" */
 	size_t lead = c->fold_len > 0 && (unsigned char)c->fold[0] < 0x80 &&
-			      !isalpha((unsigned char)c->fold[0])
+			      !lg_is_alpha((unsigned char)c->fold[0])
 			  ? 1
 			  : 0;
 	const char *f = c->fold;
@@ -728,10 +728,10 @@ static int char_kinds(const char *v)
 {
 	bool lo = false, up = false, dig = false, other = false;
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		lo |= islower(*p) != 0;
-		up |= isupper(*p) != 0;
-		dig |= isdigit(*p) != 0;
-		other |= !isalnum(*p);
+		lo |= lg_is_lower(*p) != 0;
+		up |= lg_is_upper(*p) != 0;
+		dig |= lg_is_digit(*p) != 0;
+		other |= !lg_is_alnum(*p);
 	}
 	return lo + up + dig + other;
 }
@@ -813,8 +813,8 @@ static bool validate_api_key(lg_candidate *c)
 		return false;
 	bool alpha = false, digit = false;
 	for (const char *p = c->value; *p; p++) {
-		alpha |= isalpha((unsigned char)*p) != 0;
-		digit |= isdigit((unsigned char)*p) != 0;
+		alpha |= lg_is_alpha((unsigned char)*p) != 0;
+		digit |= lg_is_digit((unsigned char)*p) != 0;
 	}
 	return alpha && digit && shannon_entropy(c->value) > 3.3;
 }
@@ -824,13 +824,13 @@ static bool email_local_char(uint8_t c)
 {
 	/* strchr("._%+-", c) without the call: NUL, which strchr finds as
 	 * the string's end, too */
-	return isalnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+	return lg_is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
 	       c == '-' || c == '\0';
 }
 
 static bool email_domain_char(uint8_t c)
 {
-	return isalnum(c) || c == '.' || c == '-';
+	return lg_is_alnum(c) || c == '.' || c == '-';
 }
 
 /* From the end of "x@d.tl", back to the start of the local part and on to
@@ -861,7 +861,7 @@ static bool extend_email(const uint8_t *w, size_t len, uint32_t *from,
 
 static bool token_char(uint8_t c)
 {
-	return isalnum(c) || strchr("_-./+=", c) != NULL;
+	return lg_is_alnum(c) || strchr("_-./+=", c) != NULL;
 }
 
 /* The pattern ends 16 characters into the token: take the rest of it. */
@@ -882,9 +882,9 @@ static bool key_follows(const uint8_t *p, const uint8_t *end)
 {
 	while (p < end && *p == ' ')
 		p++;
-	if (p >= end || (!isalpha(*p) && *p != '_'))
+	if (p >= end || (!lg_is_alpha(*p) && *p != '_'))
 		return p >= end || *p == '\n' || *p == '\r';
-	while (p < end && (isalnum(*p) || strchr("_.- ", *p)))
+	while (p < end && (lg_is_alnum(*p) || strchr("_.- ", *p)))
 		p++;
 	return p < end && *p == '=';
 }
@@ -896,7 +896,7 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 {
 	(void)from;
 	uint32_t e = *to, lim = *to + 80;
-	while (e < len && e < lim && !isspace(w[e]) && w[e] != '"' &&
+	while (e < len && e < lim && !lg_is_space(w[e]) && w[e] != '"' &&
 	       w[e] != '\'' && w[e] < 0x80 &&
 	       !(strchr(";,&)", w[e]) && key_follows(w + e + 1, w + len)))
 		e++;

@@ -4,13 +4,13 @@
  * are the name, and whether they are a name at all (お客様 and 皆様 are
  * not; 山田様 is), the dictionary decides: MeCab tags IPAdic's 人名 words.
  * Sample names of forms and templates (例：山田太郎) are not findings. */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "engine_int.h"
 #include "leakguard/text.h"
+#include "util/util.h"
 
 #define NAME_MAX_CHARS 16 /* of a name with its spaces */
 #define MAX_TOKENS     48
@@ -47,7 +47,7 @@ static bool is_space(uint32_t cp)
 
 static bool is_latin(uint32_t cp)
 {
-	return cp < 0x80 && isalpha((int)cp);
+	return cp < 0x80 && lg_is_alpha((int)cp);
 }
 
 /* A character a written name may hold. */
@@ -70,7 +70,7 @@ static bool sample_name(const char *v)
 	size_t o = 0;
 	for (const char *p = v; *p && o + 1 < sizeof(k); p++) {
 		if (*p != ' ')
-			k[o++] = (char)tolower((unsigned char)*p);
+			k[o++] = (char)lg_to_lower((unsigned char)*p);
 	}
 	k[o] = '\0';
 	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
@@ -128,7 +128,7 @@ static uint32_t title_before(const uint8_t *w, uint32_t at)
 		size_t n = titles[i].n;
 		if (at >= n && w[at - 2] == (uint8_t)titles[i].s[n - 2] &&
 		    !memcmp(w + at - n, titles[i].s, n) &&
-		    (at == n || !isalpha(w[at - n - 1])))
+		    (at == n || !lg_is_alpha(w[at - n - 1])))
 			return at - (uint32_t)n;
 	}
 	return at;
@@ -356,10 +356,10 @@ static bool latin_name(lg_candidate *c)
 		sep = memchr(r, '=', n);
 	if (sep)
 		i = (size_t)(sep - r) + 1;
-	while (i < n && isspace((unsigned char)r[i]))
+	while (i < n && lg_is_space((unsigned char)r[i]))
 		i++;
 	size_t wl = 0;
-	while (i + wl < n && isalpha((unsigned char)r[i + wl]))
+	while (i + wl < n && lg_is_alpha((unsigned char)r[i + wl]))
 		wl++;
 	if (title_word(r + i, wl)) {
 		i += wl;
@@ -369,10 +369,10 @@ static bool latin_name(lg_candidate *c)
 	size_t from = i, to = i, words = 0;
 	while (i < n && words < 4) {
 		size_t s = i;
-		while (i < n && (isalpha((unsigned char)r[i]) || r[i] == '\'' ||
-				 r[i] == '-'))
+		while (i < n && (lg_is_alpha((unsigned char)r[i]) ||
+				 r[i] == '\'' || r[i] == '-'))
 			i++;
-		if (i - s < 2 || !isupper((unsigned char)r[s]) ||
+		if (i - s < 2 || !lg_is_upper((unsigned char)r[s]) ||
 		    stop_word(r + s, i - s))
 			break;
 		words++;

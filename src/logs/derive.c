@@ -4,7 +4,6 @@
  * kind of path was asked for, whether a cache answered, whether the
  * client or a mail recipient is outside, and the request URL-decoded for
  * the attack rules. */
-#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -565,7 +564,7 @@ static void derive_mail(const lg_site *site, lg_log_event *ev, lg_derive_buf *b)
 	if (n >= sizeof(b->domain))
 		n = sizeof(b->domain) - 1;
 	for (size_t i = 0; i < n; i++)
-		b->domain[i] = (char)tolower((unsigned char)at[1 + i]);
+		b->domain[i] = (char)lg_to_lower((unsigned char)at[1 + i]);
 	b->domain[n] = '\0';
 	ev->f[LG_FLD_MAIL_TO_DOMAIN] = (lg_slice){b->domain, n};
 	ev->f[LG_FLD_MAIL_TO_EXTERNAL] =

@@ -9,7 +9,6 @@
  * lays out the document, strings escaped as the JSON records' are),
  * kept in a temporary file, and put in place after the rules at the
  * end. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +67,7 @@ static char *path_uri(const char *path)
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		bool plain = isalnum(*p) || strchr("-._~/", *p);
+		bool plain = lg_is_alnum(*p) || strchr("-._~/", *p);
 		char esc[4] = {'%', hex[*p >> 4], hex[*p & 15], 0};
 		if (!(plain ? lg_buf_putc(&b, (char)*p)
 			    : lg_buf_puts(&b, esc))) {

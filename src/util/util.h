@@ -7,6 +7,58 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- ASCII character classes ---------------------------------------------
+ * <ctype.h> answers by the locale the CLI sets from the user's
+ * environment: in a single-byte locale (ISO-8859-1) it takes UTF-8 bytes
+ * for letters and spaces (0xE3 is a letter there, 0xA0 a space) and folds
+ * them; in tr_TR, I does not fold to i. Text, keys and URLs here are bytes;
+ * these look at ASCII only, the same in every locale. */
+static inline bool lg_is_digit(int c)
+{
+	return (unsigned)c - '0' < 10u;
+}
+
+static inline bool lg_is_upper(int c)
+{
+	return (unsigned)c - 'A' < 26u;
+}
+
+static inline bool lg_is_lower(int c)
+{
+	return (unsigned)c - 'a' < 26u;
+}
+
+static inline bool lg_is_alpha(int c)
+{
+	return lg_is_upper(c) || lg_is_lower(c);
+}
+
+static inline bool lg_is_alnum(int c)
+{
+	return lg_is_alpha(c) || lg_is_digit(c);
+}
+
+static inline bool lg_is_xdigit(int c)
+{
+	return lg_is_digit(c) || (unsigned)(c | 0x20) - 'a' < 6u;
+}
+
+/* space, \t, \n, \v, \f, \r: isspace in the C locale */
+static inline bool lg_is_space(int c)
+{
+	return c == ' ' || (unsigned)c - '\t' < 5u;
+}
+
+static inline int lg_to_lower(int c)
+{
+	return lg_is_upper(c) ? c | 0x20 : c;
+}
+
+static inline int lg_to_upper(int c)
+{
+	return lg_is_lower(c) ? c & ~0x20 : c;
+}
+
 /* ---- growable byte buffer ------------------------------------------------ */
 typedef struct lg_buf {
 	char *data; /* always NUL-terminated when len > 0 or after any append */

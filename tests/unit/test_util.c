@@ -1,5 +1,7 @@
 /* test_util.c: the shared data structures of src/util/ (buffer, arena,
  * hash table, thread pool) under growth, alignment and concurrency. */
+#include <ctype.h>
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -322,6 +324,34 @@ typedef struct pool_job {
 	int worker;
 } pool_job;
 
+/* The ASCII classes are <ctype.h>'s in the C locale for every byte and
+ * EOF, whatever locale the process runs in: a UTF-8 byte is never a
+ * letter, digit or space, and folding leaves it alone. */
+static void ascii_classes_are_the_c_locale(void **state)
+{
+	(void)state;
+	const char *was = setlocale(LC_CTYPE, NULL);
+	char keep[64];
+	snprintf(keep, sizeof(keep), "%s", was ? was : "C");
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	for (int c = -1; c < 256; c++) {
+		assert_int_equal(lg_is_digit(c), !!isdigit(c));
+		assert_int_equal(lg_is_upper(c), !!isupper(c));
+		assert_int_equal(lg_is_lower(c), !!islower(c));
+		assert_int_equal(lg_is_alpha(c), !!isalpha(c));
+		assert_int_equal(lg_is_alnum(c), !!isalnum(c));
+		assert_int_equal(lg_is_xdigit(c), !!isxdigit(c));
+		assert_int_equal(lg_is_space(c), !!isspace(c));
+		assert_int_equal(lg_to_lower(c), tolower(c));
+		assert_int_equal(lg_to_upper(c), toupper(c));
+	}
+	setlocale(LC_CTYPE, keep);
+	/* a signed char of UTF-8 (negative) is no class either */
+	const char *ja = "漢";
+	assert_false(lg_is_alpha(ja[0]) || lg_is_space(ja[1]));
+	assert_int_equal(lg_to_lower(ja[0]), ja[0]);
+}
+
 static void pool_run(void *jobp, void *ctxp)
 {
 	pool_job *j = jobp;
@@ -488,6 +518,7 @@ int main(void)
 	    cmocka_unit_test(hashtab_grows_to_10k_keys),
 	    cmocka_unit_test(hashtab_delete_keeps_the_rest_findable),
 	    cmocka_unit_test(hash_bytes_is_fnv1a),
+	    cmocka_unit_test(ascii_classes_are_the_c_locale),
 	    cmocka_unit_test(pool_runs_every_job_once),
 	    cmocka_unit_test(pool_without_worker_ctx),
 	    cmocka_unit_test(pool_zero_sizes_are_clamped),
