@@ -41,13 +41,14 @@ test-asan: build-asan
 fuzz: build-asan
 	@sh tests/fuzz/run.sh $(ASAN_BUILD) $${FUZZ_SECONDS:-20}
 
-# and no <ctype.h> class or case function in the sources: they follow the
-# user's locale (util.h's lg_is_* and lg_to_* look at ASCII only)
-CTYPE_CALLS = \b(is(alnum|alpha|blank|cntrl|digit|graph|lower|print|punct|space|upper|xdigit)|to(lower|upper))\(
+# and no <ctype.h> class or case function, nor strcasecmp and kin, in the
+# sources: they follow the user's locale (util.h's lg_is_*, lg_to_* and
+# lg_ascii_*casecmp look at ASCII only)
+CTYPE_CALLS = \b(is(alnum|alpha|blank|cntrl|digit|graph|lower|print|punct|space|upper|xdigit)|to(lower|upper)|strn?casecmp|strcasestr)\(
 format-check: deps
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h' 2>/dev/null || find src include tests -name '*.[ch]')
 	@! grep -rnE '$(CTYPE_CALLS)' src include || \
-		{ echo "format-check: use lg_is_*/lg_to_* (src/util/util.h), not <ctype.h>, which follows the locale" >&2; exit 1; }
+		{ echo "format-check: use lg_is_*, lg_to_*, lg_ascii_*casecmp/casestr (src/util/util.h): <ctype.h> and strcasecmp follow the locale" >&2; exit 1; }
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,7 +87,7 @@ static int on_finding(const lg_finding *f, void *ud)
 static void content_charset(const char *ct, char *enc, size_t cap)
 {
 	enc[0] = '\0';
-	const char *c = ct ? strcasestr(ct, "charset=") : NULL;
+	const char *c = ct ? lg_ascii_casestr(ct, "charset=") : NULL;
 	if (!c)
 		return;
 	c += 8;
@@ -97,8 +96,10 @@ static void content_charset(const char *ct, char *enc, size_t cap)
 	size_t n = strcspn(c, "\"; \t");
 	snprintf(enc, cap, "%.*s", (int)n, c);
 	/* what Japanese servers call Shift_JIS is Windows' CP932 */
-	if (!strcasecmp(enc, "shift_jis") || !strcasecmp(enc, "sjis") ||
-	    !strcasecmp(enc, "x-sjis") || !strcasecmp(enc, "windows-31j"))
+	if (!lg_ascii_casecmp(enc, "shift_jis") ||
+	    !lg_ascii_casecmp(enc, "sjis") ||
+	    !lg_ascii_casecmp(enc, "x-sjis") ||
+	    !lg_ascii_casecmp(enc, "windows-31j"))
 		snprintf(enc, cap, "CP932");
 }
 
@@ -107,7 +108,7 @@ static bool not_text(const char *ct)
 	static const char *const kinds[] = {
 	    "image/", "audio/", "video/", "font/", "application/octet-stream"};
 	for (size_t i = 0; ct && i < sizeof(kinds) / sizeof(*kinds); i++)
-		if (!strncasecmp(ct, kinds[i], strlen(kinds[i])))
+		if (!lg_ascii_ncasecmp(ct, kinds[i], strlen(kinds[i])))
 			return true;
 	return false;
 }
@@ -135,10 +136,12 @@ static bool body_text(const lg_http_response *rs, uint8_t **out, size_t *len)
 	uint8_t *u = NULL;
 	size_t ulen = 0, cap = 0;
 	char err[128];
-	lg_decoder *d = strcasecmp(enc, "UTF-8") && strcasecmp(enc, "utf8")
-			    ? lg_decoder_new(enc, err, sizeof(err))
-			    : NULL;
-	if (!d && strcasecmp(enc, sn.encoding) && strcasecmp(enc, "UTF-8"))
+	lg_decoder *d =
+	    lg_ascii_casecmp(enc, "UTF-8") && lg_ascii_casecmp(enc, "utf8")
+		? lg_decoder_new(enc, err, sizeof(err))
+		: NULL;
+	if (!d && lg_ascii_casecmp(enc, sn.encoding) &&
+	    lg_ascii_casecmp(enc, "UTF-8"))
 		d = lg_decoder_new(sn.encoding, err, sizeof(err));
 	if (d) {
 		lg_decode_stats st = {0};
@@ -155,7 +158,8 @@ static bool body_text(const lg_http_response *rs, uint8_t **out, size_t *len)
 		memcpy(u, rs->body, rs->body_len);
 		ulen = rs->body_len;
 	}
-	bool html = (ct && strcasestr(ct, "html")) || lg_html_sniff(u, ulen);
+	bool html =
+	    (ct && lg_ascii_casestr(ct, "html")) || lg_html_sniff(u, ulen);
 	if (!html) {
 		*out = u;
 		*len = ulen;
@@ -559,7 +563,8 @@ lg_status lg_cache_audit(const lg_cache_config *cfg, const char *url,
 			 lg_check_fn fn, void *ud, char *err, size_t errlen)
 {
 	err[0] = '\0';
-	if (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8)) {
+	if (lg_ascii_ncasecmp(url, "http://", 7) &&
+	    lg_ascii_ncasecmp(url, "https://", 8)) {
 		snprintf(err, errlen, "not an http(s) URL");
 		return LG_EINVAL;
 	}

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "leakguard/audit.h"
 #include "util/curl_api.h"
@@ -51,7 +50,7 @@ void lg_cache_control_parse(const char *value, lg_cache_control *out)
 		const char *q = p + strcspn(p, "=,");
 		if (*q == '=')
 			arg = skip_ws(q + 1);
-#define IS(name) (n == sizeof(name) - 1 && !strncasecmp(p, name, n))
+#define IS(name) (n == sizeof(name) - 1 && !lg_ascii_ncasecmp(p, name, n))
 		if (IS("no-store"))
 			out->no_store = true;
 		else if (IS("private"))
@@ -151,7 +150,7 @@ static void evidence_add(char *ev, size_t cap, const char *name,
 
 static bool word_in(const char *value, const char *word)
 {
-	return value && strcasestr(value, word) != NULL;
+	return value && lg_ascii_casestr(value, word) != NULL;
 }
 
 /* HIT, STALE, UPDATING, REVALIDATED: a stored response was served. */

@@ -4,7 +4,6 @@
  * up to a bound. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "leakguard/audit.h"
 #include "util/curl_api.h"
@@ -170,7 +169,7 @@ const char *lg_http_header(const lg_http_response *rs, const char *name,
 	size_t n = strlen(name);
 	for (size_t i = index ? *index : 0; i < rs->nheaders; i++) {
 		const char *h = rs->headers[i];
-		if (strncasecmp(h, name, n) || h[n] != ':')
+		if (lg_ascii_ncasecmp(h, name, n) || h[n] != ':')
 			continue;
 		if (index)
 			*index = i + 1;

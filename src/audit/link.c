@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "leakguard/audit.h"
@@ -27,9 +26,9 @@ static bool url_split(const char *url, url_parts *u)
 {
 	memset(u, 0, sizeof(*u));
 	const char *p;
-	if (!strncasecmp(url, "https://", 8))
+	if (!lg_ascii_ncasecmp(url, "https://", 8))
 		p = url + 8;
-	else if (!strncasecmp(url, "http://", 7))
+	else if (!lg_ascii_ncasecmp(url, "http://", 7))
 		p = url + 7;
 	else
 		return false;
@@ -77,7 +76,7 @@ static bool qparam(const url_parts *u, const char *name, char *out, size_t cap)
 	while (q < end) {
 		const char *amp = memchr(q, '&', (size_t)(end - q));
 		const char *e = amp ? amp : end;
-		if ((size_t)(e - q) >= nl && !strncasecmp(q, name, nl) &&
+		if ((size_t)(e - q) >= nl && !lg_ascii_ncasecmp(q, name, nl) &&
 		    (q + nl == e || q[nl] == '=')) {
 			const char *v = q + nl < e ? q + nl + 1 : e;
 			size_t o = 0;
@@ -597,7 +596,7 @@ char *lg_link_redact(const char *url)
 		bool hide = false;
 		for (size_t i = 0; i < sizeof(secret) / sizeof(*secret); i++)
 			hide |= nl == strlen(secret[i]) &&
-				!strncasecmp(q, secret[i], nl);
+				!lg_ascii_ncasecmp(q, secret[i], nl);
 		bool ok = hide && q[nl] == '=' ? lg_buf_append(&b, q, nl + 1) &&
 						     lg_buf_puts(&b, "***")
 					       : lg_buf_append(&b, q, n);

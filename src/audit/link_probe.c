@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "leakguard/audit.h"
@@ -91,8 +90,8 @@ static char *resolve(const char *base, const char *href)
 	lg_buf b = {0};
 	size_t o = origin_len(base);
 	bool ok;
-	if (!strncasecmp(href, "http://", 7) ||
-	    !strncasecmp(href, "https://", 8))
+	if (!lg_ascii_ncasecmp(href, "http://", 7) ||
+	    !lg_ascii_ncasecmp(href, "https://", 8))
 		ok = lg_buf_puts(&b, href);
 	else if (href[0] == '/' && href[1] == '/')
 		ok = lg_buf_append(&b, base,

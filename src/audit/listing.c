@@ -7,7 +7,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "leakguard/audit.h"
 #include "util/util.h"
@@ -149,7 +148,8 @@ static size_t html_unescape(char *s, size_t n)
 		size_t k, el = 0;
 		for (k = 0; k < sizeof(ents) / sizeof(*ents); k++) {
 			el = strlen(ents[k].ent);
-			if (n - i >= el && !strncasecmp(s + i, ents[k].ent, el))
+			if (n - i >= el &&
+			    !lg_ascii_ncasecmp(s + i, ents[k].ent, el))
 				break;
 		}
 		if (k < sizeof(ents) / sizeof(*ents)) {
@@ -195,8 +195,8 @@ static void read_html(reader *r, const char *body, const char *low, size_t n)
 		href[len] = '\0';
 		if (href[0] == '?' || href[0] == '#' ||
 		    !strncmp(href, "../", 3) || !strcmp(href, "..") ||
-		    !strncasecmp(href, "mailto:", 7) ||
-		    !strncasecmp(href, "javascript:", 11))
+		    !lg_ascii_ncasecmp(href, "mailto:", 7) ||
+		    !lg_ascii_ncasecmp(href, "javascript:", 11))
 			continue;
 		add_entry(r, href, len, href[len - 1] == '/', -1);
 		p = gt;

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "leakguard/audit.h"
 #include "leakguard/nginxconf.h"
+#include "util/util.h"
 
 #define N_(s) (s)
 
@@ -235,7 +235,7 @@ static const lg_ngx_directive *effective1(const scope *s, const char *module,
 static bool has_arg(const lg_ngx_directive *d, const char *word)
 {
 	for (size_t i = 0; i < d->nargs; i++) {
-		if (!strcasecmp(d->args[i], word))
+		if (!lg_ascii_casecmp(d->args[i], word))
 			return true;
 	}
 	return false;
@@ -244,7 +244,7 @@ static bool has_arg(const lg_ngx_directive *d, const char *word)
 static bool cookie_is_session(const audit_cx *cx, const char *name, size_t n)
 {
 	for (const char *const *c = cx->cookies; c && *c; c++) {
-		if (strlen(*c) == n && !strncasecmp(*c, name, n))
+		if (strlen(*c) == n && !lg_ascii_ncasecmp(*c, name, n))
 			return true;
 	}
 	static const char *const hints[] = {"sess", "sid", "auth", "token",
@@ -278,10 +278,11 @@ static bool text_has_session(const audit_cx *cx, const char *text)
 		size_t n = 0;
 		while (var_char(v[n]))
 			n++;
-		if ((n == 11 && !strncasecmp(v, "http_cookie", 11)) ||
-		    (n == 18 && !strncasecmp(v, "http_authorization", 18)))
+		if ((n == 11 && !lg_ascii_ncasecmp(v, "http_cookie", 11)) ||
+		    (n == 18 &&
+		     !lg_ascii_ncasecmp(v, "http_authorization", 18)))
 			return true;
-		if (n > 7 && !strncasecmp(v, "cookie_", 7) &&
+		if (n > 7 && !lg_ascii_ncasecmp(v, "cookie_", 7) &&
 		    cookie_is_session(cx, v + 7, n - 7))
 			return true;
 		for (size_t i = 0; i < cx->nsession_vars; i++) {
@@ -362,7 +363,8 @@ static loc_kind location_literal(const lg_ngx_directive *loc, char *lit,
 static bool starts_with(const char *s, const char *prefix, bool nocase)
 {
 	size_t n = strlen(prefix);
-	return nocase ? !strncasecmp(s, prefix, n) : !strncmp(s, prefix, n);
+	return nocase ? !lg_ascii_ncasecmp(s, prefix, n)
+		      : !strncmp(s, prefix, n);
 }
 
 /* The longest prefix (or exact) location of the server that a request
@@ -526,9 +528,9 @@ static void check_scope(audit_cx *cx, const scope *s)
 		size_t n = effective(s, NULL, "add_header", h);
 		for (size_t i = 0; i < n; i++) {
 			if (h[i]->nargs >= 2 &&
-			    !strcasecmp(h[i]->args[0], "Cache-Control") &&
-			    (strcasestr(h[i]->args[1], "public") ||
-			     strcasestr(h[i]->args[1], "s-maxage")))
+			    !lg_ascii_casecmp(h[i]->args[0], "Cache-Control") &&
+			    (lg_ascii_casestr(h[i]->args[1], "public") ||
+			     lg_ascii_casestr(h[i]->args[1], "s-maxage")))
 				add(cx, R_PUBLIC, LG_SEV_CRITICAL, h[i], NULL);
 		}
 	}

@@ -1,10 +1,10 @@
 /* dates.c: Western and Japanese-era (和暦) calendar dates, validated against
  * the real calendar and each era's first and last day. */
 #include <string.h>
-#include <strings.h>
 
 #include "detect_int.h"
 #include "leakguard/detect.h"
+#include "util/util.h"
 
 typedef struct {
 	char kanji[7];	/* 昭和 */
@@ -164,10 +164,11 @@ static int take_month_name(cursor *c)
 		if (names[m][0] != a || names[m][1] != b || names[m][2] != d)
 			continue;
 		size_t full = strlen(names[m]);
-		size_t k = avail >= full && !strncasecmp(c->p, names[m], full)
-			       ? full
-			       : 3;
-		if (avail < k || strncasecmp(c->p, names[m], k) != 0)
+		size_t k =
+		    avail >= full && !lg_ascii_ncasecmp(c->p, names[m], full)
+			? full
+			: 3;
+		if (avail < k || lg_ascii_ncasecmp(c->p, names[m], k) != 0)
 			continue;
 		if (k == 3 && m == 8 && avail >= 4 && (c->p[3] | 0x20) == 't')
 			k = 4; /* Sept */

@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "engine_int.h"
+#include "util/util.h"
 
 /* What MeCab made of a short text, kept for when the same bytes come
  * again: business text repeats itself (お客様, 皆様, the same staff names),
@@ -92,8 +92,8 @@ bool lg_morph_load(lg_detector *d, char *err, size_t errlen)
 	}
 	const mecab_dictionary_info_t *info = mecab_model_dictionary_info(m);
 	if (!info || !info->charset ||
-	    (strcasecmp(info->charset, "utf-8") &&
-	     strcasecmp(info->charset, "utf8"))) {
+	    (lg_ascii_casecmp(info->charset, "utf-8") &&
+	     lg_ascii_casecmp(info->charset, "utf8"))) {
 		snprintf(err, errlen,
 			 "the MeCab dictionary %s is not UTF-8 (%s): install "
 			 "mecab-ipadic-utf8",

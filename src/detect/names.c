@@ -6,7 +6,6 @@
  * Sample names of forms and templates (例：山田太郎) are not findings. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "engine_int.h"
 #include "leakguard/text.h"
@@ -326,7 +325,8 @@ static bool title_word(const char *w, size_t n)
 	static const char *const titles[] = {"mr", "mrs",  "ms", "miss",
 					     "dr", "prof", "mx", "mister"};
 	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
-		if (strlen(titles[i]) == n && !strncasecmp(w, titles[i], n))
+		if (strlen(titles[i]) == n &&
+		    !lg_ascii_ncasecmp(w, titles[i], n))
 			return true;
 	}
 	return false;
@@ -339,7 +339,7 @@ static bool stop_word(const char *w, size_t n)
 	    "user",	"unknown",  "name",    "the",	  "and",  "of",
 	    "required", "optional", "none",    "n/a",	  "your", "test"};
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		if (strlen(words[i]) == n && !strncasecmp(w, words[i], n))
+		if (strlen(words[i]) == n && !lg_ascii_ncasecmp(w, words[i], n))
 			return true;
 	}
 	return false;

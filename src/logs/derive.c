@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <xxhash.h>
 
@@ -492,10 +491,10 @@ static bool cache_hit(lg_slice s)
 		n = (size_t)(sp - s.p);
 	if (comma && (size_t)(comma - s.p) < n)
 		n = (size_t)(comma - s.p);
-	if (n > 4 && !strncasecmp(s.p, "TCP_", 4))
+	if (n > 4 && !lg_ascii_ncasecmp(s.p, "TCP_", 4))
 		return memmem(s.p, n, "HIT", 3) != NULL; /* squid TCP_HIT */
 	for (size_t i = 0; i < sizeof(hits) / sizeof(*hits); i++) {
-		if (strlen(hits[i]) == n && !strncasecmp(s.p, hits[i], n))
+		if (strlen(hits[i]) == n && !lg_ascii_ncasecmp(s.p, hits[i], n))
 			return true;
 	}
 	return false;
@@ -537,16 +536,16 @@ static bool domain_is_internal(const lg_site *site, const char *d,
 		if (!at)
 			return false;
 		size_t n = (size_t)(sender.p + sender.n - at - 1);
-		return strlen(d) == n && !strncasecmp(d, at + 1, n);
+		return strlen(d) == n && !lg_ascii_ncasecmp(d, at + 1, n);
 	}
 	size_t dn = strlen(d);
 	for (size_t i = 0; i < site->mail_domains.n; i++) {
 		const char *m = site->mail_domains.v[i];
 		size_t mn = strlen(m);
-		if (dn == mn && !strcasecmp(d, m))
+		if (dn == mn && !lg_ascii_casecmp(d, m))
 			return true;
 		if (dn > mn && d[dn - mn - 1] == '.' &&
-		    !strcasecmp(d + dn - mn, m))
+		    !lg_ascii_casecmp(d + dn - mn, m))
 			return true; /* a subdomain */
 	}
 	return false;

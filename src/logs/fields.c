@@ -2,9 +2,9 @@
  * on an event, severities and ISO 8601 times. */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "leakguard/logs.h"
+#include "util/util.h"
 
 static const char *const field_names[LG_FLD_COUNT] = {
     [LG_FLD_C_IP] = "c-ip",
@@ -78,14 +78,14 @@ const char *lg_field_name(lg_field f)
 bool lg_field_from_name(const char *name, lg_field *out)
 {
 	for (int f = 0; f < LG_FLD_COUNT; f++) {
-		if (field_names[f] && !strcasecmp(name, field_names[f])) {
+		if (field_names[f] && !lg_ascii_casecmp(name, field_names[f])) {
 			*out = (lg_field)f;
 			return true;
 		}
 	}
 	for (size_t i = 0; i < sizeof(field_aliases) / sizeof(*field_aliases);
 	     i++) {
-		if (!strcasecmp(name, field_aliases[i].alias)) {
+		if (!lg_ascii_casecmp(name, field_aliases[i].alias)) {
 			*out = field_aliases[i].field;
 			return true;
 		}
@@ -115,7 +115,7 @@ lg_slice lg_log_event_extra(const lg_log_event *ev, const char *name, size_t n)
 {
 	for (unsigned i = 0; i < ev->nextra; i++) {
 		if (ev->extra_name[i].n == n &&
-		    !strncasecmp(ev->extra_name[i].p, name, n))
+		    !lg_ascii_ncasecmp(ev->extra_name[i].p, name, n))
 			return ev->extra_value[i];
 	}
 	return (lg_slice){NULL, 0};
@@ -140,12 +140,12 @@ const char *lg_severity_name(lg_severity s)
 bool lg_severity_parse(const char *name, lg_severity *out)
 {
 	for (int s = 0; s <= LG_SEV_CRITICAL; s++) {
-		if (!strcasecmp(name, severity_names[s])) {
+		if (!lg_ascii_casecmp(name, severity_names[s])) {
 			*out = (lg_severity)s;
 			return true;
 		}
 	}
-	if (!strcasecmp(name, "info")) {
+	if (!lg_ascii_casecmp(name, "info")) {
 		*out = LG_SEV_INFO;
 		return true;
 	}

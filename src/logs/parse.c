@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "logs/logs_int.h"
+#include "util/util.h"
 
 static const char *const format_names[LG_LOG_FORMAT_COUNT] = {
     [LG_LOG_AUTO] = "auto",
@@ -41,14 +41,14 @@ const char *lg_log_format_name(lg_log_format f)
 bool lg_log_format_parse(const char *name, lg_log_format *out)
 {
 	for (int f = 0; f < LG_LOG_FORMAT_COUNT; f++) {
-		if (!strcasecmp(name, format_names[f])) {
+		if (!lg_ascii_casecmp(name, format_names[f])) {
 			*out = (lg_log_format)f;
 			return true;
 		}
 	}
 	for (size_t i = 0; i < sizeof(format_aliases) / sizeof(*format_aliases);
 	     i++) {
-		if (!strcasecmp(name, format_aliases[i].alias)) {
+		if (!lg_ascii_casecmp(name, format_aliases[i].alias)) {
 			*out = format_aliases[i].fmt;
 			return true;
 		}
@@ -248,7 +248,7 @@ int lg_next_field(const char **s, const char *end, lg_slice *out)
 static bool starts_with_ci(const char *s, size_t n, const char *pre)
 {
 	size_t k = strlen(pre);
-	return n >= k && !strncasecmp(s, pre, k);
+	return n >= k && !lg_ascii_ncasecmp(s, pre, k);
 }
 
 /* The host of an absolute URL, without a numeric port (ALB logs

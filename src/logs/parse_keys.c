@@ -2,9 +2,9 @@
  * access-log fields (nginx variable names, ltsv.org's labels, shipper
  * names), mapped to event fields so neither format needs a map for them. */
 #include <string.h>
-#include <strings.h>
 
 #include "logs/logs_int.h"
+#include "util/util.h"
 
 static const struct {
 	const char *key;
@@ -77,13 +77,13 @@ static const struct {
 
 int lg_common_key(const char *k, size_t n, bool ltsv)
 {
-	if (n == 4 && !strncasecmp(k, "host", 4))
+	if (n == 4 && !lg_ascii_ncasecmp(k, "host", 4))
 		return ltsv ? LG_FLD_C_IP : LG_FLD_CS_HOST;
 	for (size_t i = 0; i < sizeof(common_keys) / sizeof(*common_keys);
 	     i++) {
 		const char *c = common_keys[i].key;
 		if ((c[0] | 0x20) == (k[0] | 0x20) && strlen(c) == n &&
-		    !strncasecmp(c, k, n))
+		    !lg_ascii_ncasecmp(c, k, n))
 			return common_keys[i].meaning;
 	}
 	return LG_KEY_NONE;

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "logs/logs_int.h"
+#include "util/util.h"
 
 enum {
 	W3C_DATE = -10,
@@ -75,7 +75,7 @@ static int w3c_key(const char *name, size_t n)
 {
 	for (size_t i = 0; i < sizeof(w3c_names) / sizeof(*w3c_names); i++) {
 		if (strlen(w3c_names[i].name) == n &&
-		    !strncasecmp(w3c_names[i].name, name, n))
+		    !lg_ascii_ncasecmp(w3c_names[i].name, name, n))
 			return w3c_names[i].key;
 	}
 	return LG_KEY_NONE;
@@ -103,7 +103,8 @@ static lg_parse_result w3c_header(lg_log_parser *p, const char *line, size_t n)
 {
 	p->recognized = true;
 	static const char tag[] = "#Fields:";
-	if (n < sizeof(tag) - 1 || strncasecmp(line, tag, sizeof(tag) - 1))
+	if (n < sizeof(tag) - 1 ||
+	    lg_ascii_ncasecmp(line, tag, sizeof(tag) - 1))
 		return LG_PARSE_SKIP; /* #Version:, #Date:, comments */
 	char *names = strndup(line + 8, n - 8);
 	if (!names)

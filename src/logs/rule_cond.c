@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rules_int.h"
 
@@ -64,7 +63,7 @@ static void next(cparse *p)
 static bool is_word(const cparse *p, const char *w)
 {
 	return p->tk == T_WORD && p->tn == strlen(w) &&
-	       !strncasecmp(p->tp, w, p->tn);
+	       !lg_ascii_ncasecmp(p->tp, w, p->tn);
 }
 
 static bool grow(void **a, unsigned *cap, unsigned need, size_t elem)

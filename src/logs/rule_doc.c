@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <yaml.h>
 
 #include "rules_int.h"
@@ -36,7 +35,7 @@ static bool ynull(const ynode *n)
 	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
 	const char *s = (const char *)n->data.scalar.value;
-	return !*s || !strcmp(s, "~") || !strcasecmp(s, "null");
+	return !*s || !strcmp(s, "~") || !lg_ascii_casecmp(s, "null");
 }
 
 static lg_status spend(lr_loadctx *cx, const ynode *n)
@@ -98,11 +97,13 @@ static lg_status yitems(lr_loadctx *cx, ydoc *d, ynode *v, const char *what,
 static lg_status parse_bool(lr_loadctx *cx, const ynode *v, bool *out)
 {
 	const char *s = yscalar(v);
-	if (s && (!strcasecmp(s, "true") || !strcasecmp(s, "yes"))) {
+	if (s &&
+	    (!lg_ascii_casecmp(s, "true") || !lg_ascii_casecmp(s, "yes"))) {
 		*out = true;
 		return LG_OK;
 	}
-	if (s && (!strcasecmp(s, "false") || !strcasecmp(s, "no"))) {
+	if (s &&
+	    (!lg_ascii_casecmp(s, "false") || !lg_ascii_casecmp(s, "no"))) {
 		*out = false;
 		return LG_OK;
 	}

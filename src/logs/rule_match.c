@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rules_int.h"
 
@@ -322,8 +321,9 @@ lg_status lr_value_compile(lr_loadctx *cx, int line, const lr_mods *m,
 			       "this modifier needs a value, not null");
 	switch (m->kind) {
 	case LR_EXISTS:
-		if (!strcasecmp(text, "true") || !strcasecmp(text, "false")) {
-			v->exists = !strcasecmp(text, "true");
+		if (!lg_ascii_casecmp(text, "true") ||
+		    !lg_ascii_casecmp(text, "false")) {
+			v->exists = !lg_ascii_casecmp(text, "true");
 			return LG_OK;
 		}
 		return lr_fail(cx, line, "'exists' takes true or false");
@@ -514,7 +514,7 @@ lg_slice lr_field_extra(const lg_log_event *ev, const lr_fieldref *r)
 {
 	for (unsigned i = 0; i < ev->nextra && i < LG_LOG_MAX_EXTRA; i++) {
 		if (ev->extra_name[i].n == r->n &&
-		    !strncasecmp(ev->extra_name[i].p, r->name, r->n))
+		    !lg_ascii_ncasecmp(ev->extra_name[i].p, r->name, r->n))
 			return ev->extra_value[i];
 	}
 	return (lg_slice){NULL, 0};

@@ -5,7 +5,6 @@
 #include <hs/hs.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rules_int.h"
 
@@ -237,7 +236,7 @@ static bool cond_same(const lr_cond *a, const lr_cond *b)
 		return false;
 	if (a->ref.field < 0 &&
 	    (a->ref.n != b->ref.n ||
-	     strncasecmp(a->ref.name, b->ref.name, a->ref.n) != 0))
+	     lg_ascii_ncasecmp(a->ref.name, b->ref.name, a->ref.n) != 0))
 		return false;
 	for (unsigned i = 0; i < a->nvalues; i++)
 		if (!value_same(&a->values[i], &b->values[i]))

@@ -2,9 +2,9 @@
  * parser over them: the one that reads the most wins, provided it reads
  * at least half. */
 #include <string.h>
-#include <strings.h>
 
 #include "logs/logs_int.h"
+#include "util/util.h"
 
 /* In order of preference when two read as many lines: combined before
  * common (a common parser refuses combined lines anyway), the nginx
@@ -16,8 +16,8 @@ static const lg_log_format candidates[] = {
 
 static bool w3c_header(const char *s, size_t n)
 {
-	return (n >= 9 && !strncasecmp(s, "#Version:", 9)) ||
-	       (n >= 8 && !strncasecmp(s, "#Fields:", 8));
+	return (n >= 9 && !lg_ascii_ncasecmp(s, "#Version:", 9)) ||
+	       (n >= 8 && !lg_ascii_ncasecmp(s, "#Fields:", 8));
 }
 
 /* Lines the parser recognised as its own, events or its own skips. */

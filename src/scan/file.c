@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <libintl.h>
@@ -188,7 +187,7 @@ static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
 			return false;
 		}
 	}
-	if (strcasecmp(sn->encoding, "UTF-8") != 0) {
+	if (lg_ascii_casecmp(sn->encoding, "UTF-8") != 0) {
 		char err[128];
 		t->dec = lg_decoder_new(sn->encoding, err, sizeof(err));
 		if (!t->dec) {

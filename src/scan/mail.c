@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <libintl.h>
@@ -40,7 +39,7 @@ static bool header_name(const uint8_t *p, size_t n)
 	    "Delivered-To:", "Reply-To:", "Cc:",	 "Content-Type:"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
 		size_t k = strlen(names[i]);
-		if (n >= k && !strncasecmp((const char *)p, names[i], k))
+		if (n >= k && !lg_ascii_ncasecmp((const char *)p, names[i], k))
 			return true;
 	}
 	return false;
@@ -79,7 +78,7 @@ int scan_mail_kind(const uint8_t *p, size_t n)
 		if (len == 0 || (len == 1 && *l == '\r'))
 			break; /* the end of the headers */
 		if (len >= 13 &&
-		    !strncasecmp((const char *)l, "MIME-Version:", 13))
+		    !lg_ascii_ncasecmp((const char *)l, "MIME-Version:", 13))
 			return 1;
 		l += len + 1;
 	}
@@ -150,9 +149,9 @@ static char *part_name(mail_ctx *c, GMimeObject *part)
 	char gen[64];
 	if (!fname || !*fname) {
 		snprintf(gen, sizeof(gen), "part-%u.%s", ++c->nparts,
-			 !sub			     ? "bin"
-			 : !strcasecmp(sub, "plain") ? "txt"
-						     : sub);
+			 !sub				   ? "bin"
+			 : !lg_ascii_casecmp(sub, "plain") ? "txt"
+							   : sub);
 		fname = gen;
 	} else {
 		++c->nparts;

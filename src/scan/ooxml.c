@@ -11,7 +11,6 @@
 #include <expat.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "scan_int.h"
 #include "util/util.h"

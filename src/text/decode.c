@@ -7,6 +7,7 @@
 #include <uchardet.h>
 
 #include "leakguard/text.h"
+#include "util/util.h"
 
 struct lg_decoder {
 	iconv_t cd;
@@ -149,14 +150,15 @@ static void sniff_uchardet(const uint8_t *p, size_t n, lg_sniff *out)
 		uchardet_data_end(ud);
 		cs = uchardet_get_charset(ud);
 	}
-	if (!strcasecmp(cs, "SHIFT_JIS") || !strcasecmp(cs, "WINDOWS-31J"))
+	if (!lg_ascii_casecmp(cs, "SHIFT_JIS") ||
+	    !lg_ascii_casecmp(cs, "WINDOWS-31J"))
 		cs = "CP932"; /* what Windows/Excel write as "Shift_JIS" */
-	else if (!strcasecmp(cs, "EUC-JP"))
+	else if (!lg_ascii_casecmp(cs, "EUC-JP"))
 		cs = "EUC-JP-MS"; /* EUC-JP with the Windows extensions */
-	else if (!*cs || !strcasecmp(cs, "ASCII"))
+	else if (!*cs || !lg_ascii_casecmp(cs, "ASCII"))
 		cs = "UTF-8";
-	else if (strcasecmp(cs, "ISO-2022-JP") != 0 &&
-		 strncasecmp(cs, "UTF-", 4) != 0) {
+	else if (lg_ascii_casecmp(cs, "ISO-2022-JP") != 0 &&
+		 lg_ascii_ncasecmp(cs, "UTF-", 4) != 0) {
 		const char *ja = japanese_by_structure(p, n);
 		if (ja)
 			cs = ja;
@@ -212,7 +214,7 @@ lg_decoder *lg_decoder_new(const char *encoding, char *err, size_t errlen)
 		free(d);
 		return NULL;
 	}
-	d->utf16 = !strncasecmp(encoding, "UTF-16", 6);
+	d->utf16 = !lg_ascii_ncasecmp(encoding, "UTF-16", 6);
 	return d;
 }
 

@@ -11,9 +11,9 @@
  * paragraphs, stay apart). Input and output are UTF-8. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "leakguard/text.h"
+#include "util/util.h"
 
 enum st {
 	S_TEXT,
@@ -66,7 +66,7 @@ static bool has_word(const uint8_t *p, size_t n, const char *w)
 {
 	size_t m = strlen(w);
 	for (size_t i = 0; i + m <= n; i++)
-		if (!strncasecmp((const char *)p + i, w, m))
+		if (!lg_ascii_ncasecmp((const char *)p + i, w, m))
 			return true;
 	return false;
 }
@@ -186,7 +186,7 @@ static void ref_end(lg_html *h, sink *o, bool semicolon)
 static bool attr_is(const lg_html *h, const char *name)
 {
 	return h->nattr == strlen(name) &&
-	       !strncasecmp(h->attr, name, h->nattr);
+	       !lg_ascii_ncasecmp(h->attr, name, h->nattr);
 }
 
 /* An attribute name has been read: whether its value is text to keep. */
@@ -201,7 +201,7 @@ static void attr_start(lg_html *h)
 static bool name_is(const lg_html *h, const char *name)
 {
 	return h->nname == strlen(name) &&
-	       !strncasecmp(h->name, name, h->nname);
+	       !lg_ascii_ncasecmp(h->name, name, h->nname);
 }
 
 /* The tag ended ('>'): enters raw text after <script> and <style>. */
@@ -238,8 +238,8 @@ static void value_byte(lg_html *h, sink *o, char c)
 	if (!h->href_prefix)
 		return;
 	h->pre[h->npre++] = c;
-	bool mail = h->npre == 7 && !strncasecmp(h->pre, "mailto:", 7);
-	bool tel = h->npre == 4 && !strncasecmp(h->pre, "tel:", 4);
+	bool mail = h->npre == 7 && !lg_ascii_ncasecmp(h->pre, "mailto:", 7);
+	bool tel = h->npre == 4 && !lg_ascii_ncasecmp(h->pre, "tel:", 4);
 	if (mail || tel) {
 		put(o, " ", 1);
 		h->keep_value = true;

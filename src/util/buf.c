@@ -82,3 +82,29 @@ void lg_buf_free(lg_buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+int lg_ascii_ncasecmp(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int x = lg_to_lower((unsigned char)a[i]),
+		    y = lg_to_lower((unsigned char)b[i]);
+		if (x != y || !x)
+			return x - y;
+	}
+	return 0;
+}
+
+int lg_ascii_casecmp(const char *a, const char *b)
+{
+	return lg_ascii_ncasecmp(a, b, SIZE_MAX);
+}
+
+const char *lg_ascii_casestr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++) {
+		if (!lg_ascii_ncasecmp(hay, needle, n))
+			return hay;
+	}
+	return n ? NULL : hay;
+}

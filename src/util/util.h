@@ -59,6 +59,11 @@ static inline int lg_to_upper(int c)
 	return lg_is_lower(c) ? c & ~0x20 : c;
 }
 
+/* strcasecmp, strncasecmp and strcasestr folding ASCII letters only */
+int lg_ascii_casecmp(const char *a, const char *b);
+int lg_ascii_ncasecmp(const char *a, const char *b, size_t n);
+const char *lg_ascii_casestr(const char *hay, const char *needle);
+
 /* ---- growable byte buffer ------------------------------------------------ */
 typedef struct lg_buf {
 	char *data; /* always NUL-terminated when len > 0 or after any append */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -352,6 +353,54 @@ static void ascii_classes_are_the_c_locale(void **state)
 	assert_int_equal(lg_to_lower(ja[0]), ja[0]);
 }
 
+/* sign of x: strcasecmp promises only that */
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
+
+/* The ASCII comparisons agree with strcasecmp's in the C locale on random
+ * strings of letters, digits and punctuation, prefixes of each other
+ * included; they fold no byte of UTF-8. */
+static void ascii_casecmp_is_the_c_locale(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "aAbBzZ09_-@[`{\x7F";
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	uint32_t seed = 7;
+	for (int round = 0; round < 20000; round++) {
+		char a[8], b[8];
+		size_t la = 0, lb = 0;
+		seed = seed * 1103515245u + 12345u;
+		la = (seed >> 16) % 7;
+		lb = round % 3 ? la : (seed >> 8) % 7;
+		for (size_t i = 0; i < 7; i++) {
+			seed = seed * 1103515245u + 12345u;
+			a[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+			/* mostly the same letter in either case */
+			b[i] =
+			    (seed >> 8) % 4
+				? (char)(a[i] ^ (lg_is_alpha(a[i]) ? 0x20 : 0))
+				: alphabet[(seed >> 4) %
+					   (sizeof(alphabet) - 1)];
+		}
+		a[la] = b[lb] = '\0';
+		assert_int_equal(sign(lg_ascii_casecmp(a, b)),
+				 sign(strcasecmp(a, b)));
+		for (size_t n = 0; n < 8; n++)
+			assert_int_equal(sign(lg_ascii_ncasecmp(a, b, n)),
+					 sign(strncasecmp(a, b, n)));
+		assert_ptr_equal(lg_ascii_casestr(a, b), strcasestr(a, b));
+	}
+	setlocale(LC_CTYPE, "");
+	assert_int_equal(lg_ascii_casecmp("Content-Type", "content-type"), 0);
+	assert_int_not_equal(lg_ascii_casecmp("\xC3\x80", "\xC3\xA0"), 0);
+	const char *ct = "text/HTML; Charset=Shift_JIS";
+	assert_ptr_equal(lg_ascii_casestr(ct, "charset="), ct + 11);
+	assert_null(lg_ascii_casestr(ct, "utf-8"));
+	assert_ptr_equal(lg_ascii_casestr(ct, ""), ct);
+}
+
 static void pool_run(void *jobp, void *ctxp)
 {
 	pool_job *j = jobp;
@@ -519,6 +568,7 @@ int main(void)
 	    cmocka_unit_test(hashtab_delete_keeps_the_rest_findable),
 	    cmocka_unit_test(hash_bytes_is_fnv1a),
 	    cmocka_unit_test(ascii_classes_are_the_c_locale),
+	    cmocka_unit_test(ascii_casecmp_is_the_c_locale),
 	    cmocka_unit_test(pool_runs_every_job_once),
 	    cmocka_unit_test(pool_without_worker_ctx),
 	    cmocka_unit_test(pool_zero_sizes_are_clamped),
