@@ -20,6 +20,32 @@ void table_reset(lg_detect_stream *s)
 	s->nspans = 0;
 }
 
+/* Which paths run: -1 the fastest the CPU has; tests force the others
+ * (lg_table_isa) and compare. */
+static int table_isa = -1;
+
+bool lg_table_isa(int isa)
+{
+#if LG_AVX2_PATH
+	if ((isa == 2 && !__builtin_cpu_supports("avx2")) ||
+	    (isa == 3 && !__builtin_cpu_supports("avx512bw")))
+		return false;
+#else
+	if (isa > 0)
+		return false;
+#endif
+	table_isa = isa < 0 ? -1 : isa;
+	return true;
+}
+
+/* Whether the paths of a level may run: 1 the look-ups that reuse the
+ * last one's work, 2 the AVX2 copies, 3 the AVX-512 ones. 0 is the plain
+ * reference every other level must agree with. */
+static inline bool isa_allows(int level)
+{
+	return table_isa < 0 || table_isa >= level;
+}
+
 /* Types whose values only a label can make (3-4 digits of a CVV, 7 digits
  * of an account): in a column that names them, each cell is checked. */
 static const lg_type cell_types[] = {
@@ -286,7 +312,7 @@ static row_line scan_row_line(const lg_detect_stream *s, uint32_t ls,
 	line_count c = {UINT32_MAX, 0, 0};
 	uint32_t i = ls;
 #if LG_AVX2_PATH
-	if (__builtin_cpu_supports("avx2"))
+	if (isa_allows(2) && __builtin_cpu_supports("avx2"))
 		i = row_line_avx2(w, i, hi, s->len, (uint8_t)delim, &c);
 #endif
 #if defined(__SSE2__)
@@ -526,21 +552,26 @@ static unsigned column_of(const lg_detect_stream *s, const table_state *tb,
 	}
 }
 
-/* The table of this window that holds offset `at` (below its header,
- * above its end), or NULL. Spans are in text order and each ends before
- * the next header: only the last header above the line can hold it. */
-static const table_state *table_at(lg_detect_stream *s, uint32_t at,
-				   uint32_t ls)
+/* The last span whose header ends before window offset ls, or
+ * SIZE_MAX when none does. Spans are in text order. */
+static inline size_t span_of(lg_detect_stream *s, uint32_t ls)
 {
 	uint64_t line = s->base + ls;
 	size_t lo = 0, hi = s->nspans; /* spans[lo..hi) undecided */
-	/* verdicts come in text order, most in the table of the last one:
-	 * its span first, kept when the line is below its header and above
-	 * the next */
+	/* verdicts come in text order, most in the table of the last one
+	 * or a few after it: from its span a few steps forward, each span a
+	 * cache line of its own the search would miss on */
 	size_t k = s->span_hint;
-	if (k < hi && s->spans[k].header_end < line &&
-	    (k + 1 == hi || s->spans[k + 1].header_end >= line))
-		lo = hi = k + 1;
+	if (k < hi && s->spans[k].header_end < line && isa_allows(1)) {
+		for (int step = 0; step < 4 && k + 1 < hi &&
+				   s->spans[k + 1].header_end < line;
+		     step++)
+			k++;
+		lo = k + 1; /* spans[k] ends before the line: so do those
+			     * before it */
+		if (k + 1 == hi || s->spans[k + 1].header_end >= line)
+			hi = k + 1;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (s->spans[mid].header_end < line)
@@ -549,9 +580,21 @@ static const table_state *table_at(lg_detect_stream *s, uint32_t at,
 			hi = mid;
 	}
 	if (lo == 0)
-		return NULL;
+		return SIZE_MAX;
 	s->span_hint = lo - 1;
-	const table_state *tb = &s->spans[lo - 1];
+	return lo - 1;
+}
+
+/* The table of this window that holds offset `at` (below its header,
+ * above its end), or NULL. Each span ends before the next header: only
+ * the last header above the line (which starts at ls) can hold it. */
+static inline const table_state *table_at(lg_detect_stream *s, uint32_t at,
+					  uint32_t ls)
+{
+	size_t k = span_of(s, ls);
+	if (k == SIZE_MAX)
+		return NULL;
+	const table_state *tb = &s->spans[k];
 	return s->base + at < tb->end ? tb : NULL;
 }
 
@@ -571,6 +614,69 @@ const label_range *table_record_at(const lg_detect_stream *s, uint32_t at)
 							     : NULL;
 }
 
+/* The row of window offset `at` for a column verdict, as s->vrow: its
+ * start, its end, its table's span. The cells of a row are looked up one
+ * after another: a cell in the row of the last one reuses it. */
+static verdict_row *verdict_row_at(lg_detect_stream *s, uint32_t at)
+{
+	verdict_row *v = &s->vrow;
+	if (v->ls != UINT32_MAX && v->ls <= at && at < v->hi && isa_allows(1))
+		return v;
+	/* a row over several lines is one record; else the row is a line.
+	 * Records hold whole lines, so a cell on the row's line is in the
+	 * same record, or in none, as this one */
+	const label_range *rec = table_record_at(s, at);
+	uint32_t ls = rec ? rec->from : line_start(s, at);
+	if (ls == UINT32_MAX)
+		return NULL;
+	const uint8_t *nl = memchr(s->win + at, '\n', s->len - at);
+	v->ls = ls;
+	v->hi = rec ? rec->to : nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
+	v->span = span_of(s, ls);
+	v->at = ls;
+	v->col = 0;
+	return v;
+}
+
+/* The column of the cell at `at` in row v of table tb: the delimiters
+ * before it, counted from the last cell looked up when no quote or line
+ * break came between. */
+static unsigned verdict_column(lg_detect_stream *s, verdict_row *v,
+			       const table_state *tb, uint32_t at)
+{
+	if (v->at <= at && isa_allows(1)) {
+		row_line r = scan_row_line(s, v->at, at, tb->delim);
+		if (r.fields && r.end == at) {
+			v->col += r.fields - 1;
+			v->at = at;
+			return v->col;
+		}
+	}
+	return column_of(s, tb, v->ls, at);
+}
+
+/* table_column_verdict for a value in a table's span: its row and
+ * column. Apart, since most values are in none. */
+static __attribute__((noinline)) int cell_verdict(lg_detect_stream *s,
+						  lg_type t, uint32_t at,
+						  uint32_t *lo, uint32_t *hi)
+{
+	verdict_row *v = verdict_row_at(s, at);
+	if (!v || v->span == SIZE_MAX || s->base + at >= s->spans[v->span].end)
+		return 0; /* no table, or its header line or what is above it */
+	const table_state *tb = &s->spans[v->span];
+	*lo = v->ls;
+	*hi = v->hi;
+	unsigned col = verdict_column(s, v, tb, at);
+	if (col >= tb->ncols || col >= TABLE_MAX_COLS)
+		return 0;
+	if ((tb->pos[col] >> t) & 1u)
+		return 1;
+	if (((tb->neg[col] >> t) & 1u) || tb->labelled[col])
+		return -1; /* the column is something else */
+	return 0;
+}
+
 int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 			 uint32_t *lo, uint32_t *hi)
 {
@@ -580,22 +686,7 @@ int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 	 * header and so before `at` */
 	if (s->nspans == 0 || !table_at(s, at, at))
 		return 0;
-	const label_range *rec = table_record_at(s, at);
-	uint32_t ls = rec ? rec->from : line_start(s, at);
-	const table_state *tb = ls == UINT32_MAX ? NULL : table_at(s, at, ls);
-	if (!tb)
-		return 0; /* no table, or its header line or what is above it */
-	const uint8_t *nl = memchr(s->win + at, '\n', s->len - at);
-	*lo = ls;
-	*hi = rec ? rec->to : nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
-	unsigned col = column_of(s, tb, ls, at);
-	if (col >= tb->ncols || col >= TABLE_MAX_COLS)
-		return 0;
-	if ((tb->pos[col] >> t) & 1u)
-		return 1;
-	if (((tb->neg[col] >> t) & 1u) || tb->labelled[col])
-		return -1; /* the column is something else */
-	return 0;
+	return cell_verdict(s, t, at, lo, hi);
 }
 
 typedef struct row_cells {
@@ -945,9 +1036,9 @@ static uint32_t next_table_line(const lg_detect_stream *s, uint32_t pos,
 #if LG_AVX2_PATH
 	/* from a line start (the blank-line test looks three bytes back) */
 	if (pos >= 3 && s->win[pos - 1] == '\n') {
-		if (__builtin_cpu_supports("avx512bw"))
+		if (isa_allows(3) && __builtin_cpu_supports("avx512bw"))
 			return prose_skip_avx512(s->win, pos, hi);
-		if (__builtin_cpu_supports("avx2"))
+		if (isa_allows(2) && __builtin_cpu_supports("avx2"))
 			return prose_skip_avx2(s->win, pos, hi);
 	}
 #endif
@@ -1042,7 +1133,7 @@ static uint32_t plain_rows(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 	if (!t->active || t->check_cells || s->base + pos <= t->header_end)
 		return pos;
 #if LG_AVX2_PATH
-	if (__builtin_cpu_supports("avx2"))
+	if (isa_allows(2) && __builtin_cpu_supports("avx2"))
 		return plain_rows_avx2(s, pos, hi);
 #endif
 	return pos;
@@ -1076,6 +1167,7 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 	uint32_t ls = line_start(s, pos);
 	s->nspans = 0;
 	s->nrecords = 0;
+	s->vrow.ls = UINT32_MAX; /* the rows and spans are new */
 	if (s->table.ncols && s->table.end > s->base)
 		span_open(s); /* a table the last window left open */
 
