@@ -302,6 +302,49 @@ row_line_avx2(const uint8_t *w, uint32_t i, uint32_t hi, size_t len,
 }
 #endif
 
+#if LG_AVX2_PATH
+/* As count_block, 64 bytes. */
+static inline bool count_block64(line_count *c, uint32_t i, uint64_t nl,
+				 uint64_t quote, uint64_t delim)
+{
+	uint64_t before = nl ? (nl & -nl) - 1 : ~0ULL;
+	c->delims += (unsigned)__builtin_popcountll(delim & before);
+	c->quotes |= (quote & before) != 0;
+	if (!nl)
+		return false;
+	c->end = i + (uint32_t)__builtin_ctzll(nl);
+	return true;
+}
+
+/* As block_avx2, 64 bytes. */
+__attribute__((target("avx512bw,popcnt"))) static inline bool
+block_avx512(const uint8_t *w, uint32_t i, uint8_t delim, uint64_t keep,
+	     line_count *c)
+{
+	__m512i v = _mm512_loadu_si512(w + i);
+	uint64_t nl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+	uint64_t q = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+	uint64_t d = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)delim));
+	return count_block64(c, i, nl & keep, q & keep, d & keep);
+}
+
+/* As row_line_avx2, 64 bytes at a time. */
+__attribute__((target("avx512bw,popcnt"))) static uint32_t
+row_line_avx512(const uint8_t *w, uint32_t i, uint32_t hi, size_t len,
+		uint8_t delim, line_count *c)
+{
+	for (; i + 64 <= hi; i += 64) {
+		if (block_avx512(w, i, delim, ~0ULL, c))
+			return i;
+	}
+	if (i < hi && i + 64 <= len) {
+		block_avx512(w, i, delim, (1ULL << (hi - i)) - 1, c);
+		return hi;
+	}
+	return i;
+}
+#endif
+
 /* The line from ls (up to hi) as a row of the table: one pass that finds
  * its newline and counts its delimiters, where a memchr for the newline,
  * another for a quote and a count of the delimiters each read it. */
@@ -312,7 +355,9 @@ static row_line scan_row_line(const lg_detect_stream *s, uint32_t ls,
 	line_count c = {UINT32_MAX, 0, 0};
 	uint32_t i = ls;
 #if LG_AVX2_PATH
-	if (isa_allows(2) && __builtin_cpu_supports("avx2"))
+	if (isa_allows(3) && __builtin_cpu_supports("avx512bw"))
+		i = row_line_avx512(w, i, hi, s->len, (uint8_t)delim, &c);
+	else if (isa_allows(2) && __builtin_cpu_supports("avx2"))
 		i = row_line_avx2(w, i, hi, s->len, (uint8_t)delim, &c);
 #endif
 #if defined(__SSE2__)
@@ -702,6 +747,59 @@ static void collect_cell(void *ud, unsigned col, uint32_t from, uint32_t to)
 	}
 }
 
+/* A cell [from, to) of the window as split_fields trims it: without the
+ * spaces and quotes around it, nor a CR at its end. */
+static inline void put_cell(row_cells *r, const uint8_t *w, unsigned col,
+			    uint32_t from, uint32_t to)
+{
+	if (col >= TABLE_MAX_COLS)
+		return;
+	while (from < to && (w[from] == ' ' || w[from] == '"'))
+		from++;
+	while (to > from &&
+	       (w[to - 1] == ' ' || w[to - 1] == '"' || w[to - 1] == '\r'))
+		to--;
+	r->from[col] = from;
+	r->to[col] = to;
+}
+
+#if LG_AVX2_PATH
+/* The cells of a row with no quote, w[ls..end), into r, and how many
+ * fields it has: as split_fields finds them, from the delimiter bits of
+ * 32-byte blocks where it searched for each delimiter in turn. Reads up
+ * to len, the window's end. */
+__attribute__((target("avx2,bmi"))) static unsigned
+split_plain_avx2(const uint8_t *w, uint32_t ls, uint32_t end, size_t len,
+		 char delim, row_cells *r)
+{
+	const __m256i d = _mm256_set1_epi8(delim);
+	unsigned col = 0;
+	uint32_t start = ls;
+	for (uint32_t i = ls; i < end; i += 32) {
+		uint32_t m = 0;
+		if (i + 32 <= len) {
+			__m256i v =
+			    _mm256_loadu_si256((const __m256i *)(w + i));
+			m = (uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(v, d));
+		} else { /* the window's last bytes */
+			for (uint32_t k = 0; i + k < end; k++)
+				m |= (uint32_t)(w[i + k] == (uint8_t)delim)
+				     << k;
+		}
+		if (end - i < 32)
+			m &= (1u << (end - i)) - 1;
+		for (; m; m &= m - 1) {
+			uint32_t at = i + (uint32_t)__builtin_ctz(m);
+			put_cell(r, w, col++, start, at);
+			start = at + 1;
+		}
+	}
+	put_cell(r, w, col++, start, end);
+	return col;
+}
+#endif
+
 /* Checks the cells of a column that names a label-only type. */
 static void check_cell(lg_detect_stream *s, lg_type_mask want, uint32_t from,
 		       uint32_t to)
@@ -761,8 +859,15 @@ static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
 		return;
 	}
 	row_cells cells;
-	unsigned n = split_fields(s->win + ls, ls, end - ls, s->table.delim,
-				  collect_cell, &cells);
+	unsigned n;
+#if LG_AVX2_PATH
+	if (fields && isa_allows(2) && __builtin_cpu_supports("avx2"))
+		n = split_plain_avx2(s->win, ls, end, s->len, s->table.delim,
+				     &cells);
+	else
+#endif
+		n = split_fields(s->win + ls, ls, end - ls, s->table.delim,
+				 collect_cell, &cells);
 	if (!row_fits(s, ls, end, n))
 		return;
 	/* most columns name no cell type: one test each */
