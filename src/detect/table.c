@@ -1226,6 +1226,49 @@ plain_rows_avx2(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 }
 #endif
 
+#if LG_AVX2_PATH
+/* As plain_rows_avx2, 64 bytes to a block. A row fits when it has from 2
+ * to the header's fields (a blank line has 1) and is shorter than a row
+ * is kept; the count of misfits starts again once, after the last. */
+__attribute__((target("avx512bw,popcnt"))) static uint32_t
+plain_rows_avx512(lg_detect_stream *s, uint32_t pos, uint32_t hi)
+{
+	table_state *t = &s->table;
+	const uint8_t *w = s->win;
+	const __m512i nl = _mm512_set1_epi8('\n'), q = _mm512_set1_epi8('"'),
+		      d = _mm512_set1_epi8(t->delim);
+	unsigned most = t->ncols - 2; /* fields - 2, unsigned, at most */
+	uint32_t ls = pos;
+	unsigned delims = 0; /* of the row from ls, in the blocks before */
+	for (uint32_t i = pos; i + 64 <= hi; i += 64) {
+		__m512i v = _mm512_loadu_si512(w + i);
+		uint64_t nls = _mm512_cmpeq_epi8_mask(v, nl);
+		uint64_t qs = _mm512_cmpeq_epi8_mask(v, q);
+		uint64_t ds = _mm512_cmpeq_epi8_mask(v, d);
+		uint64_t rest = ~0ULL; /* the block's bits from ls on */
+		for (; nls; nls &= nls - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(nls);
+			uint64_t row = rest & ((1ULL << b) - 1);
+			unsigned n = delims +
+				     (unsigned)__builtin_popcountll(ds & row) +
+				     1;
+			if ((qs & row) || n - 2 > most || ls + 4096 <= i + b)
+				goto stop;
+			ls = i + b + 1;
+			delims = 0;
+			rest = b == 63 ? 0 : ~0ULL << (b + 1);
+		}
+		if (qs & rest)
+			break;
+		delims += (unsigned)__builtin_popcountll(ds & rest);
+	}
+stop:
+	if (ls != pos)
+		t->misfits = 0; /* as row_fits does for a row that fits */
+	return ls;
+}
+#endif
+
 /* Rows of the table being read that need nothing but counting: where no
  * column names a type checked cell by cell, a row with no quote that
  * fits the header only tells that the table goes on. Takes those rows,
@@ -1238,6 +1281,8 @@ static uint32_t plain_rows(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 	if (!t->active || t->check_cells || s->base + pos <= t->header_end)
 		return pos;
 #if LG_AVX2_PATH
+	if (isa_allows(3) && __builtin_cpu_supports("avx512bw"))
+		return plain_rows_avx512(s, pos, hi);
 	if (isa_allows(2) && __builtin_cpu_supports("avx2"))
 		return plain_rows_avx2(s, pos, hi);
 #endif
