@@ -768,7 +768,7 @@ static inline void put_cell(row_cells *r, const uint8_t *w, unsigned col,
  * fields it has: as split_fields finds them, from the delimiter bits of
  * 32-byte blocks where it searched for each delimiter in turn. Reads up
  * to len, the window's end. */
-__attribute__((target("avx2,bmi"))) static unsigned
+__attribute__((target("avx2"))) static unsigned
 split_plain_avx2(const uint8_t *w, uint32_t ls, uint32_t end, size_t len,
 		 char delim, row_cells *r)
 {
@@ -1227,9 +1227,10 @@ plain_rows_avx2(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 #endif
 
 #if LG_AVX2_PATH
-/* As plain_rows_avx2, 64 bytes to a block. A row fits when it has from 2
- * to the header's fields (a blank line has 1) and is shorter than a row
- * is kept; the count of misfits starts again once, after the last. */
+/* As plain_rows_avx2, 64 bytes to a block. A row fits (plain_row_fits)
+ * when it has from 2 to the header's fields (a blank line has 1) and is
+ * shorter than a row is kept; the count of misfits is set to 0 once, for
+ * all the rows taken, not per row. */
 __attribute__((target("avx512bw,popcnt"))) static uint32_t
 plain_rows_avx512(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 {
@@ -1237,6 +1238,8 @@ plain_rows_avx512(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 	const uint8_t *w = s->win;
 	const __m512i nl = _mm512_set1_epi8('\n'), q = _mm512_set1_epi8('"'),
 		      d = _mm512_set1_epi8(t->delim);
+	if (t->ncols < 2)
+		return pos; /* no header has fewer: the line-by-line path */
 	unsigned most = t->ncols - 2; /* fields - 2, unsigned, at most */
 	uint32_t ls = pos;
 	unsigned delims = 0; /* of the row from ls, in the blocks before */
