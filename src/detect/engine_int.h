@@ -171,6 +171,15 @@ typedef struct table_memo {
 	uint8_t line[TABLE_MEMO_LINE];
 } table_memo;
 
+/* The row of the last column verdict (table.c), [ls, hi), and the last
+ * cell looked up in it: a row's cells come one after another. */
+typedef struct verdict_row {
+	uint32_t ls, hi; /* ls UINT32_MAX: none */
+	size_t span;	 /* the span by its start; SIZE_MAX: none */
+	uint32_t at;	 /* a cell start, no quote or newline from ls to it */
+	unsigned col;	 /* its column */
+} verdict_row;
+
 /* A match of a split pattern, found from one of its label's ends. */
 typedef struct split_match {
 	lg_type type;
@@ -220,7 +229,8 @@ struct lg_detect_stream {
 	table_state table;  /* the table being read */
 	table_state *spans; /* the tables this window holds */
 	size_t nspans, capspans;
-	size_t span_hint;     /* the span the last verdict found: a guess */
+	size_t span_hint; /* the span the last verdict found: a guess */
+	verdict_row vrow;
 	label_range *records; /* rows over several lines (quoted newlines) */
 	size_t nrecords, caprecords;
 	table_memo memos[TABLE_MEMOS]; /* kept from text to text */
@@ -250,6 +260,11 @@ bool lg_bare_postal_moot(lg_detect_stream *s, uint32_t from, uint32_t to);
 
 /* table.c */
 void table_reset(lg_detect_stream *s);
+/* For tests: which of table.c's paths run: -1 the best the CPU has, 0 the
+ * plain reference, 1 with the look-ups that reuse the last one, 2 the
+ * AVX2 copies too, 3 the AVX-512 ones. False when the CPU has not the
+ * level. */
+bool lg_table_isa(int isa);
 void table_detect_header(lg_detect_stream *s);
 /* +1: the cell's column names type t; -1: it names something else; 0: no
  * table or no word. Narrows [*lo, *hi) to the line for keyword look-ups. */

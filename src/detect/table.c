@@ -20,6 +20,32 @@ void table_reset(lg_detect_stream *s)
 	s->nspans = 0;
 }
 
+/* Which paths run: -1 the fastest the CPU has; tests force the others
+ * (lg_table_isa) and compare. */
+static int table_isa = -1;
+
+bool lg_table_isa(int isa)
+{
+#if LG_AVX2_PATH
+	if ((isa == 2 && !__builtin_cpu_supports("avx2")) ||
+	    (isa == 3 && !__builtin_cpu_supports("avx512bw")))
+		return false;
+#else
+	if (isa > 0)
+		return false;
+#endif
+	table_isa = isa < 0 ? -1 : isa;
+	return true;
+}
+
+/* Whether the paths of a level may run: 1 the look-ups that reuse the
+ * last one's work, 2 the AVX2 copies, 3 the AVX-512 ones. 0 is the plain
+ * reference every other level must agree with. */
+static inline bool isa_allows(int level)
+{
+	return table_isa < 0 || table_isa >= level;
+}
+
 /* Types whose values only a label can make (3-4 digits of a CVV, 7 digits
  * of an account): in a column that names them, each cell is checked. */
 static const lg_type cell_types[] = {
@@ -276,6 +302,49 @@ row_line_avx2(const uint8_t *w, uint32_t i, uint32_t hi, size_t len,
 }
 #endif
 
+#if LG_AVX2_PATH
+/* As count_block, 64 bytes. */
+static inline bool count_block64(line_count *c, uint32_t i, uint64_t nl,
+				 uint64_t quote, uint64_t delim)
+{
+	uint64_t before = nl ? (nl & -nl) - 1 : ~0ULL;
+	c->delims += (unsigned)__builtin_popcountll(delim & before);
+	c->quotes |= (quote & before) != 0;
+	if (!nl)
+		return false;
+	c->end = i + (uint32_t)__builtin_ctzll(nl);
+	return true;
+}
+
+/* As block_avx2, 64 bytes. */
+__attribute__((target("avx512bw,popcnt"))) static inline bool
+block_avx512(const uint8_t *w, uint32_t i, uint8_t delim, uint64_t keep,
+	     line_count *c)
+{
+	__m512i v = _mm512_loadu_si512(w + i);
+	uint64_t nl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+	uint64_t q = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+	uint64_t d = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8((char)delim));
+	return count_block64(c, i, nl & keep, q & keep, d & keep);
+}
+
+/* As row_line_avx2, 64 bytes at a time. */
+__attribute__((target("avx512bw,popcnt"))) static uint32_t
+row_line_avx512(const uint8_t *w, uint32_t i, uint32_t hi, size_t len,
+		uint8_t delim, line_count *c)
+{
+	for (; i + 64 <= hi; i += 64) {
+		if (block_avx512(w, i, delim, ~0ULL, c))
+			return i;
+	}
+	if (i < hi && i + 64 <= len) {
+		block_avx512(w, i, delim, (1ULL << (hi - i)) - 1, c);
+		return hi;
+	}
+	return i;
+}
+#endif
+
 /* The line from ls (up to hi) as a row of the table: one pass that finds
  * its newline and counts its delimiters, where a memchr for the newline,
  * another for a quote and a count of the delimiters each read it. */
@@ -286,7 +355,9 @@ static row_line scan_row_line(const lg_detect_stream *s, uint32_t ls,
 	line_count c = {UINT32_MAX, 0, 0};
 	uint32_t i = ls;
 #if LG_AVX2_PATH
-	if (__builtin_cpu_supports("avx2"))
+	if (isa_allows(3) && __builtin_cpu_supports("avx512bw"))
+		i = row_line_avx512(w, i, hi, s->len, (uint8_t)delim, &c);
+	else if (isa_allows(2) && __builtin_cpu_supports("avx2"))
 		i = row_line_avx2(w, i, hi, s->len, (uint8_t)delim, &c);
 #endif
 #if defined(__SSE2__)
@@ -526,21 +597,26 @@ static unsigned column_of(const lg_detect_stream *s, const table_state *tb,
 	}
 }
 
-/* The table of this window that holds offset `at` (below its header,
- * above its end), or NULL. Spans are in text order and each ends before
- * the next header: only the last header above the line can hold it. */
-static const table_state *table_at(lg_detect_stream *s, uint32_t at,
-				   uint32_t ls)
+/* The last span whose header ends before window offset ls, or
+ * SIZE_MAX when none does. Spans are in text order. */
+static inline size_t span_of(lg_detect_stream *s, uint32_t ls)
 {
 	uint64_t line = s->base + ls;
 	size_t lo = 0, hi = s->nspans; /* spans[lo..hi) undecided */
-	/* verdicts come in text order, most in the table of the last one:
-	 * its span first, kept when the line is below its header and above
-	 * the next */
+	/* verdicts come in text order, most in the table of the last one
+	 * or a few after it: from its span a few steps forward, each span a
+	 * cache line of its own the search would miss on */
 	size_t k = s->span_hint;
-	if (k < hi && s->spans[k].header_end < line &&
-	    (k + 1 == hi || s->spans[k + 1].header_end >= line))
-		lo = hi = k + 1;
+	if (k < hi && s->spans[k].header_end < line && isa_allows(1)) {
+		for (int step = 0; step < 4 && k + 1 < hi &&
+				   s->spans[k + 1].header_end < line;
+		     step++)
+			k++;
+		lo = k + 1; /* spans[k] ends before the line: so do those
+			     * before it */
+		if (k + 1 == hi || s->spans[k + 1].header_end >= line)
+			hi = k + 1;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (s->spans[mid].header_end < line)
@@ -549,9 +625,21 @@ static const table_state *table_at(lg_detect_stream *s, uint32_t at,
 			hi = mid;
 	}
 	if (lo == 0)
-		return NULL;
+		return SIZE_MAX;
 	s->span_hint = lo - 1;
-	const table_state *tb = &s->spans[lo - 1];
+	return lo - 1;
+}
+
+/* The table of this window that holds offset `at` (below its header,
+ * above its end), or NULL. Each span ends before the next header: only
+ * the last header above the line (which starts at ls) can hold it. */
+static inline const table_state *table_at(lg_detect_stream *s, uint32_t at,
+					  uint32_t ls)
+{
+	size_t k = span_of(s, ls);
+	if (k == SIZE_MAX)
+		return NULL;
+	const table_state *tb = &s->spans[k];
 	return s->base + at < tb->end ? tb : NULL;
 }
 
@@ -571,6 +659,69 @@ const label_range *table_record_at(const lg_detect_stream *s, uint32_t at)
 							     : NULL;
 }
 
+/* The row of window offset `at` for a column verdict, as s->vrow: its
+ * start, its end, its table's span. The cells of a row are looked up one
+ * after another: a cell in the row of the last one reuses it. */
+static verdict_row *verdict_row_at(lg_detect_stream *s, uint32_t at)
+{
+	verdict_row *v = &s->vrow;
+	if (v->ls != UINT32_MAX && v->ls <= at && at < v->hi && isa_allows(1))
+		return v;
+	/* a row over several lines is one record; else the row is a line.
+	 * Records hold whole lines, so a cell on the row's line is in the
+	 * same record, or in none, as this one */
+	const label_range *rec = table_record_at(s, at);
+	uint32_t ls = rec ? rec->from : line_start(s, at);
+	if (ls == UINT32_MAX)
+		return NULL;
+	const uint8_t *nl = memchr(s->win + at, '\n', s->len - at);
+	v->ls = ls;
+	v->hi = rec ? rec->to : nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
+	v->span = span_of(s, ls);
+	v->at = ls;
+	v->col = 0;
+	return v;
+}
+
+/* The column of the cell at `at` in row v of table tb: the delimiters
+ * before it, counted from the last cell looked up when no quote or line
+ * break came between. */
+static unsigned verdict_column(lg_detect_stream *s, verdict_row *v,
+			       const table_state *tb, uint32_t at)
+{
+	if (v->at <= at && isa_allows(1)) {
+		row_line r = scan_row_line(s, v->at, at, tb->delim);
+		if (r.fields && r.end == at) {
+			v->col += r.fields - 1;
+			v->at = at;
+			return v->col;
+		}
+	}
+	return column_of(s, tb, v->ls, at);
+}
+
+/* table_column_verdict for a value in a table's span: its row and
+ * column. Apart, since most values are in none. */
+static __attribute__((noinline)) int cell_verdict(lg_detect_stream *s,
+						  lg_type t, uint32_t at,
+						  uint32_t *lo, uint32_t *hi)
+{
+	verdict_row *v = verdict_row_at(s, at);
+	if (!v || v->span == SIZE_MAX || s->base + at >= s->spans[v->span].end)
+		return 0; /* no table, or its header line or what is above it */
+	const table_state *tb = &s->spans[v->span];
+	*lo = v->ls;
+	*hi = v->hi;
+	unsigned col = verdict_column(s, v, tb, at);
+	if (col >= tb->ncols || col >= TABLE_MAX_COLS)
+		return 0;
+	if ((tb->pos[col] >> t) & 1u)
+		return 1;
+	if (((tb->neg[col] >> t) & 1u) || tb->labelled[col])
+		return -1; /* the column is something else */
+	return 0;
+}
+
 int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 			 uint32_t *lo, uint32_t *hi)
 {
@@ -580,22 +731,7 @@ int table_column_verdict(lg_detect_stream *s, lg_type t, uint32_t at,
 	 * header and so before `at` */
 	if (s->nspans == 0 || !table_at(s, at, at))
 		return 0;
-	const label_range *rec = table_record_at(s, at);
-	uint32_t ls = rec ? rec->from : line_start(s, at);
-	const table_state *tb = ls == UINT32_MAX ? NULL : table_at(s, at, ls);
-	if (!tb)
-		return 0; /* no table, or its header line or what is above it */
-	const uint8_t *nl = memchr(s->win + at, '\n', s->len - at);
-	*lo = ls;
-	*hi = rec ? rec->to : nl ? (uint32_t)(nl - s->win) : (uint32_t)s->len;
-	unsigned col = column_of(s, tb, ls, at);
-	if (col >= tb->ncols || col >= TABLE_MAX_COLS)
-		return 0;
-	if ((tb->pos[col] >> t) & 1u)
-		return 1;
-	if (((tb->neg[col] >> t) & 1u) || tb->labelled[col])
-		return -1; /* the column is something else */
-	return 0;
+	return cell_verdict(s, t, at, lo, hi);
 }
 
 typedef struct row_cells {
@@ -610,6 +746,59 @@ static void collect_cell(void *ud, unsigned col, uint32_t from, uint32_t to)
 		r->to[col] = to;
 	}
 }
+
+/* A cell [from, to) of the window as split_fields trims it: without the
+ * spaces and quotes around it, nor a CR at its end. */
+static inline void put_cell(row_cells *r, const uint8_t *w, unsigned col,
+			    uint32_t from, uint32_t to)
+{
+	if (col >= TABLE_MAX_COLS)
+		return;
+	while (from < to && (w[from] == ' ' || w[from] == '"'))
+		from++;
+	while (to > from &&
+	       (w[to - 1] == ' ' || w[to - 1] == '"' || w[to - 1] == '\r'))
+		to--;
+	r->from[col] = from;
+	r->to[col] = to;
+}
+
+#if LG_AVX2_PATH
+/* The cells of a row with no quote, w[ls..end), into r, and how many
+ * fields it has: as split_fields finds them, from the delimiter bits of
+ * 32-byte blocks where it searched for each delimiter in turn. Reads up
+ * to len, the window's end. */
+__attribute__((target("avx2"))) static unsigned
+split_plain_avx2(const uint8_t *w, uint32_t ls, uint32_t end, size_t len,
+		 char delim, row_cells *r)
+{
+	const __m256i d = _mm256_set1_epi8(delim);
+	unsigned col = 0;
+	uint32_t start = ls;
+	for (uint32_t i = ls; i < end; i += 32) {
+		uint32_t m = 0;
+		if (i + 32 <= len) {
+			__m256i v =
+			    _mm256_loadu_si256((const __m256i *)(w + i));
+			m = (uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(v, d));
+		} else { /* the window's last bytes */
+			for (uint32_t k = 0; i + k < end; k++)
+				m |= (uint32_t)(w[i + k] == (uint8_t)delim)
+				     << k;
+		}
+		if (end - i < 32)
+			m &= (1u << (end - i)) - 1;
+		for (; m; m &= m - 1) {
+			uint32_t at = i + (uint32_t)__builtin_ctz(m);
+			put_cell(r, w, col++, start, at);
+			start = at + 1;
+		}
+	}
+	put_cell(r, w, col++, start, end);
+	return col;
+}
+#endif
 
 /* Checks the cells of a column that names a label-only type. */
 static void check_cell(lg_detect_stream *s, lg_type_mask want, uint32_t from,
@@ -670,8 +859,15 @@ static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
 		return;
 	}
 	row_cells cells;
-	unsigned n = split_fields(s->win + ls, ls, end - ls, s->table.delim,
-				  collect_cell, &cells);
+	unsigned n;
+#if LG_AVX2_PATH
+	if (fields && isa_allows(2) && __builtin_cpu_supports("avx2"))
+		n = split_plain_avx2(s->win, ls, end, s->len, s->table.delim,
+				     &cells);
+	else
+#endif
+		n = split_fields(s->win + ls, ls, end - ls, s->table.delim,
+				 collect_cell, &cells);
 	if (!row_fits(s, ls, end, n))
 		return;
 	/* most columns name no cell type: one test each */
@@ -945,9 +1141,9 @@ static uint32_t next_table_line(const lg_detect_stream *s, uint32_t pos,
 #if LG_AVX2_PATH
 	/* from a line start (the blank-line test looks three bytes back) */
 	if (pos >= 3 && s->win[pos - 1] == '\n') {
-		if (__builtin_cpu_supports("avx512bw"))
+		if (isa_allows(3) && __builtin_cpu_supports("avx512bw"))
 			return prose_skip_avx512(s->win, pos, hi);
-		if (__builtin_cpu_supports("avx2"))
+		if (isa_allows(2) && __builtin_cpu_supports("avx2"))
 			return prose_skip_avx2(s->win, pos, hi);
 	}
 #endif
@@ -1030,6 +1226,52 @@ plain_rows_avx2(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 }
 #endif
 
+#if LG_AVX2_PATH
+/* As plain_rows_avx2, 64 bytes to a block. A row fits (plain_row_fits)
+ * when it has from 2 to the header's fields (a blank line has 1) and is
+ * shorter than a row is kept; the count of misfits is set to 0 once, for
+ * all the rows taken, not per row. */
+__attribute__((target("avx512bw,popcnt"))) static uint32_t
+plain_rows_avx512(lg_detect_stream *s, uint32_t pos, uint32_t hi)
+{
+	table_state *t = &s->table;
+	const uint8_t *w = s->win;
+	const __m512i nl = _mm512_set1_epi8('\n'), q = _mm512_set1_epi8('"'),
+		      d = _mm512_set1_epi8(t->delim);
+	if (t->ncols < 2)
+		return pos; /* no header has fewer: the line-by-line path */
+	unsigned most = t->ncols - 2; /* fields - 2, unsigned, at most */
+	uint32_t ls = pos;
+	unsigned delims = 0; /* of the row from ls, in the blocks before */
+	for (uint32_t i = pos; i + 64 <= hi; i += 64) {
+		__m512i v = _mm512_loadu_si512(w + i);
+		uint64_t nls = _mm512_cmpeq_epi8_mask(v, nl);
+		uint64_t qs = _mm512_cmpeq_epi8_mask(v, q);
+		uint64_t ds = _mm512_cmpeq_epi8_mask(v, d);
+		uint64_t rest = ~0ULL; /* the block's bits from ls on */
+		for (; nls; nls &= nls - 1) {
+			unsigned b = (unsigned)__builtin_ctzll(nls);
+			uint64_t row = rest & ((1ULL << b) - 1);
+			unsigned n = delims +
+				     (unsigned)__builtin_popcountll(ds & row) +
+				     1;
+			if ((qs & row) || n - 2 > most || ls + 4096 <= i + b)
+				goto stop;
+			ls = i + b + 1;
+			delims = 0;
+			rest = b == 63 ? 0 : ~0ULL << (b + 1);
+		}
+		if (qs & rest)
+			break;
+		delims += (unsigned)__builtin_popcountll(ds & rest);
+	}
+stop:
+	if (ls != pos)
+		t->misfits = 0; /* as row_fits does for a row that fits */
+	return ls;
+}
+#endif
+
 /* Rows of the table being read that need nothing but counting: where no
  * column names a type checked cell by cell, a row with no quote that
  * fits the header only tells that the table goes on. Takes those rows,
@@ -1042,7 +1284,9 @@ static uint32_t plain_rows(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 	if (!t->active || t->check_cells || s->base + pos <= t->header_end)
 		return pos;
 #if LG_AVX2_PATH
-	if (__builtin_cpu_supports("avx2"))
+	if (isa_allows(3) && __builtin_cpu_supports("avx512bw"))
+		return plain_rows_avx512(s, pos, hi);
+	if (isa_allows(2) && __builtin_cpu_supports("avx2"))
 		return plain_rows_avx2(s, pos, hi);
 #endif
 	return pos;
@@ -1076,6 +1320,7 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 	uint32_t ls = line_start(s, pos);
 	s->nspans = 0;
 	s->nrecords = 0;
+	s->vrow.ls = UINT32_MAX; /* the rows and spans are new */
 	if (s->table.ncols && s->table.end > s->base)
 		span_open(s); /* a table the last window left open */
 
