@@ -201,6 +201,9 @@ static bool quote_open(const uint8_t *p, size_t n)
 }
 
 #define RECORD_MAX_LINES 32
+/* the longest row (or record) a table keeps, bytes: longer lines are
+ * prose, a minified file or a blob, not a row */
+#define ROW_MAX_BYTES 4096u
 
 /* The end of the row that starts at ls and whose first line ends at end:
  * further lines while a quoted cell is open (a 住所 cell with its line
@@ -218,7 +221,7 @@ static uint32_t record_end(const lg_detect_stream *s, uint32_t ls, uint32_t end,
 			return UINT32_MAX;
 		bool closes = quote_open(s->win + end + 1, e - end - 1);
 		end = e;
-		if (closes || end - ls >= 4096)
+		if (closes || end - ls >= ROW_MAX_BYTES)
 			break;
 	}
 	return end;
@@ -1177,7 +1180,8 @@ static uint64_t share_end(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 static bool plain_row_fits(const table_state *t, const uint8_t *w, uint32_t ls,
 			   uint32_t end, unsigned n)
 {
-	if (end == ls || (end == ls + 1 && w[ls] == '\r') || ls + 4096 <= end)
+	if (end == ls || (end == ls + 1 && w[ls] == '\r') ||
+	    ls + ROW_MAX_BYTES <= end)
 		return false;
 	return n == t->ncols || (n >= 2 && n < t->ncols);
 }
@@ -1255,7 +1259,8 @@ plain_rows_avx512(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 			unsigned n = delims +
 				     (unsigned)__builtin_popcountll(ds & row) +
 				     1;
-			if ((qs & row) || n - 2 > most || ls + 4096 <= i + b)
+			if ((qs & row) || n - 2 > most ||
+			    ls + ROW_MAX_BYTES <= i + b)
 				goto stop;
 			ls = i + b + 1;
 			delims = 0;
@@ -1362,7 +1367,7 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 				return ls;
 			return share_end(s, own_lo, own_hi, ls);
 		}
-		if (ls == UINT32_MAX || ls + 4096 <= end) {
+		if (ls == UINT32_MAX || ls + ROW_MAX_BYTES <= end) {
 			/* a line longer than we keep: no table row */
 		} else if (s->table.active) {
 			end = read_row(s, ls, end, (uint32_t)own_hi, final,
