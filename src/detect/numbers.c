@@ -60,14 +60,26 @@ static char joiner_kind(const uint8_t *p, const uint8_t *end, size_t *len)
 	if (*p != 0xE2 && *p != 0xE3 && *p != 0xEF)
 		return 0;
 	/* of E3's characters, the kana and the CJK marks (、。「) that
-	 * follow numbers in Japanese, only 　 and ー fold (lg_fold_ascii) */
-	if (*p == 0xE3) {
+	 * follow numbers in Japanese, only 　 and ー fold (lg_fold_ascii);
+	 * of EF's, the full-width brackets, －, ﹣, ﹘ and ｰ join: told
+	 * without decoding, as both follow numbers often (（税込）) */
+	if (*p != 0xE2) {
 		if (end - p < 3)
 			return 0;
 		*len = 3;
-		if (p[1] == 0x80 && p[2] == 0x80)
-			return ' ';
-		return p[1] == 0x83 && p[2] == 0xBC ? '-' : 0;
+		if (*p == 0xE3)
+			return p[1] == 0x80 && p[2] == 0x80   ? ' '
+			       : p[1] == 0x83 && p[2] == 0xBC ? '-'
+							      : 0;
+		if (p[1] == 0xBC)
+			return p[2] == 0x88   ? '('
+			       : p[2] == 0x89 ? ')'
+			       : p[2] == 0x8D ? '-'
+					      : 0;
+		return (p[1] == 0xB9 && (p[2] == 0xA3 || p[2] == 0x98)) ||
+			       (p[1] == 0xBD && p[2] == 0xB0)
+			   ? '-'
+			   : 0;
 	}
 	uint32_t cp;
 	*len = lg_utf8_decode(p, (size_t)(end - p), &cp);
@@ -961,7 +973,7 @@ static ALWAYS_INLINE bool plain_run_may_fit(const uint8_t *w, size_t i,
 	const uint8_t *p = w + i + b;
 	if (!digits_may_fit(digits))
 		return false;
-	bool plus = i + b > 0 && p[-1] == '+';
+#define PLUS (i + b > 0 && p[-1] == '+') /* +81 before: read where needed */
 	if (ngroups == 1) {
 		switch (digits) {
 		case 7:	 /* a postal code */
@@ -971,7 +983,7 @@ static ALWAYS_INLINE bool plain_run_may_fit(const uint8_t *w, size_t i,
 		case 10: /* a phone number; +81 takes 11 or 12 */
 			return p[0] == '0';
 		case 11:
-			return p[0] == '0' || plus;
+			return p[0] == '0' || PLUS;
 		default: /* a card, whose check digit comes first */
 			return digits <= 19 && luhn_digits(p, digits);
 		}
@@ -1001,14 +1013,15 @@ static ALWAYS_INLINE bool plain_run_may_fit(const uint8_t *w, size_t i,
 	case 10: /* three groups */
 		return p[0] == '0';
 	case 11:
-		return ngroups <= 4 && (p[0] == '0' || plus);
+		return ngroups <= 4 && (p[0] == '0' || PLUS);
 	case 12: /* a phone number after +81 */
-		return ngroups == 4 && plus;
+		return ngroups == 4 && PLUS;
 	case 13:
 		return ngroups == 3;
 	default: /* cards */
 		return digits <= 19 && ngroups <= 4;
 	}
+#undef PLUS
 }
 
 /* Whether the run ending at w[at] goes on there, as parse_run would read

@@ -1623,36 +1623,44 @@ static void luhn_by_words_agrees(void **state)
 	}
 }
 
-/* Of the characters with lead byte E3 (U+3000 to U+3FFF: kana, 、。「」),
- * numbers.c joins digit groups by 　 and ー alone, as lg_fold_ascii folds
- * them, without decoding the others: each between the groups of a phone
- * number. */
-static void e3_joiners_are_the_folding_ones(void **state)
+/* Of the characters with lead byte E2, E3 or EF (U+2000 to U+2FFF,
+ * U+3000 to U+3FFF: kana, 、。「」, U+F000 to U+FFFF: full-width forms),
+ * numbers.c joins digit groups by those lg_fold_ascii folds to a hyphen
+ * or a space and by the full-width brackets, the E3 and EF ones told
+ * without decoding: each between the groups of a phone number. */
+static void wide_joiners_are_the_folding_ones(void **state)
 {
 	(void)state;
+	static const uint8_t leads[] = {0xE2, 0xE3, 0xEF};
 	size_t joined = 0;
-	for (unsigned x = 0x80; x < 0xC0; x++) {
-		for (unsigned y = 0x80; y < 0xC0; y++) {
-			const uint8_t c[3] = {0xE3, (uint8_t)x, (uint8_t)y};
-			uint32_t cp;
-			assert_int_equal(lg_utf8_decode(c, 3, &cp), 3);
-			int a = lg_fold_ascii(cp);
-			bool joins = a == '-' || a == ' ';
-			char text[64];
-			snprintf(text, sizeof(text),
-				 "tel 090%.3s1234%.3s5678\n", (const char *)c,
-				 (const char *)c);
-			found r = scan(det, text);
-			if ((count_of(&r, LG_JP_PHONE) == 1) != joins) {
-				dump(text, &r);
-				fail_msg("U+%04X joins: %d", (unsigned)cp,
-					 joins);
+	for (size_t l = 0; l < sizeof(leads); l++) {
+		for (unsigned x = 0x80; x < 0xC0; x++) {
+			for (unsigned y = 0x80; y < 0xC0; y++) {
+				const uint8_t c[3] = {leads[l], (uint8_t)x,
+						      (uint8_t)y};
+				uint32_t cp;
+				if (lg_utf8_decode(c, 3, &cp) != 3)
+					continue; /* EF BF BE and such */
+				int a = lg_fold_ascii(cp);
+				bool joins = a == '-' || a == ' ' ||
+					     cp == 0xFF08 || cp == 0xFF09;
+				char text[64];
+				snprintf(text, sizeof(text),
+					 "tel 090%.3s1234%.3s5678\n",
+					 (const char *)c, (const char *)c);
+				found r = scan(det, text);
+				if ((count_of(&r, LG_JP_PHONE) == 1) != joins) {
+					dump(text, &r);
+					fail_msg("U+%04X joins: %d",
+						 (unsigned)cp, joins);
+				}
+				joined += joins;
+				free(r.f);
 			}
-			joined += joins;
-			free(r.f);
 		}
 	}
-	assert_int_equal(joined, 2);
+	/* ‐‑‒–—― ⁃ − ⎯ ⏤ ─━, 　ー, （）－﹘﹣ｰ */
+	assert_int_equal(joined, 12 + 2 + 6);
 }
 
 static void digit_runs_at_every_block_phase(void **state)
@@ -2305,7 +2313,7 @@ int main(void)
 	    cmocka_unit_test(digit_classes_agree),
 	    cmocka_unit_test(digit_runs_at_every_block_phase),
 	    cmocka_unit_test(luhn_by_words_agrees),
-	    cmocka_unit_test(e3_joiners_are_the_folding_ones),
+	    cmocka_unit_test(wide_joiners_are_the_folding_ones),
 	    cmocka_unit_test(digit_runs_agree_with_parsing),
 	    cmocka_unit_test(digit_scan_copies_agree),
 	    cmocka_unit_test(stream_feed_boundary),
