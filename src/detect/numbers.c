@@ -1006,9 +1006,9 @@ static ALWAYS_INLINE bool plain_run_may_fit(const uint8_t *w, size_t i,
 			return true;
 		dot |= c == '.';
 	}
+	/* a dot joins a My Number's groups (12 digits in 3, above) or a T's */
 	if (dot)
-		return false; /* only a My Number (12 digits, 3 groups) or a T
-			       */
+		return false;
 	switch (digits) {
 	case 10: /* three groups */
 		return p[0] == '0';
