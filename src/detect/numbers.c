@@ -110,16 +110,12 @@ static bool may_start_joiner(uint8_t c)
 	}
 }
 
-/* Looks before the run for 〒, +81, (+81), T or an opening bracket. */
-static void run_prefix(const uint8_t *w, num_run *r)
+/* Whether a prefix (run_prefix) may end at the byte before w[at]: each
+ * ends in + (+81), 〒's 92 or a joiner after it, T or T-, Ｔ's B4, ( or
+ * （'s 88. Most numbers follow =, a comma, a colon or a quote. */
+static bool prefix_may_end(const uint8_t *w, uint32_t at)
 {
-	const uint8_t *p = w + r->from, *lo = w;
-	r->pre = r->from;
-	r->prefix = 0;
-	/* each prefix ends in one of these bytes (+, 〒's 92 or a joiner
-	 * after it, T or T-, Ｔ's B4, (, （'s 88): most numbers follow =, a
-	 * comma, a colon or a quote */
-	switch (p > lo ? p[-1] : 0) {
+	switch (at > 0 ? w[at - 1] : 0) {
 	case '+':
 	case ' ':
 	case '-':
@@ -128,10 +124,20 @@ static void run_prefix(const uint8_t *w, num_run *r)
 	case 0x88:
 	case 0x92:
 	case 0xB4:
-		break;
+		return true;
 	default:
-		return;
+		return false;
 	}
+}
+
+/* Looks before the run for 〒, +81, (+81), T or an opening bracket. */
+static void run_prefix(const uint8_t *w, num_run *r)
+{
+	const uint8_t *p = w + r->from, *lo = w;
+	r->pre = r->from;
+	r->prefix = 0;
+	if (!prefix_may_end(w, r->from))
+		return;
 	if (p - lo >= 1 && p[-1] == '+') {
 		r->prefix = 'i';
 		r->pre = r->from - 1;
@@ -1096,6 +1102,43 @@ static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh)
 	}
 }
 
+/* Offers the seven ASCII digits at w[from] alone (a plain run of one
+ * group), as offer_in_share would: the commonest offer, ids such as
+ * user_id=5384465, a postal code's count with no check digit, whose
+ * labels (moot_bare_postal) are looked for before the run is built. */
+static void offer_seven(lg_detect_stream *s, uint32_t from, const lg_share *sh)
+{
+	uint32_t to = from + 7;
+	if (to <= sh->ctx_lo || to > sh->ctx_hi ||
+	    !((s->det->types >> LG_JP_POSTAL_CODE) & 1u))
+		return;
+	bool prefixed = prefix_may_end(s->win, from);
+	if (!prefixed && lg_bare_postal_moot(s, from, to))
+		return;
+	num_run r;
+	plain_run(s->win, from, 0, 7, 0, &r);
+	if (prefixed) {
+		run_prefix(s->win, &r);
+		if (moot_bare_postal(s, &r))
+			return; /* no prefix after all, nor a label */
+	}
+	offer_run(s, &r, to > sh->own_lo && to <= sh->own_hi, 1u << SH_POSTAL);
+}
+
+/* Offers the plain run w[i+b..i+e) (plain_run) when it ends in the
+ * share. */
+static void offer_plain(lg_detect_stream *s, size_t i, unsigned b, unsigned e,
+			uint64_t links, const lg_share *sh)
+{
+	if (!links && e - b == 7) {
+		offer_seven(s, (uint32_t)(i + b), sh);
+		return;
+	}
+	num_run r;
+	plain_run(s->win, i, b, e, links, &r);
+	offer_in_share(s, &r, sh);
+}
+
 /* Parses the run at w[i] and offers it when it ends in the share; returns
  * its end. */
 static size_t take_run(lg_detect_stream *s, size_t i, const lg_share *sh)
@@ -1221,11 +1264,8 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 			    ((unsure >> k) & 1u) && run_goes_on(s, i + k);
 			if (!goes_on) { /* ends at k: no need to parse it */
 				if (plain_run_may_fit(s->win, i, b, k, links,
-						      isa)) {
-					num_run r;
-					plain_run(s->win, i, b, k, links, &r);
-					offer_in_share(s, &r, sh);
-				}
+						      isa))
+					offer_plain(s, i, b, k, links, sh);
 				ev &= ev - 1;
 				continue;
 			}
