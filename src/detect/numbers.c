@@ -1039,6 +1039,16 @@ static bool run_goes_on(const lg_detect_stream *s, size_t at)
 	return next_group(s->win + at, s->win + s->len, &kind) != NULL;
 }
 
+/* Whether a digit (ASCII or full-width) starts in the six bytes after
+ * byte k of the block, or they are past it: a run goes on (next_group)
+ * only to a digit after a joiner, or a bracket and a joiner, of three
+ * bytes at most each. Most runs the masks are unsure of end before kana
+ * (3つ, 5件です), a bracket ((税込)) or a space and a word. */
+static ALWAYS_INLINE bool digit_near(const block_masks *m, unsigned k)
+{
+	return k + 7 > BLOCK || ((m->digit | m->fw) >> (k + 1) & 0x3F) != 0;
+}
+
 /* The run w[i+b..i+e) of ASCII digits and the ASCII joiners at the bits
  * of links, as parse_run reads it, without reading its digits again: the
  * block has found it plain (it ends at i+e), its groups are the digits
@@ -1260,8 +1270,9 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 			unsigned b = run_start(run, k);
 			uint64_t links = run & ~d & ~(~(uint64_t)0 << k) &
 					 (~(uint64_t)0 << b);
-			bool goes_on =
-			    ((unsure >> k) & 1u) && run_goes_on(s, i + k);
+			bool goes_on = ((unsure >> k) & 1u) &&
+				       digit_near(&m, k) &&
+				       run_goes_on(s, i + k);
 			if (!goes_on) { /* ends at k: no need to parse it */
 				if (plain_run_may_fit(s->win, i, b, k, links,
 						      isa))

@@ -1733,8 +1733,10 @@ static size_t random_number_text(uint32_t *seed, char *x)
 	    "09012345678",	"0312345678",	   "0120533826",
 	    "1600021",		"9012345678",	   "312345678",
 	    "20251027645590",	"4111111111111",   "12345678"};
-	static const char *const joiner[] = {"-",  "-",	 " ",  ".", "(",  ")",
-					     ")-", "ー", "－", "‐", "　", ") "};
+	/* up to six bytes: a bracket and a look-alike, three bytes each */
+	static const char *const joiner[] = {
+	    "-", "-",  " ",  ".",  "(",	 ")",	")-",	"ー",	"－",
+	    "‐", "　", ") ", "）", "（", ")ー", "）ー", "）　", "）-"};
 	static const char *const suffix[] = {
 	    "",	 "",  "",	  "x",	    "円", "です", ")",
 	    "-", " ", "（9:00）", "(9:00)", ".5", "-1",	  "、"};
