@@ -524,7 +524,7 @@ static unsigned shapes_of_count(unsigned digits)
 
 /* lg_alnum_at, with ASCII decided here: what touches a number is mostly
  * ASCII punctuation (=, comma, quote), which lg_alnum_at would decode. */
-static bool alnum_at(const uint8_t *p, const uint8_t *end)
+static inline bool alnum_at(const uint8_t *p, const uint8_t *end)
 {
 	if (p && p < end && *p < 0x80)
 		return (*p >= '0' && *p <= '9') ||
@@ -534,7 +534,7 @@ static bool alnum_at(const uint8_t *p, const uint8_t *end)
 
 /* Whether the character before w[at] is a letter or a digit: an ASCII
  * byte before is a character of its own. */
-static bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
+static inline bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
 {
 	if (at == 0)
 		return false;
