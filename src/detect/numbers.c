@@ -113,7 +113,7 @@ static bool may_start_joiner(uint8_t c)
 /* Whether a prefix (run_prefix) may end at the byte before w[at]: each
  * ends in + (+81), 〒's 92 or a joiner after it, T or T-, Ｔ's B4, ( or
  * （'s 88. Most numbers follow =, a comma, a colon or a quote. */
-static bool prefix_may_end(const uint8_t *w, uint32_t at)
+static inline bool prefix_may_end(const uint8_t *w, uint32_t at)
 {
 	switch (at > 0 ? w[at - 1] : 0) {
 	case '+':
