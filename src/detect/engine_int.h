@@ -294,6 +294,9 @@ bool lg_digit_classes(const uint8_t *p, int isa, uint64_t masks[4]);
  * SSSE3 (1), AVX2 (2), AVX2 with PEXT (3) or AVX-512BW (4) copy, or the
  * machine's best again (-1); false when the machine lacks that one. */
 bool lg_digit_scan_isa(int isa);
+/* For tests: lg_luhn_valid of n ASCII digits, 13 to 19, as numbers.c
+ * sums them, eight at a time. */
+bool lg_luhn_digits(const char *d, size_t n);
 
 /* The start of the UTF-8 character that ends just before p, or NULL at
  * lo (the start of the text). */

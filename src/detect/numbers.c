@@ -59,6 +59,28 @@ static char joiner_kind(const uint8_t *p, const uint8_t *end, size_t *len)
 	 * (年, 円, 個) need no decoding */
 	if (*p != 0xE2 && *p != 0xE3 && *p != 0xEF)
 		return 0;
+	/* of E3's characters, the kana and the CJK marks (、。「) that
+	 * follow numbers in Japanese, only 　 and ー fold (lg_fold_ascii);
+	 * of EF's, the full-width brackets, －, ﹣, ﹘ and ｰ join: told
+	 * without decoding, as both follow numbers often (（税込）) */
+	if (*p != 0xE2) {
+		if (end - p < 3)
+			return 0;
+		*len = 3;
+		if (*p == 0xE3)
+			return p[1] == 0x80 && p[2] == 0x80   ? ' '
+			       : p[1] == 0x83 && p[2] == 0xBC ? '-'
+							      : 0;
+		if (p[1] == 0xBC)
+			return p[2] == 0x88   ? '('
+			       : p[2] == 0x89 ? ')'
+			       : p[2] == 0x8D ? '-'
+					      : 0;
+		return (p[1] == 0xB9 && (p[2] == 0xA3 || p[2] == 0x98)) ||
+			       (p[1] == 0xBD && p[2] == 0xB0)
+			   ? '-'
+			   : 0;
+	}
 	uint32_t cp;
 	*len = lg_utf8_decode(p, (size_t)(end - p), &cp);
 	if (cp == 0xFF08)
@@ -88,12 +110,34 @@ static bool may_start_joiner(uint8_t c)
 	}
 }
 
+/* Whether a prefix (run_prefix) may end at the byte before w[at]: each
+ * ends in + (+81), 〒's 92 or a joiner after it, T or T-, Ｔ's B4, ( or
+ * （'s 88. Most numbers follow =, a comma, a colon or a quote. */
+static inline bool prefix_may_end(const uint8_t *w, uint32_t at)
+{
+	switch (at > 0 ? w[at - 1] : 0) {
+	case '+':
+	case ' ':
+	case '-':
+	case 'T':
+	case '(':
+	case 0x88:
+	case 0x92:
+	case 0xB4:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Looks before the run for 〒, +81, (+81), T or an opening bracket. */
 static void run_prefix(const uint8_t *w, num_run *r)
 {
 	const uint8_t *p = w + r->from, *lo = w;
 	r->pre = r->from;
 	r->prefix = 0;
+	if (!prefix_may_end(w, r->from))
+		return;
 	if (p - lo >= 1 && p[-1] == '+') {
 		r->prefix = 'i';
 		r->pre = r->from - 1;
@@ -304,13 +348,57 @@ static bool shape_postal(const num_run *r, unsigned seps)
  * its digits, full-width ones as ASCII: the check digits and numbering
  * plans that reject most runs are tried on them here, before a raw match
  * (and its folding) is made. The validators still decide. */
+/* The Luhn sums of eight digits (byte values 0 to 9), a byte each, the
+ * last digit in the top byte and not doubled: the doubled ones (bytes 0,
+ * 2, 4, 6) count 2d, less 9 from 5 on. Each byte ends up 0 to 18. */
+static inline uint64_t luhn8(uint64_t x)
+{
+	uint64_t dd = x & 0x00FF00FF00FF00FFull;
+	uint64_t big = ((dd + 0x0003000300030003ull) >> 3) &
+		       0x0001000100010001ull; /* d + 3 >= 8: 5 to 9 */
+	return x + dd - 9 * big;
+}
+
+/* lg_luhn_valid of n ASCII digits, 13 to 19 (at least 9 and at most 24
+ * would do), eight at a time by words read from the right end: the loop
+ * of lg_luhn_valid took 140 instructions a 16-digit order number, and
+ * nine in ten of those fail it. d[0..n) must all be digits. */
+static bool luhn_digits(const uint8_t *d, unsigned n)
+{
+	const uint64_t zeros = 0x3030303030303030ull;
+	uint64_t a, b, v;
+	memcpy(&a, d + n - 8, 8);
+	v = luhn8(a - zeros);
+	if (n >= 16) {
+		memcpy(&b, d + n - 16, 8);
+		v += luhn8(b - zeros);
+		a = 0;
+		if (n > 16) { /* the first n - 16 digits, in the top bytes */
+			memcpy(&a, d, 8);
+			a = (a - zeros) << (8 * (24 - n));
+		}
+	} else { /* the first n - 8, in the top bytes */
+		memcpy(&a, d, 8);
+		a = (a - zeros) << (8 * (16 - n));
+	}
+	v += luhn8(a); /* bytes of at most 54 */
+	v = (v & 0x00FF00FF00FF00FFull) + ((v >> 8) & 0x00FF00FF00FF00FFull);
+	unsigned sum = (unsigned)((v * 0x0001000100010001ull) >> 48);
+	return sum % 10 == 0;
+}
+
+bool lg_luhn_digits(const char *d, size_t n)
+{
+	return luhn_digits((const uint8_t *)d, (unsigned)n);
+}
+
 /* The Luhn sum first: lg_card_brand checks it too, after the brand's
  * range, found by halving a table, whose branches a run of order numbers
- * (random first digits) misses half the time; the sum's loop runs as long
- * for each run of a length, and turns away nine numbers in ten. */
+ * (random first digits) misses half the time; the sum turns away nine
+ * numbers in ten. */
 static bool digits_card(const num_run *r, const char *d)
 {
-	return lg_luhn_valid(d, r->digits) &&
+	return luhn_digits((const uint8_t *)d, r->digits) &&
 	       lg_card_brand(d, r->digits) != NULL;
 }
 
@@ -436,7 +524,7 @@ static unsigned shapes_of_count(unsigned digits)
 
 /* lg_alnum_at, with ASCII decided here: what touches a number is mostly
  * ASCII punctuation (=, comma, quote), which lg_alnum_at would decode. */
-static bool alnum_at(const uint8_t *p, const uint8_t *end)
+static inline bool alnum_at(const uint8_t *p, const uint8_t *end)
 {
 	if (p && p < end && *p < 0x80)
 		return (*p >= '0' && *p <= '9') ||
@@ -446,7 +534,7 @@ static bool alnum_at(const uint8_t *p, const uint8_t *end)
 
 /* Whether the character before w[at] is a letter or a digit: an ASCII
  * byte before is a character of its own. */
-static bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
+static inline bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
 {
 	if (at == 0)
 		return false;
@@ -875,19 +963,48 @@ static ALWAYS_INLINE unsigned run_start(uint64_t run, unsigned k)
  * at the bits of links, may fit a shape (offer_run): seven digits bare or
  * as 160-0021, ten to nineteen in the groups each type is written in, a
  * dot only in a My Number or after a T, a phone number's leading 0 (or
- * +81 before it). A bracket may start an aside (offer_before_bracket):
- * such runs are parsed. A necessary condition only: a shape changed above
- * must be allowed here too. */
+ * +81 before it), a bare card number's Luhn sum. A bracket may start an
+ * aside (offer_before_bracket), from the third group on, before ten
+ * digits or more; a bracket elsewhere fits a phone number of three groups
+ * alone. A necessary condition only: a shape changed above must be
+ * allowed here too. The grouping is judged before a joiner is read: most
+ * long runs are dates and times (2025-11-23, 20251027), order numbers of
+ * eight or nine digits or in two groups (20251027-645590), addresses. */
 static ALWAYS_INLINE bool plain_run_may_fit(const uint8_t *w, size_t i,
 					    unsigned b, unsigned e,
 					    uint64_t links, int isa)
 {
 	unsigned ngroups = 1 + ones(links, isa);
 	unsigned digits = e - b - (ngroups - 1);
-	/* most long runs are dates and times (2025-11-23, 20251027) and
-	 * order numbers of eight or nine digits: no joiner need be read */
+	const uint8_t *p = w + i + b;
 	if (!digits_may_fit(digits))
 		return false;
+#define PLUS (i + b > 0 && p[-1] == '+') /* +81 before: read where needed */
+	if (ngroups == 1) {
+		switch (digits) {
+		case 7:	 /* a postal code */
+		case 12: /* My Number, or a phone number after +81 */
+		case 13: /* a corporate number or a card */
+			return true;
+		case 10: /* a phone number; +81 takes 11 or 12 */
+			return p[0] == '0';
+		case 11:
+			return p[0] == '0' || PLUS;
+		default: /* a card, whose check digit comes first */
+			return digits <= 19 && luhn_digits(p, digits);
+		}
+	}
+	/* two groups: 160-0021, or a My Number as 4-8 or 8-4 (no bracket
+	 * counts: an aside starts after the third group) */
+	if (ngroups == 2)
+		return digits == 12 || (digits == 7 && p[3] == '-');
+	/* three groups or more: seven digits are no postal code, ten fit a
+	 * phone number of three groups alone, and an aside takes ten before
+	 * its bracket and one in it */
+	if (digits == 7 || (digits == 10 && ngroups > 3))
+		return false;
+	if ((digits == 12 && ngroups == 3) || (digits == 13 && ngroups == 4))
+		return true;
 	bool dot = false;
 	for (; links; links &= links - 1) {
 		uint8_t c = w[i + (unsigned)__builtin_ctzll(links)];
@@ -895,23 +1012,22 @@ static ALWAYS_INLINE bool plain_run_may_fit(const uint8_t *w, size_t i,
 			return true;
 		dot |= c == '.';
 	}
-	const uint8_t *p = w + i + b;
-	bool plus = i + b > 0 && p[-1] == '+';
+	/* a dot joins a My Number's groups (12 digits in 3, above) or a T's */
+	if (dot)
+		return false;
 	switch (digits) {
-	case 7: /* a postal code, 1600021 or 160-0021 */
-		return ngroups == 1 || (ngroups == 2 && p[3] == '-');
-	case 10: /* a phone number: one group or three; +81 takes 11 or 12 */
-		return !dot && (ngroups == 1 || ngroups == 3) && p[0] == '0';
+	case 10: /* three groups */
+		return p[0] == '0';
 	case 11:
-		return !dot && ngroups <= 4 && (p[0] == '0' || plus);
-	case 12: /* My Number, or a phone number after +81 */
-		return ngroups <= 3 || (!dot && ngroups == 4 && plus);
-	case 13: /* a corporate number (after a T, with any joiner) or a card */
-		return ngroups == 1 || ngroups == 4 || (!dot && ngroups == 3);
+		return ngroups <= 4 && (p[0] == '0' || PLUS);
+	case 12: /* a phone number after +81 */
+		return ngroups == 4 && PLUS;
+	case 13:
+		return ngroups == 3;
 	default: /* cards */
-		return digits >= 14 && digits <= 19 && !dot &&
-		       (ngroups == 1 || ngroups == 3 || ngroups == 4);
+		return digits <= 19 && ngroups <= 4;
 	}
+#undef PLUS
 }
 
 /* Whether the run ending at w[at] goes on there, as parse_run would read
@@ -921,6 +1037,16 @@ static bool run_goes_on(const lg_detect_stream *s, size_t at)
 {
 	char kind;
 	return next_group(s->win + at, s->win + s->len, &kind) != NULL;
+}
+
+/* Whether a digit (ASCII or full-width) starts in the six bytes after
+ * byte k of the block, or they are past it: a run goes on (next_group)
+ * only to a digit after a joiner, or a bracket and a joiner, of three
+ * bytes at most each. Most runs the masks are unsure of end before kana
+ * (3つ, 5件です), a bracket ((税込)) or a space and a word. */
+static ALWAYS_INLINE bool digit_near(const block_masks *m, unsigned k)
+{
+	return k + 7 > BLOCK || ((m->digit | m->fw) >> (k + 1) & 0x3F) != 0;
 }
 
 /* The run w[i+b..i+e) of ASCII digits and the ASCII joiners at the bits
@@ -969,7 +1095,12 @@ static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh)
 	if (digits_may_fit(r->digits) && r->to > sh->ctx_lo &&
 	    r->to <= sh->ctx_hi) {
 		char d[RUN_MAX_BYTES + 1];
-		unsigned fits = digits_fit(s, r, d);
+		/* seven digits, the commonest offer (ids, user_id=5384465),
+		 * are a postal code's count alone: nothing to check */
+		unsigned fits =
+		    r->digits == 7 ? ((s->det->types >> LG_JP_POSTAL_CODE) & 1u)
+					 << SH_POSTAL
+				   : digits_fit(s, r, d);
 		if (!fits && !aside_at(r))
 			return; /* no check digits fit: no prefix to look for */
 		bool own = r->to > sh->own_lo && r->to <= sh->own_hi;
@@ -979,6 +1110,43 @@ static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh)
 		offer_run(s, r, own, fits);
 		offer_before_bracket(s, r, own);
 	}
+}
+
+/* Offers the seven ASCII digits at w[from] alone (a plain run of one
+ * group), as offer_in_share would: the commonest offer, ids such as
+ * user_id=5384465, a postal code's count with no check digit, whose
+ * labels (moot_bare_postal) are looked for before the run is built. */
+static void offer_seven(lg_detect_stream *s, uint32_t from, const lg_share *sh)
+{
+	uint32_t to = from + 7;
+	if (to <= sh->ctx_lo || to > sh->ctx_hi ||
+	    !((s->det->types >> LG_JP_POSTAL_CODE) & 1u))
+		return;
+	bool prefixed = prefix_may_end(s->win, from);
+	if (!prefixed && lg_bare_postal_moot(s, from, to))
+		return;
+	num_run r;
+	plain_run(s->win, from, 0, 7, 0, &r);
+	if (prefixed) {
+		run_prefix(s->win, &r);
+		if (moot_bare_postal(s, &r))
+			return; /* no prefix after all, nor a label */
+	}
+	offer_run(s, &r, to > sh->own_lo && to <= sh->own_hi, 1u << SH_POSTAL);
+}
+
+/* Offers the plain run w[i+b..i+e) (plain_run) when it ends in the
+ * share. */
+static void offer_plain(lg_detect_stream *s, size_t i, unsigned b, unsigned e,
+			uint64_t links, const lg_share *sh)
+{
+	if (!links && e - b == 7) {
+		offer_seven(s, (uint32_t)(i + b), sh);
+		return;
+	}
+	num_run r;
+	plain_run(s->win, i, b, e, links, &r);
+	offer_in_share(s, &r, sh);
 }
 
 /* Parses the run at w[i] and offers it when it ends in the share; returns
@@ -1102,15 +1270,13 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 			unsigned b = run_start(run, k);
 			uint64_t links = run & ~d & ~(~(uint64_t)0 << k) &
 					 (~(uint64_t)0 << b);
-			bool goes_on =
-			    ((unsure >> k) & 1u) && run_goes_on(s, i + k);
+			bool goes_on = ((unsure >> k) & 1u) &&
+				       digit_near(&m, k) &&
+				       run_goes_on(s, i + k);
 			if (!goes_on) { /* ends at k: no need to parse it */
 				if (plain_run_may_fit(s->win, i, b, k, links,
-						      isa)) {
-					num_run r;
-					plain_run(s->win, i, b, k, links, &r);
-					offer_in_share(s, &r, sh);
-				}
+						      isa))
+					offer_plain(s, i, b, k, links, sh);
 				ev &= ev - 1;
 				continue;
 			}

@@ -1589,6 +1589,80 @@ static void digit_classes_agree(void **state)
 	assert_true(m[3] == (uint64_t)1 << 60);
 }
 
+/* The Luhn sum numbers.c takes eight digits at a time, against
+ * lg_luhn_valid, on numbers of 9 to 24 digits: random ones, and each with
+ * every last digit (one of the ten passes). */
+static void luhn_by_words_agrees(void **state)
+{
+	(void)state;
+	uint32_t seed = 777;
+	char d[32];
+	size_t valid = 0;
+	for (int round = 0; round < 20000; round++) {
+		size_t n = 9 + (size_t)round % 16;
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			d[k] = (char)('0' + (seed >> 16) % 10);
+		}
+		d[n] = '\0';
+		for (char last = '0'; last <= '9'; last++) {
+			d[n - 1] = last;
+			bool want = lg_luhn_valid(d, n);
+			valid += want;
+			if (lg_luhn_digits(d, n) != want)
+				fail_msg("%s: Luhn %d", d, want);
+		}
+	}
+	assert_int_equal(valid, 20000);
+	/* all nines and all zeros, the bytes' extremes */
+	for (size_t n = 9; n <= 24; n++) {
+		memset(d, '9', n);
+		assert_true(lg_luhn_digits(d, n) == lg_luhn_valid(d, n));
+		memset(d, '0', n);
+		assert_true(lg_luhn_digits(d, n));
+	}
+}
+
+/* Of the characters with lead byte E2, E3 or EF (U+2000 to U+2FFF,
+ * U+3000 to U+3FFF: kana, 、。「」, U+F000 to U+FFFF: full-width forms),
+ * numbers.c joins digit groups by those lg_fold_ascii folds to a hyphen
+ * or a space and by the full-width brackets, the E3 and EF ones told
+ * without decoding: each between the groups of a phone number. */
+static void wide_joiners_are_the_folding_ones(void **state)
+{
+	(void)state;
+	static const uint8_t leads[] = {0xE2, 0xE3, 0xEF};
+	size_t joined = 0;
+	for (size_t l = 0; l < sizeof(leads); l++) {
+		for (unsigned x = 0x80; x < 0xC0; x++) {
+			for (unsigned y = 0x80; y < 0xC0; y++) {
+				const uint8_t c[3] = {leads[l], (uint8_t)x,
+						      (uint8_t)y};
+				uint32_t cp;
+				if (lg_utf8_decode(c, 3, &cp) != 3)
+					continue; /* EF BF BE and such */
+				int a = lg_fold_ascii(cp);
+				bool joins = a == '-' || a == ' ' ||
+					     cp == 0xFF08 || cp == 0xFF09;
+				char text[64];
+				snprintf(text, sizeof(text),
+					 "tel 090%.3s1234%.3s5678\n",
+					 (const char *)c, (const char *)c);
+				found r = scan(det, text);
+				if ((count_of(&r, LG_JP_PHONE) == 1) != joins) {
+					dump(text, &r);
+					fail_msg("U+%04X joins: %d",
+						 (unsigned)cp, joins);
+				}
+				joined += joins;
+				free(r.f);
+			}
+		}
+	}
+	/* ‐‑‒–—― ⁃ − ⎯ ⏤ ─━, 　ー, （）－﹘﹣ｰ */
+	assert_int_equal(joined, 12 + 2 + 6);
+}
+
 static void digit_runs_at_every_block_phase(void **state)
 {
 	(void)state;
@@ -1659,8 +1733,10 @@ static size_t random_number_text(uint32_t *seed, char *x)
 	    "09012345678",	"0312345678",	   "0120533826",
 	    "1600021",		"9012345678",	   "312345678",
 	    "20251027645590",	"4111111111111",   "12345678"};
-	static const char *const joiner[] = {"-",  "-",	 " ",  ".", "(",  ")",
-					     ")-", "ー", "－", "‐", "　", ") "};
+	/* up to six bytes: a bracket and a look-alike, three bytes each */
+	static const char *const joiner[] = {
+	    "-", "-",  " ",  ".",  "(",	 ")",	")-",	"ー",	"－",
+	    "‐", "　", ") ", "）", "（", ")ー", "）ー", "）　", "）-"};
 	static const char *const suffix[] = {
 	    "",	 "",  "",	  "x",	    "円", "です", ")",
 	    "-", " ", "（9:00）", "(9:00)", ".5", "-1",	  "、"};
@@ -2238,6 +2314,8 @@ int main(void)
 	    cmocka_unit_test(callback_can_stop),
 	    cmocka_unit_test(digit_classes_agree),
 	    cmocka_unit_test(digit_runs_at_every_block_phase),
+	    cmocka_unit_test(luhn_by_words_agrees),
+	    cmocka_unit_test(wide_joiners_are_the_folding_ones),
 	    cmocka_unit_test(digit_runs_agree_with_parsing),
 	    cmocka_unit_test(digit_scan_copies_agree),
 	    cmocka_unit_test(stream_feed_boundary),
