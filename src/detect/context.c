@@ -29,8 +29,8 @@ const char *lg_mask_of(lg_detect_stream *s, candidate *c, size_t *len)
 		 * asked for (their candidates' epoch is an old one) */
 		if (s->nmasks + LG_VALUE_MAX > sizeof(s->masks))
 			lg_masks_reset(s);
-		size_t n = lg_mask_value(c->type, c->value,
-					 s->masks + s->nmasks, LG_VALUE_MAX);
+		size_t n = lg_mask_value_n(c->type, c->value, c->value_len,
+					   s->masks + s->nmasks, LG_VALUE_MAX);
 		c->mask_at = (uint32_t)s->nmasks;
 		c->mask_len = (uint8_t)n;
 		c->mask_epoch = s->mask_epoch;

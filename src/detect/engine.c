@@ -955,62 +955,72 @@ static void lines_and_column(const uint8_t *p, size_t n, size_t readable,
 int lg_engine_vector_level = 2;
 
 #if defined(__x86_64__)
-/* A block's newlines (bits of nl) to *l, and *c to the characters after
- * the last of them: starts has a bit for each byte that begins one. */
-static inline void block_lines64(uint64_t nl, uint64_t starts, uint64_t *l,
-				 uint64_t *c)
-{
-	if (nl) {
-		unsigned last = 63u - (unsigned)__builtin_clzll(nl);
-		*l += (uint64_t)__builtin_popcountll(nl);
-		starts = last == 63 ? 0 : starts >> (last + 1);
-		*c = 0;
-	}
-	*c += (uint64_t)__builtin_popcountll(starts);
-}
-
-/* lines_and_column with AVX-512BW: sixty-four bytes a step, the last
- * step's load masked to the gap (nothing past it is read), newlines and
- * character starts as mask registers. A dense text's gap between two
- * findings is one or two steps. */
+/* lines_and_column with AVX-512BW, in one pass over the gap from its end
+ * back: sixty-four bytes a step, the characters counted (their starts as
+ * a mask register) only after the gap's last newline, then its newlines
+ * alone. The step at the gap's start is a masked load (nothing before p
+ * is read). A sparse text's gap of kilobytes was three passes (newlines
+ * counted, the last found by memrchr, its line's characters counted),
+ * and a dense text's gap of a few hundred bytes was three calls. */
 __attribute__((target("avx512f,avx512bw,bmi2,popcnt"))) static void
 lines_and_column_avx512(const uint8_t *p, size_t n, uint64_t *line,
 			uint64_t *col)
 {
 	const __m512i nlv = _mm512_set1_epi8('\n'),
 		      c0 = _mm512_set1_epi8((char)0xC0);
-	uint64_t l = *line, c = *col;
-	size_t i = 0;
-	for (; i + 64 <= n; i += 64) {
-		__m512i v = _mm512_loadu_si512((const void *)(p + i));
+	uint64_t chars = 0;
+	size_t i = n; /* p[i..n) looked at */
+	for (;;) {
+		if (i == 0) { /* no newline: the line goes on */
+			*col += chars;
+			return;
+		}
+		size_t take = i < 64 ? i : 64;
+		__mmask64 in = _bzhi_u64(~0ULL, (unsigned)take);
+		__m512i v = _mm512_maskz_loadu_epi8(in, p + i - take);
 		/* signed: the continuation bytes 80..BF are below C0 */
-		block_lines64(_mm512_cmpeq_epi8_mask(v, nlv),
-			      ~_mm512_cmplt_epi8_mask(v, c0), &l, &c);
+		uint64_t starts = ~_mm512_cmplt_epi8_mask(v, c0) & in;
+		uint64_t nl = _mm512_cmpeq_epi8_mask(v, nlv) & in;
+		i -= take;
+		if (nl) {
+			unsigned last = 63u - (unsigned)__builtin_clzll(nl);
+			if (last < 63)
+				chars += (uint64_t)__builtin_popcountll(
+				    starts >> (last + 1));
+			*col = chars;
+			*line += (uint64_t)__builtin_popcountll(nl);
+			break;
+		}
+		chars += (uint64_t)__builtin_popcountll(starts);
 	}
-	if (i < n) {
-		__mmask64 in = _bzhi_u64(~0ULL, (unsigned)(n - i));
-		__m512i v = _mm512_maskz_loadu_epi8(in, p + i);
-		block_lines64(_mm512_cmpeq_epi8_mask(v, nlv),
-			      ~_mm512_cmplt_epi8_mask(v, c0) & in, &l, &c);
+	/* before the last newline's block: newlines only, p[0..i) */
+	uint64_t lines = 0;
+	size_t j = 0;
+	for (; j + 64 <= i; j += 64)
+		lines += (uint64_t)__builtin_popcountll(_mm512_cmpeq_epi8_mask(
+		    _mm512_loadu_si512((const void *)(p + j)), nlv));
+	if (j < i) {
+		__mmask64 in = _bzhi_u64(~0ULL, (unsigned)(i - j));
+		lines +=
+		    (uint64_t)__builtin_popcountll(_mm512_mask_cmpeq_epi8_mask(
+			in, _mm512_maskz_loadu_epi8(in, p + j), nlv));
 	}
-	*line = l;
-	*col = c;
+	*line += lines;
 }
 #endif
 
 /* Moves the line cursor forward to absolute offset `to`: lines and the
- * column are counted once over all the text, never walked again. A gap
+ * column are counted once over all the text, never walked again. With
+ * AVX-512BW, one pass of any gap (lines_and_column_avx512). Else a gap
  * of 128 bytes or more has its newlines counted by the wider pass of
  * lg_count_byte and only its last line's characters counted: cheaper
- * from about 100 bytes on (callgrind, both bench files). A short gap
- * with AVX-512BW: one or two steps of one pass. */
+ * from about 100 bytes on (callgrind, both bench files). */
 static void cursor_advance(lg_detect_stream *s, uint64_t to)
 {
 	const uint8_t *p = s->win + (s->cur_pos - s->base);
 	size_t n = (size_t)(to - s->cur_pos);
 #if defined(__x86_64__)
-	if (n < 128 && lg_engine_vector_level >= 2 &&
-	    __builtin_cpu_supports("avx512bw") &&
+	if (lg_engine_vector_level >= 2 && __builtin_cpu_supports("avx512bw") &&
 	    __builtin_cpu_supports("bmi2") &&
 	    __builtin_cpu_supports("popcnt")) {
 		lines_and_column_avx512(p, n, &s->cur_line, &s->cur_col);

@@ -373,6 +373,9 @@ static size_t random_candidates(candidate *c, size_t cap, size_t len)
 		c[n].to = at + l;
 		random_value(c[n].type, values[n], sizeof(values[n]));
 		c[n].value = values[n];
+		/* the engine's candidates carry their value's length, which
+		 * the mask is made from */
+		c[n].value_len = (uint8_t)strlen(values[n]);
 		n++;
 		at += l + rnd(rnd(2) ? 8 : 120);
 	}
