@@ -632,15 +632,21 @@ bool lg_region_snippet(lg_detect_stream *s, candidate *cands, size_t n,
 		       size_t i, char *out, size_t cap, size_t *len)
 {
 	const candidate *c = &cands[i];
-	uint32_t b = snippet_start(s->win, c->from);
 	lg_snippet_region *r = &s->region;
+	/* a finding alone (the next beyond its snippet's reach): nothing
+	 * to share, and the walk is cheaper; when the region cannot hold it
+	 * either (region_cut's test of i), the walk finds the snippet's
+	 * start itself */
+	bool alone = i + 1 == n || cands[i + 1].from >= (uint64_t)c->to + 96;
+	bool mine = r->valid && r->cands == cands && r->n == n;
+	if (alone && !(mine && i >= r->k0 && i < r->kend))
+		return false;
+	uint32_t b = snippet_start(s->win, c->from);
 	size_t got = 0;
-	if (r->valid && r->cands == cands && r->n == n)
+	if (mine)
 		got = region_cut(r, c, i, b, out, cap);
 	if (!got) {
-		/* a finding alone (the next beyond its snippet's reach):
-		 * nothing to share, and the walk is cheaper */
-		if (i + 1 == n || cands[i + 1].from >= (uint64_t)c->to + 96)
+		if (alone)
 			return false;
 		size_t k = i;
 		while (k > 0 && cands[k - 1].to > b)
