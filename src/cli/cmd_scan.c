@@ -87,7 +87,11 @@ typedef struct run_state {
 	bool progress_shown;
 	lg_people *people; /* the text being read */
 	uint64_t people_total;
-	/* strlen of each type's id and tier's name, for the records */
+	/* each type's id and description and each tier's name, and the
+	 * lengths of the names, for the records: looked up once, not three
+	 * calls a finding */
+	const char *type_id[LG_TYPE_COUNT], *type_desc[LG_TYPE_COUNT];
+	const char *tier_name[LG_TIER_HIGH + 1];
 	size_t type_len[LG_TYPE_COUNT], tier_len[LG_TIER_HIGH + 1];
 } run_state;
 
@@ -225,10 +229,10 @@ static int on_finding(const char *path, const lg_finding *f, void *ud)
 	lg_tier tier = lg_tier_of(f->confidence);
 	lg_record r = {
 	    .path = path,
-	    .type = lg_type_id(f->type),
-	    .description = lg_type_description(f->type),
+	    .type = st->type_id[f->type],
+	    .description = st->type_desc[f->type],
 	    .confidence = f->confidence,
-	    .tier = lg_tier_name(tier),
+	    .tier = st->tier_name[tier],
 	    .line = f->line,
 	    .column = f->column,
 	    .offset = f->offset,
@@ -342,10 +346,15 @@ static int run_scan(const scan_cli *c, const char *const *paths, size_t n)
 	lg_writer_options wo = {c->color == 1 || (c->color == -1 && tty_out),
 				LG_VERSION};
 	run_state st = {.cli = c};
-	for (int t = 0; t < LG_TYPE_COUNT; t++)
-		st.type_len[t] = strlen(lg_type_id((lg_type)t));
-	for (int t = LG_TIER_LOW; t <= LG_TIER_HIGH; t++)
-		st.tier_len[t] = strlen(lg_tier_name((lg_tier)t));
+	for (int t = 0; t < LG_TYPE_COUNT; t++) {
+		st.type_id[t] = lg_type_id((lg_type)t);
+		st.type_desc[t] = lg_type_description((lg_type)t);
+		st.type_len[t] = strlen(st.type_id[t]);
+	}
+	for (int t = LG_TIER_LOW; t <= LG_TIER_HIGH; t++) {
+		st.tier_name[t] = lg_tier_name((lg_tier)t);
+		st.tier_len[t] = strlen(st.tier_name[t]);
+	}
 	st.w = lg_writer_new(c->format, out, &wo);
 	st.people = lg_people_new();
 	lg_scan_options so = {det,	  c->jobs,     c->follow,

@@ -433,8 +433,12 @@ bool lg_validate_address(lg_candidate *c)
 
 size_t lg_address_region_len(const char *v)
 {
+	return lg_address_region_len_n(v, strlen(v));
+}
+
+size_t lg_address_region_len_n(const char *v, size_t n)
+{
 	address_parse a;
-	size_t n = strlen(v);
 	if (parse_address(v, n, true, false, &a) && a.region_end)
 		return a.region_end;
 	size_t l, i = 0;

@@ -29,8 +29,8 @@ const char *lg_mask_of(lg_detect_stream *s, candidate *c, size_t *len)
 		 * asked for (their candidates' epoch is an old one) */
 		if (s->nmasks + LG_VALUE_MAX > sizeof(s->masks))
 			lg_masks_reset(s);
-		size_t n = lg_mask_value(c->type, c->value,
-					 s->masks + s->nmasks, LG_VALUE_MAX);
+		size_t n = lg_mask_value_n(c->type, c->value, c->value_len,
+					   s->masks + s->nmasks, LG_VALUE_MAX);
 		c->mask_at = (uint32_t)s->nmasks;
 		c->mask_len = (uint8_t)n;
 		c->mask_epoch = s->mask_epoch;
@@ -608,7 +608,20 @@ static size_t region_cut(const lg_snippet_region *r, const candidate *c,
 	size_t from = r->s_off[ub], n = (size_t)r->s_off[ue] - from;
 	if (n >= cap)
 		return 0; /* what would not fit is left out one by one */
-	memcpy(out, r->text + from, n);
+	const char *text = r->text + from;
+#if defined(__SSE2__)
+	/* sixteen bytes at a time where the last block stays inside both
+	 * the region's text and out: a call of the library's copy cost as
+	 * much as the rest of the cut */
+	size_t whole = (n + 15) & ~(size_t)15;
+	if (whole <= cap && from + whole <= sizeof(r->text)) {
+		for (size_t k = 0; k < n; k += 16)
+			_mm_storeu_si128(
+			    (__m128i *)(out + k),
+			    _mm_loadu_si128((const __m128i *)(text + k)));
+	} else
+#endif
+		memcpy(out, text, n);
 	while (n > 0 && out[n - 1] == ' ')
 		n--;
 	out[n] = '\0';
@@ -619,15 +632,21 @@ bool lg_region_snippet(lg_detect_stream *s, candidate *cands, size_t n,
 		       size_t i, char *out, size_t cap, size_t *len)
 {
 	const candidate *c = &cands[i];
-	uint32_t b = snippet_start(s->win, c->from);
 	lg_snippet_region *r = &s->region;
+	/* a finding alone (the next beyond its snippet's reach): nothing
+	 * to share, and the walk is cheaper; when the region cannot hold it
+	 * either (region_cut's test of i), the walk finds the snippet's
+	 * start itself */
+	bool alone = i + 1 == n || cands[i + 1].from >= (uint64_t)c->to + 96;
+	bool mine = r->valid && r->cands == cands && r->n == n;
+	if (alone && !(mine && i >= r->k0 && i < r->kend))
+		return false;
+	uint32_t b = snippet_start(s->win, c->from);
 	size_t got = 0;
-	if (r->valid && r->cands == cands && r->n == n)
+	if (mine)
 		got = region_cut(r, c, i, b, out, cap);
 	if (!got) {
-		/* a finding alone (the next beyond its snippet's reach):
-		 * nothing to share, and the walk is cheaper */
-		if (i + 1 == n || cands[i + 1].from >= (uint64_t)c->to + 96)
+		if (alone)
 			return false;
 		size_t k = i;
 		while (k > 0 && cands[k - 1].to > b)

@@ -118,6 +118,8 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 extern const char *const lg_prefectures[]; /* 47, NULL-terminated */
 /* The bytes of an address value that name only its prefecture and city. */
 size_t lg_address_region_len(const char *v);
+/* The same of v[0..n) (v is NUL-terminated at n). */
+size_t lg_address_region_len_n(const char *v, size_t n);
 /* dates.c: "YYYY-MM" of y % 10000 and m % 100, NUL-terminated, as
  * snprintf's "%04u-%02u" writes it (snprintf cost more than the parse). */
 void lg_put_year_month(char out[8], unsigned y, unsigned m);
@@ -127,6 +129,10 @@ size_t lg_utf8_chars(const char *s);
 /* Writes the masked form of a normalised value (cap > 0; cut at cap - 1
  * bytes). Returns its length. */
 size_t lg_mask_value(lg_type t, const char *value, char *out, size_t cap);
+/* The same of a value whose length n is known (a candidate's): a finding
+ * has one, and strlen was a third of its mask's cost. */
+size_t lg_mask_value_n(lg_type t, const char *value, size_t n, char *out,
+		       size_t cap);
 
 /* memcpy as a call to the library's: GCC compiles a copy whose size it
  * knows to be small (a value's length, below 256) to rep movsq, which

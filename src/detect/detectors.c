@@ -1237,7 +1237,13 @@ static size_t mask_email(const char *v, size_t n, char *out, size_t cap)
 
 size_t lg_mask_value(lg_type t, const char *v, char *out, size_t cap)
 {
-	size_t n = strlen(v), o = 0;
+	return lg_mask_value_n(t, v, strlen(v), out, cap);
+}
+
+size_t lg_mask_value_n(lg_type t, const char *v, size_t n, char *out,
+		       size_t cap)
+{
+	size_t o = 0;
 	switch (t) {
 	case LG_CREDIT_CARD:
 		return mask_keep(v, n, n > 12 ? 4 : 0, 4, out, cap);
@@ -1281,7 +1287,7 @@ size_t lg_mask_value(lg_type t, const char *v, char *out, size_t cap)
 		return mask_name(v, out, cap);
 	case LG_JP_ADDRESS: {
 		/* the region, then **** */
-		size_t keep = lg_address_region_len(v);
+		size_t keep = lg_address_region_len_n(v, n);
 		o = mask_put(out, cap, 0, v, keep < n ? keep : n);
 		o = mask_put(out, cap, o, "****", 4);
 		break;

@@ -955,62 +955,72 @@ static void lines_and_column(const uint8_t *p, size_t n, size_t readable,
 int lg_engine_vector_level = 2;
 
 #if defined(__x86_64__)
-/* A block's newlines (bits of nl) to *l, and *c to the characters after
- * the last of them: starts has a bit for each byte that begins one. */
-static inline void block_lines64(uint64_t nl, uint64_t starts, uint64_t *l,
-				 uint64_t *c)
-{
-	if (nl) {
-		unsigned last = 63u - (unsigned)__builtin_clzll(nl);
-		*l += (uint64_t)__builtin_popcountll(nl);
-		starts = last == 63 ? 0 : starts >> (last + 1);
-		*c = 0;
-	}
-	*c += (uint64_t)__builtin_popcountll(starts);
-}
-
-/* lines_and_column with AVX-512BW: sixty-four bytes a step, the last
- * step's load masked to the gap (nothing past it is read), newlines and
- * character starts as mask registers. A dense text's gap between two
- * findings is one or two steps. */
+/* lines_and_column with AVX-512BW, in one pass over the gap from its end
+ * back: sixty-four bytes a step, the characters counted (their starts as
+ * a mask register) only after the gap's last newline, then its newlines
+ * alone. The step at the gap's start is a masked load (nothing before p
+ * is read). A sparse text's gap of kilobytes was three passes (newlines
+ * counted, the last found by memrchr, its line's characters counted),
+ * and a dense text's gap of a few hundred bytes was three calls. */
 __attribute__((target("avx512f,avx512bw,bmi2,popcnt"))) static void
 lines_and_column_avx512(const uint8_t *p, size_t n, uint64_t *line,
 			uint64_t *col)
 {
 	const __m512i nlv = _mm512_set1_epi8('\n'),
 		      c0 = _mm512_set1_epi8((char)0xC0);
-	uint64_t l = *line, c = *col;
-	size_t i = 0;
-	for (; i + 64 <= n; i += 64) {
-		__m512i v = _mm512_loadu_si512((const void *)(p + i));
+	uint64_t chars = 0;
+	size_t i = n; /* p[i..n) looked at */
+	for (;;) {
+		if (i == 0) { /* no newline: the line goes on */
+			*col += chars;
+			return;
+		}
+		size_t take = i < 64 ? i : 64;
+		__mmask64 in = _bzhi_u64(~0ULL, (unsigned)take);
+		__m512i v = _mm512_maskz_loadu_epi8(in, p + i - take);
 		/* signed: the continuation bytes 80..BF are below C0 */
-		block_lines64(_mm512_cmpeq_epi8_mask(v, nlv),
-			      ~_mm512_cmplt_epi8_mask(v, c0), &l, &c);
+		uint64_t starts = ~_mm512_cmplt_epi8_mask(v, c0) & in;
+		uint64_t nl = _mm512_cmpeq_epi8_mask(v, nlv) & in;
+		i -= take;
+		if (nl) {
+			unsigned last = 63u - (unsigned)__builtin_clzll(nl);
+			if (last < 63)
+				chars += (uint64_t)__builtin_popcountll(
+				    starts >> (last + 1));
+			*col = chars;
+			*line += (uint64_t)__builtin_popcountll(nl);
+			break;
+		}
+		chars += (uint64_t)__builtin_popcountll(starts);
 	}
-	if (i < n) {
-		__mmask64 in = _bzhi_u64(~0ULL, (unsigned)(n - i));
-		__m512i v = _mm512_maskz_loadu_epi8(in, p + i);
-		block_lines64(_mm512_cmpeq_epi8_mask(v, nlv),
-			      ~_mm512_cmplt_epi8_mask(v, c0) & in, &l, &c);
+	/* before the last newline's block: newlines only, p[0..i) */
+	uint64_t lines = 0;
+	size_t j = 0;
+	for (; j + 64 <= i; j += 64)
+		lines += (uint64_t)__builtin_popcountll(_mm512_cmpeq_epi8_mask(
+		    _mm512_loadu_si512((const void *)(p + j)), nlv));
+	if (j < i) {
+		__mmask64 in = _bzhi_u64(~0ULL, (unsigned)(i - j));
+		lines +=
+		    (uint64_t)__builtin_popcountll(_mm512_mask_cmpeq_epi8_mask(
+			in, _mm512_maskz_loadu_epi8(in, p + j), nlv));
 	}
-	*line = l;
-	*col = c;
+	*line += lines;
 }
 #endif
 
 /* Moves the line cursor forward to absolute offset `to`: lines and the
- * column are counted once over all the text, never walked again. A gap
+ * column are counted once over all the text, never walked again. With
+ * AVX-512BW, one pass of any gap (lines_and_column_avx512). Else a gap
  * of 128 bytes or more has its newlines counted by the wider pass of
  * lg_count_byte and only its last line's characters counted: cheaper
- * from about 100 bytes on (callgrind, both bench files). A short gap
- * with AVX-512BW: one or two steps of one pass. */
+ * from about 100 bytes on (callgrind, both bench files). */
 static void cursor_advance(lg_detect_stream *s, uint64_t to)
 {
 	const uint8_t *p = s->win + (s->cur_pos - s->base);
 	size_t n = (size_t)(to - s->cur_pos);
 #if defined(__x86_64__)
-	if (n < 128 && lg_engine_vector_level >= 2 &&
-	    __builtin_cpu_supports("avx512bw") &&
+	if (lg_engine_vector_level >= 2 && __builtin_cpu_supports("avx512bw") &&
 	    __builtin_cpu_supports("bmi2") &&
 	    __builtin_cpu_supports("popcnt")) {
 		lines_and_column_avx512(p, n, &s->cur_line, &s->cur_col);
@@ -1054,6 +1064,24 @@ static lg_snippet_others neighbours(lg_detect_stream *s, size_t i, size_t n)
 	return (lg_snippet_others){s, s->cands + lo, hi - lo};
 }
 
+/* Copies a kept value or mask (n < LG_VALUE_MAX bytes) and its NUL into
+ * a finding's array, sixteen bytes at a time: a value is kept with
+ * LG_VALUE_MAX bytes of room in its block (keep_value), a mask with as
+ * many in s->masks (lg_mask_of), and the arrays are that long, so the
+ * last block stays inside all three. Two calls of the library's copy
+ * cost more (dense text: a finding every few hundred bytes). */
+static inline void copy_kept(char *d, const char *src, size_t n)
+{
+#if defined(__SSE2__)
+	_Static_assert(LG_VALUE_MAX % 16 == 0, "blocks end inside the room");
+	for (size_t i = 0; i <= n; i += 16)
+		_mm_storeu_si128((__m128i *)(d + i),
+				 _mm_loadu_si128((const __m128i *)(src + i)));
+#else
+	memcpy(d, src, n + 1);
+#endif
+}
+
 /* Fills in the finding field by field: the struct is large (its strings
  * are arrays) and only their used parts are written. */
 static void emit(lg_detect_stream *s, size_t i, size_t n)
@@ -1072,10 +1100,10 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	    f.line -
 	    (rec ? count_newlines(s->win + rec->from, c->from - rec->from) : 0);
 	f.value_len = c->value_len; /* the arrays are alike: no cut */
-	lg_copy_small(f.value, c->value, (size_t)c->value_len + 1);
+	copy_kept(f.value, c->value, c->value_len);
 	size_t ml, cl;
 	const char *m = lg_mask_of(s, c, &ml);
-	memcpy(f.masked, m, ml + 1);
+	copy_kept(f.masked, m, ml);
 	if (!lg_region_snippet(s, s->cands, n, i, f.context, sizeof(f.context),
 			       &cl)) {
 		lg_snippet_others others = neighbours(s, i, n);

@@ -319,13 +319,18 @@ static inline bool lg_vec_push(void **data, size_t *len, size_t *cap,
 }
 
 /* Bits set in the low sixteen of x (a block's byte mask), without the
- * library call __builtin_popcount is where POPCNT is not assumed. */
+ * library call __builtin_popcount is where POPCNT is not assumed: two
+ * look-ups of a byte's count. The snippets count a block's character
+ * starts with it; the arithmetic way (twelve steps) was a tenth of a
+ * snippet's cost in perf. */
+#define LG_POP2(k) k, k + 1, k + 1, k + 2
+#define LG_POP4(k) LG_POP2(k), LG_POP2(k + 1), LG_POP2(k + 1), LG_POP2(k + 2)
+#define LG_POP6(k) LG_POP4(k), LG_POP4(k + 1), LG_POP4(k + 1), LG_POP4(k + 2)
 static inline unsigned lg_pop16(unsigned x)
 {
-	x = x - ((x >> 1) & 0x5555u);
-	x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-	x = (x + (x >> 4)) & 0x0F0Fu;
-	return (x + (x >> 8)) & 0x1Fu;
+	static const uint8_t byte_bits[256] = {LG_POP6(0), LG_POP6(1),
+					       LG_POP6(1), LG_POP6(2)};
+	return (unsigned)byte_bits[x & 0xFFu] + byte_bits[x >> 8 & 0xFFu];
 }
 
 /* labels.c: keyword hits in the label windows of this chunk's confirmed,

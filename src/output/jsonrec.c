@@ -507,7 +507,9 @@ bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline)
 	/* the keys, punctuation and numbers take less than 256 - 16 bytes:
 	 * put_string's last sixteen-byte store stays inside */
 	size_t text = lp + lt + lr + lm + lc + lv;
-	if (!lg_buf_reserve(b, 256 + ESCAPED_MAX * text))
+	size_t need = 256 + ESCAPED_MAX * text;
+	/* the room is there but when the batch grows: no call */
+	if (need >= b->cap - b->len && !lg_buf_reserve(b, need))
 		return false;
 	char *d = b->data + b->len;
 	d = PUT_LIT(d, "{\"path\":");

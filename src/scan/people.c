@@ -17,8 +17,10 @@
  * and keys are not about people: they count in neither. Findings carry
  * normalised values (digits only, lowercase mail), so "090-1234-5678"
  * and "09012345678" are one key. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <xxhash.h>
 
 #include "leakguard/scan.h"
@@ -78,16 +80,64 @@ struct lg_people {
 	bool capped;
 };
 
+/* A map of MAPPED_SLOTS bytes or more is mapped on its own, in whole
+ * huge pages (2 MiB) where the system gives them: each finding's key
+ * is a random slot, and on 4 KiB pages most missed the TLB (the map is
+ * used between the detector's passes over the text and its
+ * dictionaries). */
+#define MAPPED_SLOTS (256u << 10)
+#define HUGE_PAGE    ((size_t)2 << 20)
+
+/* The bytes mapped for a map of `bytes`: whole huge pages. */
+static size_t mapped_len(size_t bytes)
+{
+	return (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+}
+
+static key_slot *slots_alloc(uint32_t cap)
+{
+	size_t bytes = (size_t)cap * sizeof(key_slot);
+	if (bytes < MAPPED_SLOTS)
+		return calloc(cap, sizeof(key_slot));
+	/* mapped with a huge page's room to spare, then cut to start on a
+	 * huge page's boundary (the pages must be aligned) */
+	size_t len = mapped_len(bytes);
+	char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	size_t lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+	if (lead)
+		munmap(p, lead);
+	if (HUGE_PAGE - lead)
+		munmap(p + lead + len, HUGE_PAGE - lead);
+	p += lead;
+#if defined(MADV_HUGEPAGE)
+	madvise(p, len, MADV_HUGEPAGE); /* a hint: fine when refused */
+#endif
+	return (key_slot *)p; /* zeros, as calloc's */
+}
+
+static void slots_free(key_slot *k, uint32_t cap)
+{
+	size_t bytes = (size_t)cap * sizeof(key_slot);
+	if (bytes < MAPPED_SLOTS)
+		free(k);
+	else
+		munmap(k, mapped_len(bytes));
+}
+
 static void map_free(u64map *m)
 {
-	free(m->slots);
+	if (m->slots)
+		slots_free(m->slots, m->mask + 1);
 	memset(m, 0, sizeof(*m));
 }
 
 static bool map_grow(u64map *m)
 {
 	uint32_t cap = m->slots ? (m->mask + 1) * 2 : 1024;
-	key_slot *k = calloc(cap, sizeof(*k));
+	key_slot *k = slots_alloc(cap);
 	if (!k)
 		return false;
 	for (uint32_t i = 0; m->slots && i <= m->mask; i++) {
@@ -98,7 +148,8 @@ static bool map_grow(u64map *m)
 			j = (j + 1) & (cap - 1);
 		k[j] = m->slots[i];
 	}
-	free(m->slots);
+	if (m->slots)
+		slots_free(m->slots, m->mask + 1);
 	m->slots = k;
 	m->mask = cap - 1;
 	return true;

@@ -355,6 +355,8 @@ lg_status lg_scan_paths(const lg_scan_options *opt, const char *const *paths,
 		ctx[i] = &ws[i];
 	if (jobs > 1 && !(wk.pool = lg_pool_new(jobs, jobs * 4, pool_job, ctx)))
 		goto out;
+	if (!wk.pool)
+		seq_alone(&q);
 	for (size_t i = 0; i < npaths && !seq_stopped(&q); i++)
 		walk_path(&wk, paths[i], true);
 	if (wk.pool)
@@ -384,6 +386,7 @@ lg_status lg_scan_memory(const lg_scan_options *opt, const char *name,
 	lg_status rc = LG_ENOMEM;
 	if (j && (j->path = strdup(name)) &&
 	    workers_init(&w, 1, opt, &q, &dummy)) {
+		seq_alone(&q);
 		seq_add(&q, j);
 		scan_buffer(&w, j, NULL, p ? p : (const uint8_t *)"", n);
 		seq_done(&q, j); /* the sequencer frees the job */

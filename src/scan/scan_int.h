@@ -49,6 +49,8 @@ typedef struct sequencer {
 	lg_scan_stats *stats;
 	bool stop;	    /* a callback asked to stop */
 	uint64_t line_base; /* lines before the current segment of a file */
+	bool alone; /* one thread runs the jobs, one after another (no pool):
+		     * the running job is the head and nothing else locks */
 } sequencer;
 
 void seq_init(sequencer *q, const lg_scan_events *ev, lg_scan_stats *st);
@@ -57,6 +59,9 @@ void seq_destroy(sequencer *q);
 void seq_add(sequencer *q, scan_job *j);
 /* Reports an event of job j (copied). Returns false when the scan stops. */
 bool seq_event(sequencer *q, scan_job *j, const scan_event *e);
+/* Says that from now on one thread runs the jobs in order (seq_event may
+ * then deliver a head's events without the lock). */
+void seq_alone(sequencer *q);
 /* Marks j done; retires it and every done job behind it at the head. */
 void seq_done(sequencer *q, scan_job *j);
 bool seq_stopped(sequencer *q);

@@ -155,6 +155,31 @@ static void huge_lists_say_their_count_is_approximate(void **state)
 	lg_people_free(p);
 }
 
+/* A map past a few thousand keys moves from the heap to a mapping of its
+ * own (huge pages): keys seen before the move still link rows after it,
+ * and a second text starts on an empty map. */
+static void keys_survive_the_maps_moves(void **state)
+{
+	(void)state;
+	lg_people *p = lg_people_new();
+	char v[32];
+	enum { KEYS = 40000 };
+	for (int text = 0; text < 2; text++) {
+		/* row i and row KEYS + i hold one address: one person */
+		for (uint64_t i = 0; i < 2 * KEYS; i++) {
+			snprintf(v, sizeof(v), "u%llu.%d@example.org",
+				 (unsigned long long)(i % KEYS), text);
+			add(p, LG_EMAIL, i + 2, v);
+		}
+		lg_people_counts c;
+		lg_people_end(p, true, &c);
+		assert_false(c.capped);
+		assert_int_equal(c.rows, 2 * KEYS);
+		assert_int_equal(c.people, KEYS);
+	}
+	lg_people_free(p);
+}
+
 /* Each key is looked up when the next finding comes (its slot fetched
  * meanwhile): the last one of a text still counts, in a table (it links
  * two rows) and in prose (it is the second phone). */
@@ -193,6 +218,7 @@ int main(void)
 	    cmocka_unit_test(company_numbers_and_keys_are_nobodys),
 	    cmocka_unit_test(huge_lists_say_their_count_is_approximate),
 	    cmocka_unit_test(the_last_key_of_a_text_counts),
+	    cmocka_unit_test(keys_survive_the_maps_moves),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

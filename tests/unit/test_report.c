@@ -219,6 +219,19 @@ static void ref_mask_value(lg_type t, const char *v, char *out, size_t cap)
 	}
 }
 
+/* The snippets' count of a block's set bits (a table's), against a
+ * count bit by bit, for every sixteen-bit mask. */
+static void pop16_counts_every_mask(void **state)
+{
+	(void)state;
+	for (unsigned x = 0; x < 65536; x++) {
+		unsigned want = 0;
+		for (unsigned b = 0; b < 16; b++)
+			want += x >> b & 1;
+		assert_int_equal(lg_pop16(x), want);
+	}
+}
+
 static void masks_match_snprintf(void **state)
 {
 	(void)state;
@@ -373,6 +386,9 @@ static size_t random_candidates(candidate *c, size_t cap, size_t len)
 		c[n].to = at + l;
 		random_value(c[n].type, values[n], sizeof(values[n]));
 		c[n].value = values[n];
+		/* the engine's candidates carry their value's length, which
+		 * the mask is made from */
+		c[n].value_len = (uint8_t)strlen(values[n]);
 		n++;
 		at += l + rnd(rnd(2) ? 8 : 120);
 	}
@@ -892,6 +908,7 @@ static void sarif_matches_the_jansson_document(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(pop16_counts_every_mask),
 	    cmocka_unit_test(masks_match_snprintf),
 	    cmocka_unit_test(snippets_match_reference),
 	    cmocka_unit_test(region_snippets_match_reference),
