@@ -534,7 +534,8 @@ static inline bool alnum_at(const uint8_t *p, const uint8_t *end)
 
 /* Whether the character before w[at] is a letter or a digit: an ASCII
  * byte before is a character of its own. */
-static inline bool alnum_before(const uint8_t *w, uint32_t at, const uint8_t *end)
+static inline bool alnum_before(const uint8_t *w, uint32_t at,
+				const uint8_t *end)
 {
 	if (at == 0)
 		return false;
