@@ -201,28 +201,33 @@ static bool split_before(const split_match *p, const split_match *q)
 	return p->from < q->from;
 }
 
-/* Keeps the splits in order of end, type and start as they come: label
- * ends come in order and a rest's ends soon after them, so each goes
- * near the back. */
-static int on_rest(unsigned id, unsigned long long from, unsigned long long to,
-		   unsigned flags, void *ud)
+/* A match of the rest ending `to` bytes after the label's end. Keeps the
+ * splits in order of end, type and start as they come: label ends come
+ * in order and a rest's ends soon after them, so each goes near the
+ * back. */
+static void push_split(rest_ctx *r, size_t to)
 {
-	(void)id;
-	(void)from;
-	(void)flags;
-	rest_ctx *r = ud;
 	lg_detect_stream *s = r->s;
 	split_match m = {r->label.type, r->label.from,
 			 r->label.to + (uint32_t)to};
 	if (!lg_vec_push((void **)&s->splits, &s->nsplits, &s->capsplits,
 			 sizeof(m), &m)) {
 		s->oom = true;
-		return 0;
+		return;
 	}
 	size_t i = s->nsplits - 1;
 	for (; i > 0 && split_before(&m, &s->splits[i - 1]); i--)
 		s->splits[i] = s->splits[i - 1];
 	s->splits[i] = m;
+}
+
+static int on_rest(unsigned id, unsigned long long from, unsigned long long to,
+		   unsigned flags, void *ud)
+{
+	(void)id;
+	(void)from;
+	(void)flags;
+	push_split(ud, (size_t)to);
 	return 0;
 }
 
@@ -253,6 +258,193 @@ static int64_t honorific_start(const uint8_t *w, uint32_t to)
 	return -1;
 }
 
+/* ---- split rests: what each must start with -------------------------- */
+/* A rest scan costs Hyperscan's set-up per call (~1,200 Ir), and on dense
+ * text a third of the label ends have nothing after them that their rest
+ * could match: a label in prose (生年月日を入力, 住所は). Each check below
+ * is a condition every match of its rest at p[0..n) meets, read off the
+ * pattern in detectors.c; the rest is scanned only when it holds.
+ * tests/unit/test_patterns.c compares the engine with the whole patterns
+ * on texts made to hit these edges. */
+
+/* D (detectors.c) at p[i]: an ASCII or a full-width digit. */
+static bool rest_digit_at(const uint8_t *p, size_t i, size_t n)
+{
+	return (p[i] >= '0' && p[i] <= '9') ||
+	       (i + 2 < n && p[i] == 0xEF && p[i + 1] == 0xBC &&
+		p[i + 2] >= 0x90 && p[i + 2] <= 0x99);
+}
+
+/* A D at most `most` bytes in; with `line`, none past a newline (GAP's
+ * class refuses it, GAPN's does not). */
+static bool rest_digit_within(const uint8_t *p, size_t n, size_t most,
+			      bool line)
+{
+	size_t end = n < most + 1 ? n : most + 1;
+	for (size_t i = 0; i < end; i++) {
+		if (line && p[i] == '\n')
+			return false;
+		if (rest_digit_at(p, i, n))
+			return true;
+	}
+	return false;
+}
+
+/* The three-byte character e0 e1 e2 at p. */
+static bool rest_char3(const uint8_t *p, size_t n, uint8_t e0, uint8_t e1,
+		       uint8_t e2)
+{
+	return n >= 3 && p[0] == e0 && p[1] == e1 && p[2] == e2;
+}
+
+/* LABEL_TAIL's first character when not empty: a bracket or one of its
+ * separators, ( （ space tab : = ： 　 ＝. */
+static bool label_tail_at(const uint8_t *p, size_t n)
+{
+	if (p[0] == '(' || p[0] == ' ' || p[0] == '\t' || p[0] == ':' ||
+	    p[0] == '=')
+		return true;
+	return rest_char3(p, n, 0xEF, 0xBC, 0x88) ||
+	       rest_char3(p, n, 0xEF, 0xBC, 0x9A) ||
+	       rest_char3(p, n, 0xEF, 0xBC, 0x9D) ||
+	       rest_char3(p, n, 0xE3, 0x80, 0x80);
+}
+
+/* The first byte of KANJI, [\xE4-\xE9]. */
+static bool kanji_lead(uint8_t c)
+{
+	return c >= 0xE4 && c <= 0xE9;
+}
+
+/* NAME_START's length at p[i] (a Latin letter, KANJI, or kana), or 0. */
+static size_t name_start_at(const uint8_t *p, size_t n, size_t i)
+{
+	if ((unsigned)((p[i] | 0x20) - 'a') < 26u)
+		return 1;
+	if (i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 ||
+	    (p[i + 2] & 0xC0) != 0x80)
+		return 0;
+	if (kanji_lead(p[i]) ||
+	    (p[i] == 0xE3 && p[i + 1] >= 0x81 && p[i + 1] <= 0x83))
+		return 3;
+	return 0;
+}
+
+/* Past LABEL_TAIL's separators from p[i], eight at most. Each is one
+ * byte or three, and none starts as NAME_START does: a name can start
+ * only where they stop. */
+static size_t tail_seps(const uint8_t *p, size_t n, size_t i)
+{
+	for (int k = 0; k < 8 && i < n; k++) {
+		uint8_t c = p[i];
+		if (c == ' ' || c == '\t' || c == ':' || c == '=')
+			i++;
+		else if (rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9A) ||
+			 rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9D) ||
+			 rest_char3(p + i, n - i, 0xE3, 0x80, 0x80))
+			i += 3;
+		else
+			break;
+	}
+	return i;
+}
+
+/* A name's first character after the separators from p[i]: the end of
+ * a match then, or 0. */
+static size_t name_after_tail(const uint8_t *p, size_t n, size_t i)
+{
+	i = tail_seps(p, n, i);
+	size_t l = i < n ? name_start_at(p, n, i) : 0;
+	return l ? i + l : 0;
+}
+
+/* person_name's rest, LABEL_TAIL NAME_START, matched at p[0..n) in C as
+ * Hyperscan would (the ends in order, each once; the start is p): a
+ * rest scan was a tenth of the callbacks' cost on sparse text, nearly
+ * all of it Hyperscan's set-up. Without a bracket first there is one
+ * way to match; after one, a way for each closing bracket: ) ends the
+ * [^()\n]{0,24} inside, and each ） in reach may close it. */
+static void name_rest(rest_ctx *r, const uint8_t *p, size_t n)
+{
+	size_t open = p[0] == '('			   ? 1
+		      : rest_char3(p, n, 0xEF, 0xBC, 0x88) ? 3
+							   : 0;
+	if (!open) {
+		size_t e = name_after_tail(p, n, 0);
+		if (e)
+			push_split(r, e);
+		return;
+	}
+	for (size_t c = open; c <= open + 24 && c < n; c++) {
+		size_t e = 0;
+		if (p[c] == '(' || p[c] == '\n')
+			return;
+		if (p[c] == ')') {
+			if ((e = name_after_tail(p, n, c + 1)))
+				push_split(r, e);
+			return;
+		}
+		if (rest_char3(p + c, n - c, 0xEF, 0xBC, 0x89) &&
+		    (e = name_after_tail(p, n, c + 3)))
+			push_split(r, e);
+	}
+}
+
+/* Whether the rest of type t's split pattern may match at p[0..n). */
+static bool rest_may_match(lg_type t, const uint8_t *p, size_t n)
+{
+	if (n == 0) /* every rest reads a byte at least */
+		return false;
+	switch (t) {
+	case LG_CARD_CVV: /* GAP(16) D */
+		return rest_digit_within(p, n, 16, true);
+	case LG_CARD_EXPIRY: /* GAP(20) EXPIRY, which starts with D */
+		return rest_digit_within(p, n, 20, true);
+	case LG_JP_BANK_ACCOUNT: /* GAP(24) D */
+		return rest_digit_within(p, n, 24, true);
+	case LG_BIRTH_DATE:
+		/* GAPN(24) DATE: a date's first D is at most 21 bytes in
+		 * (an era of six, a space, 元, and a separator with a space
+		 * each side: 6 + 3 + 3 + 9), an English one's 11 (a month
+		 * of ten and a space) */
+		return rest_digit_within(p, n, 24 + 21, false);
+	case LG_PASSWORD:
+		/* a quote, KV (its spaces, : = ： ＝), \s, a comma or は */
+		switch (p[0]) {
+		case '\t':
+		case '\n':
+		case '\v':
+		case '\f':
+		case '\r':
+		case ' ':
+		case '"':
+		case '\'':
+		case ',':
+		case ':':
+		case '=':
+			return true;
+		default:
+			return rest_char3(p, n, 0xE3, 0x80, 0x80) ||
+			       rest_char3(p, n, 0xE3, 0x81, 0xAF) ||
+			       rest_char3(p, n, 0xEF, 0xBC, 0x9A) ||
+			       rest_char3(p, n, 0xEF, 0xBC, 0x9D);
+		}
+	case LG_PERSON_NAME: /* LABEL_TAIL NAME_START */
+		return label_tail_at(p, n) ||
+		       (unsigned)((p[0] | 0x20) - 'a') < 26u ||
+		       kanji_lead(p[0]) ||
+		       (p[0] == 0xE3 && n >= 2 && p[1] >= 0x81 && p[1] <= 0x83);
+	case LG_JP_ADDRESS:
+		/* LABEL_TAIL, then a postal code (〒, a space or D first)
+		 * or KANJI */
+		return label_tail_at(p, n) || kanji_lead(p[0]) ||
+		       rest_digit_at(p, 0, n) ||
+		       rest_char3(p, n, 0xE3, 0x80, 0x92);
+	default:
+		return true;
+	}
+}
+
 static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 		    unsigned flags, void *ud)
 {
@@ -276,10 +468,17 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	}
 	/* no match is longer than MAX_MATCH: the rest need not look further */
 	size_t room = s->len - (size_t)to;
+	if (room > MAX_MATCH)
+		room = MAX_MATCH;
+	if (!rest_may_match(t, s->win + to, room))
+		return 0;
 	rest_ctx r = {s, {t, (uint32_t)from, (uint32_t)to}};
-	if (hs_scan(d->rest_db[id], (const char *)s->win + to,
-		    (unsigned)(room < MAX_MATCH ? room : MAX_MATCH), 0,
-		    s->rest_scratch, on_rest, &r) != HS_SUCCESS)
+	if (t == LG_PERSON_NAME) {
+		name_rest(&r, s->win + to, room);
+		return 0;
+	}
+	if (hs_scan(d->rest_db[id], (const char *)s->win + to, (unsigned)room,
+		    0, s->rest_scratch, on_rest, &r) != HS_SUCCESS)
 		s->oom = true; /* cannot happen: the scratch is the rest's */
 	return 0;
 }

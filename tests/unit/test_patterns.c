@@ -330,6 +330,60 @@ static void split_patterns_random(void **state)
 					     N_PIECES(pieces), 24, &seed));
 }
 
+/* ---- rests matched or refused in C ---------------------------------- */
+/* engine.c refuses a rest whose first bytes cannot start a match, and
+ * matches person_name's rest (LABEL_TAIL NAME_START) in C: labels, then
+ * brackets of both widths (several, unclosed, cut), every separator up
+ * to past eight of them, the first characters of names and what is
+ * none (punctuation, ー, digits, cut UTF-8), around every split label. */
+static void rests_edges(void **state)
+{
+	(void)state;
+	check("氏名(山田)太郎 氏名（ヤマダ）山田 氏名（カナ）（漢字）山");
+	check("氏名(A)B)C 氏名（A）B）C 氏名((A)B 氏名(\nA)B 氏名(");
+	check("氏名（１２３４５６７８９０１２３４５６７８）山 氏名（"
+	      "１２３４５６７８９０１２３４５６７８９）山");
+	check(
+	    "氏名(123456789012345678901234)A 氏名(1234567890123456789012345)A");
+	check("氏名        A 氏名         A 氏名 :=\t：　＝ A "
+	      "氏名　　　　　　　　山");
+	check(
+	    "氏名、山田 氏名を 氏名。 氏名ー 氏名1 氏名\xE3\x81 氏名\xE4\x80");
+	check("氏名");
+	check("氏名 ");
+	check("氏名（");
+	check("パスワード：abc password=x pass \"x\" pwd, 'x' パスワードは　x "
+	      "パスワードを password\tx password\n x");
+	check("住所は東京 住所〒160-0023新宿 住所 160-0023 新宿 住所１６０ "
+	      "住所：");
+	check(
+	    "口座番号は\n1234567 口座番号は1234567 cvv:\n123 有効期限\n12/28");
+	check("生年月日は明治　元　年　1月1日 生年月日 september 1, 1990");
+	/* the farthest first digit: a gap of 24 bytes, then 21 */
+	check("生年月日をおしらせくださ明治　元　年　1月1日");
+	check("生年月日をおしらせくださ明治　元　年　１月1日");
+}
+
+static const char *const rest_pieces[] = {
+    "氏名",	"担当",	    "住所",	 "パスワード", "password", "口座",
+    "生年月日", "cvv:",	    "有効期限",	 "(",	       ")",	   "（",
+    "）",	" ",	    "\t",	 ":",	       "=",	   "：",
+    "　",	"＝",	    "\n",	 "山",	       "ヤ",	   "や",
+    "a",	"Z",	    "1",	 "１",	       "、",	   "ー",
+    "は",	"〒",	    "160-0023",	 "\"",	       "'",	   ",",
+    "\xE3",	"\xE3\x81", "\xE4\x80",	 "\xBC",       "\xEF\xBC", "を",
+    "。",	"1234567",  "1985/4/12", "昭和"};
+
+static void rests_random(void **state)
+{
+	(void)state;
+	uint32_t seed = 31337;
+	char text[400];
+	for (int round = 0; round < 6000; round++)
+		check_text(text, random_text(text, sizeof(text), rest_pieces,
+					     N_PIECES(rest_pieces), 30, &seed));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +393,8 @@ int main(void)
 	    cmocka_unit_test(split_patterns_random),
 	    cmocka_unit_test(honorific_edges),
 	    cmocka_unit_test(honorific_random),
+	    cmocka_unit_test(rests_edges),
+	    cmocka_unit_test(rests_random),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
