@@ -330,21 +330,29 @@ static size_t name_start_at(const uint8_t *p, size_t n, size_t i)
 	return 0;
 }
 
-/* Past LABEL_TAIL's separators from p[i], eight at most. Each is one
- * byte or three, and none starts as NAME_START does: a name can start
- * only where they stop. */
+/* The length of LABEL_TAIL's separator at p[i] (one byte or three), or
+ * 0. None starts as NAME_START, KANJI or D does. */
+static size_t tail_sep_len(const uint8_t *p, size_t n, size_t i)
+{
+	uint8_t c = p[i];
+	if (c == ' ' || c == '\t' || c == ':' || c == '=')
+		return 1;
+	return rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9A) ||
+		       rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9D) ||
+		       rest_char3(p + i, n - i, 0xE3, 0x80, 0x80)
+		   ? 3
+		   : 0;
+}
+
+/* Past LABEL_TAIL's separators from p[i], eight at most: a name can
+ * start only where they stop. */
 static size_t tail_seps(const uint8_t *p, size_t n, size_t i)
 {
 	for (int k = 0; k < 8 && i < n; k++) {
-		uint8_t c = p[i];
-		if (c == ' ' || c == '\t' || c == ':' || c == '=')
-			i++;
-		else if (rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9A) ||
-			 rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9D) ||
-			 rest_char3(p + i, n - i, 0xE3, 0x80, 0x80))
-			i += 3;
-		else
+		size_t l = tail_sep_len(p, n, i);
+		if (!l)
 			break;
+		i += l;
 	}
 	return i;
 }
@@ -358,35 +366,157 @@ static size_t name_after_tail(const uint8_t *p, size_t n, size_t i)
 	return l ? i + l : 0;
 }
 
-/* person_name's rest, LABEL_TAIL NAME_START, matched at p[0..n) in C as
- * Hyperscan would (the ends in order, each once; the start is p): a
- * rest scan was a tenth of the callbacks' cost on sparse text, nearly
- * all of it Hyperscan's set-up. Without a bracket first there is one
- * way to match; after one, a way for each closing bracket: ) ends the
+/* D's length at p[i], or 0. */
+static size_t rest_digit_len(const uint8_t *p, size_t n, size_t i)
+{
+	if (p[i] >= '0' && p[i] <= '9')
+		return 1;
+	return rest_digit_at(p, i, n) ? 3 : 0;
+}
+
+/* HY's length at p[i] (detectors.c: - and its three-byte look-alikes),
+ * or 0. */
+static size_t rest_hyphen_len(const uint8_t *p, size_t n, size_t i)
+{
+	if (p[i] == '-')
+		return 1;
+	if (i + 2 >= n)
+		return 0;
+	uint32_t c = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+	switch (c) {
+	case 0xEFBC8D:
+	case 0xEFB9A3:
+	case 0xE28892:
+	case 0xE28183:
+	case 0xEFB998:
+	case 0xE28EAF:
+	case 0xE28FA4:
+	case 0xE383BC:
+	case 0xEFBDB0:
+	case 0xE29480:
+	case 0xE29481:
+		return 3;
+	default:
+		return c >= 0xE28090 && c <= 0xE28095 ? 3 : 0;
+	}
+}
+
+/* `count` Ds from p[i]: the offset after them, or 0. */
+static size_t rest_digits(const uint8_t *p, size_t n, size_t i, int count)
+{
+	for (int k = 0; k < count; k++) {
+		size_t l = i < n ? rest_digit_len(p, n, i) : 0;
+		if (!l)
+			return 0;
+		i += l;
+	}
+	return i;
+}
+
+/* KANJI at p[i]: the end of a match then, or 0. */
+static size_t kanji_end(const uint8_t *p, size_t n, size_t i)
+{
+	return i + 2 < n && kanji_lead(p[i]) && (p[i + 1] & 0xC0) == 0x80 &&
+		       (p[i + 2] & 0xC0) == 0x80
+		   ? i + 3
+		   : 0;
+}
+
+/* The address rest's postal code and KANJI from p[i], with 〒 and the
+ * space before the digits as the caller found them:
+ * D{3} HY D{4} (?:[ \t]|　){0,2} KANJI. The end, or 0. */
+static size_t postal_then_kanji(const uint8_t *p, size_t n, size_t i)
+{
+	i = rest_digits(p, n, i, 3);
+	size_t h = i && i < n ? rest_hyphen_len(p, n, i) : 0;
+	i = h ? rest_digits(p, n, i + h, 4) : 0;
+	if (!i)
+		return 0;
+	for (int k = 0; k < 2 && i < n; k++) {
+		if (p[i] == ' ' || p[i] == '\t')
+			i++;
+		else if (rest_char3(p + i, n - i, 0xE3, 0x80, 0x80))
+			i += 3;
+		else
+			break;
+	}
+	return kanji_end(p, n, i);
+}
+
+/* The address rest's value at p[i]: KANJI, or (〒)? SP? then the postal
+ * code and KANJI, each way one path. Its ends may repeat those from
+ * other stops: push_split keeps them in order, take_splits takes an end
+ * once. */
+static void address_value(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	size_t e;
+	if ((e = kanji_end(p, n, i)))
+		push_split(r, e);
+	size_t post[2] = {i, 0}, np = 1;
+	if (rest_char3(p + i, n - i, 0xE3, 0x80, 0x92))
+		post[np++] = i + 3;
+	for (size_t j = 0; j < np; j++) {
+		size_t q = post[j];
+		if (q < n && (e = postal_then_kanji(p, n, q)))
+			push_split(r, e);
+		size_t sp = q >= n					 ? 0
+			    : p[q] == ' '				 ? 1
+			    : rest_char3(p + q, n - q, 0xE3, 0x80, 0x80) ? 3
+									 : 0;
+		if (sp && (e = postal_then_kanji(p, n, q + sp)))
+			push_split(r, e);
+	}
+}
+
+/* The address rest from LABEL_TAIL's separators at p[i]: a value may
+ * start after each of them (a space may be the postal code's SP too). */
+static void address_after_tail(rest_ctx *r, const uint8_t *p, size_t n,
+			       size_t i)
+{
+	for (int k = 0; k <= 8 && i < n; k++) {
+		address_value(r, p, n, i);
+		size_t l = tail_sep_len(p, n, i);
+		if (!l)
+			break;
+		i += l;
+	}
+}
+
+/* person_name's rest from LABEL_TAIL's separators at p[i]: NAME_START
+ * where they stop. */
+static void name_after_seps(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	size_t e = name_after_tail(p, n, i);
+	if (e)
+		push_split(r, e);
+}
+
+/* A rest of LABEL_TAIL then a value (person_name's, jp_address's),
+ * matched at p[0..n) in C as Hyperscan would, the start being p: a rest
+ * scan was a tenth of the callbacks' cost on sparse text, nearly all of
+ * it Hyperscan's set-up. Without a bracket first the separators start
+ * at p; after one, they start past each closing bracket: ) ends the
  * [^()\n]{0,24} inside, and each ） in reach may close it. */
-static void name_rest(rest_ctx *r, const uint8_t *p, size_t n)
+static void label_tail_rest(rest_ctx *r, const uint8_t *p, size_t n,
+			    void (*value)(rest_ctx *, const uint8_t *, size_t,
+					  size_t))
 {
 	size_t open = p[0] == '('			   ? 1
 		      : rest_char3(p, n, 0xEF, 0xBC, 0x88) ? 3
 							   : 0;
 	if (!open) {
-		size_t e = name_after_tail(p, n, 0);
-		if (e)
-			push_split(r, e);
+		value(r, p, n, 0);
 		return;
 	}
 	for (size_t c = open; c <= open + 24 && c < n; c++) {
-		size_t e = 0;
 		if (p[c] == '(' || p[c] == '\n')
 			return;
 		if (p[c] == ')') {
-			if ((e = name_after_tail(p, n, c + 1)))
-				push_split(r, e);
+			value(r, p, n, c + 1);
 			return;
 		}
-		if (rest_char3(p + c, n - c, 0xEF, 0xBC, 0x89) &&
-		    (e = name_after_tail(p, n, c + 3)))
-			push_split(r, e);
+		if (rest_char3(p + c, n - c, 0xEF, 0xBC, 0x89))
+			value(r, p, n, c + 3);
 	}
 }
 
@@ -473,8 +603,10 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	if (!rest_may_match(t, s->win + to, room))
 		return 0;
 	rest_ctx r = {s, {t, (uint32_t)from, (uint32_t)to}};
-	if (t == LG_PERSON_NAME) {
-		name_rest(&r, s->win + to, room);
+	if (t == LG_PERSON_NAME || t == LG_JP_ADDRESS) {
+		label_tail_rest(&r, s->win + to, room,
+				t == LG_PERSON_NAME ? name_after_seps
+						    : address_after_tail);
 		return 0;
 	}
 	if (hs_scan(d->rest_db[id], (const char *)s->win + to, (unsigned)room,
