@@ -520,6 +520,28 @@ static void label_tail_rest(rest_ctx *r, const uint8_t *p, size_t n,
 	}
 }
 
+/* A rest GAP(gap) D{lo,hi} (card_cvv's, jp_bank_account's) matched at
+ * p[0..n) in C as Hyperscan would, the start being p: the digits may
+ * start at each place up to `gap` bytes in before an ASCII digit or a
+ * newline (which the gap refuses; it takes full-width digits). */
+static void gap_digits_rest(rest_ctx *r, const uint8_t *p, size_t n, size_t gap,
+			    int lo, int hi)
+{
+	for (size_t i = 0; i <= gap && i < n && p[i] != '\n'; i++) {
+		size_t e = i;
+		for (int k = 1; k <= hi && e < n; k++) {
+			size_t l = rest_digit_len(p, n, e);
+			if (!l)
+				break;
+			e += l;
+			if (k >= lo)
+				push_split(r, e);
+		}
+		if (p[i] >= '0' && p[i] <= '9')
+			return;
+	}
+}
+
 /* Whether the rest of type t's split pattern may match at p[0..n). */
 static bool rest_may_match(lg_type t, const uint8_t *p, size_t n)
 {
@@ -607,6 +629,13 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 		label_tail_rest(&r, s->win + to, room,
 				t == LG_PERSON_NAME ? name_after_seps
 						    : address_after_tail);
+		return 0;
+	}
+	if (t == LG_CARD_CVV || t == LG_JP_BANK_ACCOUNT) {
+		if (t == LG_CARD_CVV)
+			gap_digits_rest(&r, s->win + to, room, 16, 3, 4);
+		else
+			gap_digits_rest(&r, s->win + to, room, 24, 7, 8);
 		return 0;
 	}
 	if (hs_scan(d->rest_db[id], (const char *)s->win + to, (unsigned)room,

@@ -362,6 +362,11 @@ static void rests_edges(void **state)
 	      "住所16-0023新宿");
 	check("住所は東京 住所〒160-0023新宿 住所 160-0023 新宿 住所１６０ "
 	      "住所：");
+	check("口座番号１２３４５６７８９０１２３ 口座番号は、１２３４５６７8");
+	check("口座番号：　　　　　　　 1234567 口座番号：　　　　　　　  "
+	      "1234567");
+	check("cvv: ａｂ１２３４５ cvv:\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t123");
+	check("cvv:\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t123 cvv 12 cvv 1２3");
 	check(
 	    "口座番号は\n1234567 口座番号は1234567 cvv:\n123 有効期限\n12/28");
 	check("生年月日は明治　元　年　1月1日 生年月日 september 1, 1990");
@@ -389,7 +394,8 @@ static const char *const rest_pieces[] = {
     "昭和",	  "160",	"0023",
     "１６０",	  "－",		"‐",
     "ｰ",	  "〒160-0023", "〒 １６０ー００２３",
-    "        "};
+    "        ",	  "１２３",	"12",
+    "123"};
 
 static void rests_random(void **state)
 {
