@@ -542,6 +542,83 @@ static void gap_digits_rest(rest_ctx *r, const uint8_t *p, size_t n, size_t gap,
 	}
 }
 
+/* SP's length at p[i] (a space, ASCII or ideographic), or 0. */
+static size_t rest_space_len(const uint8_t *p, size_t n, size_t i)
+{
+	if (i >= n)
+		return 0;
+	return p[i] == ' '				    ? 1
+	       : rest_char3(p + i, n - i, 0xE3, 0x80, 0x80) ? 3
+							    : 0;
+}
+
+/* The length of DS's separator at p[i] without its spaces (- / . HY ．
+ * ／ 年 月), or 0. */
+static size_t date_sep_len(const uint8_t *p, size_t n, size_t i)
+{
+	if (i >= n)
+		return 0;
+	if (p[i] == '-' || p[i] == '/' || p[i] == '.')
+		return 1;
+	if (rest_hyphen_len(p, n, i) ||
+	    rest_char3(p + i, n - i, 0xEF, 0xBC, 0x8E) ||
+	    rest_char3(p + i, n - i, 0xEF, 0xBC, 0x8F) ||
+	    rest_char3(p + i, n - i, 0xE5, 0xB9, 0xB4) ||
+	    rest_char3(p + i, n - i, 0xE6, 0x9C, 0x88))
+		return 3;
+	return 0;
+}
+
+/* EXPIRY's second part from p[b]: D{1,4}, then 月 or not; each an end. */
+static void expiry_year(rest_ctx *r, const uint8_t *p, size_t n, size_t b)
+{
+	for (int k = 0; k < 4 && b < n; k++) {
+		size_t l = rest_digit_len(p, n, b);
+		if (!l)
+			return;
+		b += l;
+		push_split(r, b);
+		if (rest_char3(p + b, n - b, 0xE6, 0x9C, 0x88))
+			push_split(r, b + 3);
+	}
+}
+
+/* EXPIRY (D{1,4} DS D{1,4}(?:月)?) from p[i], every way: DS is SP? then
+ * a separator then SP?, a space before or after it taken or not. */
+static void expiry_at(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	for (int k = 0; k < 4 && i < n; k++) {
+		size_t l = rest_digit_len(p, n, i);
+		if (!l)
+			return;
+		i += l;
+		size_t sp1 = rest_space_len(p, n, i);
+		for (size_t q = i;; q += sp1) {
+			size_t d = date_sep_len(p, n, q);
+			if (d) {
+				size_t sp2 = rest_space_len(p, n, q + d);
+				expiry_year(r, p, n, q + d);
+				if (sp2)
+					expiry_year(r, p, n, q + d + sp2);
+			}
+			if (q > i || !sp1)
+				break;
+		}
+	}
+}
+
+/* card_expiry's rest, GAP(20) EXPIRY, matched at p[0..n) in C as
+ * Hyperscan would, the start being p (the gap as gap_digits_rest's). */
+static void expiry_rest(rest_ctx *r, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i <= 20 && i < n && p[i] != '\n'; i++) {
+		if (rest_digit_at(p, i, n))
+			expiry_at(r, p, n, i);
+		if (p[i] >= '0' && p[i] <= '9')
+			return;
+	}
+}
+
 /* Whether the rest of type t's split pattern may match at p[0..n). */
 static bool rest_may_match(lg_type t, const uint8_t *p, size_t n)
 {
@@ -636,6 +713,10 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 			gap_digits_rest(&r, s->win + to, room, 16, 3, 4);
 		else
 			gap_digits_rest(&r, s->win + to, room, 24, 7, 8);
+		return 0;
+	}
+	if (t == LG_CARD_EXPIRY) {
+		expiry_rest(&r, s->win + to, room);
 		return 0;
 	}
 	if (hs_scan(d->rest_db[id], (const char *)s->win + to, (unsigned)room,
