@@ -619,6 +619,83 @@ static void expiry_rest(rest_ctx *r, const uint8_t *p, size_t n)
 	}
 }
 
+/* \s as Hyperscan reads it without UTF-8: tab to carriage return, space. */
+static bool rest_ws(uint8_t c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool rest_quote_at(const uint8_t *p, size_t n, size_t i)
+{
+	return i < n && (p[i] == '"' || p[i] == '\'');
+}
+
+/* password's last [^\s] at p[i]: an end past it. */
+static void secret_byte(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	if (i < n && !rest_ws(p[i]))
+		push_split(r, i + 1);
+}
+
+/* KV's SP{0,2} after its sign from p[i], then the value's byte: a
+ * three-byte space may be the byte too, so each count is a way. */
+static void secret_after_sign(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	for (int k = 0;; k++) {
+		secret_byte(r, p, n, i);
+		size_t l = rest_space_len(p, n, i);
+		if (k == 2 || !l)
+			return;
+		i += l;
+	}
+}
+
+/* password's rest after its optional quote, from p[q]: KV, a comma
+ * between quotes, or は, then [^\s]. */
+static void secret_from(rest_ctx *r, const uint8_t *p, size_t n, size_t q)
+{
+	/* KV: SP{0,2} (?:[:=]|：|＝|=>) SP{0,2} */
+	for (int k = 0, a = 0; (size_t)a < n - q; k++) {
+		size_t i = q + (size_t)a;
+		if (p[i] == ':' || p[i] == '=')
+			secret_after_sign(r, p, n, i + 1);
+		if (p[i] == '=' && i + 1 < n && p[i + 1] == '>')
+			secret_after_sign(r, p, n, i + 2);
+		if (rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9A) ||
+		    rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9D))
+			secret_after_sign(r, p, n, i + 3);
+		size_t l = rest_space_len(p, n, i);
+		if (k == 2 || !l)
+			break;
+		a += (int)l;
+	}
+	/* ["']?\s?,\s?["'] */
+	for (size_t b = q; b <= q + rest_quote_at(p, n, q); b++)
+		for (size_t c = b; c < n && c <= b + rest_ws(p[b]); c++)
+			if (p[c] == ',')
+				for (size_t e = c + 1;
+				     e < n && e <= c + 1 + rest_ws(p[c + 1]);
+				     e++)
+					if (rest_quote_at(p, n, e))
+						secret_byte(r, p, n, e + 1);
+	/* は SP? */
+	if (rest_char3(p + q, n - q, 0xE3, 0x81, 0xAF)) {
+		secret_byte(r, p, n, q + 3);
+		size_t l = rest_space_len(p, n, q + 3);
+		if (l)
+			secret_byte(r, p, n, q + 3 + l);
+	}
+}
+
+/* password's rest, ["']?(?:KV|["']?\s?,\s?["']|は SP?)[^\s], matched at
+ * p[0..n) in C as Hyperscan would, the start being p. */
+static void secret_rest(rest_ctx *r, const uint8_t *p, size_t n)
+{
+	secret_from(r, p, n, 0);
+	if (rest_quote_at(p, n, 0))
+		secret_from(r, p, n, 1);
+}
+
 /* Whether the rest of type t's split pattern may match at p[0..n). */
 static bool rest_may_match(lg_type t, const uint8_t *p, size_t n)
 {
@@ -717,6 +794,10 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	}
 	if (t == LG_CARD_EXPIRY) {
 		expiry_rest(&r, s->win + to, room);
+		return 0;
+	}
+	if (t == LG_PASSWORD) {
+		secret_rest(&r, s->win + to, room);
 		return 0;
 	}
 	if (hs_scan(d->rest_db[id], (const char *)s->win + to, (unsigned)room,

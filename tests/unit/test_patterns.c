@@ -370,6 +370,15 @@ static void rests_edges(void **state)
 	      "有効期限：　　　　　　　12/28");
 	check("有効期限：　　　　　　 12/28 有効期限\n12/28 有効期限 12/ "
 	      "expiry 12/2");
+	check("password:x password:　x password:　　 x password:　　　x "
+	      "password=>x");
+	check("password  = > x password   :x pwd\"x\" pass ' , 'x "
+	      "password\",\"x");
+	check(
+	    "password' ,\t'x password\v,\v'x pass\",\" x pass\"\",\"x pass,'");
+	check("パスワードは　x パスワードは x パスワードは\nx password:\vx "
+	      "password：＝x");
+	check("password\"\"\"x password'=>'x pass= \xE3 pass=\xE3\x80\x80");
 	check("口座番号１２３４５６７８９０１２３ 口座番号は、１２３４５６７8");
 	check("口座番号：　　　　　　　 1234567 口座番号：　　　　　　　  "
 	      "1234567");
@@ -403,7 +412,10 @@ static const char *const rest_pieces[] = {
     "１６０",	  "－",		"‐",
     "ｰ",	  "〒160-0023", "〒 １６０ー００２３",
     "        ",	  "１２３",	"12",
-    "123"};
+    "123",	  "／",		"年",
+    "月",	  " / ",	"exp ",
+    "\v",	  "=>",		"pwd",
+    "\r"};
 
 static void rests_random(void **state)
 {
