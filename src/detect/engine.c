@@ -275,18 +275,38 @@ static bool rest_digit_at(const uint8_t *p, size_t i, size_t n)
 		p[i + 2] >= 0x90 && p[i + 2] <= 0x99);
 }
 
-/* A D at most `most` bytes in; with `line`, none past a newline (GAP's
- * class refuses it, GAPN's does not). */
-static bool rest_digit_within(const uint8_t *p, size_t n, size_t most,
-			      bool line)
+/* A D at most `most` bytes in (most < 48): birth_date's rest must have
+ * one, with any bytes before it. The bytes that may start one (an ASCII
+ * digit, 0xEF) are found sixteen at a time where 48 bytes are there to
+ * read. */
+static bool rest_digit_near(const uint8_t *p, size_t n, size_t most)
 {
+#if defined(__SSE2__)
+	if (n >= 48) {
+		uint64_t m = 0;
+		for (int k = 0; k < 3; k++) {
+			__m128i v =
+			    _mm_loadu_si128((const __m128i *)(p + 16 * k));
+			__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+			__m128i dig = _mm_cmpeq_epi8(
+			    _mm_min_epu8(d, _mm_set1_epi8(9)), d);
+			__m128i ef =
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xEF));
+			m |= (uint64_t)(uint16_t)_mm_movemask_epi8(
+				 _mm_or_si128(dig, ef))
+			     << (16 * k);
+		}
+		m &= (2ull << most) - 1; /* the bytes 0..most */
+		for (; m; m &= m - 1)
+			if (rest_digit_at(p, (size_t)__builtin_ctzll(m), n))
+				return true;
+		return false;
+	}
+#endif
 	size_t end = n < most + 1 ? n : most + 1;
-	for (size_t i = 0; i < end; i++) {
-		if (line && p[i] == '\n')
-			return false;
+	for (size_t i = 0; i < end; i++)
 		if (rest_digit_at(p, i, n))
 			return true;
-	}
 	return false;
 }
 
@@ -702,18 +722,12 @@ static bool rest_may_match(lg_type t, const uint8_t *p, size_t n)
 	if (n == 0) /* every rest reads a byte at least */
 		return false;
 	switch (t) {
-	case LG_CARD_CVV: /* GAP(16) D */
-		return rest_digit_within(p, n, 16, true);
-	case LG_CARD_EXPIRY: /* GAP(20) EXPIRY, which starts with D */
-		return rest_digit_within(p, n, 20, true);
-	case LG_JP_BANK_ACCOUNT: /* GAP(24) D */
-		return rest_digit_within(p, n, 24, true);
 	case LG_BIRTH_DATE:
 		/* GAPN(24) DATE: a date's first D is at most 21 bytes in
 		 * (an era of six, a space, 元, and a separator with a space
 		 * each side: 6 + 3 + 3 + 9), an English one's 11 (a month
 		 * of ten and a space) */
-		return rest_digit_within(p, n, 24 + 21, false);
+		return rest_digit_near(p, n, 24 + 21);
 	case LG_PASSWORD:
 		/* a quote, KV (its spaces, : = ： ＝), \s, a comma or は */
 		switch (p[0]) {
