@@ -716,6 +716,239 @@ static void secret_rest(rest_ctx *r, const uint8_t *p, size_t n)
 		secret_from(r, p, n, 1);
 }
 
+/* ---- birth_date's rest: GAPN(24) DATE (detectors.c) ---- */
+typedef void date_step(rest_ctx *r, const uint8_t *p, size_t n, size_t i);
+
+/* DS from p[i] (SP? then a separator then SP?, each space taken or
+ * not), then `next` where it may end. */
+static void date_sep_then(rest_ctx *r, const uint8_t *p, size_t n, size_t i,
+			  date_step *next)
+{
+	size_t sp1 = rest_space_len(p, n, i);
+	for (size_t q = i;; q += sp1) {
+		size_t d = date_sep_len(p, n, q);
+		if (d) {
+			size_t sp2 = rest_space_len(p, n, q + d);
+			next(r, p, n, q + d);
+			if (sp2)
+				next(r, p, n, q + d + sp2);
+		}
+		if (q > i || !sp1)
+			return;
+	}
+}
+
+/* The day: D{1,2}, then 日 or not; each an end. */
+static void date_day(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	for (int k = 0; k < 2 && i < n; k++) {
+		size_t l = rest_digit_len(p, n, i);
+		if (!l)
+			return;
+		i += l;
+		push_split(r, i);
+		if (rest_char3(p + i, n - i, 0xE6, 0x97, 0xA5))
+			push_split(r, i + 3);
+	}
+}
+
+/* The month: D{1,2} DS, then the day. */
+static void date_month(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	for (int k = 0; k < 2 && i < n; k++) {
+		size_t l = rest_digit_len(p, n, i);
+		if (!l)
+			return;
+		i += l;
+		date_sep_then(r, p, n, i, date_day);
+	}
+}
+
+/* `lit` (its bytes) at p[i]. */
+static bool rest_lit(const uint8_t *p, size_t n, size_t i, const char *lit)
+{
+	size_t l = strlen(lit);
+	return l <= n - i && !memcmp(p + i, lit, l);
+}
+
+/* DATE_WESTERN at p[i]: 19 20 １９ ２０, D{2} DS, month and day. */
+static void date_western(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	size_t c = rest_lit(p, n, i, "19") || rest_lit(p, n, i, "20")	    ? 2
+		   : rest_lit(p, n, i, "１９") || rest_lit(p, n, i, "２０") ? 6
+									    : 0;
+	size_t e = c ? rest_digits(p, n, i + c, 2) : 0;
+	if (e)
+		date_sep_then(r, p, n, e, date_month);
+}
+
+/* An era's length at p[i] (明治 大正 昭和 平成 令和, ㍾ ㍽ ㍼ ㍻
+ * ㋿, or one of MTSHRmtshr), or 0. */
+static size_t era_len(const uint8_t *p, size_t n, size_t i)
+{
+	if (p[i] < 0x80)
+		return p[i] && strchr("MTSHRmtshr", p[i]) ? 1 : 0;
+	if (n - i < 3)
+		return 0;
+	uint32_t c = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+	uint32_t second = 0;
+	switch (c) {
+	case 0xE38DBE:
+	case 0xE38DBD:
+	case 0xE38DBC:
+	case 0xE38DBB:
+	case 0xE38BBF:
+		return 3;
+	case 0xE6988E:
+		second = 0xE6B2BB;
+		break; /* 明治 */
+	case 0xE5A4A7:
+		second = 0xE6ADA3;
+		break; /* 大正 */
+	case 0xE698AD:
+		second = 0xE5928C;
+		break; /* 昭和 */
+	case 0xE5B9B3:
+		second = 0xE68890;
+		break; /* 平成 */
+	case 0xE4BBA4:
+		second = 0xE5928C;
+		break; /* 令和 */
+	default:
+		return 0;
+	}
+	if (n - i < 6)
+		return 0;
+	uint32_t d =
+	    (uint32_t)p[i + 3] << 16 | (uint32_t)p[i + 4] << 8 | p[i + 5];
+	return d == second ? 6 : 0;
+}
+
+/* DATE_ERA at p[i]: an era, SP?, (D{1,2}|元) DS, month and day. */
+static void date_era(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	size_t a = era_len(p, n, i);
+	if (a)
+		a += i;
+	if (!a)
+		return;
+	size_t sp = rest_space_len(p, n, a);
+	for (size_t q = a;; q += sp) {
+		if (rest_lit(p, n, q, "元"))
+			date_sep_then(r, p, n, q + 3, date_month);
+		size_t y = q;
+		for (int k = 0; k < 2 && y < n; k++) {
+			size_t l = rest_digit_len(p, n, y);
+			if (!l)
+				break;
+			y += l;
+			date_sep_then(r, p, n, y, date_month);
+		}
+		if (q > a || !sp)
+			return;
+	}
+}
+
+/* MONTH_EN's lengths at p[i] (a name in any case, then '.' or not):
+ * how many, in len. */
+static size_t month_lens(const uint8_t *p, size_t n, size_t i, size_t *len)
+{
+	static const char *const names[] = {
+	    "jan",  "january", "feb",	 "february", "mar",  "march",
+	    "apr",  "april",   "may",	 "jun",	     "june", "jul",
+	    "july", "aug",     "august", "sep",	     "sept", "september",
+	    "oct",  "october", "nov",	 "november", "dec",  "december"};
+	size_t k = 0;
+	uint8_t f = i < n ? p[i] | 0x20 : 0;
+	for (size_t w = 0; w < sizeof(names) / sizeof(*names); w++) {
+		if (names[w][0] != f)
+			continue;
+		size_t l = strlen(names[w]), c = 0;
+		while (c < l && i + c < n && (p[i + c] | 0x20) == names[w][c])
+			c++;
+		if (c < l)
+			continue;
+		len[k++] = l;
+		if (i + l < n && p[i + l] == '.')
+			len[k++] = l + 1;
+	}
+	return k;
+}
+
+/* (19|20)[0-9]{2} at p[i]: its end, or 0. */
+static size_t year_en(const uint8_t *p, size_t n, size_t i)
+{
+	if (!(rest_lit(p, n, i, "19") || rest_lit(p, n, i, "20")) || i + 4 > n)
+		return 0;
+	bool d = p[i + 2] >= '0' && p[i + 2] <= '9' && p[i + 3] >= '0' &&
+		 p[i + 3] <= '9';
+	return d ? i + 4 : 0;
+}
+
+/* ,?\s(19|20)[0-9]{2} from p[i]: each end. */
+static void comma_year(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	for (size_t q = i; q <= i + (i < n && p[i] == ','); q++) {
+		size_t e = q < n && rest_ws(p[q]) ? year_en(p, n, q + 1) : 0;
+		if (e)
+			push_split(r, e);
+	}
+}
+
+static bool ascii_digit(const uint8_t *p, size_t n, size_t i)
+{
+	return i < n && p[i] >= '0' && p[i] <= '9';
+}
+
+/* DATE_ENGLISH at p[i]: 29 Oct 1974, October 29th, 1974. */
+static void date_english(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
+{
+	size_t len[48];
+	for (size_t j = i + 1; j <= i + 2 && ascii_digit(p, n, j - 1); j++) {
+		if (!(j < n && rest_ws(p[j])))
+			continue;
+		size_t k = month_lens(p, n, j + 1, len);
+		for (size_t m = 0; m < k; m++)
+			comma_year(r, p, n, j + 1 + len[m]);
+	}
+	size_t k = month_lens(p, n, i, len);
+	for (size_t m = 0; m < k; m++) {
+		size_t q = i + len[m];
+		if (!(q < n && rest_ws(p[q])))
+			continue;
+		for (size_t d = q + 2; d <= q + 3 && ascii_digit(p, n, d - 1);
+		     d++) {
+			comma_year(r, p, n, d);
+			static const char *const sfx[] = {"st", "nd", "rd",
+							  "th"};
+			for (int x = 0; x < 4; x++)
+				if (rest_lit(p, n, d, sfx[x]))
+					comma_year(r, p, n, d + 2);
+		}
+	}
+}
+
+/* birth_date's rest, GAPN(24) DATE, matched at p[0..n) in C as
+ * Hyperscan would, the start being p: the gap takes any byte but an
+ * ASCII digit, a newline too. */
+static void birth_rest(rest_ctx *r, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i <= 24 && i < n; i++) {
+		uint8_t c = p[i];
+		if ((c & 0xC0) == 0x80)
+			continue; /* no date starts with 0x80..0xBF */
+		if (c == '1' || c == '2' || c == 0xEF)
+			date_western(r, p, n, i);
+		if (c >= 0xE3 || (unsigned)((c | 0x20) - 'a') < 26u)
+			date_era(r, p, n, i);
+		if ((c >= '0' && c <= '9') ||
+		    ((c | 0x20) >= 'a' && strchr("adfjmnos", c | 0x20)))
+			date_english(r, p, n, i);
+		if (c >= '0' && c <= '9')
+			return;
+	}
+}
+
 /* Whether the rest of type t's split pattern may match at p[0..n). */
 static bool rest_may_match(lg_type t, const uint8_t *p, size_t n)
 {
@@ -812,6 +1045,10 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	}
 	if (t == LG_PASSWORD) {
 		secret_rest(&r, s->win + to, room);
+		return 0;
+	}
+	if (t == LG_BIRTH_DATE) {
+		birth_rest(&r, s->win + to, room);
 		return 0;
 	}
 	if (hs_scan(d->rest_db[id], (const char *)s->win + to, (unsigned)room,

@@ -379,6 +379,44 @@ static void rests_edges(void **state)
 	check("パスワードは　x パスワードは x パスワードは\nx password:\vx "
 	      "password：＝x");
 	check("password\"\"\"x password'=>'x pass= \xE3 pass=\xE3\x80\x80");
+	check("生年月日 Oct 29th, 1974 生年月日 29 October 1974 生年月日 sept. "
+	      "1, 1990");
+	check("生年月日 S 60.4.12 生年月日 ㍼60年4月12日 生年月日 "
+	      "平成元年5月1日 生年月日 元年");
+	check("生年月日 １９８５－０４－１２日 生年月日\n\n1985/4/12 生年月日 "
+	      "SEPT 1 1990");
+	check("生年月日 1985 / 4 / 12 生年月日 1985 年 4 月 12 日 生年月日 "
+	      "1９85/4/1");
+	check("生年月日 May 3rd,\t2001 生年月日 3 may. 2001 生年月日 Mar. 3,  "
+	      "2001 h1.2.3");
+	check("生年月日 令和　1年2月3日 生年月日 ㋿1-2-3 "
+	      "生年月日 "
+	      "March "
+	      "3TH, "
+	      "2001");
+	check("生年月日 r1.2.3 生年月日 t 12 / 1 /2 生年月日 january 1, 1990 "
+	      "生年月日 december 2 2000");
+	/* every month name, both cases, with its dot or none */
+	check("生年月日 jan 1 1990 生年月日 2 JAN. 1990 生年月日 january 1 "
+	      "1990 生年月日 2 JANUARY. 1990 生年月日 feb 1 1990 生年月日 2 "
+	      "FEB. 1990 生年月日 february 1 1990 生年月日 2 FEBRUARY. 1990");
+	check("生年月日 mar 1 1990 生年月日 2 MAR. 1990 生年月日 march 1 1990 "
+	      "生年月日 2 MARCH. 1990 生年月日 apr 1 1990 生年月日 2 APR. 1990 "
+	      "生年月日 april 1 1990 生年月日 2 APRIL. 1990");
+	check("生年月日 may 1 1990 生年月日 2 MAY. 1990 生年月日 jun 1 1990 "
+	      "生年月日 2 JUN. 1990 生年月日 june 1 1990 生年月日 2 JUNE. 1990 "
+	      "生年月日 jul 1 1990 生年月日 2 JUL. 1990");
+	check("生年月日 july 1 1990 生年月日 2 JULY. 1990 生年月日 aug 1 1990 "
+	      "生年月日 2 AUG. 1990 生年月日 august 1 1990 生年月日 2 AUGUST. "
+	      "1990 生年月日 sep 1 1990 生年月日 2 SEP. 1990");
+	check("生年月日 sept 1 1990 生年月日 2 SEPT. 1990 生年月日 september 1 "
+	      "1990 生年月日 2 SEPTEMBER. 1990 生年月日 oct 1 1990 生年月日 2 "
+	      "OCT. 1990 生年月日 october 1 1990 生年月日 2 OCTOBER. 1990");
+	check("生年月日 nov 1 1990 生年月日 2 NOV. 1990 生年月日 november 1 "
+	      "1990 生年月日 2 NOVEMBER. 1990 生年月日 dec 1 1990 生年月日 2 "
+	      "DEC. 1990 生年月日 december 1 1990 生年月日 2 DECEMBER. 1990");
+	check("生年月日 2001/2/3 生年月日2020年1月1日 "
+	      "生年月日：２０２０．１．１");
 	check("口座番号１２３４５６７８９０１２３ 口座番号は、１２３４５６７8");
 	check("口座番号：　　　　　　　 1234567 口座番号：　　　　　　　  "
 	      "1234567");
@@ -415,7 +453,11 @@ static const char *const rest_pieces[] = {
     "123",	  "／",		"年",
     "月",	  " / ",	"exp ",
     "\v",	  "=>",		"pwd",
-    "\r"};
+    "\r",	  "Oct",	"October",
+    "sept",	  "SEPT.",	"29th",
+    "3rd",	  ", ",		"1974",
+    "平成",	  "元",		"㍼",
+    "May",	  "日"};
 
 static void rests_random(void **state)
 {
