@@ -330,6 +330,145 @@ static void split_patterns_random(void **state)
 					     N_PIECES(pieces), 24, &seed));
 }
 
+/* ---- rests matched or refused in C ---------------------------------- */
+/* engine.c refuses a rest whose first bytes cannot start a match, and
+ * matches person_name's rest (LABEL_TAIL NAME_START) in C: labels, then
+ * brackets of both widths (several, unclosed, cut), every separator up
+ * to past eight of them, the first characters of names and what is
+ * none (punctuation, ー, digits, cut UTF-8), around every split label. */
+static void rests_edges(void **state)
+{
+	(void)state;
+	check("氏名(山田)太郎 氏名（ヤマダ）山田 氏名（カナ）（漢字）山");
+	check("氏名(A)B)C 氏名（A）B）C 氏名((A)B 氏名(\nA)B 氏名(");
+	check("氏名（１２３４５６７８９０１２３４５６７８）山 氏名（"
+	      "１２３４５６７８９０１２３４５６７８９）山");
+	check(
+	    "氏名(123456789012345678901234)A 氏名(1234567890123456789012345)A");
+	check("氏名        A 氏名         A 氏名 :=\t：　＝ A "
+	      "氏名　　　　　　　　山");
+	check(
+	    "氏名、山田 氏名を 氏名。 氏名ー 氏名1 氏名\xE3\x81 氏名\xE4\x80");
+	check("氏名");
+	check("氏名 ");
+	check("氏名（");
+	check("パスワード：abc password=x pass \"x\" pwd, 'x' パスワードは　x "
+	      "パスワードを password\tx password\n x");
+	check("住所(自宅)〒 160‐0023\t新宿 "
+	      "住所（本社）　〒　１６０ｰ００２３　　新宿");
+	check("住所 〒160-0023   新宿 住所        　160-0023新宿");
+	check("住所         160-0023新宿 住所        新宿 住所         新宿");
+	check("住所〒〒160-0023新宿 住所 〒160-0023 住所160-00234新宿 "
+	      "住所16-0023新宿");
+	check("住所は東京 住所〒160-0023新宿 住所 160-0023 新宿 住所１６０ "
+	      "住所：");
+	check("有効期限 12 / 28 有効期限12　年　28月 有効期限1234-1234月 "
+	      "有効期限 12-12345");
+	check("有効期限 １２／２８ exp: 12.28 expiry 12 -28 有効期限12ー28 "
+	      "有効期限12．28月");
+	check("有効期限12  /28 有効期限12/  28 有効期限1２年3月 "
+	      "有効期限：　　　　　　　12/28");
+	check("有効期限：　　　　　　 12/28 有効期限\n12/28 有効期限 12/ "
+	      "expiry 12/2");
+	check("password:x password:　x password:　　 x password:　　　x "
+	      "password=>x");
+	check("password  = > x password   :x pwd\"x\" pass ' , 'x "
+	      "password\",\"x");
+	check(
+	    "password' ,\t'x password\v,\v'x pass\",\" x pass\"\",\"x pass,'");
+	check("パスワードは　x パスワードは x パスワードは\nx password:\vx "
+	      "password：＝x");
+	check("password\"\"\"x password'=>'x pass= \xE3 pass=\xE3\x80\x80");
+	check("生年月日 Oct 29th, 1974 生年月日 29 October 1974 生年月日 sept. "
+	      "1, 1990");
+	check("生年月日 S 60.4.12 生年月日 ㍼60年4月12日 生年月日 "
+	      "平成元年5月1日 生年月日 元年");
+	check("生年月日 １９８５－０４－１２日 生年月日\n\n1985/4/12 生年月日 "
+	      "SEPT 1 1990");
+	check("生年月日 1985 / 4 / 12 生年月日 1985 年 4 月 12 日 生年月日 "
+	      "1９85/4/1");
+	check("生年月日 May 3rd,\t2001 生年月日 3 may. 2001 生年月日 Mar. 3,  "
+	      "2001 h1.2.3");
+	check("生年月日 令和　1年2月3日 生年月日 ㋿1-2-3 "
+	      "生年月日 "
+	      "March "
+	      "3TH, "
+	      "2001");
+	check("生年月日 r1.2.3 生年月日 t 12 / 1 /2 生年月日 january 1, 1990 "
+	      "生年月日 december 2 2000");
+	/* every month name, both cases, with its dot or none */
+	check("生年月日 jan 1 1990 生年月日 2 JAN. 1990 生年月日 january 1 "
+	      "1990 生年月日 2 JANUARY. 1990 生年月日 feb 1 1990 生年月日 2 "
+	      "FEB. 1990 生年月日 february 1 1990 生年月日 2 FEBRUARY. 1990");
+	check("生年月日 mar 1 1990 生年月日 2 MAR. 1990 生年月日 march 1 1990 "
+	      "生年月日 2 MARCH. 1990 生年月日 apr 1 1990 生年月日 2 APR. 1990 "
+	      "生年月日 april 1 1990 生年月日 2 APRIL. 1990");
+	check("生年月日 may 1 1990 生年月日 2 MAY. 1990 生年月日 jun 1 1990 "
+	      "生年月日 2 JUN. 1990 生年月日 june 1 1990 生年月日 2 JUNE. 1990 "
+	      "生年月日 jul 1 1990 生年月日 2 JUL. 1990");
+	check("生年月日 july 1 1990 生年月日 2 JULY. 1990 生年月日 aug 1 1990 "
+	      "生年月日 2 AUG. 1990 生年月日 august 1 1990 生年月日 2 AUGUST. "
+	      "1990 生年月日 sep 1 1990 生年月日 2 SEP. 1990");
+	check("生年月日 sept 1 1990 生年月日 2 SEPT. 1990 生年月日 september 1 "
+	      "1990 生年月日 2 SEPTEMBER. 1990 生年月日 oct 1 1990 生年月日 2 "
+	      "OCT. 1990 生年月日 october 1 1990 生年月日 2 OCTOBER. 1990");
+	check("生年月日 nov 1 1990 生年月日 2 NOV. 1990 生年月日 november 1 "
+	      "1990 生年月日 2 NOVEMBER. 1990 生年月日 dec 1 1990 生年月日 2 "
+	      "DEC. 1990 生年月日 december 1 1990 生年月日 2 DECEMBER. 1990");
+	check("生年月日 2001/2/3 生年月日2020年1月1日 "
+	      "生年月日：２０２０．１．１");
+	check("口座番号１２３４５６７８９０１２３ 口座番号は、１２３４５６７8");
+	check("口座番号：　　　　　　　 1234567 口座番号：　　　　　　　  "
+	      "1234567");
+	check("cvv: ａｂ１２３４５ cvv:\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t123");
+	check("cvv:\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t123 cvv 12 cvv 1２3");
+	check(
+	    "口座番号は\n1234567 口座番号は1234567 cvv:\n123 有効期限\n12/28");
+	check("生年月日は明治　元　年　1月1日 生年月日 september 1, 1990");
+	/* the farthest first digit: a gap of 24 bytes, then 21 */
+	check("生年月日をおしらせくださ明治　元　年　1月1日");
+	check("生年月日をおしらせくださ明治　元　年　１月1日");
+}
+
+static const char *const rest_pieces[] = {
+    "氏名",	  "担当",	"住所",
+    "パスワード", "password",	"口座",
+    "生年月日",	  "cvv:",	"有効期限",
+    "(",	  ")",		"（",
+    "）",	  " ",		"\t",
+    ":",	  "=",		"：",
+    "　",	  "＝",		"\n",
+    "山",	  "ヤ",		"や",
+    "a",	  "Z",		"1",
+    "１",	  "、",		"ー",
+    "は",	  "〒",		"160-0023",
+    "\"",	  "'",		",",
+    "\xE3",	  "\xE3\x81",	"\xE4\x80",
+    "\xBC",	  "\xEF\xBC",	"を",
+    "。",	  "1234567",	"1985/4/12",
+    "昭和",	  "160",	"0023",
+    "１６０",	  "－",		"‐",
+    "ｰ",	  "〒160-0023", "〒 １６０ー００２３",
+    "        ",	  "１２３",	"12",
+    "123",	  "／",		"年",
+    "月",	  " / ",	"exp ",
+    "\v",	  "=>",		"pwd",
+    "\r",	  "Oct",	"October",
+    "sept",	  "SEPT.",	"29th",
+    "3rd",	  ", ",		"1974",
+    "平成",	  "元",		"㍼",
+    "May",	  "日"};
+
+static void rests_random(void **state)
+{
+	(void)state;
+	uint32_t seed = 31337;
+	char text[400];
+	for (int round = 0; round < 6000; round++)
+		check_text(text, random_text(text, sizeof(text), rest_pieces,
+					     N_PIECES(rest_pieces), 30, &seed));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +478,8 @@ int main(void)
 	    cmocka_unit_test(split_patterns_random),
 	    cmocka_unit_test(honorific_edges),
 	    cmocka_unit_test(honorific_random),
+	    cmocka_unit_test(rests_edges),
+	    cmocka_unit_test(rests_random),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
