@@ -213,6 +213,25 @@ static unsigned fold_lead_bits(const uint8_t *p)
 }
 #endif
 
+/* Whether s[0..n), of 4 to 16 bytes, is all ASCII (else false), told by
+ * two words that overlap: most short candidates (phone numbers, postal
+ * codes, dates) are, and a byte at a time cost more than their check. */
+static bool short_ascii(const uint8_t *s, size_t n)
+{
+	if (n < 4 || n > 16)
+		return false;
+	if (n < 8) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return !((a | b) & 0x80808080u);
+	}
+	uint64_t a, b;
+	memcpy(&a, s, 8);
+	memcpy(&b, s + n - 8, 8);
+	return !((a | b) & 0x8080808080808080u);
+}
+
 /* The first byte at or after i where a character that folds may start
  * (three bytes from the end or more); n when none. Every character with an
  * ASCII stand-in past ASCII is three bytes long and starts with E2, E3 or
@@ -232,8 +251,11 @@ static size_t next_fold_lead(const uint8_t *s, size_t n, size_t i)
 		unsigned bits = fold_lead_bits(s + b) >> (i - b);
 		return bits ? i + (size_t)__builtin_ctz(bits) : n;
 	}
-	/* a short text (a phone number, a postal code): byte by byte */
+	/* a short text (a phone number, a postal code): all ASCII, told by
+	 * two words, or byte by byte */
 #endif
+	if (i == 0 && short_ascii(s, n))
+		return n;
 	while (i + 3 <= n && (uint8_t)(s[i] - 0xE2) > 1 && s[i] != 0xEF)
 		i++;
 	return i + 3 <= n ? i : n;
