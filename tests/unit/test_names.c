@@ -176,6 +176,49 @@ static void example_marks(void **state)
 		   "佐藤 健太");
 }
 
+/* Each mark, whole or less its last byte, at each distance before a name
+ * (after a label, and before an honorific): an example when the whole
+ * mark lies in the 16 bytes before the name, else the name is found. */
+static void example_marks_at_each_distance(void **state)
+{
+	(void)state;
+	static const char *const marks[] = {"例",      "見本",	 "サンプル",
+					    "e.g.",    "sample", "example",
+					    "Example", "サ"};
+	for (size_t m = 0; m < sizeof(marks) / sizeof(*marks); m++) {
+		for (int cut = 0; cut < 2; cut++) {
+			size_t ml = strlen(marks[m]) - (size_t)cut;
+			for (size_t gap = 0; gap < 24; gap++) {
+				for (int hon = 0; hon < 2; hon++) {
+					if (hon && gap == 0)
+						continue; /* the walk back from
+							   * 様 takes in 例 */
+					char t[128];
+					size_t n = (size_t)snprintf(
+					    t, sizeof(t), "x%.*s%.*s%s",
+					    (int)ml, marks[m], (int)gap,
+					    "::::::::::::::::::::::::",
+					    hon ? "佐藤健太様" : "佐藤健太");
+					uint32_t at =
+					    (uint32_t)(n - (hon ? 15 : 12));
+					uint32_t from = at,
+						 to =
+						     hon ? (uint32_t)n : at + 1;
+					bool whole = m < 7 && !cut;
+					bool example = whole && ml + gap <= 16;
+					bool found = lg_extend_person_name(
+					    (const uint8_t *)t, n, &from, &to);
+					if (found == example)
+						fail_msg("%s: found %d", t,
+							 found);
+					if (found)
+						assert_int_equal(from, at);
+				}
+			}
+		}
+	}
+}
+
 /* MeCab's words of text in a fresh analyser, which has nothing kept. */
 static size_t fresh_parse(const char *text, lg_morph_token *t, size_t cap)
 {
@@ -525,6 +568,7 @@ int main(void)
 	    cmocka_unit_test(words_that_are_no_names),
 	    cmocka_unit_test(sample_names_are_not_findings),
 	    cmocka_unit_test(example_marks),
+	    cmocka_unit_test(example_marks_at_each_distance),
 	    cmocka_unit_test(morph_memo_gives_what_mecab_gives),
 	    cmocka_unit_test(name_verdicts_kept_are_verdicts_given),
 	    cmocka_unit_test(name_columns),
