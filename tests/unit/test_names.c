@@ -366,7 +366,17 @@ static void name_verdicts_kept_are_verdicts_given(void **state)
 	     * key longer than the memo keeps */
 	    "佐藤  太郎 様", "佐藤　太郎様", "長谷川　明美 様",
 	    "長谷川　明美　長谷川　明美　長谷川様"};
-	enum { NF = 32, NG = 21, NT = 5, NO = 14, N = NF * NG * NT + NO };
+	/* the family and given names apart as a text has them: more texts
+	 * than the memo's 8192 entries, as a cell and not */
+	static const char *const sep[] = {" ", "　", ""};
+	enum {
+		NF = 32,
+		NG = 21,
+		NT = 5,
+		NS = 3,
+		NO = 14,
+		N = NF * NG * NT * NS + NO
+	};
 	char(*text)[64] = calloc(N, sizeof(*text));
 	name_verdict(*want)[2] = calloc(N, sizeof(*want));
 	assert_true(text && want);
@@ -376,10 +386,11 @@ static void name_verdicts_kept_are_verdicts_given(void **state)
 		if (i < NO)
 			snprintf(text[i], sizeof(text[i]), "%s", odd[i]);
 		else
-			snprintf(text[i], sizeof(text[i]), "%s %s%s",
+			snprintf(text[i], sizeof(text[i]), "%s%s%s%s",
 				 family[(i - NO) % NF],
+				 sep[(i - NO) / (NF * NG * NT)],
 				 given[(i - NO) / NF % NG],
-				 tail[(i - NO) / (NF * NG)]);
+				 tail[(i - NO) / (NF * NG) % NT]);
 		/* every text is new to ref: each verdict is worked out */
 		for (int cell = 0; cell < 2; cell++)
 			want[i][cell] = validate_name(ref, text[i], cell);
