@@ -341,27 +341,17 @@ static bool parse_address(const char *s, size_t n, bool cell, bool end,
 /* ---- the pattern's span ---------------------------------------------------
  */
 /* A printable ASCII character (or one that folds to it) an address may
- * hold: none of , ; : ( ) [ ] < > " ' / |. */
-static bool address_ascii(int a)
+ * hold: none of , ; : ( ) [ ] < > " ' / |, told by a bit each (a switch
+ * over them cost a call a character of the extension). */
+#define STOP_BIT(c) ((uint64_t)1 << ((c)&63))
+static inline bool address_ascii(int a)
 {
-	switch (a) {
-	case ',':
-	case ';':
-	case ':':
-	case '(':
-	case ')':
-	case '[':
-	case ']':
-	case '<':
-	case '>':
-	case '"':
-	case '\'':
-	case '/':
-	case '|':
-		return false;
-	default:
-		return a > ' ' && a < 0x7F;
-	}
+	static const uint64_t stop[2] = {
+	    STOP_BIT(',') | STOP_BIT(';') | STOP_BIT(':') | STOP_BIT('(') |
+		STOP_BIT(')') | STOP_BIT('<') | STOP_BIT('>') | STOP_BIT('"') |
+		STOP_BIT('\'') | STOP_BIT('/'),
+	    STOP_BIT('[') | STOP_BIT(']') | STOP_BIT('|')};
+	return a > ' ' && a < 0x7F && !(stop[a >> 6] >> (a & 63) & 1);
 }
 
 bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
@@ -380,6 +370,22 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 	uint32_t e = s;
 	unsigned chars = 0, spaces = 0;
 	while (e < len && chars < ADDRESS_MAX_CHARS) {
+		/* ASCII, and kanji of lead bytes E5-E9 (U+5000-U+9FFF, all
+		 * is_kanji), told by their bytes: most of an address */
+		uint8_t b = w[e];
+		if (b < 0x80 && b != ' ') {
+			if (!address_ascii(b))
+				break;
+			e++;
+			chars++;
+			continue;
+		}
+		if (b >= 0xE5 && b <= 0xE9 && e + 3 <= len &&
+		    (w[e + 1] & 0xC0) == 0x80 && (w[e + 2] & 0xC0) == 0x80) {
+			e += 3;
+			chars++;
+			continue;
+		}
 		size_t l;
 		uint32_t cp = cp_at((const char *)w + e, len - e, &l);
 		/* kanji and kana, most of an address, fold to no ASCII, and

@@ -17,6 +17,7 @@
 
 #include "detect/engine_int.h"
 #include "leakguard/detect.h"
+#include "leakguard/text.h"
 
 static lg_detector *det;
 
@@ -461,6 +462,125 @@ static void name_columns(void **state)
 		  LG_PERSON_NAME);
 }
 
+/* lg_extend_address as it read every character, decoded: what its
+ * shortcuts (ASCII, and kanji by their lead bytes) must equal. */
+static bool ref_kanji(uint32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || cp == 0x3005 || cp == 0x30F6 ||
+	       cp == 0x30F5;
+}
+
+static bool ref_kana(uint32_t cp)
+{
+	return (cp >= 0x3041 && cp <= 0x3096) ||
+	       (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || cp == 0x30FB;
+}
+
+static bool ref_extend_address(const uint8_t *w, size_t len, uint32_t *from,
+			       uint32_t *to)
+{
+	uint32_t s = *to - 1;
+	for (uint32_t l = 9; l <= 12; l += 3) {
+		bool pref = false;
+		for (size_t i = 0; *to >= l && lg_prefectures[i]; i++)
+			pref |= strlen(lg_prefectures[i]) == l &&
+				!memcmp(w + *to - l, lg_prefectures[i], l);
+		if (pref) {
+			s = *to - l;
+			break;
+		}
+	}
+	while (s > 0 && (w[s] & 0xC0) == 0x80)
+		s--;
+	uint32_t e = s;
+	unsigned chars = 0, spaces = 0;
+	while (e < len && chars < 64) {
+		size_t l;
+		uint32_t cp = lg_utf8_char_at(w + e, len - e, &l);
+		bool jp = cp >= 0x80 && (ref_kanji(cp) || ref_kana(cp));
+		int a = jp ? -1 : cp < 0x80 ? (int)cp : lg_fold_ascii(cp);
+		bool sp = a == ' ';
+		if (sp && (++spaces > 3 || (e + l < len && (w[e + l] == ' '))))
+			break;
+		if (!(sp || jp ||
+		      (a > ' ' && a < 0x7F && !strchr(",;:()[]<>\"'/|", a))))
+			break;
+		e += (uint32_t)l;
+		chars++;
+	}
+	*from = s;
+	*to = e;
+	return e > s;
+}
+
+/* Random texts of address pieces, kanji of each lead byte, kana, ASCII
+ * an address holds and stops at, spaces of both widths, full-width and
+ * broken characters: the extension from each character's end is the
+ * reference's. */
+static void address_extension_matches_reference(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {"東京都",
+					     "神奈川県",
+					     "新宿区",
+					     "西新宿",
+					     "2",
+					     "-",
+					     "８",
+					     "－",
+					     " ",
+					     "　",
+					     "ビル",
+					     "5F",
+					     ",",
+					     "(",
+					     "\"",
+					     "例",
+					     "ー",
+					     "一",
+					     "ｱ",
+					     "a",
+					     ":",
+					     "丁目",
+					     "ヶ",
+					     "々",
+					     "\xE5",
+					     "\xE9\xBF\xBF",
+					     "\xEA\x80\x80",
+					     "\xE4\xB8\x80",
+					     "\xE4\xB7\xBF",
+					     "\xE6\x80",
+					     "|",
+					     "#"};
+	enum { NP = sizeof(pieces) / sizeof(*pieces) };
+	uint32_t seed = 11;
+	for (int round = 0; round < 20000; round++) {
+		char t[400];
+		size_t n = 0, ends[64], ne = 0;
+		size_t np = 1 + (size_t)round % 40;
+		for (size_t k = 0; k < np; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 8) % NP];
+			memcpy(t + n, p, strlen(p));
+			n += strlen(p);
+			ends[ne++] = n;
+		}
+		for (size_t k = 0; k < ne; k++) {
+			uint32_t f1 = 0, t1 = (uint32_t)ends[k], f2 = 0,
+				 t2 = (uint32_t)ends[k];
+			bool a =
+			    lg_extend_address((const uint8_t *)t, n, &f1, &t1);
+			bool b =
+			    ref_extend_address((const uint8_t *)t, n, &f2, &t2);
+			if (a != b || f1 != f2 || t1 != t2)
+				fail_msg("%.*s from %zu: %d %u-%u, want %d "
+					 "%u-%u",
+					 (int)n, t, ends[k], a, f1, t1, b, f2,
+					 t2);
+		}
+	}
+}
+
 static void address_forms(void **state)
 {
 	(void)state;
@@ -584,6 +704,7 @@ int main(void)
 	    cmocka_unit_test(name_verdicts_kept_are_verdicts_given),
 	    cmocka_unit_test(name_columns),
 	    cmocka_unit_test(address_forms),
+	    cmocka_unit_test(address_extension_matches_reference),
 	    cmocka_unit_test(postal_code_raises_an_address),
 	    cmocka_unit_test(regions_are_no_addresses),
 	    cmocka_unit_test(every_prefecture),
