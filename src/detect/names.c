@@ -59,15 +59,17 @@ static bool name_char(uint32_t cp)
 	       cp == '\'' || cp == '.';
 }
 
-/* Sample names of forms, templates and manuals: never a finding. */
+/* Sample names of forms, templates and manuals: never a finding. Each
+ * sample is compared only with a key of its length. */
 static bool sample_name(const char *v)
 {
-	static const char *const samples[] = {
-	    "山田太郎",	    "山田花子",	    "山田一郎",	    "やまだたろう",
-	    "ヤマダタロウ", "ヤマダハナコ", "やまだはなこ", "johndoe",
-	    "janedoe",	    "taroyamada",   "yamadataro",   "hanakoyamada",
-	    "yamadahanako", "名無し",	    "氏名",	    "名前",
-	    "なまえ"};
+	static const word samples[] = {
+	    WORD("山田太郎"),	  WORD("山田花子"),	WORD("山田一郎"),
+	    WORD("やまだたろう"), WORD("ヤマダタロウ"), WORD("ヤマダハナコ"),
+	    WORD("やまだはなこ"), WORD("johndoe"),	WORD("janedoe"),
+	    WORD("taroyamada"),	  WORD("yamadataro"),	WORD("hanakoyamada"),
+	    WORD("yamadahanako"), WORD("名無し"),	WORD("氏名"),
+	    WORD("名前"),	  WORD("なまえ")};
 	char k[LG_VALUE_MAX];
 	size_t o = 0;
 	for (const char *p = v; *p && o + 1 < sizeof(k); p++) {
@@ -76,7 +78,8 @@ static bool sample_name(const char *v)
 	}
 	k[o] = '\0';
 	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
-		if (k[0] == samples[i][0] && !strcmp(k, samples[i]))
+		if (samples[i].n == o && k[0] == samples[i].s[0] &&
+		    !memcmp(k, samples[i].s, o))
 			return true;
 	}
 	return false;
@@ -297,8 +300,9 @@ static void name_value(lg_candidate *c, size_t from, size_t to)
 			if (space && o + 1 < LG_VALUE_MAX)
 				c->value[o++] = ' ';
 			space = false;
-			if (o + l < LG_VALUE_MAX) {
-				memcpy(c->value + o, c->raw + i, l);
+			if (o + l < LG_VALUE_MAX) { /* one to four bytes */
+				for (size_t k = 0; k < l; k++)
+					c->value[o + k] = (char)c->raw[i + k];
 				o += l;
 			}
 		}
@@ -572,10 +576,10 @@ static bool name_shaped(const char *v)
 	const char *sp = strchr(v, ' ');
 	if (!sp || strchr(sp + 1, ' '))
 		return false;
-	size_t l, kanji = 0, kana = 0, chars = 0;
+	size_t l, kanji = 0, kana = 0, chars = 0, n = strlen(v);
 	for (const char *p = v; *p; p += l) {
-		uint32_t cp =
-		    lg_utf8_char_at((const uint8_t *)p, strlen(p), &l);
+		uint32_t cp = lg_utf8_char_at((const uint8_t *)p,
+					      n - (size_t)(p - v), &l);
 		if (cp == ' ')
 			continue;
 		chars++;
