@@ -555,7 +555,7 @@ static void address_extension_matches_reference(void **state)
 	enum { NP = sizeof(pieces) / sizeof(*pieces) };
 	uint32_t seed = 11;
 	for (int round = 0; round < 20000; round++) {
-		char t[400];
+		char t[512]; /* forty pieces of at most twelve bytes */
 		size_t n = 0, ends[64], ne = 0;
 		size_t np = 1 + (size_t)round % 40;
 		for (size_t k = 0; k < np; k++) {
