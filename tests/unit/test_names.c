@@ -551,7 +551,15 @@ static void address_extension_matches_reference(void **state)
 					     "\xE4\xB7\xBF",
 					     "\xE6\x80",
 					     "|",
-					     "#"};
+					     "#",
+					     "の",
+					     "〒",
+					     "、",
+					     "ゖ",
+					     "ゟ",
+					     "ヺ",
+					     "ヽ",
+					     "\xE3\x83"};
 	enum { NP = sizeof(pieces) / sizeof(*pieces) };
 	uint32_t seed = 11;
 	for (int round = 0; round < 20000; round++) {
