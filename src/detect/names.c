@@ -350,6 +350,8 @@ static bool organisation(const char *v)
 				     WORD("(ｶ")};
 	/* the bytes v holds: a word one of whose first, second and last
 	 * bytes it lacks is not in it, and is not searched for */
+	if (!*v)
+		return false; /* the rest after most names */
 	uint64_t has[4] = {0};
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		has[*p >> 6] |= 1ull << (*p & 63);
