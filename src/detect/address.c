@@ -341,27 +341,32 @@ static bool parse_address(const char *s, size_t n, bool cell, bool end,
 /* ---- the pattern's span ---------------------------------------------------
  */
 /* A printable ASCII character (or one that folds to it) an address may
- * hold: none of , ; : ( ) [ ] < > " ' / |. */
-static bool address_ascii(int a)
+ * hold: none of , ; : ( ) [ ] < > " ' / |, told by a bit each (a switch
+ * over them cost a call a character of the extension). */
+#define STOP_BIT(c) ((uint64_t)1 << ((c)&63))
+static inline bool address_ascii(int a)
 {
-	switch (a) {
-	case ',':
-	case ';':
-	case ':':
-	case '(':
-	case ')':
-	case '[':
-	case ']':
-	case '<':
-	case '>':
-	case '"':
-	case '\'':
-	case '/':
-	case '|':
+	static const uint64_t stop[2] = {
+	    STOP_BIT(',') | STOP_BIT(';') | STOP_BIT(':') | STOP_BIT('(') |
+		STOP_BIT(')') | STOP_BIT('<') | STOP_BIT('>') | STOP_BIT('"') |
+		STOP_BIT('\'') | STOP_BIT('/'),
+	    STOP_BIT('[') | STOP_BIT(']') | STOP_BIT('|')};
+	return a > ' ' && a < 0x7F && !(stop[a >> 6] >> (a & 63) & 1);
+}
+
+/* Whether p[0..n) starts with a kanji or kana (is_kanji, is_kana) of
+ * three bytes, told from the bytes where they say it: E5-E9 lead only
+ * kanji (U+5000-U+9FFF), E4 kanji from E4 B8 on (U+4E00). */
+static inline bool jp_at(const uint8_t *p, size_t n)
+{
+	if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
 		return false;
-	default:
-		return a > ' ' && a < 0x7F;
-	}
+	if (p[0] >= 0xE5 && p[0] <= 0xE9)
+		return true;
+	if (p[0] == 0xE4)
+		return p[1] >= 0xB8;
+	uint32_t cp = 0x3000u | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+	return p[0] == 0xE3 && (is_kanji(cp) || is_kana(cp));
 }
 
 bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
@@ -380,6 +385,21 @@ bool lg_extend_address(const uint8_t *w, size_t len, uint32_t *from,
 	uint32_t e = s;
 	unsigned chars = 0, spaces = 0;
 	while (e < len && chars < ADDRESS_MAX_CHARS) {
+		/* ASCII, kanji and kana told by their bytes: most of an
+		 * address */
+		uint8_t b = w[e];
+		if (b < 0x80 && b != ' ') {
+			if (!address_ascii(b))
+				break;
+			e++;
+			chars++;
+			continue;
+		}
+		if (b >= 0xE3 && b <= 0xE9 && jp_at(w + e, len - e)) {
+			e += 3;
+			chars++;
+			continue;
+		}
 		size_t l;
 		uint32_t cp = cp_at((const char *)w + e, len - e, &l);
 		/* kanji and kana, most of an address, fold to no ASCII, and

@@ -213,6 +213,32 @@ static unsigned fold_lead_bits(const uint8_t *p)
 }
 #endif
 
+/* Whether s[0..n) is all ASCII, told eight bytes at a time (the last
+ * word overlapping the one before; four bytes twice below eight): most
+ * texts to fold are (e-mail addresses, phone numbers, postal codes,
+ * dates), and a byte at a time, or the search for what folds, cost more
+ * than this check. False below four bytes. */
+static bool all_ascii(const uint8_t *s, size_t n)
+{
+	const uint64_t high = 0x8080808080808080u;
+	if (n < 4)
+		return false;
+	if (n < 8) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return !((a | b) & (uint32_t)high);
+	}
+	uint64_t w;
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (w & high)
+			return false;
+	}
+	memcpy(&w, s + n - 8, 8);
+	return !(w & high);
+}
+
 /* The first byte at or after i where a character that folds may start
  * (three bytes from the end or more); n when none. Every character with an
  * ASCII stand-in past ASCII is three bytes long and starts with E2, E3 or
@@ -259,6 +285,11 @@ static int fold3(const uint8_t *p, size_t n)
 static size_t fold_short(const uint8_t *s, size_t n, char *out)
 {
 	size_t o = 0, seg = 0, i = 0;
+	if (all_ascii(s, n)) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return n;
+	}
 	while ((i = next_fold_lead(s, n, i)) < n) {
 		int a = fold3(s + i, n - i);
 		if (a < 0) {
@@ -277,13 +308,12 @@ static size_t fold_short(const uint8_t *s, size_t n, char *out)
 	return o;
 }
 
-size_t lg_fold(const uint8_t *s, size_t n, char *out, uint32_t *map, size_t cap)
+/* lg_fold with a map, or of a text it may cut: apart from the common
+ * case, whose call it made cost more (its registers kept and restored). */
+static __attribute__((noinline)) size_t
+fold_mapped(const uint8_t *s, size_t n, char *out, uint32_t *map, size_t cap)
 {
 	size_t o = 0, i = 0;
-	if (cap == 0)
-		return 0;
-	if (!map && n < cap)
-		return fold_short(s, n, out);
 	while (i < n) {
 		/* ASCII, and the three-byte characters no fold touches (all
 		 * but the E2 and EF ones, the ideographic space E3 80 80 and
@@ -337,6 +367,15 @@ size_t lg_fold(const uint8_t *s, size_t n, char *out, uint32_t *map, size_t cap)
 	if (map)
 		map[o] = (uint32_t)i; /* one past the last folded character */
 	return o;
+}
+
+size_t lg_fold(const uint8_t *s, size_t n, char *out, uint32_t *map, size_t cap)
+{
+	if (cap == 0)
+		return 0;
+	if (!map && n < cap)
+		return fold_short(s, n, out);
+	return fold_mapped(s, n, out, map, cap);
 }
 
 /* Where the character at r starts: r itself, or the lead byte of a valid

@@ -17,6 +17,7 @@
 
 #include "detect/engine_int.h"
 #include "leakguard/detect.h"
+#include "leakguard/text.h"
 
 static lg_detector *det;
 
@@ -176,6 +177,49 @@ static void example_marks(void **state)
 		   "佐藤 健太");
 }
 
+/* Each mark, whole or less its last byte, at each distance before a name
+ * (after a label, and before an honorific): an example when the whole
+ * mark lies in the 16 bytes before the name, else the name is found. */
+static void example_marks_at_each_distance(void **state)
+{
+	(void)state;
+	static const char *const marks[] = {"例",      "見本",	 "サンプル",
+					    "e.g.",    "sample", "example",
+					    "Example", "サ"};
+	for (size_t m = 0; m < sizeof(marks) / sizeof(*marks); m++) {
+		for (int cut = 0; cut < 2; cut++) {
+			size_t ml = strlen(marks[m]) - (size_t)cut;
+			for (size_t gap = 0; gap < 24; gap++) {
+				for (int hon = 0; hon < 2; hon++) {
+					if (hon && gap == 0)
+						continue; /* the walk back from
+							   * 様 takes in 例 */
+					char t[128];
+					size_t n = (size_t)snprintf(
+					    t, sizeof(t), "x%.*s%.*s%s",
+					    (int)ml, marks[m], (int)gap,
+					    "::::::::::::::::::::::::",
+					    hon ? "佐藤健太様" : "佐藤健太");
+					uint32_t at =
+					    (uint32_t)(n - (hon ? 15 : 12));
+					uint32_t from = at,
+						 to =
+						     hon ? (uint32_t)n : at + 1;
+					bool whole = m < 7 && !cut;
+					bool example = whole && ml + gap <= 16;
+					bool found = lg_extend_person_name(
+					    (const uint8_t *)t, n, &from, &to);
+					if (found == example)
+						fail_msg("%s: found %d", t,
+							 found);
+					if (found)
+						assert_int_equal(from, at);
+				}
+			}
+		}
+	}
+}
+
 /* MeCab's words of text in a fresh analyser, which has nothing kept. */
 static size_t fresh_parse(const char *text, lg_morph_token *t, size_t cap)
 {
@@ -323,7 +367,17 @@ static void name_verdicts_kept_are_verdicts_given(void **state)
 	     * key longer than the memo keeps */
 	    "佐藤  太郎 様", "佐藤　太郎様", "長谷川　明美 様",
 	    "長谷川　明美　長谷川　明美　長谷川様"};
-	enum { NF = 32, NG = 21, NT = 5, NO = 14, N = NF * NG * NT + NO };
+	/* the family and given names apart as a text has them: more texts
+	 * than the memo's 8192 entries, as a cell and not */
+	static const char *const sep[] = {" ", "　", ""};
+	enum {
+		NF = 32,
+		NG = 21,
+		NT = 5,
+		NS = 3,
+		NO = 14,
+		N = NF * NG * NT * NS + NO
+	};
 	char(*text)[64] = calloc(N, sizeof(*text));
 	name_verdict(*want)[2] = calloc(N, sizeof(*want));
 	assert_true(text && want);
@@ -333,10 +387,11 @@ static void name_verdicts_kept_are_verdicts_given(void **state)
 		if (i < NO)
 			snprintf(text[i], sizeof(text[i]), "%s", odd[i]);
 		else
-			snprintf(text[i], sizeof(text[i]), "%s %s%s",
+			snprintf(text[i], sizeof(text[i]), "%s%s%s%s",
 				 family[(i - NO) % NF],
+				 sep[(i - NO) / (NF * NG * NT)],
 				 given[(i - NO) / NF % NG],
-				 tail[(i - NO) / (NF * NG)]);
+				 tail[(i - NO) / (NF * NG) % NT]);
 		/* every text is new to ref: each verdict is worked out */
 		for (int cell = 0; cell < 2; cell++)
 			want[i][cell] = validate_name(ref, text[i], cell);
@@ -405,6 +460,133 @@ static void name_columns(void **state)
 	want_none("username,product_name,phone\nKenta,Blue Mug,"
 		  "090-1234-5678\nYui,White Plate,080-2345-6789\n",
 		  LG_PERSON_NAME);
+}
+
+/* lg_extend_address as it read every character, decoded: what its
+ * shortcuts (ASCII, and kanji by their lead bytes) must equal. */
+static bool ref_kanji(uint32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || cp == 0x3005 || cp == 0x30F6 ||
+	       cp == 0x30F5;
+}
+
+static bool ref_kana(uint32_t cp)
+{
+	return (cp >= 0x3041 && cp <= 0x3096) ||
+	       (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || cp == 0x30FB;
+}
+
+static bool ref_extend_address(const uint8_t *w, size_t len, uint32_t *from,
+			       uint32_t *to)
+{
+	uint32_t s = *to - 1;
+	for (uint32_t l = 9; l <= 12; l += 3) {
+		bool pref = false;
+		for (size_t i = 0; *to >= l && lg_prefectures[i]; i++)
+			pref |= strlen(lg_prefectures[i]) == l &&
+				!memcmp(w + *to - l, lg_prefectures[i], l);
+		if (pref) {
+			s = *to - l;
+			break;
+		}
+	}
+	while (s > 0 && (w[s] & 0xC0) == 0x80)
+		s--;
+	uint32_t e = s;
+	unsigned chars = 0, spaces = 0;
+	while (e < len && chars < 64) {
+		size_t l;
+		uint32_t cp = lg_utf8_char_at(w + e, len - e, &l);
+		bool jp = cp >= 0x80 && (ref_kanji(cp) || ref_kana(cp));
+		int a = jp ? -1 : cp < 0x80 ? (int)cp : lg_fold_ascii(cp);
+		bool sp = a == ' ';
+		if (sp && (++spaces > 3 || (e + l < len && (w[e + l] == ' '))))
+			break;
+		if (!(sp || jp ||
+		      (a > ' ' && a < 0x7F && !strchr(",;:()[]<>\"'/|", a))))
+			break;
+		e += (uint32_t)l;
+		chars++;
+	}
+	*from = s;
+	*to = e;
+	return e > s;
+}
+
+/* Random texts of address pieces, kanji of each lead byte, kana, ASCII
+ * an address holds and stops at, spaces of both widths, full-width and
+ * broken characters: the extension from each character's end is the
+ * reference's. */
+static void address_extension_matches_reference(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {"東京都",
+					     "神奈川県",
+					     "新宿区",
+					     "西新宿",
+					     "2",
+					     "-",
+					     "８",
+					     "－",
+					     " ",
+					     "　",
+					     "ビル",
+					     "5F",
+					     ",",
+					     "(",
+					     "\"",
+					     "例",
+					     "ー",
+					     "一",
+					     "ｱ",
+					     "a",
+					     ":",
+					     "丁目",
+					     "ヶ",
+					     "々",
+					     "\xE5",
+					     "\xE9\xBF\xBF",
+					     "\xEA\x80\x80",
+					     "\xE4\xB8\x80",
+					     "\xE4\xB7\xBF",
+					     "\xE6\x80",
+					     "|",
+					     "#",
+					     "の",
+					     "〒",
+					     "、",
+					     "ゖ",
+					     "ゟ",
+					     "ヺ",
+					     "ヽ",
+					     "\xE3\x83"};
+	enum { NP = sizeof(pieces) / sizeof(*pieces) };
+	uint32_t seed = 11;
+	for (int round = 0; round < 20000; round++) {
+		char t[512]; /* forty pieces of at most twelve bytes */
+		size_t n = 0, ends[64], ne = 0;
+		size_t np = 1 + (size_t)round % 40;
+		for (size_t k = 0; k < np; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 8) % NP];
+			memcpy(t + n, p, strlen(p));
+			n += strlen(p);
+			ends[ne++] = n;
+		}
+		for (size_t k = 0; k < ne; k++) {
+			uint32_t f1 = 0, t1 = (uint32_t)ends[k], f2 = 0,
+				 t2 = (uint32_t)ends[k];
+			bool a =
+			    lg_extend_address((const uint8_t *)t, n, &f1, &t1);
+			bool b =
+			    ref_extend_address((const uint8_t *)t, n, &f2, &t2);
+			if (a != b || f1 != f2 || t1 != t2)
+				fail_msg("%.*s from %zu: %d %u-%u, want %d "
+					 "%u-%u",
+					 (int)n, t, ends[k], a, f1, t1, b, f2,
+					 t2);
+		}
+	}
 }
 
 static void address_forms(void **state)
@@ -525,10 +707,12 @@ int main(void)
 	    cmocka_unit_test(words_that_are_no_names),
 	    cmocka_unit_test(sample_names_are_not_findings),
 	    cmocka_unit_test(example_marks),
+	    cmocka_unit_test(example_marks_at_each_distance),
 	    cmocka_unit_test(morph_memo_gives_what_mecab_gives),
 	    cmocka_unit_test(name_verdicts_kept_are_verdicts_given),
 	    cmocka_unit_test(name_columns),
 	    cmocka_unit_test(address_forms),
+	    cmocka_unit_test(address_extension_matches_reference),
 	    cmocka_unit_test(postal_code_raises_an_address),
 	    cmocka_unit_test(regions_are_no_addresses),
 	    cmocka_unit_test(every_prefecture),

@@ -842,6 +842,33 @@ static void fold_matches_reference(void **state)
 	random_folds(pick, sizeof(pick), &seed, 48, 40, 25);
 }
 
+/* Short texts, all ASCII (told by a few words) or with one character
+ * that folds, or one lone byte past ASCII, at each place: the words that
+ * look for a byte past ASCII must each be looked at. */
+static void fold_short_texts(void **state)
+{
+	(void)state;
+	static const char *const odd[] = {"－", "　",	"１",
+					  "漢", "\xE3", "\x80"};
+	for (size_t n = 1; n <= 30; n++) {
+		uint8_t s[40];
+		for (size_t k = 0; k < n; k++)
+			s[k] = (uint8_t)('0' + k % 10);
+		for (size_t cap = 1; cap <= n + 1; cap++)
+			fold_check(s, n, cap);
+		for (size_t i = 0; i < sizeof(odd) / sizeof(*odd); i++) {
+			size_t l = strlen(odd[i]);
+			for (size_t at = 0; at + l <= n; at++) {
+				uint8_t t[40];
+				memcpy(t, s, n);
+				memcpy(t + at, odd[i], l);
+				for (size_t cap = 1; cap <= n + 1; cap++)
+					fold_check(t, n, cap);
+			}
+		}
+	}
+}
+
 static void fold_invalid_bytes_pass_through(void **state)
 {
 	(void)state;
@@ -1027,6 +1054,7 @@ int main(void)
 	    cmocka_unit_test(fold_respects_cap),
 	    cmocka_unit_test(fold_invalid_bytes_pass_through),
 	    cmocka_unit_test(fold_matches_reference),
+	    cmocka_unit_test(fold_short_texts),
 	    cmocka_unit_test(after_blank_line_everywhere_each_path),
 	    cmocka_unit_test(after_blank_line_crowded_each_path),
 	    cmocka_unit_test(count_byte_each_path),
