@@ -17,6 +17,10 @@
 #define _(s) dgettext("leakguard", s)
 
 #define READ_CHUNK (1u << 20)
+/* a chunk read into the window is checked a slice at a time, each slice
+ * handed to the detector's line index while it is in the first-level
+ * cache (lg_detect_fresh) */
+#define FRESH_SLICE (16u << 10)
 
 typedef struct file_ctx {
 	scan_worker *w;
@@ -111,6 +115,29 @@ static void utf8_account(text_input *t, const uint8_t *p, size_t n, bool eof)
 		i++;
 	}
 	t->consumed += n;
+}
+
+/* utf8_account of a chunk read into the detector's window, a slice at a
+ * time, the detector noting each slice's lines right after. A slice ends
+ * before an ASCII byte, which no character runs across: each slice's
+ * check finds what the chunk's would (a slice's end is no end of text
+ * to wait past, hence eof). */
+static void account_fresh(lg_detect_stream *s, text_input *t, const uint8_t *p,
+			  size_t n, bool eof)
+{
+	size_t done = 0;
+	while (n - done > FRESH_SLICE) {
+		size_t cut = done + FRESH_SLICE;
+		while (cut < n && p[cut] >= 0x80)
+			cut++;
+		if (cut == n)
+			break;
+		utf8_account(t, p + done, cut - done, true);
+		lg_detect_fresh(s, cut);
+		done = cut;
+	}
+	utf8_account(t, p + done, n - done, eof);
+	lg_detect_fresh(s, n);
 }
 
 /* UTF-8 text to the detector, through the page filter for HTML. */
@@ -266,7 +293,7 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		fed_eof =
 		    (size_t)n < want || (j->seg_len && total == j->seg_len);
 		if (buf != w->inbuf) { /* read into the window already */
-			utf8_account(&t, buf, (size_t)n, fed_eof);
+			account_fresh(w->stream, &t, buf, (size_t)n, fed_eof);
 			rc = lg_detect_commit(w->stream, (size_t)n);
 		} else {
 			rc = feed_chunk(w, &t, buf + skip, (size_t)n - skip,
