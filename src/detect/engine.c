@@ -1131,7 +1131,8 @@ static void cursor_advance(lg_detect_stream *s, uint64_t to)
 {
 	size_t at = (size_t)(s->cur_pos - s->base);
 	size_t n = (size_t)(to - s->cur_pos);
-	if (n < LINE_STEP || !cursor_jump(s, at + n))
+	if (n < LINE_STEP || s->nl_to < at + LINE_STEP ||
+	    !cursor_jump(s, at + n))
 		walk_lines(s->win + at, n, s->len - at, &s->cur_line,
 			   &s->cur_col);
 	s->cur_pos = to;
@@ -1288,7 +1289,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 		    s->base + s->cands[i].from < s->last_end)
 			continue; /* context, or overlaps what the previous
 				   * window reported */
-		if (i + 1 < n)
+		if (!s->nl_off && i + 1 < n)
 			prefetch_finding(s, s->cands[i].from,
 					 s->cands[i + 1].from);
 		emit(s, i, n);
