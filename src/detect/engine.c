@@ -844,16 +844,19 @@ static void postal_raises_addresses(candidate *c, size_t n)
 
 /* ---- reporting
  * ------------------------------------------------------------------ */
-/* Asks for the text before the next candidate (at) while this one is
- * reported: the line cursor reads from the line index's boundary before
- * it (at most LINE_STEP back) and its snippet the characters around it,
- * which a sparse text's candidate (kilobytes on) finds out of the caches.
- * A near one is in them already. */
-static inline void prefetch_finding(const lg_detect_stream *s, uint32_t from,
-				    uint32_t at)
+/* Asks for the next candidate's text and value (c[1]) while this one
+ * (c[0]) is reported: the line cursor reads from the line index's
+ * boundary before it (at most LINE_STEP back), its snippet the characters
+ * around it and emit its value, which a sparse text's candidate
+ * (kilobytes on, its value kept long before) finds out of the caches. A
+ * near one is in them already. */
+static inline void prefetch_finding(const lg_detect_stream *s,
+				    const candidate *c)
 {
-	if (at - from < LINE_STEP)
+	uint32_t at = c[1].from;
+	if (at - c[0].from < LINE_STEP)
 		return;
+	__builtin_prefetch(c[1].value);
 	for (uint32_t p = at - at % LINE_STEP; p < at + 64; p += 64)
 		__builtin_prefetch(s->win + p);
 }
@@ -1290,8 +1293,7 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 			continue; /* context, or overlaps what the previous
 				   * window reported */
 		if (!s->nl_off && i + 1 < n)
-			prefetch_finding(s, s->cands[i].from,
-					 s->cands[i + 1].from);
+			prefetch_finding(s, s->cands + i);
 		emit(s, i, n);
 	}
 	/* later findings start at least MAX_MATCH before own_hi */
