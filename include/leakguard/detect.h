@@ -110,6 +110,11 @@ lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n);
  * the window scans it and frees room; a caller that finds none feeds. */
 uint8_t *lg_detect_room(lg_detect_stream *s, size_t *room);
 lg_status lg_detect_commit(lg_detect_stream *s, size_t n);
+/* Optional, before the commit: the room's first n bytes are written and
+ * fresh in the caches; the stream notes where their lines end now, not
+ * later when they have left the caches (the commit does it otherwise).
+ * Called over a chunk in slices, each after the caller's own pass. */
+void lg_detect_fresh(lg_detect_stream *s, size_t n);
 /* Ends the text: reports what is left. */
 lg_status lg_detect_end(lg_detect_stream *s);
 /* After a successful lg_detect_end: the newlines the text held. */

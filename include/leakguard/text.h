@@ -61,6 +61,13 @@ size_t lg_after_blank_line(const uint8_t *p, size_t from, size_t n);
  * sixteen at a time. */
 uint64_t lg_count_byte(const uint8_t *p, size_t n, uint8_t c);
 
+/* lg_count_byte a step of `step` bytes (a multiple of 64, at most 8128)
+ * at a time: for each whole step j, sums[j] is count plus the c in
+ * p[0, (j + 1) * step); returns count plus the c in all of p[0..n). An
+ * index of lines (the detector's window: its counts fit in 32 bits). */
+uint32_t lg_count_byte_steps(const uint8_t *p, size_t n, uint8_t c, size_t step,
+			     uint32_t count, uint32_t *sums);
+
 /* Whether p[0..n) starts with E1-EC or EE-EF and two continuation bytes:
  * kana and most kanji, the common case of Japanese text, and always valid
  * (no overlong forms, no surrogates). */

@@ -33,7 +33,9 @@
 /* what a window reads past its share: the keyword window after a match,
  * and the findings a snippet at the share's end shows (its reach, 96
  * bytes, and a long neighbour there), built as context (lg_share) */
-#define GUARD 416u
+#define GUARD	   416u
+#define LINE_STEP  LG_LINE_STEP
+#define LINE_DENSE 512u /* see slide_window */
 
 /* ---- byte-level character classes ---------------------------------------- */
 static bool is_fw_digit(const uint8_t *p, const uint8_t *end)
@@ -1615,6 +1617,23 @@ static void postal_raises_addresses(candidate *c, size_t n)
 
 /* ---- reporting
  * ------------------------------------------------------------------ */
+/* Asks for the next candidate's text and value (c[1]) while this one
+ * (c[0]) is reported: the line cursor reads from the line index's
+ * boundary before it (at most LINE_STEP back), its snippet the characters
+ * around it and emit its value, which a sparse text's candidate
+ * (kilobytes on, its value kept long before) finds out of the caches. A
+ * near one is in them already. */
+static inline void prefetch_finding(const lg_detect_stream *s,
+				    const candidate *c)
+{
+	uint32_t at = c[1].from;
+	if (at - c[0].from < LINE_STEP)
+		return;
+	__builtin_prefetch(c[1].value);
+	for (uint32_t p = at - at % LINE_STEP; p < at + 64; p += 64)
+		__builtin_prefetch(s->win + p);
+}
+
 /* Characters in p[0..n): bytes that are not UTF-8 continuation bytes
  * (10xxxxxx), eight at a time. */
 static uint64_t count_chars(const uint8_t *p, size_t n)
@@ -1670,8 +1689,9 @@ static inline void block_lines(unsigned nl, unsigned starts, uint64_t *line,
  * time. A block without a newline only adds up its continuation bytes,
  * bytewise. Reads p[0..n), and a whole block at the end where readable
  * (the bytes that may be read from p on) allows. */
-static void lines_and_column(const uint8_t *p, size_t n, size_t readable,
-			     uint64_t *line, uint64_t *col)
+static inline __attribute__((always_inline)) void
+lines_and_column(const uint8_t *p, size_t n, size_t readable, uint64_t *line,
+		 uint64_t *col)
 {
 	size_t i = 0;
 #if defined(__SSE2__)
@@ -1782,39 +1802,115 @@ lines_and_column_avx512(const uint8_t *p, size_t n, uint64_t *line,
 }
 #endif
 
-/* Moves the line cursor forward to absolute offset `to`: lines and the
- * column are counted once over all the text, never walked again. With
- * AVX-512BW, one pass of any gap (lines_and_column_avx512). Else a gap
- * of 128 bytes or more has its newlines counted by the wider pass of
- * lg_count_byte and only its last line's characters counted: cheaper
- * from about 100 bytes on (callgrind, both bench files). */
-static void cursor_advance(lg_detect_stream *s, uint64_t to)
+/* The newlines in p[0..n) to *line and the column after them to *col
+ * (readable: the bytes that may be read from p on). With AVX-512BW, one
+ * pass of any gap (lines_and_column_avx512). Else a gap of 128 bytes or
+ * more has its newlines counted by the wider pass of lg_count_byte and
+ * only its last line's characters counted: cheaper from about 100 bytes
+ * on (callgrind, both bench files). */
+static inline __attribute__((always_inline)) void
+walk_lines(const uint8_t *p, size_t n, size_t readable, uint64_t *line,
+	   uint64_t *col)
 {
-	const uint8_t *p = s->win + (s->cur_pos - s->base);
-	size_t n = (size_t)(to - s->cur_pos);
 #if defined(__x86_64__)
 	if (lg_engine_vector_level >= 2 && __builtin_cpu_supports("avx512bw") &&
 	    __builtin_cpu_supports("bmi2") &&
 	    __builtin_cpu_supports("popcnt")) {
-		lines_and_column_avx512(p, n, &s->cur_line, &s->cur_col);
-		s->cur_pos = to;
+		lines_and_column_avx512(p, n, line, col);
 		return;
 	}
 #endif
 	if (n < 128) {
-		lines_and_column(p, n, s->len - (s->cur_pos - s->base),
-				 &s->cur_line, &s->cur_col);
-	} else {
-		uint64_t lines = count_newlines(p, n);
-		if (lines) {
-			const uint8_t *last = memrchr(p, '\n', n);
-			s->cur_line += lines;
-			s->cur_col =
-			    count_chars(last + 1, (size_t)(p + n - (last + 1)));
-		} else {
-			s->cur_col += count_chars(p, n);
-		}
+		lines_and_column(p, n, readable, line, col);
+		return;
 	}
+	uint64_t lines = count_newlines(p, n);
+	if (lines) {
+		const uint8_t *last = memrchr(p, '\n', n);
+		*line += lines;
+		*col = count_chars(last + 1, (size_t)(p + n - (last + 1)));
+	} else {
+		*col += count_chars(p, n);
+	}
+}
+
+/* Indexes the window's newlines up to win[upto]: the count before each
+ * LINE_STEP boundary, taken while the text is fresh in the caches (just
+ * read or copied in). The line cursor then starts from the boundary
+ * before a finding instead of walking the kilobytes since the last one
+ * (a sparse text's), which have left the caches by then. */
+static void index_lines(lg_detect_stream *s, size_t upto)
+{
+	size_t i = s->nl_to;
+	if (upto <= i || s->nl_off)
+		return;
+	uint32_t sum = s->nl_sum;
+	size_t head = (LINE_STEP - i % LINE_STEP) % LINE_STEP;
+	if (head) { /* to the next boundary */
+		if (head > upto - i)
+			head = upto - i;
+		sum += (uint32_t)count_newlines(s->win + i, head);
+		i += head;
+		if (i % LINE_STEP == 0)
+			s->nl_at[i / LINE_STEP] = sum;
+	}
+	if (i % LINE_STEP == 0)
+		sum = lg_count_byte_steps(s->win + i, upto - i, '\n', LINE_STEP,
+					  sum, s->nl_at + i / LINE_STEP + 1);
+	s->nl_to = upto;
+	s->nl_sum = sum;
+}
+
+/* Newlines in win[0, at), from the index (at <= nl_to). */
+static uint32_t newlines_before(const lg_detect_stream *s, size_t at)
+{
+	size_t k = at - at % LINE_STEP;
+	return s->nl_at[k / LINE_STEP] +
+	       (uint32_t)count_newlines(s->win + k, at - k);
+}
+
+/* The cursor to window offset end by way of the index's boundary k before
+ * it, when that is a step or more ahead of the cursor: only win[k, end)
+ * is walked (the text since the last finding has left the caches; a
+ * boundary is at most a step back), the cursor's own step to count its
+ * newlines from the index, and the line before k only where no newline
+ * follows it. False, nothing done, where the index does not reach. */
+static __attribute__((noinline)) bool cursor_jump(lg_detect_stream *s,
+						  size_t end)
+{
+	size_t at = (size_t)(s->cur_pos - s->base);
+	size_t k = end - end % LINE_STEP;
+	if (k > s->nl_to)
+		k = s->nl_to - s->nl_to % LINE_STEP;
+	if (k < at + LINE_STEP)
+		return false;
+	uint64_t tail = 0, col = 0;
+	walk_lines(s->win + k, end - k, s->len - k, &tail, &col);
+	uint64_t lines =
+	    tail + s->nl_at[k / LINE_STEP] - newlines_before(s, at);
+	if (!tail && lines) { /* the line at k began after the cursor */
+		const uint8_t *last =
+		    (const uint8_t *)memrchr(s->win + at, '\n', k - at);
+		col += count_chars(last + 1, (size_t)(s->win + k - (last + 1)));
+	} else if (!tail) { /* the cursor's line goes on past k */
+		col += s->cur_col + count_chars(s->win + at, k - at);
+	}
+	s->cur_line += lines;
+	s->cur_col = col;
+	return true;
+}
+
+/* Moves the line cursor forward to absolute offset `to`: lines and the
+ * column are counted once over all the text, never walked again, and a
+ * gap of a step or more from the line index where it can. */
+static void cursor_advance(lg_detect_stream *s, uint64_t to)
+{
+	size_t at = (size_t)(s->cur_pos - s->base);
+	size_t n = (size_t)(to - s->cur_pos);
+	if (n < LINE_STEP || s->nl_to < at + LINE_STEP ||
+	    !cursor_jump(s, at + n))
+		walk_lines(s->win + at, n, s->len - at, &s->cur_line,
+			   &s->cur_col);
 	s->cur_pos = to;
 }
 
@@ -1866,6 +1962,7 @@ static void emit(lg_detect_stream *s, size_t i, size_t n)
 	f.offset = s->base + c->from;
 	f.length = c->to - c->from;
 	cursor_advance(s, f.offset);
+	s->nl_emits++;
 	f.line = s->cur_line;
 	f.column = s->cur_col + 1;
 	const label_range *rec = table_record_at(s, c->from);
@@ -1968,6 +2065,8 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 		    s->base + s->cands[i].from < s->last_end)
 			continue; /* context, or overlaps what the previous
 				   * window reported */
+		if (!s->nl_off && i + 1 < n)
+			prefetch_finding(s, s->cands + i);
 		emit(s, i, n);
 	}
 	/* later findings start at least MAX_MATCH before own_hi */
@@ -1987,10 +2086,18 @@ static void slide_window(lg_detect_stream *s)
 		keep_from = s->cur_pos;
 	if (keep_from <= s->base)
 		return;
+	/* findings under LINE_DENSE bytes apart on average are mostly
+	 * walked to from the last one: the next window goes without the
+	 * index, which would cost more than it saves */
+	s->nl_off = s->nl_emits > s->len / LINE_DENSE;
+	s->nl_emits = 0;
 	size_t drop = (size_t)(keep_from - s->base);
 	memmove(s->win, s->win + drop, s->len - drop);
 	s->len -= drop;
 	s->base = keep_from;
+	/* the index starts over with the kept text, fresh from the move */
+	s->nl_to = 0;
+	s->nl_sum = 0;
 }
 
 uint8_t *lg_detect_room(lg_detect_stream *s, size_t *room)
@@ -1999,9 +2106,15 @@ uint8_t *lg_detect_room(lg_detect_stream *s, size_t *room)
 	return s->win + s->len;
 }
 
+void lg_detect_fresh(lg_detect_stream *s, size_t n)
+{
+	index_lines(s, s->len + n);
+}
+
 lg_status lg_detect_commit(lg_detect_stream *s, size_t n)
 {
 	s->len += n;
+	index_lines(s, s->len);
 	if (s->len < s->cap || s->stopped)
 		return LG_OK;
 	lg_status rc = scan_window(s, false);
@@ -2055,6 +2168,10 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 	s->cur_pos = 0;
 	s->cur_line = 1;
 	s->cur_col = 0;
+	s->nl_to = 0;
+	s->nl_sum = 0;
+	s->nl_emits = 0;
+	s->nl_off = false;
 	s->stopped = s->oom = s->saw_table = false;
 	table_reset(s);
 	lg_masks_reset(s);
@@ -2069,8 +2186,9 @@ lg_detect_stream *lg_detect_stream_new(const lg_detector *d)
 	s->det = d;
 	s->cap = CHUNK + OVERLAP + GUARD;
 	s->win = malloc(s->cap);
+	s->nl_at = calloc(s->cap / LINE_STEP + 1, sizeof(*s->nl_at));
 	s->morph = lg_morph_new(d);
-	if (!s->win || (d->morph_model && !s->morph) ||
+	if (!s->win || !s->nl_at || (d->morph_model && !s->morph) ||
 	    hs_clone_scratch(d->scratch, &s->scratch) != HS_SUCCESS ||
 	    hs_clone_scratch(d->scratch, &s->rest_scratch) != HS_SUCCESS) {
 		lg_detect_stream_free(s);
@@ -2090,6 +2208,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 		hs_free_scratch(s->rest_scratch);
 	free(s->splits);
 	free(s->win);
+	free(s->nl_at);
 	free(s->raws);
 	free(s->raw_slots);
 	free(s->hits);

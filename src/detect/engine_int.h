@@ -186,6 +186,10 @@ typedef struct split_match {
 	uint32_t from, to; /* window-relative, as Hyperscan reports them */
 } split_match;
 
+/* the line index's step: a finding's line is counted from the boundary
+ * before it (at most this far back), a window's newlines once more */
+#define LG_LINE_STEP 256u
+
 struct lg_detect_stream {
 	const lg_detector *det;
 	hs_scratch_t *scratch;
@@ -200,6 +204,14 @@ struct lg_detect_stream {
 	uint64_t last_end;	    /* end of the last reported finding */
 	uint64_t cur_pos, cur_line; /* lines counted up to cur_pos */
 	uint64_t cur_col; /* characters from cur_pos's line start to it */
+	/* the line index (engine.c): newlines in win[0, k * LG_LINE_STEP)
+	 * for each k * LG_LINE_STEP <= nl_to, counted while the text is
+	 * fresh */
+	uint32_t *nl_at;
+	size_t nl_to;	   /* win[0, nl_to) indexed */
+	uint32_t nl_sum;   /* newlines in win[0, nl_to) */
+	uint32_t nl_emits; /* findings reported from this window */
+	bool nl_off;	   /* no index: the last window's findings were dense */
 	lg_finding_fn fn;
 	void *ud;
 	bool stopped, oom;

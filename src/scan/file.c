@@ -17,6 +17,10 @@
 #define _(s) dgettext("leakguard", s)
 
 #define READ_CHUNK (1u << 20)
+/* a chunk read into the window is read a piece at a time, each piece
+ * checked and indexed (lg_detect_fresh) while it is in the second-level
+ * cache: a whole chunk's copy has pushed its start out by its end */
+#define FRESH_READ (256u << 10)
 
 typedef struct file_ctx {
 	scan_worker *w;
@@ -223,11 +227,44 @@ static ssize_t fd_read(void *ctx, uint8_t *buf, size_t cap)
 	return n;
 }
 
+/* Reads want bytes into the detector's window at p, FRESH_READ at a time,
+ * and accounts each piece read in full (utf8_account) up to its last
+ * ASCII byte, which no character runs across: each part's check finds
+ * what the chunk's would (its end is no end of text to wait past, hence
+ * eof), and the detector notes its lines while it is fresh. *accounted:
+ * how much of the chunk was; the caller accounts the rest. */
+static ssize_t read_fresh(scan_worker *w, text_input *t, scan_source *src,
+			  uint8_t *p, size_t want, size_t *accounted)
+{
+	size_t got = 0;
+	*accounted = 0;
+	while (got < want) {
+		size_t piece =
+		    want - got < FRESH_READ ? want - got : FRESH_READ;
+		ssize_t r = src->read(src->ctx, p + got, piece);
+		if (r < 0)
+			return -1;
+		got += (size_t)r;
+		if ((size_t)r < piece)
+			break; /* the end of the text */
+		size_t cut = got;
+		while (cut > *accounted && p[cut - 1] >= 0x80)
+			cut--;
+		if (cut > *accounted) {
+			utf8_account(t, p + *accounted, cut - *accounted, true);
+			lg_detect_fresh(w->stream, cut);
+			*accounted = cut;
+		}
+	}
+	return (ssize_t)got;
+}
+
 /* Reads the next chunk: UTF-8 text straight into the detector's window,
  * one copy fewer than through inbuf; what needs decoding into inbuf. */
-static ssize_t read_next(scan_worker *w, const text_input *t, scan_source *src,
-			 uint8_t **buf, size_t *want)
+static ssize_t read_next(scan_worker *w, text_input *t, scan_source *src,
+			 uint8_t **buf, size_t *want, size_t *accounted)
 {
+	*accounted = 0;
 	*buf = w->inbuf;
 	*want = READ_CHUNK;
 	size_t room = 0;
@@ -235,6 +272,7 @@ static ssize_t read_next(scan_worker *w, const text_input *t, scan_source *src,
 	if (!t->dec && !t->html && room > 0) { /* a full window: inbuf */
 		*buf = at;
 		*want = room < READ_CHUNK ? room : READ_CHUNK;
+		return read_fresh(w, t, src, at, *want, accounted);
 	}
 	return src->read(src->ctx, *buf, *want);
 }
@@ -255,7 +293,7 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 	}
 	if (!open_text(w, j, w->inbuf, (size_t)n, &t, &sn))
 		return;
-	size_t skip = sn.bom_len, want = READ_CHUNK;
+	size_t skip = sn.bom_len, want = READ_CHUNK, done = 0;
 	uint8_t *buf = w->inbuf;
 	lg_status rc = LG_OK;
 	bool fed_eof = false;
@@ -266,7 +304,8 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		fed_eof =
 		    (size_t)n < want || (j->seg_len && total == j->seg_len);
 		if (buf != w->inbuf) { /* read into the window already */
-			utf8_account(&t, buf, (size_t)n, fed_eof);
+			utf8_account(&t, buf + done, (size_t)n - done, fed_eof);
+			lg_detect_fresh(w->stream, (size_t)n);
 			rc = lg_detect_commit(w->stream, (size_t)n);
 		} else {
 			rc = feed_chunk(w, &t, buf + skip, (size_t)n - skip,
@@ -275,7 +314,7 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		skip = 0;
 		if (fed_eof)
 			break;
-		n = read_next(w, &t, src, &buf, &want);
+		n = read_next(w, &t, src, &buf, &want, &done);
 	}
 	if (n < 0)
 		report(w, j, EV_ERROR, errno, _("read failed at byte %llu: %s"),

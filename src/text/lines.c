@@ -203,3 +203,51 @@ uint64_t lg_count_byte(const uint8_t *p, size_t n, uint8_t c)
 		count += p[i] == c;
 	return count;
 }
+
+#if LG_AVX2_PATH
+/* lg_count_byte_steps with AVX2: a step's matches summed per byte (a
+ * match is -1; at most 255 blocks of 32 bytes a step), then added
+ * across with psadbw. Faster than AVX-512 masks and popcnt on Zen 4
+ * (125 against 100 GB/s from L1), so the one path for both. */
+__attribute__((target("avx2"))) static uint32_t
+count_steps_avx2(const uint8_t *p, size_t n, uint8_t c, size_t step,
+		 uint32_t count, uint32_t *sums)
+{
+	const __m256i b = _mm256_set1_epi8((char)c);
+	const __m256i zero = _mm256_setzero_si256();
+	size_t i = 0;
+	for (; i + step <= n; i += step) {
+		__m256i acc = zero;
+		for (size_t j = i; j < i + step; j += 64) {
+			const __m256i *q = (const __m256i *)(p + j);
+			acc = _mm256_sub_epi8(
+			    acc, _mm256_cmpeq_epi8(_mm256_loadu_si256(q), b));
+			acc = _mm256_sub_epi8(
+			    acc,
+			    _mm256_cmpeq_epi8(_mm256_loadu_si256(q + 1), b));
+		}
+		__m256i sad = _mm256_sad_epu8(acc, zero);
+		__m128i sum = _mm_add_epi64(_mm256_castsi256_si128(sad),
+					    _mm256_extracti128_si256(sad, 1));
+		count += (uint32_t)_mm_cvtsi128_si32(sum) +
+			 (uint32_t)_mm_extract_epi16(sum, 4);
+		*sums++ = count;
+	}
+	return count + (uint32_t)lg_count_byte(p + i, n - i, c);
+}
+#endif
+
+uint32_t lg_count_byte_steps(const uint8_t *p, size_t n, uint8_t c, size_t step,
+			     uint32_t count, uint32_t *sums)
+{
+#if LG_AVX2_PATH
+	if (lg_lines_vector_level >= 1 && __builtin_cpu_supports("avx2"))
+		return count_steps_avx2(p, n, c, step, count, sums);
+#endif
+	size_t i = 0;
+	for (; i + step <= n; i += step) {
+		count += (uint32_t)lg_count_byte(p + i, step, c);
+		*sums++ = count;
+	}
+	return count + (uint32_t)lg_count_byte(p + i, n - i, c);
+}

@@ -19,6 +19,7 @@
 #include "findings.h"
 #include "leakguard/detect.h"
 #include "leakguard/text.h"
+#include "text/text_int.h"
 #include "util/util.h"
 
 #define DEFAULT_MIN 0.5
@@ -1300,6 +1301,119 @@ static void line_column_over_windows(void **state)
 	lg_buf_free(&t);
 }
 
+/* The stream's line index against a byte-by-byte count of the window:
+ * every boundary it holds and its running sum. */
+static void check_line_index(const lg_detect_stream *s)
+{
+	uint32_t nl = 0;
+	for (size_t i = 0; i < s->nl_to; i++) {
+		if (i % LG_LINE_STEP == 0)
+			assert_int_equal(s->nl_at[i / LG_LINE_STEP], nl);
+		nl += s->win[i] == '\n';
+	}
+	if (s->nl_to % LG_LINE_STEP == 0)
+		assert_int_equal(s->nl_at[s->nl_to / LG_LINE_STEP], nl);
+	assert_int_equal(s->nl_sum, nl);
+}
+
+static uint64_t next_rng(uint64_t *rng)
+{
+	*rng ^= *rng << 13;
+	*rng ^= *rng >> 7;
+	*rng ^= *rng << 17;
+	return *rng;
+}
+
+/* Lines and columns by way of the line index (lg_detect_fresh slices and
+ * commits of any size, as a reader into the window makes them): sparse
+ * stretches whose findings jump from the index, dense ones that turn it
+ * off for the next window, long lines across windows and lines that end
+ * right at a boundary, checked against a count from the start, and the
+ * index itself against the window after each step. */
+static void line_column_from_index(void **state)
+{
+	(void)state;
+	static const char *const fill[] = {
+	    "a",	" ",	"\n",  "\xE3\x81\x82", "\xF0\x9F\x98\x80",
+	    "\xC3\xA9", "\x80", "\n\n"};
+	uint64_t rng = 0x9E3779B97F4A7C15ULL;
+	lg_buf t = {0};
+	size_t emails = 0;
+	while (t.len < (4u << 20)) {
+		/* a stretch of one density, a window or so long */
+		unsigned mode = next_rng(&rng) % 4;
+		size_t until = t.len + (next_rng(&rng) & 0xFFFFF);
+		while (t.len < until) {
+			uint64_t r = next_rng(&rng);
+			size_t gap = mode == 0	 ? r >> 8 & 127 /* dense */
+				     : mode == 1 ? r >> 8 & 0x3FFF
+				     : mode == 2 ? 200 + (r >> 8 & 511)
+						 : r >> 8 & 0x1FFFF;
+			bool one_line = mode == 3 && r >> 40 & 1;
+			for (size_t k = 0; k < gap; k++) {
+				const char *piece = fill[next_rng(&rng) % 8];
+				if (one_line && piece[0] == '\n')
+					piece = "a";
+				lg_buf_puts(&t, piece);
+			}
+			if (r >> 50 & 1) /* a newline just before it */
+				lg_buf_puts(&t, "\n");
+			lg_buf_printf(&t, "taro%zu@gmail.com ", emails++);
+		}
+	}
+	for (int level = 1; level <= 2; level++) {
+		lg_engine_vector_level = level;
+		lg_lines_vector_level = level;
+		found r = {0};
+		lg_detect_stream *s = lg_detect_stream_new(det);
+		assert_non_null(s);
+		lg_detect_begin(s, collect, &r);
+		for (size_t done = 0; done < t.len;) {
+			size_t room;
+			uint8_t *at = lg_detect_room(s, &room);
+			size_t take = next_rng(&rng) % 3
+					  ? room
+					  : next_rng(&rng) % room + 1;
+			if (take > t.len - done)
+				take = t.len - done;
+			memcpy(at, t.data + done, take);
+			for (size_t fresh = 0; next_rng(&rng) % 4;) {
+				fresh += next_rng(&rng) % (take / 4 + 1);
+				if (fresh > take)
+					break;
+				lg_detect_fresh(s, fresh);
+				check_line_index(s);
+			}
+			assert_int_equal(lg_detect_commit(s, take), LG_OK);
+			check_line_index(s);
+			done += take;
+		}
+		assert_int_equal(lg_detect_end(s), LG_OK);
+		assert_true(r.n >= emails / 2);
+		uint64_t line = 1, col = 0, at = 0;
+		for (size_t i = 0; i < r.n; i++) {
+			for (; at < r.f[i].offset; at++) {
+				uint8_t c = (uint8_t)t.data[at];
+				if (c == '\n') {
+					line++;
+					col = 0;
+				} else if ((c & 0xC0) != 0x80) {
+					col++;
+				}
+			}
+			assert_int_equal(r.f[i].line, line);
+			assert_int_equal(r.f[i].column, col + 1);
+		}
+		for (; at < t.len; at++)
+			line += t.data[at] == '\n';
+		assert_int_equal(lg_detect_newlines(s), line - 1);
+		lg_detect_stream_free(s);
+		free(r.f);
+	}
+	lg_lines_vector_level = 2;
+	lg_buf_free(&t);
+}
+
 /* The snippet and masked value are safe to show: no digits of the item
  * or its neighbours. */
 static void context_is_masked(void **state)
@@ -2306,6 +2420,7 @@ int main(void)
 	    cmocka_unit_test(csv_quoted_line_breaks_in_counted_rows),
 	    cmocka_unit_test(line_column_offset),
 	    cmocka_unit_test(line_column_over_windows),
+	    cmocka_unit_test(line_column_from_index),
 	    cmocka_unit_test(column_counts_characters_not_bytes),
 	    cmocka_unit_test(context_is_masked),
 	    cmocka_unit_test(context_masks_findings_past_long_ones),

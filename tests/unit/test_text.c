@@ -926,6 +926,43 @@ static void count_byte_everywhere(void **state)
 	assert_int_equal(lg_count_byte(buf, sizeof(buf), '\n'), sizeof(buf));
 }
 
+/* lg_count_byte_steps against a byte-by-byte count: each step's running
+ * sum and the total, for steps of one to many blocks, every alignment of
+ * the tail and text from newline-thick to newline-free. */
+static void count_byte_steps_everywhere(void **state)
+{
+	(void)state;
+	static uint8_t buf[5000];
+	static uint32_t sums[5000 / 64 + 1];
+	uint32_t x = 4242;
+	for (int round = 0; round < 4; round++) {
+		for (size_t i = 0; i < sizeof(buf); i++) {
+			x = x * 1103515245u + 12345u;
+			unsigned r = (x >> 16) % 64;
+			buf[i] = r < (unsigned)(16 >> (2 * round))
+				     ? '\n'
+				     : (uint8_t)((x >> 8) | 0x80);
+		}
+		const size_t steps[] = {64, 128, 256, 1024, 8128};
+		for (size_t k = 0; k < 5; k++) {
+			size_t step = steps[k];
+			for (size_t n = 0; n <= sizeof(buf);
+			     n += n < 300 ? 1 : 61) {
+				uint32_t total = lg_count_byte_steps(
+				    buf, n, '\n', step, 7, sums);
+				uint32_t want = 7;
+				for (size_t i = 0; i < n; i++) {
+					want += buf[i] == '\n';
+					if ((i + 1) % step == 0)
+						assert_int_equal(sums[i / step],
+								 want);
+				}
+				assert_int_equal(total, want);
+			}
+		}
+	}
+}
+
 /* A blank line (LF or CRLF) at every place across the 16-byte blocks,
  * searched from before, on and after it, and cut by the end. */
 static void after_blank_line_everywhere(void **state)
@@ -1012,6 +1049,11 @@ static void count_byte_each_path(void **state)
 	each_lines_path(count_byte_everywhere, state);
 }
 
+static void count_byte_steps_each_path(void **state)
+{
+	each_lines_path(count_byte_steps_everywhere, state);
+}
+
 static void after_blank_line_everywhere_each_path(void **state)
 {
 	each_lines_path(after_blank_line_everywhere, state);
@@ -1058,6 +1100,7 @@ int main(void)
 	    cmocka_unit_test(after_blank_line_everywhere_each_path),
 	    cmocka_unit_test(after_blank_line_crowded_each_path),
 	    cmocka_unit_test(count_byte_each_path),
+	    cmocka_unit_test(count_byte_steps_each_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
