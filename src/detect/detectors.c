@@ -60,7 +60,12 @@
  * is then found twice, which changes nothing for a type without start
  * of match (LG_NO_SOM): its candidate depends on the end alone, and the
  * copies are one after de-overlapping. A type with start of match keeps
- * its branches in one pattern. */
+ * its branches in one pattern.
+ *
+ * Most rests are matched in C at the label's end (engine.c: label_tail_rest,
+ * gap_digits_rest, expiry_rest, secret_rest, birth_rest), a Hyperscan call
+ * a label costing more than the match: a rest changed here must be changed
+ * there too (test_patterns compares both with the whole pattern). */
 #define THEN "\x1F"
 
 /* Marks the honorific pattern's prefix, which engine.c checks in C where
