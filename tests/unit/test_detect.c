@@ -1251,6 +1251,30 @@ static void column_counts_characters_not_bytes(void **state)
  * start for each finding, with gaps short (a dense text) and long, lines
  * that begin in one window and go on in the next, multibyte characters
  * and stray continuation bytes. */
+/* Each finding's line and column against a count of the text byte by
+ * byte (a column counts characters, from 1); returns the text's lines. */
+static uint64_t check_lines_columns(const found *r, const char *text,
+				    size_t len)
+{
+	uint64_t line = 1, col = 0, at = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		for (; at < r->f[i].offset; at++) {
+			uint8_t c = (uint8_t)text[at];
+			if (c == '\n') {
+				line++;
+				col = 0;
+			} else if ((c & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		assert_int_equal(r->f[i].line, line);
+		assert_int_equal(r->f[i].column, col + 1);
+	}
+	for (; at < len; at++)
+		line += text[at] == '\n';
+	return line;
+}
+
 static void line_column_over_windows(void **state)
 {
 	(void)state;
@@ -1282,20 +1306,7 @@ static void line_column_over_windows(void **state)
 		lg_engine_vector_level = level;
 		found r = scan_n(det, t.data, t.len);
 		assert_true(r.n >= emails / 2);
-		uint64_t line = 1, col = 0, at = 0;
-		for (size_t i = 0; i < r.n; i++) {
-			for (; at < r.f[i].offset; at++) {
-				uint8_t c = (uint8_t)t.data[at];
-				if (c == '\n') {
-					line++;
-					col = 0;
-				} else if ((c & 0xC0) != 0x80) {
-					col++;
-				}
-			}
-			assert_int_equal(r.f[i].line, line);
-			assert_int_equal(r.f[i].column, col + 1);
-		}
+		check_lines_columns(&r, t.data, t.len);
 		free(r.f);
 	}
 	lg_buf_free(&t);
@@ -1390,23 +1401,8 @@ static void line_column_from_index(void **state)
 		}
 		assert_int_equal(lg_detect_end(s), LG_OK);
 		assert_true(r.n >= emails / 2);
-		uint64_t line = 1, col = 0, at = 0;
-		for (size_t i = 0; i < r.n; i++) {
-			for (; at < r.f[i].offset; at++) {
-				uint8_t c = (uint8_t)t.data[at];
-				if (c == '\n') {
-					line++;
-					col = 0;
-				} else if ((c & 0xC0) != 0x80) {
-					col++;
-				}
-			}
-			assert_int_equal(r.f[i].line, line);
-			assert_int_equal(r.f[i].column, col + 1);
-		}
-		for (; at < t.len; at++)
-			line += t.data[at] == '\n';
-		assert_int_equal(lg_detect_newlines(s), line - 1);
+		assert_int_equal(lg_detect_newlines(s),
+				 check_lines_columns(&r, t.data, t.len) - 1);
 		lg_detect_stream_free(s);
 		free(r.f);
 	}
