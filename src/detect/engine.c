@@ -591,18 +591,26 @@ static size_t date_sep_len(const uint8_t *p, size_t n, size_t i)
 	return 0;
 }
 
-/* EXPIRY's second part from p[b]: D{1,4}, then 月 or not; each an end. */
-static void expiry_year(rest_ctx *r, const uint8_t *p, size_t n, size_t b)
+/* D{1,most} from p[b], then the three-byte mark m (月, 日) or not; each
+ * an end. */
+static void digits_then_mark(rest_ctx *r, const uint8_t *p, size_t n, size_t b,
+			     int most, const uint8_t m[3])
 {
-	for (int k = 0; k < 4 && b < n; k++) {
+	for (int k = 0; k < most && b < n; k++) {
 		size_t l = rest_digit_len(p, n, b);
 		if (!l)
 			return;
 		b += l;
 		push_split(r, b);
-		if (rest_char3(p + b, n - b, 0xE6, 0x9C, 0x88))
+		if (rest_char3(p + b, n - b, m[0], m[1], m[2]))
 			push_split(r, b + 3);
 	}
+}
+
+/* EXPIRY's second part from p[b]: D{1,4}, then 月 or not. */
+static void expiry_year(rest_ctx *r, const uint8_t *p, size_t n, size_t b)
+{
+	digits_then_mark(r, p, n, b, 4, (const uint8_t *)"\xE6\x9C\x88");
 }
 
 /* EXPIRY (D{1,4} DS D{1,4}(?:月)?) from p[i], every way: DS is SP? then
@@ -743,15 +751,7 @@ static void date_sep_then(rest_ctx *r, const uint8_t *p, size_t n, size_t i,
 /* The day: D{1,2}, then 日 or not; each an end. */
 static void date_day(rest_ctx *r, const uint8_t *p, size_t n, size_t i)
 {
-	for (int k = 0; k < 2 && i < n; k++) {
-		size_t l = rest_digit_len(p, n, i);
-		if (!l)
-			return;
-		i += l;
-		push_split(r, i);
-		if (rest_char3(p + i, n - i, 0xE6, 0x97, 0xA5))
-			push_split(r, i + 3);
-	}
+	digits_then_mark(r, p, n, i, 2, (const uint8_t *)"\xE6\x97\xA5");
 }
 
 /* The month: D{1,2} DS, then the day. */
