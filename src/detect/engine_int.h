@@ -186,6 +186,18 @@ typedef struct split_match {
 	uint32_t from, to; /* window-relative, as Hyperscan reports them */
 } split_match;
 
+/* A split pattern's label ended at label.to: its rest is matched from
+ * there, each end reported to lg_rest_end (engine.c), which keeps it as
+ * the whole pattern's match ending `to` bytes after the label. */
+typedef struct rest_ctx rest_ctx;
+void lg_rest_end(rest_ctx *r, size_t to);
+/* Whether a rest of type t's pattern may match at p[0..n) at all: a
+ * condition every match meets (rests.c), read off the pattern. */
+bool lg_rest_may_match(lg_type t, const uint8_t *p, size_t n);
+/* Matches type t's rest at p[0..n) in C, reporting its ends; false when
+ * t's rest is left to its Hyperscan database. */
+bool lg_rest_match(rest_ctx *r, lg_type t, const uint8_t *p, size_t n);
+
 /* the line index's step: a finding's line is counted from the boundary
  * before it (at most this far back), a window's newlines once more */
 #define LG_LINE_STEP 256u
