@@ -15,6 +15,7 @@
 
 #include "detect_int.h"
 #include "engine_int.h"
+#include "leakguard/text.h"
 
 /* ---- split rests: what each must start with -------------------------- */
 /* A rest scan costs Hyperscan's set-up per call (~1,200 Ir), and on dense
@@ -152,31 +153,17 @@ static size_t rest_digit_len(const uint8_t *p, size_t n, size_t i)
 	return rest_digit_at(p, i, n) ? 3 : 0;
 }
 
-/* HY's length at p[i] (detectors.c: - and its three-byte look-alikes),
- * or 0. */
+/* HY's length at p[i] (detectors.c: - and its three-byte look-alikes,
+ * the ones lg_fold_ascii folds to -), or 0. */
 static size_t rest_hyphen_len(const uint8_t *p, size_t n, size_t i)
 {
 	if (p[i] == '-')
 		return 1;
-	if (i + 2 >= n)
+	if (!lg_utf8_common3(p + i, n - i))
 		return 0;
-	uint32_t c = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-	switch (c) {
-	case 0xEFBC8D:
-	case 0xEFB9A3:
-	case 0xE28892:
-	case 0xE28183:
-	case 0xEFB998:
-	case 0xE28EAF:
-	case 0xE28FA4:
-	case 0xE383BC:
-	case 0xEFBDB0:
-	case 0xE29480:
-	case 0xE29481:
-		return 3;
-	default:
-		return c >= 0xE28090 && c <= 0xE28095 ? 3 : 0;
-	}
+	size_t len;
+	return lg_fold_ascii(lg_utf8_char_at(p + i, n - i, &len)) == '-' ? 3
+									 : 0;
 }
 
 /* `count` Ds from p[i]: the offset after them, or 0. */
