@@ -1423,7 +1423,9 @@ lg_detect_stream *lg_detect_stream_new(const lg_detector *d)
 		return NULL;
 	s->det = d;
 	s->cap = CHUNK + OVERLAP + GUARD;
-	s->win = malloc(s->cap);
+	/* read by every pass, between which the dictionaries, memos and
+	 * Hyperscan's tables are: one huge page (lg_huge_alloc) */
+	s->win = lg_huge_alloc(s->cap);
 	s->nl_at = calloc(s->cap / LINE_STEP + 1, sizeof(*s->nl_at));
 	s->morph = lg_morph_new(d);
 	if (!s->win || !s->nl_at || (d->morph_model && !s->morph) ||
@@ -1445,7 +1447,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	if (s->rest_scratch)
 		hs_free_scratch(s->rest_scratch);
 	free(s->splits);
-	free(s->win);
+	lg_huge_free(s->win, s->cap);
 	free(s->nl_at);
 	free(s->raws);
 	free(s->raw_slots);

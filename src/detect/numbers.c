@@ -1040,14 +1040,19 @@ static bool run_goes_on(const lg_detect_stream *s, size_t at)
 	return next_group(s->win + at, s->win + s->len, &kind) != NULL;
 }
 
-/* Whether a digit (ASCII or full-width) starts in the six bytes after
- * byte k of the block, or they are past it: a run goes on (next_group)
- * only to a digit after a joiner, or a bracket and a joiner, of three
- * bytes at most each. Most runs the masks are unsure of end before kana
- * (3つ, 5件です), a bracket ((税込)) or a space and a word. */
-static ALWAYS_INLINE bool digit_near(const block_masks *m, unsigned k)
+/* The bytes of the block after which a digit (ASCII or full-width)
+ * starts within six bytes, or whose six bytes pass the block's end: a
+ * run goes on (next_group) only to a digit after a joiner, or a bracket
+ * and a joiner, of three bytes at most each. Most runs the masks are
+ * unsure of end before kana (3つ, 5件です, 2025年), a bracket ((税込)) or
+ * a space and a word; without a digit near, such a run is judged as it
+ * stands, and a short one, which the long runs' events leave out, needs
+ * no event at all. */
+static ALWAYS_INLINE uint64_t digits_near(const block_masks *m)
 {
-	return k + 7 > BLOCK || ((m->digit | m->fw) >> (k + 1) & 0x3F) != 0;
+	uint64_t dn = m->digit | m->fw;
+	uint64_t n2 = dn >> 1 | dn >> 2;
+	return n2 | n2 >> 2 | n2 >> 4 | ~(uint64_t)0 << (BLOCK - 6);
 }
 
 /* The run w[i+b..i+e) of ASCII digits and the ASCII joiners at the bits
@@ -1257,9 +1262,10 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 	 * full-width digit or a look-alike joiner, one after an ASCII joiner
 	 * (")ー", "-３"), or a digit after two joiners (")-3") */
 	uint64_t after = ~run & (run << 1);
-	uint64_t unsure =
-	    after & (m.wide | (m.join & (m.wide >> 1)) |
-		     (m.join & (m.join >> 1) & ((d | m.wide) >> 2)));
+	uint64_t unsure = after &
+			  (m.wide | (m.join & (m.wide >> 1)) |
+			   (m.join & (m.join >> 1) & ((d | m.wide) >> 2))) &
+			  digits_near(&m);
 	/* events: the byte after each long or unsure run (a carry through a
 	 * run from its first byte sets the bit after it), full-width digits */
 	uint64_t ev = ((run + long_runs) & ~run) | unsure | m.fw;
@@ -1271,9 +1277,8 @@ static ALWAYS_INLINE size_t scan_block(lg_detect_stream *s, size_t i,
 			unsigned b = run_start(run, k);
 			uint64_t links = run & ~d & ~(~(uint64_t)0 << k) &
 					 (~(uint64_t)0 << b);
-			bool goes_on = ((unsure >> k) & 1u) &&
-				       digit_near(&m, k) &&
-				       run_goes_on(s, i + k);
+			bool goes_on =
+			    ((unsure >> k) & 1u) && run_goes_on(s, i + k);
 			if (!goes_on) { /* ends at k: no need to parse it */
 				if (plain_run_may_fit(s->win, i, b, k, links,
 						      isa))

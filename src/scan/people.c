@@ -20,10 +20,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <xxhash.h>
 
 #include "leakguard/scan.h"
+#include "util/util.h"
 
 #define PEOPLE_MAX (1u << 20) /* keys kept per text: ~30 MB at most */
 
@@ -81,41 +81,17 @@ struct lg_people {
 };
 
 /* A map of MAPPED_SLOTS bytes or more is mapped on its own, in whole
- * huge pages (2 MiB) where the system gives them: each finding's key
- * is a random slot, and on 4 KiB pages most missed the TLB (the map is
- * used between the detector's passes over the text and its
- * dictionaries). */
+ * huge pages (lg_huge_alloc): each finding's key is a random slot, and
+ * on 4 KiB pages most missed the TLB (the map is used between the
+ * detector's passes over the text and its dictionaries). */
 #define MAPPED_SLOTS (256u << 10)
-#define HUGE_PAGE    ((size_t)2 << 20)
-
-/* The bytes mapped for a map of `bytes`: whole huge pages. */
-static size_t mapped_len(size_t bytes)
-{
-	return (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-}
 
 static key_slot *slots_alloc(uint32_t cap)
 {
 	size_t bytes = (size_t)cap * sizeof(key_slot);
 	if (bytes < MAPPED_SLOTS)
 		return calloc(cap, sizeof(key_slot));
-	/* mapped with a huge page's room to spare, then cut to start on a
-	 * huge page's boundary (the pages must be aligned) */
-	size_t len = mapped_len(bytes);
-	char *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	size_t lead = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
-	if (lead)
-		munmap(p, lead);
-	if (HUGE_PAGE - lead)
-		munmap(p + lead + len, HUGE_PAGE - lead);
-	p += lead;
-#if defined(MADV_HUGEPAGE)
-	madvise(p, len, MADV_HUGEPAGE); /* a hint: fine when refused */
-#endif
-	return (key_slot *)p; /* zeros, as calloc's */
+	return lg_huge_alloc(bytes); /* zeros, as calloc's */
 }
 
 static void slots_free(key_slot *k, uint32_t cap)
@@ -124,7 +100,7 @@ static void slots_free(key_slot *k, uint32_t cap)
 	if (bytes < MAPPED_SLOTS)
 		free(k);
 	else
-		munmap(k, mapped_len(bytes));
+		lg_huge_free(k, bytes);
 }
 
 static void map_free(u64map *m)

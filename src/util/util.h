@@ -142,6 +142,18 @@ void lg_pool_finish(lg_pool *p);
 
 unsigned lg_cpu_count(void);
 
+/* ---- huge pages ------------------------------------------------------------
+ * A block of memory read all over between passes over other memory (a
+ * map of random slots, the detector's window), mapped on its own in whole
+ * huge pages (2 MiB) where the system gives them: on 4 KiB pages most of
+ * its reads missed the TLB. Zeroed, as calloc's; NULL when the mapping
+ * fails. */
+void *lg_huge_alloc(size_t bytes);
+/* Frees a block of lg_huge_alloc(bytes); NULL is fine. */
+void lg_huge_free(void *p, size_t bytes);
+/* The bytes mapped for a block of `bytes`: whole huge pages. */
+size_t lg_huge_len(size_t bytes);
+
 /* ---- leakguard's own files ------------------------------------------------
  */
 /* Makes dir and its missing parents, mode 0700 (existing ones keep

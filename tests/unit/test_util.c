@@ -502,6 +502,30 @@ struct libc_api {
 static struct libc_api libc_table;
 LG_DL_LIB(libc_lib, "libc.so.6", LIBC_API, libc_table, NULL);
 
+/* Huge-page blocks: zeroed like calloc's, on a 2 MiB boundary, the whole
+ * asked size writable, whole huge pages mapped. */
+static void huge_blocks_are_zeroed_aligned_and_whole(void **state)
+{
+	(void)state;
+	const size_t mib = (size_t)1 << 20;
+	assert_int_equal(lg_huge_len(1), 2 * mib);
+	assert_int_equal(lg_huge_len(2 * mib), 2 * mib);
+	assert_int_equal(lg_huge_len(2 * mib + 1), 4 * mib);
+	const size_t sizes[] = {1, mib + 4096, 2 * mib, 5 * mib + 3};
+	for (size_t k = 0; k < 4; k++) {
+		uint8_t *p = lg_huge_alloc(sizes[k]);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % (2 * mib), 0);
+		for (size_t i = 0; i < sizes[k]; i += 4093)
+			assert_int_equal(p[i], 0);
+		assert_int_equal(p[sizes[k] - 1], 0);
+		memset(p, 0xA5, sizes[k]);
+		assert_int_equal(p[sizes[k] - 1], 0xA5);
+		lg_huge_free(p, sizes[k]);
+	}
+	lg_huge_free(NULL, 1); /* as free(NULL) */
+}
+
 static void dl_fills_the_table_in_order(void **state)
 {
 	(void)state;
@@ -573,6 +597,7 @@ int main(void)
 	    cmocka_unit_test(pool_without_worker_ctx),
 	    cmocka_unit_test(pool_zero_sizes_are_clamped),
 	    cmocka_unit_test(cpu_count_is_positive),
+	    cmocka_unit_test(huge_blocks_are_zeroed_aligned_and_whole),
 	    cmocka_unit_test(dl_fills_the_table_in_order),
 	    cmocka_unit_test(dl_says_why_not_and_leaves_no_pointer),
 	    cmocka_unit_test(curl_opens_on_first_use),
