@@ -679,6 +679,35 @@ static void address_mask_in_any_buffer(void **state)
 	}
 }
 
+/* The region an address's mask keeps: the mask's parse stops after the
+ * town's first character when a prefecture leads (the address is one
+ * whatever follows); these are what the whole parse gives, a prefecture
+ * or not, a town or not, a number or not (three characters: no region). */
+static void address_region_as_the_whole_parse(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *v;
+		size_t region;
+	} c[] = {
+	    {"東京都新宿区西新宿2-8-1", 18},
+	    {"東京都新宿区西新宿", 18},
+	    {"東京都新宿区2-8-1", 18},
+	    {"東京都新宿区abc", 9},
+	    {"東京都新宿区", 9},
+	    {"東京都 新宿区 西新宿", 19},
+	    {"北海道札幌市中央区北一条西2", 27},
+	    {"北海道札幌市中央区abc", 9},
+	    {"新宿区西新宿2-8-1", 9},
+	    {"札幌市中央区北一条西2", 18},
+	    {"札幌市中央区大通", 9},
+	    {"長野県北佐久郡軽井沢町長倉", 33},
+	    {"長野県北佐久郡軽井沢町?", 9},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(*c); i++)
+		assert_int_equal(lg_address_region_len(c[i].v), c[i].region);
+}
+
 static void masks(void **state)
 {
 	(void)state;
@@ -717,6 +746,7 @@ int main(void)
 	    cmocka_unit_test(regions_are_no_addresses),
 	    cmocka_unit_test(every_prefecture),
 	    cmocka_unit_test(address_mask_in_any_buffer),
+	    cmocka_unit_test(address_region_as_the_whole_parse),
 	    cmocka_unit_test(masks),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
