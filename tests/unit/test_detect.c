@@ -1302,7 +1302,7 @@ static void line_column_over_windows(void **state)
 		lg_buf_printf(&t, " taro%zu@gmail.com ", emails++);
 	}
 	/* each path of the line cursor the CPU has, the widest last */
-	for (int level = 1; level <= 2; level++) {
+	for (int level = 0; level <= 2; level++) {
 		lg_engine_vector_level = level;
 		found r = scan_n(det, t.data, t.len);
 		assert_true(r.n >= emails / 2);
@@ -1372,7 +1372,7 @@ static void line_column_from_index(void **state)
 			lg_buf_printf(&t, "taro%zu@gmail.com ", emails++);
 		}
 	}
-	for (int level = 1; level <= 2; level++) {
+	for (int level = 0; level <= 2; level++) {
 		lg_engine_vector_level = level;
 		lg_lines_vector_level = level;
 		found r = {0};
