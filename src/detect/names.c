@@ -59,6 +59,35 @@ static bool name_char(uint32_t cp)
 	       cp == '\'' || cp == '.';
 }
 
+/* What a walk over a name makes of a character: part of it (name_char),
+ * a space between its parts (is_space), or its end. ASCII first, then
+ * the kanji block most names are of. */
+typedef enum { NAME_END, NAME_LETTER, NAME_SPACE } name_step;
+
+static inline name_step name_step_of(uint32_t cp)
+{
+	if (cp < 0x80) {
+		if (cp == ' ')
+			return NAME_SPACE;
+		return lg_is_alpha((int)cp) || cp == '-' || cp == '\'' ||
+			       cp == '.'
+			   ? NAME_LETTER
+			   : NAME_END;
+	}
+	if (cp >= 0x4E00 && cp <= 0x9FFF)
+		return NAME_LETTER;
+	if (cp == 0x3000)
+		return NAME_SPACE;
+	return is_kanji(cp) || is_kana(cp) ? NAME_LETTER : NAME_END;
+}
+
+/* The three bytes before at (at >= 3) as one number: a kanji or kana
+ * told by one comparison. */
+static inline uint32_t char3_before(const uint8_t *w, uint32_t at)
+{
+	return (uint32_t)w[at - 3] << 16 | (uint32_t)w[at - 2] << 8 | w[at - 1];
+}
+
 /* Sample names of forms, templates and manuals: never a finding. Each
  * sample is compared only with a key of its length. */
 static bool sample_name(const char *v)
@@ -168,8 +197,10 @@ static uint32_t title_before(const uint8_t *w, uint32_t at)
 	    WORD("Mr. "),  WORD("Mrs. "), WORD("Ms. "), WORD("Dr. "),
 	    WORD("Mr "),   WORD("Mrs "),  WORD("Ms "),	WORD("Dr "),
 	    WORD("Miss "), WORD("Prof. ")};
-	if (at == 0 || w[at - 1] != ' ')
+	if (at < 3 || w[at - 1] != ' ')
 		return at; /* each title ends in a space */
+	if (w[at - 2] != '.' && w[at - 2] != 'r' && w[at - 2] != 's')
+		return at; /* nor does any title end in another letter */
 	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
 		size_t n = titles[i].n;
 		if (at >= n && w[at - 2] == (uint8_t)titles[i].s[n - 2] &&
@@ -194,16 +225,15 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
 	/* romaji is longer than kanji: DAISUKE KOBAYASHI is 17 */
 	uint32_t max = w[s] < 0x80 ? 2 * NAME_MAX_CHARS : NAME_MAX_CHARS;
 	while (e < len && chars < max) {
-		size_t l;
-		uint32_t cp = lg_utf8_char_at(w + e, len - e, &l);
-		if (is_space(cp)) {
-			size_t l2;
-			if (e + l >= len || !name_char(lg_utf8_char_at(
-						w + e + l, len - e - l, &l2)))
-				break; /* two spaces, or a space at the end */
-		} else if (!name_char(cp)) {
+		size_t l, l2;
+		name_step k = name_step_of(lg_utf8_char_at(w + e, len - e, &l));
+		if (k == NAME_END)
 			break;
-		}
+		if (k == NAME_SPACE &&
+		    (e + l >= len ||
+		     name_step_of(lg_utf8_char_at(w + e + l, len - e - l,
+						  &l2)) != NAME_LETTER))
+			break; /* two spaces, or a space at the end */
 		e += (uint32_t)l;
 		chars++;
 	}
@@ -214,21 +244,55 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
 
 /* Back from an honorific (様, さん, 殿) over the characters a name may
  * hold: MeCab then reads them with the honorific. */
-/* Words ending in an honorific that are never names, the most common
- * first: told without asking MeCab (お疲れさま alone is a third of the
- * honorifics in business mail). */
+/* Words ending in an honorific that are never names: told without
+ * asking MeCab (お疲れさま alone is a third of the honorifics in
+ * business mail), by their last character's three bytes at once (a
+ * memcmp a word was most of the walk's cost). */
 static bool honorific_word(const uint8_t *w, uint32_t at)
 {
-	static const word words[] = {
-	    WORD("疲れ"), WORD("仕"), WORD("同"), WORD("模"), WORD("客"),
-	    WORD("皆"),	  WORD("各"), WORD("貴"), WORD("奥"), WORD("神")};
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		size_t n = words[i].n; /* the last byte first: it differs */
-		if (at >= n && w[at - 1] == (uint8_t)words[i].s[n - 1] &&
-		    !memcmp(w + at - n, words[i].s, n))
-			return true;
+	if (at < 3)
+		return false;
+	switch (char3_before(w, at)) {
+	case 0xE3828C: /* れ, of 疲れ */
+		return at >= 6 && char3_before(w, at - 3) == 0xE796B2;
+	case 0xE4BB95: /* 仕 */
+	case 0xE5908C: /* 同 */
+	case 0xE6A8A1: /* 模 */
+	case 0xE5AEA2: /* 客 */
+	case 0xE79A86: /* 皆 */
+	case 0xE59084: /* 各 */
+	case 0xE8B2B4: /* 貴 */
+	case 0xE5A5A5: /* 奥 */
+	case 0xE7A59E: /* 神 */
+		return true;
+	default:
+		return false;
 	}
-	return false;
+}
+
+/* The start of the character before s (s > 0) if a name may hold it
+ * (kanji, kana, or a space: is_space), else s. A space and the common
+ * three-byte characters are read in line; other bytes (a broken
+ * sequence among them) as lg_char_before finds their character. */
+static uint32_t name_char_before(const uint8_t *w, uint32_t s)
+{
+	if (w[s - 1] == ' ')
+		return s - 1;
+	if (w[s - 1] < 0x80)
+		return s;
+	if (s >= 3 && lg_utf8_common3(w + s - 3, 3)) {
+		uint32_t cp = (uint32_t)(w[s - 3] & 0x0F) << 12 |
+			      (uint32_t)(w[s - 2] & 0x3F) << 6 |
+			      (w[s - 1] & 0x3F);
+		return is_kanji(cp) || is_kana(cp) || cp == 0x3000 ? s - 3 : s;
+	}
+	const uint8_t *p = w + s - 1;
+	while (p > w && (*p & 0xC0) == 0x80 && w + s - p < 4)
+		p--;
+	size_t l;
+	uint32_t cp = lg_utf8_char_at(p, (size_t)(w + s - p), &l);
+	return is_kanji(cp) || is_kana(cp) || is_space(cp) ? (uint32_t)(p - w)
+							   : s;
 }
 
 static bool name_before_honorific(const uint8_t *w, uint32_t *from,
@@ -239,15 +303,10 @@ static bool name_before_honorific(const uint8_t *w, uint32_t *from,
 	if (honorific_word(w, s))
 		return false;
 	for (int chars = 0; s > 0 && chars < 9; chars++) {
-		/* the character before s (as lg_char_before finds it) */
-		const uint8_t *p = w + s - 1;
-		while (p > w && (*p & 0xC0) == 0x80 && w + s - p < 4)
-			p--;
-		size_t l;
-		uint32_t cp = lg_utf8_char_at(p, (size_t)(w + s - p), &l);
-		if (!(is_kanji(cp) || is_kana(cp) || is_space(cp)))
+		uint32_t b = name_char_before(w, s);
+		if (b == s)
 			break;
-		s = (uint32_t)(p - w);
+		s = b;
 	}
 	while (s < h) { /* the walk may have stopped on a space */
 		size_t l;
@@ -262,18 +321,24 @@ static bool name_before_honorific(const uint8_t *w, uint32_t *from,
 	return true;
 }
 
-/* The honorific ending at `at` (様 さま さん 殿): its bytes, or 0. */
+/* The honorific ending at `at` (様 さま さん 殿): its bytes, or 0. Each
+ * match of a name pattern asks, so its last character is one key. */
 static size_t honorific_before(const uint8_t *w, uint32_t at)
 {
-	static const word hon[] = {WORD("さま"), WORD("さん"), WORD("様"),
-				   WORD("殿")};
-	for (size_t i = 0; i < sizeof(hon) / sizeof(*hon); i++) {
-		size_t n = hon[i].n;
-		if (at >= n && w[at - 1] == (uint8_t)hon[i].s[n - 1] &&
-		    !memcmp(w + at - n, hon[i].s, n))
-			return n;
+	if (at < 3)
+		return 0;
+	switch (char3_before(w, at)) {
+	case 0xE6A798: /* 様 */
+	case 0xE6AEBF: /* 殿 */
+		return 3;
+	case 0xE381BE: /* ま, of さま */
+	case 0xE38293: /* ん, of さん */
+		return at >= 6 && char3_before(w, at - 3) == 0xE38195 /* さ */
+			   ? 6
+			   : 0;
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 bool lg_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
