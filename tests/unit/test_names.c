@@ -460,6 +460,127 @@ static void name_extension_matches_reference(void **state)
 	}
 }
 
+/* lg_organisation_named as it searched the value for each word: what
+ * looking at each byte for the words that start with it must equal. */
+static bool ref_organisation(const char *v)
+{
+	static const char *const words[] = {"株式会社",
+					    "有限会社",
+					    "合同会社",
+					    "会社",
+					    "法人",
+					    "協会",
+					    "組合",
+					    "事務局",
+					    "事務所",
+					    "御中",
+					    "（株）",
+					    "(株)",
+					    "センター",
+					    "営業部",
+					    "総務部",
+					    "窓口",
+					    "店",
+					    "担当者",
+					    "お客様",
+					    "株",
+					    "カブシキガイシャ",
+					    "ユウゲンガイシャ",
+					    "ゴウドウガイシャ",
+					    "ｶﾌﾞｼｷｶﾞｲｼｬ",
+					    "ｶ)",
+					    "(ｶ"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		if (strstr(v, words[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Random values of the words, their halves, their neighbours in the
+ * code tables, names, spaces and broken bytes. */
+static void organisation_matches_reference(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {"株式会社",
+					     "有限",
+					     "合同",
+					     "会社",
+					     "会",
+					     "社",
+					     "法人",
+					     "法",
+					     "協会",
+					     "協",
+					     "組合",
+					     "組",
+					     "事務局",
+					     "事務所",
+					     "事務",
+					     "御中",
+					     "御",
+					     "（株）",
+					     "（",
+					     "）",
+					     "(株)",
+					     "(",
+					     ")",
+					     "株",
+					     "センター",
+					     "セン",
+					     "ター",
+					     "営業部",
+					     "営業",
+					     "総務部",
+					     "総務",
+					     "窓口",
+					     "窓",
+					     "店",
+					     "担当者",
+					     "担当",
+					     "お客様",
+					     "お客",
+					     "カブシキガイシャ",
+					     "カブシキ",
+					     "ユウゲンガイシャ",
+					     "ゴウドウガイシャ",
+					     "ガイシャ",
+					     "ｶﾌﾞｼｷｶﾞｲｼｬ",
+					     "ｶﾌﾞ",
+					     "ｶ",
+					     "山田",
+					     "太郎",
+					     "様",
+					     " ",
+					     "　",
+					     "\xE6\xA0",
+					     "\xAA",
+					     "\xE3",
+					     "\xEF\xBD",
+					     "\xB6",
+					     "a",
+					     "の"};
+	enum { NP = sizeof(pieces) / sizeof(*pieces) };
+	uint32_t seed = 5;
+	for (int round = 0; round < 50000; round++) {
+		char v[LG_VALUE_MAX];
+		size_t n = 0, np = 1 + (size_t)round % 6;
+		for (size_t k = 0; k < np; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 8) % NP];
+			size_t l = strlen(p);
+			if (n + l >= sizeof(v))
+				break;
+			memcpy(v + n, p, l);
+			n += l;
+		}
+		v[n] = '\0';
+		if (lg_organisation_named(v) != ref_organisation(v))
+			fail_msg("%s: %d", v, lg_organisation_named(v));
+	}
+	assert_false(lg_organisation_named(""));
+}
+
 /* MeCab's words of text in a fresh analyser, which has nothing kept. */
 static size_t fresh_parse(const char *text, lg_morph_token *t, size_t cap)
 {
@@ -949,6 +1070,7 @@ int main(void)
 	    cmocka_unit_test(example_marks),
 	    cmocka_unit_test(example_marks_at_each_distance),
 	    cmocka_unit_test(name_extension_matches_reference),
+	    cmocka_unit_test(organisation_matches_reference),
 	    cmocka_unit_test(morph_memo_gives_what_mecab_gives),
 	    cmocka_unit_test(name_verdicts_kept_are_verdicts_given),
 	    cmocka_unit_test(name_columns),
