@@ -81,6 +81,25 @@ static inline name_step name_step_of(uint32_t cp)
 	return is_kanji(cp) || is_kana(cp) ? NAME_LETTER : NAME_END;
 }
 
+/* name_step_of the character at p[0..n), its length in *len where it is
+ * no end. Every character a name holds is ASCII or of three bytes led by
+ * E1-EF, so any other lead byte (E0 leads U+0800-0FFF and its overlong
+ * forms), or one without its two continuation bytes, ends it; three
+ * bytes led by ED decode here to a surrogate, which is no name's
+ * character as its U+FFFD (lg_utf8_char_at's) is none. */
+static inline name_step name_step_at(const uint8_t *p, size_t n, size_t *len)
+{
+	*len = 1;
+	if (p[0] < 0x80)
+		return name_step_of(p[0]);
+	if (n < 3 || p[0] < 0xE1 || p[0] > 0xEF || (p[1] & 0xC0) != 0x80 ||
+	    (p[2] & 0xC0) != 0x80)
+		return NAME_END;
+	*len = 3;
+	return name_step_of((uint32_t)(p[0] & 0x0F) << 12 |
+			    (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F));
+}
+
 /* The three bytes before at (at >= 3) as one number: a kanji or kana
  * told by one comparison. */
 static inline uint32_t char3_before(const uint8_t *w, uint32_t at)
@@ -226,13 +245,12 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
 	uint32_t max = w[s] < 0x80 ? 2 * NAME_MAX_CHARS : NAME_MAX_CHARS;
 	while (e < len && chars < max) {
 		size_t l, l2;
-		name_step k = name_step_of(lg_utf8_char_at(w + e, len - e, &l));
+		name_step k = name_step_at(w + e, len - e, &l);
 		if (k == NAME_END)
 			break;
 		if (k == NAME_SPACE &&
 		    (e + l >= len ||
-		     name_step_of(lg_utf8_char_at(w + e + l, len - e - l,
-						  &l2)) != NAME_LETTER))
+		     name_step_at(w + e + l, len - e - l, &l2) != NAME_LETTER))
 			break; /* two spaces, or a space at the end */
 		e += (uint32_t)l;
 		chars++;
