@@ -108,8 +108,11 @@ static inline uint32_t char3_before(const uint8_t *w, uint32_t at)
 }
 
 /* Sample names of forms, templates and manuals: never a finding. Each
- * sample is compared only with a key of its length. */
-static bool sample_name(const char *v)
+ * sample is compared, spaces left out and ASCII lowered, only with a
+ * value of its length, which is counted first: most names have no
+ * sample of theirs (a copy of each value lowered cost more than the
+ * comparisons). */
+bool lg_sample_name(const char *v)
 {
 	static const word samples[] = {
 	    WORD("山田太郎"),	  WORD("山田花子"),	WORD("山田一郎"),
@@ -118,16 +121,22 @@ static bool sample_name(const char *v)
 	    WORD("taroyamada"),	  WORD("yamadataro"),	WORD("hanakoyamada"),
 	    WORD("yamadahanako"), WORD("名無し"),	WORD("氏名"),
 	    WORD("名前"),	  WORD("なまえ")};
-	char k[LG_VALUE_MAX];
-	size_t o = 0;
-	for (const char *p = v; *p && o + 1 < sizeof(k); p++) {
-		if (*p != ' ')
-			k[o++] = (char)lg_to_lower((unsigned char)*p);
-	}
-	k[o] = '\0';
+	size_t o = 0; /* the bytes but spaces, as many as a value holds */
+	for (const char *p = v; *p && o + 1 < LG_VALUE_MAX; p++)
+		o += *p != ' ';
 	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
-		if (samples[i].n == o && k[0] == samples[i].s[0] &&
-		    !memcmp(k, samples[i].s, o))
+		if (samples[i].n != o)
+			continue;
+		size_t k = 0;
+		for (const char *p = v; k < o; p++) {
+			if (*p == ' ')
+				continue;
+			if ((char)lg_to_lower((unsigned char)*p) !=
+			    samples[i].s[k])
+				break;
+			k++;
+		}
+		if (k == o)
 			return true;
 	}
 	return false;
@@ -414,42 +423,74 @@ static bool starts_with(const uint8_t *p, const char *w, size_t n)
 #define STARTS(p, w) starts_with(p, w, sizeof(w) - 1)
 
 /* Words of an organisation, a post or a place: a cell or a run that
- * holds one names no person. Each byte of v is looked at as a word's
- * start by the words that start with it (a strstr a word, after a test
- * of three of its bytes, was most of a name's validation past MeCab):
- * 株 alone is one, which 株式会社, （株） and (株) hold, and 会社 is in
- * 有限会社 and 合同会社. */
+ * holds one names no person. Each word is looked for where its first
+ * character is, told by its three bytes at once (a strstr a word, after
+ * a test of three of its bytes, was most of a name's validation past
+ * MeCab); the continuation bytes between start none. 株 alone is one,
+ * which 株式会社, （株） and (株) hold, and 会社 is in 有限会社 and
+ * 合同会社. */
 bool lg_organisation_named(const char *v)
 {
 	for (const uint8_t *p = (const uint8_t *)v; *p; p++) {
+		if (*p < 0xE3 || *p > 0xEF) {
+			if (*p == '(' && STARTS(p, "(ｶ"))
+				return true;
+			continue;
+		}
+		if (!p[1] || !p[2])
+			return false; /* no word ends this short */
 		bool hit = false;
-		switch (*p) {
-		case '(':
-			hit = STARTS(p, "(ｶ");
+		switch (char3_before(p, 3)) {
+		case 0xE382BB:
+			hit = STARTS(p, "センター");
 			break;
-		case 0xE3: /* kana */
-			hit = STARTS(p, "センター") || STARTS(p, "お客様") ||
-			      STARTS(p, "カブシキガイシャ") ||
-			      STARTS(p, "ユウゲンガイシャ") ||
-			      STARTS(p, "ゴウドウガイシャ");
+		case 0xE3818A:
+			hit = STARTS(p, "お客様");
 			break;
-		case 0xE4:
-			hit = STARTS(p, "会社") || STARTS(p, "事務局") ||
-			      STARTS(p, "事務所");
+		case 0xE382AB:
+			hit = STARTS(p, "カブシキガイシャ");
 			break;
-		case 0xE5:
-			hit = STARTS(p, "協会") || STARTS(p, "御中") ||
-			      STARTS(p, "営業部") || STARTS(p, "店");
+		case 0xE383A6:
+			hit = STARTS(p, "ユウゲンガイシャ");
 			break;
-		case 0xE6:
-			hit = STARTS(p, "株") || STARTS(p, "法人") ||
-			      STARTS(p, "担当者");
+		case 0xE382B4:
+			hit = STARTS(p, "ゴウドウガイシャ");
 			break;
-		case 0xE7:
-			hit = STARTS(p, "組合") || STARTS(p, "総務部") ||
-			      STARTS(p, "窓口");
+		case 0xE4BC9A:
+			hit = STARTS(p, "会社");
 			break;
-		case 0xEF: /* half-width kana */
+		case 0xE4BA8B:
+			hit = STARTS(p, "事務局") || STARTS(p, "事務所");
+			break;
+		case 0xE58D94:
+			hit = STARTS(p, "協会");
+			break;
+		case 0xE5BEA1:
+			hit = STARTS(p, "御中");
+			break;
+		case 0xE596B6:
+			hit = STARTS(p, "営業部");
+			break;
+		case 0xE5BA97: /* 店 */
+		case 0xE6A0AA: /* 株 */
+			hit = true;
+			break;
+		case 0xE6B395:
+			hit = STARTS(p, "法人");
+			break;
+		case 0xE68B85:
+			hit = STARTS(p, "担当者");
+			break;
+		case 0xE7B584:
+			hit = STARTS(p, "組合");
+			break;
+		case 0xE7B78F:
+			hit = STARTS(p, "総務部");
+			break;
+		case 0xE7AA93:
+			hit = STARTS(p, "窓口");
+			break;
+		case 0xEFBDB6: /* ｶ */
 			hit = STARTS(p, "ｶ)") || STARTS(p, "ｶﾌﾞｼｷｶﾞｲｼｬ");
 			break;
 		default:
@@ -529,7 +570,7 @@ static bool latin_name(lg_candidate *c)
 	if (words < (titled || c->from_column ? 1u : 2u))
 		return false;
 	name_span(c, from, to);
-	return !sample_name(c->value);
+	return !lg_sample_name(c->value);
 }
 
 /* ---- Japanese names -------------------------------------------------------
@@ -722,7 +763,7 @@ static bool japanese_name(lg_candidate *c)
 		c->adjust = -0.1;
 		return name_shaped(c->value) &&
 		       !lg_organisation_named(c->value) &&
-		       !sample_name(c->value);
+		       !lg_sample_name(c->value);
 	} else {
 		run_from_start(c, t, nt, &r);
 		if (r.last == 0 && !name_part(c, &t[0], false))
@@ -737,7 +778,7 @@ static bool japanese_name(lg_candidate *c)
 	rest[rl] = '\0';
 	name_span(c, from, to);
 	if (lg_utf8_chars(c->value) > 12 || lg_organisation_named(c->value) ||
-	    lg_organisation_named(rest) || sample_name(c->value))
+	    lg_organisation_named(rest) || lg_sample_name(c->value))
 		return false;
 	if (r.persons == 0) { /* only after a label, and only name-shaped */
 		if (honorific || !name_shaped(c->value))
@@ -798,7 +839,7 @@ static bool name_cell(lg_candidate *c)
 			end -= c->raw[end - 1] == ' ' ? 1 : 3;
 	}
 	name_span(c, 0, end);
-	if (lg_organisation_named(c->value) || sample_name(c->value))
+	if (lg_organisation_named(c->value) || lg_sample_name(c->value))
 		return false;
 	/* two parts of kanji, or kana (a reading), make a name by their
 	 * shape; else MeCab must know a name in it (二行目 の 備考 has none) */

@@ -584,6 +584,65 @@ static void organisation_matches_reference(void **state)
 	assert_false(lg_organisation_named(""));
 }
 
+/* lg_sample_name as it lowered a copy of the value without its spaces
+ * and compared it with each sample: what counting the bytes first and
+ * comparing in place must equal. */
+static bool ref_sample_name(const char *v)
+{
+	static const char *const samples[] = {
+	    "山田太郎",	    "山田花子",	    "山田一郎",	    "やまだたろう",
+	    "ヤマダタロウ", "ヤマダハナコ", "やまだはなこ", "johndoe",
+	    "janedoe",	    "taroyamada",   "yamadataro",   "hanakoyamada",
+	    "yamadahanako", "名無し",	    "氏名",	    "名前",
+	    "なまえ"};
+	char k[LG_VALUE_MAX];
+	size_t o = 0;
+	for (const char *p = v; *p && o + 1 < sizeof(k); p++) {
+		if (*p != ' ')
+			k[o++] =
+			    (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+	}
+	k[o] = '\0';
+	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		if (!strcmp(k, samples[i]))
+			return true;
+	}
+	return false;
+}
+
+static void sample_names_match_reference(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {
+	    "山田",   "太郎",	"花子",	  "一郎",   "やまだ", "たろう",
+	    "ヤマダ", "タロウ", "ハナコ", "はなこ", "John",   "john",
+	    "JOHN",   "Doe",	"doe",	  "Jane",   "Taro",   "YAMADA",
+	    "Yamada", "taro",	"Hanako", "名無し", "名無",   "氏名",
+	    "名前",   "なまえ", "なま",	  "え",	    " ",      "  ",
+	    "a",      "\xE5",	"佐藤"};
+	enum { NP = sizeof(pieces) / sizeof(*pieces) };
+	uint32_t seed = 3;
+	for (int round = 0; round < 50000; round++) {
+		char v[LG_VALUE_MAX];
+		size_t n = 0, np = 1 + (size_t)round % 5;
+		for (size_t k = 0; k < np; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 8) % NP];
+			size_t l = strlen(p);
+			if (n + l >= sizeof(v))
+				break;
+			memcpy(v + n, p, l);
+			n += l;
+		}
+		v[n] = '\0';
+		if (lg_sample_name(v) != ref_sample_name(v))
+			fail_msg("%s: %d", v, lg_sample_name(v));
+	}
+	assert_true(lg_sample_name("John Doe"));
+	assert_true(lg_sample_name("山田 太郎"));
+	assert_false(lg_sample_name(""));
+}
+
 /* MeCab's words of text in a fresh analyser, which has nothing kept. */
 static size_t fresh_parse(const char *text, lg_morph_token *t, size_t cap)
 {
@@ -1074,6 +1133,7 @@ int main(void)
 	    cmocka_unit_test(example_marks_at_each_distance),
 	    cmocka_unit_test(name_extension_matches_reference),
 	    cmocka_unit_test(organisation_matches_reference),
+	    cmocka_unit_test(sample_names_match_reference),
 	    cmocka_unit_test(morph_memo_gives_what_mecab_gives),
 	    cmocka_unit_test(name_verdicts_kept_are_verdicts_given),
 	    cmocka_unit_test(name_columns),
