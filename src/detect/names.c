@@ -378,9 +378,41 @@ bool lg_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
 
 /* ---- the value ------------------------------------------------------------
  */
+/* name_value of a span that fits the value whole: a byte at a time.
+ * Its spaces (space, tab, U+3000) are the bytes 20 and 09 and the
+ * three E3 80 80, none of which a character of more bytes holds (E3
+ * only leads, and a broken byte is a character of its own), so they are
+ * found wherever they start, and every other byte is copied. */
+static void name_value_short(lg_candidate *c, size_t from, size_t to)
+{
+	const uint8_t *r = c->raw;
+	size_t o = 0;
+	bool space = false;
+	for (size_t i = from; i < to;) {
+		if (r[i] == ' ' || r[i] == '\t') {
+			space = o > 0;
+			i++;
+		} else if (r[i] == 0xE3 && i + 3 <= to && r[i + 1] == 0x80 &&
+			   r[i + 2] == 0x80) {
+			space = o > 0;
+			i += 3;
+		} else {
+			if (space)
+				c->value[o++] = ' ';
+			space = false;
+			c->value[o++] = (char)r[i++];
+		}
+	}
+	c->value[o] = '\0';
+}
+
 /* Copies raw[from..to) with each run of spaces as one ASCII space. */
 static void name_value(lg_candidate *c, size_t from, size_t to)
 {
+	if (to - from < LG_VALUE_MAX) {
+		name_value_short(c, from, to);
+		return;
+	}
 	size_t o = 0;
 	bool space = false;
 	for (size_t i = from; i < to;) {

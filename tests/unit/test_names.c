@@ -885,6 +885,65 @@ static void name_columns(void **state)
 		  LG_PERSON_NAME);
 }
 
+/* A name's value as name_value copied it a character at a time, decoded:
+ * each run of spaces (space, tab, U+3000) one space, none at the ends. */
+static void ref_name_value(const char *raw, size_t n, char *out)
+{
+	size_t o = 0;
+	bool space = false;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l = lg_utf8_decode((const uint8_t *)raw + i, n - i, &cp);
+		if (cp == ' ' || cp == '\t' || cp == 0x3000) {
+			space = o > 0;
+		} else {
+			if (space)
+				out[o++] = ' ';
+			space = false;
+			memcpy(out + o, raw + i, l);
+			o += l;
+		}
+		i += l;
+	}
+	out[o] = '\0';
+}
+
+/* Cells of two name parts among runs of spaces of both widths, an
+ * honorific after some: the value each is given is the reference's
+ * copy of its span, spaces made one. */
+static void name_values_match_reference(void **state)
+{
+	(void)state;
+	static const char *const parts[] = {"山田",   "佐々木", "花子", "一",
+					    "たろう", "ヤマダ", "ｱｲ",	"奈々"};
+	static const char *const spaces[] = {" ",   "　",   "  ",
+					     "　 ", " 　 ", "　　"};
+	lg_morph *m = lg_morph_new(det);
+	assert_non_null(m);
+	uint32_t seed = 9;
+	for (int round = 0; round < 4000; round++) {
+		char t[128];
+		const char *pick[5];
+		for (size_t k = 0; k < 5; k++) {
+			seed = seed * 1103515245u + 12345u;
+			pick[k] = k % 2 ? parts[(seed >> 8) % 8]
+					: spaces[(seed >> 8) % 6];
+		}
+		bool hon = round % 3 == 0;
+		snprintf(t, sizeof(t), "%s%s%s%s%s%s", round % 2 ? pick[0] : "",
+			 pick[1], pick[2], pick[3], round % 4 ? "" : pick[4],
+			 hon ? " 様" : "");
+		name_verdict v = validate_name(m, t, true);
+		if (!v.ok)
+			continue;
+		char want[LG_VALUE_MAX];
+		ref_name_value(t + v.span_off, v.span_len, want);
+		if (strcmp(v.value, want))
+			fail_msg("%s: [%s], want [%s]", t, v.value, want);
+	}
+	lg_morph_free(m);
+}
+
 /* lg_extend_address as it read every character, decoded: what its
  * shortcuts (ASCII, and kanji by their lead bytes) must equal. */
 static bool ref_kanji(uint32_t cp)
@@ -1137,6 +1196,7 @@ int main(void)
 	    cmocka_unit_test(morph_memo_gives_what_mecab_gives),
 	    cmocka_unit_test(name_verdicts_kept_are_verdicts_given),
 	    cmocka_unit_test(name_columns),
+	    cmocka_unit_test(name_values_match_reference),
 	    cmocka_unit_test(address_forms),
 	    cmocka_unit_test(address_extension_matches_reference),
 	    cmocka_unit_test(postal_code_raises_an_address),
