@@ -84,9 +84,10 @@ static inline name_step name_step_of(uint32_t cp)
 /* name_step_of the character at p[0..n), its length in *len where it is
  * no end. Every character a name holds is ASCII or of three bytes led by
  * E1-EF, so any other lead byte (E0 leads U+0800-0FFF and its overlong
- * forms), or one without its two continuation bytes, ends it; three
- * bytes led by ED decode here to a surrogate, which is no name's
- * character as its U+FFFD (lg_utf8_char_at's) is none. */
+ * forms), or one without its two continuation bytes, ends it, as the
+ * U+FFFD lg_utf8_char_at reads there does; three bytes led by ED read
+ * here as U+D000-DFFF, which no name holds either (the surrogates among
+ * them are U+FFFD to lg_utf8_char_at). */
 static inline name_step name_step_at(const uint8_t *p, size_t n, size_t *len)
 {
 	*len = 1;
