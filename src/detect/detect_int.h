@@ -125,6 +125,12 @@ size_t lg_address_region_len_n(const char *v, size_t n);
 void lg_put_year_month(char out[8], unsigned y, unsigned m);
 /* The characters of a UTF-8 string. */
 size_t lg_utf8_chars(const char *s);
+/* Whether v (a name's value, or the text after it) holds a word of an
+ * organisation, a post or a place (株式会社, 営業部, 御中, お客様). */
+bool lg_organisation_named(const char *v);
+/* Whether a name's value is a sample of forms and templates (山田太郎,
+ * John Doe, 氏名), its spaces left out and its ASCII lowered. */
+bool lg_sample_name(const char *v);
 
 /* Writes the masked form of a normalised value (cap > 0; cut at cap - 1
  * bytes). Returns its length. */

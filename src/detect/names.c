@@ -59,9 +59,61 @@ static bool name_char(uint32_t cp)
 	       cp == '\'' || cp == '.';
 }
 
+/* What a walk over a name makes of a character: part of it (name_char),
+ * a space between its parts (is_space), or its end. ASCII first, then
+ * the kanji block most names are of. */
+typedef enum { NAME_END, NAME_LETTER, NAME_SPACE } name_step;
+
+static inline name_step name_step_of(uint32_t cp)
+{
+	if (cp < 0x80) {
+		if (cp == ' ')
+			return NAME_SPACE;
+		return lg_is_alpha((int)cp) || cp == '-' || cp == '\'' ||
+			       cp == '.'
+			   ? NAME_LETTER
+			   : NAME_END;
+	}
+	if (cp >= 0x4E00 && cp <= 0x9FFF)
+		return NAME_LETTER;
+	if (cp == 0x3000)
+		return NAME_SPACE;
+	return is_kanji(cp) || is_kana(cp) ? NAME_LETTER : NAME_END;
+}
+
+/* name_step_of the character at p[0..n), its length in *len where it is
+ * no end. Every character a name holds is ASCII or of three bytes led by
+ * E1-EF, so any other lead byte (E0 leads U+0800-0FFF and its overlong
+ * forms), or one without its two continuation bytes, ends it, as the
+ * U+FFFD lg_utf8_char_at reads there does; three bytes led by ED read
+ * here as U+D000-DFFF, which no name holds either (the surrogates among
+ * them are U+FFFD to lg_utf8_char_at). */
+static inline name_step name_step_at(const uint8_t *p, size_t n, size_t *len)
+{
+	*len = 1;
+	if (p[0] < 0x80)
+		return name_step_of(p[0]);
+	if (n < 3 || p[0] < 0xE1 || p[0] > 0xEF || (p[1] & 0xC0) != 0x80 ||
+	    (p[2] & 0xC0) != 0x80)
+		return NAME_END;
+	*len = 3;
+	return name_step_of((uint32_t)(p[0] & 0x0F) << 12 |
+			    (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F));
+}
+
+/* The three bytes before at (at >= 3) as one number: a kanji or kana
+ * told by one comparison. */
+static inline uint32_t char3_before(const uint8_t *w, uint32_t at)
+{
+	return (uint32_t)w[at - 3] << 16 | (uint32_t)w[at - 2] << 8 | w[at - 1];
+}
+
 /* Sample names of forms, templates and manuals: never a finding. Each
- * sample is compared only with a key of its length. */
-static bool sample_name(const char *v)
+ * sample is compared, spaces left out and ASCII lowered, only with a
+ * value of its length, which is counted first: most names have no
+ * sample of theirs (a copy of each value lowered cost more than the
+ * comparisons). */
+bool lg_sample_name(const char *v)
 {
 	static const word samples[] = {
 	    WORD("山田太郎"),	  WORD("山田花子"),	WORD("山田一郎"),
@@ -70,16 +122,22 @@ static bool sample_name(const char *v)
 	    WORD("taroyamada"),	  WORD("yamadataro"),	WORD("hanakoyamada"),
 	    WORD("yamadahanako"), WORD("名無し"),	WORD("氏名"),
 	    WORD("名前"),	  WORD("なまえ")};
-	char k[LG_VALUE_MAX];
-	size_t o = 0;
-	for (const char *p = v; *p && o + 1 < sizeof(k); p++) {
-		if (*p != ' ')
-			k[o++] = (char)lg_to_lower((unsigned char)*p);
-	}
-	k[o] = '\0';
+	size_t o = 0; /* the bytes but spaces, as many as a value holds */
+	for (const char *p = v; *p && o + 1 < LG_VALUE_MAX; p++)
+		o += *p != ' ';
 	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
-		if (samples[i].n == o && k[0] == samples[i].s[0] &&
-		    !memcmp(k, samples[i].s, o))
+		if (samples[i].n != o)
+			continue;
+		size_t k = 0;
+		for (const char *p = v; k < o; p++) {
+			if (*p == ' ')
+				continue;
+			if ((char)lg_to_lower((unsigned char)*p) !=
+			    samples[i].s[k])
+				break;
+			k++;
+		}
+		if (k == o)
 			return true;
 	}
 	return false;
@@ -168,8 +226,10 @@ static uint32_t title_before(const uint8_t *w, uint32_t at)
 	    WORD("Mr. "),  WORD("Mrs. "), WORD("Ms. "), WORD("Dr. "),
 	    WORD("Mr "),   WORD("Mrs "),  WORD("Ms "),	WORD("Dr "),
 	    WORD("Miss "), WORD("Prof. ")};
-	if (at == 0 || w[at - 1] != ' ')
+	if (at < 3 || w[at - 1] != ' ')
 		return at; /* each title ends in a space */
+	if (w[at - 2] != '.' && w[at - 2] != 'r' && w[at - 2] != 's')
+		return at; /* nor does any title end in another letter */
 	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
 		size_t n = titles[i].n;
 		if (at >= n && w[at - 2] == (uint8_t)titles[i].s[n - 2] &&
@@ -194,16 +254,14 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
 	/* romaji is longer than kanji: DAISUKE KOBAYASHI is 17 */
 	uint32_t max = w[s] < 0x80 ? 2 * NAME_MAX_CHARS : NAME_MAX_CHARS;
 	while (e < len && chars < max) {
-		size_t l;
-		uint32_t cp = lg_utf8_char_at(w + e, len - e, &l);
-		if (is_space(cp)) {
-			size_t l2;
-			if (e + l >= len || !name_char(lg_utf8_char_at(
-						w + e + l, len - e - l, &l2)))
-				break; /* two spaces, or a space at the end */
-		} else if (!name_char(cp)) {
+		size_t l, l2;
+		name_step k = name_step_at(w + e, len - e, &l);
+		if (k == NAME_END)
 			break;
-		}
+		if (k == NAME_SPACE &&
+		    (e + l >= len ||
+		     name_step_at(w + e + l, len - e - l, &l2) != NAME_LETTER))
+			break; /* two spaces, or a space at the end */
 		e += (uint32_t)l;
 		chars++;
 	}
@@ -214,21 +272,55 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
 
 /* Back from an honorific (様, さん, 殿) over the characters a name may
  * hold: MeCab then reads them with the honorific. */
-/* Words ending in an honorific that are never names, the most common
- * first: told without asking MeCab (お疲れさま alone is a third of the
- * honorifics in business mail). */
+/* Words ending in an honorific that are never names: told without
+ * asking MeCab (お疲れさま alone is a third of the honorifics in
+ * business mail), by their last character's three bytes at once (a
+ * memcmp a word was most of the walk's cost). */
 static bool honorific_word(const uint8_t *w, uint32_t at)
 {
-	static const word words[] = {
-	    WORD("疲れ"), WORD("仕"), WORD("同"), WORD("模"), WORD("客"),
-	    WORD("皆"),	  WORD("各"), WORD("貴"), WORD("奥"), WORD("神")};
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		size_t n = words[i].n; /* the last byte first: it differs */
-		if (at >= n && w[at - 1] == (uint8_t)words[i].s[n - 1] &&
-		    !memcmp(w + at - n, words[i].s, n))
-			return true;
+	if (at < 3)
+		return false;
+	switch (char3_before(w, at)) {
+	case 0xE3828C: /* れ, of 疲れ */
+		return at >= 6 && char3_before(w, at - 3) == 0xE796B2;
+	case 0xE4BB95: /* 仕 */
+	case 0xE5908C: /* 同 */
+	case 0xE6A8A1: /* 模 */
+	case 0xE5AEA2: /* 客 */
+	case 0xE79A86: /* 皆 */
+	case 0xE59084: /* 各 */
+	case 0xE8B2B4: /* 貴 */
+	case 0xE5A5A5: /* 奥 */
+	case 0xE7A59E: /* 神 */
+		return true;
+	default:
+		return false;
 	}
-	return false;
+}
+
+/* The start of the character before s (s > 0) if a name may hold it
+ * (kanji, kana, or a space: is_space), else s. A space and the common
+ * three-byte characters are read in line; other bytes (a broken
+ * sequence among them) as lg_char_before finds their character. */
+static uint32_t name_char_before(const uint8_t *w, uint32_t s)
+{
+	if (w[s - 1] == ' ')
+		return s - 1;
+	if (w[s - 1] < 0x80)
+		return s;
+	if (s >= 3 && lg_utf8_common3(w + s - 3, 3)) {
+		uint32_t cp = (uint32_t)(w[s - 3] & 0x0F) << 12 |
+			      (uint32_t)(w[s - 2] & 0x3F) << 6 |
+			      (w[s - 1] & 0x3F);
+		return is_kanji(cp) || is_kana(cp) || cp == 0x3000 ? s - 3 : s;
+	}
+	const uint8_t *p = w + s - 1;
+	while (p > w && (*p & 0xC0) == 0x80 && w + s - p < 4)
+		p--;
+	size_t l;
+	uint32_t cp = lg_utf8_char_at(p, (size_t)(w + s - p), &l);
+	return is_kanji(cp) || is_kana(cp) || is_space(cp) ? (uint32_t)(p - w)
+							   : s;
 }
 
 static bool name_before_honorific(const uint8_t *w, uint32_t *from,
@@ -239,15 +331,10 @@ static bool name_before_honorific(const uint8_t *w, uint32_t *from,
 	if (honorific_word(w, s))
 		return false;
 	for (int chars = 0; s > 0 && chars < 9; chars++) {
-		/* the character before s (as lg_char_before finds it) */
-		const uint8_t *p = w + s - 1;
-		while (p > w && (*p & 0xC0) == 0x80 && w + s - p < 4)
-			p--;
-		size_t l;
-		uint32_t cp = lg_utf8_char_at(p, (size_t)(w + s - p), &l);
-		if (!(is_kanji(cp) || is_kana(cp) || is_space(cp)))
+		uint32_t b = name_char_before(w, s);
+		if (b == s)
 			break;
-		s = (uint32_t)(p - w);
+		s = b;
 	}
 	while (s < h) { /* the walk may have stopped on a space */
 		size_t l;
@@ -262,18 +349,24 @@ static bool name_before_honorific(const uint8_t *w, uint32_t *from,
 	return true;
 }
 
-/* The honorific ending at `at` (様 さま さん 殿): its bytes, or 0. */
+/* The honorific ending at `at` (様 さま さん 殿): its bytes, or 0. Each
+ * match of a name pattern asks, so its last character is one key. */
 static size_t honorific_before(const uint8_t *w, uint32_t at)
 {
-	static const word hon[] = {WORD("さま"), WORD("さん"), WORD("様"),
-				   WORD("殿")};
-	for (size_t i = 0; i < sizeof(hon) / sizeof(*hon); i++) {
-		size_t n = hon[i].n;
-		if (at >= n && w[at - 1] == (uint8_t)hon[i].s[n - 1] &&
-		    !memcmp(w + at - n, hon[i].s, n))
-			return n;
+	if (at < 3)
+		return 0;
+	switch (char3_before(w, at)) {
+	case 0xE6A798: /* 様 */
+	case 0xE6AEBF: /* 殿 */
+		return 3;
+	case 0xE381BE: /* ま, of さま */
+	case 0xE38293: /* ん, of さん */
+		return at >= 6 && char3_before(w, at - 3) == 0xE38195 /* さ */
+			   ? 6
+			   : 0;
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 bool lg_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
@@ -286,9 +379,41 @@ bool lg_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
 
 /* ---- the value ------------------------------------------------------------
  */
+/* name_value of a span that fits the value whole: a byte at a time.
+ * Its spaces (space, tab, U+3000) are the bytes 20 and 09 and the
+ * three E3 80 80, none of which a character of more bytes holds (E3
+ * only leads, and a broken byte is a character of its own), so they are
+ * found wherever they start, and every other byte is copied. */
+static void name_value_short(lg_candidate *c, size_t from, size_t to)
+{
+	const uint8_t *r = c->raw;
+	size_t o = 0;
+	bool space = false;
+	for (size_t i = from; i < to;) {
+		if (r[i] == ' ' || r[i] == '\t') {
+			space = o > 0;
+			i++;
+		} else if (r[i] == 0xE3 && i + 3 <= to && r[i + 1] == 0x80 &&
+			   r[i + 2] == 0x80) {
+			space = o > 0;
+			i += 3;
+		} else {
+			if (space)
+				c->value[o++] = ' ';
+			space = false;
+			c->value[o++] = (char)r[i++];
+		}
+	}
+	c->value[o] = '\0';
+}
+
 /* Copies raw[from..to) with each run of spaces as one ASCII space. */
 static void name_value(lg_candidate *c, size_t from, size_t to)
 {
+	if (to - from < LG_VALUE_MAX) {
+		name_value_short(c, from, to);
+		return;
+	}
 	size_t o = 0;
 	bool space = false;
 	for (size_t i = from; i < to;) {
@@ -318,51 +443,93 @@ static void name_span(lg_candidate *c, size_t from, size_t to)
 	name_value(c, from, to);
 }
 
-/* Words of an organisation, a post or a place: a cell or a run that
- * holds one names no person. */
-static bool organisation(const char *v)
+/* Whether p starts with the word w of n bytes: compared a byte at a
+ * time, so a NUL-terminated p shorter than w is not read past its end. */
+static bool starts_with(const uint8_t *p, const char *w, size_t n)
 {
-	static const word words[] = {WORD("株式会社"),
-				     WORD("有限会社"),
-				     WORD("合同会社"),
-				     WORD("会社"),
-				     WORD("法人"),
-				     WORD("協会"),
-				     WORD("組合"),
-				     WORD("事務局"),
-				     WORD("事務所"),
-				     WORD("御中"),
-				     WORD("（株）"),
-				     WORD("(株)"),
-				     WORD("センター"),
-				     WORD("営業部"),
-				     WORD("総務部"),
-				     WORD("窓口"),
-				     WORD("店"),
-				     WORD("担当者"),
-				     WORD("お客様"),
-				     WORD("株"),
-				     WORD("カブシキガイシャ"),
-				     WORD("ユウゲンガイシャ"),
-				     WORD("ゴウドウガイシャ"),
-				     WORD("ｶﾌﾞｼｷｶﾞｲｼｬ"),
-				     WORD("ｶ)"),
-				     WORD("(ｶ")};
-	/* the bytes v holds: a word one of whose first, second and last
-	 * bytes it lacks is not in it, and is not searched for */
-	if (!*v)
-		return false; /* the rest after most names */
-	uint64_t has[4] = {0};
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		has[*p >> 6] |= 1ull << (*p & 63);
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		const unsigned char *w = (const unsigned char *)words[i].s;
-		size_t n = words[i].n;
-		if (!(has[w[0] >> 6] >> (w[0] & 63) & 1) ||
-		    !(has[w[1] >> 6] >> (w[1] & 63) & 1) ||
-		    !(has[w[n - 1] >> 6] >> (w[n - 1] & 63) & 1))
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != (uint8_t)w[i])
+			return false;
+	}
+	return true;
+}
+#define STARTS(p, w) starts_with(p, w, sizeof(w) - 1)
+
+/* Words of an organisation, a post or a place: a cell or a run that
+ * holds one names no person. Each word is looked for where its first
+ * character is, told by its three bytes at once (a strstr a word, after
+ * a test of three of its bytes, was most of a name's validation past
+ * MeCab); the continuation bytes between start none. 株 alone is one,
+ * which 株式会社, （株） and (株) hold, and 会社 is in 有限会社 and
+ * 合同会社. */
+bool lg_organisation_named(const char *v)
+{
+	for (const uint8_t *p = (const uint8_t *)v; *p; p++) {
+		if (*p < 0xE3 || *p > 0xEF) {
+			if (*p == '(' && STARTS(p, "(ｶ"))
+				return true;
 			continue;
-		if (strstr(v, words[i].s))
+		}
+		if (!p[1] || !p[2])
+			return false; /* no word ends this short */
+		bool hit = false;
+		switch (char3_before(p, 3)) {
+		case 0xE382BB:
+			hit = STARTS(p, "センター");
+			break;
+		case 0xE3818A:
+			hit = STARTS(p, "お客様");
+			break;
+		case 0xE382AB:
+			hit = STARTS(p, "カブシキガイシャ");
+			break;
+		case 0xE383A6:
+			hit = STARTS(p, "ユウゲンガイシャ");
+			break;
+		case 0xE382B4:
+			hit = STARTS(p, "ゴウドウガイシャ");
+			break;
+		case 0xE4BC9A:
+			hit = STARTS(p, "会社");
+			break;
+		case 0xE4BA8B:
+			hit = STARTS(p, "事務局") || STARTS(p, "事務所");
+			break;
+		case 0xE58D94:
+			hit = STARTS(p, "協会");
+			break;
+		case 0xE5BEA1:
+			hit = STARTS(p, "御中");
+			break;
+		case 0xE596B6:
+			hit = STARTS(p, "営業部");
+			break;
+		case 0xE5BA97: /* 店 */
+		case 0xE6A0AA: /* 株 */
+			hit = true;
+			break;
+		case 0xE6B395:
+			hit = STARTS(p, "法人");
+			break;
+		case 0xE68B85:
+			hit = STARTS(p, "担当者");
+			break;
+		case 0xE7B584:
+			hit = STARTS(p, "組合");
+			break;
+		case 0xE7B78F:
+			hit = STARTS(p, "総務部");
+			break;
+		case 0xE7AA93:
+			hit = STARTS(p, "窓口");
+			break;
+		case 0xEFBDB6: /* ｶ */
+			hit = STARTS(p, "ｶ)") || STARTS(p, "ｶﾌﾞｼｷｶﾞｲｼｬ");
+			break;
+		default:
+			break;
+		}
+		if (hit)
 			return true;
 	}
 	return false;
@@ -436,7 +603,7 @@ static bool latin_name(lg_candidate *c)
 	if (words < (titled || c->from_column ? 1u : 2u))
 		return false;
 	name_span(c, from, to);
-	return !sample_name(c->value);
+	return !lg_sample_name(c->value);
 }
 
 /* ---- Japanese names -------------------------------------------------------
@@ -627,8 +794,9 @@ static bool japanese_name(lg_candidate *c)
 			e--;
 		name_span(c, 0, e);
 		c->adjust = -0.1;
-		return name_shaped(c->value) && !organisation(c->value) &&
-		       !sample_name(c->value);
+		return name_shaped(c->value) &&
+		       !lg_organisation_named(c->value) &&
+		       !lg_sample_name(c->value);
 	} else {
 		run_from_start(c, t, nt, &r);
 		if (r.last == 0 && !name_part(c, &t[0], false))
@@ -642,8 +810,8 @@ static bool japanese_name(lg_candidate *c)
 	memcpy(rest, c->raw + to, rl);
 	rest[rl] = '\0';
 	name_span(c, from, to);
-	if (lg_utf8_chars(c->value) > 12 || organisation(c->value) ||
-	    organisation(rest) || sample_name(c->value))
+	if (lg_utf8_chars(c->value) > 12 || lg_organisation_named(c->value) ||
+	    lg_organisation_named(rest) || lg_sample_name(c->value))
 		return false;
 	if (r.persons == 0) { /* only after a label, and only name-shaped */
 		if (honorific || !name_shaped(c->value))
@@ -704,7 +872,7 @@ static bool name_cell(lg_candidate *c)
 			end -= c->raw[end - 1] == ' ' ? 1 : 3;
 	}
 	name_span(c, 0, end);
-	if (organisation(c->value) || sample_name(c->value))
+	if (lg_organisation_named(c->value) || lg_sample_name(c->value))
 		return false;
 	/* two parts of kanji, or kana (a reading), make a name by their
 	 * shape; else MeCab must know a name in it (二行目 の 備考 has none) */

@@ -220,6 +220,429 @@ static void example_marks_at_each_distance(void **state)
 	}
 }
 
+/* lg_extend_person_name as it read every character, decoded, and
+ * compared each word of its lists: what its shortcuts (the honorifics
+ * and the words before them as three-byte keys, the characters before
+ * an honorific and after a label classed in line) must equal. */
+static bool ref_name_kanji(uint32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) ||
+	       (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3005 || cp == 0x30F6 ||
+	       (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+static bool ref_name_kana(uint32_t cp)
+{
+	return (cp >= 0x3041 && cp <= 0x3096) ||
+	       (cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || cp == 0x30FB ||
+	       (cp >= 0xFF66 && cp <= 0xFF9F);
+}
+
+static bool ref_name_space(uint32_t cp)
+{
+	return cp == ' ' || cp == 0x3000;
+}
+
+static bool ref_name_char(uint32_t cp)
+{
+	return ref_name_kanji(cp) || ref_name_kana(cp) ||
+	       (cp < 0x80 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) ||
+	       cp == '-' || cp == '\'' || cp == '.';
+}
+
+static bool ref_ends_with(const uint8_t *w, uint32_t at, const char *s)
+{
+	size_t n = strlen(s);
+	return at >= n && !memcmp(w + at - n, s, n);
+}
+
+static bool ref_example_before(const uint8_t *w, uint32_t at)
+{
+	static const char *const marks[] = {
+	    "例", "見本", "サンプル", "e.g.", "example", "sample", "Example"};
+	uint32_t lo = at > 16 ? at - 16 : 0;
+	for (uint32_t p = lo; p < at; p++) {
+		for (size_t i = 0; i < sizeof(marks) / sizeof(*marks); i++) {
+			size_t n = strlen(marks[i]);
+			if (p + n <= at && !memcmp(w + p, marks[i], n))
+				return true;
+		}
+	}
+	return false;
+}
+
+static uint32_t ref_title_before(const uint8_t *w, uint32_t at)
+{
+	static const char *const titles[] = {"Mr. ",  "Mrs. ", "Ms. ", "Dr. ",
+					     "Mr ",   "Mrs ",  "Ms ",  "Dr ",
+					     "Miss ", "Prof. "};
+	for (size_t i = 0; i < sizeof(titles) / sizeof(*titles); i++) {
+		uint32_t n = (uint32_t)strlen(titles[i]);
+		if (ref_ends_with(w, at, titles[i]) &&
+		    (at == n || !(((w[at - n - 1] | 0x20) >= 'a' &&
+				   (w[at - n - 1] | 0x20) <= 'z'))))
+			return at - n;
+	}
+	return at;
+}
+
+static bool ref_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
+				   uint32_t *to)
+{
+	static const char *const hon[] = {"さま", "さん", "様", "殿"};
+	static const char *const words[] = {"疲れ", "仕", "同", "模", "客",
+					    "皆",   "各", "貴", "奥", "神"};
+	size_t hl = 0;
+	for (size_t i = 0; !hl && i < sizeof(hon) / sizeof(*hon); i++)
+		hl = ref_ends_with(w, *to, hon[i]) ? strlen(hon[i]) : 0;
+	if (hl) { /* back from the honorific */
+		uint32_t h = *to, s = h - (uint32_t)hl;
+		for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+			if (ref_ends_with(w, s, words[i]))
+				return false;
+		}
+		for (int chars = 0; s > 0 && chars < 9; chars++) {
+			const uint8_t *p = w + s - 1;
+			while (p > w && (*p & 0xC0) == 0x80 && w + s - p < 4)
+				p--;
+			uint32_t cp;
+			lg_utf8_decode(p, (size_t)(w + s - p), &cp);
+			if (!(ref_name_kanji(cp) || ref_name_kana(cp) ||
+			      ref_name_space(cp)))
+				break;
+			s = (uint32_t)(p - w);
+		}
+		while (s < h) {
+			uint32_t cp;
+			size_t l = lg_utf8_decode(w + s, h - s, &cp);
+			if (!ref_name_space(cp))
+				break;
+			s += (uint32_t)l;
+		}
+		if (s + hl >= h || ref_example_before(w, s))
+			return false;
+		*from = s;
+		*to = h;
+		return true;
+	}
+	uint32_t s = *to - 1; /* on from the label */
+	while (s > 0 && (w[s] & 0xC0) == 0x80)
+		s--;
+	if (ref_example_before(w, s))
+		return false;
+	uint32_t e = s, chars = 0, max = w[s] < 0x80 ? 32 : 16;
+	while (e < len && chars < max) {
+		uint32_t cp, cp2;
+		size_t l = lg_utf8_decode(w + e, len - e, &cp);
+		if (ref_name_space(cp)) {
+			if (e + l >= len)
+				break;
+			lg_utf8_decode(w + e + l, len - e - l, &cp2);
+			if (!ref_name_char(cp2))
+				break;
+		} else if (!ref_name_char(cp)) {
+			break;
+		}
+		e += (uint32_t)l;
+		chars++;
+	}
+	*from = ref_title_before(w, s);
+	*to = e;
+	return e > s;
+}
+
+/* Random texts of name pieces, honorifics and the words before them
+ * that are none, titles, example marks, spaces of both widths, kanji
+ * and kana at the edges of their ranges, and broken sequences: the
+ * extension from each piece's end is the reference's. */
+static void name_extension_matches_reference(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {"山田",
+					     "太郎",
+					     "佐々木",
+					     "ヶ",
+					     "様",
+					     "さま",
+					     "さん",
+					     "殿",
+					     "さ",
+					     "ま",
+					     "ん",
+					     "お疲れ",
+					     "疲",
+					     "れ",
+					     "仕",
+					     "同",
+					     "模",
+					     "客",
+					     "皆",
+					     "各",
+					     "貴",
+					     "奥",
+					     "神",
+					     " ",
+					     "　",
+					     "  ",
+					     "担当：",
+					     ": ",
+					     "例",
+					     "見本",
+					     "サンプル",
+					     "e.g.",
+					     "sample",
+					     "Example",
+					     "Mr. ",
+					     "Mrs ",
+					     "Ms.",
+					     "Dr ",
+					     "Miss ",
+					     "Prof. ",
+					     "xMr. ",
+					     "Taro",
+					     "-",
+					     "'",
+					     ".",
+					     "ｱｲ",
+					     "ー",
+					     "・",
+					     "ゖ",
+					     "ゟ",
+					     "ヺ",
+					     "ヽ",
+					     "\xE3\x90\x80",
+					     "\xE4\xB6\xBF",
+					     "\xEF\xA4\x80",
+					     "\xEF\xAB\xBF",
+					     "\xEF\xBD\xA6",
+					     "\xEF\xBE\x9F",
+					     "\xEF\xBD\xA5",
+					     "\xE3\x80\x85",
+					     "\xE3\x82\x9F",
+					     "\xE0\xA0\x80",
+					     "\xED\x9F\xBF",
+					     "\xE0\x80\xA0",
+					     "\xED\xA0\x80",
+					     "\xE3\x80",
+					     "\xF0\xA0\x80\x8B",
+					     "é",
+					     "\x80",
+					     "\xE6\xA7",
+					     "\xE5",
+					     "\xBF\xBF",
+					     "(",
+					     "\n",
+					     "1",
+					     "の"};
+	enum { NP = sizeof(pieces) / sizeof(*pieces) };
+	uint32_t seed = 7;
+	for (int round = 0; round < 30000; round++) {
+		char t[512]; /* thirty pieces of at most twelve bytes */
+		size_t n = 0, ends[64], ne = 0;
+		size_t np = 1 + (size_t)round % 30;
+		for (size_t k = 0; k < np; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 8) % NP];
+			memcpy(t + n, p, strlen(p));
+			n += strlen(p);
+			ends[ne++] = n;
+		}
+		for (size_t k = 0; k < ne; k++) {
+			uint32_t f1 = 0, t1 = (uint32_t)ends[k], f2 = 0,
+				 t2 = (uint32_t)ends[k];
+			bool a = lg_extend_person_name((const uint8_t *)t, n,
+						       &f1, &t1);
+			bool b = ref_extend_person_name((const uint8_t *)t, n,
+							&f2, &t2);
+			if (a != b || (a && (f1 != f2 || t1 != t2)))
+				fail_msg("%.*s from %zu: %d %u-%u, want %d "
+					 "%u-%u",
+					 (int)n, t, ends[k], a, f1, t1, b, f2,
+					 t2);
+		}
+	}
+}
+
+/* lg_organisation_named as it searched the value for each word: what
+ * looking at each byte for the words that start with it must equal. */
+static bool ref_organisation(const char *v)
+{
+	static const char *const words[] = {"株式会社",
+					    "有限会社",
+					    "合同会社",
+					    "会社",
+					    "法人",
+					    "協会",
+					    "組合",
+					    "事務局",
+					    "事務所",
+					    "御中",
+					    "（株）",
+					    "(株)",
+					    "センター",
+					    "営業部",
+					    "総務部",
+					    "窓口",
+					    "店",
+					    "担当者",
+					    "お客様",
+					    "株",
+					    "カブシキガイシャ",
+					    "ユウゲンガイシャ",
+					    "ゴウドウガイシャ",
+					    "ｶﾌﾞｼｷｶﾞｲｼｬ",
+					    "ｶ)",
+					    "(ｶ"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		if (strstr(v, words[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Random values of the words, their halves, their neighbours in the
+ * code tables, names, spaces and broken bytes. */
+static void organisation_matches_reference(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {"株式会社",
+					     "有限",
+					     "合同",
+					     "会社",
+					     "会",
+					     "社",
+					     "法人",
+					     "法",
+					     "協会",
+					     "協",
+					     "組合",
+					     "組",
+					     "事務局",
+					     "事務所",
+					     "事務",
+					     "御中",
+					     "御",
+					     "（株）",
+					     "（",
+					     "）",
+					     "(株)",
+					     "(",
+					     ")",
+					     "株",
+					     "センター",
+					     "セン",
+					     "ター",
+					     "営業部",
+					     "営業",
+					     "総務部",
+					     "総務",
+					     "窓口",
+					     "窓",
+					     "店",
+					     "担当者",
+					     "担当",
+					     "お客様",
+					     "お客",
+					     "カブシキガイシャ",
+					     "カブシキ",
+					     "ユウゲンガイシャ",
+					     "ゴウドウガイシャ",
+					     "ガイシャ",
+					     "ｶﾌﾞｼｷｶﾞｲｼｬ",
+					     "ｶﾌﾞ",
+					     "ｶ",
+					     "山田",
+					     "太郎",
+					     "様",
+					     " ",
+					     "　",
+					     "\xE6\xA0",
+					     "\xAA",
+					     "\xE3",
+					     "\xEF\xBD",
+					     "\xB6",
+					     "a",
+					     "の"};
+	enum { NP = sizeof(pieces) / sizeof(*pieces) };
+	uint32_t seed = 5;
+	for (int round = 0; round < 50000; round++) {
+		char v[LG_VALUE_MAX];
+		size_t n = 0, np = 1 + (size_t)round % 6;
+		for (size_t k = 0; k < np; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 8) % NP];
+			size_t l = strlen(p);
+			if (n + l >= sizeof(v))
+				break;
+			memcpy(v + n, p, l);
+			n += l;
+		}
+		v[n] = '\0';
+		if (lg_organisation_named(v) != ref_organisation(v))
+			fail_msg("%s: %d", v, lg_organisation_named(v));
+	}
+	assert_false(lg_organisation_named(""));
+}
+
+/* lg_sample_name as it lowered a copy of the value without its spaces
+ * and compared it with each sample: what counting the bytes first and
+ * comparing in place must equal. */
+static bool ref_sample_name(const char *v)
+{
+	static const char *const samples[] = {
+	    "山田太郎",	    "山田花子",	    "山田一郎",	    "やまだたろう",
+	    "ヤマダタロウ", "ヤマダハナコ", "やまだはなこ", "johndoe",
+	    "janedoe",	    "taroyamada",   "yamadataro",   "hanakoyamada",
+	    "yamadahanako", "名無し",	    "氏名",	    "名前",
+	    "なまえ"};
+	char k[LG_VALUE_MAX];
+	size_t o = 0;
+	for (const char *p = v; *p && o + 1 < sizeof(k); p++) {
+		if (*p != ' ')
+			k[o++] =
+			    (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+	}
+	k[o] = '\0';
+	for (size_t i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		if (!strcmp(k, samples[i]))
+			return true;
+	}
+	return false;
+}
+
+static void sample_names_match_reference(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {
+	    "山田",   "太郎",	"花子",	  "一郎",   "やまだ", "たろう",
+	    "ヤマダ", "タロウ", "ハナコ", "はなこ", "John",   "john",
+	    "JOHN",   "Doe",	"doe",	  "Jane",   "Taro",   "YAMADA",
+	    "Yamada", "taro",	"Hanako", "名無し", "名無",   "氏名",
+	    "名前",   "なまえ", "なま",	  "え",	    " ",      "  ",
+	    "a",      "\xE5",	"佐藤"};
+	enum { NP = sizeof(pieces) / sizeof(*pieces) };
+	uint32_t seed = 3;
+	for (int round = 0; round < 50000; round++) {
+		char v[LG_VALUE_MAX];
+		size_t n = 0, np = 1 + (size_t)round % 5;
+		for (size_t k = 0; k < np; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 8) % NP];
+			size_t l = strlen(p);
+			if (n + l >= sizeof(v))
+				break;
+			memcpy(v + n, p, l);
+			n += l;
+		}
+		v[n] = '\0';
+		if (lg_sample_name(v) != ref_sample_name(v))
+			fail_msg("%s: %d", v, lg_sample_name(v));
+	}
+	assert_true(lg_sample_name("John Doe"));
+	assert_true(lg_sample_name("山田 太郎"));
+	assert_false(lg_sample_name(""));
+}
+
 /* MeCab's words of text in a fresh analyser, which has nothing kept. */
 static size_t fresh_parse(const char *text, lg_morph_token *t, size_t cap)
 {
@@ -460,6 +883,65 @@ static void name_columns(void **state)
 	want_none("username,product_name,phone\nKenta,Blue Mug,"
 		  "090-1234-5678\nYui,White Plate,080-2345-6789\n",
 		  LG_PERSON_NAME);
+}
+
+/* A name's value as name_value copied it a character at a time, decoded:
+ * each run of spaces (space, tab, U+3000) one space, none at the ends. */
+static void ref_name_value(const char *raw, size_t n, char *out)
+{
+	size_t o = 0;
+	bool space = false;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t l = lg_utf8_decode((const uint8_t *)raw + i, n - i, &cp);
+		if (cp == ' ' || cp == '\t' || cp == 0x3000) {
+			space = o > 0;
+		} else {
+			if (space)
+				out[o++] = ' ';
+			space = false;
+			memcpy(out + o, raw + i, l);
+			o += l;
+		}
+		i += l;
+	}
+	out[o] = '\0';
+}
+
+/* Cells of two name parts among runs of spaces of both widths, an
+ * honorific after some: the value each is given is the reference's
+ * copy of its span, spaces made one. */
+static void name_values_match_reference(void **state)
+{
+	(void)state;
+	static const char *const parts[] = {"山田",   "佐々木", "花子", "一",
+					    "たろう", "ヤマダ", "ｱｲ",	"奈々"};
+	static const char *const spaces[] = {" ",   "　",   "  ",
+					     "　 ", " 　 ", "　　"};
+	lg_morph *m = lg_morph_new(det);
+	assert_non_null(m);
+	uint32_t seed = 9;
+	for (int round = 0; round < 4000; round++) {
+		char t[128];
+		const char *pick[5];
+		for (size_t k = 0; k < 5; k++) {
+			seed = seed * 1103515245u + 12345u;
+			pick[k] = k % 2 ? parts[(seed >> 8) % 8]
+					: spaces[(seed >> 8) % 6];
+		}
+		bool hon = round % 3 == 0;
+		snprintf(t, sizeof(t), "%s%s%s%s%s%s", round % 2 ? pick[0] : "",
+			 pick[1], pick[2], pick[3], round % 4 ? "" : pick[4],
+			 hon ? " 様" : "");
+		name_verdict v = validate_name(m, t, true);
+		if (!v.ok)
+			continue;
+		char want[LG_VALUE_MAX];
+		ref_name_value(t + v.span_off, v.span_len, want);
+		if (strcmp(v.value, want))
+			fail_msg("%s: [%s], want [%s]", t, v.value, want);
+	}
+	lg_morph_free(m);
 }
 
 /* lg_extend_address as it read every character, decoded: what its
@@ -737,9 +1219,13 @@ int main(void)
 	    cmocka_unit_test(sample_names_are_not_findings),
 	    cmocka_unit_test(example_marks),
 	    cmocka_unit_test(example_marks_at_each_distance),
+	    cmocka_unit_test(name_extension_matches_reference),
+	    cmocka_unit_test(organisation_matches_reference),
+	    cmocka_unit_test(sample_names_match_reference),
 	    cmocka_unit_test(morph_memo_gives_what_mecab_gives),
 	    cmocka_unit_test(name_verdicts_kept_are_verdicts_given),
 	    cmocka_unit_test(name_columns),
+	    cmocka_unit_test(name_values_match_reference),
 	    cmocka_unit_test(address_forms),
 	    cmocka_unit_test(address_extension_matches_reference),
 	    cmocka_unit_test(postal_code_raises_an_address),
