@@ -52,16 +52,9 @@ static bool is_latin(uint32_t cp)
 	return cp < 0x80 && lg_is_alpha((int)cp);
 }
 
-/* A character a written name may hold. */
-static bool name_char(uint32_t cp)
-{
-	return is_kanji(cp) || is_kana(cp) || is_latin(cp) || cp == '-' ||
-	       cp == '\'' || cp == '.';
-}
-
-/* What a walk over a name makes of a character: part of it (name_char),
- * a space between its parts (is_space), or its end. ASCII first, then
- * the kanji block most names are of. */
+/* What a walk over a name makes of a character: a letter of it (kanji,
+ * kana, Latin, - ' .), a space between its parts (is_space), or its
+ * end. ASCII first, then the kanji block most names are of. */
 typedef enum { NAME_END, NAME_LETTER, NAME_SPACE } name_step;
 
 static inline name_step name_step_of(uint32_t cp)
@@ -69,8 +62,7 @@ static inline name_step name_step_of(uint32_t cp)
 	if (cp < 0x80) {
 		if (cp == ' ')
 			return NAME_SPACE;
-		return lg_is_alpha((int)cp) || cp == '-' || cp == '\'' ||
-			       cp == '.'
+		return is_latin(cp) || cp == '-' || cp == '\'' || cp == '.'
 			   ? NAME_LETTER
 			   : NAME_END;
 	}
@@ -79,6 +71,12 @@ static inline name_step name_step_of(uint32_t cp)
 	if (cp == 0x3000)
 		return NAME_SPACE;
 	return is_kanji(cp) || is_kana(cp) ? NAME_LETTER : NAME_END;
+}
+
+/* A character a written name may hold. */
+static bool name_char(uint32_t cp)
+{
+	return name_step_of(cp) == NAME_LETTER;
 }
 
 /* name_step_of the character at p[0..n), its length in *len where it is
@@ -379,41 +377,9 @@ bool lg_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
 
 /* ---- the value ------------------------------------------------------------
  */
-/* name_value of a span that fits the value whole: a byte at a time.
- * Its spaces (space, tab, U+3000) are the bytes 20 and 09 and the
- * three E3 80 80, none of which a character of more bytes holds (E3
- * only leads, and a broken byte is a character of its own), so they are
- * found wherever they start, and every other byte is copied. */
-static void name_value_short(lg_candidate *c, size_t from, size_t to)
-{
-	const uint8_t *r = c->raw;
-	size_t o = 0;
-	bool space = false;
-	for (size_t i = from; i < to;) {
-		if (r[i] == ' ' || r[i] == '\t') {
-			space = o > 0;
-			i++;
-		} else if (r[i] == 0xE3 && i + 3 <= to && r[i + 1] == 0x80 &&
-			   r[i + 2] == 0x80) {
-			space = o > 0;
-			i += 3;
-		} else {
-			if (space)
-				c->value[o++] = ' ';
-			space = false;
-			c->value[o++] = (char)r[i++];
-		}
-	}
-	c->value[o] = '\0';
-}
-
 /* Copies raw[from..to) with each run of spaces as one ASCII space. */
 static void name_value(lg_candidate *c, size_t from, size_t to)
 {
-	if (to - from < LG_VALUE_MAX) {
-		name_value_short(c, from, to);
-		return;
-	}
 	size_t o = 0;
 	bool space = false;
 	for (size_t i = from; i < to;) {

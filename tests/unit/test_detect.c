@@ -1275,6 +1275,15 @@ static uint64_t check_lines_columns(const found *r, const char *text,
 	return line;
 }
 
+/* xorshift64: the random texts of the line tests */
+static uint64_t next_rng(uint64_t *rng)
+{
+	*rng ^= *rng << 13;
+	*rng ^= *rng >> 7;
+	*rng ^= *rng << 17;
+	return *rng;
+}
+
 static void line_column_over_windows(void **state)
 {
 	(void)state;
@@ -1285,16 +1294,11 @@ static void line_column_over_windows(void **state)
 	lg_buf t = {0};
 	size_t emails = 0;
 	while (t.len < (3u << 20)) {
-		rng ^= rng << 13;
-		rng ^= rng >> 7;
-		rng ^= rng << 17;
+		next_rng(&rng);
 		size_t gap = rng % 8 ? rng >> 8 & 255 : rng >> 8 & 0x3FFFF;
 		bool one_line = rng >> 40 & 1; /* a long line across windows */
 		for (size_t k = 0; k < gap; k++) {
-			rng ^= rng << 13;
-			rng ^= rng >> 7;
-			rng ^= rng << 17;
-			const char *piece = fill[rng % 8];
+			const char *piece = fill[next_rng(&rng) % 8];
 			if (one_line && piece[0] == '\n')
 				piece = "a";
 			lg_buf_puts(&t, piece);
@@ -1325,14 +1329,6 @@ static void check_line_index(const lg_detect_stream *s)
 	if (s->nl_to % LG_LINE_STEP == 0)
 		assert_int_equal(s->nl_at[s->nl_to / LG_LINE_STEP], nl);
 	assert_int_equal(s->nl_sum, nl);
-}
-
-static uint64_t next_rng(uint64_t *rng)
-{
-	*rng ^= *rng << 13;
-	*rng ^= *rng >> 7;
-	*rng ^= *rng << 17;
-	return *rng;
 }
 
 /* Lines and columns by way of the line index (lg_detect_fresh slices and
