@@ -422,9 +422,9 @@ __attribute__((target("avx2"))) static size_t next_at_avx2(const uint8_t *w,
 static size_t next_at(const uint8_t *w, size_t i, size_t len)
 {
 #if defined(__x86_64__)
-	if (lg_engine_vector_level >= 2 && __builtin_cpu_supports("avx512bw"))
+	if (lg_cpu() & LG_CPU_AVX512)
 		i = next_at_avx512(w, i, len);
-	else if (lg_engine_vector_level >= 1 && __builtin_cpu_supports("avx2"))
+	else if (lg_cpu() & LG_CPU_AVX2)
 		i = next_at_avx2(w, i, len);
 	if (i < len && at_sign(w, len, i))
 		return i;
@@ -983,8 +983,6 @@ lines_and_column(const uint8_t *p, size_t n, size_t readable, uint64_t *line,
 	}
 }
 
-int lg_engine_vector_level = 2;
-
 #if defined(__x86_64__)
 /* lines_and_column with AVX-512BW, in one pass over the gap from its end
  * back: sixty-four bytes a step, the characters counted (their starts as
@@ -1119,15 +1117,11 @@ walk_lines(const uint8_t *p, size_t n, size_t readable, uint64_t *line,
 	   uint64_t *col)
 {
 #if defined(__x86_64__)
-	if (lg_engine_vector_level >= 2 && __builtin_cpu_supports("avx512bw") &&
-	    __builtin_cpu_supports("bmi2") &&
-	    __builtin_cpu_supports("popcnt")) {
+	if (lg_cpu() & LG_CPU_AVX512) {
 		lines_and_column_avx512(p, n, line, col);
 		return;
 	}
-	if (lg_engine_vector_level >= 1 && readable >= 32 &&
-	    __builtin_cpu_supports("avx2") &&
-	    __builtin_cpu_supports("popcnt")) {
+	if (readable >= 32 && (lg_cpu() & LG_CPU_AVX2)) {
 		lines_and_column_avx2(p, n, line, col);
 		return;
 	}

@@ -284,11 +284,9 @@ bool lg_bare_postal_moot(lg_detect_stream *s, uint32_t from, uint32_t to);
 
 /* table.c */
 void table_reset(lg_detect_stream *s);
-/* For tests: which of table.c's paths run: -1 the best the CPU has, 0 the
- * plain reference, 1 with the look-ups that reuse the last one, 2 the
- * AVX2 copies too, 3 the AVX-512 ones. False when the CPU has not the
- * level. */
-bool lg_table_isa(int isa);
+/* For tests: on, table.c's look-ups do not reuse the last one's work and
+ * no vector path runs whatever lg_cpu() says: the plain reference. */
+void lg_table_reference(bool on);
 void table_detect_header(lg_detect_stream *s);
 /* +1: the cell's column names type t; -1: it names something else; 0: no
  * table or no word. Narrows [*lo, *hi) to the line for keyword look-ups. */
@@ -314,10 +312,6 @@ void lg_number_runs(lg_detect_stream *s, const lg_share *sh);
  * digits, by its scalar (isa 0), SSSE3 (1), AVX2 (2) or AVX-512BW (3)
  * code; false when the machine lacks that one. */
 bool lg_digit_classes(const uint8_t *p, int isa, uint64_t masks[4]);
-/* For tests: runs the block pass of numbers.c by its scalar (isa 0),
- * SSSE3 (1), AVX2 (2), AVX2 with PEXT (3) or AVX-512BW (4) copy, or the
- * machine's best again (-1); false when the machine lacks that one. */
-bool lg_digit_scan_isa(int isa);
 /* For tests: lg_luhn_valid of n ASCII digits, 13 to 19, as numbers.c
  * sums them, eight at a time. */
 bool lg_luhn_digits(const char *d, size_t n);
@@ -364,10 +358,6 @@ static inline unsigned lg_pop16(unsigned x)
  * candidates: it remembers where the last one's hits were. */
 lg_status lg_labels_scan(lg_detect_stream *s);
 double lg_label_confidence(const lg_detect_stream *s, size_t i, size_t *cursor);
-/* Tests: forces the copy of the label pass's window filter (labels.c):
- * 0 scalar, 1 SSSE3, 2 AVX2, -1 the best the CPU has. False when the CPU
- * lacks it. */
-bool lg_kw_filter_isa(int isa);
 
 /* morph.c */
 bool lg_morph_load(lg_detector *d, char *err, size_t errlen);
@@ -404,11 +394,5 @@ size_t lg_context_snippet(const uint8_t *win, size_t len, uint32_t from,
 			  uint32_t to, const char *masked, size_t mlen,
 			  const lg_snippet_others *others, char *out,
 			  size_t cap);
-
-/* The widest vector path the line cursor and e-mail's at-sign search may
- * take where the CPU has it: 2 AVX-512BW; 1 AVX2 for the at signs, SSE2
- * and the byte counts for the cursor; 0 memchr for the at signs. 2 unless
- * a test lowers it to check each path. */
-extern int lg_engine_vector_level;
 
 #endif

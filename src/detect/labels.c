@@ -9,6 +9,7 @@
 #endif
 
 #include "engine_int.h"
+#include "util/util.h"
 
 /* ---- labels: keywords only where a candidate can use them --------------- */
 typedef struct kw_ctx {
@@ -234,24 +235,6 @@ may_hold_avx2(const kw_need *k, const uint8_t *w, uint32_t from, uint32_t to)
 }
 #endif
 
-/* Which copy of the filter runs: -1 the best the CPU has; tests force
- * one (lg_kw_filter_isa). */
-static int filter_isa = -1;
-
-bool lg_kw_filter_isa(int isa)
-{
-#if defined(__x86_64__)
-	if ((isa == 1 && !__builtin_cpu_supports("ssse3")) ||
-	    (isa == 2 && !__builtin_cpu_supports("avx2")))
-		return false;
-#else
-	if (isa > 0)
-		return false;
-#endif
-	filter_isa = isa < 0 ? -1 : isa;
-	return true;
-}
-
 /* Whether [from, to) may hold a keyword of need set k: false only when
  * it surely holds none. Hyperscan needs SSSE3, so a detector exists only
  * where it runs; the check is kept for the rule's sake. */
@@ -261,14 +244,10 @@ static bool may_hold(const kw_need *k, const uint8_t *w, uint32_t from,
 	if (k->scan || to < from + 2)
 		return true; /* too many literals, or an odd window: scanned */
 #if defined(__x86_64__)
-	int isa = filter_isa;
-	if (isa < 0)
-		isa = __builtin_cpu_supports("avx2")	? 2
-		      : __builtin_cpu_supports("ssse3") ? 1
-							: 0;
-	if (isa == 2 && to - from >= 33)
+	unsigned cpu = lg_cpu();
+	if ((cpu & LG_CPU_AVX2) && to - from >= 33)
 		return may_hold_avx2(k, w, from, to);
-	if (isa >= 1 && to - from >= 17)
+	if ((cpu & LG_CPU_SSSE3) && to - from >= 17)
 		return may_hold_ssse3(k, w, from, to);
 #endif
 	return may_hold_scalar(k, w, from, to);

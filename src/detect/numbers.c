@@ -9,6 +9,7 @@
 
 #include "engine_int.h"
 #include "leakguard/text.h"
+#include "util/util.h"
 
 #define RUN_MAX_GROUPS 8
 #define RUN_MAX_BYTES  96
@@ -901,17 +902,17 @@ bool lg_digit_classes(const uint8_t *p, int isa, uint64_t masks[4])
 		break;
 #if defined(__x86_64__) || defined(__i386__)
 	case 1:
-		if (!__builtin_cpu_supports("ssse3"))
+		if (!(lg_cpu() & LG_CPU_SSSE3))
 			return false;
 		classify_ssse3(p, &m);
 		break;
 	case 2:
-		if (!__builtin_cpu_supports("avx2"))
+		if (!(lg_cpu() & LG_CPU_AVX2))
 			return false;
 		classify_avx2(p, &m);
 		break;
 	case 3:
-		if (!__builtin_cpu_supports("avx512bw"))
+		if (!(lg_cpu() & LG_CPU_AVX512))
 			return false;
 		classify_avx512(p, &m);
 		break;
@@ -935,7 +936,6 @@ enum {
 	SCAN_AVX2,	/* and POPCNT */
 	SCAN_AVX2_PEXT, /* and BMI2, where PEXT is fast */
 	SCAN_AVX512,	/* BW, with BMI2 and POPCNT */
-	SCAN_AUTO = -1
 };
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
@@ -1348,72 +1348,21 @@ scan_avx512(lg_detect_stream *s, const lg_share *sh)
 }
 #endif
 
-/* The copy of the block pass a test asked for, or SCAN_AUTO. */
-static int scan_isa = SCAN_AUTO;
-
 /* The copy with the widest vectors the machine has. PEXT and PDEP are
- * slow microcode on AMD before Zen 3 (families 15h and 17h): there the
- * AVX2 copy goes without (machines with AVX-512 have fast ones). */
+ * slow microcode on some CPUs (LG_CPU_FAST_PDEP): there the AVX2 copy
+ * goes without. */
 static int pick_scan(void)
 {
-	if (scan_isa != SCAN_AUTO)
-		return scan_isa;
-#if defined(__x86_64__) || defined(__i386__)
-	bool popcnt = __builtin_cpu_supports("popcnt");
-	bool bmi2 =
-	    __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
-	if (__builtin_cpu_supports("avx512bw") && bmi2 && popcnt)
+	unsigned f = lg_cpu();
+	if (f & LG_CPU_AVX512)
 		return SCAN_AVX512;
-	if (__builtin_cpu_supports("avx2") && popcnt) {
-		bool fast_pdep = !__builtin_cpu_is("amdfam15h") &&
-				 !__builtin_cpu_is("amdfam17h");
-		return bmi2 && fast_pdep ? SCAN_AVX2_PEXT : SCAN_AVX2;
-	}
-	if (__builtin_cpu_supports("ssse3"))
+	if (f & LG_CPU_AVX2)
+		return (f & LG_CPU_BMI2) && (f & LG_CPU_FAST_PDEP)
+			   ? SCAN_AVX2_PEXT
+			   : SCAN_AVX2;
+	if (f & LG_CPU_SSSE3)
 		return SCAN_SSSE3;
-#endif
 	return SCAN_SCALAR;
-}
-
-bool lg_digit_scan_isa(int isa)
-{
-	if (isa == SCAN_AUTO) {
-		scan_isa = SCAN_AUTO;
-		return true;
-	}
-	switch (isa) {
-	case SCAN_SCALAR:
-		break;
-#if defined(__x86_64__) || defined(__i386__)
-	case SCAN_SSSE3:
-		if (!__builtin_cpu_supports("ssse3"))
-			return false;
-		break;
-	case SCAN_AVX2:
-		if (!__builtin_cpu_supports("avx2") ||
-		    !__builtin_cpu_supports("popcnt"))
-			return false;
-		break;
-	case SCAN_AVX2_PEXT:
-		if (!__builtin_cpu_supports("avx2") ||
-		    !__builtin_cpu_supports("popcnt") ||
-		    !__builtin_cpu_supports("bmi") ||
-		    !__builtin_cpu_supports("bmi2"))
-			return false;
-		break;
-	case SCAN_AVX512:
-		if (!__builtin_cpu_supports("avx512bw") ||
-		    !__builtin_cpu_supports("popcnt") ||
-		    !__builtin_cpu_supports("bmi") ||
-		    !__builtin_cpu_supports("bmi2"))
-			return false;
-		break;
-#endif
-	default:
-		return false;
-	}
-	scan_isa = isa;
-	return true;
 }
 
 /* Next position at or after i where a number worth parsing starts, for

@@ -13,6 +13,7 @@
 
 #include "engine_int.h"
 #include "leakguard/text.h"
+#include "util/util.h"
 
 void table_reset(lg_detect_stream *s)
 {
@@ -20,30 +21,19 @@ void table_reset(lg_detect_stream *s)
 	s->nspans = 0;
 }
 
-/* Which paths run: -1 the fastest the CPU has; tests force the others
- * (lg_table_isa) and compare. */
-static int table_isa = -1;
+/* Tests turn the look-ups that reuse the last one's work off
+ * (lg_table_reference): the plain reference every path must agree with. */
+static bool table_reference;
 
-bool lg_table_isa(int isa)
+void lg_table_reference(bool on)
 {
-#if LG_AVX2_PATH
-	if ((isa == 2 && !__builtin_cpu_supports("avx2")) ||
-	    (isa == 3 && !__builtin_cpu_supports("avx512bw")))
-		return false;
-#else
-	if (isa > 0)
-		return false;
-#endif
-	table_isa = isa < 0 ? -1 : isa;
-	return true;
+	table_reference = on;
 }
 
-/* Whether the paths of a level may run: 1 the look-ups that reuse the
- * last one's work, 2 the AVX2 copies, 3 the AVX-512 ones. 0 is the plain
- * reference every other level must agree with. */
-static inline bool isa_allows(int level)
+/* The vector paths that may run: none for the reference. */
+static inline unsigned table_cpu(void)
 {
-	return table_isa < 0 || table_isa >= level;
+	return table_reference ? 0 : lg_cpu();
 }
 
 /* Types whose values only a label can make (3-4 digits of a CVV, 7 digits
@@ -358,9 +348,9 @@ static row_line scan_row_line(const lg_detect_stream *s, uint32_t ls,
 	line_count c = {UINT32_MAX, 0, 0};
 	uint32_t i = ls;
 #if LG_AVX2_PATH
-	if (isa_allows(3) && __builtin_cpu_supports("avx512bw"))
+	if (table_cpu() & LG_CPU_AVX512)
 		i = row_line_avx512(w, i, hi, s->len, (uint8_t)delim, &c);
-	else if (isa_allows(2) && __builtin_cpu_supports("avx2"))
+	else if (table_cpu() & LG_CPU_AVX2)
 		i = row_line_avx2(w, i, hi, s->len, (uint8_t)delim, &c);
 #endif
 #if defined(__SSE2__)
@@ -610,7 +600,7 @@ static inline size_t span_of(lg_detect_stream *s, uint32_t ls)
 	 * or a few after it: from its span a few steps forward, each span a
 	 * cache line of its own the search would miss on */
 	size_t k = s->span_hint;
-	if (k < hi && s->spans[k].header_end < line && isa_allows(1)) {
+	if (k < hi && s->spans[k].header_end < line && !table_reference) {
 		for (int step = 0; step < 4 && k + 1 < hi &&
 				   s->spans[k + 1].header_end < line;
 		     step++)
@@ -668,7 +658,8 @@ const label_range *table_record_at(const lg_detect_stream *s, uint32_t at)
 static verdict_row *verdict_row_at(lg_detect_stream *s, uint32_t at)
 {
 	verdict_row *v = &s->vrow;
-	if (v->ls != UINT32_MAX && v->ls <= at && at < v->hi && isa_allows(1))
+	if (v->ls != UINT32_MAX && v->ls <= at && at < v->hi &&
+	    !table_reference)
 		return v;
 	/* a row over several lines is one record; else the row is a line.
 	 * Records hold whole lines, so a cell on the row's line is in the
@@ -692,7 +683,7 @@ static verdict_row *verdict_row_at(lg_detect_stream *s, uint32_t at)
 static unsigned verdict_column(lg_detect_stream *s, verdict_row *v,
 			       const table_state *tb, uint32_t at)
 {
-	if (v->at <= at && isa_allows(1)) {
+	if (v->at <= at && !table_reference) {
 		row_line r = scan_row_line(s, v->at, at, tb->delim);
 		if (r.fields && r.end == at) {
 			v->col += r.fields - 1;
@@ -864,7 +855,7 @@ static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
 	row_cells cells;
 	unsigned n;
 #if LG_AVX2_PATH
-	if (fields && isa_allows(2) && __builtin_cpu_supports("avx2"))
+	if (fields && table_cpu() & LG_CPU_AVX2)
 		n = split_plain_avx2(s->win, ls, end, s->len, s->table.delim,
 				     &cells);
 	else
@@ -1144,9 +1135,9 @@ static uint32_t next_table_line(const lg_detect_stream *s, uint32_t pos,
 #if LG_AVX2_PATH
 	/* from a line start (the blank-line test looks three bytes back) */
 	if (pos >= 3 && s->win[pos - 1] == '\n') {
-		if (isa_allows(3) && __builtin_cpu_supports("avx512bw"))
+		if (table_cpu() & LG_CPU_AVX512)
 			return prose_skip_avx512(s->win, pos, hi);
-		if (isa_allows(2) && __builtin_cpu_supports("avx2"))
+		if (table_cpu() & LG_CPU_AVX2)
 			return prose_skip_avx2(s->win, pos, hi);
 	}
 #endif
@@ -1289,9 +1280,9 @@ static uint32_t plain_rows(lg_detect_stream *s, uint32_t pos, uint32_t hi)
 	if (!t->active || t->check_cells || s->base + pos <= t->header_end)
 		return pos;
 #if LG_AVX2_PATH
-	if (isa_allows(3) && __builtin_cpu_supports("avx512bw"))
+	if (table_cpu() & LG_CPU_AVX512)
 		return plain_rows_avx512(s, pos, hi);
-	if (isa_allows(2) && __builtin_cpu_supports("avx2"))
+	if (table_cpu() & LG_CPU_AVX2)
 		return plain_rows_avx2(s, pos, hi);
 #endif
 	return pos;

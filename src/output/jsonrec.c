@@ -22,8 +22,6 @@
 
 #define ESCAPED_MAX 6 /* bytes out per byte in, at most: \u00XX */
 
-int lg_json_vector_level = 2;
-
 /* Writes a string literal's bytes (without its NUL). */
 #define PUT_LIT(d, lit)                                                        \
 	(memcpy((d), (lit), sizeof(lit) - 1), (d) + sizeof(lit) - 1)
@@ -259,14 +257,12 @@ static char *put_string_loop(char *d, const char *s, size_t n)
 	size_t i = 0;
 	*d++ = '"';
 #if LG_AVX2_PATH
-	if (lg_json_vector_level >= 2 && __builtin_cpu_supports("avx512bw") &&
-	    __builtin_cpu_supports("bmi2")) {
+	if (lg_cpu() & LG_CPU_AVX512) {
 		d = put_string_avx512(d, p, n);
 		*d++ = '"';
 		return d;
 	}
-	bool avx2 = lg_json_vector_level >= 1 && n >= 32 &&
-		    __builtin_cpu_supports("avx2");
+	bool avx2 = n >= 32 && (lg_cpu() & LG_CPU_AVX2);
 #endif
 	while (i < n) {
 #if LG_AVX2_PATH

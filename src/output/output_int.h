@@ -54,10 +54,6 @@ bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline);
 /* Appends s as a JSON string, escaped as the records' strings are
  * (invalid UTF-8 as U+FFFD). False when out of memory. */
 bool lg_json_put_string(lg_buf *b, const char *s);
-/* The widest vector path the JSON strings may take where the CPU has
- * it: 2 AVX-512BW, 1 AVX2, 0 SSE2 only. 2 unless a test lowers it to
- * check each path against the reference. */
-extern int lg_json_vector_level;
 
 json_t *lg_summary_json(const lg_summary *s);
 /* A JSON string of s, invalid UTF-8 as U+FFFD (input holds anything);

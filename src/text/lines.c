@@ -9,8 +9,7 @@
 
 #include "leakguard/text.h"
 #include "text_int.h"
-
-int lg_lines_vector_level = 2;
+#include "util/util.h"
 
 #if LG_AVX2_PATH
 /* The end of the first blank line among the candidates m of the block at
@@ -87,12 +86,11 @@ size_t lg_after_blank_line(const uint8_t *p, size_t from, size_t n)
 {
 	size_t i = from;
 #if LG_AVX2_PATH
-	if (lg_lines_vector_level >= 2 && __builtin_cpu_supports("avx512bw")) {
+	if (lg_cpu() & LG_CPU_AVX512) {
 		size_t at = blank_line_avx512(p, &i, n);
 		if (at)
 			return at;
-	} else if (lg_lines_vector_level >= 1 &&
-		   __builtin_cpu_supports("avx2")) {
+	} else if (lg_cpu() & LG_CPU_AVX2) {
 		size_t at = blank_line_avx2(p, &i, n);
 		if (at)
 			return at;
@@ -177,10 +175,9 @@ uint64_t lg_count_byte(const uint8_t *p, size_t n, uint8_t c)
 	uint64_t count = 0;
 	size_t i = 0;
 #if LG_AVX2_PATH
-	if (lg_lines_vector_level >= 2 && __builtin_cpu_supports("avx512bw") &&
-	    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt"))
+	if (lg_cpu() & LG_CPU_AVX512)
 		return count_byte_avx512(p, n, c);
-	if (lg_lines_vector_level >= 1 && __builtin_cpu_supports("avx2"))
+	if (lg_cpu() & LG_CPU_AVX2)
 		count = count_byte_avx2(p, &i, n, c);
 #endif
 #if defined(__SSE2__)
@@ -241,7 +238,7 @@ uint32_t lg_count_byte_steps(const uint8_t *p, size_t n, uint8_t c, size_t step,
 			     uint32_t count, uint32_t *sums)
 {
 #if LG_AVX2_PATH
-	if (lg_lines_vector_level >= 1 && __builtin_cpu_supports("avx2"))
+	if (lg_cpu() & LG_CPU_AVX2)
 		return count_steps_avx2(p, n, c, step, count, sums);
 #endif
 	size_t i = 0;

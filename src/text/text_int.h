@@ -9,9 +9,4 @@
  * UTF-8 (0 when the CPU lacks SSSE3). The scalar walk goes on from it. */
 size_t lg_utf8_valid_blocks(const uint8_t *p, size_t n);
 
-/* The widest vector path lg_count_byte and lg_after_blank_line may take
- * where the CPU has it: 2 AVX-512BW, 1 AVX2, 0 SSE2 and bytes. 2 unless a
- * test lowers it to check each path. */
-extern int lg_lines_vector_level;
-
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "text_int.h"
+#include "util/util.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <tmmintrin.h>
@@ -221,11 +222,11 @@ valid_blocks_avx2(const uint8_t *p, size_t n)
 
 size_t lg_utf8_valid_blocks(const uint8_t *p, size_t n)
 {
-	if (!__builtin_cpu_supports("ssse3"))
+	if (!(lg_cpu() & LG_CPU_SSSE3))
 		return 0;
 #if defined(__x86_64__)
-	size_t i = __builtin_cpu_supports("avx2") ? valid_blocks_avx2(p, n)
-						  : valid_blocks_ssse3(p, n);
+	size_t i = lg_cpu() & LG_CPU_AVX2 ? valid_blocks_avx2(p, n)
+					  : valid_blocks_ssse3(p, n);
 #else
 	size_t i = valid_blocks_ssse3(p, n);
 #endif

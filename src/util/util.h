@@ -142,6 +142,32 @@ void lg_pool_finish(lg_pool *p);
 
 unsigned lg_cpu_count(void);
 
+/* ---- the CPU's vector instructions (cpu.c) --------------------------------
+ * What the hand-written SIMD paths may use, found once at start-up. Each
+ * flag names what its paths need together; a path runs only where
+ * lg_cpu() has its flag, else the next narrower one does. */
+enum {
+	LG_CPU_SSSE3 = 1u << 0,	    /* SSSE3 */
+	LG_CPU_AVX2 = 1u << 1,	    /* AVX2 and POPCNT */
+	LG_CPU_BMI2 = 1u << 2,	    /* BMI1 and BMI2 */
+	LG_CPU_FAST_PDEP = 1u << 3, /* PEXT and PDEP not in microcode */
+	LG_CPU_AVX512 = 1u << 4,    /* AVX-512 F and BW, BMI1/2, POPCNT */
+	LG_CPU_ALL = ~0u,
+};
+extern unsigned lg_cpu_flags; /* lg_cpu()'s answer; set by cpu.c only */
+static inline unsigned lg_cpu(void)
+{
+	return lg_cpu_flags;
+}
+/* For tests: lg_cpu() answers only the flags in mask, so the wider paths
+ * give way to the narrower ones; false when the CPU lacks one of mask's
+ * flags. lg_cpu_limit(LG_CPU_ALL) lifts it. Not for threads at work. */
+bool lg_cpu_limit(unsigned mask);
+/* The masks tests step through, k from 0 to LG_CPU_STEPS - 1, narrowest
+ * first: none, SSSE3, AVX2, AVX2 with BMI2, all (AVX-512). */
+#define LG_CPU_STEPS 5
+unsigned lg_cpu_step(int k);
+
 /* ---- huge pages ------------------------------------------------------------
  * A block of memory read all over between passes over other memory (a
  * map of random slots, the detector's window), mapped on its own in whole

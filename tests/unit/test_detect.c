@@ -1306,13 +1306,15 @@ static void line_column_over_windows(void **state)
 		lg_buf_printf(&t, " taro%zu@gmail.com ", emails++);
 	}
 	/* each path of the line cursor the CPU has, the widest last */
-	for (int level = 0; level <= 2; level++) {
-		lg_engine_vector_level = level;
+	for (int k = 0; k < LG_CPU_STEPS; k++) {
+		if (!lg_cpu_limit(lg_cpu_step(k)))
+			continue;
 		found r = scan_n(det, t.data, t.len);
 		assert_true(r.n >= emails / 2);
 		check_lines_columns(&r, t.data, t.len);
 		free(r.f);
 	}
+	lg_cpu_limit(LG_CPU_ALL);
 	lg_buf_free(&t);
 }
 
@@ -1368,9 +1370,9 @@ static void line_column_from_index(void **state)
 			lg_buf_printf(&t, "taro%zu@gmail.com ", emails++);
 		}
 	}
-	for (int level = 0; level <= 2; level++) {
-		lg_engine_vector_level = level;
-		lg_lines_vector_level = level;
+	for (int k = 0; k < LG_CPU_STEPS; k++) {
+		if (!lg_cpu_limit(lg_cpu_step(k)))
+			continue;
 		found r = {0};
 		lg_detect_stream *s = lg_detect_stream_new(det);
 		assert_non_null(s);
@@ -1402,7 +1404,7 @@ static void line_column_from_index(void **state)
 		lg_detect_stream_free(s);
 		free(r.f);
 	}
-	lg_lines_vector_level = 2;
+	lg_cpu_limit(LG_CPU_ALL);
 	lg_buf_free(&t);
 }
 
@@ -2021,19 +2023,20 @@ static void digit_scan_copies_agree(void **state)
 			}
 			lg_buf_puts(&b, PICK(&seed, gap));
 		}
-		assert_true(lg_digit_scan_isa(0));
+		/* the scalar copy, then SSSE3, AVX2, AVX2 with PEXT, AVX-512 */
+		assert_true(lg_cpu_limit(lg_cpu_step(0)));
 		found want = scan_n(det_all, b.data, b.len);
 		numeric += numeric_count(&want);
-		for (int isa = 1; isa <= 4; isa++) {
-			if (!lg_digit_scan_isa(isa))
+		for (int k = 1; k < LG_CPU_STEPS; k++) {
+			if (!lg_cpu_limit(lg_cpu_step(k)))
 				continue;
 			found got = scan_n(det_all, b.data, b.len);
 			char what[32];
-			snprintf(what, sizeof(what), "copy %d", isa);
+			snprintf(what, sizeof(what), "copy %d", k);
 			assert_same_findings(&got, &want, what);
 			free(got.f);
 		}
-		assert_true(lg_digit_scan_isa(-1));
+		lg_cpu_limit(LG_CPU_ALL);
 		free(want.f);
 		lg_buf_free(&b);
 	}

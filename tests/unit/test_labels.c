@@ -247,14 +247,14 @@ static void skipping_scores_as_scanning(void **state)
 		lg_buf_putc(&b, '\0');
 		found want = scan_n(det_ref, b.data, b.len - 1);
 		/* each copy of the filter: scalar, SSSE3, AVX2 */
-		for (int isa = 0; isa <= 2; isa++) {
-			if (!lg_kw_filter_isa(isa))
+		for (int k = 0; k < LG_CPU_STEPS; k++) {
+			if (!lg_cpu_limit(lg_cpu_step(k)))
 				continue;
 			found got = scan_n(det, b.data, b.len - 1);
 			assert_same(&got, &want, b.data);
 			free(got.f);
 		}
-		assert_true(lg_kw_filter_isa(-1));
+		lg_cpu_limit(LG_CPU_ALL);
 		postal += count_of(&want, LG_JP_POSTAL_CODE);
 		email += count_of(&want, LG_EMAIL);
 		free(want.f);

@@ -18,6 +18,7 @@
 #include <hs.h>
 
 #include "detect/engine_int.h"
+#include "util/util.h"
 
 static lg_detector *det;
 static lg_detect_stream *st;
@@ -227,8 +228,9 @@ static void email_random(void **state)
 {
 	(void)state;
 	char text[700];
-	for (int level = 0; level <= 2; level++) {
-		lg_engine_vector_level = level;
+	for (int k = 0; k < LG_CPU_STEPS; k++) {
+		if (!lg_cpu_limit(lg_cpu_step(k)))
+			continue;
 		uint32_t seed = 4242;
 		for (int round = 0; round < 3000; round++)
 			check_text(text,
@@ -236,7 +238,7 @@ static void email_random(void **state)
 					       N_PIECES(email_pieces), 300,
 					       &seed));
 	}
-	lg_engine_vector_level = 2;
+	lg_cpu_limit(LG_CPU_ALL);
 }
 
 /* ---- split patterns ----------------------------------------------------- */

@@ -16,6 +16,7 @@
 #include "text/text_int.h"
 
 #include "leakguard/text.h"
+#include "util/util.h"
 
 /* The sentence of the brief and a document around it: long enough for a
  * charset detector to have something to go on. */
@@ -301,10 +302,22 @@ static size_t reference_valid_prefix(const uint8_t *p, size_t n,
 	return i;
 }
 
+/* test, run on each vector path the CPU has (lg_cpu_step), the widest
+ * last: AVX-512BW, AVX2, SSSE3, SSE2 or bytes. */
+static void each_cpu_path(void (*test)(void **), void **state)
+{
+	for (int k = 0; k < LG_CPU_STEPS; k++) {
+		if (lg_cpu_limit(lg_cpu_step(k)))
+			test(state);
+	}
+	lg_cpu_limit(LG_CPU_ALL);
+}
+
 /* Random text that is mostly Japanese UTF-8, with every kind of damage
  * (cut characters, stray continuations, overlongs, surrogates, bytes
- * above F4) at random places: the fast path must agree everywhere. */
-static void utf8_valid_prefix_matches_reference(void **state)
+ * above F4) at random places: the fast paths (SSSE3, AVX2) must agree
+ * everywhere. */
+static void utf8_random_text(void **state)
 {
 	(void)state;
 	static const char *const pieces[] = {"マイナンバー",
@@ -352,6 +365,11 @@ static void utf8_valid_prefix_matches_reference(void **state)
 			    "%zu/%zu",
 			    round, n, got, want, got_inc, want_inc);
 	}
+}
+
+static void utf8_valid_prefix_matches_reference(void **state)
+{
+	each_cpu_path(utf8_random_text, state);
 }
 
 static void sniff_binary_and_ascii(void **state)
@@ -1034,34 +1052,24 @@ static void after_blank_line_crowded(void **state)
 	}
 }
 
-/* Each of the line searches' paths the CPU has: AVX-512BW, AVX2, SSE2. */
-static void each_lines_path(void (*test)(void **), void **state)
-{
-	for (int level = 0; level <= 2; level++) {
-		lg_lines_vector_level = level;
-		test(state);
-	}
-	lg_lines_vector_level = 2;
-}
-
 static void count_byte_each_path(void **state)
 {
-	each_lines_path(count_byte_everywhere, state);
+	each_cpu_path(count_byte_everywhere, state);
 }
 
 static void count_byte_steps_each_path(void **state)
 {
-	each_lines_path(count_byte_steps_everywhere, state);
+	each_cpu_path(count_byte_steps_everywhere, state);
 }
 
 static void after_blank_line_everywhere_each_path(void **state)
 {
-	each_lines_path(after_blank_line_everywhere, state);
+	each_cpu_path(after_blank_line_everywhere, state);
 }
 
 static void after_blank_line_crowded_each_path(void **state)
 {
-	each_lines_path(after_blank_line_crowded, state);
+	each_cpu_path(after_blank_line_crowded, state);
 }
 
 int main(void)
