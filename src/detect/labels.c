@@ -63,11 +63,14 @@ static void sort_ranges(const label_range *r, label_range *out, size_t n,
 	unsigned shift = 10;
 	while ((len >> shift) >= SORT_BUCKETS)
 		shift++;
-	uint32_t at[SORT_BUCKETS] = {0};
+	/* only the buckets the window reaches: a small file's few */
+	size_t buckets = (len >> shift) + 1;
+	uint32_t at[SORT_BUCKETS];
+	memset(at, 0, buckets * sizeof(*at));
 	for (size_t i = 0; i < n; i++)
 		at[r[i].from >> shift]++;
 	uint32_t sum = 0;
-	for (size_t b = 0; b < SORT_BUCKETS; b++) {
+	for (size_t b = 0; b < buckets; b++) {
 		uint32_t k = at[b];
 		at[b] = sum;
 		sum += k;

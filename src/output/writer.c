@@ -67,16 +67,34 @@ static json_t *records_json(const lg_file_records *r)
 	return o;
 }
 
-/* Writes a JSON value compactly on one line. */
-bool lg_json_dump_line(FILE *f, json_t *v, const char *after)
+/* jansson's pieces of a dump, appended to a buffer: dumped to the FILE,
+ * each piece was an fwrite of its own (some 30 a line). */
+static int dump_piece(const char *s, size_t n, void *b)
+{
+	return lg_buf_append(b, s, n) ? 0 : -1;
+}
+
+/* Appends v compactly on one line, then `after`; takes v's reference. */
+static bool json_append_line(lg_buf *b, json_t *v, const char *after)
 {
 	if (!v)
 		return false;
-	bool ok = json_dumpf(v, f,
-			     JSON_COMPACT | JSON_PRESERVE_ORDER |
-				 JSON_REAL_PRECISION(4)) == 0;
+	bool ok = json_dump_callback(v, dump_piece, b,
+				     JSON_COMPACT | JSON_PRESERVE_ORDER |
+					 JSON_REAL_PRECISION(4)) == 0 &&
+		  lg_buf_puts(b, after);
 	json_decref(v);
-	return ok && fputs(after, f) >= 0;
+	return ok;
+}
+
+/* Writes a JSON value compactly on one line. */
+bool lg_json_dump_line(FILE *f, json_t *v, const char *after)
+{
+	lg_buf b = {0};
+	bool ok = json_append_line(&b, v, after) &&
+		  fwrite(b.data, 1, b.len, f) == b.len;
+	lg_buf_free(&b);
+	return ok;
 }
 
 const char *lg_real_text(lg_real_texts *c, double v,
@@ -270,7 +288,7 @@ static lg_status json_record(lg_writer *w, const lg_record *r)
 /* After a text or CSV record was appended to w->line from `before` on
  * (ok) or not (out of memory: its part is dropped): writes the records
  * kept when there are enough, as json_record does. */
-static lg_status batched_record(lg_writer *w, bool ok, size_t before)
+static lg_status batched_line(lg_writer *w, bool ok, size_t before)
 {
 	if (!ok) {
 		w->line.len = before; /* no half record */
@@ -278,10 +296,18 @@ static lg_status batched_record(lg_writer *w, bool ok, size_t before)
 			w->line.data[before] = '\0';
 		return LG_ENOMEM;
 	}
-	w->count++;
 	if (!w->batch || w->line.len >= BATCH_BYTES)
 		flush_records(w);
 	return ferror(w->out) ? LG_EIO : LG_OK;
+}
+
+/* batched_line for a finding's record, which counts. */
+static lg_status batched_record(lg_writer *w, bool ok, size_t before)
+{
+	lg_status rc = batched_line(w, ok, before);
+	if (ok)
+		w->count++;
+	return rc;
 }
 
 lg_status lg_writer_record(lg_writer *w, const lg_record *r)
@@ -322,23 +348,25 @@ lg_status lg_writer_record(lg_writer *w, const lg_record *r)
 	return ferror(w->out) ? LG_EIO : LG_OK;
 }
 
+/* A file's records line goes after its findings, in the same batch. */
 lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
 {
+	size_t before = w->line.len;
 	if (w->fmt == LG_FMT_TEXT) {
 		if (!r->rows) /* keys and passwords only: nobody's data */
 			return LG_OK;
-		flush_records(w); /* the records line goes after them */
-		fprintf(w->out,
-			_("  = %llu row(s) with personal data, %llu "
-			  "people%s\n"),
-			(unsigned long long)r->rows,
-			(unsigned long long)r->people,
-			r->capped ? _(" (approximate)") : "");
-		return ferror(w->out) ? LG_EIO : LG_OK;
+		return batched_line(
+		    w,
+		    lg_buf_printf(&w->line,
+				  _("  = %llu row(s) with personal data, %llu "
+				    "people%s\n"),
+				  (unsigned long long)r->rows,
+				  (unsigned long long)r->people,
+				  r->capped ? _(" (approximate)") : ""),
+		    before);
 	}
 	if (w->fmt != LG_FMT_JSON && w->fmt != LG_FMT_JSONL)
 		return LG_OK;
-	flush_records(w); /* the records line goes after them */
 	json_t *o = records_json(r);
 	if (!o)
 		return LG_ENOMEM;
@@ -349,7 +377,7 @@ lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
 		}
 		return json_array_append_new(w->records, o) ? LG_ENOMEM : LG_OK;
 	}
-	return lg_json_dump_line(w->out, o, "\n") ? LG_OK : LG_EIO;
+	return batched_line(w, json_append_line(&w->line, o, "\n"), before);
 }
 
 lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)

@@ -212,6 +212,11 @@ typedef struct fd_source {
 	uint64_t done;
 } fd_source;
 
+/* Bytes read before the kernel is told the file is read straight through
+ * (a larger read-ahead): most files end before, and the call would cost
+ * as much as their read. */
+#define ADVISE_AFTER READ_CHUNK
+
 static ssize_t fd_read(void *ctx, uint8_t *buf, size_t cap)
 {
 	fd_source *f = ctx;
@@ -222,8 +227,13 @@ static ssize_t fd_read(void *ctx, uint8_t *buf, size_t cap)
 			want = (size_t)left;
 	}
 	ssize_t n = want ? read_full(f->fd, buf, want) : 0;
-	if (n > 0)
+	if (n > 0) {
+		bool advise = f->done < ADVISE_AFTER &&
+			      f->done + (uint64_t)n >= ADVISE_AFTER;
 		f->done += (uint64_t)n;
+		if (advise)
+			posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	}
 	return n;
 }
 
@@ -342,19 +352,7 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		__atomic_add_fetch(&w->progress->files, 1, __ATOMIC_RELAXED);
 }
 
-static void scan_fd(scan_worker *w, scan_job *j, int fd)
-{
-	if (j->seg_start && lseek(fd, (off_t)j->seg_start, SEEK_SET) < 0) {
-		report(w, j, EV_ERROR, errno, _("read failed: %s"),
-		       strerror(errno));
-		return;
-	}
-	fd_source f = {fd, j, 0};
-	scan_source src = {fd_read, &f};
-	scan_text(w, j, &src);
-}
-
-/* Standard input after its first bytes were read to tell what it is. */
+/* A file's first bytes, read to tell what it is, then the rest. */
 typedef struct head_source {
 	const uint8_t *head;
 	size_t n, at;
@@ -373,6 +371,24 @@ static ssize_t head_read(void *ctx, uint8_t *buf, size_t cap)
 	return n < 0 ? (k ? (ssize_t)k : -1) : (ssize_t)(k + (size_t)n);
 }
 
+/* The text of fd from where it stands, after the nh bytes of head read
+ * from it (none for a job's segment, which starts at its own offset). */
+static void scan_fd(scan_worker *w, scan_job *j, int fd, const uint8_t *head,
+		    size_t nh)
+{
+	if (j->seg_start && lseek(fd, (off_t)j->seg_start, SEEK_SET) < 0) {
+		report(w, j, EV_ERROR, errno, _("read failed: %s"),
+		       strerror(errno));
+		return;
+	}
+	fd_source f = {fd, j, 0};
+	head_source h = {head, nh, 0, &f};
+	scan_source src = {fd_read, &f};
+	if (nh)
+		src = (scan_source){head_read, &h};
+	scan_text(w, j, &src);
+}
+
 #define STDIN_MAX_WHOLE (256u << 20)
 
 /* Standard input: an archive, a PDF or a mail piped in is read whole
@@ -388,12 +404,9 @@ static void scan_stdin(scan_worker *w, scan_job *j)
 		return;
 	}
 	size_t n = (size_t)nh;
-	fd_source f = {STDIN_FILENO, j, 0};
 	if (!(n && (scan_is_container(head, n) || scan_is_pdf(head, n) ||
 		    scan_mail_kind(head, n)))) {
-		head_source h = {head, n, 0, &f};
-		scan_source src = {head_read, &h};
-		scan_text(w, j, &src);
+		scan_fd(w, j, STDIN_FILENO, head, n);
 		return;
 	}
 	lg_buf b = {0};
@@ -423,19 +436,32 @@ void scan_file(scan_worker *w, scan_job *j)
 		       strerror(errno));
 		return;
 	}
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	/* the head is read, not pread: a text goes on from it (a call less
+	 * a file, most being text); the other readers start again at 0. A
+	 * pipe cannot go back: what it holds is read as text */
 	uint8_t head[SCAN_HEAD_LEN];
-	ssize_t nh = j->seg_len ? 0 : pread(fd, head, sizeof(head), 0);
-	int mail = nh > 0 ? scan_mail_kind(head, (size_t)nh) : 0;
-	if (nh > 0 && scan_is_container(head, (size_t)nh)) {
+	ssize_t nh = j->seg_len ? 0 : read_full(fd, head, sizeof(head));
+	if (nh < 0) {
+		report(w, j, EV_ERROR, errno, _("read failed: %s"),
+		       strerror(errno));
+		close(fd);
+		return;
+	}
+	size_t n = (size_t)nh;
+	int mail = n ? scan_mail_kind(head, n) : 0;
+	bool container = n && scan_is_container(head, n),
+	     pdf = n && scan_is_pdf(head, n);
+	if (!(container || pdf || mail) || lseek(fd, 0, SEEK_SET) != 0)
+		scan_fd(w, j, fd, head, n);
+	else if (container) {
 		if (!scan_xlsx(w, j, fd) && lseek(fd, 0, SEEK_SET) == 0)
 			scan_archive(w, j, fd);
-	} else if (nh > 0 && scan_is_pdf(head, (size_t)nh))
+	} else if (pdf)
 		scan_pdf(w, j, fd, NULL, 0);
-	else if (!mail || !scan_mail(w, j, fd, mail == 2)) {
+	else if (!scan_mail(w, j, fd, mail == 2)) {
 		(void)lseek(fd, 0,
 			    SEEK_SET); /* the mail reader may have read on */
-		scan_fd(w, j, fd);
+		scan_fd(w, j, fd, NULL, 0);
 	}
 	close(fd);
 }

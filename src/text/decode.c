@@ -5,8 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uchardet.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "leakguard/text.h"
+#include "text_int.h"
 #include "util/util.h"
 
 struct lg_decoder {
@@ -24,23 +31,191 @@ static bool japanese_high_byte(uint8_t b)
 	return b == 0x00 || b == 0x30 || (b >= 0x4E && b <= 0x9F) || b == 0xFF;
 }
 
+/* A control byte that text does not use (tab, line breaks, form feed and
+ * the ISO-2022-JP escape are text's). */
+static bool noise_byte(uint8_t b)
+{
+	return b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f' &&
+	       b != 0x1B;
+}
+
+static void count_byte(lg_sniff_counts *c, uint8_t b, size_t side, bool paired)
+{
+	if (paired) {
+		c->zero[side] += b == 0;
+		c->japanese[side] += japanese_high_byte(b);
+		c->control[side] += b > 0 && b < 0x20;
+	}
+	c->nul += b == 0;
+	c->noise += noise_byte(b);
+}
+
+/* A run of blocks' sums, each [even, odd]: NULs, Japanese high bytes,
+ * control bytes, noise. */
+static inline void add_counts(lg_sniff_counts *c, size_t sums[4][2])
+{
+	for (int side = 0; side < 2; side++) {
+		c->zero[side] += sums[0][side];
+		c->japanese[side] += sums[1][side];
+		c->control[side] += sums[2][side];
+		c->nul += sums[0][side];
+		c->noise += sums[3][side];
+	}
+}
+
+#if defined(__SSE2__)
+/* The even and the odd bytes' sums of per-byte counts acc (each < 256). */
+static void add_sides(__m128i acc, size_t sum[2])
+{
+	const __m128i even = _mm_set1_epi16(0x00FF), zero = _mm_setzero_si128();
+	__m128i e = _mm_sad_epu8(_mm_and_si128(acc, even), zero);
+	__m128i o = _mm_sad_epu8(_mm_andnot_si128(even, acc), zero);
+	sum[0] += (size_t)_mm_cvtsi128_si32(e) +
+		  (size_t)_mm_cvtsi128_si32(_mm_srli_si128(e, 8));
+	sum[1] += (size_t)_mm_cvtsi128_si32(o) +
+		  (size_t)_mm_cvtsi128_si32(_mm_srli_si128(o, 8));
+}
+
+/* Lanes of v within [lo, lo + span]. */
+static __m128i in_range(__m128i v, uint8_t lo, uint8_t span)
+{
+	__m128i d = _mm_sub_epi8(v, _mm_set1_epi8((char)lo));
+	return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((char)span)), d);
+}
+
+/* lg_sniff_count's first n / 16 * 16 bytes, sixteen at a time: each
+ * class's lanes (0xFF) are subtracted from per-byte counters, summed
+ * before they can wrap. Returns the bytes counted. */
+static size_t count_blocks_sse2(const uint8_t *p, size_t n, lg_sniff_counts *c)
+{
+	const __m128i z = _mm_setzero_si128();
+	size_t i = 0;
+	while (i + 16 <= n) {
+		__m128i zero = z, jap = z, ctl = z, noise = z;
+		for (int k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+			__m128i nul = _mm_cmpeq_epi8(v, z);
+			__m128i j = _mm_or_si128(
+			    _mm_or_si128(nul, in_range(v, 0x4E, 0x9F - 0x4E)),
+			    _mm_or_si128(
+				_mm_cmpeq_epi8(v, _mm_set1_epi8(0x30)),
+				_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xFF))));
+			__m128i cc = in_range(v, 0x01, 0x1E);
+			__m128i text = _mm_or_si128(
+			    _mm_or_si128(in_range(v, '\t', 1),
+					 in_range(v, '\f', 1)),
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8(0x1B)));
+			zero = _mm_sub_epi8(zero, nul);
+			jap = _mm_sub_epi8(jap, j);
+			ctl = _mm_sub_epi8(ctl, cc);
+			noise = _mm_sub_epi8(
+			    noise,
+			    _mm_or_si128(nul, _mm_andnot_si128(text, cc)));
+		}
+		size_t sums[4][2] = {{0}};
+		__m128i acc[4] = {zero, jap, ctl, noise};
+		for (int k = 0; k < 4; k++)
+			add_sides(acc[k], sums[k]);
+		add_counts(c, sums);
+	}
+	return i;
+}
+#endif
+
+#if defined(__x86_64__)
+#define AVX2 __attribute__((target("avx2")))
+
+/* add_sides for thirty-two per-byte counts. */
+AVX2 static void add_sides_avx2(__m256i acc, size_t sum[2])
+{
+	const __m256i even = _mm256_set1_epi16(0x00FF),
+		      zero = _mm256_setzero_si256();
+	__m256i e = _mm256_sad_epu8(_mm256_and_si256(acc, even), zero);
+	__m256i o = _mm256_sad_epu8(_mm256_andnot_si256(even, acc), zero);
+	__m128i e2 = _mm_add_epi64(_mm256_castsi256_si128(e),
+				   _mm256_extracti128_si256(e, 1));
+	__m128i o2 = _mm_add_epi64(_mm256_castsi256_si128(o),
+				   _mm256_extracti128_si256(o, 1));
+	sum[0] += (size_t)_mm_cvtsi128_si64(e2) +
+		  (size_t)_mm_cvtsi128_si64(_mm_srli_si128(e2, 8));
+	sum[1] += (size_t)_mm_cvtsi128_si64(o2) +
+		  (size_t)_mm_cvtsi128_si64(_mm_srli_si128(o2, 8));
+}
+
+AVX2 static __m256i in_range_avx2(__m256i v, uint8_t lo, uint8_t span)
+{
+	__m256i d = _mm256_sub_epi8(v, _mm256_set1_epi8((char)lo));
+	return _mm256_cmpeq_epi8(
+	    _mm256_min_epu8(d, _mm256_set1_epi8((char)span)), d);
+}
+
+/* count_blocks_sse2 thirty-two bytes at a time. */
+AVX2 static size_t count_blocks_avx2(const uint8_t *p, size_t n,
+				     lg_sniff_counts *c)
+{
+	const __m256i z = _mm256_setzero_si256();
+	size_t i = 0;
+	while (i + 32 <= n) {
+		__m256i zero = z, jap = z, ctl = z, noise = z;
+		for (int k = 0; k < 255 && i + 32 <= n; k++, i += 32) {
+			__m256i v =
+			    _mm256_loadu_si256((const __m256i *)(p + i));
+			__m256i nul = _mm256_cmpeq_epi8(v, z);
+			__m256i j = _mm256_or_si256(
+			    _mm256_or_si256(
+				nul, in_range_avx2(v, 0x4E, 0x9F - 0x4E)),
+			    _mm256_or_si256(
+				_mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x30)),
+				_mm256_cmpeq_epi8(
+				    v, _mm256_set1_epi8((char)0xFF))));
+			__m256i cc = in_range_avx2(v, 0x01, 0x1E);
+			__m256i text = _mm256_or_si256(
+			    _mm256_or_si256(in_range_avx2(v, '\t', 1),
+					    in_range_avx2(v, '\f', 1)),
+			    _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x1B)));
+			zero = _mm256_sub_epi8(zero, nul);
+			jap = _mm256_sub_epi8(jap, j);
+			ctl = _mm256_sub_epi8(ctl, cc);
+			noise = _mm256_sub_epi8(
+			    noise, _mm256_or_si256(
+				       nul, _mm256_andnot_si256(text, cc)));
+		}
+		size_t sums[4][2] = {{0}};
+		__m256i acc[4] = {zero, jap, ctl, noise};
+		for (int k = 0; k < 4; k++)
+			add_sides_avx2(acc[k], sums[k]);
+		add_counts(c, sums);
+	}
+	return i;
+}
+#endif
+
+void lg_sniff_count(const uint8_t *p, size_t n, lg_sniff_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	size_t i = 0;
+#if defined(__x86_64__)
+	if (lg_cpu() & LG_CPU_AVX2)
+		i = count_blocks_avx2(p, n, c); /* a multiple of 32 */
+#endif
+#if defined(__SSE2__)
+	i += count_blocks_sse2(p + i, n - i, c); /* of 16: even */
+#endif
+	for (; i < n; i++)
+		count_byte(c, p[i], i & 1, i + 1 < n || (i & 1));
+}
+
 /* UTF-16 text without a BOM still shows itself: ASCII characters leave one
  * NUL in every pair, on the same side, and Japanese characters leave a
  * kana/kanji high byte there. */
-static const char *sniff_utf16(const uint8_t *p, size_t n)
+static const char *sniff_utf16(const lg_sniff_counts *c, size_t n)
 {
-	size_t even = 0, odd = 0, jeven = 0, jodd = 0, pairs = n / 2;
-	size_t ceven = 0, codd = 0; /* control-range bytes: noise, not text */
+	size_t pairs = n / 2;
+	size_t even = c->zero[0], odd = c->zero[1];
+	size_t jeven = c->japanese[0], jodd = c->japanese[1];
+	size_t ceven = c->control[0], codd = c->control[1];
 	if (pairs < 8)
 		return NULL;
-	for (size_t i = 0; i + 1 < n; i += 2) {
-		even += p[i] == 0;
-		odd += p[i + 1] == 0;
-		jeven += japanese_high_byte(p[i]);
-		jodd += japanese_high_byte(p[i + 1]);
-		ceven += p[i] > 0 && p[i] < 0x20;
-		codd += p[i + 1] > 0 && p[i + 1] < 0x20;
-	}
 	if (odd * 10 >= pairs * 3 && even * 50 < pairs)
 		return "UTF-16LE";
 	if (even * 10 >= pairs * 3 && odd * 50 < pairs)
@@ -55,25 +230,19 @@ static const char *sniff_utf16(const uint8_t *p, size_t n)
 	return NULL;
 }
 
-static bool sniff_binary(const uint8_t *p, size_t n)
+/* NUL bytes, or more than 10% control bytes that text does not use. */
+static bool sniff_binary(const lg_sniff_counts *c, size_t n)
 {
-	size_t ctrl = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == 0)
-			return true;
-		if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' &&
-		    p[i] != '\t' && p[i] != '\f' && p[i] != 0x1B)
-			ctrl++;
-	}
-	return n > 0 && ctrl * 10 > n; /* >10% control bytes */
+	return c->nul > 0 || (n > 0 && c->noise * 10 > n);
 }
 
 static bool has_iso2022jp_escape(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i + 2 < n; i++) {
-		if (p[i] == 0x1B && p[i + 1] == '$' &&
-		    (p[i + 2] == 'B' || p[i + 2] == '@'))
+	const uint8_t *e = p, *end = n > 2 ? p + n - 2 : p;
+	while ((e = memchr(e, 0x1B, (size_t)(end - e))) != NULL) {
+		if (e[1] == '$' && (e[2] == 'B' || e[2] == '@'))
 			return true;
+		e++;
 	}
 	return false;
 }
@@ -182,12 +351,14 @@ void lg_text_sniff(const uint8_t *p, size_t n, lg_sniff *out)
 		out->bom_len = 2;
 		return;
 	}
-	const char *u16 = sniff_utf16(p, n);
+	lg_sniff_counts c;
+	lg_sniff_count(p, n, &c);
+	const char *u16 = sniff_utf16(&c, n);
 	if (u16) {
 		strcpy(out->encoding, u16);
 		return;
 	}
-	if (sniff_binary(p, n)) {
+	if (sniff_binary(&c, n)) {
 		out->binary = true;
 		return;
 	}

@@ -9,4 +9,15 @@
  * UTF-8 (0 when the CPU lacks SSSE3). The scalar walk goes on from it. */
 size_t lg_utf8_valid_blocks(const uint8_t *p, size_t n);
 
+/* What lg_text_sniff counts in one pass over its sample p[0..n): on each
+ * side of the UTF-16 code units (the pairs p[2i], p[2i+1]; [0] the even
+ * bytes, [1] the odd) the NULs, the high bytes of Japanese text and the
+ * other control bytes; over all n bytes the NULs and the control bytes
+ * text does not use. */
+typedef struct lg_sniff_counts {
+	size_t zero[2], japanese[2], control[2];
+	size_t nul, noise;
+} lg_sniff_counts;
+void lg_sniff_count(const uint8_t *p, size_t n, lg_sniff_counts *c);
+
 #endif

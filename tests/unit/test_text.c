@@ -216,6 +216,113 @@ static void sniff_utf16_no_bom_japanese_is_text(void **state)
 	free(le.p);
 }
 
+/* test, run on each vector path the CPU has (lg_cpu_step), the widest
+ * last: AVX-512BW, AVX2, SSSE3, SSE2 or bytes. */
+static void each_cpu_path(void (*test)(void **), void **state)
+{
+	for (int k = 0; k < LG_CPU_STEPS; k++) {
+		if (lg_cpu_limit(lg_cpu_step(k)))
+			test(state);
+	}
+	lg_cpu_limit(LG_CPU_ALL);
+}
+
+/* The random numbers of the sniff tests: a linear congruence's high
+ * bits. */
+static uint32_t next_lcg(uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 16;
+}
+
+/* The sniff's counts the way its first code counted them, a byte at a
+ * time: the reference for lg_sniff_count's sixteen-byte steps. */
+static void reference_sniff_count(const uint8_t *p, size_t n,
+				  lg_sniff_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		for (size_t side = 0; side < 2; side++) {
+			uint8_t b = p[i + side];
+			c->zero[side] += b == 0;
+			c->japanese[side] += b == 0 || b == 0x30 ||
+					     (b >= 0x4E && b <= 0x9F) ||
+					     b == 0xFF;
+			c->control[side] += b > 0 && b < 0x20;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		c->nul += p[i] == 0;
+		c->noise += p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' &&
+			    p[i] != '\t' && p[i] != '\f' && p[i] != 0x1B;
+	}
+}
+
+/* Random samples of the bytes each class turns on (their edges too), of
+ * every length up to 9,000 (past the counters' 255-step flush), odd
+ * ones included: the counts must be the reference's. */
+static void sniff_counts_random(void **state)
+{
+	(void)state;
+	static const uint8_t alphabet[] = {
+	    0x00, 0x01, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E,
+	    0x1A, 0x1B, 0x1F, 0x20, 0x2F, 0x30, 0x31, 0x4D, 0x4E,
+	    0x61, 0x9F, 0xA0, 0xE3, 0x81, 0xFE, 0xFF};
+	uint32_t seed = 7;
+	uint8_t buf[9000];
+	for (int round = 0; round < 3000; round++) {
+		size_t n = next_lcg(&seed) % (round < 2000 ? 300 : sizeof(buf));
+		/* 0: mostly 'a'; 1: one byte throughout (a counter's every
+		 * step, till its flush); else any */
+		unsigned bias = next_lcg(&seed) % 4;
+		uint8_t one = alphabet[next_lcg(&seed) % sizeof(alphabet)];
+		for (size_t i = 0; i < n; i++) {
+			uint32_t r = next_lcg(&seed);
+			buf[i] = bias == 1 ? one
+				 : bias == 0 && r % 8
+				     ? 'a'
+				     : alphabet[r % sizeof(alphabet)];
+		}
+		lg_sniff_counts want, got;
+		reference_sniff_count(buf, n, &want);
+		lg_sniff_count(buf, n, &got);
+		if (memcmp(&want, &got, sizeof(want)) != 0)
+			fail_msg(
+			    "round %d, %zu bytes: zero %zu/%zu %zu/%zu, "
+			    "japanese %zu/%zu %zu/%zu, control %zu/%zu "
+			    "%zu/%zu, nul %zu/%zu, noise %zu/%zu",
+			    round, n, got.zero[0], want.zero[0], got.zero[1],
+			    want.zero[1], got.japanese[0], want.japanese[0],
+			    got.japanese[1], want.japanese[1], got.control[0],
+			    want.control[0], got.control[1], want.control[1],
+			    got.nul, want.nul, got.noise, want.noise);
+	}
+}
+
+static void sniff_counts_match_reference(void **state)
+{
+	each_cpu_path(sniff_counts_random, state);
+}
+
+/* An ISO-2022-JP escape is seen up to the sample's last three bytes, and
+ * not when the sample cuts it. */
+static void sniff_iso2022jp_escape_at_the_end(void **state)
+{
+	(void)state;
+	char t[64];
+	memset(t, 'a', sizeof(t));
+	memcpy(t + sizeof(t) - 3, "\x1B$B", 3);
+	lg_sniff sn;
+	lg_text_sniff((const uint8_t *)t, sizeof(t), &sn);
+	assert_string_equal(sn.encoding, "ISO-2022-JP-3");
+	lg_text_sniff((const uint8_t *)t, sizeof(t) - 1, &sn); /* ESC $ */
+	assert_string_equal(sn.encoding, "UTF-8");
+	t[sizeof(t) - 1] = '@';
+	t[10] = 0x1B; /* a lone escape before it */
+	lg_text_sniff((const uint8_t *)t, sizeof(t), &sn);
+	assert_string_equal(sn.encoding, "ISO-2022-JP-3");
+}
+
 static void sniff_the_sentence_alone(void **state)
 {
 	(void)state;
@@ -300,17 +407,6 @@ static size_t reference_valid_prefix(const uint8_t *p, size_t n,
 		i += len;
 	}
 	return i;
-}
-
-/* test, run on each vector path the CPU has (lg_cpu_step), the widest
- * last: AVX-512BW, AVX2, SSSE3, SSE2 or bytes. */
-static void each_cpu_path(void (*test)(void **), void **state)
-{
-	for (int k = 0; k < LG_CPU_STEPS; k++) {
-		if (lg_cpu_limit(lg_cpu_step(k)))
-			test(state);
-	}
-	lg_cpu_limit(LG_CPU_ALL);
 }
 
 /* Random text that is mostly Japanese UTF-8, with every kind of damage
@@ -1083,6 +1179,8 @@ int main(void)
 	    cmocka_unit_test(sniff_decode_utf16_bom),
 	    cmocka_unit_test(sniff_decode_utf16_no_bom_ascii_rich),
 	    cmocka_unit_test(sniff_utf16_no_bom_japanese_is_text),
+	    cmocka_unit_test(sniff_counts_match_reference),
+	    cmocka_unit_test(sniff_iso2022jp_escape_at_the_end),
 	    cmocka_unit_test(sniff_the_sentence_alone),
 	    cmocka_unit_test(sniff_short_cp932_form_is_not_latin1),
 	    cmocka_unit_test(utf8_valid_prefix_matches_reference),
