@@ -6,6 +6,8 @@
 #   dense   personal data about once per 300 bytes (mostly per-finding cost)
 #   sparse  one item per ~8 KiB among the same kinds of text without personal
 #           data (closer to real files; mostly the cost of scanning text)
+# and, informational, the sparse text cut into a folder of small files (a
+# file share: mostly the cost of each file).
 #
 #   bench/scan.sh                      # 256 MiB each, 3 runs each
 #   BENCH_SIZE_MB=64 bench/scan.sh     # smaller
@@ -92,6 +94,31 @@ for d in "${SETS[@]}"; do
 	MIB[$d]=$(awk -v b="${BYTES[$d]}" 'BEGIN { printf "%.1f", b / 1048576 }')
 done
 
+# the sparse text as a file share: files of 1-12 KiB cut at line ends,
+# 100 to a folder (fixed seed)
+FOLDER="$WORK/folder"
+cat >"$WORK/split.py" <<'PY'
+import os, random, sys
+src, out = sys.argv[1], sys.argv[2]
+rnd = random.Random(20261202)
+data = open(src, "rb").read()
+pos = files = 0
+while pos < len(data):
+    end = data.find(b"\n", pos + rnd.randint(1024, 12 * 1024))
+    end = len(data) if end < 0 else end + 1
+    sub = os.path.join(out, "%03d" % (files // 100))
+    if files % 100 == 0:
+        os.makedirs(sub)
+    with open(os.path.join(sub, "doc%06d.txt" % files), "wb") as f:
+        f.write(data[pos:end])
+    pos, files = end, files + 1
+print(files)
+PY
+echo "scan.sh: cutting the sparse text into small files in $FOLDER ..." >&2
+FOLDER_FILES=$(python3 "$WORK/split.py" "${DATA[sparse]}" "$FOLDER") ||
+	die "cutting the sparse text into files failed"
+FOLDER_KIB=$(awk -v b="${BYTES[sparse]}" -v n="$FOLDER_FILES" 'BEGIN { printf "%.1f", b / n / 1024 }')
+
 # ---- the commands ----------------------------------------------------------
 RG_ARGS=(-j1 --no-config)
 while IFS= read -r p || [ -n "$p" ]; do
@@ -140,6 +167,14 @@ for i in $(seq 1 "$RUNS"); do
 done
 T_RUNS1=$(now_ns)
 RUNS_S=$(awk -v a="$T_RUNS0" -v b="$T_RUNS1" 'BEGIN { printf "%.0f", (b - a) / 1e9 }')
+
+# the folder: its files' pages warm too, then rounds of its own
+find "$FOLDER" -type f -exec cat {} + >/dev/null
+for i in $(seq 1 "$RUNS"); do
+	echo "scan.sh: round $i/$RUNS, folder of $FOLDER_FILES files: rg, leakguard" >&2
+	run rg_folder "0 1" rg "${RG_ARGS[@]}" "$FOLDER"
+	run leakguard_folder "0 1" "$LG" "${LG_ARGS[@]}" "$FOLDER"
+done
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -228,6 +263,10 @@ for d in "${SETS[@]}"; do
 | leakguard -j$NPROC (informational, not a bar) | $(secs "${LGN_S[$d]}") | $(mbps "$b" "${LGN_S[$d]}") | $(mb "${LGN_RSS[$d]}") | ${LGN_CPU[$d]} |"
 	fi
 done
+
+read -r RGF_S RGF_RSS RGF_CPU <<<"$(stats rg_folder)"
+read -r LGF_S LGF_RSS LGF_CPU <<<"$(stats leakguard_folder)"
+LGF_VS_RG=$(awk -v a="$RGF_S" -v b="$LGF_S" 'BEGIN { printf "%.2f", a / b }')
 
 read -r START_NC_S START_NC_RSS _ <<<"$(stats start_nocache)"
 read -r START_C_S START_C_RSS _ <<<"$(stats start_cached)"
@@ -383,6 +422,21 @@ ${TABLE[sparse]}
 - leakguard / cat throughput: **${LG_VS_CAT[sparse]}×** (the share of the read-from-page-cache ceiling)
 - leakguard peak RSS: **${LG_RSS_MB[sparse]} MB**
 
+### A folder of small files (informational, not a bar)
+
+The sparse text cut at line ends into $FOLDER_FILES files of 1–12 KiB
+(${FOLDER_KIB} KiB on average), 100 to a folder, as a file share holds
+documents: the same bytes, with each file's own costs (opening it, telling
+its encoding, starting the detectors, the kernel's path look-ups). Timed in
+rounds of their own after the files' pages were read once.
+
+| tool | wall s (median) | MB/s | peak RSS MB | CPU s |
+|---|---:|---:|---:|---:|
+| ripgrep -j1 | $(secs "$RGF_S") | $(mbps "${BYTES[sparse]}" "$RGF_S") | $(mb "$RGF_RSS") | $RGF_CPU |
+| **leakguard scan -j1** | **$(secs "$LGF_S")** | **$(mbps "${BYTES[sparse]}" "$LGF_S")** | **$(mb "$LGF_RSS")** | $LGF_CPU |
+
+- leakguard / ripgrep throughput: **${LGF_VS_RG}×**
+
 ### Start-up
 
 leakguard's start-up, scanning an empty file (median of $RUNS):
@@ -438,4 +492,5 @@ echo "scan.sh: wrote $RESULTS" >&2
 for d in "${SETS[@]}"; do
 	echo "$d: cat $(secs "${CAT_S[$d]}")s $(mbps "${BYTES[$d]}" "${CAT_S[$d]}")MB/s | rg $(secs "${RG_S[$d]}")s $(mbps "${BYTES[$d]}" "${RG_S[$d]}")MB/s | leakguard $(secs "${LG_S[$d]}")s $(mbps "${BYTES[$d]}" "${LG_S[$d]}")MB/s ${LG_RSS_MB[$d]}MB | lg/rg ${LG_VS_RG[$d]}x ${BAR_T[$d]} | rss ${BAR_M[$d]}"
 done
+echo "folder of $FOLDER_FILES files: rg $(secs "$RGF_S")s | leakguard $(secs "$LGF_S")s | lg/rg ${LGF_VS_RG}x (informational)"
 echo "overall: $OVERALL"
