@@ -353,7 +353,8 @@ lg_status lg_scan_paths(const lg_scan_options *opt, const char *const *paths,
 		goto out;
 	for (unsigned i = 0; i < jobs; i++)
 		ctx[i] = &ws[i];
-	if (jobs > 1 && !(wk.pool = lg_pool_new(jobs, jobs * 4, pool_job, ctx)))
+	if (jobs > 1 &&
+	    !(wk.pool = lg_pool_new(jobs, SEQ_MAX_INFLIGHT, pool_job, ctx)))
 		goto out;
 	if (!wk.pool)
 		seq_alone(&q);

@@ -42,9 +42,12 @@ typedef struct scan_job {
  * later jobs' are buffered (up to a cap, then their worker waits). */
 typedef struct sequencer {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;     /* a job became the head, or stop */
+	pthread_cond_t room;   /* few enough jobs in flight to add more */
 	scan_job *head, *tail; /* jobs not yet retired, in order */
 	size_t inflight;
+	bool adding_waits; /* seq_add waits on room */
+	bool retiring;	   /* a seq_done is retiring done heads */
 	const lg_scan_events *ev;
 	lg_scan_stats *stats;
 	bool stop;	    /* a callback asked to stop */
@@ -55,6 +58,10 @@ typedef struct sequencer {
 
 void seq_init(sequencer *q, const lg_scan_events *ev, lg_scan_stats *st);
 void seq_destroy(sequencer *q);
+/* Jobs in flight at most: seq_add waits at SEQ_MAX_INFLIGHT until half
+ * are retired, so that the walker and the workers take turns in batches,
+ * not a wake-up a file. */
+#define SEQ_MAX_INFLIGHT 64
 /* Adds a job at the tail, waiting while too many are in flight. */
 void seq_add(sequencer *q, scan_job *j);
 /* Reports an event of job j (copied). Returns false when the scan stops. */
