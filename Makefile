@@ -3,9 +3,10 @@
 #   make test   install what is missing, build, run every test
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build build-asan demo test test-asan fuzz format-check format eval bench bench-logs bench-docs clean
+.PHONY: all deps build build-asan build-tsan demo test test-asan test-tsan fuzz format-check format eval bench bench-logs bench-docs clean
 
 all: build
 
@@ -21,10 +22,12 @@ demo: build
 	@./$(BUILD)/leakguard scan samples/ ; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
 # The whole suite: style, the release build's tests, the same tests under
-# ASan+UBSan, and each fuzz target for a short run.
+# ASan+UBSan, the threaded scans under TSan, and each fuzz target for a
+# short run.
 test: build format-check
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-tsan
 	@$(MAKE) --no-print-directory fuzz
 
 # clang with AddressSanitizer + UndefinedBehaviorSanitizer, and the fuzzers
@@ -37,6 +40,30 @@ test-asan: build-asan
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS) -E '^eval/'
+
+# the CLI with ThreadSanitizer, for the cases whose scans run on several
+# threads (the walker, the pool, the sequencer that keeps path order)
+TSAN_CASES = jobs_keep_path_order threads_share_one_large_file \
+	folder_of_small_files_same_at_every_j
+build-tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+		-DCMAKE_C_FLAGS="-fsanitize=thread -O1" \
+		-DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target leakguard-cli
+
+# (reports go to files: the cases send the scans' stderr elsewhere)
+test-tsan: build-tsan
+	@rm -rf $(TSAN_BUILD)/reports && mkdir -p $(TSAN_BUILD)/reports
+	@fail=0; for c in $(TSAN_CASES); do \
+		TSAN_OPTIONS=log_path=$(CURDIR)/$(TSAN_BUILD)/reports/tsan:exitcode=66 \
+			sh tests/run_case.sh $(CURDIR)/$(TSAN_BUILD)/leakguard tests/cases/$$c || fail=1; \
+	done; \
+	if ls $(TSAN_BUILD)/reports | grep -q .; then \
+		head -80 $(TSAN_BUILD)/reports/*; \
+		echo "test-tsan: ThreadSanitizer reported races (above)"; exit 1; \
+	fi; \
+	[ $$fail = 0 ] || exit 1; \
+	echo "test-tsan: $(words $(TSAN_CASES)) threaded cases clean under ThreadSanitizer"
 
 fuzz: build-asan
 	@sh tests/fuzz/run.sh $(ASAN_BUILD) $${FUZZ_SECONDS:-20}
@@ -66,4 +93,4 @@ bench-docs: build
 	@bash bench/docs.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
