@@ -243,14 +243,20 @@ static void walk_dir(walker *wk, const char *path, const struct stat *st)
 	size_t plen = strlen(path);
 	bool slash = plen > 0 && path[plen - 1] == '/';
 	for (size_t i = 0; i < n; i++) {
-		size_t len = plen + strlen(names[i]) + 2;
-		char *child = malloc(len);
+		size_t nlen = strlen(names[i]);
+		char *child = malloc(plen + nlen + 2);
 		if (child) {
-			snprintf(child, len, "%s%s%s", path, slash ? "" : "/",
-				 names[i]);
+			size_t at = plen;
+			memcpy(child, path, plen);
+			if (!slash)
+				child[at++] = '/';
+			memcpy(child + at, names[i], nlen + 1);
 			if (!seq_stopped(wk->seq))
 				walk_path(wk, child, false);
 			free(child);
+		} else {
+			message_job(wk, path, EV_ERROR, ENOMEM,
+				    _("out of memory"));
 		}
 		free(names[i]);
 	}
