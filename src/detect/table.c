@@ -471,12 +471,17 @@ static void read_header(lg_detect_stream *s, uint32_t at, size_t n, char delim,
 	header_ud h = {s->win, t, 0, false, {0}, {0}};
 	t->ncols = split_fields(line + skip, at + (uint32_t)skip, n - skip,
 				t->delim, header_cb, &h);
+	/* a header names things; a data row is mostly numbers, and prose
+	 * has long fields: such a line is no header, and its names are not
+	 * read (a Hyperscan pass; a file cut from an export starts with
+	 * rows) */
+	if (h.numeric * 2 >= t->ncols || h.long_field)
+		return;
 	read_column_names(s, &h, at + (uint32_t)skip, n - skip, t->ncols);
 	bool any = false;
 	for (unsigned c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++)
 		any |= t->labelled[c] != 0;
-	/* a header names things; a data row is mostly numbers */
-	t->active = any && h.numeric * 2 < t->ncols && !h.long_field;
+	t->active = any;
 	if (t->active)
 		t->check_cells = table_checks_cells(t);
 }
