@@ -15,6 +15,9 @@ typedef struct lg_sniff {
 	char encoding[32]; /* iconv name; "UTF-8" needs no conversion */
 	size_t bom_len;	   /* bytes of byte-order mark to skip */
 	bool binary;	   /* NUL bytes or control noise: not text */
+	/* UTF-8 found valid: the sample's first utf8_valid bytes are whole,
+	 * valid characters (its end may cut one more); 0 when not checked */
+	size_t utf8_valid;
 } lg_sniff;
 
 /* Guesses the encoding of `p[0..n)`, the first bytes of an input (64 KiB is

@@ -90,13 +90,17 @@ typedef struct text_input {
 	uint64_t utf8_invalid, utf8_first_invalid, consumed;
 	uint8_t carry[4]; /* a UTF-8 character split across chunks */
 	size_t ncarry;
+	size_t known_valid; /* bytes ahead the sniff found valid UTF-8 */
 } text_input;
 
 /* Counts invalid UTF-8 in chunk (the detector copes with it; the user is
  * told where it was). */
 static void utf8_account(text_input *t, const uint8_t *p, size_t n, bool eof)
 {
-	size_t i = 0;
+	/* what the sniff checked is not checked again (a small file is all
+	 * sample) */
+	size_t i = t->known_valid < n ? t->known_valid : n;
+	t->known_valid -= i;
 	/* the rest of a character the previous chunk ended inside */
 	while (t->ncarry > 0 && i < n && (p[i] & 0xC0) == 0x80 && i < 3)
 		i++;
@@ -191,6 +195,8 @@ static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
 			return false;
 		}
 	}
+	/* the sample starts the first chunk; a BOM is never checked */
+	t->known_valid = sn->bom_len ? 0 : sn->utf8_valid;
 	if (lg_ascii_casecmp(sn->encoding, "UTF-8") != 0) {
 		char err[128];
 		t->dec = lg_decoder_new(sn->encoding, err, sizeof(err));

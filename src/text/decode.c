@@ -366,9 +366,11 @@ void lg_text_sniff(const uint8_t *p, size_t n, lg_sniff *out)
 		strcpy(out->encoding, "ISO-2022-JP-3");
 		return;
 	}
-	size_t incomplete;
-	if (lg_utf8_valid_prefix(p, n, &incomplete) + incomplete == n)
+	size_t incomplete, valid = lg_utf8_valid_prefix(p, n, &incomplete);
+	if (valid + incomplete == n) {
+		out->utf8_valid = valid;
 		return; /* UTF-8, or plain ASCII */
+	}
 	sniff_uchardet(p, n, out);
 }
 

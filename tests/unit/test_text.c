@@ -323,6 +323,28 @@ static void sniff_iso2022jp_escape_at_the_end(void **state)
 	assert_string_equal(sn.encoding, "ISO-2022-JP-3");
 }
 
+/* The sniff says how much of a UTF-8 sample it found valid: whole
+ * characters, a cut one at the end left out; nothing for other text. */
+static void sniff_tells_the_valid_utf8_prefix(void **state)
+{
+	(void)state;
+	lg_sniff sn;
+	const char *cut =
+	    "\xE3\x81\x82\xE3\x81\x84\xE3\x81"; /* あい, half う */
+	lg_text_sniff((const uint8_t *)cut, strlen(cut), &sn);
+	assert_string_equal(sn.encoding, "UTF-8");
+	assert_int_equal(sn.utf8_valid, 6);
+	static const char bad[] = "abc\xFF"
+				  " def",
+			  bom[] = "\xEF\xBB\xBF"
+				  "abc";
+	lg_text_sniff((const uint8_t *)bad, sizeof(bad) - 1, &sn);
+	assert_int_equal(sn.utf8_valid, 0);
+	lg_text_sniff((const uint8_t *)bom, sizeof(bom) - 1, &sn);
+	assert_int_equal(sn.bom_len, 3);
+	assert_int_equal(sn.utf8_valid, 0);
+}
+
 static void sniff_the_sentence_alone(void **state)
 {
 	(void)state;
@@ -1181,6 +1203,7 @@ int main(void)
 	    cmocka_unit_test(sniff_utf16_no_bom_japanese_is_text),
 	    cmocka_unit_test(sniff_counts_match_reference),
 	    cmocka_unit_test(sniff_iso2022jp_escape_at_the_end),
+	    cmocka_unit_test(sniff_tells_the_valid_utf8_prefix),
 	    cmocka_unit_test(sniff_the_sentence_alone),
 	    cmocka_unit_test(sniff_short_cp932_form_is_not_latin1),
 	    cmocka_unit_test(utf8_valid_prefix_matches_reference),
