@@ -351,6 +351,43 @@ static bool ref_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
 	return e > s;
 }
 
+typedef bool (*extend_fn)(const uint8_t *w, size_t len, uint32_t *from,
+			  uint32_t *to);
+
+/* Random texts of 1 to most pieces (each at most twelve bytes), and the
+ * extension from each piece's end by got and by the reference want: the
+ * same answer, and the same span where one is found (always, with
+ * span_always: the span is then said even when nothing is). */
+static void extension_matches(const char *const *pieces, size_t npieces,
+			      size_t most, int rounds, uint32_t seed,
+			      extend_fn got, extend_fn want, bool span_always)
+{
+	for (int round = 0; round < rounds; round++) {
+		char t[512];
+		size_t n = 0, ends[64], ne = 0;
+		size_t np = 1 + (size_t)round % most;
+		for (size_t k = 0; k < np; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 8) % npieces];
+			memcpy(t + n, p, strlen(p));
+			n += strlen(p);
+			ends[ne++] = n;
+		}
+		for (size_t k = 0; k < ne; k++) {
+			uint32_t f1 = 0, t1 = (uint32_t)ends[k], f2 = 0,
+				 t2 = (uint32_t)ends[k];
+			bool a = got((const uint8_t *)t, n, &f1, &t1);
+			bool b = want((const uint8_t *)t, n, &f2, &t2);
+			if (a != b ||
+			    ((a || span_always) && (f1 != f2 || t1 != t2)))
+				fail_msg("%.*s from %zu: %d %u-%u, want %d "
+					 "%u-%u",
+					 (int)n, t, ends[k], a, f1, t1, b, f2,
+					 t2);
+		}
+	}
+}
+
 /* Random texts of name pieces, honorifics and the words before them
  * that are none, titles, example marks, spaces of both widths, kanji
  * and kana at the edges of their ranges, and broken sequences: the
@@ -434,33 +471,9 @@ static void name_extension_matches_reference(void **state)
 					     "\n",
 					     "1",
 					     "の"};
-	enum { NP = sizeof(pieces) / sizeof(*pieces) };
-	uint32_t seed = 7;
-	for (int round = 0; round < 30000; round++) {
-		char t[512]; /* thirty pieces of at most twelve bytes */
-		size_t n = 0, ends[64], ne = 0;
-		size_t np = 1 + (size_t)round % 30;
-		for (size_t k = 0; k < np; k++) {
-			seed = seed * 1103515245u + 12345u;
-			const char *p = pieces[(seed >> 8) % NP];
-			memcpy(t + n, p, strlen(p));
-			n += strlen(p);
-			ends[ne++] = n;
-		}
-		for (size_t k = 0; k < ne; k++) {
-			uint32_t f1 = 0, t1 = (uint32_t)ends[k], f2 = 0,
-				 t2 = (uint32_t)ends[k];
-			bool a = lg_extend_person_name((const uint8_t *)t, n,
-						       &f1, &t1);
-			bool b = ref_extend_person_name((const uint8_t *)t, n,
-							&f2, &t2);
-			if (a != b || (a && (f1 != f2 || t1 != t2)))
-				fail_msg("%.*s from %zu: %d %u-%u, want %d "
-					 "%u-%u",
-					 (int)n, t, ends[k], a, f1, t1, b, f2,
-					 t2);
-		}
-	}
+	extension_matches(pieces, sizeof(pieces) / sizeof(*pieces), 30, 30000,
+			  7, lg_extend_person_name, ref_extend_person_name,
+			  false);
 }
 
 /* lg_organisation_named as it searched the value for each word: what
@@ -1042,33 +1055,8 @@ static void address_extension_matches_reference(void **state)
 					     "ヺ",
 					     "ヽ",
 					     "\xE3\x83"};
-	enum { NP = sizeof(pieces) / sizeof(*pieces) };
-	uint32_t seed = 11;
-	for (int round = 0; round < 20000; round++) {
-		char t[512]; /* forty pieces of at most twelve bytes */
-		size_t n = 0, ends[64], ne = 0;
-		size_t np = 1 + (size_t)round % 40;
-		for (size_t k = 0; k < np; k++) {
-			seed = seed * 1103515245u + 12345u;
-			const char *p = pieces[(seed >> 8) % NP];
-			memcpy(t + n, p, strlen(p));
-			n += strlen(p);
-			ends[ne++] = n;
-		}
-		for (size_t k = 0; k < ne; k++) {
-			uint32_t f1 = 0, t1 = (uint32_t)ends[k], f2 = 0,
-				 t2 = (uint32_t)ends[k];
-			bool a =
-			    lg_extend_address((const uint8_t *)t, n, &f1, &t1);
-			bool b =
-			    ref_extend_address((const uint8_t *)t, n, &f2, &t2);
-			if (a != b || f1 != f2 || t1 != t2)
-				fail_msg("%.*s from %zu: %d %u-%u, want %d "
-					 "%u-%u",
-					 (int)n, t, ends[k], a, f1, t1, b, f2,
-					 t2);
-		}
-	}
+	extension_matches(pieces, sizeof(pieces) / sizeof(*pieces), 40, 20000,
+			  11, lg_extend_address, ref_extend_address, true);
 }
 
 static void address_forms(void **state)
