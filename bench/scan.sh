@@ -193,9 +193,14 @@ bad = 0
 with open(sys.argv[2], encoding="utf-8", errors="replace") as f:
     for line in f:
         try:
-            found[json.loads(line).get("type", "?")] += 1
+            rec = json.loads(line)
         except ValueError:
             bad += 1
+            continue
+        # one per-file summary line ("kind": "records") closes each
+        # file's findings: it is not a finding
+        if rec.get("kind") != "records":
+            found[rec.get("type", "?")] += 1
 print("| type | planted by the generator | leakguard findings |")
 print("|---|---:|---:|")
 for t in sorted(set(planted) | set(found)):
@@ -212,7 +217,8 @@ for d in "${SETS[@]}"; do
 	rc=0
 	"$LG" "${LG_ARGS[@]:0:4}" -o "$WORK/findings_$d.jsonl" "${DATA[$d]}" 2>"$WORK/count.err" || rc=$?
 	[ "$rc" -le 1 ] || { cat "$WORK/count.err" >&2; die "leakguard exited with status $rc while counting ($d)"; }
-	LG_FINDINGS[$d]=$(wc -l <"$WORK/findings_$d.jsonl")
+	# every line but the file's closing "kind":"records" summary
+	LG_FINDINGS[$d]=$(grep -vc '"kind":"records"' "$WORK/findings_$d.jsonl" || true)
 	RG_LINES[$d]=$(rg "${RG_ARGS[@]}" -c "${DATA[$d]}" || true)
 	RG_MATCHES[$d]=$(rg "${RG_ARGS[@]}" --count-matches "${DATA[$d]}" || true)
 	python3 "$WORK/types.py" "${MANIFEST[$d]}" "$WORK/findings_$d.jsonl" >"$WORK/types_$d.md"
