@@ -150,6 +150,19 @@ done
 for d in "${SETS[@]}"; do
 	cat "${DATA[$d]}" >/dev/null
 done
+# how much of each file the page cache holds (fincore, util-linux): a
+# kernel may page out file pages left idle (DAMON on some VMs), and a
+# run that reads from disk is not comparing scanners
+resident() {
+	local out="" d b
+	for d in "${SETS[@]}"; do
+		b=$(fincore --bytes --noheadings --output RES "${DATA[$d]}" 2>/dev/null) || b=""
+		[ -n "$b" ] || { echo "not measured (no fincore)"; return; }
+		out+="${out:+, }$d $(awk -v r="$b" -v s="$(stat -c %s "${DATA[$d]}")" 'BEGIN { printf "%.1f%%", 100 * r / s }')"
+	done
+	echo "$out"
+}
+RESIDENT_BEFORE=$(resident)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 NPROC=$(nproc)
 T_RUNS0=$(now_ns)
@@ -166,6 +179,7 @@ for i in $(seq 1 "$RUNS"); do
 	done
 done
 T_RUNS1=$(now_ns)
+RESIDENT_AFTER=$(resident)
 RUNS_S=$(awk -v a="$T_RUNS0" -v b="$T_RUNS1" 'BEGIN { printf "%.0f", (b - a) / 1e9 }')
 
 # the folder: its files' pages warm too, then rounds of its own
@@ -329,6 +343,8 @@ scanning text that holds nothing).
 - kernel: $(uname -sr)
 - load average (1/5/15 min) before the timed runs: $LOAD_BEFORE; after: $LOAD_AFTER
   (anything else running on the machine shows up here and in the times)
+- share of each file in the page cache before the timed rounds: $RESIDENT_BEFORE;
+  after: $RESIDENT_AFTER (below 100%, some runs read from disk)
 - ripgrep: $RG_VER
 - leakguard: $LG_VER (binary \`$LG_NAME\`, copied at the start; repo commit $COMMIT)
 
