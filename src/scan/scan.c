@@ -66,8 +66,17 @@ static void message_job(walker *wk, const char *path, event_kind kind,
 }
 
 /* ---- one large file on several threads --------------------------------- */
-#define SEGMENT_MIN  ((uint64_t)32 << 20)
-#define MAX_SEGMENTS 64
+/* files under twice this are one job */
+#define SEGMENT_MIN ((uint64_t)32 << 20)
+/* A segment's findings wait in memory until the segments before it are
+ * out (sequencer.c): segments this long keep that to some megabytes even
+ * in dense text, so that a worker seldom waits for the head to end. */
+#define SEGMENT_MAX   ((uint64_t)16 << 20)
+#define SEGMENT_FLOOR ((uint64_t)4 << 20)
+/* bytes read at a planned cut to find a blank line: a first look, then
+ * a longer one where the text has few blank lines */
+#define CUT_LOOK      (64u << 10)
+#define CUT_LOOK_LONG (1u << 20)
 
 /* A file whose first line is a table header is one table throughout: a
  * segment would lose its column names. */
@@ -78,74 +87,100 @@ static bool starts_tabular(const uint8_t *p, size_t n)
 	return memchr(p, ',', len) || memchr(p, '\t', len);
 }
 
-/* Where to cut a large file so that threads can share it: UTF-8 text only
- * (a decoder's state cannot start mid-file), never a table, and only just
- * after a blank line, so that no finding, label or table crosses a cut
- * and every segment starts at a line's first column. Returns the number
- * of cuts written to cuts[]. */
-static size_t plan_segments(const walker *wk, const char *path, uint64_t size,
-			    uint64_t *cuts)
+/* UTF-8 text only (a decoder's state cannot start mid-file), never a
+ * table, an archive or HTML. buf holds CUT_LOOK_LONG bytes. */
+static bool may_cut(int fd, uint8_t *buf)
+{
+	lg_sniff sn;
+	ssize_t got = pread(fd, buf, 65536, 0);
+	if (got <= 0)
+		return false;
+	lg_text_sniff(buf, (size_t)got, &sn);
+	return !scan_is_container(buf, (size_t)got) &&
+	       !lg_html_sniff(buf, (size_t)got) && !sn.binary &&
+	       !strcmp(sn.encoding, "UTF-8") &&
+	       !starts_tabular(buf + sn.bom_len, (size_t)got - sn.bom_len);
+}
+
+/* The first place at or after at that follows a blank line, looked for
+ * within CUT_LOOK_LONG bytes; 0 when there is none (or a read fails). */
+static uint64_t cut_after(int fd, uint8_t *buf, uint64_t at)
+{
+	for (size_t look = CUT_LOOK;; look = CUT_LOOK_LONG) {
+		ssize_t got = pread(fd, buf, look, (off_t)at);
+		if (got <= 0)
+			return 0;
+		size_t cut = lg_after_blank_line(buf, 0, (size_t)got);
+		if (cut < (size_t)got)
+			return at + cut;
+		if (look == CUT_LOOK_LONG || (size_t)got < look)
+			return 0;
+	}
+}
+
+/* The next cut after from: a blank line's end near from + seg, or near a
+ * later multiple of seg; 0 when none is left before the file's end. */
+static uint64_t next_cut(int fd, uint8_t *buf, uint64_t from, uint64_t seg,
+			 uint64_t size)
+{
+	uint64_t cut = 0;
+	for (uint64_t at = from + seg; !cut && at + seg / 2 < size; at += seg)
+		cut = cut_after(fd, buf, at);
+	return cut;
+}
+
+/* Queues a job for bytes [start, end) of the file, segment k. */
+static bool segment_job(walker *wk, const char *path, uint64_t start,
+			uint64_t end, unsigned k, bool last)
+{
+	scan_job *j = job_new(wk, path);
+	if (!j) {
+		message_job(wk, path, EV_ERROR, ENOMEM, _("out of memory"));
+		return false;
+	}
+	j->seg_start = start;
+	j->seg_len = end - start;
+	j->seg_index = k;
+	j->seg_last = last;
+	seq_add(wk->seq, j);
+	lg_pool_submit(wk->pool, j);
+	return true;
+}
+
+/* Cuts a large file so that threads can share it, only just after a
+ * blank line, so that no finding, label or table crosses a cut and every
+ * segment starts at a line's first column, and queues the segments as
+ * jobs of their own, in order, each as soon as its end is found. Returns
+ * false when the file is not cut (it is then one job). */
+static bool segment_jobs(walker *wk, const char *path, uint64_t size)
 {
 	unsigned jobs = wk->opt->jobs ? wk->opt->jobs : lg_cpu_count();
 	if (!wk->pool || jobs < 2 || size < 2 * SEGMENT_MIN ||
 	    wk->opt->encoding)
-		return 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	uint8_t *buf = fd >= 0 ? malloc(1u << 20) : NULL;
-	size_t ncuts = 0;
-	lg_sniff sn;
-	ssize_t got = buf ? pread(fd, buf, 65536, 0) : -1;
-	if (got > 0)
-		lg_text_sniff(buf, (size_t)got, &sn);
-	if (got <= 0 || scan_is_container(buf, (size_t)got) ||
-	    lg_html_sniff(buf, (size_t)got) || sn.binary ||
-	    strcmp(sn.encoding, "UTF-8") != 0 ||
-	    starts_tabular(buf + sn.bom_len, (size_t)got - sn.bom_len))
-		goto out;
+		return false;
 	uint64_t seg = size / ((uint64_t)jobs * 2);
-	if (seg < SEGMENT_MIN)
-		seg = SEGMENT_MIN;
-	for (uint64_t at = seg;
-	     at + SEGMENT_MIN / 2 < size && ncuts < MAX_SEGMENTS - 1;
-	     at += seg) {
-		if (ncuts && at <= cuts[ncuts - 1])
-			continue;
-		got = pread(fd, buf, 1u << 20, (off_t)at);
-		if (got <= 0)
+	seg = seg > SEGMENT_MAX	    ? SEGMENT_MAX
+	      : seg < SEGMENT_FLOOR ? SEGMENT_FLOOR
+				    : seg;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	uint8_t *buf = fd >= 0 ? malloc(CUT_LOOK_LONG) : NULL;
+	uint64_t start = 0, cut = buf && may_cut(fd, buf)
+				      ? next_cut(fd, buf, 0, seg, size)
+				      : 0;
+	bool is_cut = cut != 0;
+	for (unsigned k = 0; cut; k++) {
+		if (!segment_job(wk, path, start, cut, k, cut == size) ||
+		    cut == size)
 			break;
-		size_t cut = lg_after_blank_line(buf, 0, (size_t)got);
-		if (cut < (size_t)got && at + cut < size)
-			cuts[ncuts++] = at + cut;
+		start = cut;
+		cut = next_cut(fd, buf, start, seg, size);
+		if (!cut) /* the rest is the last segment */
+			cut = size;
 	}
-out:
 	free(buf);
 	if (fd >= 0)
 		close(fd);
-	return ncuts;
-}
-
-/* Queues the segments of a large file as jobs of their own, in order. */
-static bool segment_jobs(walker *wk, const char *path, uint64_t size)
-{
-	uint64_t cuts[MAX_SEGMENTS];
-	size_t ncuts = plan_segments(wk, path, size, cuts);
-	if (ncuts == 0)
-		return false;
-	for (size_t k = 0; k <= ncuts; k++) {
-		scan_job *j = job_new(wk, path);
-		if (!j) {
-			message_job(wk, path, EV_ERROR, ENOMEM,
-				    _("out of memory"));
-			return true;
-		}
-		j->seg_start = k ? cuts[k - 1] : 0;
-		j->seg_len = (k < ncuts ? cuts[k] : size) - j->seg_start;
-		j->seg_index = (unsigned)k;
-		j->seg_last = k == ncuts;
-		seq_add(wk->seq, j);
-		lg_pool_submit(wk->pool, j);
-	}
-	return true;
+	return is_cut;
 }
 
 static void file_job(walker *wk, const char *path, const struct stat *st)
@@ -349,7 +384,7 @@ lg_status lg_scan_paths(const lg_scan_options *opt, const char *const *paths,
 	unsigned jobs = opt->jobs ? opt->jobs : lg_cpu_count();
 	sequencer q;
 	memset(stats, 0, sizeof(*stats));
-	seq_init(&q, ev, stats);
+	seq_init(&q, ev, stats, jobs);
 	scan_worker *ws = calloc(jobs, sizeof(*ws));
 	void **ctx = calloc(jobs, sizeof(*ctx));
 	walker wk = {opt, &q, NULL, ws, lg_hashtab_new(), 0};
@@ -386,7 +421,7 @@ lg_status lg_scan_memory(const lg_scan_options *opt, const char *name,
 	lg_scan_progress dummy = {0};
 	sequencer q;
 	memset(stats, 0, sizeof(*stats));
-	seq_init(&q, ev, stats);
+	seq_init(&q, ev, stats, 1);
 	scan_worker w;
 	memset(&w, 0, sizeof(w));
 	scan_job *j = calloc(1, sizeof(*j));
