@@ -539,3 +539,42 @@ bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline)
 	b->len = (size_t)(d - b->data);
 	return true;
 }
+
+/* A file's records line, as jansson wrote it (compact, keys in order):
+ * path, kind, the rows and people, the non-zero type counts, and
+ * "capped" only when set. */
+bool lg_records_json_line(lg_buf *b, const lg_file_records *r)
+{
+	size_t text = strlen(r->path);
+	for (unsigned i = 0; i < r->ntypes; i++)
+		text += strlen(r->type_ids[i]) + 24; /* quotes, colon, count */
+	size_t need = 256 + ESCAPED_MAX * text;
+	if (need >= b->cap - b->len && !lg_buf_reserve(b, need))
+		return false;
+	char *d = b->data + b->len;
+	d = PUT_LIT(d, "{\"path\":");
+	d = put_string(d, r->path, strlen(r->path));
+	d = PUT_LIT(d, ",\"kind\":\"records\",\"rows_with_pii\":");
+	d = put_u64(d, r->rows);
+	d = PUT_LIT(d, ",\"people\":");
+	d = put_u64(d, r->people);
+	d = PUT_LIT(d, ",\"types\":{");
+	bool first = true;
+	for (unsigned i = 0; i < r->ntypes; i++) {
+		if (!r->type_counts[i])
+			continue;
+		if (!first)
+			*d++ = ',';
+		first = false;
+		d = put_string(d, r->type_ids[i], strlen(r->type_ids[i]));
+		*d++ = ':';
+		d = put_u64(d, r->type_counts[i]);
+	}
+	*d++ = '}';
+	if (r->capped)
+		d = PUT_LIT(d, ",\"capped\":true");
+	d = PUT_LIT(d, "}\n");
+	*d = '\0';
+	b->len = (size_t)(d - b->data);
+	return true;
+}

@@ -51,6 +51,8 @@ bool lg_record_json_write(lg_buf *b, const lg_record *r);
 char *lg_put_u64(char *d, uint64_t v);
 /* The same, and a newline after it when `newline` (a JSONL line). */
 bool lg_record_json_line(lg_buf *b, const lg_record *r, bool newline);
+/* Appends a file's records line for jsonl, and a newline. */
+bool lg_records_json_line(lg_buf *b, const lg_file_records *r);
 /* Appends s as a JSON string, escaped as the records' strings are
  * (invalid UTF-8 as U+FFFD). False when out of memory. */
 bool lg_json_put_string(lg_buf *b, const char *s);

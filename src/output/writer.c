@@ -365,19 +365,19 @@ lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
 				  r->capped ? _(" (approximate)") : ""),
 		    before);
 	}
-	if (w->fmt != LG_FMT_JSON && w->fmt != LG_FMT_JSONL)
+	if (w->fmt == LG_FMT_JSONL)
+		return batched_line(w, lg_records_json_line(&w->line, r),
+				    before);
+	if (w->fmt != LG_FMT_JSON)
 		return LG_OK;
 	json_t *o = records_json(r);
 	if (!o)
 		return LG_ENOMEM;
-	if (w->fmt == LG_FMT_JSON) {
-		if (!w->records && !(w->records = json_array())) {
-			json_decref(o);
-			return LG_ENOMEM;
-		}
-		return json_array_append_new(w->records, o) ? LG_ENOMEM : LG_OK;
+	if (!w->records && !(w->records = json_array())) {
+		json_decref(o);
+		return LG_ENOMEM;
 	}
-	return batched_line(w, json_append_line(&w->line, o, "\n"), before);
+	return json_array_append_new(w->records, o) ? LG_ENOMEM : LG_OK;
 }
 
 lg_status lg_writer_finish(lg_writer *w, const lg_summary *s)

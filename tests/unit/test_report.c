@@ -619,6 +619,62 @@ static void json_records_match_reference(void **state)
 	lg_buf_free(&got);
 }
 
+/* A file's records line: as jansson built it, but with the path spelt as
+ * in the findings' lines (ref_put_escaped). */
+static void ref_records(lg_buf *b, const lg_file_records *r)
+{
+	lg_buf_puts(b, "{\"path\":");
+	ref_put_escaped(b, r->path);
+	lg_buf_printf(b,
+		      ",\"kind\":\"records\",\"rows_with_pii\":%llu,"
+		      "\"people\":%llu,\"types\":{",
+		      (unsigned long long)r->rows,
+		      (unsigned long long)r->people);
+	const char *sep = "";
+	for (unsigned i = 0; i < r->ntypes; i++) {
+		if (!r->type_counts[i])
+			continue;
+		lg_buf_printf(b, "%s\"%s\":%llu", sep, r->type_ids[i],
+			      (unsigned long long)r->type_counts[i]);
+		sep = ",";
+	}
+	lg_buf_puts(b, r->capped ? "},\"capped\":true}\n" : "}}\n");
+}
+
+static void records_lines_match_reference(void **state)
+{
+	(void)state;
+	lg_buf want = {0}, got = {0};
+	const char *ids[LG_TYPE_COUNT];
+	uint64_t counts[LG_TYPE_COUNT];
+	for (int t = 0; t < LG_TYPE_COUNT; t++)
+		ids[t] = lg_type_id((lg_type)t);
+	for (int k = 0; k < 5000; k++) {
+		bias = k % 3;
+		char path[300];
+		random_text(path, sizeof(path), rnd(3) ? rnd(30) : rnd(280));
+		for (int t = 0; t < LG_TYPE_COUNT; t++)
+			counts[t] = rnd(3) ? 0 : random_number();
+		lg_file_records r = {.path = path,
+				     .rows = random_number(),
+				     .people = random_number(),
+				     .capped = rnd(4) == 0,
+				     .ntypes = rnd(LG_TYPE_COUNT + 1),
+				     .type_ids = ids,
+				     .type_counts = counts};
+		if (rnd(4) == 0) { /* lines after others in one buffer */
+			lg_buf_reset(&want);
+			lg_buf_reset(&got);
+		}
+		ref_records(&want, &r);
+		assert_true(lg_records_json_line(&got, &r));
+		assert_int_equal(got.len, strlen(got.data));
+		assert_string_equal(got.data, want.data);
+	}
+	lg_buf_free(&want);
+	lg_buf_free(&got);
+}
+
 /* Text and CSV records as the writer printed them with stdio, one field
  * and one character at a time, before it built them in a buffer. */
 static void ref_text_csv(FILE *f, lg_format fmt, const lg_record *r, int k,
@@ -915,6 +971,7 @@ int main(void)
 	    cmocka_unit_test(snippets_match_reference),
 	    cmocka_unit_test(region_snippets_match_reference),
 	    cmocka_unit_test(json_records_match_reference),
+	    cmocka_unit_test(records_lines_match_reference),
 	    cmocka_unit_test(text_and_csv_records_match_reference),
 	    cmocka_unit_test(sarif_matches_the_jansson_document),
 	};
