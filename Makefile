@@ -43,14 +43,14 @@ test-asan: build-asan
 
 # the CLI with ThreadSanitizer, for the cases whose scans run on several
 # threads (the walker, the pool, the sequencer that keeps path order), and
-# the sequencer's own unit test
+# the sequencer's and the pool's unit tests
 TSAN_CASES = jobs_keep_path_order threads_share_one_large_file \
 	folder_of_small_files_same_at_every_j
 build-tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 		-DCMAKE_C_FLAGS="-fsanitize=thread -O1" \
 		-DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
-	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target leakguard-cli test_sequencer
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target leakguard-cli test_sequencer test_util
 
 # (reports go to files: the cases send the scans' stderr elsewhere)
 test-tsan: build-tsan
@@ -59,15 +59,17 @@ test-tsan: build-tsan
 		TSAN_OPTIONS=log_path=$(CURDIR)/$(TSAN_BUILD)/reports/tsan:exitcode=66 \
 			sh tests/run_case.sh $(CURDIR)/$(TSAN_BUILD)/leakguard tests/cases/$$c || fail=1; \
 	done; \
-	TSAN_OPTIONS=log_path=$(CURDIR)/$(TSAN_BUILD)/reports/tsan:exitcode=66 \
-		$(TSAN_BUILD)/tests/test_sequencer >$(TSAN_BUILD)/test_sequencer.log 2>&1 || \
-		{ cat $(TSAN_BUILD)/test_sequencer.log; fail=1; }; \
+	for t in test_sequencer test_util; do \
+		TSAN_OPTIONS=log_path=$(CURDIR)/$(TSAN_BUILD)/reports/tsan:exitcode=66 \
+			$(TSAN_BUILD)/tests/$$t >$(TSAN_BUILD)/$$t.log 2>&1 || \
+			{ cat $(TSAN_BUILD)/$$t.log; fail=1; }; \
+	done; \
 	if ls $(TSAN_BUILD)/reports | grep -q .; then \
 		head -80 $(TSAN_BUILD)/reports/*; \
 		echo "test-tsan: ThreadSanitizer reported races (above)"; exit 1; \
 	fi; \
 	[ $$fail = 0 ] || exit 1; \
-	echo "test-tsan: $(words $(TSAN_CASES)) threaded cases and test_sequencer clean under ThreadSanitizer"
+	echo "test-tsan: $(words $(TSAN_CASES)) threaded cases, test_sequencer and test_util (the pool) clean under ThreadSanitizer"
 
 fuzz: build-asan
 	@sh tests/fuzz/run.sh $(ASAN_BUILD) $${FUZZ_SECONDS:-20}

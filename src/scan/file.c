@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libintl.h>
@@ -430,16 +431,46 @@ static void scan_stdin(scan_worker *w, scan_job *j)
 	lg_buf_free(&b);
 }
 
+/* Checks what the walker did not (a listed regular file still is one)
+ * and lets a large file be cut; false when the file is not scanned. */
+static bool opened_file(scan_worker *w, scan_job *j, int fd)
+{
+	struct stat st;
+	if (!j->regular && !w->pool)
+		return true; /* no question to ask of it */
+	if (fstat(fd, &st) != 0) {
+		report(w, j, EV_ERROR, errno, _("cannot access: %s"),
+		       strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (!j->regular)
+			return true; /* named on the command line: read */
+		report(w, j, EV_NOTICE, 0, _("not a regular file, skipped"));
+		seq_count(w->seq, 0, 1, 0);
+		return false;
+	}
+	scan_plan_segment(w, j, fd, (uint64_t)st.st_size);
+	return true;
+}
+
 void scan_file(scan_worker *w, scan_job *j)
 {
 	if (!strcmp(j->path, "-")) {
 		scan_stdin(w, j);
 		return;
 	}
-	int fd = open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* a folder's entry listed as a regular file may have become a pipe
+	 * since: opened without waiting for a writer, then checked */
+	int fd = open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+				   (j->regular ? O_NONBLOCK : 0));
 	if (fd < 0) {
 		report(w, j, EV_ERROR, errno, _("cannot open: %s"),
 		       strerror(errno));
+		return;
+	}
+	if (!opened_file(w, j, fd)) {
+		close(fd);
 		return;
 	}
 	/* the head is read, not pread: a text goes on from it (a call less

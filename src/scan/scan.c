@@ -65,134 +65,16 @@ static void message_job(walker *wk, const char *path, event_kind kind,
 	seq_done(wk->seq, j);
 }
 
-/* ---- one large file on several threads --------------------------------- */
-/* files under twice this are one job */
-#define SEGMENT_MIN ((uint64_t)32 << 20)
-/* A segment's findings wait in memory until the segments before it are
- * out (sequencer.c): segments this long keep that to some megabytes even
- * in dense text, so that a worker seldom waits for the head to end. */
-#define SEGMENT_MAX   ((uint64_t)16 << 20)
-#define SEGMENT_FLOOR ((uint64_t)4 << 20)
-/* bytes read at a planned cut to find a blank line: a first look, then
- * a longer one where the text has few blank lines */
-#define CUT_LOOK      (64u << 10)
-#define CUT_LOOK_LONG (1u << 20)
-
-/* A file whose first line is a table header is one table throughout: a
- * segment would lose its column names. */
-static bool starts_tabular(const uint8_t *p, size_t n)
+/* A file's job; `regular` for a folder's entry listed as a regular file,
+ * which the worker checks as it opens it (the walker does not stat it). */
+static void file_job(walker *wk, const char *path, bool regular)
 {
-	const uint8_t *nl = memchr(p, '\n', n);
-	size_t len = nl ? (size_t)(nl - p) : n;
-	return memchr(p, ',', len) || memchr(p, '\t', len);
-}
-
-/* UTF-8 text only (a decoder's state cannot start mid-file), never a
- * table, an archive or HTML. buf holds CUT_LOOK_LONG bytes. */
-static bool may_cut(int fd, uint8_t *buf)
-{
-	lg_sniff sn;
-	ssize_t got = pread(fd, buf, 65536, 0);
-	if (got <= 0)
-		return false;
-	lg_text_sniff(buf, (size_t)got, &sn);
-	return !scan_is_container(buf, (size_t)got) &&
-	       !lg_html_sniff(buf, (size_t)got) && !sn.binary &&
-	       !strcmp(sn.encoding, "UTF-8") &&
-	       !starts_tabular(buf + sn.bom_len, (size_t)got - sn.bom_len);
-}
-
-/* The first place at or after at that follows a blank line, looked for
- * within CUT_LOOK_LONG bytes; 0 when there is none (or a read fails). */
-static uint64_t cut_after(int fd, uint8_t *buf, uint64_t at)
-{
-	for (size_t look = CUT_LOOK;; look = CUT_LOOK_LONG) {
-		ssize_t got = pread(fd, buf, look, (off_t)at);
-		if (got <= 0)
-			return 0;
-		size_t cut = lg_after_blank_line(buf, 0, (size_t)got);
-		if (cut < (size_t)got)
-			return at + cut;
-		if (look == CUT_LOOK_LONG || (size_t)got < look)
-			return 0;
-	}
-}
-
-/* The next cut after from: a blank line's end near from + seg, or near a
- * later multiple of seg; 0 when none is left before the file's end. */
-static uint64_t next_cut(int fd, uint8_t *buf, uint64_t from, uint64_t seg,
-			 uint64_t size)
-{
-	uint64_t cut = 0;
-	for (uint64_t at = from + seg; !cut && at + seg / 2 < size; at += seg)
-		cut = cut_after(fd, buf, at);
-	return cut;
-}
-
-/* Queues a job for bytes [start, end) of the file, segment k. */
-static bool segment_job(walker *wk, const char *path, uint64_t start,
-			uint64_t end, unsigned k, bool last)
-{
-	scan_job *j = job_new(wk, path);
-	if (!j) {
-		message_job(wk, path, EV_ERROR, ENOMEM, _("out of memory"));
-		return false;
-	}
-	j->seg_start = start;
-	j->seg_len = end - start;
-	j->seg_index = k;
-	j->seg_last = last;
-	seq_add(wk->seq, j);
-	lg_pool_submit(wk->pool, j);
-	return true;
-}
-
-/* Cuts a large file so that threads can share it, only just after a
- * blank line, so that no finding, label or table crosses a cut and every
- * segment starts at a line's first column, and queues the segments as
- * jobs of their own, in order, each as soon as its end is found. Returns
- * false when the file is not cut (it is then one job). */
-static bool segment_jobs(walker *wk, const char *path, uint64_t size)
-{
-	unsigned jobs = wk->opt->jobs ? wk->opt->jobs : lg_cpu_count();
-	if (!wk->pool || jobs < 2 || size < 2 * SEGMENT_MIN ||
-	    wk->opt->encoding)
-		return false;
-	uint64_t seg = size / ((uint64_t)jobs * 2);
-	seg = seg > SEGMENT_MAX	    ? SEGMENT_MAX
-	      : seg < SEGMENT_FLOOR ? SEGMENT_FLOOR
-				    : seg;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	uint8_t *buf = fd >= 0 ? malloc(CUT_LOOK_LONG) : NULL;
-	uint64_t start = 0, cut = buf && may_cut(fd, buf)
-				      ? next_cut(fd, buf, 0, seg, size)
-				      : 0;
-	bool is_cut = cut != 0;
-	for (unsigned k = 0; cut; k++) {
-		if (!segment_job(wk, path, start, cut, k, cut == size) ||
-		    cut == size)
-			break;
-		start = cut;
-		cut = next_cut(fd, buf, start, seg, size);
-		if (!cut) /* the rest is the last segment */
-			cut = size;
-	}
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	return is_cut;
-}
-
-static void file_job(walker *wk, const char *path, const struct stat *st)
-{
-	if (st && S_ISREG(st->st_mode) &&
-	    segment_jobs(wk, path, (uint64_t)st->st_size))
-		return;
 	scan_job *j = job_new(wk, path);
 	if (!j) {
 		message_job(wk, path, EV_ERROR, ENOMEM, _("out of memory"));
 		return;
 	}
+	j->regular = regular;
 	seq_add(wk->seq, j);
 	if (wk->pool) {
 		lg_pool_submit(wk->pool, j);
@@ -204,57 +86,74 @@ static void file_job(walker *wk, const char *path, const struct stat *st)
 
 static void walk_path(walker *wk, const char *path, bool top);
 
-static int name_cmp(const void *a, const void *b)
+/* A folder's entry: its name and its type as the folder lists it
+ * (DT_UNKNOWN where the file system does not say). */
+typedef struct dir_entry {
+	char *name;
+	unsigned char type;
+} dir_entry;
+
+static int entry_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const dir_entry *)a)->name,
+		      ((const dir_entry *)b)->name);
 }
 
-/* Reads a folder's entry names, sorted. Returns NULL with errno set. */
-static void free_names(char **names, size_t n)
+static void free_entries(dir_entry *e, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+		free(e[i].name);
+	free(e);
 }
 
-/* Reads a folder's entry names, sorted. Returns NULL with errno set when
- * the folder cannot be read or memory runs out (never a partial list: a
- * name left out would be a file left unscanned, unreported). */
-static char **read_names(const char *path, size_t *n)
+/* Reads a folder's entries, sorted by name. Returns NULL with errno set
+ * when the folder cannot be read or memory runs out (never a partial
+ * list: a name left out would be a file left unscanned, unreported). */
+static dir_entry *read_entries(const char *path, size_t *n)
 {
 	DIR *d = opendir(path);
 	if (!d)
 		return NULL;
-	char **names = calloc(1, sizeof(*names));
+	dir_entry *es = calloc(1, sizeof(*es));
 	size_t cap = 1;
 	struct dirent *de = NULL;
 	*n = 0;
 	errno = 0;
-	while (names && (de = readdir(d)) != NULL) {
+	while (es && (de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (*n == cap) {
-			char **p = realloc(names, cap * 2 * sizeof(*p));
+			dir_entry *p = realloc(es, cap * 2 * sizeof(*p));
 			if (!p)
 				break;
-			names = p;
+			es = p;
 			cap *= 2;
 		}
-		if (!(names[*n] = strdup(de->d_name)))
+		if (!(es[*n].name = strdup(de->d_name)))
 			break;
-		(*n)++;
+		es[(*n)++].type = de->d_type;
 	}
-	int err = !names || de ? ENOMEM : errno; /* stopped early: why */
+	int err = !es || de ? ENOMEM : errno; /* stopped early: why */
 	closedir(d);
 	if (err) {
-		if (names)
-			free_names(names, *n);
+		if (es)
+			free_entries(es, *n);
 		errno = err;
 		return NULL;
 	}
 	if (*n > 1)
-		qsort(names, *n, sizeof(*names), name_cmp);
-	return names;
+		qsort(es, *n, sizeof(*es), entry_cmp);
+	return es;
+}
+
+/* An entry of a folder: one listed as a regular file is queued as it is
+ * (a stat a file less: its worker checks it), any other is looked at. */
+static void walk_entry(walker *wk, const char *path, unsigned char type)
+{
+	if (type != DT_REG)
+		walk_path(wk, path, false);
+	else if (!excluded(wk, path))
+		file_job(wk, path, true);
 }
 
 static void walk_dir(walker *wk, const char *path, const struct stat *st)
@@ -266,8 +165,8 @@ static void walk_dir(walker *wk, const char *path, const struct stat *st)
 		return; /* a symlink loop */
 	lg_hashtab_put(wk->visited, key, NULL);
 	size_t n;
-	char **names = read_names(path, &n);
-	if (!names) {
+	dir_entry *es = read_entries(path, &n);
+	if (!es) {
 		int e = errno;
 		char msg[256];
 		snprintf(msg, sizeof(msg), _("cannot read folder: %s"),
@@ -278,31 +177,30 @@ static void walk_dir(walker *wk, const char *path, const struct stat *st)
 	size_t plen = strlen(path);
 	bool slash = plen > 0 && path[plen - 1] == '/';
 	for (size_t i = 0; i < n; i++) {
-		size_t nlen = strlen(names[i]);
+		size_t nlen = strlen(es[i].name);
 		char *child = malloc(plen + nlen + 2);
 		if (child) {
 			size_t at = plen;
 			memcpy(child, path, plen);
 			if (!slash)
 				child[at++] = '/';
-			memcpy(child + at, names[i], nlen + 1);
+			memcpy(child + at, es[i].name, nlen + 1);
 			if (!seq_stopped(wk->seq))
-				walk_path(wk, child, false);
+				walk_entry(wk, child, es[i].type);
 			free(child);
 		} else {
 			message_job(wk, path, EV_ERROR, ENOMEM,
 				    _("out of memory"));
 		}
-		free(names[i]);
 	}
-	free(names);
+	free_entries(es, n);
 }
 
 static void walk_path(walker *wk, const char *path, bool top)
 {
 	struct stat st;
 	if (!strcmp(path, "-") && top) {
-		file_job(wk, path, NULL);
+		file_job(wk, path, false);
 		return;
 	}
 	if (!top && excluded(wk, path))
@@ -335,7 +233,7 @@ static void walk_path(walker *wk, const char *path, bool top)
 		walk_dir(wk, path, &st);
 	else if (S_ISREG(st.st_mode) ||
 		 (top && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))))
-		file_job(wk, path, &st);
+		file_job(wk, path, false);
 	else
 		message_job(wk, path, EV_NOTICE, 0,
 			    _("not a regular file, skipped"));
@@ -395,8 +293,10 @@ lg_status lg_scan_paths(const lg_scan_options *opt, const char *const *paths,
 	for (unsigned i = 0; i < jobs; i++)
 		ctx[i] = &ws[i];
 	if (jobs > 1 &&
-	    !(wk.pool = lg_pool_new(jobs, SEQ_MAX_INFLIGHT, pool_job, ctx)))
+	    !(wk.pool = lg_pool_new(jobs, SEQ_QUEUE_CAP(jobs), pool_job, ctx)))
 		goto out;
+	for (unsigned i = 0; i < jobs; i++)
+		ws[i].pool = wk.pool;
 	if (!wk.pool)
 		seq_alone(&q);
 	for (size_t i = 0; i < npaths && !seq_stopped(&q); i++)

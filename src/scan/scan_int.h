@@ -30,6 +30,10 @@ typedef struct scan_job {
 	uint64_t seg_start, seg_len;
 	unsigned seg_index;
 	bool seg_last;
+	bool seg_open;	    /* a segment from seg_start whose end is still to be
+			     * found (segment.c), when the job starts */
+	bool regular;	    /* a folder's entry listed as a regular file, not
+			     * checked yet (no stat by the walker) */
 	uint64_t seg_lines; /* newlines in the segment, once scanned */
 	bool done;
 	/* events packed one after another while the job is not the head
@@ -76,6 +80,9 @@ void seq_destroy(sequencer *q);
 #define SEQ_MAX_INFLIGHT 64
 /* Adds a job at the tail, waiting while too many are in flight. */
 void seq_add(sequencer *q, scan_job *j);
+/* Adds `next` right behind j, which is not retired (a file's next
+ * segment, queued by the job of the one before); never waits. */
+void seq_insert_after(sequencer *q, scan_job *j, scan_job *next);
 /* Reports an event of job j (copied). Returns false when the scan stops. */
 bool seq_event(sequencer *q, scan_job *j, const scan_event *e);
 /* Says that from now on one thread runs the jobs in order (seq_event may
@@ -101,10 +108,20 @@ typedef struct scan_worker {
 	size_t paged_cap;
 	const lg_scan_options *opt;
 	sequencer *seq;
+	lg_pool *pool; /* NULL: one thread, no file is cut */
 	lg_scan_progress *progress;
 } scan_worker;
 
 void scan_file(scan_worker *w, scan_job *j);
+
+/* segment.c: a large UTF-8 text shared between the worker threads. Before
+ * job j reads fd (of size `size`): a whole file large enough becomes its
+ * first segment and the rest is queued right behind it; a segment whose
+ * end is open is ended at the next cut, the rest queued likewise. */
+void scan_plan_segment(scan_worker *w, scan_job *j, int fd, uint64_t size);
+/* Pool jobs beyond the walker's SEQ_MAX_INFLIGHT: the segments queued by
+ * jobs, one at most per worker at a time. */
+#define SEQ_QUEUE_CAP(workers) (SEQ_MAX_INFLIGHT + (workers) + 1)
 
 /* A source of bytes: read fills buf as far as it can (fewer bytes only
  * at the end), returns 0 at the end, -1 with errno on an error. */

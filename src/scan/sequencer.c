@@ -65,6 +65,17 @@ void seq_add(sequencer *q, scan_job *j)
 	pthread_mutex_unlock(&q->mu);
 }
 
+void seq_insert_after(sequencer *q, scan_job *j, scan_job *next)
+{
+	pthread_mutex_lock(&q->mu);
+	next->next = j->next;
+	j->next = next;
+	if (q->tail == j)
+		q->tail = next;
+	q->inflight++;
+	pthread_mutex_unlock(&q->mu);
+}
+
 /* Calls the user's callback; the mutex is held, so calls never overlap. */
 static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 {

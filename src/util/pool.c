@@ -11,6 +11,7 @@ struct lg_pool {
 	pthread_cond_t not_full;
 	void **queue; /* ring buffer */
 	size_t cap, head, count;
+	unsigned running; /* jobs being run: each may queue another */
 	bool closing;
 	lg_job_fn fn;
 	void **worker_ctx;
@@ -29,9 +30,11 @@ static void *pool_worker(void *argp)
 	lg_pool *p = arg->pool;
 	void *ctx = p->worker_ctx ? p->worker_ctx[arg->index] : NULL;
 	free(arg);
+	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		while (p->count == 0 && !p->closing)
+		/* closing, a worker stays while a job runs: it may queue one
+		 * more (lg_pool_submit_next) */
+		while (p->count == 0 && !(p->closing && p->running == 0))
 			pthread_cond_wait(&p->not_empty, &p->mu);
 		if (p->count == 0) {
 			pthread_mutex_unlock(&p->mu);
@@ -40,9 +43,13 @@ static void *pool_worker(void *argp)
 		void *job = p->queue[p->head];
 		p->head = (p->head + 1) % p->cap;
 		p->count--;
+		p->running++;
 		pthread_cond_signal(&p->not_full);
 		pthread_mutex_unlock(&p->mu);
 		p->fn(job, ctx);
+		pthread_mutex_lock(&p->mu);
+		if (--p->running == 0 && p->closing && p->count == 0)
+			pthread_cond_broadcast(&p->not_empty); /* all done */
 	}
 }
 
@@ -109,6 +116,21 @@ bool lg_pool_submit(lg_pool *p, void *job)
 	pthread_cond_signal(&p->not_empty);
 	pthread_mutex_unlock(&p->mu);
 	return true;
+}
+
+bool lg_pool_submit_next(lg_pool *p, void *job)
+{
+	/* while closing too: no worker leaves while a job runs */
+	pthread_mutex_lock(&p->mu);
+	bool ok = p->count < p->cap;
+	if (ok) {
+		p->head = (p->head + p->cap - 1) % p->cap;
+		p->queue[p->head] = job;
+		p->count++;
+		pthread_cond_signal(&p->not_empty);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return ok;
 }
 
 void lg_pool_finish(lg_pool *p)

@@ -137,6 +137,10 @@ lg_pool *lg_pool_new(unsigned workers, size_t queue_cap, lg_job_fn fn,
 /* Queues a job (blocks while the queue is full). Returns false when out of
  * memory or after lg_pool_finish. */
 bool lg_pool_submit(lg_pool *p, void *job);
+/* Queues a job ahead of all queued ones, to be taken next; never waits,
+ * and may be called by a job while lg_pool_finish waits. False when the
+ * queue is full (leave room in queue_cap for such jobs). */
+bool lg_pool_submit_next(lg_pool *p, void *job);
 /* Waits for every queued job, stops the workers and frees the pool. */
 void lg_pool_finish(lg_pool *p);
 

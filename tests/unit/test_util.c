@@ -2,6 +2,7 @@
  * hash table, thread pool) under growth, alignment and concurrency. */
 #include <ctype.h>
 #include <locale.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -401,6 +403,15 @@ static void ascii_casecmp_is_the_c_locale(void **state)
 	assert_ptr_equal(lg_ascii_casestr(ct, ""), ct);
 }
 
+/* Each worker's context: its index, no runs yet. */
+static void pool_workers_init(pool_worker *workers, void **ctx)
+{
+	for (int i = 0; i < POOL_WORKERS; i++) {
+		workers[i] = (pool_worker){i, 0};
+		ctx[i] = &workers[i];
+	}
+}
+
 static void pool_run(void *jobp, void *ctxp)
 {
 	pool_job *j = jobp;
@@ -416,10 +427,7 @@ static void pool_runs_every_job_once(void **state)
 	static pool_job jobs[POOL_JOBS];
 	pool_worker workers[POOL_WORKERS];
 	void *ctx[POOL_WORKERS];
-	for (int i = 0; i < POOL_WORKERS; i++) {
-		workers[i] = (pool_worker){i, 0};
-		ctx[i] = &workers[i];
-	}
+	pool_workers_init(workers, ctx);
 	memset(jobs, 0, sizeof(jobs));
 	lg_pool *p = lg_pool_new(POOL_WORKERS, 3, pool_run, ctx);
 	assert_non_null(p);
@@ -482,6 +490,74 @@ static void pool_zero_sizes_are_clamped(void **state)
 	p = lg_pool_new(2, 4, pool_null_ctx_run, NULL);
 	assert_non_null(p);
 	lg_pool_finish(p);
+}
+
+/* ---- jobs queued by jobs (lg_pool_submit_next) ---- */
+static lg_pool *next_pool;
+static int next_order[8], next_seen, next_gate;
+enum { CHAIN = 40 };
+static int chain_ran[CHAIN], chain_worker[CHAIN];
+
+static void next_run(void *jobp, void *ctxp)
+{
+	(void)ctxp;
+	int id = (int)(intptr_t)jobp;
+	if (id == 0) { /* the first job: queued behind it are 1..3 */
+		while (!__atomic_load_n(&next_gate, __ATOMIC_SEQ_CST))
+			sched_yield();
+		/* (a failure shows as 9 missing below: no cmocka assert
+		 * off the main thread) */
+		(void)lg_pool_submit_next(next_pool, (void *)(intptr_t)9);
+	}
+	next_order[next_seen++] = id; /* one worker: no race */
+}
+
+static void chain_run(void *jobp, void *ctxp)
+{
+	int id = (int)(intptr_t)jobp;
+	if (id == 0) /* long enough for lg_pool_finish to have begun */
+		nanosleep(&(struct timespec){0, 20000000}, NULL);
+	if (id + 1 < CHAIN) /* the next link before this one's work */
+		(void)lg_pool_submit_next(next_pool,
+					  (void *)(intptr_t)(id + 1));
+	nanosleep(&(struct timespec){0, 1000000}, NULL);
+	__atomic_add_fetch(&chain_ran[id], 1, __ATOMIC_SEQ_CST);
+	chain_worker[id] = ((pool_worker *)ctxp)->index;
+}
+
+/* A job may queue another, taken before everything queued (a file's next
+ * part before the next file), also while lg_pool_finish waits: no worker
+ * leaves while a job that may queue one runs. */
+static void pool_jobs_queue_jobs_ahead(void **state)
+{
+	(void)state;
+	next_seen = next_gate = 0;
+	next_pool = lg_pool_new(1, 8, next_run, NULL);
+	assert_non_null(next_pool);
+	for (intptr_t i = 0; i < 4; i++)
+		assert_true(lg_pool_submit(next_pool, (void *)i));
+	__atomic_store_n(&next_gate, 1, __ATOMIC_SEQ_CST);
+	lg_pool_finish(next_pool);
+	int want[] = {0, 9, 1, 2, 3};
+	assert_int_equal(next_seen, 5);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(next_order[i], want[i]);
+
+	pool_worker workers[POOL_WORKERS];
+	void *ctx[POOL_WORKERS];
+	pool_workers_init(workers, ctx);
+	memset(chain_ran, 0, sizeof(chain_ran));
+	next_pool = lg_pool_new(POOL_WORKERS, 8, chain_run, ctx);
+	assert_non_null(next_pool);
+	assert_true(lg_pool_submit(next_pool, (void *)(intptr_t)0));
+	lg_pool_finish(next_pool); /* at once: the chain is all to come */
+	unsigned used = 0;
+	for (int i = 0; i < CHAIN; i++) {
+		assert_int_equal(chain_ran[i], 1);
+		used |= 1u << chain_worker[i];
+	}
+	/* the other workers stayed and took links: not one worker alone */
+	assert_true(__builtin_popcount(used) >= 2);
 }
 
 static void cpu_count_is_positive(void **state)
@@ -596,6 +672,7 @@ int main(void)
 	    cmocka_unit_test(pool_runs_every_job_once),
 	    cmocka_unit_test(pool_without_worker_ctx),
 	    cmocka_unit_test(pool_zero_sizes_are_clamped),
+	    cmocka_unit_test(pool_jobs_queue_jobs_ahead),
 	    cmocka_unit_test(cpu_count_is_positive),
 	    cmocka_unit_test(huge_blocks_are_zeroed_aligned_and_whole),
 	    cmocka_unit_test(dl_fills_the_table_in_order),
