@@ -42,6 +42,12 @@ struct lg_writer {
 	FILE *spill;
 	char *uri_path, *uri;
 	lg_real_texts reals;
+	/* text: translations looked up once (gettext locks and reads the
+	 * environment at each call): the tier names by the pointer given,
+	 * and the records line */
+	const char *tier_key[3], *tier_text[3];
+	unsigned tier_next;
+	const char *rows_fmt, *approximate;
 };
 
 /* Appends r as one JSON object (no newline). False when out of memory. */

@@ -181,6 +181,17 @@ static bool put_padded(lg_buf *b, const char *s, size_t width)
 	       lg_buf_append(b, spaces, pad < 32 ? pad : 32);
 }
 
+/* The tier's name in the user's language. */
+static const char *tier_text(lg_writer *w, const char *tier)
+{
+	for (unsigned i = 0; i < 3; i++)
+		if (w->tier_key[i] == tier)
+			return w->tier_text[i];
+	unsigned i = w->tier_next++ % 3;
+	w->tier_key[i] = tier;
+	return w->tier_text[i] = _(tier);
+}
+
 static bool text_record(lg_writer *w, const lg_record *r)
 {
 	lg_buf *b = &w->line;
@@ -203,7 +214,7 @@ static bool text_record(lg_writer *w, const lg_record *r)
 	       put_padded(b, r->type, 21) &&
 	       lg_buf_puts(b, w->opt.color ? "\033[0m " : " ") &&
 	       lg_buf_puts(b, conf_2dp(w, r->confidence)) &&
-	       lg_buf_putc(b, ' ') && put_padded(b, _(r->tier), 6) &&
+	       lg_buf_putc(b, ' ') && put_padded(b, tier_text(w, r->tier), 6) &&
 	       lg_buf_putc(b, ' ') &&
 	       lg_buf_puts(b, shown ? shown : "(null)") &&
 	       lg_buf_puts(b, "\n    ") &&
@@ -355,14 +366,18 @@ lg_status lg_writer_records(lg_writer *w, const lg_file_records *r)
 	if (w->fmt == LG_FMT_TEXT) {
 		if (!r->rows) /* keys and passwords only: nobody's data */
 			return LG_OK;
+		if (!w->rows_fmt) {
+			w->rows_fmt =
+			    _("  = %llu row(s) with personal data, %llu "
+			      "people%s\n");
+			w->approximate = _(" (approximate)");
+		}
 		return batched_line(
 		    w,
-		    lg_buf_printf(&w->line,
-				  _("  = %llu row(s) with personal data, %llu "
-				    "people%s\n"),
+		    lg_buf_printf(&w->line, w->rows_fmt,
 				  (unsigned long long)r->rows,
 				  (unsigned long long)r->people,
-				  r->capped ? _(" (approximate)") : ""),
+				  r->capped ? w->approximate : ""),
 		    before);
 	}
 	if (w->fmt == LG_FMT_JSONL)
