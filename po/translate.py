@@ -259,6 +259,7 @@ JA = {
     "--jobs takes a whole number from 1 to 256, not '%s'": "--jobs には 1〜256 の整数を指定してください（'%s' は不可）",
     "--color takes auto, always or never, not '%s'": "--color には auto、always、never のいずれかを指定してください（'%s' は不可）",
     "leakguard: %s: note: %s\n": "leakguard: %s: 注意: %s\n",
+    "leakguard: warning: the SARIF log holds the %d most severe of %llu findings (GitHub code scanning rejects more in a run); the jsonl format has them all\n": "leakguard: 警告: SARIF には %2$llu 件の検出のうち重大度の高い %1$d 件だけを入れました（GitHub の code scanning は 1 回の実行でそれを超える結果を受け付けません）。すべての検出は jsonl 形式で出力できます\n",
     "scanning: %llu files, %.1f MB, %.1f MB/s": "走査中: %llu ファイル、%.1f MB、%.1f MB/秒",
     "cannot build the detectors: %s": "検出器を構築できません: %s",
     "cannot write %s: %s": "%s に書き込めません: %s",

@@ -3,7 +3,8 @@
 
 GitHub rejects an upload without: version 2.1.0; runs[].tool.driver.name;
 results with ruleId, message.text and a physical location (artifactLocation
-.uri, a valid relative URI, and region.startLine >= 1); rules that results
+.uri, a valid relative URI, and region.startLine >= 1), or with more than
+25,000 results in a run; rules that results
 point at by ruleIndex with the same id. Exits 1 naming the first problem.
 Usage: sarif_check.py FILE
 """
@@ -28,6 +29,8 @@ def main():
         if not driver.get("name"):
             fail("tool.driver.name missing")
         rules = driver.get("rules", [])
+        if len(run.get("results", [])) > 25000:
+            fail("more than 25,000 results in a run (GitHub rejects it)")
         for n, res in enumerate(run.get("results", [])):
             where = "result %d" % n
             if not res.get("ruleId") or not res.get("message", {}).get("text"):

@@ -78,6 +78,12 @@ lg_status lg_writer_record(lg_writer *w, const lg_record *r);
  * after the findings; text: a line under the file's findings; csv and
  * sarif carry findings only). */
 lg_status lg_writer_records(lg_writer *w, const lg_file_records *r);
+/* GitHub code scanning rejects a SARIF run of more results than this
+ * (and shows the 5,000 most severe): past it, SARIF holds the most severe
+ * this many (all errors, then warnings, then notes, each in order) and
+ * says in the run's invocation how many it left out. */
+#define LG_SARIF_MAX_RESULTS 25000
+
 /* Writes the closing part (text summary, JSON/SARIF closing) and frees the
  * writer. LG_EIO when the stream failed at any point. */
 lg_status lg_writer_finish(lg_writer *w, const lg_summary *s);

@@ -386,6 +386,14 @@ static int run_scan(const scan_cli *c, const char *const *paths, size_t n)
 		st.write_err = true;
 	if (!text && !c->quiet && isatty(STDERR_FILENO))
 		lg_summary_print_text(stderr, &sum);
+	if (c->format == LG_FMT_SARIF && stats.findings > LG_SARIF_MAX_RESULTS)
+		fprintf(stderr,
+			_("leakguard: warning: the SARIF log holds the %d most "
+			  "severe of %llu findings (GitHub code scanning "
+			  "rejects more in a run); the jsonl format has them "
+			  "all\n"),
+			LG_SARIF_MAX_RESULTS,
+			(unsigned long long)stats.findings);
 	if (out != stdout && fclose(out) != 0)
 		st.write_err = true;
 	lg_detector_free(det);

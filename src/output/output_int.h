@@ -39,6 +39,7 @@ struct lg_writer {
 	/* sarif: results written so far (and before them, those in spill),
 	 * the last file's URI, and the confidences as jansson writes them */
 	lg_buf results_text;
+	uint64_t levels[3]; /* results per level: error, warning, note */
 	FILE *spill;
 	char *uri_path, *uri;
 	lg_real_texts reals;

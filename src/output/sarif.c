@@ -120,12 +120,16 @@ static bool spill_results(lg_writer *w)
 
 #define SARIF_INDENT "        " /* results are five arrays and objects in */
 
+static const char *const levels[3] = {"error", "warning", "note"};
+
 bool lg_sarif_result(lg_writer *w, const lg_record *r)
 {
 	size_t rule = sarif_rule_index(w, r);
-	const char *level = !strcmp(r->tier, "high")	 ? "error"
-			    : !strcmp(r->tier, "medium") ? "warning"
-							 : "note";
+	int li = !strcmp(r->tier, "high")     ? 0
+		 : !strcmp(r->tier, "medium") ? 1
+					      : 2;
+	const char *level = levels[li];
+	w->levels[li]++;
 	char msg[512];
 	const char *uri = sarif_uri(w, r->path);
 	if (!uri)
@@ -194,23 +198,129 @@ static bool copy_spill(lg_writer *w)
 	return ok && !ferror(w->spill);
 }
 
+/* ---- GitHub's limit of results a run ------------------------------------
+ * How many results of each level stay: every error first, then warnings,
+ * then notes, as many as LG_SARIF_MAX_RESULTS allows. */
+static uint64_t sarif_quota(const uint64_t count[3], uint64_t quota[3])
+{
+	uint64_t room = LG_SARIF_MAX_RESULTS, left = 0;
+	for (int l = 0; l < 3; l++) {
+		quota[l] = count[l] < room ? count[l] : room;
+		room -= quota[l];
+		left += count[l] - quota[l];
+	}
+	return left;
+}
+
+/* The run says what it left out, as a tool notification. */
+static bool note_left_out(lg_writer *w, uint64_t left)
+{
+	char text[256];
+	snprintf(text, sizeof(text),
+		 "%llu of %llu results left out: GitHub code scanning takes "
+		 "at most %d results a run. The most severe are here; see "
+		 "leakguard's jsonl output for all of them.",
+		 (unsigned long long)left, (unsigned long long)w->count,
+		 LG_SARIF_MAX_RESULTS);
+	json_t *run = json_array_get(json_object_get(w->sarif, "runs"), 0);
+	json_t *inv = json_pack("[{sb s[{ss s{ss}}]}]", "executionSuccessful",
+				1, "toolExecutionNotifications", "level",
+				"warning", "message", "text", text);
+	return run && inv && json_object_set_new(run, "invocations", inv) == 0;
+}
+
+/* The level of a result line ("level": "error"), or -1. */
+static int result_level(const char *line)
+{
+	static const char key[] = SARIF_INDENT "  \"level\": \"";
+	if (strncmp(line, key, sizeof(key) - 1) != 0)
+		return -1;
+	for (int l = 0; l < 3; l++)
+		if (!strncmp(line + sizeof(key) - 1, levels[l],
+			     strlen(levels[l])))
+			return l;
+	return -1;
+}
+
+/* Copies the results read from `in` that their level's quota keeps. A
+ * result's lines run from SARIF_INDENT "{" to SARIF_INDENT "}" (with a
+ * comma between results); strings hold no raw newline, and the objects
+ * inside a result are indented further. */
+static bool copy_kept(lg_writer *w, FILE *in, const uint64_t quota[3])
+{
+	static const char open[] = SARIF_INDENT "{", close[] = SARIF_INDENT "}";
+	uint64_t taken[3] = {0};
+	lg_buf r = {0};
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int level = -1;
+	bool first = true, ok = true;
+	while (ok && (n = getline(&line, &cap, in)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (!strcmp(line, open)) {
+			lg_buf_reset(&r);
+			level = -1;
+		}
+		if (level < 0)
+			level = result_level(line);
+		bool last = !strncmp(line, close, sizeof(close) - 1) &&
+			    (!line[sizeof(close) - 1] ||
+			     !strcmp(line + sizeof(close) - 1, ","));
+		ok = lg_buf_append(&r, line,
+				   last ? sizeof(close) - 1 : (size_t)n) &&
+		     (last || lg_buf_putc(&r, '\n'));
+		if (ok && last && level >= 0 && taken[level] < quota[level]) {
+			taken[level]++;
+			fputs(first ? "\n" : ",\n", w->out);
+			fwrite(r.data, 1, r.len, w->out);
+			first = false;
+		}
+	}
+	free(line);
+	lg_buf_free(&r);
+	return ok && !ferror(in);
+}
+
+/* Writes the results kept, from the temporary file or from memory. */
+static bool write_results(lg_writer *w, uint64_t left, const uint64_t quota[3])
+{
+	if (!left) {
+		bool ok = spill_results(w) && copy_spill(w);
+		fwrite(w->results_text.data, 1, w->results_text.len, w->out);
+		return ok;
+	}
+	FILE *in = NULL;
+	if (w->spill && spill_results(w) && fflush(w->spill) == 0 &&
+	    fseek(w->spill, 0, SEEK_SET) == 0)
+		in = w->spill;
+	else if (!w->spill)
+		in = fmemopen(w->results_text.data, w->results_text.len, "r");
+	bool ok = in && copy_kept(w, in, quota);
+	if (in && in != w->spill)
+		fclose(in);
+	return ok;
+}
+
 bool lg_sarif_finish(lg_writer *w, const lg_summary *s)
 {
 	(void)s;
+	uint64_t quota[3], left = sarif_quota(w->levels, quota);
+	bool noted = !left || note_left_out(w, left);
 	/* the document without results, split where they go */
 	char *doc = json_dumps(w->sarif, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	static const char empty[] = "\"results\": []";
 	char *at = NULL;
 	for (char *p = doc; p && (p = strstr(p, empty)); p++)
 		at = p;
-	bool ok = doc && at;
+	bool ok = doc && at && noted;
 	if (ok && !w->count) {
 		fputs(doc, w->out);
 	} else if (ok) {
 		at += sizeof(empty) - 2; /* at the ']' */
 		fwrite(doc, 1, (size_t)(at - doc), w->out);
-		ok = spill_results(w) && copy_spill(w);
-		fwrite(w->results_text.data, 1, w->results_text.len, w->out);
+		ok = write_results(w, left, quota);
 		fputs("\n      ", w->out);
 		fputs(at, w->out);
 	}
