@@ -101,6 +101,13 @@ typedef struct lg_detect_stream lg_detect_stream;
 lg_detect_stream *lg_detect_stream_new(const lg_detector *d);
 /* Starts a new text; findings go to fn. */
 void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud);
+/* Starts a text that goes on from the middle of another: its first
+ * `context` bytes (at most a window's overlap, 1024 bytes, is read of
+ * them) are what came before, read as the other's window would read them
+ * but reported from only after them, and the text does not start there
+ * (no header is looked for at its first line). */
+void lg_detect_begin_after(lg_detect_stream *s, lg_finding_fn fn, void *ud,
+			   size_t context);
 /* Feeds the next n bytes of UTF-8 text. Returns LG_OK, LG_ENOMEM or
  * LG_EINTERNAL (Hyperscan failed). */
 lg_status lg_detect_feed(lg_detect_stream *s, const uint8_t *text, size_t n);
@@ -122,6 +129,12 @@ uint64_t lg_detect_newlines(const lg_detect_stream *s);
 /* After lg_detect_end: whether the text held a table with a header row
  * (a CSV/TSV export), so that its rows are records of people. */
 bool lg_detect_tabular(const lg_detect_stream *s);
+/* Whether line[0..n) (no line end) is a table header as the table pass
+ * reads one at a text's start: delimited fields that name columns; then
+ * its delimiter and field count. Only between texts: the line is read in
+ * the stream's window. */
+bool lg_detect_table_header(lg_detect_stream *s, const uint8_t *line, size_t n,
+			    char *delim, unsigned *ncols);
 void lg_detect_stream_free(lg_detect_stream *s);
 
 /* Convenience: scans one whole buffer. */

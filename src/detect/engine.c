@@ -1484,6 +1484,14 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 	lg_region_reset(s);
 }
 
+void lg_detect_begin_after(lg_detect_stream *s, lg_finding_fn fn, void *ud,
+			   size_t context)
+{
+	lg_detect_begin(s, fn, ud);
+	/* the context's bytes are a window's overlap: read, not owned */
+	s->owned_from = context;
+}
+
 lg_detect_stream *lg_detect_stream_new(const lg_detector *d)
 {
 	lg_detect_stream *s = calloc(1, sizeof(*s));

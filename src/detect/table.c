@@ -556,6 +556,23 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	return true;
 }
 
+bool lg_detect_table_header(lg_detect_stream *s, const uint8_t *line, size_t n,
+			    char *delim, unsigned *ncols)
+{
+	char d;
+	unsigned nf;
+	/* try_header's tests, on a line alone */
+	if (n == 0 || n > ROW_MAX_BYTES || strchr("{[<#", line[0]) ||
+	    !header_shape(line, n, &d, &nf))
+		return false;
+	memcpy(s->win, line, n);
+	table_state t;
+	read_header(s, 0, n, d, &t);
+	*delim = d;
+	*ncols = t.ncols;
+	return t.active && t.ncols == nf;
+}
+
 /* The header is the first line, or, in an export with a title and a date
  * above it, one of the first few lines. */
 void table_detect_header(lg_detect_stream *s)

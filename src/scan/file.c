@@ -29,9 +29,27 @@ typedef struct file_ctx {
 	bool stop;
 } file_ctx;
 
+/* The bytes a part of a table reads before its own (its header line,
+ * segment.c), and their lines. */
+static size_t primed_len(const scan_job *j)
+{
+	return j->seg_index > 0 ? j->header_len : 0;
+}
+
 static int on_finding(const lg_finding *f, void *ud)
 {
 	file_ctx *c = ud;
+	size_t primed = primed_len(c->j);
+	lg_finding moved;
+	if (c->j->seg_index > 0) {	/* a part after the first */
+		if (f->offset < primed) /* the first part's header */
+			return 0;
+		moved = *f;
+		moved.offset -= primed + c->j->bom;
+		moved.line -= c->j->prefix_lines;
+		moved.row -= c->j->prefix_lines;
+		f = &moved;
+	}
 	scan_event e = {.kind = EV_FINDING, .path = c->w->member, .finding = f};
 	char cell[1024], name[32];
 	if (c->w->cells && c->w->member &&
@@ -299,9 +317,13 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 	file_ctx ctx = {w, j, false};
 	text_input t = {0};
 	lg_sniff sn;
-	uint64_t total = 0;
-	t.consumed = j->seg_start; /* byte offsets in notices are the file's */
-	lg_detect_begin(w->stream, on_finding, &ctx);
+	uint64_t total = 0, primed = primed_len(j);
+	/* byte offsets in notices are the file's */
+	t.consumed = j->seg_index ? j->seg_start - j->bom - primed : 0;
+	if (j->context && primed)
+		lg_detect_begin_after(w->stream, on_finding, &ctx, primed);
+	else
+		lg_detect_begin(w->stream, on_finding, &ctx);
 	ssize_t n = src->read(src->ctx, w->inbuf, READ_CHUNK);
 	if (n < 0) {
 		report(w, j, EV_ERROR, errno, _("read failed: %s"),
@@ -318,8 +340,8 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		total += (size_t)n;
 		__atomic_add_fetch(&w->progress->bytes, (uint64_t)n,
 				   __ATOMIC_RELAXED);
-		fed_eof =
-		    (size_t)n < want || (j->seg_len && total == j->seg_len);
+		fed_eof = (size_t)n < want ||
+			  (j->seg_len && total == j->seg_len + primed);
 		if (buf != w->inbuf) { /* read into the window already */
 			utf8_account(&t, buf + done, (size_t)n - done, fed_eof);
 			lg_detect_fresh(w->stream, (size_t)n);
@@ -340,7 +362,8 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		rc = feed_chunk(w, &t, NULL, 0, true);
 	if (rc == LG_OK)
 		rc = lg_detect_end(w->stream);
-	j->seg_lines = lg_detect_newlines(w->stream);
+	j->seg_lines = lg_detect_newlines(w->stream) - j->prefix_lines;
+	j->tabular = lg_detect_tabular(w->stream);
 	if (rc != LG_OK)
 		report(w, j, EV_ERROR, 0, _("scan failed: %s"),
 		       lg_status_str(rc));
@@ -354,7 +377,7 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		seq_event(w->seq, j, &e);
 	}
 	/* a file split into segments is one file */
-	seq_count(w->seq, j->seg_index == 0, 0, total);
+	seq_count(w->seq, j->seg_index == 0, 0, total - primed);
 	if (j->seg_index == 0)
 		__atomic_add_fetch(&w->progress->files, 1, __ATOMIC_RELAXED);
 }
@@ -488,7 +511,9 @@ void scan_file(scan_worker *w, scan_job *j)
 	int mail = n ? scan_mail_kind(head, n) : 0;
 	bool container = n && scan_is_container(head, n),
 	     pdf = n && scan_is_pdf(head, n);
-	if (!(container || pdf || mail) || lseek(fd, 0, SEEK_SET) != 0)
+	if (primed_len(j)) /* a part: its header or context, then its own */
+		scan_fd(w, j, fd, j->header, j->header_len);
+	else if (!(container || pdf || mail) || lseek(fd, 0, SEEK_SET) != 0)
 		scan_fd(w, j, fd, head, n);
 	else if (container) {
 		if (!scan_xlsx(w, j, fd) && lseek(fd, 0, SEEK_SET) == 0)

@@ -35,6 +35,23 @@ typedef struct scan_job {
 	bool regular;	    /* a folder's entry listed as a regular file, not
 			     * checked yet (no stat by the walker) */
 	uint64_t seg_lines; /* newlines in the segment, once scanned */
+	bool tabular;	    /* a table in the segment, once scanned */
+	/* a table cut between its rows (segment.c): its header line with
+	 * its line end, which a part after the first reads before its rows
+	 * (and reports nothing of), and the rows' shape; a text's part
+	 * keeps its context there (below) */
+	bool rows;
+	char rows_delim;
+	unsigned rows_ncols;
+	uint8_t *header;
+	size_t header_len;
+	uint64_t rows_from; /* where the first part's rows start */
+	/* a text's part after the first reads the lines before it first
+	 * (header: the bytes, prefix_lines: their newlines), as context */
+	bool context;
+	unsigned prefix_lines;
+	uint8_t bom; /* the file's byte-order mark, which offsets into
+		      * its text do not count (a part's, too) */
 	bool done;
 	/* events packed one after another while the job is not the head
 	 * (sequencer.c), delivered when it becomes the head */
@@ -42,6 +59,8 @@ typedef struct scan_job {
 	size_t held_len, held_cap;
 	struct scan_job *next;
 } scan_job;
+
+#define SEQ_SPARES 8
 
 /* Delivers events in job order: the head job's events go straight out,
  * later jobs' are held (up to a budget for all, then their workers
@@ -58,10 +77,16 @@ typedef struct sequencer {
 	lg_scan_stats *stats;
 	bool stop;	    /* a callback asked to stop */
 	uint64_t line_base; /* lines before the current segment of a file */
+	bool parts_tabular; /* a table in the segments before it */
 	bool alone;    /* one thread runs the jobs, one after another (no pool):
 			* the running job is the head and nothing else locks */
 	size_t held;   /* bytes of events held by jobs behind the head */
 	size_t budget; /* held at most: then a job behind the head waits */
+	/* blocks of retired jobs, for the next jobs to hold events in (each
+	 * new block's pages cost a fault apiece); at most budget bytes */
+	uint8_t *spare[SEQ_SPARES];
+	size_t spare_cap[SEQ_SPARES], spare_bytes;
+	unsigned nspare;
 } sequencer;
 
 /* Bytes of held events per worker thread (seq_init's workers). On the

@@ -19,13 +19,16 @@
  * dense text, so that a worker seldom waits for the head to end. */
 #define SEGMENT_MAX   ((uint64_t)16 << 20)
 #define SEGMENT_FLOOR ((uint64_t)4 << 20)
+/* A table's rows are all findings at worst (a member list: one every ~25
+ * bytes, ~7 bytes held for each byte read): parts this long keep what a
+ * part ahead holds within the budget of a worker or two. */
+#define TABLE_PART ((uint64_t)2 << 20)
 /* bytes read at a planned cut to find a blank line: a first look, then a
  * longer one (the worker's input buffer) where blank lines are few */
 #define CUT_LOOK      (64u << 10)
 #define CUT_LOOK_LONG (1u << 20)
 
-/* A file whose first line is a table header is one table throughout: a
- * part would lose its column names. */
+/* Whether the first line has a delimiter: a table (or its title). */
 static bool starts_tabular(const uint8_t *p, size_t n)
 {
 	const uint8_t *nl = memchr(p, '\n', n);
@@ -33,19 +36,94 @@ static bool starts_tabular(const uint8_t *p, size_t n)
 	return memchr(p, ',', len) || memchr(p, '\t', len);
 }
 
-/* UTF-8 text only (a decoder's state cannot start mid-file), never a
- * table, an archive or HTML. */
-static bool may_cut(int fd, uint8_t *buf)
+/* A table whose first line is its header can be cut between rows: the
+ * header as the table pass reads it (naming columns), valid UTF-8, kept
+ * in j with its line end for the parts after the first. */
+static bool table_header(scan_worker *w, scan_job *j, const uint8_t *p,
+			 size_t n, size_t bom)
 {
+	size_t incomplete;
+	const uint8_t *nl = memchr(p, '\n', n);
+	if (!nl)
+		return false;
+	size_t len = (size_t)(nl - p), line = len;
+	if (line && p[line - 1] == '\r')
+		line--;
+	if (lg_utf8_valid_prefix(p, len, &incomplete) != len ||
+	    !lg_detect_table_header(w->stream, p, line, &j->rows_delim,
+				    &j->rows_ncols) ||
+	    !(j->header = malloc(len + 1)))
+		return false;
+	memcpy(j->header, p, len + 1);
+	j->header_len = len + 1;
+	j->rows_from = bom + len + 1;
+	j->rows = true;
+	return true;
+}
+
+/* UTF-8 text only (a decoder's state cannot start mid-file), never an
+ * archive or HTML; a table only when its header can be had (j->rows). */
+static bool may_cut(scan_worker *w, scan_job *j, int fd)
+{
+	uint8_t *buf = w->inbuf;
 	lg_sniff sn;
 	ssize_t got = pread(fd, buf, 65536, 0);
 	if (got <= 0)
 		return false;
 	lg_text_sniff(buf, (size_t)got, &sn);
-	return !scan_is_container(buf, (size_t)got) &&
-	       !lg_html_sniff(buf, (size_t)got) && !sn.binary &&
-	       !strcmp(sn.encoding, "UTF-8") &&
-	       !starts_tabular(buf + sn.bom_len, (size_t)got - sn.bom_len);
+	if (scan_is_container(buf, (size_t)got) ||
+	    lg_html_sniff(buf, (size_t)got) || sn.binary ||
+	    strcmp(sn.encoding, "UTF-8") != 0)
+		return false;
+	const uint8_t *p = buf + sn.bom_len;
+	size_t n = (size_t)got - sn.bom_len;
+	j->bom = (uint8_t)sn.bom_len;
+	return !starts_tabular(p, n) || table_header(w, j, p, n, sn.bom_len);
+}
+
+/* A row that keeps the table reading on as at its header: not blank (a
+ * blank line ends a table), no longer than the table pass takes a row,
+ * no quote (a cell may go on over lines), and the header's fields. */
+static bool plain_row(const scan_job *j, const uint8_t *p, size_t n)
+{
+	if (n && p[n - 1] == '\r')
+		n--;
+	return n > 0 && n <= 4096 && !memchr(p, '"', n) &&
+	       lg_count_byte(p, n, (uint8_t)j->rows_delim) + 1 == j->rows_ncols;
+}
+
+/* Where a part of a table that starts at `from` may end: at the start of
+ * the first row at or after `target` that is a plain_row, every row
+ * before it one too (the table pass then reads on there as just after its
+ * header, which the next part reads first: the row below a header must
+ * have its fields). Before a row that is not, the cut falls at the last
+ * plain row's start, and the part after it reads on to the end. 0: no
+ * cut (no plain row after `from`, the end of the file, a read failed). */
+static uint64_t row_cut(scan_worker *w, const scan_job *j, int fd,
+			uint64_t from, uint64_t target)
+{
+	uint8_t *buf = w->inbuf;
+	uint64_t last = 0; /* the last plain row's start after `from` */
+	for (uint64_t at = from;;) {
+		ssize_t got = pread(fd, buf, CUT_LOOK_LONG, (off_t)at);
+		if (got <= 0)
+			return 0;
+		size_t i = 0;
+		const uint8_t *nl;
+		while ((nl = memchr(buf + i, '\n', (size_t)got - i))) {
+			size_t end = (size_t)(nl - buf);
+			if (!plain_row(j, buf + i, end - i))
+				return last;
+			if (at + i >= target)
+				return at + i;
+			if (at + i > from)
+				last = at + i;
+			i = end + 1;
+		}
+		if (i == 0) /* a line longer than the look: no plain row */
+			return last;
+		at += i;
+	}
 }
 
 /* The first place at or after `at` that follows a blank line, looked for
@@ -75,8 +153,25 @@ static uint64_t next_cut(int fd, uint8_t *buf, uint64_t from, uint64_t seg,
 	return cut;
 }
 
+/* LEAKGUARD_SEGMENT_BYTES, for tests: files of that size or more are cut
+ * into parts of about that size (tables and text alike), so that small
+ * inputs exercise many cuts. 0 when unset. */
+static uint64_t test_part(void)
+{
+	static uint64_t part = UINT64_MAX;
+	uint64_t p = __atomic_load_n(&part, __ATOMIC_RELAXED);
+	if (p == UINT64_MAX) {
+		const char *v = getenv("LEAKGUARD_SEGMENT_BYTES");
+		p = v ? strtoull(v, NULL, 10) : 0;
+		__atomic_store_n(&part, p, __ATOMIC_RELAXED);
+	}
+	return p;
+}
+
 static uint64_t segment_len(const scan_worker *w, uint64_t size)
 {
+	if (test_part())
+		return test_part();
 	unsigned jobs = w->opt->jobs ? w->opt->jobs : lg_cpu_count();
 	uint64_t seg = size / ((uint64_t)jobs * 2);
 	return seg > SEGMENT_MAX     ? SEGMENT_MAX
@@ -84,16 +179,58 @@ static uint64_t segment_len(const scan_worker *w, uint64_t size)
 				     : seg;
 }
 
-/* The rest of j's file from `cut`, queued right behind j; false when it
- * cannot be (memory, a full queue): j then reads on to the end. */
-static bool queue_rest(scan_worker *w, scan_job *j, uint64_t cut)
+/* What a text's part after `cut` reads first: the lines before the cut,
+ * at least a window's overlap of them (1024 bytes) from a line's start,
+ * as the detector's next window would have read them; false when no line
+ * starts 1 to 4 KiB before the cut (the cut is not taken). */
+#define CONTEXT_MIN 1024u
+#define CONTEXT_MAX 4096u
+static bool text_context(scan_worker *w, const scan_job *j, int fd,
+			 uint64_t cut, uint8_t **ctx, size_t *n)
+{
+	uint64_t lo = cut > j->bom + CONTEXT_MAX ? cut - CONTEXT_MAX : j->bom;
+	uint8_t *buf = w->inbuf;
+	ssize_t got = pread(fd, buf, (size_t)(cut - lo), (off_t)lo);
+	if (got != (ssize_t)(cut - lo))
+		return false;
+	size_t from = 0; /* the file's start is a line's start */
+	if (lo > j->bom) {
+		const uint8_t *nl =
+		    cut - lo > CONTEXT_MIN
+			? memrchr(buf, '\n', (size_t)(cut - lo) - CONTEXT_MIN)
+			: NULL;
+		if (!nl)
+			return false;
+		from = (size_t)(nl - buf) + 1;
+	}
+	*n = (size_t)got - from;
+	if (!(*ctx = malloc(*n ? *n : 1)))
+		return false;
+	memcpy(*ctx, buf + from, *n);
+	return true;
+}
+
+/* The rest of j's file from `cut`, queued right behind j, with what it
+ * reads first (ctx, n: taken); false when it cannot be (memory, a full
+ * queue): j then reads on to the end. */
+static bool queue_rest(scan_worker *w, scan_job *j, uint64_t cut, uint8_t *ctx,
+		       size_t n)
 {
 	scan_job *rest = calloc(1, sizeof(*rest));
 	if (!rest || !(rest->path = strdup(j->path))) {
 		free(rest);
+		free(ctx);
 		return false;
 	}
+	rest->header = ctx;
+	rest->header_len = n;
+	rest->context = !j->rows;
+	rest->prefix_lines = (unsigned)lg_count_byte(ctx, n, '\n');
+	rest->rows = j->rows;
+	rest->rows_delim = j->rows_delim;
+	rest->rows_ncols = j->rows_ncols;
 	rest->seq = j->seq;
+	rest->bom = j->bom;
 	rest->seg_start = cut;
 	rest->seg_index = j->seg_index + 1;
 	rest->seg_open = true;
@@ -106,18 +243,45 @@ static bool queue_rest(scan_worker *w, scan_job *j, uint64_t cut)
 	return false;
 }
 
+/* What the part after `cut` reads first: the table's header, or the
+ * text's lines before the cut. False: the cut is not taken. */
+static bool part_prefix(scan_worker *w, const scan_job *j, int fd, uint64_t cut,
+			uint8_t **p, size_t *n)
+{
+	if (!j->rows)
+		return text_context(w, j, fd, cut, p, n);
+	if (!(*p = malloc(j->header_len)))
+		return false;
+	memcpy(*p, j->header, j->header_len);
+	*n = j->header_len;
+	return true;
+}
+
 void scan_plan_segment(scan_worker *w, scan_job *j, int fd, uint64_t size)
 {
 	if (!w->pool)
 		return;
 	bool whole = !j->seg_open;
-	if (whole && (j->seg_len || size < 2 * SEGMENT_MIN ||
-		      w->opt->encoding || !may_cut(fd, w->inbuf)))
+	uint64_t least = test_part() ? test_part() : 2 * SEGMENT_MIN;
+	if (whole && (j->seg_len || size < least || w->opt->encoding ||
+		      !may_cut(w, j, fd)))
 		return;
 	j->seg_open = false;
-	uint64_t cut =
-	    next_cut(fd, w->inbuf, j->seg_start, segment_len(w, size), size);
-	if (cut && queue_rest(w, j, cut)) {
+	uint64_t seg = segment_len(w, size), cut;
+	if (j->rows) { /* the first part's rows start after its header */
+		uint64_t from = j->seg_start ? j->seg_start : j->rows_from;
+		seg = seg < TABLE_PART || test_part() ? seg : TABLE_PART;
+		cut = from + seg + seg / 2 < size
+			  ? row_cut(w, j, fd, from, from + seg)
+			  : 0;
+	} else {
+		cut = next_cut(fd, w->inbuf, j->seg_start, seg, size);
+	}
+	uint8_t *prefix = NULL;
+	size_t prefix_len = 0;
+	if (cut && !part_prefix(w, j, fd, cut, &prefix, &prefix_len))
+		cut = 0;
+	if (cut && queue_rest(w, j, cut, prefix, prefix_len)) {
 		j->seg_len = cut - j->seg_start;
 		j->seg_last = false;
 	} else if (!whole) { /* the file's last part (a file cut short

@@ -42,6 +42,8 @@ void seq_init(sequencer *q, const lg_scan_events *ev, lg_scan_stats *st,
 
 void seq_destroy(sequencer *q)
 {
+	while (q->nspare)
+		free(q->spare[--q->nspare]);
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->cv);
 	pthread_cond_destroy(&q->room);
@@ -107,9 +109,11 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 			ev->error(e->path ? e->path : j->path, e->message,
 				  e->errnum, ev->ud);
 		break;
-	case EV_TEXT_END:
+	case EV_TEXT_END: /* a file held a table if any of its parts did */
 		if (ev->text_end)
-			ev->text_end(e->path ? e->path : j->path, e->tabular,
+			ev->text_end(e->path ? e->path : j->path,
+				     e->tabular ||
+					 (j->seg_index > 0 && q->parts_tabular),
 				     ev->ud);
 		break;
 	case EV_NOTICE:
@@ -176,11 +180,44 @@ static uint8_t *put(uint8_t *p, const void *v, size_t n)
 }
 
 /* Appends e to j's held block; false when memory is out. */
-static bool hold_event(sequencer *q, scan_job *j, const scan_event *e)
+/* A retired job's block for j, which holds nothing yet; `locked`: the
+ * caller holds the lock. */
+static void take_spare(sequencer *q, scan_job *j, bool locked)
+{
+	if (!locked)
+		pthread_mutex_lock(&q->mu);
+	if (q->nspare) {
+		unsigned i = --q->nspare;
+		j->held = q->spare[i];
+		j->held_cap = q->spare_cap[i];
+		q->spare_bytes -= j->held_cap;
+	}
+	if (!locked)
+		pthread_mutex_unlock(&q->mu);
+}
+
+/* Keeps a retired job's block for a later job (the lock held). */
+static void keep_spare(sequencer *q, scan_job *h)
+{
+	if (h->held && q->nspare < SEQ_SPARES &&
+	    q->spare_bytes + h->held_cap <= q->budget) {
+		q->spare[q->nspare] = h->held;
+		q->spare_cap[q->nspare++] = h->held_cap;
+		q->spare_bytes += h->held_cap;
+	} else {
+		free(h->held);
+	}
+	h->held = NULL;
+}
+
+static bool hold_event(sequencer *q, scan_job *j, const scan_event *e,
+		       bool locked)
 {
 	held_head h;
 	held_lens l;
 	size_t need = held_size(e, &h, &l);
+	if (!j->held)
+		take_spare(q, j, locked);
 	if (j->held_len + need > j->held_cap) {
 		size_t cap = j->held_cap ? j->held_cap * 2 : 4096;
 		while (cap < j->held_len + need)
@@ -279,7 +316,7 @@ bool seq_event(sequencer *q, scan_job *j, const scan_event *e)
 	 * without the lock. A job that has become the head since finds it
 	 * so at its next event, or is flushed when done. */
 	if (head_of(q) != j && !over_budget(q)) {
-		if (!hold_event(q, j, e))
+		if (!hold_event(q, j, e, false))
 			set_stop(q); /* out of memory: stop rather than lose
 				      * data */
 		return !stopped(q);
@@ -293,7 +330,7 @@ bool seq_event(sequencer *q, scan_job *j, const scan_event *e)
 			pthread_cond_broadcast(&q->cv); /* budget back */
 		}
 		deliver(q, j, e);
-	} else if (!hold_event(q, j, e)) {
+	} else if (!hold_event(q, j, e, true)) {
 		set_stop(q);
 	}
 	bool go_on = !stopped(q);
@@ -320,14 +357,15 @@ void seq_done(sequencer *q, scan_job *j)
 		flush_held(q, h);
 		pthread_mutex_lock(&q->mu);
 		/* the next segment of the same file goes on counting lines */
-		q->line_base = h->seg_len && !h->seg_last
-				   ? q->line_base + h->seg_lines
-				   : 0;
+		bool more = h->seg_len && !h->seg_last;
+		q->line_base = more ? q->line_base + h->seg_lines : 0;
+		q->parts_tabular = more && (q->parts_tabular || h->tabular);
 		set_head(q, h->next);
 		if (!q->head)
 			q->tail = NULL;
 		q->inflight--;
-		free(h->held);
+		keep_spare(q, h);
+		free(h->header);
 		free(h->path);
 		free(h);
 		pthread_cond_broadcast(&q->cv); /* a new head, budget back */

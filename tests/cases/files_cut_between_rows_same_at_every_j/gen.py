@@ -1,0 +1,66 @@
+"""gen.py: tables and texts that scan.c cuts into parts (with
+LEAKGUARD_SEGMENT_BYTES set low), each with what may stop a cut: CRLF and a
+BOM, a blank line, quoted and multi-line cells, short and long rows, tabs,
+a first line that names no column, Shift_JIS, prose with blank lines."""
+import random
+import sys
+
+sys.path.insert(0, sys.argv[1])  # bench/, for its generators
+import gen_text as g
+
+random.seed(11)
+HDR = g.CSV_MEMBER_HDR.split(",")
+
+
+def row(i, full):
+    sur, giv = g.person()
+    cells = [f"M{i:08d}", "", "", "", "", "", "", "", g.ts()[:19].replace("T", " "),
+             str(random.randint(0, 500000))]
+    if full:
+        cells[1:8] = [f"{sur[0]} {giv[0]}", f"{sur[1]} {giv[1]}", g.birth_date(),
+                      g.phone(), g.email(sur, giv), g.postal(), g.address()]
+    return cells
+
+
+def rows(n, start=0, every=4):
+    return [row(start + i, i % every == 0) for i in range(n)]
+
+
+def write(name, lines, eol="\n", bom=False, enc="utf-8"):
+    with open(name, "w", encoding=enc, newline="") as f:
+        if bom:
+            f.write("\ufeff")
+        f.write(eol.join(lines) + eol)
+
+
+csv = lambda cells, d=",": d.join(cells)
+write("members.csv", [csv(HDR)] + [csv(r) for r in rows(4000)])
+write("crlf_bom.csv", [csv(HDR)] + [csv(r) for r in rows(3000)], eol="\r\n", bom=True)
+write("blank_mid.csv", [csv(HDR)] + [csv(r) for r in rows(1500)] + [""] +
+      [csv(r) for r in rows(800, 2000)] + ["", csv(HDR)] + [csv(r) for r in rows(900, 3000)])
+quoted = [csv(r) for r in rows(1200)]
+for i in range(1200, 2400):
+    r = row(i, i % 3 == 0)
+    r[7] = '"' + r[7] + ('\n' + "（２階）" if i % 50 == 0 else "") + '"'
+    r[1] = '"' + r[1] + '"'
+    quoted.append(csv(r))
+write("quoted.csv", [csv(HDR)] + quoted + [csv(r) for r in rows(1000, 3000)])
+odd = []
+for i, r in enumerate(rows(3000)):
+    if i % 97 == 5:
+        r = r[:3]  # a short row
+    elif i % 211 == 7:
+        r = r + ["extra", "cells"]  # a misfit
+    odd.append(csv(r))
+odd[1800:1800] = ["x,y,z,1,2,3,4,5,6,7,8,9,10,11"] * 3  # three misfits: the table ends
+write("odd_rows.csv", [csv(HDR)] + odd)
+write("tabs.tsv", [csv(HDR, "\t")] + [csv(r, "\t") for r in rows(3000)])
+write("no_header.csv", ["1,2,3,4,5,6,7,8,9,10"] + [csv(r) for r in rows(2500)])
+write("sjis.csv", [csv(HDR)] + [csv(r) for r in rows(1500)], enc="cp932")
+with open("text.txt", "w", encoding="utf-8") as f:
+    size = 0
+    while size < 900000:
+        make = random.choices([m for m, _ in g.MAKERS], [w for _, w in g.MAKERS])[0]
+        t, _ = make()
+        f.write(t + "\n")
+        size += len(t.encode()) + 1
