@@ -57,11 +57,11 @@ test-tsan: build-tsan
 	@rm -rf $(TSAN_BUILD)/reports && mkdir -p $(TSAN_BUILD)/reports
 	@fail=0; for c in $(TSAN_CASES); do \
 		TSAN_OPTIONS=log_path=$(CURDIR)/$(TSAN_BUILD)/reports/tsan:exitcode=66 \
-			sh tests/run_case.sh $(CURDIR)/$(TSAN_BUILD)/leakguard tests/cases/$$c || fail=1; \
+			timeout 600 sh tests/run_case.sh $(CURDIR)/$(TSAN_BUILD)/leakguard tests/cases/$$c || fail=1; \
 	done; \
 	for t in test_sequencer test_util; do \
 		TSAN_OPTIONS=log_path=$(CURDIR)/$(TSAN_BUILD)/reports/tsan:exitcode=66 \
-			$(TSAN_BUILD)/tests/$$t >$(TSAN_BUILD)/$$t.log 2>&1 || \
+			timeout 600 $(TSAN_BUILD)/tests/$$t >$(TSAN_BUILD)/$$t.log 2>&1 || \
 			{ cat $(TSAN_BUILD)/$$t.log; fail=1; }; \
 	done; \
 	if ls $(TSAN_BUILD)/reports | grep -q .; then \

@@ -332,6 +332,10 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 	}
 	if (!open_text(w, j, w->inbuf, (size_t)n, &t, &sn))
 		return;
+	/* what a part reads first is the part before's: its bytes are
+	 * reported there, not again here */
+	if (t.known_valid < primed)
+		t.known_valid = primed;
 	size_t skip = sn.bom_len, want = READ_CHUNK, done = 0;
 	uint8_t *buf = w->inbuf;
 	lg_status rc = LG_OK;
