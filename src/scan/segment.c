@@ -1,10 +1,17 @@
-/* segment.c: one large UTF-8 text shared between the worker threads. The
- * worker that opens it cuts it just after a blank line some megabytes in,
- * scans the part before the cut, and queues the rest right behind it (in
- * path order and at the head of the pool's queue); the worker that takes
- * the rest cuts again. No finding, label or table crosses a cut (they end
- * at a blank line), every part starts at a line's first column, and the
- * walker never needs a file's size. */
+/* segment.c: one large UTF-8 file shared between the worker threads. The
+ * worker that opens it cuts it some megabytes in, scans the part before
+ * the cut, and queues the rest right behind it (in path order and at the
+ * head of the pool's queue); the worker that takes the rest cuts again.
+ * The walker never needs a file's size.
+ *
+ * A text is cut just after a blank line: no finding or table crosses it.
+ * The part after reads the lines before the cut first, as the detector's
+ * next window would (a keyword there still counts), and reports from the
+ * cut on. A table (its first line a header) is cut between rows while
+ * they are plain, so that the table pass reads on there as just after
+ * its header: the part after reads the header first. Either way every
+ * part starts at a line's first column, and what the parts report is
+ * what one thread would (files_cut_between_rows_same_at_every_j). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
