@@ -135,6 +135,9 @@ bool lg_detect_tabular(const lg_detect_stream *s);
  * the stream's window. */
 bool lg_detect_table_header(lg_detect_stream *s, const uint8_t *line, size_t n,
 			    char *delim, unsigned *ncols);
+/* The fields the table pass counts in a row's line[0..n): delimiters
+ * outside double quotes, plus one. */
+unsigned lg_table_row_fields(const uint8_t *line, size_t n, char delim);
 void lg_detect_stream_free(lg_detect_stream *s);
 
 /* Convenience: scans one whole buffer. */

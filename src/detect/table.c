@@ -556,6 +556,11 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	return true;
 }
 
+unsigned lg_table_row_fields(const uint8_t *line, size_t n, char delim)
+{
+	return count_fields(line, n, delim);
+}
+
 bool lg_detect_table_header(lg_detect_stream *s, const uint8_t *line, size_t n,
 			    char *delim, unsigned *ncols)
 {

@@ -90,13 +90,14 @@ static bool may_cut(scan_worker *w, scan_job *j, int fd)
 
 /* A row that keeps the table reading on as at its header: not blank (a
  * blank line ends a table), no longer than the table pass takes a row,
- * no quote (a cell may go on over lines), and the header's fields. */
+ * its quotes closed on its line (an open one goes on over lines), and the
+ * header's fields, counted as the table pass counts them. */
 static bool plain_row(const scan_job *j, const uint8_t *p, size_t n)
 {
 	if (n && p[n - 1] == '\r')
 		n--;
-	return n > 0 && n <= 4096 && !memchr(p, '"', n) &&
-	       lg_count_byte(p, n, (uint8_t)j->rows_delim) + 1 == j->rows_ncols;
+	return n > 0 && n <= 4096 && lg_count_byte(p, n, '"') % 2 == 0 &&
+	       lg_table_row_fields(p, n, j->rows_delim) == j->rows_ncols;
 }
 
 /* Where a part of a table that starts at `from` may end: at the start of

@@ -1,6 +1,7 @@
 """gen.py: tables and texts that scan.c cuts into parts (with
 LEAKGUARD_SEGMENT_BYTES set low), each with what may stop a cut: CRLF and a
-BOM, a blank line, quoted and multi-line cells, short and long rows, tabs,
+BOM, a blank line, quoted and multi-line cells, an export that quotes
+every field, short and long rows, tabs,
 a first line that names no column, Shift_JIS, prose with blank lines."""
 import random
 import sys
@@ -41,10 +42,31 @@ write("blank_mid.csv", [csv(HDR)] + [csv(r) for r in rows(1500)] + [""] +
 quoted = [csv(r) for r in rows(1200)]
 for i in range(1200, 2400):
     r = row(i, i % 3 == 0)
-    r[7] = '"' + r[7] + ('\n' + "（２階）" if i % 50 == 0 else "") + '"'
+    # quoted cells on one line (cuts go on between them), then from row
+    # 1800 some with a line break inside (cuts stop before the first)
+    r[7] = '"' + r[7] + ('\n' + "（２階）" if i >= 1800 and i % 50 == 25 else "") + '"'
     r[1] = '"' + r[1] + '"'
     quoted.append(csv(r))
 write("quoted.csv", [csv(HDR)] + quoted + [csv(r) for r in rows(1000, 3000)])
+excel = []  # every field quoted, some with a comma or a "" inside
+for i, r in enumerate(rows(2500)):
+    if i % 7 == 3:
+        r[7] = r[7] + ", 別館"
+    if i % 11 == 5:
+        r[9] = r[9] + ' (""税込"")'
+    excel.append(",".join('"' + c + '"' for c in r))
+write("excel.csv", [",".join('"' + c + '"' for c in HDR)] + excel, eol="\r\n")
+# a last cell that goes on over a line which itself looks like a row
+# (as many commas): only its quote tells it apart
+memo = []
+for i, r in enumerate(rows(2500)):
+    line = ",".join(r)
+    if i >= 200 and i % 40 == 0:
+        line += ',"メモ: 折り返し\n' + ",".join(["続き"] * 11) + '"'
+    else:
+        line += ","
+    memo.append(line)
+write("memo.csv", [",".join(HDR + ["備考"])] + memo)
 odd = []
 for i, r in enumerate(rows(3000)):
     if i % 97 == 5:
