@@ -7,7 +7,10 @@
  * every finding must lie inside the text, in text order, without overlap.
  * One input in four is also scanned with its rows pushed across the 1 MiB
  * window boundary (behind neutral rows that fit the header), which must
- * find the same things in the rows as when they sit inside one window. */
+ * find the same things in the rows as when they sit inside one window.
+ * With the header on the first line, the text is also cut between rows
+ * as scan -jN cuts a table (the part after reads the header first), and
+ * the two parts must find what the whole finds. */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -295,7 +298,95 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static found whole, pieces, far;
+static found whole, pieces, far, part0, part1;
+
+/* Scans p[0..n) whole into r. */
+static void scan_bytes(const uint8_t *p, size_t n, found *r, bool *tabular)
+{
+	text t = {(uint8_t *)p, n, n};
+	scan(&t, 0, 0, r, tabular);
+}
+
+/* A row scan.c's planner (segment.c) cuts before: not blank, at most
+ * 4 KiB, its quotes paired on its line, the header's fields. */
+static bool whole_row(const uint8_t *p, size_t n, char delim, unsigned ncols)
+{
+	size_t quotes = 0;
+	if (n && p[n - 1] == '\r')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		quotes += p[i] == '"';
+	return n > 0 && n <= 4096 && quotes % 2 == 0 &&
+	       lg_table_row_fields(p, n, delim) == ncols;
+}
+
+/* The start of the first row at or after `target` when every row from
+ * `from` to it is whole, else 0. */
+static size_t cut_row(const text *a, size_t from, size_t target, char delim,
+		      unsigned ncols)
+{
+	for (size_t at = from; at < a->len;) {
+		const uint8_t *nl = memchr(a->p + at, '\n', a->len - at);
+		if (!nl || !whole_row(a->p + at, (size_t)(nl - a->p) - at,
+				      delim, ncols))
+			return 0;
+		if (at >= target)
+			return at;
+		at = (size_t)(nl - a->p) + 1;
+	}
+	return 0;
+}
+
+/* A table cut as scan -jN cuts one: the part after the cut reads the
+ * header line first (its findings dropped, the rest shifted back). The
+ * two parts must find exactly what the whole text finds. */
+static void check_cut(const text *a, size_t bom, size_t head_len, size_t rows_a,
+		      size_t nrows)
+{
+	const uint8_t *line = a->p + bom;
+	size_t hl = head_len - bom, n = hl;
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	char delim;
+	unsigned ncols;
+	if (!lg_detect_table_header(stream, line, n, &delim, &ncols))
+		return;
+	size_t cut = cut_row(a, head_len, rows_a + nrows / 2, delim, ncols);
+	if (!cut)
+		return;
+	text b = {0};
+	put(&b, line, hl);
+	put(&b, a->p + cut, a->len - cut);
+	bool tab0, tab1, tab_whole;
+	scan_bytes(a->p, cut, &part0, &tab0);
+	scan_bytes(b.p, b.len, &part1, &tab1);
+	scan_bytes(a->p, a->len, &whole, &tab_whole);
+	uint64_t lines = 0; /* newlines before the cut */
+	for (size_t i = 0; i < cut; i++)
+		lines += a->p[i] == '\n';
+	size_t k = 0;
+	for (size_t i = 0; i < part0.n; i++, k++)
+		if (k >= whole.n ||
+		    !same_finding(&part0.f[i], &whole.f[k], 0, 0))
+			mismatch("a cut table's first part differs",
+				 &part0.f[i], k < whole.n ? &whole.f[k] : NULL);
+	for (size_t i = 0; i < part1.n; i++) {
+		lg_finding f = part1.f[i];
+		if (f.offset < hl)
+			continue; /* the header's, the first part's */
+		f.offset += cut - hl;
+		f.line += lines - 1;
+		if (k >= whole.n || !same_finding(&f, &whole.f[k], 0, 0) ||
+		    f.line != whole.f[k].line || f.column != whole.f[k].column)
+			mismatch("a cut table's second part differs", &f,
+				 k < whole.n ? &whole.f[k] : NULL);
+		k++;
+	}
+	if (k != whole.n || (tab0 || tab1) != tab_whole)
+		mismatch("a cut table finds less", NULL,
+			 k < whole.n ? &whole.f[k] : NULL);
+	free(b.p);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -335,6 +426,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tab_whole != tab_pieces)
 		mismatch("a table on one side only", NULL, NULL);
 	compare(&whole, rows_a, &pieces, rows_a, head_end);
+
+	/* a header on the first line: the text may be cut between rows */
+	if (!(flags & (F_PROSE | F_TITLE)))
+		check_cut(&a, flags & F_BOM ? 3 : 0, head.len, rows_a, nrows);
 
 	if ((flags & F_BOUNDARY) == F_BOUNDARY) {
 		/* the rows start up to 4 KiB before the first window's end
