@@ -135,9 +135,13 @@ bool lg_detect_tabular(const lg_detect_stream *s);
  * the stream's window. */
 bool lg_detect_table_header(lg_detect_stream *s, const uint8_t *line, size_t n,
 			    char *delim, unsigned *ncols);
-/* The fields the table pass counts in a row's line[0..n): delimiters
- * outside double quotes, plus one. */
-unsigned lg_table_row_fields(const uint8_t *line, size_t n, char delim);
+/* Whether line[0..n) (its line end left out) is a row that keeps a table
+ * of ncols columns reading on as just after its header: not blank, no
+ * longer than a row the table pass takes, its quotes paired (no cell goes
+ * on over the line), and ncols fields as the table pass counts them. A
+ * table can be cut before such a row when every row above it is one. */
+bool lg_table_row_whole(const uint8_t *line, size_t n, char delim,
+			unsigned ncols);
 void lg_detect_stream_free(lg_detect_stream *s);
 
 /* Convenience: scans one whole buffer. */

@@ -556,9 +556,13 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	return true;
 }
 
-unsigned lg_table_row_fields(const uint8_t *line, size_t n, char delim)
+bool lg_table_row_whole(const uint8_t *line, size_t n, char delim,
+			unsigned ncols)
 {
-	return count_fields(line, n, delim);
+	if (n && line[n - 1] == '\r')
+		n--;
+	return n > 0 && n <= ROW_MAX_BYTES && !quote_open(line, n) &&
+	       count_fields(line, n, delim) == ncols;
 }
 
 bool lg_detect_table_header(lg_detect_stream *s, const uint8_t *line, size_t n,

@@ -8,7 +8,7 @@
  * The part after reads the lines before the cut first, as the detector's
  * next window would (a keyword there still counts), and reports from the
  * cut on. A table (its first line a header) is cut between rows while
- * they are plain, so that the table pass reads on there as just after
+ * they are whole, so that the table pass reads on there as just after
  * its header: the part after reads the header first. Either way every
  * part starts at a line's first column, and what the parts report is
  * what one thread would (files_cut_between_rows_same_at_every_j). */
@@ -88,30 +88,19 @@ static bool may_cut(scan_worker *w, scan_job *j, int fd)
 	return !starts_tabular(p, n) || table_header(w, j, p, n, sn.bom_len);
 }
 
-/* A row that keeps the table reading on as at its header: not blank (a
- * blank line ends a table), no longer than the table pass takes a row,
- * its quotes closed on its line (an open one goes on over lines), and the
- * header's fields, counted as the table pass counts them. */
-static bool plain_row(const scan_job *j, const uint8_t *p, size_t n)
-{
-	if (n && p[n - 1] == '\r')
-		n--;
-	return n > 0 && n <= 4096 && lg_count_byte(p, n, '"') % 2 == 0 &&
-	       lg_table_row_fields(p, n, j->rows_delim) == j->rows_ncols;
-}
-
 /* Where a part of a table that starts at `from` may end: at the start of
- * the first row at or after `target` that is a plain_row, every row
- * before it one too (the table pass then reads on there as just after its
- * header, which the next part reads first: the row below a header must
- * have its fields). Before a row that is not, the cut falls at the last
- * plain row's start, and the part after it reads on to the end. 0: no
- * cut (no plain row after `from`, the end of the file, a read failed). */
+ * the first row at or after `target` that is whole (lg_table_row_whole),
+ * every row before it one too (the table pass then reads on there as just
+ * after its header, which the next part reads first: the row below a
+ * header must have its fields). Before a row that is not, the cut falls
+ * at the last whole row's start, and the part after it reads on to the
+ * end. 0: no cut (no whole row after `from`, the end of the file, a read
+ * failed). */
 static uint64_t row_cut(scan_worker *w, const scan_job *j, int fd,
 			uint64_t from, uint64_t target)
 {
 	uint8_t *buf = w->inbuf;
-	uint64_t last = 0; /* the last plain row's start after `from` */
+	uint64_t last = 0; /* the last whole row's start after `from` */
 	for (uint64_t at = from;;) {
 		ssize_t got = pread(fd, buf, CUT_LOOK_LONG, (off_t)at);
 		if (got <= 0)
@@ -120,7 +109,8 @@ static uint64_t row_cut(scan_worker *w, const scan_job *j, int fd,
 		const uint8_t *nl;
 		while ((nl = memchr(buf + i, '\n', (size_t)got - i))) {
 			size_t end = (size_t)(nl - buf);
-			if (!plain_row(j, buf + i, end - i))
+			if (!lg_table_row_whole(buf + i, end - i, j->rows_delim,
+						j->rows_ncols))
 				return last;
 			if (at + i >= target)
 				return at + i;
@@ -128,7 +118,7 @@ static uint64_t row_cut(scan_worker *w, const scan_job *j, int fd,
 				last = at + i;
 			i = end + 1;
 		}
-		if (i == 0) /* a line longer than the look: no plain row */
+		if (i == 0) /* a line longer than the look: no whole row */
 			return last;
 		at += i;
 	}

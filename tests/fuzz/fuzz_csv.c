@@ -307,19 +307,6 @@ static void scan_bytes(const uint8_t *p, size_t n, found *r, bool *tabular)
 	scan(&t, 0, 0, r, tabular);
 }
 
-/* A row scan.c's planner (segment.c) cuts before: not blank, at most
- * 4 KiB, its quotes paired on its line, the header's fields. */
-static bool whole_row(const uint8_t *p, size_t n, char delim, unsigned ncols)
-{
-	size_t quotes = 0;
-	if (n && p[n - 1] == '\r')
-		n--;
-	for (size_t i = 0; i < n; i++)
-		quotes += p[i] == '"';
-	return n > 0 && n <= 4096 && quotes % 2 == 0 &&
-	       lg_table_row_fields(p, n, delim) == ncols;
-}
-
 /* The start of the first row at or after `target` when every row from
  * `from` to it is whole, else 0. */
 static size_t cut_row(const text *a, size_t from, size_t target, char delim,
@@ -327,8 +314,9 @@ static size_t cut_row(const text *a, size_t from, size_t target, char delim,
 {
 	for (size_t at = from; at < a->len;) {
 		const uint8_t *nl = memchr(a->p + at, '\n', a->len - at);
-		if (!nl || !whole_row(a->p + at, (size_t)(nl - a->p) - at,
-				      delim, ncols))
+		if (!nl ||
+		    !lg_table_row_whole(a->p + at, (size_t)(nl - a->p) - at,
+					delim, ncols))
 			return 0;
 		if (at >= target)
 			return at;
