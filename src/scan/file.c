@@ -29,11 +29,11 @@ typedef struct file_ctx {
 	bool stop;
 } file_ctx;
 
-/* The bytes a part of a table reads before its own (its header line,
- * segment.c), and their lines. */
+/* The bytes a part of a cut file reads before its own (segment.c): a
+ * table's header line, or a text's lines before the cut. */
 static size_t primed_len(const scan_job *j)
 {
-	return j->seg_index > 0 ? j->header_len : 0;
+	return j->seg_index > 0 ? j->prefix_len : 0;
 }
 
 static int on_finding(const lg_finding *f, void *ud)
@@ -42,7 +42,7 @@ static int on_finding(const lg_finding *f, void *ud)
 	size_t primed = primed_len(c->j);
 	lg_finding moved;
 	if (c->j->seg_index > 0) {	/* a part after the first */
-		if (f->offset < primed) /* the first part's header */
+		if (f->offset < primed) /* the part before reports it */
 			return 0;
 		moved = *f;
 		moved.offset -= primed + c->j->bom;
@@ -516,7 +516,7 @@ void scan_file(scan_worker *w, scan_job *j)
 	bool container = n && scan_is_container(head, n),
 	     pdf = n && scan_is_pdf(head, n);
 	if (primed_len(j)) /* a part: its header or context, then its own */
-		scan_fd(w, j, fd, j->header, j->header_len);
+		scan_fd(w, j, fd, j->prefix, j->prefix_len);
 	else if (!(container || pdf || mail) || lseek(fd, 0, SEEK_SET) != 0)
 		scan_fd(w, j, fd, head, n);
 	else if (container) {

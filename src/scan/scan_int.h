@@ -36,20 +36,20 @@ typedef struct scan_job {
 			     * checked yet (no stat by the walker) */
 	uint64_t seg_lines; /* newlines in the segment, once scanned */
 	bool tabular;	    /* a table in the segment, once scanned */
-	/* a table cut between its rows (segment.c): its header line with
-	 * its line end, which a part after the first reads before its rows
-	 * (and reports nothing of), and the rows' shape; a text's part
-	 * keeps its context there (below) */
+	/* what a part after the first reads before its own bytes, and
+	 * reports nothing of (segment.c): a table's header line with its
+	 * line end, or a text's lines before the cut (`context`: read as a
+	 * window's overlap); prefix_lines: its newlines */
+	uint8_t *prefix;
+	size_t prefix_len;
+	unsigned prefix_lines;
+	bool context;
+	/* a table cut between its rows: the rows' shape, and where the
+	 * first part's rows start (its header line is kept in prefix) */
 	bool rows;
 	char rows_delim;
 	unsigned rows_ncols;
-	uint8_t *header;
-	size_t header_len;
-	uint64_t rows_from; /* where the first part's rows start */
-	/* a text's part after the first reads the lines before it first
-	 * (header: the bytes, prefix_lines: their newlines), as context */
-	bool context;
-	unsigned prefix_lines;
+	uint64_t rows_from;
 	uint8_t bom; /* the file's byte-order mark, which offsets into
 		      * its text do not count (a part's, too) */
 	bool done;

@@ -59,10 +59,10 @@ static bool table_header(scan_worker *w, scan_job *j, const uint8_t *p,
 	if (lg_utf8_valid_prefix(p, len, &incomplete) != len ||
 	    !lg_detect_table_header(w->stream, p, line, &j->rows_delim,
 				    &j->rows_ncols) ||
-	    !(j->header = malloc(len + 1)))
+	    !(j->prefix = malloc(len + 1)))
 		return false;
-	memcpy(j->header, p, len + 1);
-	j->header_len = len + 1;
+	memcpy(j->prefix, p, len + 1);
+	j->prefix_len = len + 1;
 	j->rows_from = bom + len + 1;
 	j->rows = true;
 	return true;
@@ -220,8 +220,8 @@ static bool queue_rest(scan_worker *w, scan_job *j, uint64_t cut, uint8_t *ctx,
 		free(ctx);
 		return false;
 	}
-	rest->header = ctx;
-	rest->header_len = n;
+	rest->prefix = ctx;
+	rest->prefix_len = n;
 	rest->context = !j->rows;
 	rest->prefix_lines = (unsigned)lg_count_byte(ctx, n, '\n');
 	rest->rows = j->rows;
@@ -248,10 +248,10 @@ static bool part_prefix(scan_worker *w, const scan_job *j, int fd, uint64_t cut,
 {
 	if (!j->rows)
 		return text_context(w, j, fd, cut, p, n);
-	if (!(*p = malloc(j->header_len)))
+	if (!(*p = malloc(j->prefix_len)))
 		return false;
-	memcpy(*p, j->header, j->header_len);
-	*n = j->header_len;
+	memcpy(*p, j->prefix, j->prefix_len);
+	*n = j->prefix_len;
 	return true;
 }
 

@@ -365,7 +365,7 @@ void seq_done(sequencer *q, scan_job *j)
 			q->tail = NULL;
 		q->inflight--;
 		keep_spare(q, h);
-		free(h->header);
+		free(h->prefix);
 		free(h->path);
 		free(h);
 		pthread_cond_broadcast(&q->cv); /* a new head, budget back */
