@@ -102,10 +102,10 @@ lg_detect_stream *lg_detect_stream_new(const lg_detector *d);
 /* Starts a new text; findings go to fn. */
 void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud);
 /* Starts a text that goes on from the middle of another: its first
- * `context` bytes (at most a window's overlap, 1024 bytes, is read of
- * them) are what came before, read as the other's window would read them
- * but reported from only after them, and the text does not start there
- * (no header is looked for at its first line). */
+ * `context` bytes are what came before (a window's overlap, 1024 bytes,
+ * is as much as a window keeps of them), read as the other's window
+ * would read them but reported from only after them, and the text does
+ * not start there (no header is looked for at its first line). */
 void lg_detect_begin_after(lg_detect_stream *s, lg_finding_fn fn, void *ud,
 			   size_t context);
 /* Feeds the next n bytes of UTF-8 text. Returns LG_OK, LG_ENOMEM or

@@ -91,7 +91,7 @@ typedef struct sequencer {
 
 /* Bytes of held events per worker thread (seq_init's workers). On the
  * bench's dense text (a finding every 316 bytes, ~170 bytes held each)
- * two threads then keep 1.93 CPUs busy on one large file (scan.c cuts it
+ * two threads then keep 1.93 CPUs busy on one large file (segment.c cuts it
  * every 16 MiB at most); 4 MiB kept 1.82, the old cap of 8,192 findings
  * a job 1.03. */
 #define SEQ_HELD_PER_WORKER ((size_t)8 << 20)
