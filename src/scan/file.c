@@ -39,17 +39,10 @@ static size_t primed_len(const scan_job *j)
 static int on_finding(const lg_finding *f, void *ud)
 {
 	file_ctx *c = ud;
-	size_t primed = primed_len(c->j);
-	lg_finding moved;
-	if (c->j->seg_index > 0) {	/* a part after the first */
-		if (f->offset < primed) /* the part before reports it */
-			return 0;
-		moved = *f;
-		moved.offset -= primed + c->j->bom;
-		moved.line -= c->j->prefix_lines;
-		moved.row -= c->j->prefix_lines;
-		f = &moved;
-	}
+	/* a part's prefix is the part before's (the sequencer moves the
+	 * rest to the file's offsets and lines) */
+	if (f->offset < primed_len(c->j))
+		return 0;
 	scan_event e = {.kind = EV_FINDING, .path = c->w->member, .finding = f};
 	char cell[1024], name[32];
 	if (c->w->cells && c->w->member &&

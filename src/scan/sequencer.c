@@ -84,16 +84,18 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 	const lg_scan_events *ev = q->ev;
 	switch (e->kind) {
 	case EV_FINDING: {
-		/* a segment's text starts at seg_start, its lines after
-		 * line_base; copied (it is large) only then */
+		/* a part of a cut file (segment.c) read its prefix first
+		 * (no finding of it comes here), and its own text starts at
+		 * seg_start (less the file's BOM, which offsets do not
+		 * count), its lines after line_base; copied (it is large)
+		 * only then */
 		const lg_finding *f = e->finding;
-		uint64_t lines = j->seg_index > 0 ? q->line_base : 0;
 		lg_finding moved;
-		if (j->seg_start || lines) {
+		if (j->seg_index > 0) {
 			moved = *f;
-			moved.offset += j->seg_start;
-			moved.line += lines;
-			moved.row += lines;
+			moved.offset += j->seg_start - j->bom - j->prefix_len;
+			moved.line += q->line_base - j->prefix_lines;
+			moved.row += q->line_base - j->prefix_lines;
 			f = &moved;
 		}
 		q->stats->findings++;
