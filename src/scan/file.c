@@ -160,14 +160,25 @@ static lg_status feed_chunk(scan_worker *w, text_input *t, const uint8_t *p,
 	return rc;
 }
 
+void scan_invalid_utf8_notice(char *buf, size_t cap, uint64_t n, uint64_t first)
+{
+	snprintf(buf, cap, _("%llu invalid UTF-8 byte(s), first at byte %llu"),
+		 (unsigned long long)n, (unsigned long long)first);
+}
+
+/* A part of a cut file (UTF-8 only, segment.c) leaves its count to the
+ * sequencer, which tells the file's once, as for a file read whole. */
 static void report_decoding(scan_worker *w, scan_job *j, const text_input *t,
 			    const char *enc)
 {
-	if (t->utf8_invalid)
-		report(w, j, EV_NOTICE, 0,
-		       _("%llu invalid UTF-8 byte(s), first at byte %llu"),
-		       (unsigned long long)t->utf8_invalid,
-		       (unsigned long long)t->utf8_first_invalid);
+	j->utf8_invalid = t->utf8_invalid;
+	j->utf8_first_invalid = t->utf8_first_invalid;
+	if (t->utf8_invalid && !j->seg_len) {
+		char msg[256];
+		scan_invalid_utf8_notice(msg, sizeof(msg), t->utf8_invalid,
+					 t->utf8_first_invalid);
+		report(w, j, EV_NOTICE, 0, "%s", msg);
+	}
 	if (t->dstats.invalid)
 		report(w, j, EV_NOTICE, 0,
 		       _("%llu undecodable %s sequence(s), first at byte %llu"),

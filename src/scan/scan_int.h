@@ -36,6 +36,9 @@ typedef struct scan_job {
 			     * checked yet (no stat by the walker) */
 	uint64_t seg_lines; /* newlines in the segment, once scanned */
 	bool tabular;	    /* a table in the segment, once scanned */
+	/* a part's invalid UTF-8 bytes and the file offset of the first,
+	 * once scanned: the sequencer tells them once for the whole file */
+	uint64_t utf8_invalid, utf8_first_invalid;
 	/* what a part after the first reads before its own bytes, and
 	 * reports nothing of (segment.c): a table's header line with its
 	 * line end, or a text's lines before the cut (`context`: read as a
@@ -78,6 +81,8 @@ typedef struct sequencer {
 	bool stop;	    /* a callback asked to stop */
 	uint64_t line_base; /* lines before the current segment of a file */
 	bool parts_tabular; /* a table in the segments before it */
+	/* invalid UTF-8 bytes in the segments before it, the first's offset */
+	uint64_t parts_invalid, parts_first_invalid;
 	bool alone;    /* one thread runs the jobs, one after another (no pool):
 			* the running job is the head and nothing else locks */
 	size_t held;   /* bytes of events held by jobs behind the head */
@@ -158,6 +163,10 @@ typedef struct scan_source {
  * as w->member's when set). */
 void scan_text(scan_worker *w, scan_job *j, scan_source *src);
 /* Reports a notice (or an error) of the job, or of w->member. */
+/* The notice of n invalid UTF-8 bytes, the first at file offset `first`,
+ * in the user's language. */
+void scan_invalid_utf8_notice(char *buf, size_t cap, uint64_t n,
+			      uint64_t first);
 void scan_report(scan_worker *w, scan_job *j, bool error, int errnum,
 		 const char *msg);
 /* libs.c: whether a library a reader opens at first use is there (why is

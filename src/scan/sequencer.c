@@ -78,6 +78,23 @@ void seq_insert_after(sequencer *q, scan_job *j, scan_job *next)
 	pthread_mutex_unlock(&q->mu);
 }
 
+/* The invalid UTF-8 of a cut file's parts, j its last: one notice, as
+ * the file read whole gives (file.c). */
+static void tell_invalid_utf8(sequencer *q, const scan_job *j,
+			      const scan_event *e)
+{
+	uint64_t n = j->utf8_invalid, first = j->utf8_first_invalid;
+	if (j->seg_index > 0 && q->parts_invalid) {
+		n += q->parts_invalid;
+		first = q->parts_first_invalid;
+	}
+	if (!n || !q->ev->notice)
+		return;
+	char msg[256];
+	scan_invalid_utf8_notice(msg, sizeof(msg), n, first);
+	q->ev->notice(e->path ? e->path : j->path, msg, q->ev->ud);
+}
+
 /* Calls the user's callback; the mutex is held, so calls never overlap. */
 static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 {
@@ -112,6 +129,8 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 				  e->errnum, ev->ud);
 		break;
 	case EV_TEXT_END: /* a file held a table if any of its parts did */
+		if (j->seg_len)
+			tell_invalid_utf8(q, j, e);
 		if (ev->text_end)
 			ev->text_end(e->path ? e->path : j->path,
 				     e->tabular ||
@@ -362,6 +381,10 @@ void seq_done(sequencer *q, scan_job *j)
 		bool more = h->seg_len && !h->seg_last;
 		q->line_base = more ? q->line_base + h->seg_lines : 0;
 		q->parts_tabular = more && (q->parts_tabular || h->tabular);
+		if (!more || (!q->parts_invalid && h->utf8_invalid))
+			q->parts_first_invalid = h->utf8_first_invalid;
+		q->parts_invalid =
+		    more ? q->parts_invalid + h->utf8_invalid : 0;
 		set_head(q, h->next);
 		if (!q->head)
 			q->tail = NULL;
