@@ -135,13 +135,17 @@ bool lg_detect_tabular(const lg_detect_stream *s);
  * the stream's window. */
 bool lg_detect_table_header(lg_detect_stream *s, const uint8_t *line, size_t n,
 			    char *delim, unsigned *ncols);
-/* Whether line[0..n) (its line end left out) is a row that keeps a table
- * of ncols columns reading on as just after its header: not blank, no
- * longer than a row the table pass takes, its quotes paired (no cell goes
- * on over the line), and ncols fields as the table pass counts them. A
- * table can be cut before such a row when every row above it is one. */
-bool lg_table_row_whole(const uint8_t *line, size_t n, char delim,
-			unsigned ncols);
+/* The length of the table record at p[0..n), through its last newline,
+ * when it keeps a table of ncols columns reading on as just after its
+ * header: not blank, no longer than a row the table pass takes, its quotes
+ * paired by the end of its line or of the lines a quoted cell carries it
+ * over (as the table pass reads a record), and ncols fields as the table
+ * pass counts them; 0 when it is not whole; LG_TABLE_RECORD_UNSEEN when
+ * its end is not in p[0..n). A table can be cut before such a record when
+ * every record above it is one. */
+#define LG_TABLE_RECORD_UNSEEN SIZE_MAX
+size_t lg_table_record_whole(const uint8_t *p, size_t n, char delim,
+			     unsigned ncols);
 void lg_detect_stream_free(lg_detect_stream *s);
 
 /* Convenience: scans one whole buffer. */

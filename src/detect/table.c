@@ -556,13 +556,35 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 	return true;
 }
 
-bool lg_table_row_whole(const uint8_t *line, size_t n, char delim,
-			unsigned ncols)
+size_t lg_table_record_whole(const uint8_t *p, size_t n, char delim,
+			     unsigned ncols)
 {
-	if (n && line[n - 1] == '\r')
-		n--;
-	return n > 0 && n <= ROW_MAX_BYTES && !quote_open(line, n) &&
-	       count_fields(line, n, delim) == ncols;
+	const uint8_t *nl = memchr(p, '\n', n);
+	if (!nl)
+		return LG_TABLE_RECORD_UNSEEN;
+	size_t end = (size_t)(nl - p);
+	/* the lines a quoted cell carries the record over, as record_end
+	 * reads them. A record it ends short (at its line or byte limit, the
+	 * quote still open) and a line too long to be a row are not taken:
+	 * the table pass reads on past them unchanged, but they are rare
+	 * enough not to reason about */
+	bool open = end < ROW_MAX_BYTES && quote_open(p, end);
+	for (int k = 0; open && k < RECORD_MAX_LINES; k++) {
+		if (!(nl = memchr(p + end + 1, '\n', n - end - 1)))
+			return LG_TABLE_RECORD_UNSEEN;
+		size_t e = (size_t)(nl - p);
+		open = !quote_open(p + end + 1, e - end - 1);
+		end = e;
+		if (end >= ROW_MAX_BYTES)
+			break;
+	}
+	/* a first line of ROW_MAX_BYTES or more is no row to the table
+	 * pass (table_scan_cells), nor is a blank one */
+	size_t len = end && p[end - 1] == '\r' ? end - 1 : end;
+	if (open || end >= ROW_MAX_BYTES || len == 0 ||
+	    count_fields(p, len, delim) != ncols)
+		return 0;
+	return end + 1;
 }
 
 bool lg_detect_table_header(lg_detect_stream *s, const uint8_t *line, size_t n,

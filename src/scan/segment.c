@@ -7,8 +7,9 @@
  * A text is cut just after a blank line: no finding or table crosses it.
  * The part after reads the lines before the cut first, as the detector's
  * next window would (a keyword there still counts), and reports from the
- * cut on. A table (its first line a header) is cut between rows while
- * they are whole, so that the table pass reads on there as just after
+ * cut on. A table (its first line a header) is cut between records (rows,
+ * with the lines a quoted cell carries one over) while they are whole, so
+ * that the table pass reads on there as just after
  * its header: the part after reads the header first. Either way every
  * part starts at a line's first column, and what the parts report is
  * what one thread would (files_cut_between_rows_same_at_every_j). */
@@ -89,12 +90,13 @@ static bool may_cut(scan_worker *w, scan_job *j, int fd)
 }
 
 /* Where a part of a table that starts at `from` may end: at the start of
- * the first row at or after `target` that is whole (lg_table_row_whole),
- * every row before it one too (the table pass then reads on there as just
- * after its header, which the next part reads first: the row below a
- * header must have its fields). Before a row that is not, the cut falls
- * at the last whole row's start, and the part after it reads on to the
- * end. 0: no cut (no whole row after `from`, the end of the file, a read
+ * the first record (a row, or one a quoted cell carries over lines) at or
+ * after `target` that is whole (lg_table_record_whole), every record
+ * before it one too (the table pass then reads on there as just after its
+ * header, which the next part reads first: the row below a header must
+ * have its fields). Before a record that is not, the cut falls at the
+ * last whole record's start, and the part after it reads on to the end.
+ * 0: no cut (no whole record after `from`, the end of the file, a read
  * failed). */
 static uint64_t row_cut(scan_worker *w, const scan_job *j, int fd,
 			uint64_t from, uint64_t target)
@@ -105,20 +107,19 @@ static uint64_t row_cut(scan_worker *w, const scan_job *j, int fd,
 		ssize_t got = pread(fd, buf, CUT_LOOK_LONG, (off_t)at);
 		if (got <= 0)
 			return 0;
-		size_t i = 0;
-		const uint8_t *nl;
-		while ((nl = memchr(buf + i, '\n', (size_t)got - i))) {
-			size_t end = (size_t)(nl - buf);
-			if (!lg_table_row_whole(buf + i, end - i, j->rows_delim,
-						j->rows_ncols))
+		size_t i = 0, k;
+		while ((k = lg_table_record_whole(
+			    buf + i, (size_t)got - i, j->rows_delim,
+			    j->rows_ncols)) != LG_TABLE_RECORD_UNSEEN) {
+			if (!k)
 				return last;
 			if (at + i >= target)
 				return at + i;
 			if (at + i > from)
 				last = at + i;
-			i = end + 1;
+			i += k;
 		}
-		if (i == 0) /* a line longer than the look: no whole row */
+		if (i == 0) /* a record longer than the look: not whole */
 			return last;
 		at += i;
 	}

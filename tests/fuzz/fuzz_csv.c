@@ -307,20 +307,20 @@ static void scan_bytes(const uint8_t *p, size_t n, found *r, bool *tabular)
 	scan(&t, 0, 0, r, tabular);
 }
 
-/* The start of the first row at or after `target` when every row from
+/* The start of the first record (a row, or a row whose quoted cell
+ * carries it over lines) at or after `target` when every record from
  * `from` to it is whole, else 0. */
 static size_t cut_row(const text *a, size_t from, size_t target, char delim,
 		      unsigned ncols)
 {
 	for (size_t at = from; at < a->len;) {
-		const uint8_t *nl = memchr(a->p + at, '\n', a->len - at);
-		if (!nl ||
-		    !lg_table_row_whole(a->p + at, (size_t)(nl - a->p) - at,
-					delim, ncols))
+		size_t k =
+		    lg_table_record_whole(a->p + at, a->len - at, delim, ncols);
+		if (!k || k == LG_TABLE_RECORD_UNSEEN)
 			return 0;
 		if (at >= target)
 			return at;
-		at = (size_t)(nl - a->p) + 1;
+		at += k;
 	}
 	return 0;
 }

@@ -42,8 +42,8 @@ write("blank_mid.csv", [csv(HDR)] + [csv(r) for r in rows(1500)] + [""] +
 quoted = [csv(r) for r in rows(1200)]
 for i in range(1200, 2400):
     r = row(i, i % 3 == 0)
-    # quoted cells on one line (cuts go on between them), then from row
-    # 1800 some with a line break inside (cuts stop before the first)
+    # quoted cells on one line, then from row 1800 some with a line break
+    # inside: the record is both lines, and cuts go on between records
     r[7] = '"' + r[7] + ('\n' + "（２階）" if i >= 1800 and i % 50 == 25 else "") + '"'
     r[1] = '"' + r[1] + '"'
     quoted.append(csv(r))
@@ -57,7 +57,8 @@ for i, r in enumerate(rows(2500)):
     excel.append(",".join('"' + c + '"' for c in r))
 write("excel.csv", [",".join('"' + c + '"' for c in HDR)] + excel, eol="\r\n")
 # a last cell that goes on over a line which itself looks like a row
-# (as many commas): only its quote tells it apart
+# (as many commas): only its quote tells it apart (a cut before that line
+# would make it a row of its own)
 memo = []
 for i, r in enumerate(rows(2500)):
     line = ",".join(r)
@@ -86,3 +87,21 @@ with open("text.txt", "w", encoding="utf-8") as f:
         t, _ = make()
         f.write(t + "\n")
         size += len(t.encode()) + 1
+# records the table pass ends short or reads on past: a quoted cell with a
+# blank line in it, one over more lines than a record may take (its end
+# is read as rows), some longer than a row may be, and at the end a quote
+# that never closes; cuts go on past the first, stop before the others
+recs = []
+for i, r in enumerate(rows(3000)):
+    line = ",".join(r)
+    if i % 60 == 30:
+        line += ',"折り返し\n\n空行のあと"'
+    elif i == 1500:
+        line += ',"長い備考\n' + "\n".join(f"{k},続き" for k in range(40)) + '"'
+    elif i >= 1900 and i % 50 == 0:
+        line += ',"' + "長文" * 1500 + '\n終わり"'
+    else:
+        line += ","
+    recs.append(line)
+recs.append(",".join(rows(1, 9000)[0]) + ',"閉じない引用\n' + csv(rows(1, 9001)[0]))
+write("records.csv", [",".join(HDR + ["備考"])] + recs)
