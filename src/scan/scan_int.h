@@ -162,11 +162,11 @@ typedef struct scan_source {
 /* Sniffs, decodes and scans one text from src, reported as the job's (or
  * as w->member's when set). */
 void scan_text(scan_worker *w, scan_job *j, scan_source *src);
-/* Reports a notice (or an error) of the job, or of w->member. */
 /* The notice of n invalid UTF-8 bytes, the first at file offset `first`,
  * in the user's language. */
 void scan_invalid_utf8_notice(char *buf, size_t cap, uint64_t n,
 			      uint64_t first);
+/* Reports a notice (or an error) of the job, or of w->member. */
 void scan_report(scan_worker *w, scan_job *j, bool error, int errnum,
 		 const char *msg);
 /* libs.c: whether a library a reader opens at first use is there (why is
