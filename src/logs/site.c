@@ -101,9 +101,30 @@ typedef struct site_loader {
 	size_t errlen;
 } site_loader;
 
+/* "FILE:LINE: reason" (no LINE when 0) in err. A path too long for err
+ * keeps its end (the file's name), after "...", so that the reason is
+ * always told: a session_key_file may name any path. */
+static void site_err(char *err, size_t errlen, const char *path,
+		     unsigned long line, const char *reason)
+{
+	char at[24] = "";
+	if (line)
+		snprintf(at, sizeof(at), ":%lu", line);
+	size_t pl = strlen(path), fixed = strlen(at) + 2 + strlen(reason);
+	size_t room = errlen > fixed + 64 ? errlen - fixed - 1 : 64;
+	const char *lead = "";
+	if (pl > room) {
+		path += pl - (room - 3);
+		while ((*path & 0xC0) == 0x80) /* not inside a character */
+			path++;
+		lead = "...";
+	}
+	snprintf(err, errlen, "%s%s%s: %s", lead, path, at, reason);
+}
+
 static bool fail(site_loader *L, const yaml_node_t *n, const char *what)
 {
-	snprintf(L->err, L->errlen, "%s:%lu: %s", L->path,
+	site_err(L->err, L->errlen, L->path,
 		 n ? (unsigned long)n->start_mark.line + 1 : 1UL, what);
 	return false;
 }
@@ -313,7 +334,7 @@ static lg_status load_file(lg_site *s, const char *path, char *err,
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		site_err(err, errlen, path, 0, strerror(errno));
 		return LG_EINVAL;
 	}
 	yaml_parser_t parser;
@@ -322,7 +343,7 @@ static lg_status load_file(lg_site *s, const char *path, char *err,
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errlen, "%s:%lu: %s", path,
+		site_err(err, errlen, path,
 			 (unsigned long)parser.problem_mark.line + 1,
 			 parser.problem ? parser.problem : "bad YAML");
 		rc = LG_EINVAL;
@@ -372,9 +393,11 @@ static lg_status load_session_key(lg_site *s, char *err, size_t errlen)
 	if (s->key_file) {
 		if (read_key(s->key_file, s->session_key))
 			return LG_OK;
-		snprintf(err, errlen,
-			 "%s: cannot read a 32-byte session key (%s)",
-			 s->key_file, errno ? strerror(errno) : "too short");
+		char why[160];
+		snprintf(why, sizeof(why),
+			 "cannot read a 32-byte session key (%s)",
+			 errno ? strerror(errno) : "too short");
+		site_err(err, errlen, s->key_file, 0, why);
 		return LG_EINVAL;
 	}
 	char path[1024];
