@@ -893,12 +893,71 @@ static bool key_follows(const uint8_t *p, const uint8_t *end)
 	return p < end && *p == '=';
 }
 
+/* How the lines of a test log start: the results test suites print a
+ * line each (automake's test-suite.log, DejaGnu's .sum and .log, as
+ * Debian ships them for binutils and gdb), and DejaGnu's line before each
+ * test file's results ("Running /build/.../strings.exp ..."). */
+static const char *const test_results[] = {
+    "PASS:",	    "FAIL:",	 "XPASS:", "XFAIL:",	"KPASS:",
+    "KFAIL:",	    "SKIP:",	 "ERROR:", "UNTESTED:", "UNRESOLVED:",
+    "UNSUPPORTED:", "Running /", NULL};
+
+static bool test_result_line(const uint8_t *p, const uint8_t *end)
+{
+	for (int k = 0; k < 16 && p < end && (*p == ' ' || *p == '\t'); k++)
+		p++; /* quoted in a ChangeLog, indented */
+	for (const char *const *r = test_results; *r; r++) {
+		size_t n = strlen(*r);
+		if ((size_t)(end - p) >= n && !memcmp(p, *r, n))
+			return true;
+	}
+	return false;
+}
+
+/* Bytes looked at around a line for its neighbours: within what a window
+ * keeps before and after its own share, so that a finding is the same
+ * wherever the window falls. */
+#define NEIGHBOUR_LOOK 200u
+
+/* The start of the line holding w[at], looked for NEIGHBOUR_LOOK bytes
+ * back; UINT32_MAX when it is further. */
+static uint32_t line_start_near(const uint8_t *w, uint32_t at)
+{
+	uint32_t lo = at > NEIGHBOUR_LOOK ? at - NEIGHBOUR_LOOK : 0, p = at;
+	while (p > lo && w[p - 1] != '\n')
+		p--;
+	return p == 0 || w[p - 1] == '\n' ? p : UINT32_MAX;
+}
+
+/* Whether the label at w[at] (a window offset) is a test's PASS line among
+ * others ("PASS: gdb.base/break.exp: ..."): first on its line (after
+ * blanks), the line above or below one of test_results. A lone "PASS: x"
+ * (a memo's "USER: admin / PASS: ...") is a password's label. */
+static bool test_pass_line(const uint8_t *w, size_t len, uint32_t at)
+{
+	if (len - at < 5 || memcmp(w + at, "PASS:", 5) != 0)
+		return false;
+	uint32_t ls = line_start_near(w, at);
+	if (ls == UINT32_MAX || !test_result_line(w + ls, w + at + 5))
+		return false; /* not first on its line */
+	size_t look = len - at < NEIGHBOUR_LOOK ? len - at : NEIGHBOUR_LOOK;
+	const uint8_t *nl = memchr(w + at, '\n', look);
+	if (nl && test_result_line(nl + 1, w + len))
+		return true;
+	uint32_t above = ls > 0 ? line_start_near(w, ls - 1) : UINT32_MAX;
+	return above != UINT32_MAX && test_result_line(w + above, w + ls);
+}
+
 /* A value written after its label runs to the next space or quote, or to
  * the next key=value: every prefix of it is the same candidate. */
 static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 				uint32_t *to)
 {
-	(void)from;
+	/* the match starts with the byte before its label (WORD_START) */
+	uint32_t label =
+	    *from < len && !lg_is_alpha(w[*from]) ? *from + 1 : *from;
+	if (test_pass_line(w, len, label))
+		return false;
 	uint32_t e = *to, lim = *to + 80;
 	while (e < len && e < lim && !lg_is_space(w[e]) && w[e] != '"' &&
 	       w[e] != '\'' && w[e] < 0x80 &&
@@ -906,6 +965,53 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 		e++;
 	*to = e;
 	return true;
+}
+
+/* Whether the line at p (before end) is blank, or a header of an
+ * armoured or encrypted key ("Proc-Type: 4,ENCRYPTED", "Version: GnuPG",
+ * "Comment: ..."): then the body follows a blank line. */
+static bool key_header_line(const uint8_t *p, const uint8_t *end)
+{
+	if (p < end && (*p == '\n' || *p == '\r'))
+		return true;
+	const uint8_t *q = p;
+	while (q < end && (lg_is_alpha(*q) || *q == '-'))
+		q++;
+	return q > p && q + 1 < end && q[0] == ':' && q[1] == ' ';
+}
+
+/* A key follows its BEGIN line: base64 (32 characters in a row at least)
+ * within the next bytes and before a blank line (past the quotes or \\n
+ * of a key written in code), or, on the very next line, the headers and
+ * blank line of an armoured (PGP) or encrypted (Proc-Type) key. The BEGIN
+ * line alone is a mention ("the -----BEGIN PGP PRIVATE KEY BLOCK-----
+ * marker has been found") or a placeholder ("..."). Nothing past a blank
+ * line is read: a file cut there (segment.c) gives the same verdict. */
+#define KEY_BODY_LOOK 160u
+static bool extend_private_key(const uint8_t *w, size_t len, uint32_t *from,
+			       uint32_t *to)
+{
+	(void)from;
+	const uint8_t *p = w + *to, *end = w + len;
+	if (end - p > KEY_BODY_LOOK)
+		end = p + KEY_BODY_LOOK;
+	const uint8_t *nl = p < end && *p == '\r' ? p + 1 : p;
+	if (nl < end && *nl == '\n' && key_header_line(nl + 1, end))
+		return true;
+	unsigned run = 0;
+	for (; p < end; p++) {
+		if (lg_is_alnum(*p) || *p == '+' || *p == '/') {
+			if (++run >= 32)
+				return true;
+			continue;
+		}
+		run = 0;
+		if (*p == '\n' && p + 1 < end &&
+		    (p[1] == '\n' ||
+		     (p[1] == '\r' && p + 2 < end && p[2] == '\n')))
+			return false; /* a blank line: the block ended */
+	}
+	return false;
 }
 
 /* Words before 有効期限 that make it another document's expiry, with
@@ -950,6 +1056,16 @@ static bool expiry_of_other_in(const uint8_t *p, size_t n)
 
 /* A card expiry has a month and a year, no day, and its label is the
  * card's: 2026年2月5日 after 旅券有効期限 is a passport's. */
+/* Whether the match at w[from] starts ".exp" ending a file's name (a
+ * DejaGnu test, "ls-errs.exp: 'break 2010-03'"), not the label exp. */
+static bool exp_file_name(const uint8_t *w, size_t len, uint32_t from)
+{
+	return len - from >= 5 && w[from] == '.' && from > 0 &&
+	       !lg_is_space(w[from - 1]) &&
+	       lg_ascii_ncasecmp((const char *)w + from + 1, "exp", 3) == 0 &&
+	       !lg_is_alpha(w[from + 4]) && w[from + 4] != '.';
+}
+
 static bool extend_card_expiry(const uint8_t *w, size_t len, uint32_t *from,
 			       uint32_t *to)
 {
@@ -966,7 +1082,8 @@ static bool extend_card_expiry(const uint8_t *w, size_t len, uint32_t *from,
 			 q[2] >= 0x90 && q[2] <= 0x99)))
 		return false;
 	uint32_t look = *from > 24 ? *from - 24 : 0;
-	return !expiry_of_other_in(w + look, *from + 8 - look);
+	return !expiry_of_other_in(w + look, *from + 8 - look) &&
+	       !exp_file_name(w, len, *from);
 }
 
 /* Label-then-value patterns whose validators read only the value at the
@@ -1056,8 +1173,9 @@ const lg_detector_def lg_detector_defs[LG_TYPE_COUNT] = {
     DEF(LG_AWS_SECRET_ACCESS_KEY, "aws_secret_access_key",
 	"AWS secret access key", pat_aws_secret, validate_aws_secret,
 	LG_ANCHORED | LG_KW_REQUIRED, 0.0, 0.0, 0.95, 0, 0),
-    DEF(LG_PRIVATE_KEY, "private_key", "PEM private key block", pat_private_key,
-	validate_private_key, 0, 0.97, 0.97, 0.97, 0, 0),
+    DEFX(LG_PRIVATE_KEY, "private_key", "PEM private key block",
+	 pat_private_key, validate_private_key, extend_private_key, 0, 0.97,
+	 0.97, 0.97, 0, 0),
     DEF(LG_GITHUB_TOKEN, "github_token", "GitHub token", pat_github,
 	validate_token, LG_WORD, 0.95, 0.95, 0.97, 0, 0),
     DEFX(LG_SLACK_TOKEN, "slack_token", "Slack token or webhook URL", pat_slack,

@@ -455,11 +455,14 @@ static bool crosses_line(const uint8_t *w, const kw_hit *h, uint32_t st,
 	return h->from > en && memchr(w + en, '\n', h->from - en) != NULL;
 }
 
-/* Only separators between a's end and b: "JAN: " labels what follows. */
-static bool only_separators(const uint8_t *w, uint32_t a, uint32_t b)
+/* Only separators between a's end and b: "JAN: " labels what follows;
+ * with `lines`, line ends too (a form's label on the line above). */
+static bool only_separators(const uint8_t *w, uint32_t a, uint32_t b,
+			    bool lines)
 {
 	while (a < b) {
-		if (strchr(" \t:=#", w[a])) {
+		if (strchr(" \t:=#", w[a]) ||
+		    (lines && (w[a] == '\n' || w[a] == '\r'))) {
 			a++;
 		} else if (b - a >= 3 && (!memcmp(w + a, "：", 3) ||
 					  !memcmp(w + a, "　", 3))) {
@@ -492,11 +495,28 @@ static inline void label_consider(label_view *v, const lg_keyword_list *k,
 		*slot = dist;
 }
 
+/* Whether hit h, a label of the seven bare digits [st, en), names them:
+ * one before them on their line ("郵便番号 1600021", "ZIP: 1600021"), or
+ * on a line above with nothing but separators between (a form). A postal
+ * word elsewhere around an id is no label of it: "ZIP" in "fix a ZIP read
+ * vulnerability" two lines below "Closes: #1023392". Other lists' hits
+ * (another field's label, a negative word) count as they do for all. */
+static bool label_of_bare(const uint8_t *w, const kw_hit *h,
+			  const lg_keyword_list *k, lg_type t, uint32_t st,
+			  uint32_t en, int side)
+{
+	if (!((k->types >> t) & 1u) || k->strength >= LG_KW_NEGATIVE)
+		return true;
+	return side == 0 && (!crosses_line(w, h, st, en) ||
+			     only_separators(w, h->to, st, true));
+}
+
 /* Collects the labels around [st, en) within its window [wlo, whi] (the
- * type's, limited to e.g. the current line of a table: note_window). */
+ * type's, limited to e.g. the current line of a table: note_window); with
+ * `bare`, of seven bare digits (label_of_bare). */
 static void gather_labels(const lg_detect_stream *s, lg_type t, uint32_t st,
 			  uint32_t en, const label_note *n, size_t *cursor,
-			  label_view *v)
+			  bool bare, label_view *v)
 {
 	uint32_t wlo = n->from, whi = n->to;
 	*v = (label_view){{FAR, FAR}, FAR, {FAR, FAR}};
@@ -518,7 +538,9 @@ static void gather_labels(const lg_detect_stream *s, lg_type t, uint32_t st,
 			continue;
 		const lg_keyword_list *k = &lg_keyword_lists[h->list];
 		if (k->strength == LG_KW_NEGATIVE_DIRECT &&
-		    !(side == 0 && only_separators(s->win, h->to, st)))
+		    !(side == 0 && only_separators(s->win, h->to, st, false)))
+			continue;
+		if (bare && !label_of_bare(s->win, h, k, t, st, en, side))
 			continue;
 		/* a negative label names the value on its own line ("order
 		 * #5086283" one line up says nothing of a phone number) */
@@ -593,7 +615,8 @@ double lg_label_confidence(const lg_detect_stream *s, size_t i, size_t *cursor)
 	bool negative = false;
 	/* else the column alone decides, or no keyword would count */
 	if (n->column == 0 && !n->bare)
-		gather_labels(s, t, c->from, c->to, n, cursor, &v);
+		gather_labels(s, t, c->from, c->to, n, cursor,
+			      t == LG_JP_POSTAL_CODE && c->kind == 'b', &v);
 	double conf = label_confidence(def, &v, n->column, &negative);
 	return conf < 0 ? conf : kind_adjust(t, c->kind, conf, negative);
 }

@@ -455,6 +455,12 @@ static bool header_shape(const uint8_t *line, size_t n, char *delim,
 	*delim = tabs > commas ? '\t' : ',';
 	if (semis > commas && semis > tabs)
 		*delim = ';';
+	/* a line indented by a tab (a ChangeLog entry, a Makefile rule) is
+	 * text: its "first column" is the indentation ("\t* a.c (main):
+	 * Possibly address Coverity" above "\t1024226 ..." named no address
+	 * column) */
+	if (*delim == '\t' && line[0] == '\t')
+		return false;
 	*nf = split_fields(line, 0, n, *delim, NULL, NULL);
 	return *nf >= 2;
 }

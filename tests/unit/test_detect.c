@@ -688,6 +688,49 @@ static void english_labels_are_words(void **state)
 	expect_one(det, "DOB: 1985-04-12", LG_BIRTH_DATE, "1985-04-12", HIGH);
 }
 
+/* What test suites print: automake's and DejaGnu's results a line each
+ * (PASS: name), DejaGnu's tests named *.exp. Among them PASS names a
+ * test and .exp a file; alone, PASS labels a password, exp an expiry. */
+static void test_logs_are_not_secrets(void **state)
+{
+	(void)state;
+	static const char *const logs[] = {
+	    "PASS: gdb.base/break.exp: break main\n"
+	    "PASS: gdb.base/break.exp: run until function breakpoint\n",
+	    "FAIL: test-archive\nPASS: test-zip-reader\n",
+	    "PASS: test-zip-reader\r\nXFAIL: test-7z\r\n",
+	    "# of expected passes 42\nUNSUPPORTED: tls\nPASS: objdump -W\n",
+	    "Running /build/binutils/testsuite/binutils-all/strings.exp ...\n"
+	    "PASS: strings: decoding little-endian multibyte strings\n"
+	    "Running /build/binutils/testsuite/binutils-all/size.exp ...\n",
+	    "\tcd testsuite && bash config-sub.sh\n"
+	    "\tPASS: config.sub checks (882 tests)\n"
+	    "\tPASS: config.sub idempotency checks (819 tests)\n",
+	};
+	for (size_t i = 0; i < sizeof(logs) / sizeof(*logs); i++)
+		expect_none(det_all, logs[i], LG_PASSWORD);
+	expect_none(det_all,
+		    "PASS: gdb.linespec/ls-errs.exp: lang=C: 'break 2010-03'\n",
+		    LG_CARD_EXPIRY);
+	expect_none(det_all, "see ls-errs.exp: 2010-03\n", LG_CARD_EXPIRY);
+	/* a memo's credentials, and the label exp on its own */
+	expect_one(det, "USER: admin\nPASS: Qz7#kLm2\n", LG_PASSWORD,
+		   "Qz7#kLm2", HIGH);
+	expect_one(det, "PASS: Qz7#kLm2\n", LG_PASSWORD, "Qz7#kLm2", HIGH);
+	expect_one(det, "ftp memo\n  PASS: Qz7#kLm2\n  host: 10.0.0.5\n",
+		   LG_PASSWORD, "Qz7#kLm2", HIGH);
+	expect_one(det, "card .exp: 12/28", LG_CARD_EXPIRY, "2028-12", HIGH);
+	expect_one(det, "Card Exp: 12/28", LG_CARD_EXPIRY, "2028-12", HIGH);
+	/* a ChangeLog's tab-indented lines are no TSV table whose column
+	 * names an address */
+	expect_none(det,
+		    "\t* addtiffo.c (main): Possibly address Coverity\n"
+		    "\t1024226 \"Untrusted value as argument\".\n",
+		    LG_JP_POSTAL_CODE);
+	expect_one(det, "会員番号\t住所\t郵便番号\nA001\t東京都\t1600021\n",
+		   LG_JP_POSTAL_CODE, "1600021", HIGH);
+}
+
 /* Keywords around a value: a keyword's space is one white-space byte or
  * none, and an ASCII keyword counts only as a word of its own. */
 static void keywords_are_words(void **state)
@@ -777,9 +820,41 @@ static void secrets_reported(void **state)
 	expect_one(det, "token ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
 		   LG_GITHUB_TOKEN, "ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A",
 		   HIGH);
-	found r = scan(det, "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n");
-	assert_int_equal(count_of(&r, LG_PRIVATE_KEY), 1);
-	free(r.f);
+	/* a key is its BEGIN line with a body: base64, as a file holds it
+	 * or as code spells it, or an armoured (PGP) or encrypted key's
+	 * headers and blank line */
+	static const char *const keys[] = {
+	    "-----BEGIN RSA PRIVATE KEY-----\n"
+	    "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi8aW+"
+	    "Ik0rRz0wW5cM8B1Uy1kQm\n",
+	    "-----BEGIN OPENSSH PRIVATE KEY-----\r\n"
+	    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2"
+	    "gtZW\r\n",
+	    "key = \"-----BEGIN PRIVATE KEY-----\\n\"\n"
+	    "      "
+	    "\"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\\n\"\n",
+	    "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQVYBGF3c2sBDADH\n",
+	    "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG "
+	    "v2\n\nlQO+\n",
+	    "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+	    "DEK-Info: DES-EDE3-CBC,8A2E4C6B1D3F5A7C\n\nq0Zs\n",
+	};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+		found r = scan(det, keys[i]);
+		if (count_of(&r, LG_PRIVATE_KEY) != 1)
+			fail_msg("no private key in: %s", keys[i]);
+		free(r.f);
+	}
+	/* the BEGIN line named, not a key under it */
+	static const char *const mentions[] = {
+	    "/* The \"-----BEGIN PGP PRIVATE KEY BLOCK-----\" marker has "
+	    "been found. */\n",
+	    "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",
+	    "-----BEGIN RSA PRIVATE KEY-----\n(your key here)\n",
+	    "-----BEGIN EC PRIVATE KEY----- goes first, then the base64\n",
+	};
+	for (size_t i = 0; i < sizeof(mentions) / sizeof(*mentions); i++)
+		expect_none(det, mentions[i], LG_PRIVATE_KEY);
 }
 
 /* ---- negative contexts
@@ -2399,6 +2474,7 @@ int main(void)
 	    cmocka_unit_test(table_header_below_a_title),
 	    cmocka_unit_test(ids_as_forms_write_them),
 	    cmocka_unit_test(passwords_as_people_write_them),
+	    cmocka_unit_test(test_logs_are_not_secrets),
 	    cmocka_unit_test(negative_context_lowers_card),
 	    cmocka_unit_test(negative_context_lowers_phone),
 	    cmocka_unit_test(negative_context_lowers_mobile_shaped),

@@ -366,16 +366,24 @@ static void postal_at_gap(const char *head, size_t gap, const char *tail,
 }
 
 /* Seven bare digits take a strong postal label wholly inside their
- * window (120 bytes before the value, 72 after), and no other: the
- * literal at the window's very edge, and one byte past it. */
+ * window (120 bytes before the value), and no other: the literal at the
+ * window's very edge, and one byte past it. The label stands before them:
+ * on their line, or on a line above with only separators between (a
+ * form); a postal word after them, or lines of text away, names some
+ * other thing ("1023392" two lines above "fix a ZIP read vulnerability"). */
 static void bare_digits_label_at_window_edges(void **state)
 {
 	(void)state;
 	/* the label's 12 bytes and the gap fit in 120 */
 	for (size_t gap = 100; gap < 120; gap++)
 		postal_at_gap("x\n郵便番号", gap, "1500002\n", gap + 12 <= 120);
-	for (size_t gap = 50; gap < 80; gap++)
-		postal_at_gap("1500002", gap, "ZIP x\n", gap + 3 <= 72);
+	for (size_t gap = 1; gap < 80; gap += 13)
+		postal_at_gap("1500002", gap, "ZIP x\n", false);
+	postal_at_gap("郵便番号：\n", 2, "1500002\n", true);
+	postal_at_gap("ZIP\r\n", 0, "1500002\r\n", true);
+	postal_at_gap("Closes: #1023392\n  * New upstream version:\n", 4,
+		      "- fix a ZIP read vulnerability\n", false);
+	postal_at_gap("a ZIP file\nuser_id=", 0, "1500002\n", false);
 }
 
 int main(void)
