@@ -847,8 +847,7 @@ static void secrets_reported(void **state)
 	}
 	/* the BEGIN line named, not a key under it */
 	static const char *const mentions[] = {
-	    "/* The \"-----BEGIN PGP PRIVATE KEY BLOCK-----\" marker has "
-	    "been found. */\n",
+	    "/* The \"-----BEGIN PGP PRIVATE KEY BLOCK-----\" marker */\n",
 	    "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n",
 	    "-----BEGIN RSA PRIVATE KEY-----\n(your key here)\n",
 	    "-----BEGIN EC PRIVATE KEY----- goes first, then the base64\n",
