@@ -47,6 +47,9 @@ typedef struct scan_job {
 	size_t prefix_len;
 	unsigned prefix_lines;
 	bool context;
+	/* a table's: the header's bytes at the prefix's start; the rows
+	 * after it in the prefix are the ones before the cut (ROW_CONTEXT) */
+	size_t header_len;
 	/* a table cut between its rows: the rows' shape, and where the
 	 * first part's rows start (its header line is kept in prefix) */
 	bool rows;

@@ -63,7 +63,7 @@ static bool table_header(scan_worker *w, scan_job *j, const uint8_t *p,
 	    !(j->prefix = malloc(len + 1)))
 		return false;
 	memcpy(j->prefix, p, len + 1);
-	j->prefix_len = len + 1;
+	j->prefix_len = j->header_len = len + 1;
 	j->rows_from = bom + len + 1;
 	j->rows = true;
 	return true;
@@ -89,20 +89,57 @@ static bool may_cut(scan_worker *w, scan_job *j, int fd)
 	return !starts_tabular(p, n) || table_header(w, j, p, n, sn.bom_len);
 }
 
+/* A table's part after a cut reads the header first, then the rows just
+ * before the cut, at least ROW_CONTEXT bytes of them, as the table pass
+ * read them there: a label regex crossing a line (パスポート番号 at the
+ * header's end, a passport number on the next line, as on a form) reaches
+ * from the header only into the rows it reaches in the whole file. The
+ * last ROW_STARTS record starts are kept (a record has two bytes at
+ * least: the header's fields and a newline). */
+#define ROW_CONTEXT 256u
+#define ROW_STARTS  256u
+typedef struct record_starts {
+	uint64_t at[ROW_STARTS];
+	size_t n;
+} record_starts;
+
+/* cut, and in *ctx the last record start ROW_CONTEXT bytes or more before
+ * it. With fewer bytes of rows since `from`, only a part whose rows start
+ * right under the header (`from` is the first row) reads them so, as in
+ * the whole file; another is not cut there (0). */
+static uint64_t row_context(const record_starts *rs, uint64_t cut,
+			    uint64_t from, bool first_rows, uint64_t *ctx)
+{
+	size_t kept = rs->n < ROW_STARTS ? rs->n : ROW_STARTS;
+	for (size_t k = 0; k < kept; k++) {
+		uint64_t r = rs->at[(rs->n - 1 - k) % ROW_STARTS];
+		if (r + ROW_CONTEXT <= cut) {
+			*ctx = r;
+			return cut;
+		}
+	}
+	*ctx = from;
+	return first_rows ? cut : 0;
+}
+
 /* Where a part of a table that starts at `from` may end: at the start of
  * the first record (a row, or one a quoted cell carries over lines) at or
  * after `target` that is whole (lg_table_record_whole), every record
  * before it one too (the table pass then reads on there as just after its
- * header, which the next part reads first: the row below a header must
- * have its fields). Before a record that is not, the cut falls at the
- * last whole record's start, and the part after it reads on to the end.
- * 0: no cut (no whole record after `from`, the end of the file, a read
- * failed). */
+ * header and the rows before the cut, which the next part reads first:
+ * the row below a header must have its fields). Before a record that is
+ * not, the cut falls at the last whole record's start, and the part after
+ * it reads on to the end. 0: no cut (no whole record after `from`, the end
+ * of the file, a read failed). *ctx: where the rows the part after reads
+ * before its own start begin (row_context). */
 static uint64_t row_cut(scan_worker *w, const scan_job *j, int fd,
-			uint64_t from, uint64_t target)
+			uint64_t from, uint64_t target, uint64_t *ctx)
 {
 	uint8_t *buf = w->inbuf;
 	uint64_t last = 0; /* the last whole row's start after `from` */
+	record_starts rs;
+	rs.n = 0;
+	bool first = from == j->rows_from;
 	for (uint64_t at = from;;) {
 		ssize_t got = pread(fd, buf, CUT_LOOK_LONG, (off_t)at);
 		if (got <= 0)
@@ -112,15 +149,17 @@ static uint64_t row_cut(scan_worker *w, const scan_job *j, int fd,
 			    buf + i, (size_t)got - i, j->rows_delim,
 			    j->rows_ncols)) != LG_TABLE_RECORD_UNSEEN) {
 			if (!k)
-				return last;
+				return row_context(&rs, last, from, first, ctx);
 			if (at + i >= target)
-				return at + i;
+				return row_context(&rs, at + i, from, first,
+						   ctx);
 			if (at + i > from)
 				last = at + i;
+			rs.at[rs.n++ % ROW_STARTS] = at + i;
 			i += k;
 		}
 		if (i == 0) /* a record longer than the look: not whole */
-			return last;
+			return row_context(&rs, last, from, first, ctx);
 		at += i;
 	}
 }
@@ -223,6 +262,7 @@ static bool queue_rest(scan_worker *w, scan_job *j, uint64_t cut, uint8_t *ctx,
 	}
 	rest->prefix = ctx;
 	rest->prefix_len = n;
+	rest->header_len = j->header_len;
 	rest->context = !j->rows;
 	rest->prefix_lines = (unsigned)lg_count_byte(ctx, n, '\n');
 	rest->rows = j->rows;
@@ -242,17 +282,24 @@ static bool queue_rest(scan_worker *w, scan_job *j, uint64_t cut, uint8_t *ctx,
 	return false;
 }
 
-/* What the part after `cut` reads first: the table's header, or the
- * text's lines before the cut. False: the cut is not taken. */
+/* What the part after `cut` reads first: the table's header and its rows
+ * from ctx (row_cut), or the text's lines before the cut. False: the cut
+ * is not taken. */
 static bool part_prefix(scan_worker *w, const scan_job *j, int fd, uint64_t cut,
-			uint8_t **p, size_t *n)
+			uint64_t ctx, uint8_t **p, size_t *n)
 {
 	if (!j->rows)
 		return text_context(w, j, fd, cut, p, n);
-	if (!(*p = malloc(j->prefix_len)))
+	size_t rows = (size_t)(cut - ctx);
+	if (!(*p = malloc(j->header_len + rows)))
 		return false;
-	memcpy(*p, j->prefix, j->prefix_len);
-	*n = j->prefix_len;
+	memcpy(*p, j->prefix, j->header_len);
+	if (pread(fd, *p + j->header_len, rows, (off_t)ctx) != (ssize_t)rows) {
+		free(*p);
+		*p = NULL;
+		return false;
+	}
+	*n = j->header_len + rows;
 	return true;
 }
 
@@ -266,19 +313,19 @@ void scan_plan_segment(scan_worker *w, scan_job *j, int fd, uint64_t size)
 		      !may_cut(w, j, fd)))
 		return;
 	j->seg_open = false;
-	uint64_t seg = segment_len(w, size), cut;
+	uint64_t seg = segment_len(w, size), cut, ctx = 0;
 	if (j->rows) { /* the first part's rows start after its header */
 		uint64_t from = j->seg_start ? j->seg_start : j->rows_from;
 		seg = seg < TABLE_PART || test_part() ? seg : TABLE_PART;
 		cut = from + seg + seg / 2 < size
-			  ? row_cut(w, j, fd, from, from + seg)
+			  ? row_cut(w, j, fd, from, from + seg, &ctx)
 			  : 0;
 	} else {
 		cut = next_cut(fd, w->inbuf, j->seg_start, seg, size);
 	}
 	uint8_t *prefix = NULL;
 	size_t prefix_len = 0;
-	if (cut && !part_prefix(w, j, fd, cut, &prefix, &prefix_len))
+	if (cut && !part_prefix(w, j, fd, cut, ctx, &prefix, &prefix_len))
 		cut = 0;
 	if (cut && queue_rest(w, j, cut, prefix, prefix_len)) {
 		j->seg_len = cut - j->seg_start;

@@ -325,9 +325,25 @@ static size_t cut_row(const text *a, size_t from, size_t target, char delim,
 	return 0;
 }
 
+/* Where the rows a part after `cut` reads first begin, as segment.c's
+ * row_context has it: the last record start 256 bytes or more before the
+ * cut, else the first after the header. */
+static size_t row_context(const text *a, size_t from, size_t cut, char delim,
+			  unsigned ncols)
+{
+	size_t ctx = from;
+	for (size_t at = from; at + 256 <= cut;) {
+		ctx = at;
+		at +=
+		    lg_table_record_whole(a->p + at, a->len - at, delim, ncols);
+	}
+	return ctx;
+}
+
 /* A table cut as scan -jN cuts one: the part after the cut reads the
- * header line first (its findings dropped, the rest shifted back). The
- * two parts must find exactly what the whole text finds. */
+ * header line and the rows before the cut first (their findings dropped,
+ * the rest shifted back). The two parts must find exactly what the whole
+ * text finds. */
 static void check_cut(const text *a, size_t bom, size_t head_len, size_t rows_a,
 		      size_t nrows)
 {
@@ -342,9 +358,14 @@ static void check_cut(const text *a, size_t bom, size_t head_len, size_t rows_a,
 	size_t cut = cut_row(a, head_len, rows_a + nrows / 2, delim, ncols);
 	if (!cut)
 		return;
+	size_t ctx = row_context(a, head_len, cut, delim, ncols);
 	text b = {0};
 	put(&b, line, hl);
-	put(&b, a->p + cut, a->len - cut);
+	put(&b, a->p + ctx, a->len - ctx);
+	size_t prefix = hl + (cut - ctx);
+	uint64_t prefix_lines = 1;
+	for (size_t i = ctx; i < cut; i++)
+		prefix_lines += a->p[i] == '\n';
 	bool tab0, tab1, tab_whole;
 	scan_bytes(a->p, cut, &part0, &tab0);
 	scan_bytes(b.p, b.len, &part1, &tab1);
@@ -360,10 +381,10 @@ static void check_cut(const text *a, size_t bom, size_t head_len, size_t rows_a,
 				 &part0.f[i], k < whole.n ? &whole.f[k] : NULL);
 	for (size_t i = 0; i < part1.n; i++) {
 		lg_finding f = part1.f[i];
-		if (f.offset < hl)
-			continue; /* the header's, the first part's */
-		f.offset += cut - hl;
-		f.line += lines - 1;
+		if (f.offset < prefix)
+			continue; /* the prefix's, the first part's */
+		f.offset += cut - prefix;
+		f.line += lines - prefix_lines;
 		if (k >= whole.n || !same_finding(&f, &whole.f[k], 0, 0) ||
 		    f.line != whole.f[k].line || f.column != whole.f[k].column)
 			mismatch("a cut table's second part differs", &f,
