@@ -2300,6 +2300,44 @@ PLAN = [
 ]
 
 # Files with a fixed, hand-chosen name/encoding (Excel "Unicode text" export, Japanese file names ...)
+# --- what a developer's machine and a server's /usr/share/doc hold -------------------
+
+def test_suite_log(d):
+    """DejaGnu's .sum and automake's test-suite.log: PASS lines are results,
+    *.exp are test files; one tester's credentials memo below is real."""
+    d.t(f"Test run by builder on {DOC_DATE.isoformat()}\n\n\t\t=== binutils tests ===\n\n")
+    for t in ["objdump", "strings", "readelf", "size"]:
+        d.t(f"Running /build/binutils/testsuite/binutils-all/{t}.exp ...\n")
+        for _ in range(R.randint(2, 5)):
+            d.f("PASS: §\n", N("test_result", R.choice([
+                f"{t} -W decoding", f"{t}: little-endian strings", f"{t} (reloc)",
+                f"gdb.linespec/ls-errs.exp: lang=C: 'break {R.randint(2000, 2030)}-{R.randint(1, 12):02d}'"]),
+                numeric=False))
+    d.t("XFAIL: objcopy --compress-debug-sections\nUNSUPPORTED: readelf -wi (dwarf5)\n\n")
+    d.t("# TOTAL: 4\n# PASS:  3\n# FAIL:  1\n\nPASS: libarchive_test\nFAIL: bsdcpio_test\nPASS: bsdtar_test\n\n")
+    pw = "Qz" + "".join(R.choice("abcdefghjkmnpqrstuvwxyz23456789#!") for _ in range(8))
+    d.t("検証機の接続情報（テスト担当のみ）\nUSER: tester\n")
+    d.f("PASS: §\n", P("password", pw, pw))
+
+
+def debian_changelog(d):
+    """Bug numbers of seven digits near "ZIP", a GNU ChangeLog's tab-indented
+    entries (no TSV table), Coverity ids, a PEM marker named in a header."""
+    for _ in range(R.randint(3, 5)):
+        d.t(f"libarchive (3.{R.randint(5, 7)}.{R.randint(0, 9)}-1) unstable; urgency=medium\n\n")
+        d.f("  * Fix the licensing of the blake2-related files.\n    Closes: #§\n",
+            N("bug_no", str(R.randint(1000000, 1099999))))
+        d.f("  * New upstream version:\n    - fix a ZIP read vulnerability (CVE-2022-§)\n      Closes: #§\n\n",
+            N("cve_no", str(R.randint(20000, 39999))), N("bug_no", str(R.randint(1000000, 1099999))))
+        d.t(" -- Maintainer <maintainer@example.org>  Sun, 19 Feb 2023 12:00:00 +0200\n\n")
+    d.t(f"{DOC_DATE.isoformat()}  Developer  <dev@example.org>\n\n")
+    for _ in range(R.randint(2, 4)):
+        d.f("\t* contrib/tool/tool.c (main): Possibly address Coverity\n\t§ \"Untrusted value as argument\".\n\n",
+            N("coverity_id", str(R.randint(1000000, 1099999))))
+    d.t("/**\n * @BEGIN: The \"-----BEGIN PGP PRIVATE KEY BLOCK-----\" marker was found.\n **/\n")
+    d.t("Put your key in server.key:\n\n    -----BEGIN PRIVATE KEY-----\n    ...\n    -----END PRIVATE KEY-----\n")
+
+
 SPECIAL = [
     ("顧客台帳_2024年5月.csv", lambda d: customers_csv(d, "ledger_full"), "cp932", True),
     ("customers_unicode.txt", lambda d: customers_csv(d, "members", "\t"), "utf-16le-bom", True),
@@ -2310,6 +2348,8 @@ SPECIAL = [
     ("tour_participants.csv", lambda d: registry_csv(d, "tour"), "cp932", True),
     ("rental_members.csv", lambda d: registry_csv(d, "rental"), "euc_jp", False),
     ("取引先マスタ.csv", lambda d: registry_csv(d, "partners"), "cp932", True),
+    ("test-suite.log", test_suite_log, "utf-8", False),
+    ("changelog.Debian", debian_changelog, "utf-8", False),
 ]
 
 
