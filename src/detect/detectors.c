@@ -747,8 +747,37 @@ static bool code_not_password(const char *v)
 {
 	if (strpbrk(v, "()[]{}") || strchr(":&/", v[0]))
 		return true;
+	/* a Perl or PHP variable: $assert->{pass}, $CPAN::Config->{...} (the
+	 * value stops at the arrow's >) */
+	size_t n = strlen(v);
+	if (v[0] == '$' && n > 1 && (v[n - 1] == '-' || strstr(v, "::")))
+		return true;
 	return strchr(v, '_') &&
 	       strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(v);
+}
+
+/* What the label's place says of the value: a field named in a
+ * colon-separated record's format (name:passwd:uid:gid:gecos, as passwd(5)
+ * and newusers(8) write it), or the next item of a list of names
+ * ("proxy_pass", "fastcgi_pass"; 'pwd', 're_syntax'): an identifier, a
+ * path, or another such name. A quoted pair ("password","Xk9#mQ2v") is
+ * still a password. */
+static bool listed_not_password(const lg_candidate *c)
+{
+	const char *f = c->fold, *v = c->value;
+	const char *sep =
+	    strpbrk(f + (f[0] && !lg_is_alpha((unsigned char)f[0])), ":=,");
+	if (!sep)
+		return false;
+	if (*sep == ':' && f[0] == ':' && strchr(v, ':'))
+		return true;
+	if (*sep != ',')
+		return false;
+	if (lg_ascii_casestr(v, "pass") || lg_ascii_casestr(v, "pwd"))
+		return true;
+	return strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_./-") ==
+		   strlen(v) &&
+	       strpbrk(v, "_/");
 }
 
 /* A password as people set them: six or more characters of at least two
@@ -757,6 +786,7 @@ static bool code_not_password(const char *v)
 static bool validate_password(lg_candidate *c)
 {
 	return secret_after_separator(c, 6) && !code_not_password(c->value) &&
+	       !listed_not_password(c) &&
 	       (char_kinds(c->value) >= 2 || strlen(c->value) >= 10);
 }
 
@@ -929,9 +959,23 @@ static uint32_t line_start_near(const uint8_t *w, uint32_t at)
 	return p == 0 || w[p - 1] == '\n' ? p : UINT32_MAX;
 }
 
-/* Whether the label at w[at] (a window offset) is a test's PASS line among
- * others ("PASS: gdb.base/break.exp: ..."): first on its line (after
- * blanks), the line above or below one of test_results. A lone "PASS: x"
+/* Whether the word after p (past blanks) names a DejaGnu test file:
+ * "gdb.linespec/ls-errs.exp:". */
+static bool names_exp_file(const uint8_t *p, const uint8_t *end)
+{
+	if (end - p > NEIGHBOUR_LOOK)
+		end = p + NEIGHBOUR_LOOK;
+	while (p < end && *p == ' ')
+		p++;
+	const uint8_t *q = p;
+	while (q < end && !lg_is_space(*q))
+		q++;
+	return q - p > 5 && !memcmp(q - 5, ".exp:", 5);
+}
+
+/* Whether the label at w[at] (a window offset) is a test's PASS line:
+ * first on its line (after blanks), naming a DejaGnu .exp file or among
+ * others (the line above or below one of test_results). A lone "PASS: x"
  * (a memo's "USER: admin / PASS: ...") is a password's label. */
 static bool test_pass_line(const uint8_t *w, size_t len, uint32_t at)
 {
@@ -940,6 +984,8 @@ static bool test_pass_line(const uint8_t *w, size_t len, uint32_t at)
 	uint32_t ls = line_start_near(w, at);
 	if (ls == UINT32_MAX || !test_result_line(w + ls, w + at + 5))
 		return false; /* not first on its line */
+	if (names_exp_file(w + at + 5, w + len))
+		return true; /* "PASS: gdb.base/break.exp: ..." */
 	size_t look = len - at < NEIGHBOUR_LOOK ? len - at : NEIGHBOUR_LOOK;
 	const uint8_t *nl = memchr(w + at, '\n', look);
 	if (nl && test_result_line(nl + 1, w + len))

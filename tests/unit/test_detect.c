@@ -713,6 +713,21 @@ static void test_logs_are_not_secrets(void **state)
 		    "PASS: gdb.linespec/ls-errs.exp: lang=C: 'break 2010-03'\n",
 		    LG_CARD_EXPIRY);
 	expect_none(det_all, "see ls-errs.exp: 2010-03\n", LG_CARD_EXPIRY);
+	/* a record's format, lists of names, Perl's variables */
+	static const char *const code[] = {
+	    "The format is name:passwd:uid:gid:gecos:dir:shell\n",
+	    "the \"proxy_pass\", \"fastcgi_pass\", \"scgi_pass\" directives\n",
+	    "keywords = ('pwd', 're_syntax', 'read', 'refchan')\n",
+	    "    my $pass = $assert->{pass};\n",
+	    "    $PASSWORD = $CPAN::Config->{password} || \"\";\n",
+	    "PASS: gdb.linespec/cpcompletion.exp: template-ret-type: cmd\n",
+	};
+	for (size_t i = 0; i < sizeof(code) / sizeof(*code); i++)
+		expect_none(det, code[i], LG_PASSWORD);
+	expect_one(det, "\"password\",\"Xk9#mQ2vLp\"\n", LG_PASSWORD,
+		   "Xk9#mQ2vLp", HIGH);
+	expect_one(det, "password: $ecret99Xq\n", LG_PASSWORD, "$ecret99Xq",
+		   HIGH);
 	/* a memo's credentials, and the label exp on its own */
 	expect_one(det, "USER: admin\nPASS: Qz7#kLm2\n", LG_PASSWORD,
 		   "Qz7#kLm2", HIGH);
