@@ -1027,7 +1027,7 @@ static bool key_header_line(const uint8_t *p, const uint8_t *end)
 }
 
 /* A key follows its BEGIN line: base64 (32 characters in a row at least)
- * within the next bytes and before a blank line (past the quotes or \\n
+ * within the next bytes and before a blank line (past the quotes or \n
  * of a key written in code), or, on the very next line, the headers and
  * blank line of an armoured (PGP) or encrypted (Proc-Type) key. The BEGIN
  * line alone is a mention ("the -----BEGIN PGP PRIVATE KEY BLOCK-----
@@ -1100,8 +1100,6 @@ static bool expiry_of_other_in(const uint8_t *p, size_t n)
 	return false;
 }
 
-/* A card expiry has a month and a year, no day, and its label is the
- * card's: 2026年2月5日 after 旅券有効期限 is a passport's. */
 /* Whether the match at w[from] starts ".exp" ending a file's name (a
  * DejaGnu test, "ls-errs.exp: 'break 2010-03'"), not the label exp. */
 static bool exp_file_name(const uint8_t *w, size_t len, uint32_t from)
@@ -1112,6 +1110,8 @@ static bool exp_file_name(const uint8_t *w, size_t len, uint32_t from)
 	       !lg_is_alpha(w[from + 4]) && w[from + 4] != '.';
 }
 
+/* A card expiry has a month and a year, no day, and its label is the
+ * card's: 2026年2月5日 after 旅券有効期限 is a passport's. */
 static bool extend_card_expiry(const uint8_t *w, size_t len, uint32_t *from,
 			       uint32_t *to)
 {
