@@ -9,10 +9,11 @@
  * next window would (a keyword there still counts), and reports from the
  * cut on. A table (its first line a header) is cut between records (rows,
  * with the lines a quoted cell carries one over) while they are whole, so
- * that the table pass reads on there as just after
- * its header: the part after reads the header first. Either way every
- * part starts at a line's first column, and what the parts report is
- * what one thread would (files_cut_between_rows_same_at_every_j). */
+ * that the table pass reads on there as just after its header and the
+ * rows before: the part after reads those first (row_context). Either
+ * way every part starts at a line's first column, and what the parts
+ * report is what one thread would (files_cut_between_rows_same_at_every_j).
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
