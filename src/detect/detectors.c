@@ -1004,6 +1004,9 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 	    *from < len && !lg_is_alpha(w[*from]) ? *from + 1 : *from;
 	if (test_pass_line(w, len, label))
 		return false;
+	/* a file's name: "open /etc/passwd: Permission denied" */
+	if (label > 0 && w[label - 1] == '/')
+		return false;
 	uint32_t e = *to, lim = *to + 80;
 	while (e < len && e < lim && !lg_is_space(w[e]) && w[e] != '"' &&
 	       w[e] != '\'' && w[e] < 0x80 &&

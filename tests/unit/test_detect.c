@@ -721,6 +721,8 @@ static void test_logs_are_not_secrets(void **state)
 	    "    my $pass = $assert->{pass};\n",
 	    "    $PASSWORD = $CPAN::Config->{password} || \"\";\n",
 	    "PASS: gdb.linespec/cpcompletion.exp: template-ret-type: cmd\n",
+	    "sshd[812]: open /etc/passwd: Permission denied\n",
+	    "lsof: can't read /etc/security/passwd: Permission denied\n",
 	};
 	for (size_t i = 0; i < sizeof(code) / sizeof(*code); i++)
 		expect_none(det, code[i], LG_PASSWORD);
