@@ -108,6 +108,15 @@ static void expect_none(const lg_detector *d, const char *text, lg_type t)
 	free(r.f);
 }
 
+/* expect_none for each of texts[0..n). */
+static void expect_none_in(const lg_detector *d, const char *const *texts,
+			   size_t n, lg_type t)
+{
+	for (size_t i = 0; i < n; i++)
+		expect_none(d, texts[i], t);
+}
+#define NELEM(a) (sizeof(a) / sizeof(*(a)))
+
 /* The confidence of the one finding of type t (-1: none). */
 static double confidence_of(const char *text, lg_type t)
 {
@@ -707,8 +716,7 @@ static void test_logs_are_not_secrets(void **state)
 	    "\tPASS: config.sub checks (882 tests)\n"
 	    "\tPASS: config.sub idempotency checks (819 tests)\n",
 	};
-	for (size_t i = 0; i < sizeof(logs) / sizeof(*logs); i++)
-		expect_none(det_all, logs[i], LG_PASSWORD);
+	expect_none_in(det_all, logs, NELEM(logs), LG_PASSWORD);
 	expect_none(det_all,
 		    "PASS: gdb.linespec/ls-errs.exp: lang=C: 'break 2010-03'\n",
 		    LG_CARD_EXPIRY);
@@ -724,8 +732,7 @@ static void test_logs_are_not_secrets(void **state)
 	    "sshd[812]: open /etc/passwd: Permission denied\n",
 	    "lsof: can't read /etc/security/passwd: Permission denied\n",
 	};
-	for (size_t i = 0; i < sizeof(code) / sizeof(*code); i++)
-		expect_none(det, code[i], LG_PASSWORD);
+	expect_none_in(det, code, NELEM(code), LG_PASSWORD);
 	expect_one(det, "\"password\",\"Xk9#mQ2vLp\"\n", LG_PASSWORD,
 		   "Xk9#mQ2vLp", HIGH);
 	expect_one(det, "password: $ecret99Xq\n", LG_PASSWORD, "$ecret99Xq",
@@ -869,8 +876,7 @@ static void secrets_reported(void **state)
 	    "-----BEGIN RSA PRIVATE KEY-----\n(your key here)\n",
 	    "-----BEGIN EC PRIVATE KEY----- goes first, then the base64\n",
 	};
-	for (size_t i = 0; i < sizeof(mentions) / sizeof(*mentions); i++)
-		expect_none(det, mentions[i], LG_PRIVATE_KEY);
+	expect_none_in(det, mentions, NELEM(mentions), LG_PRIVATE_KEY);
 }
 
 /* ---- negative contexts
