@@ -691,8 +691,9 @@ static bool is_placeholder(const char *v)
 
 /* The value after the key/value separator, unquoted, up to a quote or a
  * space (extend_secret_value already stopped at the next key=value), less
- * a trailing ; , & ). */
-static bool secret_after_separator(lg_candidate *c, size_t min)
+ * a trailing ; , & ); the separator in *sep (':', '=', ',', or 'w' for
+ * は). */
+static bool secret_after_separator(lg_candidate *c, size_t min, char *sep_out)
 {
 	/* past the character before the label (WORD_START), which may
 	 * itself be a separator: ",password=x" */
@@ -704,12 +705,15 @@ static bool secret_after_separator(lg_candidate *c, size_t min)
 	const char *sep = strpbrk(f + lead, ":=,");
 	const char *wa = strstr(f + lead, "は");
 	size_t s;
-	if (sep && (!wa || sep < wa))
+	if (sep && (!wa || sep < wa)) {
 		s = (size_t)(sep - f) + 1;
-	else if (wa)
+		*sep_out = *sep;
+	} else if (wa) {
 		s = (size_t)(wa - f) + 3;
-	else
+		*sep_out = 'w';
+	} else {
 		return false;
+	}
 	while (s < c->fold_len && strchr("=> \"'", f[s]))
 		s++;
 	size_t e = s;
@@ -762,16 +766,12 @@ static bool code_not_password(const char *v)
  * ("proxy_pass", "fastcgi_pass"; 'pwd', 're_syntax'): an identifier, a
  * path, or another such name. A quoted pair ("password","Xk9#mQ2v") is
  * still a password. */
-static bool listed_not_password(const lg_candidate *c)
+static bool listed_not_password(const lg_candidate *c, char sep)
 {
-	const char *f = c->fold, *v = c->value;
-	const char *sep =
-	    strpbrk(f + (f[0] && !lg_is_alpha((unsigned char)f[0])), ":=,");
-	if (!sep)
-		return false;
-	if (*sep == ':' && f[0] == ':' && strchr(v, ':'))
+	const char *v = c->value;
+	if (sep == ':' && c->fold[0] == ':' && strchr(v, ':'))
 		return true;
-	if (*sep != ',')
+	if (sep != ',')
 		return false;
 	if (lg_ascii_casestr(v, "pass") || lg_ascii_casestr(v, "pwd"))
 		return true;
@@ -785,8 +785,9 @@ static bool listed_not_password(const lg_candidate *c)
  * or "nodejs" after "password" is prose or a variable, not a secret). */
 static bool validate_password(lg_candidate *c)
 {
-	return secret_after_separator(c, 6) && !code_not_password(c->value) &&
-	       !listed_not_password(c) &&
+	char sep;
+	return secret_after_separator(c, 6, &sep) &&
+	       !code_not_password(c->value) && !listed_not_password(c, sep) &&
 	       (char_kinds(c->value) >= 2 || strlen(c->value) >= 10);
 }
 
@@ -843,7 +844,8 @@ static bool validate_private_key(lg_candidate *c)
 
 static bool validate_api_key(lg_candidate *c)
 {
-	if (!secret_after_separator(c, 16))
+	char sep;
+	if (!secret_after_separator(c, 16, &sep))
 		return false;
 	bool alpha = false, digit = false;
 	for (const char *p = c->value; *p; p++) {
@@ -999,9 +1001,11 @@ static bool test_pass_line(const uint8_t *w, size_t len, uint32_t at)
 static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 				uint32_t *to)
 {
-	/* the match starts with the byte before its label (WORD_START) */
+	/* the match starts with the byte before an English label
+	 * (WORD_START), as secret_after_separator reads it */
 	uint32_t label =
-	    *from < len && !lg_is_alpha(w[*from]) ? *from + 1 : *from;
+	    *from < len && w[*from] < 0x80 && !lg_is_alpha(w[*from]) ? *from + 1
+								     : *from;
 	if (test_pass_line(w, len, label))
 		return false;
 	/* a file's name: "open /etc/passwd: Permission denied" */

@@ -381,7 +381,7 @@ void seq_done(sequencer *q, scan_job *j)
 		bool more = h->seg_len && !h->seg_last;
 		q->line_base = more ? q->line_base + h->seg_lines : 0;
 		q->parts_tabular = more && (q->parts_tabular || h->tabular);
-		if (!more || (!q->parts_invalid && h->utf8_invalid))
+		if (more && !q->parts_invalid) /* none before: h's first */
 			q->parts_first_invalid = h->utf8_first_invalid;
 		q->parts_invalid =
 		    more ? q->parts_invalid + h->utf8_invalid : 0;
