@@ -200,12 +200,14 @@ static const char *const pat_person_name[] = {
     "受取人|(?:ご)?依頼主|宛名|患者名|顧客(?:名)?|会員名|保護者|代表者|送り主|"
     "差出人|フリガナ|ふりがな|氏名カナ|カナ氏名|セイ|メイ)" THEN LABEL_TAIL
 	NAME_START,
-    /* Full name: Emily Clark, "cardholder": "YUKI MORI" (JSON keys) */
-    "(?:\\b(?i:full[\\s_]?name|customer[\\s_]?name|contact[\\s_]?name|"
-    "(?:card[\\s_]?)?holder(?:[\\s_]?name)?|name[\\s_]?on[\\s_]?card|first[\\s_"
-    "]?"
-    "name|last[\\s_]?name|given[\\s_]?name|family[\\s_]?name|surname)|\\bName)"
-    "\"?\\s{0,2}[:=]\\s{0,2}\"?[A-Z]",
+    /* Full name: Emily Clark, "cardholder": "YUKI MORI" (JSON keys).
+     * Name alone, not after another word: Upstream-Name, Common Name and
+     * Property Name name no person */
+    "(?:\\b(?i:(?:full|customer|contact|first|last|middle|given|family|"
+    "maiden|your|patient|employee|member|student|applicant|guest|"
+    "passenger|recipient|sender)[\\s_]?name|(?:card[\\s_]?)?holder(?:[\\s_]?"
+    "name)?|name[\\s_]?on[\\s_]?card|surname)|(?:^|[^A-Za-z \\t\\-]|-[ \\t])"
+    "[ \\t]*Name)\"?\\s{0,2}[:=]\\s{0,2}\"?[A-Z]",
     "\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ ][A-Z]",
     /* a kanji or kana, then the honorific */
     "(?:" KANJI

@@ -367,10 +367,39 @@ static size_t honorific_before(const uint8_t *w, uint32_t at)
 	}
 }
 
+/* An honorific at w[at - hl, at) that is the start of a word with what
+ * follows it: 殿下, 殿堂, 様子, 様式, さまざま, さまよう (妃殿下 and 人さまざま
+ * name nobody). 様宛 and 様邸 go on being honorifics. */
+static bool honorific_starts_word(const uint8_t *w, size_t len, uint32_t at,
+				  size_t hl)
+{
+	if (at + 3 > len)
+		return false;
+	uint32_t next =
+	    (uint32_t)w[at] << 16 | (uint32_t)w[at + 1] << 8 | w[at + 2];
+	if (hl == 6) /* さま: ざ, よ */
+		return char3_before(w, at) == 0xE381BE &&
+		       (next == 0xE38196 || next == 0xE38288);
+	switch (char3_before(w, at)) {
+	case 0xE6AEBF: /* 殿: 下 堂 方 中 上 内 舎 */
+		return next == 0xE4B88B || next == 0xE5A082 ||
+		       next == 0xE696B9 || next == 0xE4B8AD ||
+		       next == 0xE4B88A || next == 0xE58685 || next == 0xE8888E;
+	case 0xE6A798: /* 様: 子 式 相 態 変 々 様 */
+		return next == 0xE5AD90 || next == 0xE5BC8F ||
+		       next == 0xE79BB8 || next == 0xE6858B ||
+		       next == 0xE5A489 || next == 0xE38085 || next == 0xE6A798;
+	default:
+		return false;
+	}
+}
+
 bool lg_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
 			   uint32_t *to)
 {
 	size_t hl = honorific_before(w, *to);
+	if (hl && honorific_starts_word(w, len, *to, hl))
+		return false;
 	return hl ? name_before_honorific(w, from, to, hl)
 		  : name_after_label(w, len, from, to);
 }
@@ -515,14 +544,55 @@ static bool title_word(const char *w, size_t n)
 	return false;
 }
 
+static bool word_in(const char *const *words, size_t count, const char *w,
+		    size_t n)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (strlen(words[i]) == n && !lg_ascii_ncasecmp(w, words[i], n))
+			return true;
+	}
+	return false;
+}
+
+/* Words no name holds: a name ends before them. With the types of code
+ * ("Property fullName : String Index ...") */
 static bool stop_word(const char *w, size_t n)
 {
 	static const char *const words[] = {
-	    "customer", "team",	    "support", "manager", "sir",  "madam",
-	    "user",	"unknown",  "name",    "the",	  "and",  "of",
-	    "required", "optional", "none",    "n/a",	  "your", "test"};
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		if (strlen(words[i]) == n && !lg_ascii_ncasecmp(w, words[i], n))
+	    "customer", "team",	    "support", "manager", "sir",      "madam",
+	    "user",	"unknown",  "name",    "the",	  "and",      "of",
+	    "required", "optional", "none",    "n/a",	  "your",     "test",
+	    "string",	"integer",  "boolean", "null",	  "nil",      "true",
+	    "false",	"void",	    "object",  "array",	  "undefined"};
+	return word_in(words, sizeof(words) / sizeof(*words), w, n);
+}
+
+/* Words that make the words with them an organisation's or a product's
+ * name, not a person's: Free Software Foundation, LibreOffice Start
+ * Center. */
+static bool organisation_word(const char *w, size_t n)
+{
+	static const char *const words[] = {
+	    "foundation", "inc",	  "ltd",	"llc",
+	    "corp",	  "corporation",  "company",	"co",
+	    "consortium", "association",  "society",	"institute",
+	    "university", "college",	  "laboratory", "laboratories",
+	    "labs",	  "project",	  "group",	"systems",
+	    "software",	  "technologies", "solutions",	"services",
+	    "center",	  "centre",	  "committee",	"council",
+	    "agency",	  "hospital",	  "museum",	"library",
+	    "utils",	  "utilities",	  "toolkit",	"framework"};
+	return word_in(words, sizeof(words) / sizeof(*words), w, n);
+}
+
+/* A word joined from two, its second capital after four letters or more
+ * (LibreOffice, JavaScript): a product's name. A surname's prefix is
+ * shorter (McDonald, MacArthur, DiCaprio). */
+static bool joined_word(const char *w, size_t n)
+{
+	for (size_t i = 4; i < n; i++) {
+		if (lg_is_upper((unsigned char)w[i]) &&
+		    !lg_is_upper((unsigned char)w[i - 1]))
 			return true;
 	}
 	return false;
@@ -555,8 +625,10 @@ static bool latin_name(lg_candidate *c)
 		while (i < n && (lg_is_alpha((unsigned char)r[i]) ||
 				 r[i] == '\'' || r[i] == '-'))
 			i++;
+		if (organisation_word(r + s, i - s))
+			return false;
 		if (i - s < 2 || !lg_is_upper((unsigned char)r[s]) ||
-		    stop_word(r + s, i - s))
+		    stop_word(r + s, i - s) || joined_word(r + s, i - s))
 			break;
 		words++;
 		to = i;

@@ -124,7 +124,9 @@ static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
 	size_t n = to - from;
 	if (n > 0 && strspn((const char *)f, "0123456789-./ ") >= n)
 		h->numeric++;
-	if (n > 64)
+	/* prose: a long field, or one of six words or more (a column's
+	 * name is a few words: "Name of the account holder") */
+	if (n > 64 || lg_count_byte(f, n, ' ') >= 5)
 		h->long_field = true;
 	if (col < TABLE_MAX_COLS) {
 		h->field_from[col] = from;
@@ -135,9 +137,62 @@ static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
 typedef struct header_scan {
 	header_ud *h;
 	unsigned ncols;
-	uint32_t base; /* window offset of the scanned line */
+	uint32_t base;	     /* window offset of the scanned line */
+	const uint8_t *line; /* the line, n bytes */
+	size_t n;
 	const lg_detector *det;
 } header_scan;
+
+/* Bytes of the katakana character at p[0..n) (ー too, not the middle dot
+ * ・ that parts words), or 0. */
+static size_t katakana_at(const uint8_t *p, size_t n)
+{
+	if (n < 3 || p[0] != 0xE3)
+		return 0;
+	if (p[1] == 0x82)
+		return p[2] >= 0xA1 ? 3 : 0;
+	return p[1] == 0x83 && p[2] <= 0xBE && p[2] != 0xBB ? 3 : 0;
+}
+
+/* Whether p[0..n) is keywords alone, one after another (セイカナ). */
+static bool keywords_alone(const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		size_t best = 0;
+		for (size_t i = 0; i < lg_keyword_list_count; i++) {
+			for (const char *const *w = lg_keyword_lists[i].words;
+			     *w; w++) {
+				size_t l = strlen(*w);
+				if (l > best && l <= n && !memcmp(p, *w, l))
+					best = l;
+			}
+		}
+		if (!best)
+			return false;
+		p += best;
+		n -= best;
+	}
+	return true;
+}
+
+/* A keyword of two katakana (セイ, メイ, カナ: a surname's or given
+ * name's reading) at line[from..to) is a word of its own, or one of such
+ * keywords run together (セイカナ, フリガナ): inside a longer katakana
+ * word it is another word (セイチ, メイン, カナダ, as in a dictionary's
+ * readings column). Headers need no edges else (order_id, FirstName). */
+static bool kana_keyword_alone(const uint8_t *line, size_t n, size_t from,
+			       size_t to)
+{
+	if (to - from != 6 || !katakana_at(line + from, n - from) ||
+	    !katakana_at(line + from + 3, n - from - 3))
+		return true;
+	size_t lo = from, hi = to;
+	while (lo >= 3 && katakana_at(line + lo - 3, 3))
+		lo -= 3;
+	while (katakana_at(line + hi, n - hi))
+		hi += 3;
+	return (lo == from && hi == to) || keywords_alone(line + lo, hi - lo);
+}
 
 /* A keyword in the header line: its column names (or rules out) the
  * keyword's types. */
@@ -149,6 +204,9 @@ static int on_header_keyword(unsigned id, unsigned long long from,
 	header_scan *x = ud;
 	uint32_t at = x->base + (uint32_t)to - 1; /* the keyword's last byte */
 	const lg_keyword_list *k = &lg_keyword_lists[x->det->kw_list[id]];
+	if (!kana_keyword_alone(x->line, x->n, (size_t)to - x->det->kw_len[id],
+				(size_t)to))
+		return 0;
 	for (unsigned c = 0; c < x->ncols && c < TABLE_MAX_COLS; c++) {
 		if (at < x->h->field_from[c] || at >= x->h->field_to[c])
 			continue;
@@ -168,7 +226,7 @@ static int on_header_keyword(unsigned id, unsigned long long from,
 static void read_column_names(lg_detect_stream *s, header_ud *h, uint32_t at,
 			      size_t n, unsigned ncols)
 {
-	header_scan x = {h, ncols, at, s->det};
+	header_scan x = {h, ncols, at, s->win + at, n, s->det};
 	hs_scan(s->det->header_db, (const char *)s->win + at, (unsigned)n, 0,
 		s->scratch, on_header_keyword, &x);
 	for (unsigned c = 0; c < ncols && c < TABLE_MAX_COLS; c++) {
@@ -424,8 +482,6 @@ static bool table_checks_cells(const table_state *t)
 	return false;
 }
 
-/* What the line alone says of line[0..n) as a header: false when it
- * cannot be one; else its delimiter and its fields. */
 /* Whether line[0..n) has a JSON key's end, `":`. By its quotes, which
  * few lines hold: memmem's set-up for each line tried as a header was a
  * few per cent of a folder of small files. */
@@ -439,6 +495,16 @@ static bool has_key_end(const uint8_t *line, size_t n)
 	return false;
 }
 
+/* Counts the fields that are not empty. */
+static void count_named(void *ud, unsigned col, uint32_t from, uint32_t to)
+{
+	(void)col;
+	*(unsigned *)ud += to > from;
+}
+
+/* What the line alone says of line[0..n) as a header: false when it
+ * cannot be one; else its delimiter and its fields. A header names two
+ * columns at least: "ExtNames.Free;" is a statement of code. */
 static bool header_shape(const uint8_t *line, size_t n, char *delim,
 			 unsigned *nf)
 {
@@ -461,8 +527,9 @@ static bool header_shape(const uint8_t *line, size_t n, char *delim,
 	 * column) */
 	if (*delim == '\t' && line[0] == '\t')
 		return false;
-	*nf = split_fields(line, 0, n, *delim, NULL, NULL);
-	return *nf >= 2;
+	unsigned named = 0;
+	*nf = split_fields(line, 0, n, *delim, count_named, &named);
+	return named >= 2;
 }
 
 /* Reads the header line[0..n) at window offset `at` into t: what each

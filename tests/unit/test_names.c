@@ -152,6 +152,38 @@ static void words_that_are_no_names(void **state)
 	/* YAML's and JSON's name is not a person's */
 	want_none("name: Deploy Production\n", LG_PERSON_NAME);
 	want_none("{\"name\":\"Deploy Production\"}\n", LG_PERSON_NAME);
+	/* an honorific that starts a word with what follows: 殿下, 様々 */
+	want_none("妃殿下がお見えになった。\n", LG_PERSON_NAME);
+	want_none("意見は人さまざまです。\n", LG_PERSON_NAME);
+	want_none("吉田様子見\n", LG_PERSON_NAME);
+	want_value("田中様宛にお送りします。\n", LG_PERSON_NAME, "田中");
+}
+
+/* Name after another word names something else (a package, a
+ * certificate, a property of code); products and organisations are no
+ * people. Name alone, and the labels of people, still say a name. */
+static void english_labels_of_things(void **state)
+{
+	(void)state;
+	want_none("Upstream-Name: Free Pascal Compiler\n", LG_PERSON_NAME);
+	want_none("Subject Common Name: USERTrust ECC Certification\n",
+		  LG_PERSON_NAME);
+	want_none("    Property Name : String Read FName Write SetName;\n",
+		  LG_PERSON_NAME);
+	want_none("  Property fullName : String Index 8 Read FfullName;\n",
+		  LG_PERSON_NAME);
+	want_none("[Desktop Entry]\nName=LibreOffice Start Center\n",
+		  LG_PERSON_NAME);
+	want_none("Copyright holder: Free Software Foundation, Inc.\n",
+		  LG_PERSON_NAME);
+	want_value("Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
+	want_value("- Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
+	want_value("1. Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
+	want_value("Patient name: Emily Clark\n", LG_PERSON_NAME,
+		   "Emily Clark");
+	want_value("Your Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
+	want_value("Name: Ronald McDonald\n", LG_PERSON_NAME,
+		   "Ronald McDonald");
 }
 
 static void sample_names_are_not_findings(void **state)
@@ -292,9 +324,20 @@ static bool ref_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
 	static const char *const hon[] = {"さま", "さん", "様", "殿"};
 	static const char *const words[] = {"疲れ", "仕", "同", "模", "客",
 					    "皆",   "各", "貴", "奥", "神"};
+	/* an honorific and what follows it as one word: 殿下, 様子, さまざま */
+	static const char *const words_on[] = {
+	    "殿下", "殿堂", "殿方", "殿中", "殿上", "殿内", "殿舎",   "様子",
+	    "様式", "様相", "様態", "様変", "様々", "様様", "さまざ", "さまよ"};
 	size_t hl = 0;
 	for (size_t i = 0; !hl && i < sizeof(hon) / sizeof(*hon); i++)
 		hl = ref_ends_with(w, *to, hon[i]) ? strlen(hon[i]) : 0;
+	for (size_t i = 0; hl && i < sizeof(words_on) / sizeof(*words_on);
+	     i++) {
+		size_t n = strlen(words_on[i]);
+		if (*to - hl + n <= len &&
+		    !memcmp(w + *to - hl, words_on[i], n))
+			return false;
+	}
 	if (hl) { /* back from the honorific */
 		uint32_t h = *to, s = h - (uint32_t)hl;
 		for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
@@ -418,6 +461,11 @@ static void name_extension_matches_reference(void **state)
 					     "貴",
 					     "奥",
 					     "神",
+					     "下",
+					     "子",
+					     "々",
+					     "ざ",
+					     "よ",
 					     " ",
 					     "　",
 					     "  ",
@@ -896,6 +944,22 @@ static void name_columns(void **state)
 	want_none("username,product_name,phone\nKenta,Blue Mug,"
 		  "090-1234-5678\nYui,White Plate,080-2345-6789\n",
 		  LG_PERSON_NAME);
+	/* a dictionary's readings: セイ in セイヒツ names no column */
+	want_none("静謐,1287,1287,4845,名詞,形容動詞語幹,*,*,*,*,静謐,セイヒツ,"
+		  "セイヒツ\n端,1287,1287,7574,名詞,形容動詞語幹,*,*,*,*,端,"
+		  "ハシタ,ハシタ\n",
+		  LG_PERSON_NAME);
+	/* the readings' own headers, alone or run together */
+	found *kana = scan_text("No,セイカナ,メイ\n1,タカハシ,ケンタ\n");
+	assert_int_equal(kana->n, 2);
+	assert_string_equal(kana->f[0].value, "タカハシ");
+	assert_string_equal(kana->f[1].value, "ケンタ");
+	/* code: a statement is no header of one column */
+	want_none("ExtNames.Free;\nRawRecord.Free;\n", LG_PERSON_NAME);
+	/* prose: a sentence with commas is no header */
+	want_none("Target names may contain upper and lower case letters, "
+		  "numbers, the underscore\nAs a special case, targets\n",
+		  LG_PERSON_NAME);
 }
 
 /* A name's value as name_value copied it a character at a time, decoded:
@@ -1204,6 +1268,7 @@ int main(void)
 	    cmocka_unit_test(names_after_labels),
 	    cmocka_unit_test(names_before_honorifics),
 	    cmocka_unit_test(words_that_are_no_names),
+	    cmocka_unit_test(english_labels_of_things),
 	    cmocka_unit_test(sample_names_are_not_findings),
 	    cmocka_unit_test(example_marks),
 	    cmocka_unit_test(example_marks_at_each_distance),
