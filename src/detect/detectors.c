@@ -92,8 +92,10 @@ static const char *const pat_card_cvv[] = {
  * the pass over a dense text. */
 static const char *const pat_card_expiry[] = {
     "有効期限" THEN GAP(20) EXPIRY,
-    WORD_START "(?i:expiry|expiration|exp\\.?|expires|valid\\s?thru|"
-	       "valid\\s?through|good\\s?thru)" WORD_SEP THEN GAP(20) EXPIRY,
+    /* exp( and exp[ call the exponential function */
+    WORD_START "(?i:(?:expiry|expiration|expires|valid\\s?thru|valid\\s?"
+	       "through|good\\s?thru)" WORD_SEP
+	       "|exp\\.?[^A-Za-z0-9_\\n(\\[])" THEN GAP(20) EXPIRY,
     NULL};
 /* The shortest shape of an address; extend_email finds the whole of it. */
 static const char *const pat_email[] = {
@@ -1334,7 +1336,8 @@ const lg_keyword_list lg_keyword_lists[] = {
      * of a name */
     {NUMBER_TYPES, LG_KW_NEGATIVE_DIRECT,
      W("伝票", "荷物", "配送", "jan", "isbn", "ean", "ticket", "チケット",
-       "バーコード", "barcode", "レシート", "ロット")},
+       "バーコード", "barcode", "レシート", "ロット", "range", "port",
+       "ports")},
     {T(LG_BIRTH_DATE), LG_KW_NEGATIVE,
      W("契約日", "発行日", "注文日", "入社日", "登録日", "作成日", "更新日",
        "交付日", "有効期限", "申込日", "受付日", "発送日", "日時", "支払日",

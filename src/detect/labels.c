@@ -499,16 +499,24 @@ static inline void label_consider(label_view *v, const lg_keyword_list *k,
  * one before them on their line ("郵便番号 1600021", "ZIP: 1600021"), or
  * on a line above with nothing but separators between (a form). A postal
  * word elsewhere around an id is no label of it: "ZIP" in "fix a ZIP read
- * vulnerability" two lines below "Closes: #1023392". Other lists' hits
- * (another field's label, a negative word) count as they do for all. */
+ * vulnerability" two lines below "Closes: #1023392"; nor is one with
+ * another number between, which it may name ("maker-zip\t8.0.1\t1430417"
+ * in a list of packages and their downloads). Other lists' hits (another
+ * field's label, a negative word) count as they do for all. */
 static bool label_of_bare(const uint8_t *w, const kw_hit *h,
 			  const lg_keyword_list *k, lg_type t, uint32_t st,
 			  uint32_t en, int side)
 {
 	if (!((k->types >> t) & 1u) || k->strength >= LG_KW_NEGATIVE)
 		return true;
-	return side == 0 && (!crosses_line(w, h, st, en) ||
-			     only_separators(w, h->to, st, true));
+	if (side != 0)
+		return false;
+	for (uint32_t i = h->to; i < st; i++) {
+		if (w[i] >= '0' && w[i] <= '9')
+			return false;
+	}
+	return !crosses_line(w, h, st, en) ||
+	       only_separators(w, h->to, st, true);
 }
 
 /* Collects the labels around [st, en) within its window [wlo, whi] (the

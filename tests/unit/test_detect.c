@@ -568,6 +568,11 @@ static void card_expiry_is_month_and_year_of_a_card(void **state)
 			 (int)strlen(other[i]) - 1, other[i]);
 		expect_one(det, text, LG_CARD_EXPIRY, "2026-02", DEFAULT_MIN);
 	}
+	/* exp( and exp[ are the exponential function, EXP and Exp. labels */
+	expect_none(det, "y = exp(2015-02 * x)", LG_CARD_EXPIRY);
+	expect_none(det, "IntegerPart[N[Exp[2010-01]]]", LG_CARD_EXPIRY);
+	expect_one(det, "EXP 12/25", LG_CARD_EXPIRY, "2025-12", HIGH);
+	expect_one(det, "Exp. 2027-03", LG_CARD_EXPIRY, "2027-03", HIGH);
 	/* a column of licence expiry dates is not a column of card expiries */
 	expect_none(det, "氏名,免許証有効期限\n橋本 智子,2028/02/09\n",
 		    LG_CARD_EXPIRY);
@@ -599,6 +604,35 @@ static void postal_code_of_seven_bare_digits_needs_a_label(void **state)
 		   LG_JP_POSTAL_CODE, "1350062", HIGH);
 	expect_one(det, "Shibuya-ku, Tokyo 150-0002, Japan", LG_JP_POSTAL_CODE,
 		   "1500002", DEFAULT_MIN);
+	/* another number between: the label names that one (a package
+	 * list's name, version and monthly downloads) */
+	expect_none(det,
+		    "@electron-forge/maker-zip\t8.0.1\t1430417\tZIP maker\n",
+		    LG_JP_POSTAL_CODE);
+	/* a range of numbers is no code */
+	expect_none(det, "an anonymous port (in the range 600-1023) is used",
+		    LG_JP_POSTAL_CODE);
+	expect_none(det, "allowed ports 600-1023", LG_JP_POSTAL_CODE);
+}
+
+/* A number joined to a word by a hyphen is the tail of an identifier:
+ * an OSS-Fuzz test case, an invoice id. Alone, or after a space, it is a
+ * card again. */
+static void identifier_tails_are_no_cards(void **state)
+{
+	(void)state;
+	expect_none(det,
+		    "clusterfuzz-testcase-minimized-hb-fuzzer-6264625609834496",
+		    LG_CREDIT_CARD);
+	expect_none(det, "INV-4012888888881881 paid", LG_CREDIT_CARD);
+	expect_none(det, "ref-123456789018 filed", LG_JP_MY_NUMBER);
+	expect_one(det, "fuzzer 6264625609834496", LG_CREDIT_CARD,
+		   "6264625609834496", DEFAULT_MIN);
+	expect_one(det, "カード番号 4012-8888-8888-1881", LG_CREDIT_CARD,
+		   "4012888888881881", HIGH);
+	/* a phone may be written after its label so */
+	expect_one(det, "TEL-0312345678", LG_JP_PHONE, "0312345678",
+		   DEFAULT_MIN);
 }
 
 static void phone_with_country_code_unseparated(void **state)
@@ -2497,6 +2531,7 @@ int main(void)
 	    cmocka_unit_test(ids_as_forms_write_them),
 	    cmocka_unit_test(passwords_as_people_write_them),
 	    cmocka_unit_test(test_logs_are_not_secrets),
+	    cmocka_unit_test(identifier_tails_are_no_cards),
 	    cmocka_unit_test(negative_context_lowers_card),
 	    cmocka_unit_test(negative_context_lowers_phone),
 	    cmocka_unit_test(negative_context_lowers_mobile_shaped),
