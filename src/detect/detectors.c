@@ -668,10 +668,10 @@ static bool is_placeholder(const char *v)
 	/* type names where code declares a password field (Password :
 	 * pchar, password: string): whole values only */
 	static const char *const types[] = {
-	    "string",	"str",	    "pchar",   "char",	    "text",
-	    "varchar",	"int",	    "integer", "bool",	    "boolean",
-	    "bytes",	"any",	    "object",  "nil",	    "undefined",
-	    "optional", "required", "hidden",  "widestring"};
+	    "string",	"str",	    "pchar",   "char",	     "text",
+	    "varchar",	"int",	    "integer", "bool",	     "boolean",
+	    "bytes",	"any",	    "object",  "nil",	     "undefined",
+	    "optional", "required", "hidden",  "widestring", "incomplete"};
 	size_t n = strlen(v);
 	if (strspn(v, "*xX.-_#") == n)
 		return true;
@@ -760,8 +760,19 @@ static bool code_not_password(const char *v)
 	size_t n = strlen(v);
 	if (v[0] == '$' && n > 1 && (v[n - 1] == '-' || strstr(v, "::")))
 		return true;
-	return strchr(v, '_') &&
-	       strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(v);
+	/* a number in hexadecimal, as Pascal ($00007009) and C write it */
+	size_t hex = v[0] == '$'			   ? 1
+		     : v[0] == '0' && (v[1] | 0x20) == 'x' ? 2
+							   : 0;
+	if (hex && n > hex &&
+	    strspn(v + hex, "0123456789abcdefABCDEF") == n - hex)
+		return true;
+	/* a constant, plus an offset: CURLOPTTYPE_STRINGPOINT+174 */
+	size_t k = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+	if (k < n && (v[k] == '+' || v[k] == '-') &&
+	    strspn(v + k + 1, "0123456789") == n - k - 1)
+		n = k;
+	return memchr(v, '_', n) && k >= n;
 }
 
 /* What the label's place says of the value: a field named in a
@@ -1000,6 +1011,46 @@ static bool test_pass_line(const uint8_t *w, size_t len, uint32_t at)
 	return above != UINT32_MAX && test_result_line(w + above, w + ls);
 }
 
+/* Whether the unquoted value w[vs, e) after a password label is code's:
+ * an identifier without digits (a type, a variable) that ends a
+ * declaration or an assignment (password: CFStringRef; Password:=Response;
+ * (pass: sw_integer)), or is a type annotation's, before | or a default
+ * (password: ReadableBuffer | None, is_password: FilterOrBool = False) or
+ * the next parameter (password: ReadableBuffer, salt: ...). People's
+ * passwords hold digits or symbols. */
+static bool code_value(const uint8_t *w, size_t len, uint32_t vs, uint32_t e)
+{
+	while (vs < e && w[vs] == '=') /* := */
+		vs++;
+	while (e > vs && strchr(";),", w[e - 1]))
+		e--;
+	if (e <= vs || lg_is_digit(w[vs]) || w[vs] == '.')
+		return false;
+	for (uint32_t i = vs; i < e; i++) {
+		if (!lg_is_alpha(w[i]) && w[i] != '_' && w[i] != '.')
+			return false;
+	}
+	uint32_t p = e;
+	while (p < len && w[p] == ' ')
+		p++;
+	if (p < len &&
+	    (w[p] == ';' || w[p] == ')' || w[p] == '|' ||
+	     (w[p] == '=' && p + 1 < len && w[p + 1] != '=' && p > e)))
+		return true;
+	/* a Pascal property: Password : TSQLStringType Read FPassword */
+	if (p > e && len - p >= 5 &&
+	    (!lg_ascii_ncasecmp((const char *)w + p, "read ", 5) ||
+	     !lg_ascii_ncasecmp((const char *)w + p, "index", 5)))
+		return true;
+	if (p >= len || w[p] != ',')
+		return false;
+	for (p++; p < len && w[p] == ' '; p++)
+		;
+	while (p < len && (lg_is_alnum(w[p]) || w[p] == '_'))
+		p++;
+	return p < len && w[p] == ':';
+}
+
 /* A value written after its label runs to the next space or quote, or to
  * the next key=value: every prefix of it is the same candidate. */
 static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
@@ -1020,6 +1071,8 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 	       w[e] != '\'' && w[e] < 0x80 &&
 	       !(strchr(";,&)", w[e]) && key_follows(w + e + 1, w + len)))
 		e++;
+	if (*to > 0 && code_value(w, len, *to - 1, e))
+		return false;
 	*to = e;
 	return true;
 }

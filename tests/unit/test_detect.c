@@ -765,8 +765,27 @@ static void test_logs_are_not_secrets(void **state)
 	    "PASS: gdb.linespec/cpcompletion.exp: template-ret-type: cmd\n",
 	    "sshd[812]: open /etc/passwd: Permission denied\n",
 	    "lsof: can't read /etc/security/passwd: Permission denied\n",
+	    /* declarations: a type (Pascal, Python's annotations) */
+	    "function Check(node: ODNodeRef; password: CFStringRef; error: "
+	    "CFErrorRefPtr): cbool;\n",
+	    "procedure glSamplePass( pass: GLenum );\n",
+	    "    property Password : TSQLStringType Read FPassword;\n",
+	    "def hash(password: ReadableBuffer, salt: ReadableBuffer): ...\n",
+	    "    password: ReadableBuffer | None = None,\n",
+	    "        is_password: FilterOrBool = False,\n",
+	    "    private_key_password: Incomplete\n",
+	    /* assignments of a variable, a constant, a number in hex */
+	    "  TheServer.Password:=Response;\n",
+	    "    CURLOPT_PASSWORD:=CURLOPTTYPE_STRINGPOINT+174,\n",
+	    "  SEC_OPT_PASSWORD = $00007009;\n",
+	    "#define CEDB_PASSWORD 0x20\nflags: password = 0x00000020;\n",
 	};
 	expect_none_in(det, code, NELEM(code), LG_PASSWORD);
+	/* people's passwords hold digits or symbols, whatever follows */
+	expect_one(det, "password: Summer2024; please change it\n", LG_PASSWORD,
+		   "Summer2024", HIGH);
+	expect_one(det, "(password: Kw7#rT9q)\n", LG_PASSWORD, "Kw7#rT9q",
+		   HIGH);
 	expect_one(det, "\"password\",\"Xk9#mQ2vLp\"\n", LG_PASSWORD,
 		   "Xk9#mQ2vLp", HIGH);
 	expect_one(det, "password: $ecret99Xq\n", LG_PASSWORD, "$ecret99Xq",
