@@ -159,10 +159,15 @@ static const char *const pat_residence_card[] = {
     "(?i:residence\\s?card(?:\\s?(?:no\\.?|number|#))?)" WORD_GAPN(24) L
     "{2}" D "{8}" L "{2}",
     NULL};
+/* ... and Password or Passwd ending a name in camelCase (dbPassword,
+ * userPasswd), as code and its configuration write them; not Pass, which
+ * ends the names of compiler passes (struct InstCountPass : ...), nor Pwd,
+ * whose short literal slowed the pattern scan by a per cent */
 static const char *const pat_password[] = {
     "(?:" WORD_START
-    "(?i:password|passwd|pwd|passcode|pass)|パスワード|暗証番号)" THEN
-    "[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP "?)[^\\s]",
+    "(?i:password|passwd|pwd|passcode|pass)|[a-z0-9]Pass(?:word|wd)|"
+    "パスワード|暗証番号)" THEN "[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP
+    "?)[^\\s]",
     NULL}; /* extend_secret_value takes the rest */
 static const char *const pat_aws_key_id[] = {
     "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", NULL};
@@ -1011,18 +1016,46 @@ static bool test_pass_line(const uint8_t *w, size_t len, uint32_t at)
 	return above != UINT32_MAX && test_result_line(w + above, w + ls);
 }
 
+/* Whether what follows a value at w[p] (past its end e) ends a
+ * declaration in code: ; or ) (its end, the parameter list's), | (a
+ * union type), a default (= False, String=''), a comment (// or Pascal's
+ * {), a Pascal property's Read or Index, or the next parameter (, salt:). */
+static bool declaration_goes_on(const uint8_t *w, size_t len, uint32_t e)
+{
+	bool eq = e < len && w[e] == '=';
+	uint32_t p = eq ? e + 1 : e;
+	while (p < len && w[p] == ' ')
+		p++;
+	if (eq || p >= len)
+		return eq;
+	if (memchr(";)|{", w[p], 4) ||
+	    (w[p] == '/' && p + 1 < len && w[p + 1] == '/'))
+		return true;
+	if (w[p] == '=' && p > e && p + 1 < len && w[p + 1] != '=')
+		return true;
+	if (p > e && len - p >= 5 &&
+	    (!lg_ascii_ncasecmp((const char *)w + p, "read ", 5) ||
+	     !lg_ascii_ncasecmp((const char *)w + p, "index", 5)))
+		return true;
+	if (w[p] != ',')
+		return false;
+	for (p++; p < len && w[p] == ' '; p++)
+		;
+	while (p < len && (lg_is_alnum(w[p]) || w[p] == '_'))
+		p++;
+	return p < len && w[p] == ':';
+}
+
 /* Whether the unquoted value w[vs, e) after a password label is code's:
- * an identifier without digits (a type, a variable) that ends a
- * declaration or an assignment (password: CFStringRef; Password:=Response;
- * (pass: sw_integer)), or is a type annotation's, before | or a default
- * (password: ReadableBuffer | None, is_password: FilterOrBool = False) or
- * the next parameter (password: ReadableBuffer, salt: ...). People's
- * passwords hold digits or symbols. */
+ * an identifier without digits (a type, a variable) where a declaration
+ * or an assignment goes on (password: CFStringRef; Password:=Response;
+ * password: ReadableBuffer | None, is_password: FilterOrBool = False).
+ * People's passwords hold digits or symbols. */
 static bool code_value(const uint8_t *w, size_t len, uint32_t vs, uint32_t e)
 {
 	while (vs < e && w[vs] == '=') /* := */
 		vs++;
-	while (e > vs && strchr(";),", w[e - 1]))
+	while (e > vs && memchr(";),=", w[e - 1], 4))
 		e--;
 	if (e <= vs || lg_is_digit(w[vs]) || w[vs] == '.')
 		return false;
@@ -1030,25 +1063,7 @@ static bool code_value(const uint8_t *w, size_t len, uint32_t vs, uint32_t e)
 		if (!lg_is_alpha(w[i]) && w[i] != '_' && w[i] != '.')
 			return false;
 	}
-	uint32_t p = e;
-	while (p < len && w[p] == ' ')
-		p++;
-	if (p < len &&
-	    (w[p] == ';' || w[p] == ')' || w[p] == '|' ||
-	     (w[p] == '=' && p + 1 < len && w[p + 1] != '=' && p > e)))
-		return true;
-	/* a Pascal property: Password : TSQLStringType Read FPassword */
-	if (p > e && len - p >= 5 &&
-	    (!lg_ascii_ncasecmp((const char *)w + p, "read ", 5) ||
-	     !lg_ascii_ncasecmp((const char *)w + p, "index", 5)))
-		return true;
-	if (p >= len || w[p] != ',')
-		return false;
-	for (p++; p < len && w[p] == ' '; p++)
-		;
-	while (p < len && (lg_is_alnum(w[p]) || w[p] == '_'))
-		p++;
-	return p < len && w[p] == ':';
+	return declaration_goes_on(w, len, e);
 }
 
 /* A value written after its label runs to the next space or quote, or to

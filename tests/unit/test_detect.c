@@ -774,6 +774,9 @@ static void test_logs_are_not_secrets(void **state)
 	    "    password: ReadableBuffer | None = None,\n",
 	    "        is_password: FilterOrBool = False,\n",
 	    "    private_key_password: Incomplete\n",
+	    "    lpszPassword:PAnsiChar         // @parm new password\n",
+	    "  ShortPasswd: String='';\n",
+	    "  ODSessionProxyPassword: CFStringRef { available in 10.6 }\n",
 	    /* assignments of a variable, a constant, a number in hex */
 	    "  TheServer.Password:=Response;\n",
 	    "    CURLOPT_PASSWORD:=CURLOPTTYPE_STRINGPOINT+174,\n",
@@ -781,6 +784,15 @@ static void test_logs_are_not_secrets(void **state)
 	    "#define CEDB_PASSWORD 0x20\nflags: password = 0x00000020;\n",
 	};
 	expect_none_in(det, code, NELEM(code), LG_PASSWORD);
+	/* a name in camelCase ending in Password or Passwd labels one;
+	 * Pass ends the names of compiler passes */
+	expect_one(det, "const dbPassword = \"S3cr3t!x\";\n", LG_PASSWORD,
+		   "S3cr3t!x", HIGH);
+	expect_none(det, "struct CoroSplitPass : PassInfoMixin<CoroSplitPass>",
+		    LG_PASSWORD);
+	expect_one(det, "userPasswd=Qz7kLm2x\n", LG_PASSWORD, "Qz7kLm2x", HIGH);
+	expect_none(det, "bypass: Qz7kLm2x\n", LG_PASSWORD);
+	expect_none(det, "  confirmPassword: string;\n", LG_PASSWORD);
 	/* people's passwords hold digits or symbols, whatever follows */
 	expect_one(det, "password: Summer2024; please change it\n", LG_PASSWORD,
 		   "Summer2024", HIGH);
