@@ -2338,6 +2338,54 @@ def debian_changelog(d):
     d.t("Put your key in server.key:\n\n    -----BEGIN PRIVATE KEY-----\n    ...\n    -----END PRIVATE KEY-----\n")
 
 
+def dictionary_csv(d):
+    """A morphological dictionary's source, as MeCab's IPADIC ships it (EUC-JP,
+    no header): readings in katakana that start with セイ, メイ or カナ (no
+    column of names), words where 殿 or 様 starts a word (殿下, 様子), none a
+    person's name."""
+    words = [("静謐", "セイヒツ"), ("精緻", "セイチ"), ("盛大", "セイダイ"), ("明快", "メイカイ"),
+             ("明確", "メイカク"), ("鮮明", "センメイ"), ("悲壮", "ヒソウ"), ("様々", "サマザマ"),
+             ("妃殿下", "ヒデンカ"), ("殿堂", "デンドウ"), ("様子", "ヨウス"), ("端", "ハシタ"),
+             ("不得手", "フエテ"), ("豪壮", "ゴウソウ"), ("叶わぬ", "カナワヌ"), ("哀しげ", "カナシゲ")]
+    R.shuffle(words)
+    for w, r in words:
+        cost = R.randint(3000, 9000)
+        d.f("§,1287,1287,§,名詞,形容動詞語幹,*,*,*,*,§,§,§\n", w, N("dict_cost", str(cost)), w,
+            N("reading", r, numeric=False), r)
+
+
+def deb_copyright(d):
+    """A Debian copyright file (DEP-5) and a desktop entry: Upstream-Name, a
+    certificate's Common Name, Name= of an application and a Foundation are
+    things; the upstream contact is a person."""
+    d.t("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n")
+    d.f("Upstream-Name: §\n", N("package_name", "Free Pascal Compiler", numeric=False))
+    d.f("Upstream-Contact: Dr. § <§>\n", NAME("Emily Clarke"), EMAIL("emily.clarke@fpc-dev.org"))
+    d.t("Source: https://www.freepascal.org/\n\nFiles: *\n")
+    d.f("Copyright: 1993-2023 §, Inc.\nLicense: GPL-2+\n\n",
+        N("organisation", "Free Software Foundation", numeric=False))
+    d.f("# certificate of the download mirror\nSubject Common Name: §\n\n",
+        N("certificate_cn", "USERTrust ECC Certification", numeric=False))
+    d.t("[Desktop Entry]\nType=Application\n")
+    d.f("Name=§\nName[ja]=フォトフレーム 画像ビューア\nExec=photoframe %U\n",
+        N("application", "PhotoFrame Image Viewer", numeric=False))
+
+
+def pascal_unit(d):
+    """Delphi/Free Pascal code: password parameters, properties and constants are
+    declarations (their values are types, numbers, variables); one
+    administrator's password is written into the code."""
+    d.t("unit AuthClient;\n\ninterface\n\nconst\n")
+    d.f("  SEC_OPT_PASSWORD = §;\n", N("constant", "$00007009", numeric=False))
+    pw = "Xk" + "".join(R.choice("abcdefghjkmnpqrstuvwxyz23456789#!") for _ in range(8))
+    d.f("  DefaultAdminPassword = '§';\n\n", P("password", pw, pw))
+    d.t("type\n  TAuthClient = class\n  private\n    FPassword: AnsiString;\n  public\n")
+    d.t("    function Login(const UserName: string; Password: PAnsiChar): Boolean;\n")
+    d.t("    property Password : AnsiString Read FPassword Write FPassword;\n  end;\n\n")
+    d.t("implementation\n\nfunction TAuthClient.Login(const UserName: string; Password: PAnsiChar): Boolean;\n")
+    d.t("begin\n  FPassword:=Password;\n  Result := True;\nend;\n\nend.\n")
+
+
 SPECIAL = [
     ("顧客台帳_2024年5月.csv", lambda d: customers_csv(d, "ledger_full"), "cp932", True),
     ("customers_unicode.txt", lambda d: customers_csv(d, "members", "\t"), "utf-16le-bom", True),
@@ -2350,6 +2398,9 @@ SPECIAL = [
     ("取引先マスタ.csv", lambda d: registry_csv(d, "partners"), "cp932", True),
     ("test-suite.log", test_suite_log, "utf-8", False),
     ("changelog.Debian", debian_changelog, "utf-8", False),
+    ("Noun.adjv.csv", dictionary_csv, "euc_jp", False),
+    ("copyright", deb_copyright, "utf-8", False),
+    ("authclient.pas", pascal_unit, "utf-8", True),
 ]
 
 
