@@ -766,8 +766,7 @@ static void test_logs_are_not_secrets(void **state)
 	    "sshd[812]: open /etc/passwd: Permission denied\n",
 	    "lsof: can't read /etc/security/passwd: Permission denied\n",
 	    /* declarations: a type (Pascal, Python's annotations) */
-	    "function Check(node: ODNodeRef; password: CFStringRef; error: "
-	    "CFErrorRefPtr): cbool;\n",
+	    "function Check(password: CFStringRef; error: Ptr): cbool;\n",
 	    "procedure glSamplePass( pass: GLenum );\n",
 	    "    property Password : TSQLStringType Read FPassword;\n",
 	    "def hash(password: ReadableBuffer, salt: ReadableBuffer): ...\n",
