@@ -194,6 +194,17 @@ static bool kana_keyword_alone(const uint8_t *line, size_t n, size_t from,
 	return (lo == from && hi == to) || keywords_alone(line + lo, hi - lo);
 }
 
+/* Whether an English keyword ending at line[to] goes on into a longer
+ * word in lower case: named, namespace (a plural s ends it: names). A
+ * header's words may be joined (firstname, order_id, FirstNameKana), and
+ * a longer keyword (zipcode) is a hit of its own. */
+static bool word_goes_on(const uint8_t *line, size_t n, size_t to)
+{
+	if (to >= n || !lg_is_lower(line[to]))
+		return false;
+	return line[to] != 's' || (to + 1 < n && lg_is_alpha(line[to + 1]));
+}
+
 /* A keyword in the header line: its column names (or rules out) the
  * keyword's types. */
 static int on_header_keyword(unsigned id, unsigned long long from,
@@ -206,6 +217,10 @@ static int on_header_keyword(unsigned id, unsigned long long from,
 	const lg_keyword_list *k = &lg_keyword_lists[x->det->kw_list[id]];
 	if (!kana_keyword_alone(x->line, x->n, (size_t)to - x->det->kw_len[id],
 				(size_t)to))
+		return 0;
+	/* a word that rules types out does as a part (user in username) */
+	if (k->strength < LG_KW_NEGATIVE && (x->det->kw_edge[id] & 2u) &&
+	    word_goes_on(x->line, x->n, to))
 		return 0;
 	for (unsigned c = 0; c < x->ncols && c < TABLE_MAX_COLS; c++) {
 		if (at < x->h->field_from[c] || at >= x->h->field_to[c])

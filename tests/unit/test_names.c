@@ -954,6 +954,16 @@ static void name_columns(void **state)
 	assert_int_equal(kana->n, 2);
 	assert_string_equal(kana->f[0].value, "タカハシ");
 	assert_string_equal(kana->f[1].value, "ケンタ");
+	/* a keyword going on into a longer word names nothing (named,
+	 * namespace); joined or plural it does (firstname, names) */
+	want_none("hi def link namedOption\tnamedKeyword\n"
+		  "hi def link namedQSKeywords\tType\n"
+		  "hi def link namedIPaddr\tNumber\n",
+		  LG_PERSON_NAME);
+	want_value("firstname,email\nEmily Clark,emily.clark@gmail.com\n",
+		   LG_PERSON_NAME, "Emily Clark");
+	want_value("names,email\nEmily Clark,emily.clark@gmail.com\n",
+		   LG_PERSON_NAME, "Emily Clark");
 	/* code: a statement is no header of one column */
 	want_none("ExtNames.Free;\nRawRecord.Free;\n", LG_PERSON_NAME);
 	/* prose: a sentence with commas is no header */
