@@ -193,8 +193,17 @@ static const char *const pat_api_key[] = {
 
 /* The first character of a name or an address: a kanji (U+4E00..9FFF),
  * kana, or a Latin letter. */
-#define KANJI	   "[\\xE4-\\xE9][\\x80-\\xBF]{2}"
-#define NAME_START "(?:[A-Za-z]|" KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF])"
+#define KANJI "[\\xE4-\\xE9][\\x80-\\xBF]{2}"
+/* Latin letters with diacritics (names.c's is_latin): two bytes led by
+ * C3-C9, or Latin Extended Additional; and the capitals a name starts
+ * with, as far as their bytes tell (names.c checks the case) */
+#define LATIN_MORE                                                             \
+	"(?:[\\xC3-\\xC8][\\x80-\\xBF]|\\xC9[\\x80-\\x8F]|\\xE1[\\xB8-\\xBB][" \
+	"\\x80-\\xBF])"
+#define CAPITAL "(?:[A-Z]|" LATIN_MORE ")"
+#define NAME_START                                                             \
+	"(?:[A-Za-z]|" LATIN_MORE "|" KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF]" \
+	")"
 /* After a label: (漢字), （カナ）, then spaces and a separator. */
 #define LABEL_TAIL                                                             \
 	"(?:(?:\\(|（)[^()\\n]{0,24}(?:\\)|）))?"                            \
@@ -214,8 +223,8 @@ static const char *const pat_person_name[] = {
     "maiden|your|patient|employee|member|student|applicant|guest|"
     "passenger|recipient|sender)[\\s_]?name|(?:card[\\s_]?)?holder(?:[\\s_]?"
     "name)?|name[\\s_]?on[\\s_]?card|surname)|(?:^|[^A-Za-z \\t\\-]|-[ \\t])"
-    "[ \\t]*Name)\"?\\s{0,2}[:=]\\s{0,2}\"?[A-Z]",
-    "\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ ][A-Z]",
+    "[ \\t]*Name)\"?\\s{0,2}[:=]\\s{0,2}\"?" CAPITAL,
+    "\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ ]" CAPITAL,
     /* a kanji or kana, then the honorific */
     "(?:" KANJI
     "|\\xE3[\\x81-\\x83][\\x80-\\xBF])(?:[ ]|\\xE3\\x80\\x80)?" CHECKED_BEFORE

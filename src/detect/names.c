@@ -47,9 +47,31 @@ static bool is_space(uint32_t cp)
 	return cp == ' ' || cp == 0x3000;
 }
 
+/* A Latin letter: ASCII, or one with a diacritic as European and
+ * Vietnamese names write them (Latin-1 less × and ÷, Latin Extended-A and
+ * -B, Latin Extended Additional: José, Müller, Štrba, Nguyễn). */
 static bool is_latin(uint32_t cp)
 {
-	return cp < 0x80 && lg_is_alpha((int)cp);
+	if (cp < 0x80)
+		return lg_is_alpha((int)cp);
+	return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+	       (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
+/* A capital of is_latin's letters. In Latin Extended-A and Additional a
+ * capital and its small letter are a pair, the capital first (Ā ā), but
+ * from Ĺ to ň and from Ź to ž the capital is odd. */
+static bool latin_capital(uint32_t cp)
+{
+	if (cp < 0x80)
+		return cp >= 'A' && cp <= 'Z';
+	if (cp <= 0xDE)
+		return cp >= 0xC0 && cp != 0xD7;
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+		return cp & 1u;
+	if ((cp >= 0x100 && cp <= 0x177) || (cp >= 0x1E00 && cp <= 0x1EFF))
+		return cp != 0x138 && cp != 0x149 && !(cp & 1u);
+	return cp == 0x178;
 }
 
 /* What a walk over a name makes of a character: a letter of it (kanji,
@@ -70,7 +92,8 @@ static inline name_step name_step_of(uint32_t cp)
 		return NAME_LETTER;
 	if (cp == 0x3000)
 		return NAME_SPACE;
-	return is_kanji(cp) || is_kana(cp) ? NAME_LETTER : NAME_END;
+	return is_kanji(cp) || is_kana(cp) || is_latin(cp) ? NAME_LETTER
+							   : NAME_END;
 }
 
 /* A character a written name may hold. */
@@ -80,17 +103,24 @@ static bool name_char(uint32_t cp)
 }
 
 /* name_step_of the character at p[0..n), its length in *len where it is
- * no end. Every character a name holds is ASCII or of three bytes led by
- * E1-EF, so any other lead byte (E0 leads U+0800-0FFF and its overlong
- * forms), or one without its two continuation bytes, ends it, as the
- * U+FFFD lg_utf8_char_at reads there does; three bytes led by ED read
- * here as U+D000-DFFF, which no name holds either (the surrogates among
- * them are U+FFFD to lg_utf8_char_at). */
+ * no end. Every character a name holds is ASCII, of two bytes led by C3-C9
+ * (U+00C0-024F) or of three bytes led by E1-EF, so any other lead byte
+ * (E0 leads U+0800-0FFF and its overlong forms), or one without its
+ * continuation bytes, ends it, as the U+FFFD lg_utf8_char_at reads there
+ * does; three bytes led by ED read here as U+D000-DFFF, which no name
+ * holds either (the surrogates among them are U+FFFD to lg_utf8_char_at). */
 static inline name_step name_step_at(const uint8_t *p, size_t n, size_t *len)
 {
 	*len = 1;
 	if (p[0] < 0x80)
 		return name_step_of(p[0]);
+	if (p[0] >= 0xC3 && p[0] <= 0xC9) {
+		if (n < 2 || (p[1] & 0xC0) != 0x80)
+			return NAME_END;
+		*len = 2;
+		return name_step_of((uint32_t)(p[0] & 0x1F) << 6 |
+				    (p[1] & 0x3F));
+	}
 	if (n < 3 || p[0] < 0xE1 || p[0] > 0xEF || (p[1] & 0xC0) != 0x80 ||
 	    (p[2] & 0xC0) != 0x80)
 		return NAME_END;
@@ -250,7 +280,11 @@ static bool name_after_label(const uint8_t *w, size_t len, uint32_t *from,
 		return false;
 	uint32_t e = s, chars = 0;
 	/* romaji is longer than kanji: DAISUKE KOBAYASHI is 17 */
-	uint32_t max = w[s] < 0x80 ? 2 * NAME_MAX_CHARS : NAME_MAX_CHARS;
+	size_t fl;
+	uint32_t max =
+	    w[s] < 0x80 || is_latin(lg_utf8_char_at(w + s, len - s, &fl))
+		? 2 * NAME_MAX_CHARS
+		: NAME_MAX_CHARS;
 	while (e < len && chars < max) {
 		size_t l, l2;
 		name_step k = name_step_at(w + e, len - e, &l);
@@ -621,13 +655,19 @@ static bool latin_name(lg_candidate *c)
 	}
 	size_t from = i, to = i, words = 0;
 	while (i < n && words < 4) {
-		size_t s = i;
-		while (i < n && (lg_is_alpha((unsigned char)r[i]) ||
-				 r[i] == '\'' || r[i] == '-'))
-			i++;
+		size_t s = i, l;
+		uint32_t first =
+		    lg_utf8_char_at((const uint8_t *)r + i, n - i, &l);
+		while (i < n) {
+			uint32_t cp =
+			    lg_utf8_char_at((const uint8_t *)r + i, n - i, &l);
+			if (!is_latin(cp) && cp != '\'' && cp != '-')
+				break;
+			i += l;
+		}
 		if (organisation_word(r + s, i - s))
 			return false;
-		if (i - s < 2 || !lg_is_upper((unsigned char)r[s]) ||
+		if (i - s < 2 || !latin_capital(first) ||
 		    stop_word(r + s, i - s) || joined_word(r + s, i - s))
 			break;
 		words++;
@@ -922,7 +962,9 @@ static bool validate_person_name(lg_candidate *c)
 {
 	if (c->from_column)
 		return name_cell(c);
-	if (c->raw_len && c->raw[0] < 0x80)
+	size_t l;
+	if (c->raw_len && (c->raw[0] < 0x80 ||
+			   is_latin(lg_utf8_char_at(c->raw, c->raw_len, &l))))
 		return latin_name(c);
 	return japanese_name(c);
 }

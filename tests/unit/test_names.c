@@ -116,6 +116,16 @@ static void names_after_labels(void **state)
 		   LG_PERSON_NAME, "YUKI MORI");
 	want_value("cardholder_name = TARO SATO\n", LG_PERSON_NAME,
 		   "TARO SATO");
+	/* letters with diacritics: European and Vietnamese names */
+	want_value("Full name: José García\n", LG_PERSON_NAME, "José García");
+	want_value("Contact name: François Dupont\n", LG_PERSON_NAME,
+		   "François Dupont");
+	want_value("Full name: Ángel Núñez\n", LG_PERSON_NAME, "Ángel Núñez");
+	want_value("Dear Mr. Müller,\n", LG_PERSON_NAME, "Müller");
+	want_value("氏名：Nguyễn Văn An\n", LG_PERSON_NAME, "Nguyễn Văn An");
+	want_value("name,email\nŁukasz Wróbel,lukasz.wrobel@gmail.com\n",
+		   LG_PERSON_NAME, "Łukasz Wróbel");
+	want_none("Full name: émile zola\n", LG_PERSON_NAME);
 	/* romaji is longer than kanji */
 	want_value("\"holder\":\"DAISUKE KOBAYASHI\"\n", LG_PERSON_NAME,
 		   "DAISUKE KOBAYASHI");
@@ -275,11 +285,19 @@ static bool ref_name_space(uint32_t cp)
 	return cp == ' ' || cp == 0x3000;
 }
 
+/* Latin letters with diacritics, as European and Vietnamese names write
+ * them */
+static bool ref_latin_more(uint32_t cp)
+{
+	return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+	       (cp >= 0x1E00 && cp <= 0x1EFF);
+}
+
 static bool ref_name_char(uint32_t cp)
 {
 	return ref_name_kanji(cp) || ref_name_kana(cp) ||
 	       (cp < 0x80 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) ||
-	       cp == '-' || cp == '\'' || cp == '.';
+	       ref_latin_more(cp) || cp == '-' || cp == '\'' || cp == '.';
 }
 
 static bool ref_ends_with(const uint8_t *w, uint32_t at, const char *s)
@@ -373,7 +391,10 @@ static bool ref_extend_person_name(const uint8_t *w, size_t len, uint32_t *from,
 		s--;
 	if (ref_example_before(w, s))
 		return false;
-	uint32_t e = s, chars = 0, max = w[s] < 0x80 ? 32 : 16;
+	uint32_t first;
+	lg_utf8_decode(w + s, len - s, &first);
+	uint32_t e = s, chars = 0,
+		 max = w[s] < 0x80 || ref_latin_more(first) ? 32 : 16;
 	while (e < len && chars < max) {
 		uint32_t cp, cp2;
 		size_t l = lg_utf8_decode(w + e, len - e, &cp);
@@ -462,6 +483,11 @@ static void name_extension_matches_reference(void **state)
 					     "奥",
 					     "神",
 					     "下",
+					     "Á",
+					     "ệ",
+					     "×",
+					     "\xC9\x90",
+					     "\xC3",
 					     "子",
 					     "々",
 					     "ざ",
