@@ -329,9 +329,12 @@ static bool shape_phone(const num_run *r, unsigned seps)
 		return last == 4 && r->ngroups >= 3 && r->digits >= 11 &&
 		       r->digits <= 12;
 	/* written numbers have three groups, area-local-subscriber (03-1234-
-	 * 5678, 03(1234)5678, 0120-123-456); two are a US ZIP+4 or an ID */
+	 * 5678, 03(1234)5678, 0120-123-456): an area code of two to five
+	 * digits with its 0, a local part of four at most ("0 21600 5400", a
+	 * drawing's formula, is none); two are a US ZIP+4 or an ID */
 	return r->ngroups == 3 && (last == 4 || last == 3) && r->digits >= 10 &&
-	       r->digits <= 11;
+	       r->digits <= 11 && r->group[0] >= 2 && r->group[0] <= 5 &&
+	       r->group[1] <= 4;
 }
 
 static bool shape_postal(const num_run *r, unsigned seps)

@@ -644,6 +644,14 @@ static void phone_with_country_code_unseparated(void **state)
 		   DEFAULT_MIN);
 	expect_one(det, "配送センター：0120-533-826", LG_JP_PHONE, "0120533826",
 		   DEFAULT_MIN);
+	/* three groups: an area code of two to five digits, a local part of
+	 * four at most; a drawing's formula is no number */
+	expect_one(det, "TEL 03 1234 5678", LG_JP_PHONE, "0312345678",
+		   DEFAULT_MIN);
+	expect_one(det, "tel 01267 2 3456", LG_JP_PHONE, "0126723456",
+		   DEFAULT_MIN);
+	expect_none(det, "<v:f eqn=\"sum 0 21600 5400\"/>", LG_JP_PHONE);
+	expect_none(det, "tel 045 12345 678", LG_JP_PHONE);
 }
 
 static void birth_date_in_english(void **state)
