@@ -918,6 +918,23 @@ static bool has_person_word(lg_candidate *c, size_t n)
 
 /* ---- table cells ----------------------------------------------------------
  */
+/* A cell that is a label of the keyword lists (Address, Phone, Date of
+ * Birth), case aside: a form laid out as a table of two columns
+ * ("Name<TAB>Joe Bloggs", "Address<TAB>42 Main Street") reads as a header
+ * and rows, and its labels are no names. Verdicts are kept (the memo), so
+ * the lists are read once per distinct cell. */
+static bool cell_is_label(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < lg_keyword_list_count; i++) {
+		for (const char *const *w = lg_keyword_lists[i].words; *w;
+		     w++) {
+			if (strlen(*w) == n &&
+			    !lg_ascii_ncasecmp((const char *)p, *w, n))
+				return true;
+		}
+	}
+	return false;
+}
 /* A cell of a column named for names: the whole cell, of name characters
  * only, at most four parts. */
 static bool name_cell(lg_candidate *c)
@@ -940,7 +957,7 @@ static bool name_cell(lg_candidate *c)
 	    parts > 4 || (latin && other))
 		return false;
 	if (latin)
-		return latin_name(c);
+		return !cell_is_label(c->raw, c->raw_len) && latin_name(c);
 	size_t end = c->raw_len, hl = honorific_before(c->raw, (uint32_t)end);
 	if (hl && end > hl + 3) { /* 原田 奈々 様 */
 		end -= hl;

@@ -990,6 +990,14 @@ static void name_columns(void **state)
 		   LG_PERSON_NAME, "Emily Clark");
 	want_value("names,email\nEmily Clark,emily.clark@gmail.com\n",
 		   LG_PERSON_NAME, "Emily Clark");
+	/* a form laid out as two columns reads as a header and rows: the
+	 * labels in its first column are no names */
+	found *form =
+	    scan_text("Name\tEmily Clark\nAddress\t42 Main Street\n"
+		      "Phone\t03-1234-5678\nDate of Birth\t15th August "
+		      "1991\n");
+	for (size_t i = 0; i < form->n; i++)
+		assert_int_not_equal(form->f[i].type, LG_PERSON_NAME);
 	/* code: a statement is no header of one column */
 	want_none("ExtNames.Free;\nRawRecord.Free;\n", LG_PERSON_NAME);
 	/* prose: a sentence with commas is no header */
