@@ -794,7 +794,9 @@ static bool code_not_password(const char *v)
  * and newusers(8) write it), or the next item of a list of names
  * ("proxy_pass", "fastcgi_pass"; 'pwd', 're_syntax'): an identifier, a
  * path, or another such name. A quoted pair ("password","Xk9#mQ2v") is
- * still a password. */
+ * still a password (define('DB_PASSWORD', 'x')); a label after a dot or
+ * not quoted is a resource's key and its message ({ "keystore.password",
+ * "Keystore-Kennwort" }) or an argument (Buffer.from(password, 'base64')). */
 static bool listed_not_password(const lg_candidate *c, char sep)
 {
 	const char *v = c->value;
@@ -802,6 +804,12 @@ static bool listed_not_password(const lg_candidate *c, char sep)
 		return true;
 	if (sep != ',')
 		return false;
+	/* before the label: its quote, or more of a quoted key's name
+	 * ('DB_PASSWORD', 'dbPassword'); not a dot of a resource's key nor
+	 * what precedes an argument */
+	unsigned char b = (unsigned char)c->fold[0];
+	if (b < 0x80 && b != '"' && b != '\'' && b != '_' && !lg_is_alnum(b))
+		return true;
 	if (lg_ascii_casestr(v, "pass") || lg_ascii_casestr(v, "pwd"))
 		return true;
 	return strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_./-") ==
@@ -1037,8 +1045,11 @@ static bool declaration_goes_on(const uint8_t *w, size_t len, uint32_t e)
 		p++;
 	if (eq || p >= len)
 		return eq;
+	/* ... or an expression: a call, a sum, a choice (password =
+	 * proxyUser + ":" + proxyPass; pass = userpass.substring (1)) */
 	if (memchr(";)|{", w[p], 4) ||
-	    (w[p] == '/' && p + 1 < len && w[p + 1] == '/'))
+	    (w[p] == '/' && p + 1 < len && w[p + 1] == '/') ||
+	    (p > e && memchr("+?(", w[p], 3)))
 		return true;
 	if (w[p] == '=' && p > e && p + 1 < len && w[p + 1] != '=')
 		return true;

@@ -789,6 +789,11 @@ static void test_logs_are_not_secrets(void **state)
 	    "    CURLOPT_PASSWORD:=CURLOPTTYPE_STRINGPOINT+174,\n",
 	    "  SEC_OPT_PASSWORD = $00007009;\n",
 	    "#define CEDB_PASSWORD 0x20\nflags: password = 0x00000020;\n",
+	    /* expressions, arguments, a resource's key and its message */
+	    "      String password = proxyUser + \":\" + proxyPass;\n",
+	    "    String pass = userpass.substring (colon+1);\n",
+	    "  return Buffer.from(password, 'base64').toString('utf8')\n",
+	    "    { \"keystore.password\", \"Keystore-Kennwort\" },\n",
 	};
 	expect_none_in(det, code, NELEM(code), LG_PASSWORD);
 	/* a name in camelCase ending in Password or Passwd labels one;
