@@ -1033,10 +1033,12 @@ static bool test_pass_line(const uint8_t *w, size_t len, uint32_t at)
 	return above != UINT32_MAX && test_result_line(w + above, w + ls);
 }
 
-/* Whether what follows a value at w[p] (past its end e) ends a
- * declaration in code: ; or ) (its end, the parameter list's), | (a
- * union type), a default (= False, String=''), a comment (// or Pascal's
- * {), a Pascal property's Read or Index, or the next parameter (, salt:). */
+/* Whether what follows a value ending at w[e] goes on as code does after
+ * a type or a variable: ; or ) (a statement's end, a parameter list's), |
+ * (a union type), a default (= False, String=''), a comment (// or
+ * Pascal's {), a Pascal property's Read or Index, the next parameter (,
+ * salt:), or, past a space, an expression's call, sum or choice
+ * (proxyUser + ":" + proxyPass, userpass.substring (1)). */
 static bool declaration_goes_on(const uint8_t *w, size_t len, uint32_t e)
 {
 	bool eq = e < len && w[e] == '=';
@@ -1045,8 +1047,6 @@ static bool declaration_goes_on(const uint8_t *w, size_t len, uint32_t e)
 		p++;
 	if (eq || p >= len)
 		return eq;
-	/* ... or an expression: a call, a sum, a choice (password =
-	 * proxyUser + ":" + proxyPass; pass = userpass.substring (1)) */
 	if (memchr(";)|{", w[p], 4) ||
 	    (w[p] == '/' && p + 1 < len && w[p + 1] == '/') ||
 	    (p > e && memchr("+?(", w[p], 3)))
