@@ -107,6 +107,10 @@ typedef struct lg_keyword_list {
 extern const lg_detector_def lg_detector_defs[LG_TYPE_COUNT];
 extern const lg_keyword_list lg_keyword_lists[];
 extern const size_t lg_keyword_list_count;
+/* The length of the longest keyword of any list that p[0..n) starts
+ * with, ASCII case aside (labels.c); 0 when none. For the rare texts
+ * that are asked whether they are labels (a header's word, a cell). */
+size_t lg_keyword_at(const uint8_t *p, size_t n);
 
 /* names.c and address.c: person_name and jp_address. */
 bool lg_validate_person_name(lg_candidate *c);

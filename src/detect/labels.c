@@ -628,3 +628,18 @@ double lg_label_confidence(const lg_detect_stream *s, size_t i, size_t *cursor)
 	double conf = label_confidence(def, &v, n->column, &negative);
 	return conf < 0 ? conf : kind_adjust(t, c->kind, conf, negative);
 }
+
+size_t lg_keyword_at(const uint8_t *p, size_t n)
+{
+	size_t best = 0;
+	for (size_t i = 0; i < lg_keyword_list_count; i++) {
+		for (const char *const *w = lg_keyword_lists[i].words; *w;
+		     w++) {
+			size_t l = strlen(*w);
+			if (l > best && l <= n &&
+			    !lg_ascii_ncasecmp((const char *)p, *w, l))
+				best = l;
+		}
+	}
+	return best;
+}

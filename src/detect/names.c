@@ -925,16 +925,9 @@ static bool has_person_word(lg_candidate *c, size_t n)
  * the lists are read once per distinct cell. */
 static bool cell_is_label(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < lg_keyword_list_count; i++) {
-		for (const char *const *w = lg_keyword_lists[i].words; *w;
-		     w++) {
-			if (strlen(*w) == n &&
-			    !lg_ascii_ncasecmp((const char *)p, *w, n))
-				return true;
-		}
-	}
-	return false;
+	return n > 0 && lg_keyword_at(p, n) == n;
 }
+
 /* A cell of a column named for names: the whole cell, of name characters
  * only, at most four parts. */
 static bool name_cell(lg_candidate *c)

@@ -158,19 +158,11 @@ static size_t katakana_at(const uint8_t *p, size_t n)
 static bool keywords_alone(const uint8_t *p, size_t n)
 {
 	while (n > 0) {
-		size_t best = 0;
-		for (size_t i = 0; i < lg_keyword_list_count; i++) {
-			for (const char *const *w = lg_keyword_lists[i].words;
-			     *w; w++) {
-				size_t l = strlen(*w);
-				if (l > best && l <= n && !memcmp(p, *w, l))
-					best = l;
-			}
-		}
-		if (!best)
+		size_t l = lg_keyword_at(p, n);
+		if (!l)
 			return false;
-		p += best;
-		n -= best;
+		p += l;
+		n -= l;
 	}
 	return true;
 }
