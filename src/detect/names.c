@@ -656,13 +656,14 @@ static bool latin_name(lg_candidate *c)
 	size_t from = i, to = i, words = 0;
 	while (i < n && words < 4) {
 		size_t s = i, l;
-		uint32_t first =
-		    lg_utf8_char_at((const uint8_t *)r + i, n - i, &l);
+		uint32_t first = 0; /* the word's first letter */
 		while (i < n) {
 			uint32_t cp =
 			    lg_utf8_char_at((const uint8_t *)r + i, n - i, &l);
 			if (!is_latin(cp) && cp != '\'' && cp != '-')
 				break;
+			if (i == s)
+				first = cp;
 			i += l;
 		}
 		if (organisation_word(r + s, i - s))

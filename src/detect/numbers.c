@@ -635,12 +635,11 @@ static void offer_run(lg_detect_stream *s, const num_run *r, bool own,
 		return;
 	/* the tail of a name joined by a hyphen (hb-fuzzer-6264625609834496,
 	 * INV-4012888888881881) is an identifier: no card, My Number or
-	 * corporate number is written so. A phone may be (TEL-0312345678) */
+	 * corporate number is written so. A phone or a postal code may be,
+	 * after its label (TEL-0312345678) */
 	if (r->pre >= 2 && w[r->pre - 1] == '-' &&
 	    (unsigned)((w[r->pre - 2] | 0x20) - 'a') < 26u)
 		fits &= 1u << SH_PHONE | 1u << SH_POSTAL;
-	if (!fits)
-		return;
 	for (; fits; fits &= fits - 1) {
 		const number_shape *sh = &number_shapes[__builtin_ctz(fits)];
 		raw_match m = {sh->type, sh->with_prefix ? r->pre : r->from,

@@ -171,7 +171,8 @@ static bool keywords_alone(const uint8_t *p, size_t n)
  * name's reading) at line[from..to) is a word of its own, or one of such
  * keywords run together (セイカナ, フリガナ): inside a longer katakana
  * word it is another word (セイチ, メイン, カナダ, as in a dictionary's
- * readings column). Headers need no edges else (order_id, FirstName). */
+ * readings column). Other keywords need no start of a word in a header
+ * (order_id, FirstName), and English ones only an end (word_goes_on). */
 static bool kana_keyword_alone(const uint8_t *line, size_t n, size_t from,
 			       size_t to)
 {
