@@ -45,12 +45,13 @@ test-asan: build-asan
 # threads (the walker, the pool, the sequencer that keeps path order), and
 # the sequencer's and the pool's unit tests
 TSAN_CASES = jobs_keep_path_order threads_share_one_large_file \
-	folder_of_small_files_same_at_every_j files_cut_between_rows_same_at_every_j
+	folder_of_small_files_same_at_every_j files_cut_between_rows_same_at_every_j \
+	read_errors_end_a_file_as_read_whole
 build-tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
 		-DCMAKE_C_FLAGS="-fsanitize=thread -O1" \
 		-DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
-	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target leakguard-cli test_sequencer test_util
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target leakguard-cli test_sequencer test_util fault_io
 
 # (reports go to files: the cases send the scans' stderr elsewhere)
 test-tsan: build-tsan

@@ -12,11 +12,14 @@
 #             for what varies between runs (timings)
 #   setup     a shell snippet run first in the scratch copy (optional), for
 #             inputs too big or too odd to check in
+# $LG_FAULT_IO is tools/fault_io.c built (beside the binary, in tests/),
+# for cases that preload it to make a file go bad while it is read.
 set -u
 bin=$1
 case_dir=$2
 tests_dir=$(cd "$(dirname "$0")" && pwd)
 name=$(basename "$case_dir")
+bin_dir=$(cd "$(dirname "$bin")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/lgcase.XXXXXX")
 trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
 cp -R "$case_dir/." "$work/"
@@ -30,7 +33,8 @@ leakguard() { "$bin" "$@"; }
 # for snippets that run the binary under another program (time, script)
 LEAKGUARD=$bin
 TESTS=$tests_dir
-export LEAKGUARD TESTS
+LG_FAULT_IO=${LG_FAULT_IO:-$bin_dir/tests/fault_io.so}
+export LEAKGUARD TESTS LG_FAULT_IO
 if [ -f setup ]; then
 	. ./setup || { echo "case $name: setup failed"; exit 1; }
 fi

@@ -314,7 +314,7 @@ static void scan_member_mail(arc_ctx *c, bool mbox)
 /* A part of an Office document: its text through expat. */
 static void scan_office(arc_ctx *c)
 {
-	scan_source src = {member_read, c};
+	scan_source src = {member_read, c, NULL};
 	if (!scan_office_part(c->w, c->j, &src))
 		notice(c->w, c->j,
 		       _("a damaged document part: read up to the damage"));
@@ -348,7 +348,7 @@ static void scan_member(arc_ctx *c, const char *display, bool office_part)
 	} else if (n > 0 && scan_mail_kind(first, (size_t)n)) {
 		scan_member_mail(c, scan_mail_kind(first, (size_t)n) == 2);
 	} else {
-		scan_source src = {member_read, c};
+		scan_source src = {member_read, c, NULL};
 		scan_text(c->w, c->j, &src);
 	}
 	if (c->failed)
@@ -462,7 +462,7 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 		}
 	} else {
 		buf_source bs = {p, n, 0};
-		scan_source src = {buf_read, &bs};
+		scan_source src = {buf_read, &bs, NULL};
 		scan_text(w, j, &src);
 	}
 	if (a)

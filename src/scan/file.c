@@ -78,16 +78,21 @@ void scan_report(scan_worker *w, scan_job *j, bool error, int errnum,
 }
 
 /* Reads until the buffer is full or the input ends (pipes and stdin give
- * short reads). Returns bytes read, or -1 with errno set. */
-static ssize_t read_full(int fd, uint8_t *buf, size_t cap)
+ * short reads). Returns bytes read; on an error *err is its errno (else
+ * 0), and what was read before it is still returned: -1 (errno set) only
+ * when nothing was. */
+static ssize_t read_full(int fd, uint8_t *buf, size_t cap, int *err)
 {
 	size_t got = 0;
+	*err = 0;
 	while (got < cap) {
 		ssize_t r = read(fd, buf + got, cap - got);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0)
-			return -1;
+		if (r < 0) {
+			*err = errno;
+			return got ? (ssize_t)got : -1;
+		}
 		if (r == 0)
 			break;
 		got += (size_t)r;
@@ -239,6 +244,7 @@ typedef struct fd_source {
 	int fd;
 	const scan_job *j;
 	uint64_t done;
+	int err; /* a read failed: every read after fails alike */
 } fd_source;
 
 /* Bytes read before the kernel is told the file is read straight through
@@ -255,7 +261,11 @@ static ssize_t fd_read(void *ctx, uint8_t *buf, size_t cap)
 		if (left < want)
 			want = (size_t)left;
 	}
-	ssize_t n = want ? read_full(f->fd, buf, want) : 0;
+	if (f->err) {
+		errno = f->err;
+		return -1;
+	}
+	ssize_t n = want ? read_full(f->fd, buf, want, &f->err) : 0;
 	if (n > 0) {
 		bool advise = f->done < ADVISE_AFTER &&
 			      f->done + (uint64_t)n >= ADVISE_AFTER;
@@ -281,8 +291,10 @@ static ssize_t read_fresh(scan_worker *w, text_input *t, scan_source *src,
 		size_t piece =
 		    want - got < FRESH_READ ? want - got : FRESH_READ;
 		ssize_t r = src->read(src->ctx, p + got, piece);
-		if (r < 0)
+		if (r < 0 && !got)
 			return -1;
+		if (r < 0)
+			break; /* what came before the error is scanned */
 		got += (size_t)r;
 		if ((size_t)r < piece)
 			break; /* the end of the text */
@@ -363,9 +375,11 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 			break;
 		n = read_next(w, &t, src, &buf, &want, &done);
 	}
-	if (n < 0)
-		report(w, j, EV_ERROR, errno, _("read failed at byte %llu: %s"),
-		       (unsigned long long)total, strerror(errno));
+	int err = n < 0 ? errno : src->failed ? src->failed(src->ctx) : 0;
+	if (err) /* at the file's offset, a part's too */
+		report(w, j, EV_ERROR, err, _("read failed at byte %llu: %s"),
+		       (unsigned long long)(j->seg_start + total - primed),
+		       strerror(err));
 	else if (!fed_eof && rc == LG_OK && !ctx.stop)
 		rc = feed_chunk(w, &t, NULL, 0, true);
 	if (rc == LG_OK)
@@ -409,6 +423,16 @@ static ssize_t head_read(void *ctx, uint8_t *buf, size_t cap)
 	return n < 0 ? (k ? (ssize_t)k : -1) : (ssize_t)(k + (size_t)n);
 }
 
+static int fd_failed(void *ctx)
+{
+	return ((fd_source *)ctx)->err;
+}
+
+static int head_failed(void *ctx)
+{
+	return ((head_source *)ctx)->rest->err;
+}
+
 /* The text of fd from where it stands, after the nh bytes of head read
  * from it (none for a job's segment, which starts at its own offset). */
 static void scan_fd(scan_worker *w, scan_job *j, int fd, const uint8_t *head,
@@ -419,11 +443,11 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd, const uint8_t *head,
 		       strerror(errno));
 		return;
 	}
-	fd_source f = {fd, j, 0};
+	fd_source f = {fd, j, 0, 0};
 	head_source h = {head, nh, 0, &f};
-	scan_source src = {fd_read, &f};
+	scan_source src = {fd_read, &f, fd_failed};
 	if (nh)
-		src = (scan_source){head_read, &h};
+		src = (scan_source){head_read, &h, head_failed};
 	scan_text(w, j, &src);
 }
 
@@ -435,7 +459,8 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd, const uint8_t *head,
 static void scan_stdin(scan_worker *w, scan_job *j)
 {
 	uint8_t head[SCAN_HEAD_LEN];
-	ssize_t nh = read_full(STDIN_FILENO, head, sizeof(head));
+	int err; /* after some bytes: read again as text, or told below */
+	ssize_t nh = read_full(STDIN_FILENO, head, sizeof(head), &err);
 	if (nh < 0) {
 		report(w, j, EV_ERROR, errno, _("read failed: %s"),
 		       strerror(errno));
@@ -450,9 +475,13 @@ static void scan_stdin(scan_worker *w, scan_job *j)
 	lg_buf b = {0};
 	bool ok = lg_buf_append(&b, head, n);
 	ssize_t k;
-	while (ok && (k = read_full(STDIN_FILENO, w->inbuf, 1u << 20)) > 0)
+	while (ok && !err &&
+	       (k = read_full(STDIN_FILENO, w->inbuf, 1u << 20, &err)) > 0)
 		ok = b.len + (size_t)k <= STDIN_MAX_WHOLE &&
 		     lg_buf_append(&b, w->inbuf, (size_t)k);
+	if (err) /* what came before is still read */
+		report(w, j, EV_ERROR, err, _("read failed at byte %llu: %s"),
+		       (unsigned long long)b.len, strerror(err));
 	if (ok)
 		scan_buffer(w, j, NULL, (const uint8_t *)b.data, b.len);
 	else
@@ -508,7 +537,8 @@ void scan_file(scan_worker *w, scan_job *j)
 	 * a file, most being text); the other readers start again at 0. A
 	 * pipe cannot go back: what it holds is read as text */
 	uint8_t head[SCAN_HEAD_LEN];
-	ssize_t nh = j->seg_len ? 0 : read_full(fd, head, sizeof(head));
+	int err; /* after some bytes: the reader after tries again */
+	ssize_t nh = j->seg_len ? 0 : read_full(fd, head, sizeof(head), &err);
 	if (nh < 0) {
 		report(w, j, EV_ERROR, errno, _("read failed: %s"),
 		       strerror(errno));

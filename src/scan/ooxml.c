@@ -242,7 +242,7 @@ bool scan_office_part(scan_worker *w, scan_job *j, scan_source *in)
 	XML_SetUserData(x->parser, x);
 	XML_SetElementHandler(x->parser, on_start, on_end);
 	XML_SetCharacterDataHandler(x->parser, on_chars);
-	scan_source src = {xml_read, x};
+	scan_source src = {xml_read, x, NULL};
 	scan_text(w, j, &src);
 	bool ok = !x->bad && !x->oom;
 	XML_ParserFree(x->parser);

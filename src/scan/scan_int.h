@@ -36,6 +36,9 @@ typedef struct scan_job {
 			     * checked yet (no stat by the walker) */
 	uint64_t seg_lines; /* newlines in the segment, once scanned */
 	bool tabular;	    /* a table in the segment, once scanned */
+	/* a part that failed (an error: it was not read to its end), and
+	 * one whose file's end (EV_TEXT_END) went out (sequencer.c) */
+	bool failed, ended;
 	/* a part's invalid UTF-8 bytes and the file offset of the first,
 	 * once scanned: the sequencer tells them once for the whole file */
 	uint64_t utf8_invalid, utf8_first_invalid;
@@ -86,6 +89,10 @@ typedef struct sequencer {
 	bool parts_tabular; /* a table in the segments before it */
 	/* invalid UTF-8 bytes in the segments before it, the first's offset */
 	uint64_t parts_invalid, parts_first_invalid;
+	/* a part of the file could not be read: the file ends there, as it
+	 * does read whole, and the parts after say nothing (their lines are
+	 * not known) */
+	bool parts_dropped;
 	bool alone;    /* one thread runs the jobs, one after another (no pool):
 			* the running job is the head and nothing else locks */
 	size_t held;   /* bytes of events held by jobs behind the head */
@@ -157,10 +164,14 @@ void scan_plan_segment(scan_worker *w, scan_job *j, int fd, uint64_t size);
 #define SEQ_QUEUE_CAP(workers) (SEQ_MAX_INFLIGHT + (workers) + 1)
 
 /* A source of bytes: read fills buf as far as it can (fewer bytes only
- * at the end), returns 0 at the end, -1 with errno on an error. */
+ * at the end, or just before an error), returns 0 at the end, -1 with
+ * errno on an error. failed (NULL: never): the errno of a read that
+ * failed, 0 if none; after fewer bytes than asked, it tells an error from
+ * the end. */
 typedef struct scan_source {
 	ssize_t (*read)(void *ctx, uint8_t *buf, size_t cap);
 	void *ctx;
+	int (*failed)(void *ctx);
 } scan_source;
 /* Sniffs, decodes and scans one text from src, reported as the job's (or
  * as w->member's when set). */

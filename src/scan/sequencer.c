@@ -95,10 +95,37 @@ static void tell_invalid_utf8(sequencer *q, const scan_job *j,
 	q->ev->notice(e->path ? e->path : j->path, msg, q->ev->ud);
 }
 
+static bool is_part(const scan_job *j)
+{
+	return j->seg_len || j->seg_index;
+}
+
+/* A part after one that failed: nothing of it goes out. */
+static bool dropped(const sequencer *q, const scan_job *j)
+{
+	return q->parts_dropped && j->seg_index > 0;
+}
+
+/* The end of a cut file's text, once its last part is scanned, or a part
+ * failed (h): its invalid UTF-8, and its records line. */
+static void end_text(sequencer *q, scan_job *h, const scan_event *e)
+{
+	const lg_scan_events *ev = q->ev;
+	h->ended = true;
+	tell_invalid_utf8(q, h, e);
+	if (ev->text_end)
+		ev->text_end(e->path ? e->path : h->path,
+			     e->tabular || h->tabular ||
+				 (h->seg_index > 0 && q->parts_tabular),
+			     ev->ud);
+}
+
 /* Calls the user's callback; the mutex is held, so calls never overlap. */
 static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 {
 	const lg_scan_events *ev = q->ev;
+	if (dropped(q, j))
+		return;
 	switch (e->kind) {
 	case EV_FINDING: {
 		/* a part of a cut file (segment.c) read its prefix first
@@ -123,19 +150,20 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 		break;
 	}
 	case EV_ERROR:
+		if (is_part(j))
+			j->failed = true;
 		q->stats->errors++;
 		if (ev->error)
 			ev->error(e->path ? e->path : j->path, e->message,
 				  e->errnum, ev->ud);
 		break;
 	case EV_TEXT_END: /* a file held a table if any of its parts did */
-		if (j->seg_len)
-			tell_invalid_utf8(q, j, e);
-		if (ev->text_end)
-			ev->text_end(e->path ? e->path : j->path,
-				     e->tabular ||
-					 (j->seg_index > 0 && q->parts_tabular),
+		if (j->seg_len) {
+			end_text(q, j, e);
+		} else if (ev->text_end) {
+			ev->text_end(e->path ? e->path : j->path, e->tabular,
 				     ev->ud);
+		}
 		break;
 	case EV_NOTICE:
 		if (ev->notice)
@@ -354,7 +382,8 @@ bool seq_event(sequencer *q, scan_job *j, const scan_event *e)
 	} else if (!hold_event(q, j, e, true)) {
 		set_stop(q);
 	}
-	bool go_on = !stopped(q);
+	/* a part after one that failed stops at once */
+	bool go_on = !stopped(q) && !(q->head == j && dropped(q, j));
 	pthread_mutex_unlock(&q->mu);
 	return go_on;
 }
@@ -376,9 +405,14 @@ void seq_done(sequencer *q, scan_job *j)
 		scan_job *h = q->head;
 		pthread_mutex_unlock(&q->mu);
 		flush_held(q, h);
+		/* a part that failed ends its file, as a read error ends a
+		 * file read whole: the parts after are dropped */
+		if (h->failed && !h->ended && !dropped(q, h))
+			end_text(q, h, &(scan_event){.kind = EV_TEXT_END});
 		pthread_mutex_lock(&q->mu);
 		/* the next segment of the same file goes on counting lines */
 		bool more = h->seg_len && !h->seg_last;
+		q->parts_dropped = more && (q->parts_dropped || h->failed);
 		q->line_base = more ? q->line_base + h->seg_lines : 0;
 		q->parts_tabular = more && (q->parts_tabular || h->tabular);
 		if (more && !q->parts_invalid) /* none before: h's first */

@@ -254,9 +254,109 @@ static void jobs_wait_when_the_budget_is_spent(void **state)
 	run_world(16 << 10);
 }
 
+/* ---- a cut file whose part fails ----------------------------------------
+ */
+static scan_job *part(sequencer *q, const char *path, unsigned index, bool last)
+{
+	scan_job *j = calloc(1, sizeof(*j));
+	assert_non_null(j);
+	j->path = strdup(path);
+	j->seg_index = index;
+	j->seg_start = (uint64_t)index * 100;
+	j->seg_len = 100;
+	j->seg_last = last;
+	seq_add(q, j);
+	return j;
+}
+
+/* Job j reports a phone number at offset, line (its part's). */
+static bool send_finding(sequencer *q, scan_job *j, uint64_t offset,
+			 uint64_t line)
+{
+	lg_finding f = {.type = LG_JP_PHONE,
+			.confidence = 0.9,
+			.offset = offset,
+			.length = 13,
+			.line = line,
+			.column = 1};
+	strcpy(f.masked, "090****0001");
+	return seq_event(q, j,
+			 &(scan_event){.kind = EV_FINDING, .finding = &f});
+}
+
+/* A cut file whose second part could not be read ends there, as the file
+ * read whole does (a read error ends it): what came before goes out, the
+ * error, then once the file's end (its invalid UTF-8 so far, its records
+ * line); the parts after say nothing, even those done first, and one
+ * that is still scanning is told to stop. The next file is its own. */
+static void a_failed_part_ends_its_file(void **state)
+{
+	(void)state;
+	static world w;
+	memset(&w, 0, sizeof(w));
+	w.cap = 64;
+	w.lines = calloc(w.cap, LINE);
+	assert_non_null(w.lines);
+	lg_scan_events ev = {on_finding, on_error, on_notice, on_text_end, &w};
+	seq_init(&w.q, &ev, &w.stats, 2);
+	scan_job *a0 = part(&w.q, "a.txt", 0, false),
+		 *a1 = part(&w.q, "a.txt", 1, false),
+		 *a2 = part(&w.q, "a.txt", 2, false),
+		 *a3 = part(&w.q, "a.txt", 3, true), *b = calloc(1, sizeof(*b));
+	assert_non_null(b);
+	b->path = strdup("b.txt");
+	seq_add(&w.q, b);
+	scan_event end = {.kind = EV_TEXT_END};
+	/* the last part and the next file finish first: held */
+	assert_true(send_finding(&w.q, a3, 5, 1));
+	assert_true(seq_event(&w.q, a3, &end));
+	seq_done(&w.q, a3);
+	assert_true(send_finding(&w.q, b, 7, 2));
+	assert_true(seq_event(&w.q, b, &end));
+	seq_done(&w.q, b);
+	/* the head: ten lines, two invalid bytes */
+	assert_true(send_finding(&w.q, a0, 20, 3));
+	a0->seg_lines = 10;
+	a0->utf8_invalid = 2;
+	a0->utf8_first_invalid = 40;
+	seq_done(&w.q, a0);
+	/* the second part fails half-way, with one more invalid byte */
+	assert_true(send_finding(&w.q, a1, 30, 4));
+	assert_true(
+	    seq_event(&w.q, a1,
+		      &(scan_event){.kind = EV_ERROR,
+				    .errnum = 5,
+				    .message = "read failed at byte 150"}));
+	a1->utf8_invalid = 1;
+	a1->utf8_first_invalid = 120;
+	seq_done(&w.q, a1);
+	/* the third, the head now, stops at its first finding */
+	assert_false(send_finding(&w.q, a2, 9, 1));
+	seq_done(&w.q, a2);
+
+	/* findings: the file's offsets and lines (a1's moved past a0) */
+	char want[7][LINE];
+	const char *form = "F %s %d 0.90 %d 13 %d %d 1  090****0001  0 0 0";
+	snprintf(want[0], LINE, form, "a.txt", LG_JP_PHONE, 20, 3, 0);
+	snprintf(want[1], LINE, form, "a.txt", LG_JP_PHONE, 130, 14, 10);
+	strcpy(want[2], "E a.txt read failed at byte 150 5");
+	strcpy(want[3], "N a.txt 3 invalid UTF-8 byte(s), first at byte 40");
+	strcpy(want[4], "T a.txt 0");
+	snprintf(want[5], LINE, form, "b.txt", LG_JP_PHONE, 7, 2, 0);
+	strcpy(want[6], "T b.txt 0");
+	for (size_t i = 0; i < w.nlines && i < 7; i++)
+		assert_string_equal(w.lines[i], want[i]);
+	assert_int_equal(w.nlines, 7);
+	assert_null(w.q.head);
+	assert_false(w.q.parts_dropped); /* the next cut file starts afresh */
+	seq_destroy(&w.q);
+	free(w.lines);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(a_failed_part_ends_its_file),
 	    cmocka_unit_test(events_come_out_in_job_order),
 	    cmocka_unit_test(jobs_wait_when_the_budget_is_spent),
 	};
