@@ -247,67 +247,91 @@ static bool has_iso2022jp_escape(const uint8_t *p, size_t n)
 	return false;
 }
 
-/* Counts the double-byte characters of p[0..n) read as CP932; -1 when the
- * bytes are not CP932 (a lead without a trail, a byte CP932 never uses). */
-static long cp932_pairs(const uint8_t *p, size_t n, bool *low_lead)
+/* Double-byte characters of a sample read as CP932 or EUC-JP: how many,
+ * and how many of them are kana, symbols or the common (level 1) kanji,
+ * which most Japanese text is written in: CP932 leads 81-9F, EUC-JP
+ * leads A1-CF and half-width kana. A Latin-1 letter read as a lead (à to
+ * ü are E0-FC) makes a rare kanji or a user-defined one. pairs is -1
+ * when the bytes are not of the encoding (a lead without a trail, a byte
+ * it never uses). */
+typedef struct ja_pairs {
+	long pairs, common;
+} ja_pairs;
+
+static ja_pairs cp932_pairs(const uint8_t *p, size_t n)
 {
-	long pairs = 0;
-	*low_lead = false;
+	ja_pairs c = {0, 0};
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = p[i];
 		if (b < 0x80 || (b >= 0xA1 && b <= 0xDF))
 			continue; /* ASCII, half-width katakana */
 		if (!((b >= 0x81 && b <= 0x9F) || (b >= 0xE0 && b <= 0xFC)))
-			return -1;
+			return (ja_pairs){-1, 0};
 		if (i + 1 >= n)
 			break; /* cut by the sample's end */
 		uint8_t t = p[++i];
 		if (t < 0x40 || t == 0x7F || t > 0xFC)
-			return -1;
-		*low_lead |= b <= 0x9F;
-		pairs++;
+			return (ja_pairs){-1, 0};
+		c.pairs++;
+		c.common += b <= 0x9F;
 	}
-	return pairs;
+	return c;
 }
 
 /* The same for EUC-JP: JIS X 0208 pairs, 8E half-width kana, 8F JIS X
  * 0212 triples. */
-static long eucjp_pairs(const uint8_t *p, size_t n)
+static ja_pairs eucjp_pairs(const uint8_t *p, size_t n)
 {
-	long pairs = 0;
+	ja_pairs c = {0, 0};
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = p[i];
 		if (b < 0x80)
 			continue;
 		size_t need = b == 0x8F ? 2 : 1;
 		if (b != 0x8E && b != 0x8F && (b < 0xA1 || b > 0xFE))
-			return -1;
+			return (ja_pairs){-1, 0};
 		for (size_t k = 1; k <= need; k++) {
 			if (i + k >= n)
-				return pairs;
+				return c;
 			if (p[i + k] < 0xA1 || p[i + k] > 0xFE)
-				return -1;
+				return (ja_pairs){-1, 0};
 		}
 		i += need;
-		pairs++;
+		c.pairs++;
+		c.common += b == 0x8E || (b >= 0xA1 && b <= 0xCF);
 	}
-	return pairs;
+	return c;
 }
 
 /* Japanese first: short CP932 or EUC-JP files are often called ISO-8859-1
- * by uchardet. Well-formed double-byte Japanese wins over a single-byte
- * Western guess. Returns NULL when the bytes are neither. */
+ * by uchardet, or nothing. Well-formed double-byte Japanese wins over a
+ * single-byte Western guess when most of its characters are common ones
+ * ("Jürgen Müller" and "âgée" are well-formed CP932 too, of rare kanji).
+ * Returns NULL when the bytes are neither. */
 static const char *japanese_by_structure(const uint8_t *p, size_t n)
 {
-	bool low_lead;
-	long sj = cp932_pairs(p, n, &low_lead), euc = eucjp_pairs(p, n);
+	ja_pairs sj = cp932_pairs(p, n), euc = eucjp_pairs(p, n);
 	/* EUC-JP never uses 81-9F as a lead (8E/8F aside): text that does
 	 * is CP932 even where both readings are well-formed */
-	if (euc > 0 && (sj < 0 || !low_lead))
-		return "EUC-JP-MS";
-	if (sj > 0)
-		return "CP932";
-	return NULL;
+	const ja_pairs *c = euc.pairs > 0 && (sj.pairs < 0 || !sj.common) ? &euc
+			    : sj.pairs > 0				  ? &sj
+					   : NULL;
+	if (!c || c->common * 2 < c->pairs)
+		return NULL;
+	return c == &euc ? "EUC-JP-MS" : "CP932";
+}
+
+/* No answer from uchardet, which wants more than a short file's few
+ * characters ("田中様 TEL …" in EUC-JP, a CSV whose only non-ASCII is
+ * 〒): well-formed Japanese by structure, or half-width katakana alone in
+ * CP932 (ｻﾄｳ ﾀﾛｳ, as bank transfer files write names); else UTF-8, its bad
+ * bytes told. p is not UTF-8. */
+static const char *japanese_unsure(const uint8_t *p, size_t n)
+{
+	const char *ja = japanese_by_structure(p, n);
+	if (ja)
+		return ja;
+	return cp932_pairs(p, n).pairs == 0 ? "CP932" : "UTF-8";
 }
 
 /* Maps uchardet's answer to the iconv name we decode with. */
@@ -325,7 +349,7 @@ static void sniff_uchardet(const uint8_t *p, size_t n, lg_sniff *out)
 	else if (!lg_ascii_casecmp(cs, "EUC-JP"))
 		cs = "EUC-JP-MS"; /* EUC-JP with the Windows extensions */
 	else if (!*cs || !lg_ascii_casecmp(cs, "ASCII"))
-		cs = "UTF-8";
+		cs = japanese_unsure(p, n); /* no answer: a few characters */
 	else if (lg_ascii_casecmp(cs, "ISO-2022-JP") != 0 &&
 		 lg_ascii_ncasecmp(cs, "UTF-", 4) != 0) {
 		const char *ja = japanese_by_structure(p, n);

@@ -392,6 +392,55 @@ static void sniff_short_cp932_form_is_not_latin1(void **state)
 		    strcmp(sn.encoding, "EUC-JP-MS") != 0);
 }
 
+/* Files too short for uchardet to name (it answers nothing): a line of
+ * EUC-JP, a CSV whose only non-ASCII character is 〒, a bank transfer
+ * line in half-width katakana; each is read in its encoding, not as UTF-8
+ * with bad bytes. */
+static void sniff_short_japanese_uchardet_cannot_name(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *enc, *want;
+	} cases[] = {
+	    {"田中様 TEL 06-6123-4567\n", "EUC-JP", "EUC-JP-MS"},
+	    {"name,tel,zip\nYamada,03-1234-5678,〒100-0001\n", "CP932",
+	     "CP932"},
+	    {"ｻﾄｳ ﾀﾛｳ,ﾌﾂｳ,1234567\n", "CP932", "CP932"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bytes b = encode(cases[i].text, cases[i].enc);
+		lg_sniff sn;
+		lg_text_sniff(b.p, b.n, &sn);
+		if (strcmp(sn.encoding, cases[i].want) != 0)
+			fail_msg("%s in %s: sniffed '%s'", cases[i].text,
+				 cases[i].enc, sn.encoding);
+		free(b.p);
+	}
+}
+
+/* Latin-1 that reads as well-formed CP932 (ü then a letter is a lead and
+ * a trail): uchardet's ISO-8859-1 stands, since its "characters" stand
+ * alone between ASCII letters, where Japanese writes them in runs. */
+static void sniff_latin1_names_stay_latin1(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    /* octal: a hex escape would run on into the e after it */
+	    ("Name: J\374rgen M\374ller\nAddress: K\366nigstra\337e 5, "
+	     "M\374nchen\n"),
+	    "Gr\374\337e aus K\366ln\n",
+	    "L'\351l\350ve tr\350s \342g\351e\n",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		lg_sniff sn;
+		lg_text_sniff((const uint8_t *)texts[i], strlen(texts[i]), &sn);
+		if (!strcmp(sn.encoding, "CP932") ||
+		    !strcmp(sn.encoding, "EUC-JP-MS") ||
+		    !strcmp(sn.encoding, "UTF-8"))
+			fail_msg("%s: sniffed '%s'", texts[i], sn.encoding);
+	}
+}
+
 /* An obviously correct validator (RFC 3629 table 3-7), one character at a
  * time, to hold the vectorised fast path to. */
 static size_t reference_valid_prefix(const uint8_t *p, size_t n,
@@ -1206,6 +1255,8 @@ int main(void)
 	    cmocka_unit_test(sniff_tells_the_valid_utf8_prefix),
 	    cmocka_unit_test(sniff_the_sentence_alone),
 	    cmocka_unit_test(sniff_short_cp932_form_is_not_latin1),
+	    cmocka_unit_test(sniff_short_japanese_uchardet_cannot_name),
+	    cmocka_unit_test(sniff_latin1_names_stay_latin1),
 	    cmocka_unit_test(utf8_valid_prefix_matches_reference),
 	    cmocka_unit_test(sniff_binary_and_ascii),
 	    cmocka_unit_test(sniff_utf8_cut_mid_character),
