@@ -201,9 +201,16 @@ static const char *const pat_api_key[] = {
 	"(?:[\\xC3-\\xC8][\\x80-\\xBF]|\\xC9[\\x80-\\x8F]|\\xE1[\\xB8-\\xBB][" \
 	"\\x80-\\xBF])"
 #define CAPITAL "(?:[A-Z]|" LATIN_MORE ")"
+/* Full-width Latin letters (ＳＡＴＯ, typed in an IME's full-width mode)
+ * and half-width katakana less the sound marks ﾞﾟ (ｻﾄｳ, as banks' and
+ * older systems write names) */
+#define WIDE_LETTER                                                            \
+	"\\xEF(?:\\xBC[\\xA1-\\xBA]|\\xBD[\\x81-\\x9A\\xA6-\\xBF]|\\xBE["      \
+	"\\x80-"                                                               \
+	"\\x9D])"
 #define NAME_START                                                             \
-	"(?:[A-Za-z]|" LATIN_MORE "|" KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF]" \
-	")"
+	"(?:[A-Za-z]|" LATIN_MORE "|" KANJI                                    \
+	"|\\xE3[\\x81-\\x83][\\x80-\\xBF]|" WIDE_LETTER ")"
 /* After a label: (漢字), （カナ）, then spaces and a separator. */
 #define LABEL_TAIL                                                             \
 	"(?:(?:\\(|（)[^()\\n]{0,24}(?:\\)|）))?"                            \

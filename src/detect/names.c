@@ -47,15 +47,23 @@ static bool is_space(uint32_t cp)
 	return cp == ' ' || cp == 0x3000;
 }
 
+/* A full-width Latin letter (ＳＡＴＯ), as an IME's full-width mode
+ * types romaji. */
+static bool is_wide_latin(uint32_t cp)
+{
+	return (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A);
+}
+
 /* A Latin letter: ASCII, or one with a diacritic as European and
  * Vietnamese names write them (Latin-1 less × and ÷, Latin Extended-A and
- * -B, Latin Extended Additional: José, Müller, Štrba, Nguyễn). */
+ * -B, Latin Extended Additional: José, Müller, Štrba, Nguyễn), or a
+ * full-width one. */
 static bool is_latin(uint32_t cp)
 {
 	if (cp < 0x80)
 		return lg_is_alpha((int)cp);
 	return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-	       (cp >= 0x1E00 && cp <= 0x1EFF);
+	       (cp >= 0x1E00 && cp <= 0x1EFF) || is_wide_latin(cp);
 }
 
 /* A capital of is_latin's letters. In Latin Extended-A and Additional a
@@ -71,7 +79,7 @@ static bool latin_capital(uint32_t cp)
 		return cp & 1u;
 	if ((cp >= 0x100 && cp <= 0x177) || (cp >= 0x1E00 && cp <= 0x1EFF))
 		return cp != 0x138 && cp != 0x149 && !(cp & 1u);
-	return cp == 0x178;
+	return cp == 0x178 || (cp >= 0xFF21 && cp <= 0xFF3A);
 }
 
 /* What a walk over a name makes of a character: a letter of it (kanji,
@@ -632,6 +640,27 @@ static bool joined_word(const char *w, size_t n)
 	return false;
 }
 
+/* The word w[0..n) with its full-width letters as ASCII ones, into out
+ * (cut to its cap); its length. */
+static size_t fold_wide_word(const char *w, size_t n, char *out, size_t cap)
+{
+	size_t k = 0, l;
+	for (size_t i = 0; i < n; i += l) {
+		uint32_t cp =
+		    lg_utf8_char_at((const uint8_t *)w + i, n - i, &l);
+		bool wide = is_wide_latin(cp);
+		size_t need = wide ? 1 : l;
+		if (k + need >= cap)
+			break;
+		if (wide)
+			out[k] = (char)(cp - 0xFEE0);
+		else
+			memcpy(out + k, w + i, l);
+		k += need;
+	}
+	return k;
+}
+
 /* Taro Yamada, YAMADA TARO, Mr. Smith, Full name: Emily Clark. */
 static bool latin_name(lg_candidate *c)
 {
@@ -666,15 +695,19 @@ static bool latin_name(lg_candidate *c)
 				first = cp;
 			i += l;
 		}
-		if (organisation_word(r + s, i - s))
+		char word[64]; /* ＣＯＲＰ is Corp */
+		size_t wn = fold_wide_word(r + s, i - s, word, sizeof(word));
+		if (organisation_word(word, wn))
 			return false;
-		if (i - s < 2 || !latin_capital(first) ||
-		    stop_word(r + s, i - s) || joined_word(r + s, i - s))
+		if (i - s < 2 || !latin_capital(first) || stop_word(word, wn) ||
+		    joined_word(word, wn))
 			break;
 		words++;
 		to = i;
 		if (i < n && r[i] == ' ')
 			i++;
+		else if (n - i >= 3 && !memcmp(r + i, "\xE3\x80\x80", 3))
+			i += 3; /* ＳＡＴＯ　ＨＡＮＡＫＯ */
 		else
 			break;
 	}

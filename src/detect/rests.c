@@ -95,18 +95,45 @@ static bool kanji_lead(uint8_t c)
 	return c >= 0xE4 && c <= 0xE9;
 }
 
-/* NAME_START's length at p[i] (a Latin letter, KANJI, or kana), or 0. */
+/* Whether the three bytes at p (continuation bytes after the first)
+ * are the rest of NAME_START: a kanji, kana, a letter of Latin Extended
+ * Additional (LATIN_MORE), or WIDE_LETTER. */
+static bool name_start3(const uint8_t *p)
+{
+	uint8_t a = p[0], b = p[1];
+	if (kanji_lead(a))
+		return true;
+	switch (a) {
+	case 0xE3:
+		return b >= 0x81 && b <= 0x83;
+	case 0xE1:
+		return b >= 0xB8 && b <= 0xBB;
+	case 0xEF: {
+		uint8_t c = p[2];
+		return (b == 0xBC && c >= 0xA1 && c <= 0xBA) ||
+		       (b == 0xBD && ((c >= 0x81 && c <= 0x9A) || c >= 0xA6)) ||
+		       (b == 0xBE && c <= 0x9D);
+	}
+	default:
+		return false;
+	}
+}
+
+/* NAME_START's length at p[i] (a Latin letter, one with a diacritic,
+ * KANJI, kana, a full-width letter or half-width kana), or 0. */
 static size_t name_start_at(const uint8_t *p, size_t n, size_t i)
 {
 	if ((unsigned)((p[i] | 0x20) - 'a') < 26u)
 		return 1;
-	if (i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 ||
-	    (p[i + 2] & 0xC0) != 0x80)
+	if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80)
 		return 0;
-	if (kanji_lead(p[i]) ||
-	    (p[i] == 0xE3 && p[i + 1] >= 0x81 && p[i + 1] <= 0x83))
-		return 3;
-	return 0;
+	if (p[i] >= 0xC3 && p[i] <= 0xC8)
+		return 2;
+	if (p[i] == 0xC9)
+		return p[i + 1] <= 0x8F ? 2 : 0;
+	if (i + 2 >= n || (p[i + 2] & 0xC0) != 0x80)
+		return 0;
+	return name_start3(p + i) ? 3 : 0;
 }
 
 /* The length of LABEL_TAIL's separator at p[i] (one byte or three), or
@@ -728,10 +755,7 @@ bool lg_rest_may_match(lg_type t, const uint8_t *p, size_t n)
 			       rest_char3(p, n, 0xEF, 0xBC, 0x9D);
 		}
 	case LG_PERSON_NAME: /* LABEL_TAIL NAME_START */
-		return label_tail_at(p, n) ||
-		       (unsigned)((p[0] | 0x20) - 'a') < 26u ||
-		       kanji_lead(p[0]) ||
-		       (p[0] == 0xE3 && n >= 2 && p[1] >= 0x81 && p[1] <= 0x83);
+		return label_tail_at(p, n) || name_start_at(p, n, 0);
 	case LG_JP_ADDRESS:
 		/* LABEL_TAIL, then a postal code (〒, a space or D first)
 		 * or KANJI */

@@ -126,6 +126,19 @@ static void names_after_labels(void **state)
 	want_value("name,email\nŁukasz Wróbel,lukasz.wrobel@gmail.com\n",
 		   LG_PERSON_NAME, "Łukasz Wróbel");
 	want_none("Full name: émile zola\n", LG_PERSON_NAME);
+	/* after a Japanese label: a capital with a diacritic first,
+	 * full-width romaji (an IME's full-width mode), half-width kana (as
+	 * banks' and older systems write names) */
+	want_value("氏名：Łukasz Wróbel\n", LG_PERSON_NAME, "Łukasz Wróbel");
+	want_value("担当者: Émile Dubois\n", LG_PERSON_NAME, "Émile Dubois");
+	want_value("氏名：ＳＡＴＯ　ＨＡＮＡＫＯ\n", LG_PERSON_NAME,
+		   "ＳＡＴＯ ＨＡＮＡＫＯ");
+	want_value("受取人：ｽｽﾞｷ ｲﾁﾛｳ\n", LG_PERSON_NAME, "ｽｽﾞｷ ｲﾁﾛｳ");
+	want_value("フリガナ：ﾀﾅｶ ｹﾝ\n", LG_PERSON_NAME, "ﾀﾅｶ ｹﾝ");
+	/* full-width words are read as their ASCII ones: a company, a
+	 * team */
+	want_none("担当：ＡＢＣ　ＣＯＲＰ\n", LG_PERSON_NAME);
+	want_none("担当：ＩＴ　サポート\n", LG_PERSON_NAME);
 	/* romaji is longer than kanji */
 	want_value("\"holder\":\"DAISUKE KOBAYASHI\"\n", LG_PERSON_NAME,
 		   "DAISUKE KOBAYASHI");
@@ -290,7 +303,8 @@ static bool ref_name_space(uint32_t cp)
 static bool ref_latin_more(uint32_t cp)
 {
 	return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-	       (cp >= 0x1E00 && cp <= 0x1EFF);
+	       (cp >= 0x1E00 && cp <= 0x1EFF) ||
+	       (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A);
 }
 
 static bool ref_name_char(uint32_t cp)
@@ -488,6 +502,11 @@ static void name_extension_matches_reference(void **state)
 					     "×",
 					     "\xC9\x90",
 					     "\xC3",
+					     "Ｓ",
+					     "ａ",
+					     "ｻ",
+					     "ﾞ",
+					     "\xEF\xBC",
 					     "子",
 					     "々",
 					     "ざ",
