@@ -525,9 +525,38 @@ static bool date_may_start(const char *f, size_t i)
 	return ch == 0xE6 || ch == 0xE5 || ch == 0xE4 || ch == 0xE3;
 }
 
-/* The date in a label-anchored match: the one that runs to the match's end
- * (生年月日：S60.4.12), or, for "昭和60年4月12日生まれ", the one it starts
- * with. A table cell holds the date alone. */
+/* The date of a label-anchored match whose text is f[0..n): the one
+ * that runs to the match's end (生年月日：S60.4.12), else, for
+ * "昭和60年4月12日生まれ", the last one 生 follows. The text may begin a
+ * line or more before (the match's start is found back from its end),
+ * where another birth date may stand: "1985年4月12日生まれ" on the line
+ * before "生年月日 1990/01/01" is not its date. Returns the date's end
+ * (0: none), its start in *from. */
+static size_t labelled_birth_date(const char *f, size_t n, char *iso,
+				  size_t *from)
+{
+	size_t to = 0;
+	char d[11];
+	for (size_t i = 0; i < n; i++) {
+		if (!date_may_start(f, i))
+			continue;
+		size_t k = lg_parse_date_prefix(f + i, n - i, d);
+		if (!k)
+			continue;
+		const char *rest = f + i + k;
+		if (i + k == n || !strncmp(rest + strspn(rest, " "), "生", 3)) {
+			memcpy(iso, d, sizeof(d));
+			*from = i;
+			to = i + k;
+			if (to == n)
+				break;
+		}
+	}
+	return to;
+}
+
+/* The date of a birth date's match, or a table cell that holds a date
+ * alone. */
 static bool validate_birth_date(lg_candidate *c)
 {
 	char iso[11];
@@ -536,22 +565,9 @@ static bool validate_birth_date(lg_candidate *c)
 		to = lg_parse_date_prefix(c->fold, c->fold_len, iso);
 		if (!to || strspn(c->fold + to, " ") != c->fold_len - to)
 			return false;
-	} else {
-		for (from = 0; from < c->fold_len; from++) {
-			if (!date_may_start(c->fold, from))
-				continue;
-			size_t n = lg_parse_date_prefix(
-			    c->fold + from, c->fold_len - from, iso);
-			const char *rest = c->fold + from + n;
-			if (n &&
-			    (from + n == c->fold_len ||
-			     !strncmp(rest + strspn(rest, " "), "生", 3))) {
-				to = from + n;
-				break;
-			}
-		}
-		if (!to)
-			return false;
+	} else if (!(to = labelled_birth_date(c->fold, c->fold_len, iso,
+					      &from))) {
+		return false;
 	}
 	memcpy(c->value, iso, sizeof(iso));
 	narrow(c, from, to);

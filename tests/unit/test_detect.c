@@ -475,6 +475,34 @@ static void drivers_license_check_digit_raises(void **state)
 	assert_true(good > bad);
 }
 
+/* A birth date on the line before another's label (a match's text then
+ * starts on it) is not that label's date: both are found. */
+static void birth_dates_on_lines_one_after_another(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    "1985年4月12日生まれ\n生年月日 1990/01/01 (36歳)\n",
+	    "1985年4月12日生まれ\n誕生日：1990年1月1日\n",
+	    "1985年4月12日生まれ\n1990年1月1日生まれ\n",
+	    "生年月日 1990/01/01\n1985年4月12日生まれ\n",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		found r = scan(det, texts[i]);
+		bool first = false, second = false;
+		for (size_t k = 0; k < r.n; k++) {
+			if (r.f[k].type != LG_BIRTH_DATE)
+				continue;
+			first |= !strcmp(r.f[k].value, "1985-04-12");
+			second |= !strcmp(r.f[k].value, "1990-01-01");
+		}
+		if (count_of(&r, LG_BIRTH_DATE) != 2 || !first || !second) {
+			dump(texts[i], &r);
+			fail_msg("expected both birth dates");
+		}
+		free(r.f);
+	}
+}
+
 static void birth_date_not_in_other_date_contexts(void **state)
 {
 	(void)state;
@@ -2559,6 +2587,7 @@ int main(void)
 	    cmocka_unit_test(keyword_gated_types),
 	    cmocka_unit_test(drivers_license_check_digit_raises),
 	    cmocka_unit_test(birth_date_not_in_other_date_contexts),
+	    cmocka_unit_test(birth_dates_on_lines_one_after_another),
 	    cmocka_unit_test(placeholders_not_reported),
 	    cmocka_unit_test(password_placeholder_not_reported_by_prefix),
 	    cmocka_unit_test(password_placeholder_words),
