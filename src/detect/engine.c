@@ -1531,6 +1531,7 @@ void lg_detect_stream_free(lg_detect_stream *s)
 	free(s->ranges);
 	free(s->notes);
 	free(s->spans);
+	free(s->span_cols);
 	free(s->records);
 	free(s->cands);
 	free(s->cands_alt);

@@ -139,23 +139,41 @@ typedef struct lg_snippet_region {
 	char text[LG_REGION_TEXT];
 } lg_snippet_region;
 
-#define TABLE_MAX_COLS 64
+/* Columns a header's names are read for: wide exports (an EC site's
+ * orders, a survey) run to a hundred and more. */
+#define TABLE_MAX_COLS 256
 #define TABLE_SPANS    4096 /* tables one window tells apart, at most */
 
-/* What a table's header says of each column. */
+/* What a header's name says of its column. */
+typedef struct table_col {
+	lg_type_mask pos; /* types it names */
+	lg_type_mask neg; /* types it rules out */
+	bool labelled;	  /* any label at all */
+} table_col;
+
+/* What a table's header says of each column. Only the first ncols
+ * columns hold anything (table.c copies no more). */
 typedef struct table_state {
 	bool active;
 	char delim;
 	unsigned ncols;
-	lg_type_mask pos[TABLE_MAX_COLS];      /* types the header names */
-	lg_type_mask neg[TABLE_MAX_COLS];      /* types it rules out */
-	lg_type_mask labelled[TABLE_MAX_COLS]; /* any label at all */
 	uint64_t header_end; /* absolute offset where the header line ends */
 	uint64_t end;	     /* where the rows stopped fitting; MAX: open */
 	uint64_t misfit_from;
 	unsigned misfits; /* lines in a row that do not fit the header */
 	bool check_cells; /* a column names a type whose cells are checked */
+	table_col cols[TABLE_MAX_COLS]; /* last */
 } table_state;
+
+/* One of a window's tables, as the column verdicts need it: its columns
+ * wait in the stream's span_cols from col0 on, so that a table of a few
+ * columns takes a few bytes whatever TABLE_MAX_COLS is. */
+typedef struct table_span {
+	uint64_t header_end, end; /* as table_state's */
+	unsigned ncols;
+	char delim;
+	size_t col0;
+} table_span;
 
 #define TABLE_MEMOS	8   /* header lines remembered */
 #define TABLE_MEMO_LINE 512 /* the longest line remembered */
@@ -249,10 +267,12 @@ struct lg_detect_stream {
 	struct cand_key *keys;	    /* their sort keys, twice over */
 	size_t capkeys;
 	char fold[1024];
-	lg_morph *morph;    /* names: NULL when not selected */
-	table_state table;  /* the table being read */
-	table_state *spans; /* the tables this window holds */
+	lg_morph *morph;   /* names: NULL when not selected */
+	table_state table; /* the table being read */
+	table_span *spans; /* the tables this window holds */
 	size_t nspans, capspans;
+	table_col *span_cols; /* their columns, one table after another */
+	size_t nspan_cols, capspan_cols;
 	size_t span_hint; /* the span the last verdict found: a guess */
 	verdict_row vrow;
 	label_range *records; /* rows over several lines (quoted newlines) */

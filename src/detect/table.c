@@ -1,6 +1,7 @@
 /* table.c: CSV/TSV headers. A column's header names what its cells hold,
  * so a 個人番号 column makes its 12-digit values My Numbers without a
  * keyword beside each, and a 注文番号 column rules them out. */
+#include <stddef.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -17,8 +18,9 @@
 
 void table_reset(lg_detect_stream *s)
 {
-	memset(&s->table, 0, sizeof(s->table));
+	memset(&s->table, 0, offsetof(table_state, cols)); /* no columns */
 	s->nspans = 0;
+	s->nspan_cols = 0;
 }
 
 /* Tests turn the look-ups that reuse the last one's work off
@@ -220,10 +222,10 @@ static int on_header_keyword(unsigned id, unsigned long long from,
 			continue;
 		table_state *t = x->h->t;
 		if (k->strength >= LG_KW_NEGATIVE)
-			t->neg[c] |= k->types;
+			t->cols[c].neg |= k->types;
 		else
-			t->pos[c] |= k->types;
-		t->labelled[c] = 1;
+			t->cols[c].pos |= k->types;
+		t->cols[c].labelled = true;
 		break;
 	}
 	return 0;
@@ -241,8 +243,9 @@ static void read_column_names(lg_detect_stream *s, header_ud *h, uint32_t at,
 		/* a named type wins over the broad negatives ("口座番号"
 		 * names an account and is a negative for other numbers),
 		 * except where the negative is the narrower word */
-		h->t->pos[c] &= ~(h->t->neg[c] & HEADER_VETO);
-		h->t->neg[c] &= ~h->t->pos[c];
+		table_col *col = &h->t->cols[c];
+		col->pos &= ~(col->neg & HEADER_VETO);
+		col->neg &= ~col->pos;
 	}
 }
 
@@ -259,7 +262,7 @@ static bool quote_open(const uint8_t *p, size_t n)
 #define RECORD_MAX_LINES 32
 /* the longest row (or record) a table keeps, bytes: longer lines are
  * prose, a minified file or a blob, not a row */
-#define ROW_MAX_BYTES 4096u
+#define ROW_MAX_BYTES 16384u
 
 /* The end of the row that starts at ls and whose first line ends at end:
  * further lines while a quoted cell is open (a 住所 cell with its line
@@ -461,19 +464,48 @@ static unsigned next_row_fields(const lg_detect_stream *s, uint32_t from,
 	return split_fields(s->win + p, p, e - p, delim, NULL, NULL);
 }
 
+/* The columns of t that hold anything. */
+static unsigned table_cols(const table_state *t)
+{
+	return t->ncols < TABLE_MAX_COLS ? t->ncols : TABLE_MAX_COLS;
+}
+
+/* *dst = *src, as far as its columns go: a table of a few columns is a
+ * small copy. */
+static void table_copy(table_state *dst, const table_state *src)
+{
+	memcpy(dst, src, offsetof(table_state, cols));
+	memcpy(dst->cols, src->cols, table_cols(src) * sizeof(table_col));
+}
+
 /* Remembers the table being read as one of this window's tables. */
 static void span_open(lg_detect_stream *s)
 {
-	if (s->nspans < TABLE_SPANS &&
-	    !lg_vec_push((void **)&s->spans, &s->nspans, &s->capspans,
-			 sizeof(*s->spans), &s->table))
+	const table_state *t = &s->table;
+	size_t n = table_cols(t);
+	if (s->nspans == TABLE_SPANS)
+		return;
+	while (s->nspan_cols + n > s->capspan_cols)
+		if (!lg_vec_grow((void **)&s->span_cols, &s->capspan_cols,
+				 sizeof(*s->span_cols))) {
+			s->oom = true;
+			return;
+		}
+	if (s->nspans == s->capspans &&
+	    !lg_vec_grow((void **)&s->spans, &s->capspans, sizeof(*s->spans))) {
 		s->oom = true;
+		return;
+	}
+	s->spans[s->nspans++] = (table_span){t->header_end, t->end, t->ncols,
+					     t->delim, s->nspan_cols};
+	memcpy(s->span_cols + s->nspan_cols, t->cols, n * sizeof(table_col));
+	s->nspan_cols += n;
 }
 
 /* The table being read has ended: so has its span. */
 static void span_close(lg_detect_stream *s)
 {
-	table_state *last = s->nspans ? &s->spans[s->nspans - 1] : NULL;
+	table_span *last = s->nspans ? &s->spans[s->nspans - 1] : NULL;
 	if (last && last->header_end == s->table.header_end)
 		last->end = s->table.end;
 }
@@ -484,7 +516,7 @@ static bool table_checks_cells(const table_state *t)
 {
 	lg_type_mask m = cell_type_mask();
 	for (unsigned c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++) {
-		if (t->pos[c] & m)
+		if (t->cols[c].pos & m)
 			return true;
 	}
 	return false;
@@ -546,12 +578,17 @@ static void read_header(lg_detect_stream *s, uint32_t at, size_t n, char delim,
 			table_state *t)
 {
 	const uint8_t *line = s->win + at;
-	memset(t, 0, sizeof(*t));
+	memset(t, 0, offsetof(table_state, cols));
 	t->delim = delim;
 	size_t skip = n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0;
-	header_ud h = {s->win, t, 0, false, {0}, {0}};
+	header_ud h; /* its fields' bounds: each column's set as it is read */
+	h.win = s->win;
+	h.t = t;
+	h.numeric = 0;
+	h.long_field = false;
 	t->ncols = split_fields(line + skip, at + (uint32_t)skip, n - skip,
 				t->delim, header_cb, &h);
+	memset(t->cols, 0, table_cols(t) * sizeof(table_col));
 	/* a header names things; a data row is mostly numbers, and prose
 	 * has long fields: such a line is no header, and its names are not
 	 * read (a Hyperscan pass; a file cut from an export starts with
@@ -561,7 +598,7 @@ static void read_header(lg_detect_stream *s, uint32_t at, size_t n, char delim,
 	read_column_names(s, &h, at + (uint32_t)skip, n - skip, t->ncols);
 	bool any = false;
 	for (unsigned c = 0; c < t->ncols && c < TABLE_MAX_COLS; c++)
-		any |= t->labelled[c] != 0;
+		any |= t->cols[c].labelled;
 	t->active = any;
 	if (t->active)
 		t->check_cells = table_checks_cells(t);
@@ -590,7 +627,7 @@ static void memo_keep(lg_detect_stream *s, const uint8_t *line, size_t n,
 	m->len = (uint32_t)n;
 	m->delim = t->delim;
 	m->nf = nf;
-	m->t = *t;
+	table_copy(&m->t, t);
 	memcpy(m->line, line, n);
 }
 
@@ -612,7 +649,7 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 		if (!m->t.active ||
 		    next_row_fields(s, at + (uint32_t)n, m->delim) != m->nf)
 			return false;
-		s->table = m->t;
+		table_copy(&s->table, &m->t);
 	} else {
 		char delim;
 		unsigned nf;
@@ -628,7 +665,7 @@ static bool try_header(lg_detect_stream *s, uint32_t at, size_t n)
 		memo_keep(s, line, n, nf, &cand);
 		if (!cand.active)
 			return false;
-		s->table = cand;
+		table_copy(&s->table, &cand);
 	}
 	s->table.header_end = s->base + at + n;
 	s->table.end = UINT64_MAX;
@@ -714,7 +751,7 @@ static uint32_t line_start(const lg_detect_stream *s, uint32_t at)
 	return s->base == 0 ? 0 : UINT32_MAX;
 }
 
-static unsigned column_of(const lg_detect_stream *s, const table_state *tb,
+static unsigned column_of(const lg_detect_stream *s, const table_span *tb,
 			  uint32_t ls, uint32_t at)
 {
 	/* with no quote before it, a cell's column is the delimiters
@@ -772,13 +809,13 @@ static inline size_t span_of(lg_detect_stream *s, uint32_t ls)
 /* The table of this window that holds offset `at` (below its header,
  * above its end), or NULL. Each span ends before the next header: only
  * the last header above the line (which starts at ls) can hold it. */
-static inline const table_state *table_at(lg_detect_stream *s, uint32_t at,
-					  uint32_t ls)
+static inline const table_span *table_at(lg_detect_stream *s, uint32_t at,
+					 uint32_t ls)
 {
 	size_t k = span_of(s, ls);
 	if (k == SIZE_MAX)
 		return NULL;
-	const table_state *tb = &s->spans[k];
+	const table_span *tb = &s->spans[k];
 	return s->base + at < tb->end ? tb : NULL;
 }
 
@@ -827,7 +864,7 @@ static verdict_row *verdict_row_at(lg_detect_stream *s, uint32_t at)
  * before it, counted from the last cell looked up when no quote or line
  * break came between. */
 static unsigned verdict_column(lg_detect_stream *s, verdict_row *v,
-			       const table_state *tb, uint32_t at)
+			       const table_span *tb, uint32_t at)
 {
 	if (v->at <= at && !table_reference) {
 		row_line r = scan_row_line(s, v->at, at, tb->delim);
@@ -849,15 +886,16 @@ static __attribute__((noinline)) int cell_verdict(lg_detect_stream *s,
 	verdict_row *v = verdict_row_at(s, at);
 	if (!v || v->span == SIZE_MAX || s->base + at >= s->spans[v->span].end)
 		return 0; /* no table, or its header line or what is above it */
-	const table_state *tb = &s->spans[v->span];
+	const table_span *tb = &s->spans[v->span];
 	*lo = v->ls;
 	*hi = v->hi;
 	unsigned col = verdict_column(s, v, tb, at);
 	if (col >= tb->ncols || col >= TABLE_MAX_COLS)
 		return 0;
-	if ((tb->pos[col] >> t) & 1u)
+	const table_col *c = &s->span_cols[tb->col0 + col];
+	if ((c->pos >> t) & 1u)
 		return 1;
-	if (((tb->neg[col] >> t) & 1u) || tb->labelled[col])
+	if (((c->neg >> t) & 1u) || c->labelled)
 		return -1; /* the column is something else */
 	return 0;
 }
@@ -1013,9 +1051,9 @@ static void table_row(lg_detect_stream *s, uint32_t ls, uint32_t end,
 	/* most columns name no cell type: one test each */
 	lg_type_mask m = cell_type_mask();
 	for (unsigned col = 0; col < n && col < TABLE_MAX_COLS; col++) {
-		if (s->table.pos[col] & m)
-			check_cell(s, s->table.pos[col] & m, cells.from[col],
-				   cells.to[col]);
+		if (s->table.cols[col].pos & m)
+			check_cell(s, s->table.cols[col].pos & m,
+				   cells.from[col], cells.to[col]);
 	}
 }
 
@@ -1461,6 +1499,7 @@ uint64_t table_scan_cells(lg_detect_stream *s, uint64_t own_lo, uint64_t own_hi,
 	uint32_t pos = (uint32_t)own_lo;
 	uint32_t ls = line_start(s, pos);
 	s->nspans = 0;
+	s->nspan_cols = 0;
 	s->nrecords = 0;
 	s->vrow.ls = UINT32_MAX; /* the rows and spans are new */
 	if (s->table.ncols && s->table.end > s->base)

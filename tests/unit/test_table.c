@@ -257,7 +257,7 @@ static void long_row_leaves_the_misfits(void **state)
 	lg_buf b = {0};
 	lg_buf_puts(&b, "memo\n\n電話番号,メールアドレス\n"
 			"090-1234-5678,a@example.com\nmisfit one\n");
-	for (int i = 0; i < 4100; i++)
+	for (int i = 0; i < 16400; i++) /* table.c's ROW_MAX_BYTES: 16 KiB */
 		lg_buf_putc(&b, 'w');
 	lg_buf_puts(&b, ",x\nmisfit two\nmisfit three\na,");
 	for (int i = 0; i < 300; i++) /* a row that fits, the phone far */
@@ -293,12 +293,55 @@ static void fast_paths_across_windows(void **state)
 	}
 }
 
+/* An export of 150 columns (an EC site's orders, a survey): the header
+ * names the columns far to its right too, and a row of 6 KB is a row. */
+static void wide_exports_keep_their_columns(void **state)
+{
+	(void)state;
+	lg_buf b = {0};
+	for (int c = 0; c < 150; c++) {
+		const char *name = c == 120   ? "お届け先氏名"
+				   : c == 121 ? "生年月日"
+				   : c == 122 ? "口座番号"
+					      : NULL;
+		if (name)
+			lg_buf_puts(&b, name);
+		else
+			lg_buf_printf(&b, "項目%d", c);
+		lg_buf_putc(&b, c == 149 ? '\n' : ',');
+	}
+	for (int r = 0; r < 3; r++) {
+		for (int c = 0; c < 150; c++) {
+			if (c == 120)
+				lg_buf_puts(&b, "佐藤 花子");
+			else if (c == 121)
+				lg_buf_printf(&b, "1985/04/1%d", r);
+			else if (c == 122)
+				lg_buf_printf(&b, "765432%d", r);
+			else if (r == 1) /* long notes: a row of 6 KB */
+				lg_buf_puts(&b,
+					    "備考あり。備考あり。備考あり。");
+			else
+				lg_buf_printf(&b, "x%d", c);
+			lg_buf_putc(&b, c == 149 ? '\n' : ',');
+		}
+	}
+	compare_levels(b.data, b.len);
+	found r = scan_n(det, b.data, b.len);
+	assert_int_equal(count_of(&r, LG_PERSON_NAME), 3);
+	assert_int_equal(count_of(&r, LG_BIRTH_DATE), 3);
+	assert_int_equal(count_of(&r, LG_JP_BANK_ACCOUNT), 3);
+	free(r.f);
+	lg_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(fast_paths_find_what_the_plain_path_finds),
 	    cmocka_unit_test(long_row_leaves_the_misfits),
 	    cmocka_unit_test(fast_paths_across_windows),
+	    cmocka_unit_test(wide_exports_keep_their_columns),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
