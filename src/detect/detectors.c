@@ -159,15 +159,17 @@ static const char *const pat_residence_card[] = {
     "(?i:residence\\s?card(?:\\s?(?:no\\.?|number|#))?)" WORD_GAPN(24) L
     "{2}" D "{8}" L "{2}",
     NULL};
-/* ... and Password or Passwd ending a name in camelCase (dbPassword,
- * userPasswd), as code and its configuration write them; not Pass, which
- * ends the names of compiler passes (struct InstCountPass : ...), nor Pwd,
- * whose short literal slowed the pattern scan by a per cent */
+/* PW as Japanese mail writes it ("ID：yamada PW：Sakura2024!", full-width
+ * too; not in a word of a name, x-pw, .pw), and Password or Passwd ending a
+ * name in camelCase (dbPassword, userPasswd), as code and its configuration
+ * write them; not Pass, which ends the names of compiler passes (struct
+ * InstCountPass : ...), nor Pwd, whose short literal slowed the pattern scan by
+ * a per cent */
 static const char *const pat_password[] = {
     "(?:" WORD_START
-    "(?i:password|passwd|pwd|passcode|pass)|[a-z0-9]Pass(?:word|wd)|"
-    "パスワード|暗証番号)" THEN "[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP
-    "?)[^\\s]",
+    "(?i:password|passwd|pwd|passcode|pass)|(?:^|[^A-Za-z0-9_\\-./])"
+    "(?i:pw)|[a-z0-9]Pass(?:word|wd)|パスワード|暗証番号|ＰＷ|Ｐｗ|ｐｗ)" THEN
+    "[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP "?)[^\\s]",
     NULL}; /* extend_secret_value takes the rest */
 static const char *const pat_aws_key_id[] = {
     "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", NULL};
@@ -705,10 +707,13 @@ static bool is_placeholder(const char *v)
 	/* type names where code declares a password field (Password :
 	 * pchar, password: string): whole values only */
 	static const char *const types[] = {
-	    "string",	"str",	    "pchar",   "char",	     "text",
-	    "varchar",	"int",	    "integer", "bool",	     "boolean",
-	    "bytes",	"any",	    "object",  "nil",	     "undefined",
-	    "optional", "required", "hidden",  "widestring", "incomplete"};
+	    "string",	  "str",	"pchar",	 "char",
+	    "text",	  "varchar",	"int",		 "integer",
+	    "bool",	  "boolean",	"bytes",	 "any",
+	    "object",	  "nil",	"undefined",	 "optional",
+	    "required",	  "hidden",	"widestring",	 "incomplete",
+	    "ansistring", "utf8string", "unicodestring", "rawbytestring",
+	    "shortstring"};
 	size_t n = strlen(v);
 	if (strspn(v, "*xX.-_#") == n)
 		return true;
@@ -734,6 +739,17 @@ static bool is_placeholder(const char *v)
  * space (extend_secret_value already stopped at the next key=value), less
  * a trailing ; , & ); the separator in *sep (':', '=', ',', or 'w' for
  * は). */
+/* 「 and 『, which open a value in Japanese text, and what closes each. */
+static const char *const jp_quote_close[] = {"」", "』"};
+
+/* Which of 「 and 『 is at p[0..n) (1, 2), or 0. */
+static size_t jp_quote_at(const uint8_t *p, size_t n)
+{
+	if (n < 3 || p[0] != 0xE3 || p[1] != 0x80)
+		return 0;
+	return p[2] == 0x8C ? 1 : p[2] == 0x8E ? 2 : 0;
+}
+
 static bool secret_after_separator(lg_candidate *c, size_t min, char *sep_out)
 {
 	/* past the character before the label (WORD_START), which may
@@ -757,12 +773,16 @@ static bool secret_after_separator(lg_candidate *c, size_t min, char *sep_out)
 	}
 	while (s < c->fold_len && strchr("=> \"'", f[s]))
 		s++;
+	size_t close = jp_quote_at((const uint8_t *)f + s, c->fold_len - s);
+	s += close ? 3 : 0;
 	size_t e = s;
 	while (e < c->fold_len && !strchr(" \"'<>`", f[e]) &&
 	       (unsigned char)f[e] < 0x80 &&
 	       !(strchr(";,&)", f[e]) && e + 1 == c->fold_len))
 		e++;
-	if (e < c->fold_len && (unsigned char)f[e] >= 0x80)
+	bool closed = close && c->fold_len - e >= 3 &&
+		      !memcmp(f + e, jp_quote_close[close - 1], 3);
+	if (e < c->fold_len && (unsigned char)f[e] >= 0x80 && !closed)
 		return false; /* Japanese prose, not a secret */
 	if (e - s < min || e - s >= sizeof(c->value))
 		return false;
@@ -790,8 +810,8 @@ static int char_kinds(const char *v)
  * (SEC_ERROR_BASE), a path. */
 static bool code_not_password(const char *v)
 {
-	if (strpbrk(v, "()[]{}") || strchr(":&/", v[0]))
-		return true;
+	if (strpbrk(v, "()[]{}") || strchr(":&/", v[0]) || strstr(v, "://"))
+		return true; /* code, a path, a URL */
 	/* a Perl or PHP variable: $assert->{pass}, $CPAN::Config->{...} (the
 	 * value stops at the arrow's >) */
 	size_t n = strlen(v);
@@ -846,9 +866,16 @@ static bool listed_not_password(const lg_candidate *c, char sep)
 static bool validate_password(lg_candidate *c)
 {
 	char sep;
-	return secret_after_separator(c, 6, &sep) &&
-	       !code_not_password(c->value) && !listed_not_password(c, sep) &&
-	       (char_kinds(c->value) >= 2 || strlen(c->value) >= 10);
+	/* a card's or an account's PIN after 暗証番号: four digits and up */
+	bool pin = !strncmp(c->fold, "暗証番号", strlen("暗証番号"));
+	if (!secret_after_separator(c, pin ? 4 : 6, &sep))
+		return false;
+	size_t n = strlen(c->value);
+	if (pin && n <= 8 && strspn(c->value, "0123456789") == n)
+		return true;
+	return n >= 6 && !code_not_password(c->value) &&
+	       !listed_not_password(c, sep) &&
+	       (char_kinds(c->value) >= 2 || n >= 10);
 }
 
 /* Shannon entropy in bits per character. */
@@ -1125,12 +1152,21 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 	if (label > 0 && w[label - 1] == '/')
 		return false;
 	uint32_t e = *to, lim = *to + 80;
+	/* パスワードは「Haru2025」です: the brackets hold the value */
+	size_t close = *to > 0 ? jp_quote_at(w + *to - 1, len - *to + 1) : 0;
+	if (close)
+		e = *to + 2;
 	while (e < len && e < lim && !lg_is_space(w[e]) && w[e] != '"' &&
 	       w[e] != '\'' && w[e] < 0x80 &&
 	       !(strchr(";,&)", w[e]) && key_follows(w + e + 1, w + len)))
 		e++;
-	if (*to > 0 && code_value(w, len, *to - 1, e))
+	if (close) {
+		if (len - e < 3 || memcmp(w + e, jp_quote_close[close - 1], 3))
+			return false;
+		e += 3;
+	} else if (*to > 0 && code_value(w, len, *to - 1, e)) {
 		return false;
+	}
 	*to = e;
 	return true;
 }

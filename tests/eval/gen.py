@@ -2386,6 +2386,31 @@ def pascal_unit(d):
     d.t("begin\n  FPassword:=Password;\n  Result := True;\nend;\n\nend.\n")
 
 
+def ppap_mails(d):
+    """A mail thread as Japanese offices send files: the zip in one mail, its
+    password (PW：) in the next; a portal's ID and ＰＷ in full-width; a PIN
+    after 暗証番号 in brackets. PW and パスワード in prose are no labels."""
+    def pw():
+        return "".join(R.choice("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(4)) + \
+            R.choice("#!-") + "".join(R.choice("23456789") for _ in range(4))
+    d.t("件名：【送付】お見積書の件\n\n各位\n\nお世話になっております。\n")
+    d.t("お見積書を添付にてお送りします。パスワードは別途お送りします。\n\n")
+    d.t("--------------------------------------------------\n")
+    d.t("件名：【パスワード】お見積書の件\n\n先ほどお送りしたファイルのパスワードをお知らせします。\n\n")
+    v = pw()
+    d.f("PW：§\n\n", P("password", v, v))
+    d.t("PW変更の際はご連絡ください。\n\n")
+    d.t("--------------------------------------------------\n")
+    d.t("件名：ポータルサイトのログイン情報\n\n")
+    v = pw()
+    d.f("ＩＤ：k.tanaka　ＰＷ：§\n", P("password", v, v))
+    v = pw()
+    d.f("初回ログイン後、パスワードは「§」から変更してください。\n\n", P("password", v, v))
+    pin = "".join(R.choice("0123456789") for _ in range(4))
+    d.f("キャッシュカードの暗証番号は『§』です。\n", P("password", pin, pin))
+    d.t("パスワードは「こちら」のページから再設定できます。\n")
+
+
 SPECIAL = [
     ("顧客台帳_2024年5月.csv", lambda d: customers_csv(d, "ledger_full"), "cp932", True),
     ("customers_unicode.txt", lambda d: customers_csv(d, "members", "\t"), "utf-16le-bom", True),
@@ -2401,6 +2426,7 @@ SPECIAL = [
     ("Noun.adjv.csv", dictionary_csv, "euc_jp", False),
     ("copyright", deb_copyright, "utf-8", False),
     ("authclient.pas", pascal_unit, "utf-8", True),
+    ("パスワード送付メール.txt", ppap_mails, "iso2022_jp", True),
 ]
 
 

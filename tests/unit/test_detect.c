@@ -744,6 +744,31 @@ static void passwords_as_people_write_them(void **state)
 	expect_one(det, "仮パスワード：ppPc6urWHl（初回ログイン後に変更）",
 		   LG_PASSWORD, "ppPc6urWHl", HIGH);
 	expect_none(det, "パスワードは必ず変更してください", LG_PASSWORD);
+	/* ID and PW as a Japanese mail sends them (a zip's password sent
+	 * apart), full-width too; PW as a word of prose is no label */
+	expect_one(det, "ID：yamada PW：Sakura2024!", LG_PASSWORD,
+		   "Sakura2024!", HIGH);
+	expect_one(det, "ID: tanaka / pw=hana8765", LG_PASSWORD, "hana8765",
+		   HIGH);
+	expect_one(det, "ＩＤ：sato　ＰＷ：Xy7-kq93", LG_PASSWORD, "Xy7-kq93",
+		   HIGH);
+	expect_none(det, "PW変更のお願い PWの再発行 PW: 別途お送りします",
+		    LG_PASSWORD);
+	expect_none(det, "pwd(1) and pwm: fan", LG_PASSWORD);
+	/* a value in Japanese brackets */
+	expect_one(det, "パスワードは「Haru2025」です。", LG_PASSWORD,
+		   "Haru2025", HIGH);
+	expect_one(det, "パスワード：『abc-9876』", LG_PASSWORD, "abc-9876",
+		   HIGH);
+	expect_none(det, "パスワードは「こちら」をご覧ください", LG_PASSWORD);
+	expect_none(det, "パスワードは「」です", LG_PASSWORD);
+	expect_none(det, "パスワードは「Haru2025 です", LG_PASSWORD);
+	/* a PIN after 暗証番号: four digits and up */
+	expect_one(det, "暗証番号：4321", LG_PASSWORD, "4321", HIGH);
+	expect_one(det, "キャッシュカードの暗証番号は『0815』です", LG_PASSWORD,
+		   "0815", HIGH);
+	expect_none(det, "暗証番号：123 暗証番号：4桁の数字 暗証番号：****",
+		    LG_PASSWORD);
 }
 
 /* English labels are words: cid in "incident", exp in "export", pass in
