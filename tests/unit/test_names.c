@@ -135,6 +135,17 @@ static void names_after_labels(void **state)
 		   "ＳＡＴＯ ＨＡＮＡＫＯ");
 	want_value("受取人：ｽｽﾞｷ ｲﾁﾛｳ\n", LG_PERSON_NAME, "ｽｽﾞｷ ｲﾁﾛｳ");
 	want_value("フリガナ：ﾀﾅｶ ｹﾝ\n", LG_PERSON_NAME, "ﾀﾅｶ ｹﾝ");
+	/* an account's holder, as transfer details name them */
+	want_value("口座名義：スズキ ハナコ\n", LG_PERSON_NAME,
+		   "スズキ ハナコ");
+	want_value("口座名義人：サトウ イチロウ\n", LG_PERSON_NAME,
+		   "サトウ イチロウ");
+	want_value("受取人名：タナカ ケン\n", LG_PERSON_NAME, "タナカ ケン");
+	want_value("銀行名,支店名,口座番号,口座名義\nみずほ銀行,新宿支店,"
+		   "1234567,カトウ ユミ\n",
+		   LG_PERSON_NAME, "カトウ ユミ");
+	want_none("名義変更の手続き 名義：株式会社さくら商事 名義人：未定\n",
+		  LG_PERSON_NAME);
 	/* full-width words are read as their ASCII ones: a company, a
 	 * team */
 	want_none("担当：ＡＢＣ　ＣＯＲＰ\n", LG_PERSON_NAME);
