@@ -146,10 +146,18 @@ typedef struct header_scan {
 } header_scan;
 
 /* Bytes of the katakana character at p[0..n) (ー too, not the middle dot
- * ・ that parts words), or 0. */
+ * ・ that parts words; half-width ones and their sound marks too, as
+ * older systems' exports write headers: ﾌﾘｶﾞﾅ), or 0. */
 static size_t katakana_at(const uint8_t *p, size_t n)
 {
-	if (n < 3 || p[0] != 0xE3)
+	if (n < 3)
+		return 0;
+	if (p[0] == 0xEF)
+		return (p[1] == 0xBD && p[2] >= 0xA6 && p[2] <= 0xBF) ||
+			       (p[1] == 0xBE && p[2] >= 0x80 && p[2] <= 0x9F)
+			   ? 3
+			   : 0;
+	if (p[0] != 0xE3)
 		return 0;
 	if (p[1] == 0x82)
 		return p[2] >= 0xA1 ? 3 : 0;

@@ -146,6 +146,11 @@ static void names_after_labels(void **state)
 		   LG_PERSON_NAME, "カトウ ユミ");
 	want_none("名義変更の手続き 名義：株式会社さくら商事 名義人：未定\n",
 		  LG_PERSON_NAME);
+	/* an older system's export: half-width katakana in the header */
+	want_value("ﾌﾘｶﾞﾅ,ＴＥＬ\nｻﾄｳ ﾊﾅｺ,090-1111-2222\n", LG_PERSON_NAME,
+		   "ｻﾄｳ ﾊﾅｺ");
+	want_value("ｶﾅｼﾒｲ,ｺｰﾄﾞ\nｽｽﾞｷ ｲﾁﾛｳ,1234\n", LG_PERSON_NAME, "ｽｽﾞｷ ｲﾁﾛｳ");
+	want_none("ｶﾅﾀﾞ,ｺｰﾄﾞ\nｵﾀﾜ ｼﾃｨ,1234\nﾄﾛﾝﾄ ｼﾃｨ,5678\n", LG_PERSON_NAME);
 	/* full-width words are read as their ASCII ones: a company, a
 	 * team */
 	want_none("担当：ＡＢＣ　ＣＯＲＰ\n", LG_PERSON_NAME);
