@@ -398,8 +398,11 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 				.tabular = lg_detect_tabular(w->stream)};
 		seq_event(w->seq, j, &e);
 	}
-	/* a file split into segments is one file */
-	seq_count(w->seq, j->seg_index == 0, 0, total - primed);
+	/* a file split into segments is one file; a part's bytes count as
+	 * it retires, unless a part before it failed (sequencer.c) */
+	j->part_bytes = j->seg_len ? total - primed : 0;
+	seq_count(w->seq, j->seg_index == 0, 0,
+		  j->seg_len ? 0 : total - primed);
 	if (j->seg_index == 0)
 		__atomic_add_fetch(&w->progress->files, 1, __ATOMIC_RELAXED);
 }

@@ -39,6 +39,7 @@ typedef struct scan_job {
 	/* a part that failed (an error: it was not read to its end), and
 	 * one whose file's end (EV_TEXT_END) went out (sequencer.c) */
 	bool failed, ended;
+	uint64_t part_bytes; /* a part's bytes read, once scanned */
 	/* a part's invalid UTF-8 bytes and the file offset of the first,
 	 * once scanned: the sequencer tells them once for the whole file */
 	uint64_t utf8_invalid, utf8_first_invalid;

@@ -409,6 +409,9 @@ void seq_done(sequencer *q, scan_job *j)
 		 * file read whole: the parts after are dropped */
 		if (h->failed && !h->ended && !dropped(q, h))
 			end_text(q, h, &(scan_event){.kind = EV_TEXT_END});
+		if (!dropped(q, h))
+			__atomic_fetch_add(&q->stats->bytes, h->part_bytes,
+					   __ATOMIC_RELAXED);
 		pthread_mutex_lock(&q->mu);
 		/* the next segment of the same file goes on counting lines */
 		bool more = h->seg_len && !h->seg_last;
