@@ -17,6 +17,9 @@ typedef struct lg_scan_options {
 	const char *const *exclude; /* fnmatch globs on names and paths */
 	size_t nexclude;
 	const char *encoding; /* force an input encoding; NULL: detect */
+	/* folders on another file system than the path named (a mount of
+	 * a share, /proc) are skipped, as find -xdev does */
+	bool one_file_system;
 } lg_scan_options;
 
 /* Callbacks, always called one at a time and in the order of the paths

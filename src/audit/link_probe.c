@@ -345,7 +345,7 @@ static void scan_body(probe *p, const char *name, const uint8_t *body, size_t n)
 	p->file_masked[0] = '\0';
 	const char *base = strrchr(name, '/');
 	base = base && base[1] ? base + 1 : name;
-	lg_scan_options so = {p->opt->detector, 1, false, NULL, 0, NULL};
+	lg_scan_options so = {p->opt->detector, 1, false, NULL, 0, NULL, false};
 	lg_scan_events ev = {on_finding, on_scan_error, NULL, on_text_end, p};
 	lg_scan_stats st;
 	if (lg_scan_memory(&so, base, body, n, &ev, &st) == LG_ENOMEM)

@@ -20,6 +20,7 @@ enum {
 	OPT_FAIL_ON,
 	OPT_EXCLUDE,
 	OPT_FOLLOW,
+	OPT_ONE_FS,
 	OPT_ENCODING,
 	OPT_LANG,
 	OPT_COLOR,
@@ -43,6 +44,8 @@ static const cli_option scan_options[] = {
      N_("skip files and folders matching GLOB (repeatable)")},
     {"follow-symlinks", OPT_FOLLOW, NULL,
      N_("follow symbolic links inside folders")},
+    {"one-file-system", OPT_ONE_FS, NULL,
+     N_("skip folders on other file systems (mounted shares, /proc)")},
     {"jobs", 'j', "N", N_("scan with N threads (default: number of cores)")},
     {"encoding", OPT_ENCODING, "NAME",
      N_("read input as NAME (e.g. CP932, EUC-JP) instead of detecting it")},
@@ -66,7 +69,7 @@ static const char scan_summary[] =
 typedef struct scan_cli {
 	lg_format format;
 	const char *output;
-	bool reveal, quiet, list_types, follow;
+	bool reveal, quiet, list_types, follow, one_fs;
 	double min_conf;
 	int fail_on; /* lg_tier, or -1 for none */
 	lg_type_mask types;
@@ -185,6 +188,9 @@ static bool scan_option(scan_cli *c, int opt, const char *arg)
 	}
 	case OPT_FOLLOW:
 		c->follow = true;
+		return true;
+	case OPT_ONE_FS:
+		c->one_fs = true;
 		return true;
 	case 'j':
 		if (parse_number(arg, 1, 256, &v) && v == (unsigned)v) {
@@ -357,8 +363,8 @@ static int run_scan(const scan_cli *c, const char *const *paths, size_t n)
 	}
 	st.w = lg_writer_new(c->format, out, &wo);
 	st.people = lg_people_new();
-	lg_scan_options so = {det,	  c->jobs,     c->follow,
-			      c->exclude, c->nexclude, c->encoding};
+	lg_scan_options so = {det,	   c->jobs,	c->follow, c->exclude,
+			      c->nexclude, c->encoding, c->one_fs};
 	lg_scan_events ev = {on_finding, on_error, on_notice, on_text_end, &st};
 	lg_scan_stats stats;
 	pthread_t prog;

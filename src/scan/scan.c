@@ -24,6 +24,7 @@ typedef struct walker {
 	lg_pool *pool; /* NULL: run jobs inline (one thread) */
 	scan_worker *inline_w;
 	lg_hashtab *visited; /* dev:ino of folders, against symlink loops */
+	dev_t top_dev;	     /* the file system of the path named last */
 	uint64_t next_seq;
 } walker;
 
@@ -158,6 +159,12 @@ static void walk_entry(walker *wk, const char *path, unsigned char type)
 
 static void walk_dir(walker *wk, const char *path, const struct stat *st)
 {
+	if (wk->opt->one_file_system && st->st_dev != wk->top_dev) {
+		message_job(wk, path, EV_NOTICE, 0,
+			    _("on another file system, skipped "
+			      "(--one-file-system)"));
+		return;
+	}
 	char key[64];
 	snprintf(key, sizeof(key), "%llu:%llu", (unsigned long long)st->st_dev,
 		 (unsigned long long)st->st_ino);
@@ -229,6 +236,8 @@ static void walk_path(walker *wk, const char *path, bool top)
 			return;
 		}
 	}
+	if (top)
+		wk->top_dev = st.st_dev;
 	if (S_ISDIR(st.st_mode))
 		walk_dir(wk, path, &st);
 	else if (S_ISREG(st.st_mode) ||
@@ -285,7 +294,8 @@ lg_status lg_scan_paths(const lg_scan_options *opt, const char *const *paths,
 	seq_init(&q, ev, stats, jobs);
 	scan_worker *ws = calloc(jobs, sizeof(*ws));
 	void **ctx = calloc(jobs, sizeof(*ctx));
-	walker wk = {opt, &q, NULL, ws, lg_hashtab_new(), 0};
+	walker wk = {
+	    .opt = opt, .seq = &q, .inline_w = ws, .visited = lg_hashtab_new()};
 	lg_status rc = LG_ENOMEM;
 	if (!ws || !ctx || !wk.visited ||
 	    !workers_init(ws, jobs, opt, &q, progress ? progress : &dummy))
