@@ -313,9 +313,11 @@ static const char *japanese_by_structure(const uint8_t *p, size_t n)
 	ja_pairs sj = cp932_pairs(p, n), euc = eucjp_pairs(p, n);
 	/* EUC-JP never uses 81-9F as a lead (8E/8F aside): text that does
 	 * is CP932 even where both readings are well-formed */
-	const ja_pairs *c = euc.pairs > 0 && (sj.pairs < 0 || !sj.common) ? &euc
-			    : sj.pairs > 0				  ? &sj
-					   : NULL;
+	const ja_pairs *c = NULL;
+	if (euc.pairs > 0 && (sj.pairs < 0 || !sj.common))
+		c = &euc;
+	else if (sj.pairs > 0)
+		c = &sj;
 	if (!c || c->common * 2 < c->pairs)
 		return NULL;
 	return c == &euc ? "EUC-JP-MS" : "CP932";
