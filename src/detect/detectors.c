@@ -863,8 +863,37 @@ static bool listed_not_password(const lg_candidate *c, char sep)
 /* A password as people set them: six or more characters of at least two
  * kinds, or a long generated run of one kind (a lone word such as "salt"
  * or "nodejs" after "password" is prose or a variable, not a secret). */
+/* A cell of a column named for passwords (会員ID,パスワード,氏名): the
+ * whole cell, a PIN of four to eight digits or a password as above, no
+ * space or Japanese in it ("未設定", "初回ログイン時に設定"). */
+static bool password_cell(lg_candidate *c)
+{
+	size_t s = 0, e = c->fold_len;
+	while (s < e && c->fold[s] == ' ')
+		s++;
+	while (e > s && c->fold[e - 1] == ' ')
+		e--;
+	size_t n = e - s;
+	if (n < 4 || n >= sizeof(c->value))
+		return false;
+	memcpy(c->value, c->fold + s, n);
+	c->value[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)c->value[i] <= ' ' ||
+		    (unsigned char)c->value[i] >= 0x80)
+			return false;
+	narrow(c, s, e);
+	if (n <= 8 && strspn(c->value, "0123456789") == n)
+		return true;
+	return n >= 6 && !is_placeholder(c->value) &&
+	       !code_not_password(c->value) &&
+	       (char_kinds(c->value) >= 2 || n >= 10);
+}
+
 static bool validate_password(lg_candidate *c)
 {
+	if (c->from_column)
+		return password_cell(c);
 	char sep;
 	/* a card's or an account's PIN after 暗証番号: four digits and up */
 	bool pin = !strncmp(c->fold, "暗証番号", strlen("暗証番号"));
@@ -1412,6 +1441,11 @@ const lg_keyword_list lg_keyword_lists[] = {
        "銀聯", "マスターカード", "アメックス", "ダイナース", "デビットカード",
        "debit card", "cvv", "expiry", "pan")},
     {T(LG_CREDIT_CARD), LG_KW_WEAK, W("カード", "card", "決済", "payment")},
+    /* column names: a user list's passwords and PINs (not their hashes,
+     * policies or dates: table.c) */
+    {T(LG_PASSWORD), LG_KW_STRONG,
+     W("パスワード", "暗証番号", "password", "passwd", "pwd", "passcode",
+       "ﾊﾟｽﾜｰﾄﾞ")},
     {T(LG_JP_MY_NUMBER), LG_KW_STRONG,
      W("マイナンバー", "個人番号", "my number", "mynumber", "個人番号カード",
        "通知カード", "マイナンバーカード", "共通番号", "個人識別番号")},

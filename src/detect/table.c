@@ -43,7 +43,7 @@ static inline unsigned table_cpu(void)
 static const lg_type cell_types[] = {
     LG_CARD_CVV,    LG_CARD_EXPIRY, LG_JP_BANK_ACCOUNT,	  LG_JP_DRIVERS_LICENSE,
     LG_BIRTH_DATE,  LG_JP_PASSPORT, LG_JP_RESIDENCE_CARD, LG_JP_POSTAL_CODE,
-    LG_PERSON_NAME, LG_JP_ADDRESS};
+    LG_PERSON_NAME, LG_JP_ADDRESS,  LG_PASSWORD};
 
 /* The types of cell_types, as a mask. */
 static lg_type_mask cell_type_mask(void)
@@ -115,9 +115,38 @@ typedef struct header_ud {
 	const uint8_t *win;
 	table_state *t; /* the header being read */
 	unsigned numeric;
-	bool long_field; /* prose, not a column name */
+	bool not_names; /* a field no column's name is */
 	uint32_t field_from[TABLE_MAX_COLS], field_to[TABLE_MAX_COLS];
 } header_ud;
+
+/* A generated value: twenty characters or more of letters of both cases
+ * and digits (a hash, a key in base64), as a data row holds and no
+ * column's name does: a pip RECORD's "sha256=…zg_pWD1…" holds "pwd". */
+static bool generated_token(const uint8_t *f, size_t n)
+{
+	if (n < 20)
+		return false;
+	bool lower = false, upper = false, digit = false;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = f[i];
+		lower |= lg_is_lower(c) != 0;
+		upper |= lg_is_upper(c) != 0;
+		digit |= lg_is_digit(c) != 0;
+		if (!lg_is_alnum(c) && !memchr("_+/=-", c, 5))
+			return false;
+	}
+	return lower && upper && digit;
+}
+
+/* A first field that ends with a colon labels a value after it
+ * ("passwd:<TAB>files", "Name:<TAB>Joe"): a form's line, not a header. */
+static bool label_with_colon(const uint8_t *f, size_t n)
+{
+	while (n > 0 && f[n - 1] == ' ')
+		n--;
+	return (n > 0 && f[n - 1] == ':') ||
+	       (n >= 3 && !memcmp(f + n - 3, "\xEF\xBC\x9A", 3)); /* ： */
+}
 
 static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
 {
@@ -127,9 +156,11 @@ static void header_cb(void *ud, unsigned col, uint32_t from, uint32_t to)
 	if (n > 0 && strspn((const char *)f, "0123456789-./ ") >= n)
 		h->numeric++;
 	/* prose: a long field, or one of six words or more (a column's
-	 * name is a few words: "Name of the account holder") */
-	if (n > 64 || lg_count_byte(f, n, ' ') >= 5)
-		h->long_field = true;
+	 * name is a few words: "Name of the account holder"); a generated
+	 * value; a label with its colon */
+	if (n > 64 || lg_count_byte(f, n, ' ') >= 5 || generated_token(f, n) ||
+	    (col == 0 && label_with_colon(f, n)))
+		h->not_names = true;
 	if (col < TABLE_MAX_COLS) {
 		h->field_from[col] = from;
 		h->field_to[col] = to;
@@ -239,6 +270,27 @@ static int on_header_keyword(unsigned id, unsigned long long from,
 	return 0;
 }
 
+/* Words in a column's name that make it about passwords, not of them:
+ * password_hash, パスワード有効期限, パスワード変更日, password_policy.
+ * Looked for in the name only (as negative keywords they would make
+ * prose with commas a table's header). */
+static bool password_column_other(const uint8_t *f, size_t n)
+{
+	static const char *const words[] = {
+	    "hash",	"salt",	    "digest", "policy", "length", "hint",
+	    "expir",	"reset",    "change", "update", "date",	  "required",
+	    "ハッシュ", "暗号",	    "期限",   "日",	"文字数", "桁数",
+	    "ヒント",	"リセット", "変更",   "更新",	"最終",	  "必須"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		size_t k = strlen(words[i]);
+		for (size_t at = 0; at + k <= n; at++)
+			if (!lg_ascii_ncasecmp((const char *)f + at, words[i],
+					       k))
+				return true;
+	}
+	return false;
+}
+
 /* Reads what each column's name says, with one Hyperscan pass over the
  * header line. */
 static void read_column_names(lg_detect_stream *s, header_ud *h, uint32_t at,
@@ -254,6 +306,10 @@ static void read_column_names(lg_detect_stream *s, header_ud *h, uint32_t at,
 		table_col *col = &h->t->cols[c];
 		col->pos &= ~(col->neg & HEADER_VETO);
 		col->neg &= ~col->pos;
+		if (((col->pos >> LG_PASSWORD) & 1u) &&
+		    password_column_other(h->win + h->field_from[c],
+					  h->field_to[c] - h->field_from[c]))
+			col->pos &= ~((lg_type_mask)1u << LG_PASSWORD);
 	}
 }
 
@@ -593,15 +649,16 @@ static void read_header(lg_detect_stream *s, uint32_t at, size_t n, char delim,
 	h.win = s->win;
 	h.t = t;
 	h.numeric = 0;
-	h.long_field = false;
+	h.not_names = false;
 	t->ncols = split_fields(line + skip, at + (uint32_t)skip, n - skip,
 				t->delim, header_cb, &h);
 	memset(t->cols, 0, table_cols(t) * sizeof(table_col));
-	/* a header names things; a data row is mostly numbers, and prose
-	 * has long fields: such a line is no header, and its names are not
+	/* a header names things; a data row is mostly numbers or holds a
+	 * generated value, prose has long fields, a form's line a label and
+	 * its colon: such a line is no header, and its names are not
 	 * read (a Hyperscan pass; a file cut from an export starts with
 	 * rows) */
-	if (h.numeric * 2 >= t->ncols || h.long_field)
+	if (h.numeric * 2 >= t->ncols || h.not_names)
 		return;
 	read_column_names(s, &h, at + (uint32_t)skip, n - skip, t->ncols);
 	bool any = false;

@@ -2411,6 +2411,25 @@ def ppap_mails(d):
     d.t("パスワードは「こちら」のページから再設定できます。\n")
 
 
+def users_with_passwords(d):
+    """A web service's user export: passwords and PINs in their columns, next to
+    columns about passwords (when changed, their hashes), which are not."""
+    header = ["会員ID", "メールアドレス", "パスワード", "氏名", "暗証番号", "パスワード変更日", "password_hash"]
+    rows = []
+    n = R.randint(12, 20)
+    alpha = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+    for i in range(n):
+        p = Person()
+        pw = "".join(R.choice(alpha) for _ in range(5)) + R.choice("#!-_") + "".join(R.choice("23456789") for _ in range(3))
+        pin = "".join(R.choice("0123456789") for _ in range(4))
+        digest = "$2y$10$" + "".join(R.choice(alpha + "0123456789./") for _ in range(22))
+        rows.append([f"U{200000 + i * 13}", EMAIL(p.email), P("password", pw, pw), NAME(p.name),
+                     P("password", pin, pin), NDATE("password_changed", style="slash"),
+                     N("password_hash", digest, numeric=False)])
+    d.people = n
+    write_table(d, header, rows)
+
+
 SPECIAL = [
     ("顧客台帳_2024年5月.csv", lambda d: customers_csv(d, "ledger_full"), "cp932", True),
     ("customers_unicode.txt", lambda d: customers_csv(d, "members", "\t"), "utf-16le-bom", True),
@@ -2427,6 +2446,7 @@ SPECIAL = [
     ("copyright", deb_copyright, "utf-8", False),
     ("authclient.pas", pascal_unit, "utf-8", True),
     ("パスワード送付メール.txt", ppap_mails, "iso2022_jp", True),
+    ("users_export.csv", users_with_passwords, "utf-8", True),
 ]
 
 

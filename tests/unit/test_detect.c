@@ -771,6 +771,36 @@ static void passwords_as_people_write_them(void **state)
 		    LG_PASSWORD);
 }
 
+/* A user list's passwords and PINs under their columns; not a column
+ * about passwords (their hashes, their expiry), nor a "header" made of a
+ * row holding a hash with "pwd" in it (pip's RECORD), nor a form's
+ * "passwd:" line (nsswitch.conf). */
+static void password_columns_of_a_user_list(void **state)
+{
+	(void)state;
+	static const char users[] =
+	    "会員ID,パスワード,氏名,暗証番号,パスワード有効期限,password_hash\n"
+	    "m001,Haru2025x,佐藤 花子,4321,2026/12/31,$2y$10$abcdefghijklmn\n"
+	    "m002,kT9#mQ2x,鈴木 一郎,0815,2027/01/31,$2y$10$bcdefghijklmno\n"
+	    "m003,未設定,高橋 直樹,****,2027/02/28,-\n";
+	found r = scan(det, users);
+	if (count_of(&r, LG_PASSWORD) != 4) {
+		dump(users, &r);
+		fail_msg("expected four passwords and PINs");
+	}
+	free(r.f);
+	static const char record[] =
+	    "pkg/a.py,sha256=RPiaI_HzhvgRuZnLyVd-mlx_ySKFjQaZYJ3FCgOC3jw,236\n"
+	    "pkg/b.py,sha256=Tv16zg_pWD1Dv3IphsxFu8nwWdLeXYcqJ8CC5yHwjH8,2110\n"
+	    "pkg/c.py,sha256=NNJHXwRg2_Zn46ZhJyDxZtvZzsPWhb6JjXa7BjM45eg,2770\n"
+	    "pkg/d.py,sha256=-ZR_-jl_If9IIBYLINIwlQrlTSmu5k1VUKDc3ie7WR4,868\n";
+	expect_none(det, record, LG_PASSWORD);
+	expect_none(det,
+		    "passwd:\t  db files hesiod\ngroup:\t  db files hesiod\n"
+		    "shadow:\t  db files\n",
+		    LG_PASSWORD);
+}
+
 /* English labels are words: cid in "incident", exp in "export", pass in
  * "compass", dob in "Adobe" are not labels; card_cvv, DB_PASSWORD are. */
 static void english_labels_are_words(void **state)
@@ -2613,6 +2643,7 @@ int main(void)
 	    cmocka_unit_test(drivers_license_check_digit_raises),
 	    cmocka_unit_test(birth_date_not_in_other_date_contexts),
 	    cmocka_unit_test(birth_dates_on_lines_one_after_another),
+	    cmocka_unit_test(password_columns_of_a_user_list),
 	    cmocka_unit_test(placeholders_not_reported),
 	    cmocka_unit_test(password_placeholder_not_reported_by_prefix),
 	    cmocka_unit_test(password_placeholder_words),
