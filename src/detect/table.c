@@ -119,23 +119,24 @@ typedef struct header_ud {
 	uint32_t field_from[TABLE_MAX_COLS], field_to[TABLE_MAX_COLS];
 } header_ud;
 
-/* A generated value: twenty characters or more of letters of both cases
- * and digits (a hash, a key in base64), as a data row holds and no
- * column's name does: a pip RECORD's "sha256=…zg_pWD1…" holds "pwd". */
+/* A generated value: twenty characters or more, three at least of each
+ * of lower case, upper case and digits (a hash, a key in base64), as a
+ * data row holds and no column's name does (shippingAddressLine2 is a
+ * name): a pip RECORD's "sha256=…zg_pWD1…" holds "pwd". */
 static bool generated_token(const uint8_t *f, size_t n)
 {
 	if (n < 20)
 		return false;
-	bool lower = false, upper = false, digit = false;
+	unsigned lower = 0, upper = 0, digit = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = f[i];
-		lower |= lg_is_lower(c) != 0;
-		upper |= lg_is_upper(c) != 0;
-		digit |= lg_is_digit(c) != 0;
+		lower += lg_is_lower(c) != 0;
+		upper += lg_is_upper(c) != 0;
+		digit += lg_is_digit(c) != 0;
 		if (!lg_is_alnum(c) && !memchr("_+/=-", c, 5))
 			return false;
 	}
-	return lower && upper && digit;
+	return lower >= 3 && upper >= 3 && digit >= 3;
 }
 
 /* A first field that ends with a colon labels a value after it

@@ -151,6 +151,10 @@ static void names_after_labels(void **state)
 		   "ｻﾄｳ ﾊﾅｺ");
 	want_value("ｶﾅｼﾒｲ,ｺｰﾄﾞ\nｽｽﾞｷ ｲﾁﾛｳ,1234\n", LG_PERSON_NAME, "ｽｽﾞｷ ｲﾁﾛｳ");
 	want_none("ｶﾅﾀﾞ,ｺｰﾄﾞ\nｵﾀﾜ ｼﾃｨ,1234\nﾄﾛﾝﾄ ｼﾃｨ,5678\n", LG_PERSON_NAME);
+	/* a long camelCase name with a digit is a column's name, not a
+	 * generated value */
+	want_value("shippingAddressLine2,氏名\n千代田区1-1,佐藤 花子\n",
+		   LG_PERSON_NAME, "佐藤 花子");
 	/* full-width words are read as their ASCII ones: a company, a
 	 * team */
 	want_none("担当：ＡＢＣ　ＣＯＲＰ\n", LG_PERSON_NAME);
