@@ -640,27 +640,6 @@ static bool joined_word(const char *w, size_t n)
 	return false;
 }
 
-/* The word w[0..n) with its full-width letters as ASCII ones, into out
- * (cut to its cap); its length. */
-static size_t fold_wide_word(const char *w, size_t n, char *out, size_t cap)
-{
-	size_t k = 0, l;
-	for (size_t i = 0; i < n; i += l) {
-		uint32_t cp =
-		    lg_utf8_char_at((const uint8_t *)w + i, n - i, &l);
-		bool wide = is_wide_latin(cp);
-		size_t need = wide ? 1 : l;
-		if (k + need >= cap)
-			break;
-		if (wide)
-			out[k] = (char)(cp - 0xFEE0);
-		else
-			memcpy(out + k, w + i, l);
-		k += need;
-	}
-	return k;
-}
-
 /* Taro Yamada, YAMADA TARO, Mr. Smith, Full name: Emily Clark. */
 static bool latin_name(lg_candidate *c)
 {
@@ -696,7 +675,8 @@ static bool latin_name(lg_candidate *c)
 			i += l;
 		}
 		char word[64]; /* ＣＯＲＰ is Corp */
-		size_t wn = fold_wide_word(r + s, i - s, word, sizeof(word));
+		size_t wn = lg_fold((const uint8_t *)r + s, i - s, word, NULL,
+				    sizeof(word));
 		if (organisation_word(word, wn))
 			return false;
 		if (i - s < 2 || !latin_capital(first) || stop_word(word, wn) ||
