@@ -207,9 +207,8 @@ static const char *const pat_api_key[] = {
  * and half-width katakana less the sound marks ﾞﾟ (ｻﾄｳ, as banks' and
  * older systems write names) */
 #define WIDE_LETTER                                                            \
-	"\\xEF(?:\\xBC[\\xA1-\\xBA]|\\xBD[\\x81-\\x9A\\xA6-\\xBF]|\\xBE["      \
-	"\\x80-"                                                               \
-	"\\x9D])"
+	"\\xEF(?:\\xBC[\\xA1-\\xBA]|\\xBD[\\x81-\\x9A\\xA6-\\xBF]|"            \
+	"\\xBE[\\x80-\\x9D])"
 #define NAME_START                                                             \
 	"(?:[A-Za-z]|" LATIN_MORE "|" KANJI                                    \
 	"|\\xE3[\\x81-\\x83][\\x80-\\xBF]|" WIDE_LETTER ")"
@@ -862,10 +861,23 @@ static bool listed_not_password(const lg_candidate *c, char sep)
 
 /* A password as people set them: six or more characters of at least two
  * kinds, or a long generated run of one kind (a lone word such as "salt"
- * or "nodejs" after "password" is prose or a variable, not a secret). */
+ * or "nodejs" after "password" is prose or a variable, not a secret); not
+ * code. v is n bytes. */
+static bool password_value(const char *v, size_t n)
+{
+	return n >= 6 && !code_not_password(v) &&
+	       (char_kinds(v) >= 2 || n >= 10);
+}
+
+/* A card's or an account's PIN: four to eight digits. */
+static bool pin_value(const char *v, size_t n)
+{
+	return n >= 4 && n <= 8 && strspn(v, "0123456789") == n;
+}
+
 /* A cell of a column named for passwords (会員ID,パスワード,氏名): the
- * whole cell, a PIN of four to eight digits or a password as above, no
- * space or Japanese in it ("未設定", "初回ログイン時に設定"). */
+ * whole cell, a PIN or a password, no space or Japanese in it ("未設定",
+ * "初回ログイン時に設定"). */
 static bool password_cell(lg_candidate *c)
 {
 	size_t s = 0, e = c->fold_len;
@@ -876,35 +888,31 @@ static bool password_cell(lg_candidate *c)
 	size_t n = e - s;
 	if (n < 4 || n >= sizeof(c->value))
 		return false;
+	for (size_t i = s; i < e; i++) {
+		if ((unsigned char)c->fold[i] <= ' ' ||
+		    (unsigned char)c->fold[i] >= 0x80)
+			return false;
+	}
 	memcpy(c->value, c->fold + s, n);
 	c->value[n] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)c->value[i] <= ' ' ||
-		    (unsigned char)c->value[i] >= 0x80)
-			return false;
 	narrow(c, s, e);
-	if (n <= 8 && strspn(c->value, "0123456789") == n)
-		return true;
-	return n >= 6 && !is_placeholder(c->value) &&
-	       !code_not_password(c->value) &&
-	       (char_kinds(c->value) >= 2 || n >= 10);
+	return pin_value(c->value, n) ||
+	       (!is_placeholder(c->value) && password_value(c->value, n));
 }
 
+/* A value after a password's label (after 暗証番号 a PIN too), or a cell
+ * of a password column. */
 static bool validate_password(lg_candidate *c)
 {
 	if (c->from_column)
 		return password_cell(c);
 	char sep;
-	/* a card's or an account's PIN after 暗証番号: four digits and up */
 	bool pin = !strncmp(c->fold, "暗証番号", strlen("暗証番号"));
 	if (!secret_after_separator(c, pin ? 4 : 6, &sep))
 		return false;
 	size_t n = strlen(c->value);
-	if (pin && n <= 8 && strspn(c->value, "0123456789") == n)
-		return true;
-	return n >= 6 && !code_not_password(c->value) &&
-	       !listed_not_password(c, sep) &&
-	       (char_kinds(c->value) >= 2 || n >= 10);
+	return (pin && pin_value(c->value, n)) ||
+	       (password_value(c->value, n) && !listed_not_password(c, sep));
 }
 
 /* Shannon entropy in bits per character. */

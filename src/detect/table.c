@@ -282,12 +282,13 @@ static bool password_column_other(const uint8_t *f, size_t n)
 	    "expir",	"reset",    "change", "update", "date",	  "required",
 	    "ハッシュ", "暗号",	    "期限",   "日",	"文字数", "桁数",
 	    "ヒント",	"リセット", "変更",   "更新",	"最終",	  "必須"};
+	char name[72]; /* a longer field is prose (header_cb) */
+	size_t k = n < sizeof(name) - 1 ? n : sizeof(name) - 1;
+	memcpy(name, f, k);
+	name[k] = '\0';
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		size_t k = strlen(words[i]);
-		for (size_t at = 0; at + k <= n; at++)
-			if (!lg_ascii_ncasecmp((const char *)f + at, words[i],
-					       k))
-				return true;
+		if (lg_ascii_casestr(name, words[i]))
+			return true;
 	}
 	return false;
 }
