@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 JA = {
+    "%llu line(s) not in the file's encoding read as %s, first at byte %llu": "ファイルの文字コードと異なる %llu 行を %s として読みました（最初は %llu バイト目）",
     "a sheet over 256 MB of text: read up to there": "256 MB を超えるシートです（そこまで読みました）",
     "an unreadable archive or member": "読み取れないアーカイブまたはメンバーです",
     "skipped: an archive, PDF or mail over 256 MB on standard input (give it as a file)": "スキップ：標準入力の 256 MB を超えるアーカイブ・PDF・メールです（ファイルとして渡してください）",

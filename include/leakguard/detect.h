@@ -122,6 +122,9 @@ lg_status lg_detect_commit(lg_detect_stream *s, size_t n);
  * later when they have left the caches (the commit does it otherwise).
  * Called over a chunk in slices, each after the caller's own pass. */
 void lg_detect_fresh(lg_detect_stream *s, size_t n);
+/* Forgets what lg_detect_fresh noted of the room: its bytes are not
+ * committed after all (the caller feeds others instead). */
+void lg_detect_unfresh(lg_detect_stream *s);
 /* Ends the text: reports what is left. */
 lg_status lg_detect_end(lg_detect_stream *s);
 /* After a successful lg_detect_end: the newlines the text held. */

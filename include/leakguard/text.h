@@ -47,6 +47,57 @@ lg_status lg_decoder_feed(lg_decoder *d, const uint8_t *in, size_t n, bool eof,
 			  lg_decode_stats *st);
 void lg_decoder_free(lg_decoder *d);
 
+/* Text whose lines are not all in its encoding (mixed.c): a UTF-8 text's
+ * lines in CP932 or EUC-JP (a log an older program appends to, exports
+ * joined), a legacy text's lines in UTF-8, each read as what it is
+ * well-formed in. A line with bytes its own encoding does not take is
+ * decoded in the other when every character converts and (for CP932 and
+ * EUC-JP) most are kana and common kanji; a legacy text's line is UTF-8
+ * when valid, not ASCII, and not common Japanese in its own encoding. A
+ * line is decided on its first 64 KiB. */
+typedef struct lg_mixed lg_mixed;
+
+/* Invalid bytes of UTF-8 text read in pieces, as lg_decode_stats counts
+ * a decoder's: each byte that starts no valid character counts once. */
+typedef struct lg_utf8_tally {
+	uint64_t invalid, first_invalid; /* the first's input offset */
+	uint64_t consumed;		 /* input bytes counted */
+	size_t ncarry;	    /* a character the last piece ended inside */
+	size_t known_valid; /* bytes ahead known valid (a sniff's sample) */
+} lg_utf8_tally;
+/* Counts p[0..n); at eof a character cut by the end is invalid. */
+void lg_utf8_tally_add(lg_utf8_tally *t, const uint8_t *p, size_t n, bool eof);
+/* Passes n bytes not counted (read in another encoding). */
+void lg_utf8_tally_skip(lg_utf8_tally *t, size_t n);
+
+typedef struct lg_mixed_stats {
+	uint64_t lines;	       /* lines read in the other encoding */
+	uint64_t first_line;   /* the first's input offset */
+	char encoding[16];     /* the first's: CP932, EUC-JP-MS or UTF-8 */
+	lg_decode_stats other; /* characters those lines did not convert */
+	/* decoded bytes less input bytes: all, and of the lines starting
+	 * before the mark (a cut file's part: its prefix's) */
+	int64_t grow, grow_before_mark;
+} lg_mixed_stats;
+
+/* Whether encoding's lines stand alone (not UTF-16, ISO-2022-JP, ...). */
+bool lg_mixed_supports(const char *encoding);
+/* A reader of text in encoding ("UTF-8", or one lg_mixed_supports)
+ * whose first byte is at input offset `at`. NULL (err says why) when
+ * iconv does not know the encoding. */
+lg_mixed *lg_mixed_new(const char *encoding, uint64_t at, uint64_t mark,
+		       char *err, size_t errlen);
+/* Appends the UTF-8 of in[0..n) to *out (grown with realloc; *cap its
+ * size), a line's start held until its end (at eof, all is written). A
+ * UTF-8 text's own lines are written as they are and their invalid
+ * bytes counted in tally; a legacy text's decoded, counted in st.
+ * LG_OK or LG_ENOMEM. */
+lg_status lg_mixed_feed(lg_mixed *m, const uint8_t *in, size_t n, bool eof,
+			uint8_t **out, size_t *len, size_t *cap,
+			lg_utf8_tally *tally, lg_decode_stats *st);
+const lg_mixed_stats *lg_mixed_stats_of(const lg_mixed *m);
+void lg_mixed_free(lg_mixed *m);
+
 /* Returns the length of the longest valid UTF-8 prefix of p[0..n). A
  * sequence cut off by the end of the buffer is not counted as invalid:
  * *incomplete is set to its length (0 when none). */

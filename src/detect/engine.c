@@ -1417,6 +1417,15 @@ void lg_detect_fresh(lg_detect_stream *s, size_t n)
 	index_lines(s, s->len + n);
 }
 
+void lg_detect_unfresh(lg_detect_stream *s)
+{
+	if (s->nl_to <= s->len)
+		return;
+	size_t k = s->len - s->len % LINE_STEP; /* indexed, and committed */
+	s->nl_to = k;
+	s->nl_sum = s->nl_at[k / LINE_STEP];
+}
+
 lg_status lg_detect_commit(lg_detect_stream *s, size_t n)
 {
 	s->len += n;

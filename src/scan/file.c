@@ -27,6 +27,7 @@ typedef struct file_ctx {
 	scan_worker *w;
 	scan_job *j;
 	bool stop;
+	const lg_mixed *const *mix; /* the text's, once it has one */
 } file_ctx;
 
 /* The bytes a part of a cut file reads before its own (segment.c): a
@@ -41,7 +42,11 @@ static int on_finding(const lg_finding *f, void *ud)
 	file_ctx *c = ud;
 	/* a part's prefix is the part before's (the sequencer moves the
 	 * rest to the file's offsets and lines) */
-	if (f->offset < primed_len(c->j))
+	/* lines of the prefix read in another encoding make it longer; all
+	 * of them are read once a finding after it is */
+	const lg_mixed *m = *c->mix;
+	c->j->prefix_grow = m ? lg_mixed_stats_of(m)->grow_before_mark : 0;
+	if (f->offset < primed_len(c->j) + (uint64_t)c->j->prefix_grow)
 		return 0;
 	scan_event e = {.kind = EV_FINDING, .path = c->w->member, .finding = f};
 	char cell[1024], name[32];
@@ -101,42 +106,13 @@ static ssize_t read_full(int fd, uint8_t *buf, size_t cap, int *err)
 }
 
 typedef struct text_input {
-	lg_decoder *dec; /* NULL: the input is UTF-8 */
+	lg_decoder *dec; /* a text with shift states (ISO-2022-JP, UTF-16) */
+	lg_mixed *mix;	 /* a legacy text; a UTF-8 text once a line is not */
 	lg_html *html;	 /* an HTML page: its text is what is scanned */
 	lg_decode_stats dstats;
-	uint64_t utf8_invalid, utf8_first_invalid, consumed;
-	uint8_t carry[4]; /* a UTF-8 character split across chunks */
-	size_t ncarry;
-	size_t known_valid; /* bytes ahead the sniff found valid UTF-8 */
+	lg_utf8_tally tally; /* a UTF-8 text's invalid bytes */
+	uint64_t mark;	     /* where a part's own text starts (the tally's) */
 } text_input;
-
-/* Counts invalid UTF-8 in chunk (the detector copes with it; the user is
- * told where it was). */
-static void utf8_account(text_input *t, const uint8_t *p, size_t n, bool eof)
-{
-	/* what the sniff checked is not checked again (a small file is all
-	 * sample) */
-	size_t i = t->known_valid < n ? t->known_valid : n;
-	t->known_valid -= i;
-	/* the rest of a character the previous chunk ended inside */
-	while (t->ncarry > 0 && i < n && (p[i] & 0xC0) == 0x80 && i < 3)
-		i++;
-	t->ncarry = 0;
-	while (i < n) {
-		size_t incomplete;
-		i += lg_utf8_valid_prefix(p + i, n - i, &incomplete);
-		if (i >= n)
-			break;
-		if (incomplete && !eof) {
-			t->ncarry = incomplete;
-			break;
-		}
-		if (t->utf8_invalid++ == 0)
-			t->utf8_first_invalid = t->consumed + i;
-		i++;
-	}
-	t->consumed += n;
-}
 
 /* UTF-8 text to the detector, through the page filter for HTML. */
 static lg_status detect_text(scan_worker *w, text_input *t, const uint8_t *p,
@@ -150,49 +126,120 @@ static lg_status detect_text(scan_worker *w, text_input *t, const uint8_t *p,
 	return rc == LG_OK ? lg_detect_feed(w->stream, w->paged, len) : rc;
 }
 
+/* A UTF-8 text whose chunk has invalid bytes: read from then on line by
+ * line, a line in CP932 or EUC-JP decoded (mixed.c). Counted again from
+ * the chunk's start (snap). False when it cannot be. */
+static bool go_mixed(text_input *t, const lg_utf8_tally *snap)
+{
+	char err[64];
+	t->mix =
+	    lg_mixed_new("UTF-8", snap->consumed, t->mark, err, sizeof(err));
+	if (t->mix)
+		t->tally = *snap;
+	return t->mix != NULL;
+}
+
 static lg_status feed_chunk(scan_worker *w, text_input *t, const uint8_t *p,
 			    size_t n, bool eof)
 {
-	if (!t->dec) {
-		utf8_account(t, p, n, eof);
-		return detect_text(w, t, p, n, eof);
+	if (!t->dec && !t->mix) {
+		lg_utf8_tally snap = t->tally;
+		lg_utf8_tally_add(&t->tally, p, n, eof);
+		if (t->tally.invalid == snap.invalid || !go_mixed(t, &snap))
+			return detect_text(w, t, p, n, eof);
 	}
 	size_t len = 0;
-	lg_status rc = lg_decoder_feed(t->dec, p, n, eof, &w->decoded, &len,
-				       &w->decoded_cap, &t->dstats);
+	lg_status rc =
+	    t->mix ? lg_mixed_feed(t->mix, p, n, eof, &w->decoded, &len,
+				   &w->decoded_cap, &t->tally, &t->dstats)
+		   : lg_decoder_feed(t->dec, p, n, eof, &w->decoded, &len,
+				     &w->decoded_cap, &t->dstats);
 	if (rc == LG_OK)
 		rc = detect_text(w, t, w->decoded, len, eof);
 	return rc;
 }
 
-void scan_invalid_utf8_notice(char *buf, size_t cap, uint64_t n, uint64_t first)
+void text_notes_add(text_notes *sum, const text_notes *part)
 {
-	snprintf(buf, cap, _("%llu invalid UTF-8 byte(s), first at byte %llu"),
-		 (unsigned long long)n, (unsigned long long)first);
+	if (!sum->invalid) /* none before: the part's is the first */
+		sum->first_invalid = part->first_invalid;
+	sum->invalid += part->invalid;
+	if (!sum->other_lines && part->other_lines) {
+		sum->first_other = part->first_other;
+		memcpy(sum->other, part->other, sizeof(sum->other));
+	}
+	sum->other_lines += part->other_lines;
 }
 
-/* A part of a cut file (UTF-8 only, segment.c) leaves its count to the
- * sequencer, which tells the file's once, as for a file read whole. */
+void text_notes_tell(const text_notes *n, void (*fn)(const char *msg, void *ud),
+		     void *ud)
+{
+	char msg[256];
+	if (n->other_lines) {
+		snprintf(msg, sizeof(msg),
+			 _("%llu line(s) not in the file's encoding read as "
+			   "%s, first at byte %llu"),
+			 (unsigned long long)n->other_lines, n->other,
+			 (unsigned long long)n->first_other);
+		fn(msg, ud);
+	}
+	if (n->invalid) {
+		snprintf(msg, sizeof(msg),
+			 _("%llu invalid UTF-8 byte(s), first at byte %llu"),
+			 (unsigned long long)n->invalid,
+			 (unsigned long long)n->first_invalid);
+		fn(msg, ud);
+	}
+}
+
+typedef struct report_to {
+	scan_worker *w;
+	scan_job *j;
+} report_to;
+
+static void report_note(const char *msg, void *ud)
+{
+	report_to *r = ud;
+	report(r->w, r->j, EV_NOTICE, 0, "%s", msg);
+}
+
+static void report_stats(scan_worker *w, scan_job *j, const lg_decode_stats *st,
+			 const char *enc)
+{
+	if (st->invalid)
+		report(w, j, EV_NOTICE, 0,
+		       _("%llu undecodable %s sequence(s), first at byte %llu"),
+		       (unsigned long long)st->invalid, enc,
+		       (unsigned long long)st->first_invalid);
+	if (st->truncated)
+		report(w, j, EV_NOTICE, 0,
+		       _("input ends inside a %s character at byte %llu"), enc,
+		       (unsigned long long)st->truncated_at);
+}
+
+/* A part of a cut file (UTF-8 only, segment.c) leaves its notes and its
+ * growth to the sequencer, which tells the file's once, as for a file
+ * read whole. */
 static void report_decoding(scan_worker *w, scan_job *j, const text_input *t,
 			    const char *enc)
 {
-	j->utf8_invalid = t->utf8_invalid;
-	j->utf8_first_invalid = t->utf8_first_invalid;
-	if (t->utf8_invalid && !j->seg_len) {
-		char msg[256];
-		scan_invalid_utf8_notice(msg, sizeof(msg), t->utf8_invalid,
-					 t->utf8_first_invalid);
-		report(w, j, EV_NOTICE, 0, "%s", msg);
+	text_notes *n = &j->notes;
+	*n = (text_notes){.invalid = t->tally.invalid,
+			  .first_invalid = t->tally.first_invalid};
+	const lg_mixed_stats *ms = t->mix ? lg_mixed_stats_of(t->mix) : NULL;
+	if (ms && ms->lines) {
+		n->other_lines = ms->lines;
+		n->first_other = ms->first_line;
+		memcpy(n->other, ms->encoding, sizeof(n->other));
 	}
-	if (t->dstats.invalid)
-		report(w, j, EV_NOTICE, 0,
-		       _("%llu undecodable %s sequence(s), first at byte %llu"),
-		       (unsigned long long)t->dstats.invalid, enc,
-		       (unsigned long long)t->dstats.first_invalid);
-	if (t->dstats.truncated)
-		report(w, j, EV_NOTICE, 0,
-		       _("input ends inside a %s character at byte %llu"), enc,
-		       (unsigned long long)t->dstats.truncated_at);
+	j->grow = ms ? ms->grow - ms->grow_before_mark : 0;
+	if (!j->seg_len) {
+		report_to r = {w, j};
+		text_notes_tell(n, report_note, &r);
+	}
+	if (ms)
+		report_stats(w, j, &ms->other, ms->encoding);
+	report_stats(w, j, &t->dstats, enc);
 }
 
 /* Sniffs the first chunk; returns false (reported) when it is skipped. */
@@ -224,11 +271,15 @@ static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
 		}
 	}
 	/* the sample starts the first chunk; a BOM is never checked */
-	t->known_valid = sn->bom_len ? 0 : sn->utf8_valid;
+	t->tally.known_valid = sn->bom_len ? 0 : sn->utf8_valid;
 	if (lg_ascii_casecmp(sn->encoding, "UTF-8") != 0) {
 		char err[128];
-		t->dec = lg_decoder_new(sn->encoding, err, sizeof(err));
-		if (!t->dec) {
+		if (lg_mixed_supports(sn->encoding))
+			t->mix =
+			    lg_mixed_new(sn->encoding, 0, 0, err, sizeof(err));
+		else
+			t->dec = lg_decoder_new(sn->encoding, err, sizeof(err));
+		if (!t->dec && !t->mix) {
 			report(w, j, EV_ERROR, 0, "%s", err);
 			lg_html_free(t->html);
 			t->html = NULL;
@@ -277,7 +328,7 @@ static ssize_t fd_read(void *ctx, uint8_t *buf, size_t cap)
 }
 
 /* Reads want bytes into the detector's window at p, FRESH_READ at a time,
- * and accounts each piece read in full (utf8_account) up to its last
+ * and accounts each piece read in full (lg_utf8_tally_add) up to its last
  * ASCII byte, which no character runs across: each part's check finds
  * what the chunk's would (its end is no end of text to wait past, hence
  * eof), and the detector notes its lines while it is fresh. *accounted:
@@ -302,7 +353,8 @@ static ssize_t read_fresh(scan_worker *w, text_input *t, scan_source *src,
 		while (cut > *accounted && p[cut - 1] >= 0x80)
 			cut--;
 		if (cut > *accounted) {
-			utf8_account(t, p + *accounted, cut - *accounted, true);
+			lg_utf8_tally_add(&t->tally, p + *accounted,
+					  cut - *accounted, true);
 			lg_detect_fresh(w->stream, cut);
 			*accounted = cut;
 		}
@@ -320,7 +372,8 @@ static ssize_t read_next(scan_worker *w, text_input *t, scan_source *src,
 	*want = READ_CHUNK;
 	size_t room = 0;
 	uint8_t *at = lg_detect_room(w->stream, &room);
-	if (!t->dec && !t->html && room > 0) { /* a full window: inbuf */
+	if (!t->dec && !t->mix && !t->html &&
+	    room > 0) { /* a full window: inbuf */
 		*buf = at;
 		*want = room < READ_CHUNK ? room : READ_CHUNK;
 		return read_fresh(w, t, src, at, *want, accounted);
@@ -328,14 +381,32 @@ static ssize_t read_next(scan_worker *w, text_input *t, scan_source *src,
 	return src->read(src->ctx, *buf, *want);
 }
 
+/* Commits a chunk read into the window, accounted up to done: or, when
+ * it holds invalid UTF-8, feeds it from inbuf instead, to be read line
+ * by line from then on (go_mixed), counted again from snap. */
+static lg_status commit_fresh(scan_worker *w, text_input *t, uint8_t *buf,
+			      size_t n, size_t done, bool eof,
+			      const lg_utf8_tally *snap)
+{
+	lg_utf8_tally_add(&t->tally, buf + done, n - done, eof);
+	if (t->tally.invalid == snap->invalid || !go_mixed(t, snap)) {
+		lg_detect_fresh(w->stream, n);
+		return lg_detect_commit(w->stream, n);
+	}
+	lg_detect_unfresh(w->stream);
+	memcpy(w->inbuf, buf, n);
+	return feed_chunk(w, t, w->inbuf, n, eof);
+}
+
 void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 {
-	file_ctx ctx = {w, j, false};
 	text_input t = {0};
+	file_ctx ctx = {w, j, false, (const lg_mixed *const *)&t.mix};
 	lg_sniff sn;
 	uint64_t total = 0, primed = primed_len(j);
 	/* byte offsets in notices are the file's */
-	t.consumed = j->seg_index ? j->seg_start - j->bom - primed : 0;
+	t.tally.consumed = j->seg_index ? j->seg_start - j->bom - primed : 0;
+	t.mark = t.tally.consumed + primed;
 	if (j->context && primed)
 		lg_detect_begin_after(w->stream, on_finding, &ctx, primed);
 	else
@@ -350,12 +421,13 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		return;
 	/* what a part reads first is the part before's: its bytes are
 	 * reported there, not again here */
-	if (t.known_valid < primed)
-		t.known_valid = primed;
+	if (t.tally.known_valid < primed)
+		t.tally.known_valid = primed;
 	size_t skip = sn.bom_len, want = READ_CHUNK, done = 0;
 	uint8_t *buf = w->inbuf;
 	lg_status rc = LG_OK;
 	bool fed_eof = false;
+	lg_utf8_tally snap; /* at the start of a chunk read into the window */
 	while (n > 0 && rc == LG_OK && !ctx.stop) {
 		total += (size_t)n;
 		__atomic_add_fetch(&w->progress->bytes, (uint64_t)n,
@@ -363,9 +435,8 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		fed_eof = (size_t)n < want ||
 			  (j->seg_len && total == j->seg_len + primed);
 		if (buf != w->inbuf) { /* read into the window already */
-			utf8_account(&t, buf + done, (size_t)n - done, fed_eof);
-			lg_detect_fresh(w->stream, (size_t)n);
-			rc = lg_detect_commit(w->stream, (size_t)n);
+			rc = commit_fresh(w, &t, buf, (size_t)n, done, fed_eof,
+					  &snap);
 		} else {
 			rc = feed_chunk(w, &t, buf + skip, (size_t)n - skip,
 					fed_eof);
@@ -373,6 +444,7 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		skip = 0;
 		if (fed_eof)
 			break;
+		snap = t.tally;
 		n = read_next(w, &t, src, &buf, &want, &done);
 	}
 	int err = n < 0 ? errno : src->failed ? src->failed(src->ctx) : 0;
@@ -391,6 +463,7 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 		       lg_status_str(rc));
 	report_decoding(w, j, &t, sn.encoding);
 	lg_decoder_free(t.dec);
+	lg_mixed_free(t.mix);
 	lg_html_free(t.html);
 	if (!j->seg_len || j->seg_last) { /* a file's last (or only) part */
 		scan_event e = {.kind = EV_TEXT_END,

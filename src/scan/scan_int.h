@@ -22,6 +22,20 @@ typedef struct scan_event {
 	const lg_finding *finding;
 } scan_event;
 
+/* What reading a text found that is told once a file, its parts' added
+ * up (sequencer.c): invalid UTF-8 bytes, lines read in another encoding
+ * (mixed.c); each with the file offset of its first. */
+typedef struct text_notes {
+	uint64_t invalid, first_invalid;
+	uint64_t other_lines, first_other;
+	char other[16]; /* the first such line's encoding */
+} text_notes;
+/* Adds a later part's notes to those of the parts before. */
+void text_notes_add(text_notes *sum, const text_notes *part);
+/* Tells the notes, in the user's language, one notice each to fn. */
+void text_notes_tell(const text_notes *n, void (*fn)(const char *msg, void *ud),
+		     void *ud);
+
 typedef struct scan_job {
 	uint64_t seq;
 	char *path; /* "-" for stdin */
@@ -40,9 +54,12 @@ typedef struct scan_job {
 	 * one whose file's end (EV_TEXT_END) went out (sequencer.c) */
 	bool failed, ended;
 	uint64_t part_bytes; /* a part's bytes read, once scanned */
-	/* a part's invalid UTF-8 bytes and the file offset of the first,
-	 * once scanned: the sequencer tells them once for the whole file */
-	uint64_t utf8_invalid, utf8_first_invalid;
+	/* a part's notes, once scanned: the sequencer tells them once for
+	 * the whole file */
+	text_notes notes;
+	/* a part's decoded bytes less its input bytes (lines in another
+	 * encoding): of its own text, and of its prefix */
+	int64_t grow, prefix_grow;
 	/* what a part after the first reads before its own bytes, and
 	 * reports nothing of (segment.c): a table's header line with its
 	 * line end, or a text's lines before the cut (`context`: read as a
@@ -88,8 +105,9 @@ typedef struct sequencer {
 	bool stop;	    /* a callback asked to stop */
 	uint64_t line_base; /* lines before the current segment of a file */
 	bool parts_tabular; /* a table in the segments before it */
-	/* invalid UTF-8 bytes in the segments before it, the first's offset */
-	uint64_t parts_invalid, parts_first_invalid;
+	/* the notes of the segments before it, and their growth */
+	text_notes parts_notes;
+	int64_t grow_base;
 	/* a part of the file could not be read: the file ends there, as it
 	 * does read whole, and the parts after say nothing (their lines are
 	 * not known) */
@@ -177,10 +195,6 @@ typedef struct scan_source {
 /* Sniffs, decodes and scans one text from src, reported as the job's (or
  * as w->member's when set). */
 void scan_text(scan_worker *w, scan_job *j, scan_source *src);
-/* The notice of n invalid UTF-8 bytes, the first at file offset `first`,
- * in the user's language. */
-void scan_invalid_utf8_notice(char *buf, size_t cap, uint64_t n,
-			      uint64_t first);
 /* Reports a notice (or an error) of the job, or of w->member. */
 void scan_report(scan_worker *w, scan_job *j, bool error, int errnum,
 		 const char *msg);

@@ -78,21 +78,23 @@ void seq_insert_after(sequencer *q, scan_job *j, scan_job *next)
 	pthread_mutex_unlock(&q->mu);
 }
 
-/* The invalid UTF-8 of a cut file's parts, j its last: one notice, as
- * the file read whole gives (file.c). */
-static void tell_invalid_utf8(sequencer *q, const scan_job *j,
-			      const scan_event *e)
+static void tell_notice(const char *msg, void *ud)
 {
-	uint64_t n = j->utf8_invalid, first = j->utf8_first_invalid;
-	if (j->seg_index > 0 && q->parts_invalid) {
-		n += q->parts_invalid;
-		first = q->parts_first_invalid;
-	}
-	if (!n || !q->ev->notice)
+	const void **pu = ud; /* {sequencer, path} */
+	const sequencer *q = pu[0];
+	q->ev->notice(pu[1], msg, q->ev->ud);
+}
+
+/* The notes of a cut file's parts, j its last: told once, as the file
+ * read whole tells them (file.c). */
+static void tell_notes(sequencer *q, const scan_job *j, const scan_event *e)
+{
+	text_notes n = j->seg_index > 0 ? q->parts_notes : (text_notes){0};
+	text_notes_add(&n, &j->notes);
+	if (!q->ev->notice)
 		return;
-	char msg[256];
-	scan_invalid_utf8_notice(msg, sizeof(msg), n, first);
-	q->ev->notice(e->path ? e->path : j->path, msg, q->ev->ud);
+	const void *pu[2] = {q, e->path ? e->path : j->path};
+	text_notes_tell(&n, tell_notice, pu);
 }
 
 static bool is_part(const scan_job *j)
@@ -112,7 +114,7 @@ static void end_text(sequencer *q, scan_job *h, const scan_event *e)
 {
 	const lg_scan_events *ev = q->ev;
 	h->ended = true;
-	tell_invalid_utf8(q, h, e);
+	tell_notes(q, h, e);
 	if (ev->text_end)
 		ev->text_end(e->path ? e->path : h->path,
 			     e->tabular || h->tabular ||
@@ -137,7 +139,8 @@ static void deliver(sequencer *q, scan_job *j, const scan_event *e)
 		lg_finding moved;
 		if (j->seg_index > 0) {
 			moved = *f;
-			moved.offset += j->seg_start - j->bom - j->prefix_len;
+			moved.offset += j->seg_start - j->bom - j->prefix_len -
+					j->prefix_grow + q->grow_base;
 			moved.line += q->line_base - j->prefix_lines;
 			moved.row += q->line_base - j->prefix_lines;
 			f = &moved;
@@ -418,10 +421,11 @@ void seq_done(sequencer *q, scan_job *j)
 		q->parts_dropped = more && (q->parts_dropped || h->failed);
 		q->line_base = more ? q->line_base + h->seg_lines : 0;
 		q->parts_tabular = more && (q->parts_tabular || h->tabular);
-		if (more && !q->parts_invalid) /* none before: h's first */
-			q->parts_first_invalid = h->utf8_first_invalid;
-		q->parts_invalid =
-		    more ? q->parts_invalid + h->utf8_invalid : 0;
+		if (more)
+			text_notes_add(&q->parts_notes, &h->notes);
+		else
+			q->parts_notes = (text_notes){0};
+		q->grow_base = more ? q->grow_base + h->grow : 0;
 		set_head(q, h->next);
 		if (!q->head)
 			q->tail = NULL;

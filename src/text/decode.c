@@ -248,15 +248,25 @@ static bool has_iso2022jp_escape(const uint8_t *p, size_t n)
 }
 
 /* Double-byte characters of a sample read as CP932 or EUC-JP: how many,
- * and how many of them are kana, symbols or the common (level 1) kanji,
- * which most Japanese text is written in: CP932 leads 81-9F, EUC-JP
- * leads A1-CF and half-width kana. A Latin-1 letter read as a lead (à to
- * ü are E0-FC) makes a rare kanji or a user-defined one. pairs is -1
- * when the bytes are not of the encoding (a lead without a trail, a byte
- * it never uses). */
+ * and how many of them are what most Japanese text is written in: kana,
+ * punctuation, full-width letters, the NEC signs (①, ㈱) and the common
+ * (level 1) kanji. Not the Greek, Cyrillic and box-drawing rows, nor the
+ * level 2 kanji, which a Latin-1 letter read as a lead makes (à to ü are
+ * E0-FC), a Greek DOS text's letters too. pairs is -1 when the bytes are
+ * not of the encoding (a lead without a trail, a byte it never uses). */
 typedef struct ja_pairs {
 	long pairs, common;
 } ja_pairs;
+
+/* CP932: rows 1-4 (81 40 to 83 96: Greek follows), row 13 (87), level 1
+ * kanji (88 9F to 98 72). */
+static bool cp932_common(uint8_t lead, uint8_t trail)
+{
+	return (lead >= 0x81 && lead <= 0x82) ||
+	       (lead == 0x83 && trail <= 0x96) || lead == 0x87 ||
+	       (lead >= 0x88 && lead <= 0x97) ||
+	       (lead == 0x98 && trail <= 0x72);
+}
 
 static ja_pairs cp932_pairs(const uint8_t *p, size_t n)
 {
@@ -273,7 +283,7 @@ static ja_pairs cp932_pairs(const uint8_t *p, size_t n)
 		if (t < 0x40 || t == 0x7F || t > 0xFC)
 			return (ja_pairs){-1, 0};
 		c.pairs++;
-		c.common += b <= 0x9F;
+		c.common += cp932_common(b, t);
 	}
 	return c;
 }
@@ -298,7 +308,8 @@ static ja_pairs eucjp_pairs(const uint8_t *p, size_t n)
 		}
 		i += need;
 		c.pairs++;
-		c.common += b == 0x8E || (b >= 0xA1 && b <= 0xCF);
+		c.common += b == 0x8E || (b >= 0xA1 && b <= 0xA5) ||
+			    b == 0xAD || (b >= 0xB0 && b <= 0xCF);
 	}
 	return c;
 }
@@ -308,9 +319,9 @@ static ja_pairs eucjp_pairs(const uint8_t *p, size_t n)
  * single-byte Western guess when most of its characters are common ones
  * ("Jürgen Müller" and "âgée" are well-formed CP932 too, of rare kanji).
  * Returns NULL when the bytes are neither. */
-static const char *japanese_by_structure(const uint8_t *p, size_t n)
+/* Which of the two readings is Japanese of common characters. */
+static const char *japanese_reading(ja_pairs sj, ja_pairs euc)
 {
-	ja_pairs sj = cp932_pairs(p, n), euc = eucjp_pairs(p, n);
 	/* EUC-JP never uses 81-9F as a lead (8E/8F aside): text that does
 	 * is CP932 even where both readings are well-formed */
 	const ja_pairs *c = NULL;
@@ -323,6 +334,57 @@ static const char *japanese_by_structure(const uint8_t *p, size_t n)
 	return c == &euc ? "EUC-JP-MS" : "CP932";
 }
 
+const char *lg_japanese_by_structure(const uint8_t *p, size_t n)
+{
+	return japanese_reading(cp932_pairs(p, n), eucjp_pairs(p, n));
+}
+
+const char *lg_japanese_line(const uint8_t *p, size_t n)
+{
+	ja_pairs sj = cp932_pairs(p, n), euc = eucjp_pairs(p, n);
+	const char *ja = japanese_reading(sj, euc);
+	const ja_pairs *c = ja && !strcmp(ja, "CP932") ? &sj : &euc;
+	return ja && c->pairs >= 2 && c->common * 5 >= c->pairs * 4 ? ja : NULL;
+}
+
+static void add_pairs(ja_pairs *sum, ja_pairs line)
+{
+	if (sum->pairs < 0 || line.pairs < 0) {
+		sum->pairs = -1;
+		return;
+	}
+	sum->pairs += line.pairs;
+	sum->common += line.common;
+}
+
+/* A sample with lines of both UTF-8 (not ASCII) and Japanese in CP932
+ * or EUC-JP (an export with rows a web form appended; a log two programs
+ * write): the encoding most of those lines are in, each line then read in
+ * its own (mixed.c). NULL when the sample is not such. */
+static const char *japanese_beside_utf8(const uint8_t *p, size_t n)
+{
+	ja_pairs sj = {0, 0}, euc = {0, 0};
+	size_t utf8 = 0, other = 0;
+	for (size_t a = 0, b; a < n; a = b) {
+		const uint8_t *nl = memchr(p + a, '\n', n - a);
+		b = nl ? (size_t)(nl + 1 - p) : n;
+		size_t incomplete,
+		    v = lg_utf8_valid_prefix(p + a, b - a, &incomplete);
+		if (v + incomplete < b - a) {
+			add_pairs(&sj, cp932_pairs(p + a, b - a));
+			add_pairs(&euc, eucjp_pairs(p + a, b - a));
+			other++;
+			continue;
+		}
+		size_t i = a;
+		while (i < b && p[i] < 0x80)
+			i++;
+		utf8 += i < b;
+	}
+	const char *ja = utf8 ? japanese_reading(sj, euc) : NULL;
+	return !ja || utf8 < other ? ja : "UTF-8";
+}
+
 /* No answer from uchardet, which wants more than a short file's few
  * characters ("田中様 TEL …" in EUC-JP, a CSV whose only non-ASCII is
  * 〒): well-formed Japanese by structure, or half-width katakana alone in
@@ -330,7 +392,7 @@ static const char *japanese_by_structure(const uint8_t *p, size_t n)
  * bytes told. p is not UTF-8. */
 static const char *japanese_unsure(const uint8_t *p, size_t n)
 {
-	const char *ja = japanese_by_structure(p, n);
+	const char *ja = lg_japanese_by_structure(p, n);
 	if (ja)
 		return ja;
 	return cp932_pairs(p, n).pairs == 0 ? "CP932" : "UTF-8";
@@ -339,8 +401,13 @@ static const char *japanese_unsure(const uint8_t *p, size_t n)
 /* Maps uchardet's answer to the iconv name we decode with. */
 static void sniff_uchardet(const uint8_t *p, size_t n, lg_sniff *out)
 {
+	const char *cs = japanese_beside_utf8(p, n);
+	if (cs) {
+		snprintf(out->encoding, sizeof(out->encoding), "%s", cs);
+		return;
+	}
 	uchardet_t ud = uchardet_new();
-	const char *cs = "";
+	cs = "";
 	if (ud && uchardet_handle_data(ud, (const char *)p, n) == 0) {
 		uchardet_data_end(ud);
 		cs = uchardet_get_charset(ud);
@@ -354,7 +421,7 @@ static void sniff_uchardet(const uint8_t *p, size_t n, lg_sniff *out)
 		cs = japanese_unsure(p, n); /* no answer: a few characters */
 	else if (lg_ascii_casecmp(cs, "ISO-2022-JP") != 0 &&
 		 lg_ascii_ncasecmp(cs, "UTF-", 4) != 0) {
-		const char *ja = japanese_by_structure(p, n);
+		const char *ja = lg_japanese_by_structure(p, n);
 		if (ja)
 			cs = ja;
 	}
@@ -417,7 +484,7 @@ lg_decoder *lg_decoder_new(const char *encoding, char *err, size_t errlen)
 	return d;
 }
 
-static lg_status decoder_grow(uint8_t **out, size_t *cap, size_t need)
+lg_status lg_text_grow(uint8_t **out, size_t *cap, size_t need)
 {
 	if (need <= *cap)
 		return LG_OK;
@@ -442,7 +509,7 @@ static lg_status decoder_run(lg_decoder *d, const uint8_t *in, size_t n,
 	char *ip = (char *)in;
 	size_t ileft = n;
 	while (ileft > 0) {
-		if (decoder_grow(out, cap, *len + ileft * 4 + 16) != LG_OK)
+		if (lg_text_grow(out, cap, *len + ileft * 4 + 16) != LG_OK)
 			return LG_ENOMEM;
 		char *op = (char *)*out + *len;
 		size_t oleft = *cap - *len;
@@ -505,13 +572,25 @@ lg_status lg_decoder_feed(lg_decoder *d, const uint8_t *in, size_t n, bool eof,
 	if (eof && d->npending > 0) {
 		st->truncated = true;
 		st->truncated_at = d->consumed;
-		if (decoder_grow(out, cap, *len + 3) != LG_OK)
+		if (lg_text_grow(out, cap, *len + 3) != LG_OK)
 			return LG_ENOMEM;
 		memcpy(*out + *len, "\xEF\xBF\xBD", 3);
 		*len += 3;
 		d->npending = 0;
 	}
 	return LG_OK;
+}
+
+void lg_decoder_skip(lg_decoder *d, size_t n)
+{
+	d->consumed += n;
+}
+
+void lg_decoder_reset(lg_decoder *d, uint64_t at)
+{
+	iconv(d->cd, NULL, NULL, NULL, NULL);
+	d->npending = 0;
+	d->consumed = at;
 }
 
 void lg_decoder_free(lg_decoder *d)

@@ -414,3 +414,36 @@ size_t lg_fold_offset(const uint8_t *s, size_t n, size_t folded, size_t o)
 	size_t r = o + delta;
 	return r >= n ? n : char_start(s, n, r);
 }
+
+void lg_utf8_tally_add(lg_utf8_tally *t, const uint8_t *p, size_t n, bool eof)
+{
+	/* what the sniff checked is not checked again (a small file is all
+	 * sample) */
+	size_t i = t->known_valid < n ? t->known_valid : n;
+	t->known_valid -= i;
+	/* the rest of a character the previous piece ended inside */
+	while (t->ncarry > 0 && i < n && (p[i] & 0xC0) == 0x80 && i < 3)
+		i++;
+	t->ncarry = 0;
+	while (i < n) {
+		size_t incomplete;
+		i += lg_utf8_valid_prefix(p + i, n - i, &incomplete);
+		if (i >= n)
+			break;
+		if (incomplete && !eof) {
+			t->ncarry = incomplete;
+			break;
+		}
+		if (t->invalid++ == 0)
+			t->first_invalid = t->consumed + i;
+		i++;
+	}
+	t->consumed += n;
+}
+
+void lg_utf8_tally_skip(lg_utf8_tally *t, size_t n)
+{
+	t->known_valid = t->known_valid > n ? t->known_valid - n : 0;
+	t->ncarry = 0;
+	t->consumed += n;
+}

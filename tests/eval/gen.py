@@ -970,15 +970,25 @@ SUBST = {"〜": "～", "～": "〜", "－": "−", "−": "－", "―": "—", "
          "髙": "高", "﨑": "崎", "♪": "", "✉": "", "☎": "TEL", "¥": "￥", "ü": "u"}
 
 
-def encode(doc):
-    s = text_bytes(doc)
-    enc = doc.enc
+def encode_mixed(doc, s):
+    """Lines not all in one encoding: "utf-8+cp932", a UTF-8 text with every
+    third line in CP932 (a log an older program appends to); "cp932+utf-8",
+    a CP932 export whose last third of rows a web form added in UTF-8."""
+    first, other = doc.enc.split("+")
+    lines = s.splitlines(keepends=True)
+    out = []
+    for i, line in enumerate(lines):
+        if first == "utf-8":
+            enc = other if i % 3 == 1 else first
+        else:
+            enc = other if i >= len(lines) * 2 // 3 else first
+        out.append(encode_str(doc, line, enc))
+    return b"".join(out)
+
+
+def encode_str(doc, s, enc):
     if enc == "utf-8":
         return s.encode("utf-8")
-    if enc == "utf-8-sig":
-        return b"\xef\xbb\xbf" + s.encode("utf-8")
-    if enc == "utf-16le-bom":
-        return b"\xff\xfe" + s.encode("utf-16-le")
     out = []
     for ch in s:
         try:
@@ -989,6 +999,29 @@ def encode(doc):
             assert ord(ch) > 127
             out.append(alt.encode(enc))
     return b"".join(out)
+
+
+def decode_line(raw, encs):
+    for enc in encs:
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            pass
+    raise AssertionError(raw)
+
+
+def encode(doc):
+    s = text_bytes(doc)
+    enc = doc.enc
+    if "+" in enc:
+        return encode_mixed(doc, s)
+    if enc == "utf-8":
+        return s.encode("utf-8")
+    if enc == "utf-8-sig":
+        return b"\xef\xbb\xbf" + s.encode("utf-8")
+    if enc == "utf-16le-bom":
+        return b"\xff\xfe" + s.encode("utf-16-le")
+    return encode_str(doc, s, enc)
 
 
 # ==========================================================================
@@ -2447,6 +2480,8 @@ SPECIAL = [
     ("authclient.pas", pascal_unit, "utf-8", True),
     ("パスワード送付メール.txt", ppap_mails, "iso2022_jp", True),
     ("users_export.csv", users_with_passwords, "utf-8", True),
+    ("問い合わせ履歴_追記.txt", ticket, "utf-8+cp932", False),
+    ("会員名簿_web追記.csv", lambda d: customers_csv(d, "members"), "cp932+utf-8", True),
 ]
 
 
@@ -2537,7 +2572,12 @@ def verify(outdir):
         if path not in cache:
             raw = open(os.path.join(outdir, path), "rb").read()
             enc = man[path]["encoding"]
-            txt = raw[2:].decode("utf-16-le") if enc == "utf-16le-bom" else raw.decode(enc)
+            if "+" in enc:  # each line in the encoding it is in
+                txt = "\n".join(decode_line(l, enc.split("+")) for l in raw.split(b"\n"))
+            elif enc == "utf-16le-bom":
+                txt = raw[2:].decode("utf-16-le")
+            else:
+                txt = raw.decode(enc)
             cache[path] = txt.replace("\r\n", "\n").split("\n")
         text = unicodedata.normalize("NFKC", cache[path][lab["line"] - 1])
         v = lab["value"]

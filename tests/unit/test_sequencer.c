@@ -317,8 +317,8 @@ static void a_failed_part_ends_its_file(void **state)
 	/* the head: ten lines, two invalid bytes */
 	assert_true(send_finding(&w.q, a0, 20, 3));
 	a0->seg_lines = 10;
-	a0->utf8_invalid = 2;
-	a0->utf8_first_invalid = 40;
+	a0->notes.invalid = 2;
+	a0->notes.first_invalid = 40;
 	seq_done(&w.q, a0);
 	/* the second part fails half-way, with one more invalid byte */
 	assert_true(send_finding(&w.q, a1, 30, 4));
@@ -327,8 +327,8 @@ static void a_failed_part_ends_its_file(void **state)
 		      &(scan_event){.kind = EV_ERROR,
 				    .errnum = 5,
 				    .message = "read failed at byte 150"}));
-	a1->utf8_invalid = 1;
-	a1->utf8_first_invalid = 120;
+	a1->notes.invalid = 1;
+	a1->notes.first_invalid = 120;
 	seq_done(&w.q, a1);
 	/* the third, the head now, stops at its first finding */
 	assert_false(send_finding(&w.q, a2, 9, 1));

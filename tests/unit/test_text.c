@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -55,7 +56,8 @@ static bytes concat(const void *a, size_t na, const void *b, size_t nb)
 {
 	bytes r = {malloc(na + nb + 1), na + nb};
 	assert_non_null(r.p);
-	memcpy(r.p, a, na);
+	if (na) /* a is NULL when empty */
+		memcpy(r.p, a, na);
 	memcpy(r.p + na, b, nb);
 	return r;
 }
@@ -1239,6 +1241,212 @@ static void after_blank_line_crowded_each_path(void **state)
 	each_cpu_path(after_blank_line_crowded, state);
 }
 
+/* ---- lines in another encoding (mixed.c) --------------------------------- */
+typedef struct mixed_run {
+	decoded d;
+	lg_utf8_tally tally;
+	lg_mixed_stats st;
+} mixed_run;
+
+/* Reads in[0..n) as `enc` text line by line, `chunk` bytes a feed (0:
+ * all at once); mark as lg_mixed_new takes it. */
+static mixed_run read_mixed(const char *enc, const bytes *in, size_t chunk,
+			    uint64_t mark)
+{
+	char err[128];
+	mixed_run r;
+	memset(&r, 0, sizeof(r));
+	lg_mixed *m = lg_mixed_new(enc, 0, mark, err, sizeof(err));
+	if (!m)
+		fail_msg("lg_mixed_new(%s): %s", enc, err);
+	if (chunk == 0)
+		chunk = in->n ? in->n : 1;
+	size_t off = 0;
+	do {
+		size_t k = in->n - off < chunk ? in->n - off : chunk;
+		assert_int_equal(
+		    lg_mixed_feed(m, in->p + off, k, off + k == in->n, &r.d.out,
+				  &r.d.len, &r.d.cap, &r.tally, &r.d.st),
+		    LG_OK);
+		off += k;
+	} while (off < in->n);
+	r.st = *lg_mixed_stats_of(m);
+	lg_mixed_free(m);
+	return r;
+}
+
+static void append(bytes *b, const void *p, size_t n)
+{
+	bytes r = concat(b->p, b->n, p, n);
+	free(b->p);
+	*b = r;
+}
+
+static void append_as(bytes *b, const char *utf8, const char *enc)
+{
+	bytes e = encode(utf8, enc);
+	append(b, e.p, e.n);
+	free(e.p);
+}
+
+static const size_t feeds[] = {0, 1, 2, 3, 7, 64, 4096};
+
+/* A UTF-8 log an older program appends to in CP932, a line in EUC-JP,
+ * one in Latin-1 (not Japanese: its bad byte is counted, the line left
+ * as it is), the last line without its newline. */
+static void utf8_text_reads_its_cp932_and_eucjp_lines(void **state)
+{
+	(void)state;
+	static const char l1[] = "2024-05-30 10:02 web 受付 件名：資料請求\n",
+			  l2[] =
+			      "窓口受付 氏名：佐々木 恵 電話：03-3211-4567\n",
+			  l3[] = "電話受付 住所：東京都千代田区丸の内1-1-1\n",
+			  l4[] = "Name: J\xFCrgen M\xFCller\n",
+			  l5[] = "2024-05-31 受付完了";
+	bytes in = {NULL, 0};
+	append(&in, l1, strlen(l1));
+	append_as(&in, l2, "CP932");
+	append_as(&in, l3, "EUC-JP");
+	append(&in, l4, strlen(l4));
+	append(&in, l5, strlen(l5));
+	char want[512];
+	snprintf(want, sizeof(want), "%s%s%s%s%s", l1, l2, l3, l4, l5);
+	for (size_t i = 0; i < sizeof(feeds) / sizeof(*feeds); i++) {
+		mixed_run r = read_mixed("UTF-8", &in, feeds[i], 0);
+		assert_decodes_to(&r.d, want);
+		assert_int_equal(r.st.lines, 2);
+		assert_string_equal(r.st.encoding, "CP932/EUC-JP-MS");
+		assert_int_equal(r.st.first_line, strlen(l1));
+		assert_int_equal(r.tally.invalid, 2); /* the two ü */
+		assert_int_equal(r.tally.first_invalid,
+				 in.n - strlen(l5) - strlen(l4) + 7);
+		assert_int_equal(r.st.grow,
+				 (int64_t)strlen(want) - (int64_t)in.n);
+		assert_int_equal(r.st.other.invalid, 0);
+		free(r.d.out);
+	}
+	free(in.p);
+}
+
+/* A CP932 export with rows a web form appended in UTF-8; a row of
+ * half-width katakana (ﾃｱ is valid UTF-8 of two bytes, ñ) stays CP932. */
+static void cp932_text_reads_its_utf8_lines(void **state)
+{
+	(void)state;
+	static const char head[] = "顧客番号,氏名,フリガナ,電話番号\n"
+				   "C0001,佐藤 花子,ｻﾄｳ ﾊﾅｺ,03-5555-1000\n",
+			  kana[] = "C0002,ﾃｱ,ﾃｱ,03-5555-1001\n",
+			  web[] =
+			      "C9001,中村 美咲,ナカムラ ミサキ,090-2222-3333\n";
+	bytes in = {NULL, 0};
+	append_as(&in, head, "CP932");
+	append_as(&in, kana, "CP932");
+	append(&in, web, strlen(web));
+	char want[512];
+	snprintf(want, sizeof(want), "%s%s%s", head, kana, web);
+	for (size_t i = 0; i < sizeof(feeds) / sizeof(*feeds); i++) {
+		mixed_run r = read_mixed("CP932", &in, feeds[i], 0);
+		assert_decodes_to(&r.d, want);
+		assert_int_equal(r.st.lines, 1);
+		assert_string_equal(r.st.encoding, "UTF-8");
+		assert_int_equal(r.st.first_line, in.n - strlen(web));
+		assert_int_equal(r.d.st.invalid, 0);
+		free(r.d.out);
+	}
+	free(in.p);
+}
+
+/* A Debian changelog: Latin-1, with a maintainer's name in UTF-8. */
+static void latin1_text_reads_its_utf8_lines(void **state)
+{
+	(void)state;
+	static const char l1[] = " -- Fran\xE7ois Dupont <fd@example.org>\n",
+			  l2[] = " -- Tomasz K\xC5\x82oczko <tk@example.org>\n";
+	bytes in = concat(l1, strlen(l1), l2, strlen(l2));
+	mixed_run r = read_mixed("ISO-8859-1", &in, 0, 0);
+	assert_decodes_to(&r.d, " -- François Dupont <fd@example.org>\n"
+				" -- Tomasz Kłoczko <tk@example.org>\n");
+	assert_int_equal(r.st.lines, 1);
+	free(r.d.out);
+	free(in.p);
+}
+
+/* A line over 64 KiB is decided on its start and read on in that
+ * encoding to its end, whatever the feeds. */
+static void long_line_goes_on_as_it_began(void **state)
+{
+	(void)state;
+	lg_buf line = {0};
+	for (int i = 0; i < 8000; i++)
+		assert_true(lg_buf_puts(&line, "佐藤花子、"));
+	assert_true(lg_buf_puts(&line, "\nend\n"));
+	bytes in = {NULL, 0};
+	append(&in, "ok\n", 3);
+	append_as(&in, line.data, "CP932");
+	char *want = malloc(line.len + 4);
+	assert_non_null(want);
+	snprintf(want, line.len + 4, "ok\n%s", line.data);
+	size_t sizes[] = {0, 4096, 65537};
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		mixed_run r = read_mixed("UTF-8", &in, sizes[i], 0);
+		assert_decodes_to(&r.d, want);
+		assert_int_equal(r.st.lines, 1);
+		assert_int_equal(r.tally.invalid, 0);
+		free(r.d.out);
+	}
+	free(want);
+	free(in.p);
+	lg_buf_free(&line);
+}
+
+/* A cut file's part: the lines before the mark are its prefix (the part
+ * before's own): their growth is told apart, and they are not counted. */
+static void mark_parts_a_prefix(void **state)
+{
+	(void)state;
+	static const char l1[] = "氏名：佐々木 恵\n", l2[] = "web 受付\n",
+			  l3[] = "電話受付 高橋 健\n";
+	bytes in = {NULL, 0};
+	append_as(&in, l1, "CP932");
+	size_t mark = in.n;
+	append(&in, l2, strlen(l2));
+	append_as(&in, l3, "CP932");
+	mixed_run r = read_mixed("UTF-8", &in, 0, mark);
+	assert_int_equal(r.st.grow_before_mark,
+			 (int64_t)strlen(l1) - (int64_t)mark);
+	assert_int_equal(r.st.grow,
+			 (int64_t)(strlen(l1) + strlen(l2) + strlen(l3)) -
+			     (int64_t)in.n);
+	assert_int_equal(r.st.lines, 1);
+	assert_int_equal(r.st.first_line, mark + strlen(l2));
+	free(r.d.out);
+	free(in.p);
+}
+
+/* A sample of both: the encoding most of its non-ASCII lines are in. */
+static void sniff_takes_the_most_lines_encoding(void **state)
+{
+	(void)state;
+	static const char utf8[] = "C9001,中村 美咲,090-2222-3333\n";
+	bytes most_cp932 = {NULL, 0}, most_utf8 = {NULL, 0};
+	for (int i = 0; i < 3; i++)
+		append_as(&most_cp932, "C0001,佐藤 花子,03-5555-1000\n",
+			  "CP932");
+	append(&most_cp932, utf8, strlen(utf8));
+	append_as(&most_utf8, "2024/05/30 窓口受付 氏名：佐々木 恵\n",
+		  "EUC-JP");
+	for (int i = 0; i < 3; i++)
+		append(&most_utf8, utf8, strlen(utf8));
+	lg_sniff sn;
+	lg_text_sniff(most_cp932.p, most_cp932.n, &sn);
+	assert_string_equal(sn.encoding, "CP932");
+	lg_text_sniff(most_utf8.p, most_utf8.n, &sn);
+	assert_string_equal(sn.encoding, "UTF-8");
+	assert_int_equal(sn.utf8_valid, 0);
+	free(most_cp932.p);
+	free(most_utf8.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1281,6 +1489,12 @@ int main(void)
 	    cmocka_unit_test(after_blank_line_crowded_each_path),
 	    cmocka_unit_test(count_byte_each_path),
 	    cmocka_unit_test(count_byte_steps_each_path),
+	    cmocka_unit_test(utf8_text_reads_its_cp932_and_eucjp_lines),
+	    cmocka_unit_test(cp932_text_reads_its_utf8_lines),
+	    cmocka_unit_test(latin1_text_reads_its_utf8_lines),
+	    cmocka_unit_test(long_line_goes_on_as_it_began),
+	    cmocka_unit_test(mark_parts_a_prefix),
+	    cmocka_unit_test(sniff_takes_the_most_lines_encoding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
