@@ -17,16 +17,17 @@
 typedef enum { LINE_OPEN, LINE_OWN, LINE_OTHER } line_mode;
 
 struct lg_mixed {
-	lg_decoder *own;      /* the text's decoder; NULL: it is UTF-8 */
-	const char *own_ja;   /* "CP932" or "EUC-JP-MS" when own is one */
-	lg_decoder *alt[2];   /* a UTF-8 text's CP932 and EUC-JP lines */
-	int alt_on;	      /* which alt a long line goes on in */
-	lg_buf line;	      /* a line's start, held until its end */
-	line_mode mode;	      /* of the line under way once decided */
-	uint64_t at, mark;    /* input offsets: of line[0] and the mark */
+	lg_decoder *own;    /* the text's decoder; NULL: it is UTF-8 */
+	const char *own_ja; /* "CP932" or "EUC-JP-MS" when own is one */
+	bool own_wide;	    /* own has double-byte characters (CJK) */
+	lg_decoder *alt[2]; /* a UTF-8 text's CP932 and EUC-JP lines */
+	int alt_on;	    /* which alt a long line goes on in */
+	lg_buf line;	    /* a line's start, held until its end */
+	line_mode mode;	    /* of the line under way once decided */
+	uint64_t at, mark;  /* input offsets: of line[0] and the mark */
 	lg_mixed_stats st;
-	bool eof;	      /* the input ends with this feed's */
-	uint8_t **out;	      /* where a feed writes */
+	bool eof;      /* the input ends with this feed's */
+	uint8_t **out; /* where a feed writes */
 	size_t *len, *cap;
 	lg_utf8_tally *tally; /* a UTF-8 text's invalid bytes */
 	lg_decode_stats *dst; /* the own decoder's */
@@ -48,6 +49,21 @@ static bool is_utf8(const char *encoding)
 {
 	return !lg_ascii_casecmp(encoding, "UTF-8") ||
 	       !lg_ascii_casecmp(encoding, "UTF8");
+}
+
+/* The CJK encodings: their pairs of lead and trail bytes may be valid
+ * UTF-8 of two bytes, which a single-byte encoding's letters seldom are
+ * (Latin-1's "Ã©" is mojibake itself; Cyrillic and Greek letters are all
+ * above BF). */
+static bool double_byte(const char *encoding)
+{
+	static const char *const wide[] = {"EUC-",  "GB",    "BIG5",  "UHC",
+					   "CP932", "CP936", "CP949", "CP950",
+					   "JOHAB", "SHIFT", "SJIS",  NULL};
+	for (size_t i = 0; wide[i]; i++)
+		if (!lg_ascii_ncasecmp(encoding, wide[i], strlen(wide[i])))
+			return true;
+	return false;
 }
 
 lg_mixed *lg_mixed_new(const char *encoding, uint64_t at, uint64_t mark,
@@ -72,6 +88,7 @@ lg_mixed *lg_mixed_new(const char *encoding, uint64_t at, uint64_t mark,
 		m->own_ja = "CP932";
 	else if (!lg_ascii_ncasecmp(encoding, "EUC-JP", 6))
 		m->own_ja = "EUC-JP-MS";
+	m->own_wide = m->own_ja || double_byte(encoding);
 	return m;
 }
 
@@ -162,17 +179,17 @@ static void count_line(lg_mixed *m, const char *encoding)
 	}
 }
 
-/* A legacy text's line that is UTF-8: valid and not ASCII. In a CP932
- * or EUC-JP text it must hold a character of three bytes or more (kana
- * and kanji are: half-width katakana pairs like ﾃｱ are valid UTF-8 of
- * two) and not read as Japanese of common characters in its own. */
+/* A legacy text's line that is UTF-8: valid and not ASCII. In a CJK
+ * text it must hold a character of three bytes or more (kana, kanji and
+ * hangul are: half-width katakana pairs like ﾃｱ are valid UTF-8 of two),
+ * in a CP932 or EUC-JP text not read as common Japanese in its own. */
 static bool utf8_line(const lg_mixed *m, const uint8_t *p, size_t n)
 {
 	size_t incomplete; /* a long line's start may end in a character */
 	if (lg_utf8_valid_prefix(p, n, &incomplete) + incomplete != n)
 		return false;
 	size_t i = 0;
-	while (i < n && (p[i] < 0x80 || (m->own_ja && p[i] < 0xE0)))
+	while (i < n && (p[i] < 0x80 || (m->own_wide && p[i] < 0xE0)))
 		i++;
 	if (i == n)
 		return false; /* ASCII: the same either way */
@@ -183,8 +200,8 @@ static bool utf8_line(const lg_mixed *m, const uint8_t *p, size_t n)
 /* A UTF-8 text's line with invalid bytes, tried as well-formed Japanese
  * in CP932 or EUC-JP (lg_japanese_line: a DOS box-drawing sign or a Greek
  * line of CP737 is not): decoded when every character converts. */
-static lg_status try_japanese(lg_mixed *m, const uint8_t *p, size_t n,
-			      bool eol, bool *took)
+static lg_status try_japanese(lg_mixed *m, const uint8_t *p, size_t n, bool eol,
+			      bool *took)
 {
 	*took = false;
 	const char *ja = lg_japanese_line(p, n);

@@ -1356,6 +1356,24 @@ static void cp932_text_reads_its_utf8_lines(void **state)
 	free(in.p);
 }
 
+/* In a Korean text (EUC-KR) a line of syllables whose pairs are valid
+ * UTF-8 of two bytes (창 is C3 A2: â) stays Korean; a line of UTF-8
+ * hangul (three bytes each) is UTF-8. */
+static void cjk_text_takes_utf8_lines_of_three_bytes(void **state)
+{
+	(void)state;
+	static const char own[] = "책 창 처\n", utf8[] = "이름: 김민수\n";
+	bytes in = {NULL, 0};
+	append_as(&in, own, "EUC-KR");
+	append(&in, utf8, strlen(utf8));
+	mixed_run r = read_mixed("EUC-KR", &in, 0, 0);
+	assert_decodes_to(&r.d, "책 창 처\n이름: 김민수\n");
+	assert_int_equal(r.st.lines, 1);
+	assert_int_equal(r.st.first_line, in.n - strlen(utf8));
+	free(r.d.out);
+	free(in.p);
+}
+
 /* A Debian changelog: Latin-1, with a maintainer's name in UTF-8. */
 static void latin1_text_reads_its_utf8_lines(void **state)
 {
@@ -1492,6 +1510,7 @@ int main(void)
 	    cmocka_unit_test(utf8_text_reads_its_cp932_and_eucjp_lines),
 	    cmocka_unit_test(cp932_text_reads_its_utf8_lines),
 	    cmocka_unit_test(latin1_text_reads_its_utf8_lines),
+	    cmocka_unit_test(cjk_text_takes_utf8_lines_of_three_bytes),
 	    cmocka_unit_test(long_line_goes_on_as_it_began),
 	    cmocka_unit_test(mark_parts_a_prefix),
 	    cmocka_unit_test(sniff_takes_the_most_lines_encoding),
