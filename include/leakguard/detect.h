@@ -174,6 +174,9 @@ bool lg_parse_date(const char *s, size_t n, char iso[11]);
 /* Like lg_parse_date for a date at the very start of s (no leading
  * spaces); returns the bytes it took, 0 when there is no date. */
 size_t lg_parse_date_prefix(const char *s, size_t n, char iso[11]);
+/* A date written without separators, YYYYMMDD (19850412, as systems
+ * export dates), of the years 1900-2099: exactly the 8 digits of s[0..n). */
+bool lg_parse_compact_date(const char *s, size_t n, char iso[11]);
 /* Japanese numbering plan on digits (leading 0, +81 already folded to 0).
  * Returns 0 when not a phone number, else 'm' mobile/IP (070/080/090/050/
  * 060), 'f' fixed line, 't' toll-free/navi dial (0120/0800/0570). */

@@ -289,6 +289,21 @@ size_t lg_parse_date_prefix(const char *s, size_t n, char iso[11])
 	return (size_t)(c.p - s);
 }
 
+bool lg_parse_compact_date(const char *s, size_t n, char iso[11])
+{
+	if (n != 8 || strspn(s, "0123456789") < 8)
+		return false;
+	int v[3] = {0, 0, 0}, w[3] = {4, 2, 2};
+	for (int k = 0, i = 0; k < 3; k++)
+		for (int j = 0; j < w[k]; j++)
+			v[k] = v[k] * 10 + (s[i++] - '0');
+	if (v[0] < 1900 || v[0] > 2099 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+	    v[2] > days_in_month(v[0], v[1]))
+		return false;
+	put_iso(iso, (unsigned)v[0], (unsigned)v[1], (unsigned)v[2]);
+	return true;
+}
+
 bool lg_parse_date(const char *s, size_t n, char iso[11])
 {
 	size_t lead = 0;

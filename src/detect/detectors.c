@@ -562,8 +562,10 @@ static bool validate_birth_date(lg_candidate *c)
 {
 	char iso[11];
 	size_t from = 0, to = 0;
-	if (c->from_column) {
+	if (c->from_column) { /* the whole cell: a date, or YYYYMMDD */
 		to = lg_parse_date_prefix(c->fold, c->fold_len, iso);
+		if (!to && lg_parse_compact_date(c->fold, c->fold_len, iso))
+			to = c->fold_len;
 		if (!to || strspn(c->fold + to, " ") != c->fold_len - to)
 			return false;
 	} else if (!(to = labelled_birth_date(c->fold, c->fold_len, iso,
@@ -1462,12 +1464,15 @@ const lg_keyword_list lg_keyword_lists[] = {
        "適格請求書発行事業者", "インボイス", "指定通知書")},
     {T(LG_JP_PHONE), LG_KW_STRONG,
      W("電話番号", "電話", "携帯", "携帯電話", "tel", "phone", "mobile", "fax",
-       "連絡先", "緊急連絡先", "自宅", "ファックス", "ＴＥＬ", "ＦＡＸ", "☎")},
+       "連絡先", "緊急連絡先", "自宅", "ファックス", "ＴＥＬ", "ＦＡＸ", "☎",
+       "ﾃﾞﾝﾜ", "ﾃﾞﾝﾜﾊﾞﾝｺﾞｳ", "ｹｲﾀｲ", "ﾚﾝﾗｸｻｷ")},
     {T(LG_EMAIL), LG_KW_STRONG,
-     W("メール", "e-mail", "email", "mail", "メールアドレス", "連絡先")},
+     W("メール", "e-mail", "email", "mail", "メールアドレス", "連絡先", "ﾒｰﾙ",
+       "ﾒｰﾙｱﾄﾞﾚｽ")},
     /* labels of the code itself; seven bare digits need one of these */
     {T(LG_JP_POSTAL_CODE), LG_KW_STRONG,
-     W("〒", "郵便番号", "postal code", "zip", "zip code", "postcode")},
+     W("〒", "郵便番号", "postal code", "zip", "zip code", "postcode",
+       "ﾕｳﾋﾞﾝﾊﾞﾝｺﾞｳ", "ﾕｳﾋﾞﾝNO")},
     /* words of an address around it: enough for 123-4567 */
     {T(LG_JP_POSTAL_CODE), LG_KW_WEAK,
      W("住所", "所在地", "address", "現住所", "送付先", "お届け先")},
@@ -1499,7 +1504,7 @@ const lg_keyword_list lg_keyword_lists[] = {
        "アドレス帳", "ipアドレス")},
     {T(LG_BIRTH_DATE), LG_KW_STRONG,
      W("生年月日", "誕生日", "生まれ", "生年", "birth", "birthday",
-       "date of birth", "dob", "born")},
+       "date of birth", "dob", "born", "ｾｲﾈﾝｶﾞｯﾋﾟ", "ﾀﾝｼﾞｮｳﾋﾞ")},
     {T(LG_JP_PASSPORT), LG_KW_STRONG,
      W("旅券番号", "旅券", "パスポート", "パスポート番号", "passport",
        "passport no", "passport number")},
@@ -1510,7 +1515,8 @@ const lg_keyword_list lg_keyword_lists[] = {
      W("セキュリティコード", "cvv", "cvc", "security code")},
     {T(LG_CARD_EXPIRY), LG_KW_STRONG, W("有効期限", "expiry", "expiration")},
     {T(LG_JP_BANK_ACCOUNT), LG_KW_STRONG,
-     W("口座番号", "口座", "普通", "当座", "account number", "bank account")},
+     W("口座番号", "口座", "普通", "当座", "account number", "bank account",
+       "ｺｳｻﾞﾊﾞﾝｺﾞｳ", "ｺｳｻﾞ")},
     {T(LG_JP_DRIVERS_LICENSE), LG_KW_STRONG,
      W("運転免許証", "免許証番号", "運転免許", "driver's license",
        "drivers license", "driver license")},

@@ -792,6 +792,8 @@ def date_surface(d, style):
         return f"{d.year}/{d.month}/{d.day}"
     if style == "iso":
         return d.isoformat()
+    if style == "compact":  # as core systems export dates
+        return f"{d.year}{d.month:02d}{d.day:02d}"
     if style == "dot":
         return f"{d.year}.{d.month:02d}.{d.day:02d}"
     if style == "en_dmy":
@@ -2463,6 +2465,36 @@ def users_with_passwords(d):
     write_table(d, header, rows)
 
 
+# full-width katakana to the half-width forms older systems write
+_HW = dict(zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォッャュョー",
+               "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｯｬｭｮｰ"))
+_HW_VOICED = {"ガ": "ｶﾞ", "ギ": "ｷﾞ", "グ": "ｸﾞ", "ゲ": "ｹﾞ", "ゴ": "ｺﾞ", "ザ": "ｻﾞ", "ジ": "ｼﾞ", "ズ": "ｽﾞ",
+              "ゼ": "ｾﾞ", "ゾ": "ｿﾞ", "ダ": "ﾀﾞ", "ヂ": "ﾁﾞ", "ヅ": "ﾂﾞ", "デ": "ﾃﾞ", "ド": "ﾄﾞ", "バ": "ﾊﾞ",
+              "ビ": "ﾋﾞ", "ブ": "ﾌﾞ", "ベ": "ﾍﾞ", "ボ": "ﾎﾞ", "パ": "ﾊﾟ", "ピ": "ﾋﾟ", "プ": "ﾌﾟ", "ペ": "ﾍﾟ",
+              "ポ": "ﾎﾟ", "ヴ": "ｳﾞ"}
+
+
+def half_width(s):
+    return "".join(_HW_VOICED.get(c) or _HW.get(c, c) for c in s)
+
+
+def core_system_export(d):
+    """A customer master exported from an older core system (CP932): column
+    names in half-width katakana, names in half-width kana, dates as
+    YYYYMMDD, the registration date beside the birth date."""
+    header = ["ｺｷｬｸNO", "ｼﾒｲｶﾅ", "ｾｲﾈﾝｶﾞｯﾋﾟ", "ﾃﾞﾝﾜﾊﾞﾝｺﾞｳ", "ﾕｳﾋﾞﾝﾊﾞﾝｺﾞｳ", "ｷﾞﾝｺｳﾒｲ", "ｺｳｻﾞﾊﾞﾝｺﾞｳ", "ﾄｳﾛｸﾋﾞ"]
+    rows = []
+    n = R.randint(15, 25)
+    for i in range(n):
+        p = Person()
+        bank, _ = R.choice(BANKS)
+        rows.append([f"{300000 + i * 11}", NAME(half_width(p.kana)), DOB(p.dob, "compact"),
+                     PHONE(p.mobile, "plain"), postal_raw(p.postal), bank, BANK(),
+                     NDATE("registration_date", style="compact")])
+    d.people = n
+    write_table(d, header, rows)
+
+
 SPECIAL = [
     ("顧客台帳_2024年5月.csv", lambda d: customers_csv(d, "ledger_full"), "cp932", True),
     ("customers_unicode.txt", lambda d: customers_csv(d, "members", "\t"), "utf-16le-bom", True),
@@ -2482,6 +2514,7 @@ SPECIAL = [
     ("users_export.csv", users_with_passwords, "utf-8", True),
     ("問い合わせ履歴_追記.txt", ticket, "utf-8+cp932", False),
     ("会員名簿_web追記.csv", lambda d: customers_csv(d, "members"), "cp932+utf-8", True),
+    ("KOKYAKU_MASTER.CSV", core_system_export, "cp932", True),
 ]
 
 

@@ -1275,6 +1275,40 @@ static void csv_header_gates_cell_types(void **state)
 	free(r.f);
 }
 
+/* An older system's export: half-width katakana column names (as bank
+ * and core systems write them) gate their types as the kanji ones do,
+ * and a birth date column's dates may be YYYYMMDD. */
+static void csv_half_width_headers_and_compact_dates(void **state)
+{
+	(void)state;
+	static const char csv[] =
+	    "ｶｲｲﾝNO,ｼﾒｲ,ｾｲﾈﾝｶﾞｯﾋﾟ,ﾃﾞﾝﾜﾊﾞﾝｺﾞｳ,ﾕｳﾋﾞﾝﾊﾞﾝｺﾞｳ,ｺｳｻﾞﾊﾞﾝｺﾞｳ\n"
+	    "0001,ｻﾄｳ ﾊﾅｺ,19850412,09012345678,1000005,1234567\n"
+	    "0002,ﾀﾅｶ ｲﾁﾛｳ,19900229,08098765432,5300001,7654321\n";
+	found r = scan(det, csv);
+	static const struct {
+		lg_type t;
+		const char *value;
+	} want[] = {{LG_BIRTH_DATE, "1985-04-12"},
+		    {LG_JP_POSTAL_CODE, "1000005"},
+		    {LG_JP_BANK_ACCOUNT, "1234567"}};
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+		const lg_finding *f = first_of(&r, want[i].t);
+		if (!f || strcmp(f->value, want[i].value))
+			dump(csv, &r);
+		assert_non_null(f);
+		assert_string_equal(f->value, want[i].value);
+	}
+	/* 1990 was no leap year: 19900229 is no date */
+	size_t dates = 0;
+	for (size_t i = 0; i < r.n; i++)
+		dates += r.f[i].type == LG_BIRTH_DATE;
+	assert_int_equal(dates, 1);
+	free(r.f);
+	/* outside such a column eight digits are no date */
+	expect_none(det, "受付番号 19850412\n", LG_BIRTH_DATE);
+}
+
 /* Outside a table, lines after blank ones are ruled out as headers 64
  * bytes at a time (table.c, prose_skip): prose of every kind before a
  * table, at every offset against those blocks, with LF and CRLF blank
@@ -2668,6 +2702,7 @@ int main(void)
 	    cmocka_unit_test(labels_in_and_around_tables),
 	    cmocka_unit_test(csv_header_names_columns),
 	    cmocka_unit_test(csv_header_gates_cell_types),
+	    cmocka_unit_test(csv_half_width_headers_and_compact_dates),
 	    cmocka_unit_test(csv_header_after_prose_at_every_offset),
 	    cmocka_unit_test(csv_quoted_cells_past_the_first_block),
 	    cmocka_unit_test(csv_repeated_headers_of_one_length),
