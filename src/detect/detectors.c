@@ -168,8 +168,8 @@ static const char *const pat_residence_card[] = {
 static const char *const pat_password[] = {
     "(?:" WORD_START
     "(?i:password|passwd|pwd|passcode|pass)|(?:^|[^A-Za-z0-9_\\-./])"
-    "(?i:pw)|[a-z0-9]Pass(?:word|wd)|パスワード|暗証番号|ＰＷ|Ｐｗ|ｐｗ)" THEN
-    "[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP "?)[^\\s]",
+    "(?i:pw)|[a-z0-9]Pass(?:word|wd)|パスワード|パス|暗証番号|ＰＷ|Ｐｗ|"
+    "ｐｗ)" THEN "[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP "?)[^\\s]",
     NULL}; /* extend_secret_value takes the rest */
 static const char *const pat_aws_key_id[] = {
     "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", NULL};
@@ -811,8 +811,13 @@ static int char_kinds(const char *v)
  * (SEC_ERROR_BASE), a path. */
 static bool code_not_password(const char *v)
 {
-	if (strpbrk(v, "()[]{}") || strchr(":&/", v[0]) || strstr(v, "://"))
+	if (strpbrk(v, "()[]{}") || strchr(":&/~\\", v[0]) || strstr(v, "://"))
 		return true; /* code, a path, a URL */
+	/* a relative or a Windows path: ./conf, ../data, C:\Users, D:/apps */
+	if ((v[0] == '.' && (v[1] == '/' || v[1] == '.')) ||
+	    (lg_is_alpha((unsigned char)v[0]) && v[1] == ':' &&
+	     (v[2] == '\\' || v[2] == '/')))
+		return true;
 	/* a Perl or PHP variable: $assert->{pass}, $CPAN::Config->{...} (the
 	 * value stops at the arrow's >) */
 	size_t n = strlen(v);
@@ -1177,6 +1182,14 @@ static bool code_value(const uint8_t *w, size_t len, uint32_t vs, uint32_t e)
 
 /* A value written after its label runs to the next space or quote, or to
  * the next key=value: every prefix of it is the same candidate. */
+/* Whether the three bytes at p are a katakana or the prolonged sound
+ * mark (U+30A1-U+30FC). */
+static bool katakana_at(const uint8_t *p)
+{
+	return p[0] == 0xE3 && ((p[1] == 0x82 && p[2] >= 0xA1) ||
+				(p[1] == 0x83 && p[2] <= 0xBC));
+}
+
 static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 				uint32_t *to)
 {
@@ -1189,6 +1202,11 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 		return false;
 	/* a file's name: "open /etc/passwd: Permission denied" */
 	if (label > 0 && w[label - 1] == '/')
+		return false;
+	/* パス (ID／パス, as mail sends a login) ends other words: キャンパス,
+	 * バイパス, インストールパス, フリーパス */
+	if (len - label >= 6 && !memcmp(w + label, "パス", 6) && label >= 3 &&
+	    katakana_at(w + label - 3))
 		return false;
 	uint32_t e = *to, lim = *to + 80;
 	/* パスワードは「Haru2025」です: the brackets hold the value */

@@ -2465,6 +2465,24 @@ def users_with_passwords(d):
     write_table(d, header, rows)
 
 
+def login_notices(d):
+    """Accounts handed out by mail as small offices do: ID／パス pairs for
+    new staff; パス that ends another word (キャンパス, インストールパス,
+    フリーパス) and a path after パス are none."""
+    d.t("件名：アカウント発行のお知らせ\n\n新入社員の皆さん\n\n社内システムのアカウントを発行しました。\n\n")
+    for _ in range(R.randint(4, 7)):
+        p = Person()
+        v = "".join(R.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(4)) + R.choice("#!-_") + \
+            "".join(R.choice("23456789") for _ in range(4)) + R.choice("ABCDEFGHJKLMNPQRSTUVWXYZ")
+        d.f("・§　ID：§　パス：§\n", ONAME(p.name), p.romaji.split()[1].lower() + str(R.randint(10, 99)),
+            P("password", v, v))
+    d.t("\n初回ログイン後にパスを変更してください。\n")
+    d.t("インストールパス：C:\\Program Files\\KintaiApp\n")
+    d.t("共有フォルダのパス：\\\\fileserver\\soumu\\2024\n")
+    d.t("研修会場：八王子キャンパス：A棟3階\n")
+    d.t("社員旅行のフリーパス：2024Spring は総務で受け取ってください。\n")
+
+
 # full-width katakana to the half-width forms older systems write
 _HW = dict(zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォッャュョー",
                "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｯｬｭｮｰ"))
@@ -2515,6 +2533,7 @@ SPECIAL = [
     ("問い合わせ履歴_追記.txt", ticket, "utf-8+cp932", False),
     ("会員名簿_web追記.csv", lambda d: customers_csv(d, "members"), "cp932+utf-8", True),
     ("KOKYAKU_MASTER.CSV", core_system_export, "cp932", True),
+    ("アカウント発行のお知らせ.txt", login_notices, "utf-8", False),
 ]
 
 

@@ -755,6 +755,19 @@ static void passwords_as_people_write_them(void **state)
 	expect_none(det, "PW変更のお願い PWの再発行 PW: 別途お送りします",
 		    LG_PASSWORD);
 	expect_none(det, "pwd(1) and pwm: fan", LG_PASSWORD);
+	/* パス, as ID／パス: not the end of another word (キャンパス,
+	 * インストールパス, フリーパス), nor a path after it */
+	expect_one(det, "ID：tanaka01　パス：Tk8#2xQm", LG_PASSWORD, "Tk8#2xQm",
+		   HIGH);
+	expect_one(det, "ログインID: sato / パス: Haru2025!", LG_PASSWORD,
+		   "Haru2025!", HIGH);
+	expect_none(det,
+		    "インストールパス：D:\\Apps\\Tool フリーパス：2024Spring "
+		    "バイパス: Route16x",
+		    LG_PASSWORD);
+	expect_none(det, "パス：C:\\Users\\tanaka\\Documents", LG_PASSWORD);
+	expect_none(det, "パス: ./conf/app.ini パス: ~/Backup2024",
+		    LG_PASSWORD);
 	/* a value in Japanese brackets */
 	expect_one(det, "パスワードは「Haru2025」です。", LG_PASSWORD,
 		   "Haru2025", HIGH);
