@@ -112,12 +112,25 @@ typedef struct text_input {
 	lg_decode_stats dstats;
 	lg_utf8_tally tally; /* a UTF-8 text's invalid bytes */
 	uint64_t mark;	     /* where a part's own text starts (the tally's) */
+	bool cr_lines;	     /* lines end in CR alone (Excel for Mac's CSV) */
 } text_input;
 
-/* UTF-8 text to the detector, through the page filter for HTML. */
-static lg_status detect_text(scan_worker *w, text_input *t, const uint8_t *p,
+/* Lines ending in CR alone, as classic Mac OS wrote text and Excel for
+ * Mac its CSV: each CR a newline, so that lines and a table's rows are
+ * read (a byte for a byte: offsets stay). */
+static void cr_to_lf(uint8_t *p, size_t n)
+{
+	for (uint8_t *q = p; (q = memchr(q, '\r', (size_t)(p + n - q)));)
+		*q++ = '\n';
+}
+
+/* UTF-8 text (in a buffer of ours) to the detector, through the page
+ * filter for HTML. */
+static lg_status detect_text(scan_worker *w, text_input *t, uint8_t *p,
 			     size_t n, bool eof)
 {
+	if (t->cr_lines)
+		cr_to_lf(p, n);
 	if (!t->html)
 		return lg_detect_feed(w->stream, p, n);
 	size_t len = 0;
@@ -139,8 +152,8 @@ static bool go_mixed(text_input *t, const lg_utf8_tally *snap)
 	return t->mix != NULL;
 }
 
-static lg_status feed_chunk(scan_worker *w, text_input *t, const uint8_t *p,
-			    size_t n, bool eof)
+static lg_status feed_chunk(scan_worker *w, text_input *t, uint8_t *p, size_t n,
+			    bool eof)
 {
 	if (!t->dec && !t->mix) {
 		lg_utf8_tally snap = t->tally;
@@ -270,6 +283,10 @@ static bool open_text(scan_worker *w, scan_job *j, const uint8_t *buf, size_t n,
 			return false;
 		}
 	}
+	/* no LF in the sample, and a CR: lines end in CR alone */
+	size_t look = n < 65536 ? n : 65536;
+	t->cr_lines = j->seg_index == 0 && !memchr(buf, '\n', look) &&
+		      memchr(buf, '\r', look);
 	/* the sample starts the first chunk; a BOM is never checked */
 	t->tally.known_valid = sn->bom_len ? 0 : sn->utf8_valid;
 	if (lg_ascii_casecmp(sn->encoding, "UTF-8") != 0) {
@@ -372,7 +389,7 @@ static ssize_t read_next(scan_worker *w, text_input *t, scan_source *src,
 	*want = READ_CHUNK;
 	size_t room = 0;
 	uint8_t *at = lg_detect_room(w->stream, &room);
-	if (!t->dec && !t->mix && !t->html &&
+	if (!t->dec && !t->mix && !t->html && !t->cr_lines &&
 	    room > 0) { /* a full window: inbuf */
 		*buf = at;
 		*want = room < READ_CHUNK ? room : READ_CHUNK;
