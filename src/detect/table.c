@@ -82,6 +82,17 @@ static size_t next_quote_or_delim(const uint8_t *line, size_t i, size_t n,
 	return i;
 }
 
+/* The start of a cell a..b past the spaces and quotes before it, and
+ * the = before a quote with which Excel keeps a number's leading zeros
+ * (="09012345678"). */
+static inline size_t cell_start(const uint8_t *p, size_t a, size_t b)
+{
+	while (a < b && (p[a] == ' ' || p[a] == '"' ||
+			 (p[a] == '=' && a + 1 < b && p[a + 1] == '"')))
+		a++;
+	return a;
+}
+
 static unsigned split_fields(const uint8_t *line, uint32_t base, size_t n,
 			     char delim, field_fn fn, void *ud)
 {
@@ -96,9 +107,7 @@ static unsigned split_fields(const uint8_t *line, uint32_t base, size_t n,
 		}
 		if (i < n && quoted)
 			continue;
-		size_t a = start, b = i;
-		while (a < b && (line[a] == ' ' || line[a] == '"'))
-			a++;
+		size_t b = i, a = cell_start(line, start, b);
 		while (b > a && (line[b - 1] == ' ' || line[b - 1] == '"' ||
 				 line[b - 1] == '\r'))
 			b--;
@@ -993,14 +1002,13 @@ static void collect_cell(void *ud, unsigned col, uint32_t from, uint32_t to)
 }
 
 /* A cell [from, to) of the window as split_fields trims it: without the
- * spaces and quotes around it, nor a CR at its end. */
+ * spaces and quotes around it (and Excel's =), nor a CR at its end. */
 static inline void put_cell(row_cells *r, const uint8_t *w, unsigned col,
 			    uint32_t from, uint32_t to)
 {
 	if (col >= TABLE_MAX_COLS)
 		return;
-	while (from < to && (w[from] == ' ' || w[from] == '"'))
-		from++;
+	from = (uint32_t)cell_start(w, from, to);
 	while (to > from &&
 	       (w[to - 1] == ' ' || w[to - 1] == '"' || w[to - 1] == '\r'))
 		to--;

@@ -1322,6 +1322,25 @@ static void csv_half_width_headers_and_compact_dates(void **state)
 	expect_none(det, "受付番号 19850412\n", LG_BIRTH_DATE);
 }
 
+/* Excel keeps a number's leading zeros as a formula, ="0123": its cells
+ * are read as the number (a birth date column's YYYYMMDD, an account). */
+static void csv_excel_formula_cells(void **state)
+{
+	(void)state;
+	static const char csv[] = "氏名,生年月日,口座番号\n"
+				  "佐藤 花子,=\"19850412\",=\"0123456\"\n";
+	found r = scan(det, csv);
+	const lg_finding *b = first_of(&r, LG_BIRTH_DATE);
+	const lg_finding *a = first_of(&r, LG_JP_BANK_ACCOUNT);
+	if (!b || !a)
+		dump(csv, &r);
+	assert_non_null(b);
+	assert_string_equal(b->value, "1985-04-12");
+	assert_non_null(a);
+	assert_string_equal(a->value, "0123456");
+	free(r.f);
+}
+
 /* Outside a table, lines after blank ones are ruled out as headers 64
  * bytes at a time (table.c, prose_skip): prose of every kind before a
  * table, at every offset against those blocks, with LF and CRLF blank
@@ -2716,6 +2735,7 @@ int main(void)
 	    cmocka_unit_test(csv_header_names_columns),
 	    cmocka_unit_test(csv_header_gates_cell_types),
 	    cmocka_unit_test(csv_half_width_headers_and_compact_dates),
+	    cmocka_unit_test(csv_excel_formula_cells),
 	    cmocka_unit_test(csv_header_after_prose_at_every_offset),
 	    cmocka_unit_test(csv_quoted_cells_past_the_first_block),
 	    cmocka_unit_test(csv_repeated_headers_of_one_length),
