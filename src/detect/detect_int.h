@@ -147,6 +147,21 @@ size_t lg_mask_value_n(lg_type t, const char *value, size_t n, char *out,
 /* memcpy as a call to the library's: GCC compiles a copy whose size it
  * knows to be small (a value's length, below 256) to rep movsq, which
  * takes longer to start than the library takes to copy a value. */
+/* The ASCII character the full-width form at p[0..n) stands for
+ * (U+FF01..U+FF5E: ＡＢＣ，１２３，．＠＿), or 0 when there is none. As an
+ * IME's full-width mode types an address: ｓａｔｏ＠ｋａｉｓｈａ．ｃｏ．ｊｐ.
+ */
+static inline uint8_t lg_wide_ascii(const uint8_t *p, size_t n)
+{
+	if (n < 3 || p[0] != 0xEF)
+		return 0;
+	if (p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF)
+		return (uint8_t)(p[2] - 0x81 + 0x21);
+	if (p[1] == 0xBD && p[2] >= 0x80 && p[2] <= 0x9E)
+		return (uint8_t)(p[2] - 0x80 + 0x60);
+	return 0;
+}
+
 static inline void lg_copy_small(void *d, const void *s, size_t n)
 {
 #if defined(__GNUC__)

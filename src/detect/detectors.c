@@ -97,9 +97,18 @@ static const char *const pat_card_expiry[] = {
 	       "through|good\\s?thru)" WORD_SEP
 	       "|exp\\.?[^A-Za-z0-9_\\n(\\[])" THEN GAP(20) EXPIRY,
     NULL};
-/* The shortest shape of an address; extend_email finds the whole of it. */
+/* The shortest shape of an address; extend_email finds the whole of it.
+ * Each character ASCII or its full-width form (ｓａｔｏ＠ｋａｉｓｈａ．ｊｐ,
+ * as an IME's full-width mode types it). engine.c matches it in C
+ * (email_end); the pattern is what test_patterns holds that to. */
+#define WIDE_ALNUM     "\\xEF\\xBC[\\x90-\\x99\\xA1-\\xBA]|\\xEF\\xBD[\\x81-\\x9A]"
+#define WIDE_LETTER_AZ "\\xEF\\xBC[\\xA1-\\xBA]|\\xEF\\xBD[\\x81-\\x9A]"
 static const char *const pat_email[] = {
-    "[A-Za-z0-9._%+\\-](?:@|\\xEF\\xBC\\xA0)[A-Za-z0-9\\-]{1,63}\\.[A-Za-z]{2}",
+    "(?:[A-Za-z0-9._%+\\-]|" WIDE_ALNUM
+    "|\\xEF\\xBC[\\x8E\\xBF\\x85\\x8B\\x8D])"
+    "(?:@|\\xEF\\xBC\\xA0)(?:[A-Za-z0-9\\-]|" WIDE_ALNUM
+    "|\\xEF\\xBC\\x8D){1,63}"
+    "(?:\\.|\\xEF\\xBC\\x8E)(?:[A-Za-z]|" WIDE_LETTER_AZ "){2}",
     NULL};
 static const char *const pat_bank_account[] = {
     "(?:口座番号|普通預金|当座預金|貯蓄預金|普通|当座|貯蓄|口座)" THEN GAP(24) D
@@ -1000,27 +1009,70 @@ static bool email_domain_char(uint8_t c)
 	return lg_is_alnum(c) || c == '.' || c == '-';
 }
 
+/* 3 when the character before w[at] is a full-width form of one `ok`
+ * takes, else 0 (the ASCII ones are looked at in line, first). */
+static uint32_t wide_before(const uint8_t *w, uint32_t at, bool (*ok)(uint8_t))
+{
+	uint8_t c = at >= 3 ? lg_wide_ascii(w + at - 3, 3) : 0;
+	return c && ok(c) ? 3 : 0;
+}
+
+/* The same for the character at w[e]. */
+static uint32_t wide_at(const uint8_t *w, size_t len, uint32_t e,
+			bool (*ok)(uint8_t))
+{
+	uint8_t c = e < len ? lg_wide_ascii(w + e, len - e) : 0;
+	return c && ok(c) ? 3 : 0;
+}
+
+static bool email_trailer(uint8_t c)
+{
+	return c == '.' || c == '-';
+}
+
+/* Back over the characters `ok` takes before w[at], ASCII or full-width,
+ * while fewer than max bytes from `from`. */
+static uint32_t email_run_back(const uint8_t *w, uint32_t at, uint32_t from,
+			       uint32_t max, bool (*ok)(uint8_t))
+{
+	uint32_t k;
+	while (at > 0 && from - at < max) {
+		if (w[at - 1] < 0x80 ? ok(w[at - 1])
+				     : (k = wide_before(w, at, ok)) != 0)
+			at -= w[at - 1] < 0x80 ? 1 : k;
+		else
+			break;
+	}
+	return at;
+}
+
 /* From the end of "x@d.tl", back to the start of the local part and on to
- * the end of the domain. */
+ * the end of the domain; each character ASCII or its full-width form. */
 static bool extend_email(const uint8_t *w, size_t len, uint32_t *from,
 			 uint32_t *to)
 {
-	uint32_t at = *to;
-	while (at > 0 && email_domain_char(w[at - 1]))
-		at--;
+	uint32_t at =
+	    email_run_back(w, *to, *to, UINT32_MAX, email_domain_char);
 	size_t atlen = at > 0 && w[at - 1] == '@' ? 1 : 0;
 	if (!atlen && at >= 3 && !memcmp(w + at - 3, "\xEF\xBC\xA0", 3))
 		atlen = 3;
 	if (!atlen)
 		return false;
-	uint32_t s = at - (uint32_t)atlen;
-	while (s > 0 && email_local_char(w[s - 1]) && at - s < 64 + atlen)
-		s--;
-	uint32_t e = *to;
-	while (e < len && email_domain_char(w[e]) && e - at < 253)
-		e++;
-	while (e > *to && (w[e - 1] == '.' || w[e - 1] == '-'))
-		e--;
+	uint32_t s = email_run_back(w, at - (uint32_t)atlen, at,
+				    64 + (uint32_t)atlen, email_local_char);
+	uint32_t e = *to, k;
+	while (e < len && e - at < 253) {
+		if (w[e] < 0x80
+			? email_domain_char(w[e])
+			: (k = wide_at(w, len, e, email_domain_char)) != 0)
+			e += w[e] < 0x80 ? 1 : k;
+		else
+			break;
+	}
+	while (e > *to &&
+	       ((w[e - 1] == '.' || w[e - 1] == '-') ||
+		(w[e - 1] >= 0x80 && wide_before(w, e, email_trailer))))
+		e -= w[e - 1] < 0x80 ? 1 : 3;
 	*from = s;
 	*to = e;
 	return true;

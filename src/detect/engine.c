@@ -324,21 +324,62 @@ static bool ascii_letter(uint8_t c)
 	return (unsigned)((c | 0x20) - 'a') < 26u;
 }
 
+/* The character at w[*e] if it is an ASCII one or a full-width form of
+ * one, *e moved past it; else 0, *e kept. */
+static uint8_t email_step(const uint8_t *w, size_t len, size_t *e)
+{
+	if (*e >= len)
+		return 0;
+	if (w[*e] < 0x80)
+		return w[(*e)++];
+	uint8_t c = lg_wide_ascii(w + *e, len - *e);
+	*e += c ? 3 : 0;
+	return c;
+}
+
+/* email_end from the label at w[next] on, where a character of it, its
+ * dot or its letters may be full-width. */
+static __attribute__((noinline)) size_t email_end_wide(const uint8_t *w,
+						       size_t len, size_t next)
+{
+	size_t e = next, k = 0, was;
+	for (;; k++) {
+		was = e;
+		uint8_t c = email_step(w, len, &e);
+		if (!c || !email_label_byte(c))
+			break;
+		if (k == 63)
+			return 0;
+	}
+	e = was; /* the first character after the label */
+	uint8_t dot = email_step(w, len, &e);
+	uint8_t a = email_step(w, len, &e), b = email_step(w, len, &e);
+	return k && dot == '.' && ascii_letter(a) && ascii_letter(b) ? e : 0;
+}
+
 /* The end of email's pattern for the at sign at w[at..next), or 0: a
  * local-part character before it, then 1..63 label characters, a dot and
- * two letters. The label must be the whole run of label characters, as
- * a shorter one is followed by another label character, not a dot. */
+ * two letters, each ASCII or its full-width form. The label must be the
+ * whole run of label characters, as a shorter one is followed by another
+ * label character, not a dot. */
 static size_t email_end(const uint8_t *w, size_t len, size_t at, size_t next)
 {
-	if (at == 0 || !email_local_byte(w[at - 1]))
+	if (at == 0 ||
+	    !(email_local_byte(w[at - 1]) ||
+	      (at >= 3 && email_local_byte(lg_wide_ascii(w + at - 3, 3)))))
 		return 0;
 	size_t e = next;
 	while (e < len && e - next < 64 && email_label_byte(w[e]))
 		e++;
-	if (e == next || e - next > 63 || len - e < 3 || w[e] != '.' ||
-	    !ascii_letter(w[e + 1]) || !ascii_letter(w[e + 2]))
-		return 0;
-	return e + 3;
+	if (e > next && e - next <= 63 && len - e >= 3 && w[e] == '.' &&
+	    ascii_letter(w[e + 1]) && ascii_letter(w[e + 2]))
+		return e + 3;
+	/* a full-width form in the label, its dot or its letters: step by
+	 * step */
+	for (size_t i = e; i < len && i < e + 3; i++)
+		if (w[i] >= 0x80)
+			return email_end_wide(w, len, next);
+	return 0;
 }
 
 /* Whether w[i] starts an at sign: '@' or its full-width form (EF BC A0). */

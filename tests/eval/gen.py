@@ -2477,6 +2477,10 @@ def login_notices(d):
         d.f("・§　ID：§　パス：§\n", ONAME(p.name), p.romaji.split()[1].lower() + str(R.randint(10, 99)),
             P("password", v, v))
     d.t("\n初回ログイン後にパスを変更してください。\n")
+    # the contact typed in an IME's full-width mode
+    contact = "soumu@" + R.choice(COMPANY_WORDS)[1] + ".co.jp"
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in contact)
+    d.f("ご不明な点は総務（§）までお問い合わせください。\n", P("email", wide, contact))
     d.t("インストールパス：C:\\Program Files\\KintaiApp\n")
     d.t("共有フォルダのパス：\\\\fileserver\\soumu\\2024\n")
     d.t("研修会場：八王子キャンパス：A棟3階\n")

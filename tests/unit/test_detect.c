@@ -387,6 +387,16 @@ static void email_forms(void **state)
 		   "hanako.sato+dlp@mail.leakguard.co.jp", DEFAULT_MIN);
 	expect_one(det, "メール：taro＠leakguard-mail.jp", LG_EMAIL,
 		   "taro@leakguard-mail.jp", DEFAULT_MIN);
+	/* typed in an IME's full-width mode, whole or in part */
+	expect_one(det,
+		   "連絡先 ｓａｔｏ＿ｈ１２＠ｋａｉｓｈａ．ｃｏ．ｊｐ です",
+		   LG_EMAIL, "sato_h12@kaisha.co.jp", DEFAULT_MIN);
+	expect_one(det, "mail：hanako.s＠ｇｍａｉｌ．ｃｏｍ。", LG_EMAIL,
+		   "hanako.s@gmail.com", DEFAULT_MIN);
+	expect_one(det, "mail: k.ito@kaisha.ｃｏ．ｊｐ", LG_EMAIL,
+		   "k.ito@kaisha.co.jp", DEFAULT_MIN);
+	expect_none(det_all, "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏ．ｊｐ ａ＠ｂ．ｃ",
+		    LG_EMAIL);
 	/* the domains reserved for examples are placeholders */
 	expect_none(det_all, "メール: user@example.com", LG_EMAIL);
 	expect_none(det_all, "メール: yamada@example.co.jp", LG_EMAIL);
