@@ -360,6 +360,9 @@ static void phone_forms(void **state)
 	/* a mobile number is personal even without a label */
 	expect_one(det, "こちらへ 090-1234-5678 まで", LG_JP_PHONE,
 		   "09012345678", DEFAULT_MIN);
+	/* the telephone signs are its labels, as 電話 is */
+	expect_one(det, "℡03-3211-4567", LG_JP_PHONE, "0332114567", HIGH);
+	expect_one(det, "☏ 03-3211-4567", LG_JP_PHONE, "0332114567", HIGH);
 	/* not phone numbers */
 	expect_none(det_all, "電話：090-1234-567", LG_JP_PHONE);
 	expect_none(det_all, "電話：00-1234-5678", LG_JP_PHONE);
