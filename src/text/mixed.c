@@ -19,7 +19,7 @@ typedef enum { LINE_OPEN, LINE_OWN, LINE_OTHER } line_mode;
 struct lg_mixed {
 	lg_decoder *own;    /* the text's decoder; NULL: it is UTF-8 */
 	const char *own_ja; /* "CP932" or "EUC-JP-MS" when own is one */
-	bool own_wide;	    /* own has double-byte characters (CJK) */
+	bool own_wide;	    /* own's text may be two-byte UTF-8 (CJK, Thai) */
 	lg_decoder *alt[2]; /* a UTF-8 text's CP932 and EUC-JP lines */
 	int alt_on;	    /* which alt a long line goes on in */
 	lg_buf line;	    /* a line's start, held until its end */
@@ -51,15 +51,16 @@ static bool is_utf8(const char *encoding)
 	       !lg_ascii_casecmp(encoding, "UTF8");
 }
 
-/* The CJK encodings: their pairs of lead and trail bytes may be valid
- * UTF-8 of two bytes, which a single-byte encoding's letters seldom are
- * (Latin-1's "Ã©" is mojibake itself; Cyrillic and Greek letters are all
- * above BF). */
+/* The encodings whose text may be valid UTF-8 of two-byte characters:
+ * the CJK ones' lead and trail bytes, Thai's letters (รก is C3 A1, á).
+ * Other single-byte encodings' letters seldom are (Latin-1's "Ã©" is
+ * mojibake itself; Cyrillic and Greek letters are all above BF). */
 static bool double_byte(const char *encoding)
 {
-	static const char *const wide[] = {"EUC-",  "GB",    "BIG5",  "UHC",
-					   "CP932", "CP936", "CP949", "CP950",
-					   "JOHAB", "SHIFT", "SJIS",  NULL};
+	static const char *const wide[] = {
+	    "EUC-",  "GB",	    "BIG5",	   "UHC",   "CP932", "CP936",
+	    "CP949", "CP950",	    "JOHAB",	   "SHIFT", "SJIS",  "TIS-620",
+	    "CP874", "WINDOWS-874", "ISO-8859-11", NULL};
 	for (size_t i = 0; wide[i]; i++)
 		if (!lg_ascii_ncasecmp(encoding, wide[i], strlen(wide[i])))
 			return true;
@@ -179,10 +180,11 @@ static void count_line(lg_mixed *m, const char *encoding)
 	}
 }
 
-/* A legacy text's line that is UTF-8: valid and not ASCII. In a CJK
- * text it must hold a character of three bytes or more (kana, kanji and
- * hangul are: half-width katakana pairs like ﾃｱ are valid UTF-8 of two),
- * in a CP932 or EUC-JP text not read as common Japanese in its own. */
+/* A legacy text's line that is UTF-8: valid and not ASCII. In a CJK or
+ * Thai text it must hold a character of three bytes or more (kana,
+ * kanji, hangul and Thai are; half-width katakana pairs like ﾃｱ are valid
+ * UTF-8 of two), and in a CP932 or EUC-JP text not read as common
+ * Japanese in its own. */
 static bool utf8_line(const lg_mixed *m, const uint8_t *p, size_t n)
 {
 	size_t incomplete; /* a long line's start may end in a character */
