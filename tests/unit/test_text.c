@@ -1372,6 +1372,13 @@ static void cjk_text_takes_utf8_lines_of_three_bytes(void **state)
 	assert_int_equal(r.st.first_line, in.n - strlen(utf8));
 	free(r.d.out);
 	free(in.p);
+	/* Thai alike: รก is C3 A1 in TIS-620 */
+	bytes thai = encode("รก รก\n", "TIS-620");
+	r = read_mixed("TIS-620", &thai, 0, 0);
+	assert_decodes_to(&r.d, "รก รก\n");
+	assert_int_equal(r.st.lines, 0);
+	free(r.d.out);
+	free(thai.p);
 }
 
 /* A Debian changelog: Latin-1, with a maintainer's name in UTF-8. */
