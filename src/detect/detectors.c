@@ -232,7 +232,13 @@ static const char *const pat_person_name[] = {
     "(?:氏名|お名前|名前|フルネーム|(?:ご)?担当(?:者)?|契約者|申込者|申請者|"
     "受取人(?:名)?|(?:ご)?依頼主|宛名|患者名|顧客(?:名)?|会員名|保護者|代表者|"
     "送り主|差出人|フリガナ|ふりがな|氏名カナ|カナ氏名|セイ|メイ|"
-    "(?:口座)?名義(?:人)?)" THEN LABEL_TAIL NAME_START,
+    "(?:口座)?名義(?:人)?|"
+    /* who a form, a contract or a report is of: its roles (not 承認者,
+     * a workflow's approver, written with the title: 承認者: 橋本 課長) */
+    "(?:作成者|記入者|責任者|報告者|購入者|注文者|依頼者|"
+    "受講者|参加者|利用者|来訪者|相談者|訪問者|申告者|"
+    "被保険者|保証人|連帯保証人|世帯主|配偶者)(?:氏名|名)?)" THEN LABEL_TAIL
+	NAME_START,
     /* Full name: Emily Clark, "cardholder": "YUKI MORI" (JSON keys).
      * Name alone, not after another word: Upstream-Name, Common Name and
      * Property Name name no person */
@@ -1554,10 +1560,12 @@ const lg_keyword_list lg_keyword_lists[] = {
     {T(LG_PERSON_NAME), LG_KW_STRONG,
      W("氏名", "お名前", "名前", "フリガナ", "ふりがな", "カナ", "セイ", "メイ",
        "姓", "担当者", "契約者", "申込者", "受取人", "宛名", "顧客名", "会員名",
-       "名義", "ﾌﾘｶﾞﾅ", "ｶﾅ", "ｾｲ", "ﾒｲ", "ｼﾒｲ", "ﾒｲｷﾞ", "full name",
-       "first name", "last name", "given name", "family name", "surname",
-       "customer name", "contact name", "cardholder", "account holder",
-       "name")},
+       "作成者", "記入者", "責任者", "報告者", "購入者", "注文者", "依頼者",
+       "受講者", "参加者", "利用者", "来訪者", "相談者", "訪問者", "申告者",
+       "被保険者", "保証人", "世帯主", "配偶者", "名義", "ﾌﾘｶﾞﾅ", "ｶﾅ", "ｾｲ",
+       "ﾒｲ", "ｼﾒｲ", "ﾒｲｷﾞ", "full name", "first name", "last name",
+       "given name", "family name", "surname", "customer name", "contact name",
+       "cardholder", "account holder", "name")},
     {T(LG_PERSON_NAME), LG_KW_NEGATIVE,
      W("会社名", "社名", "商品名", "品名", "件名", "店舗名", "店名", "部署名",
        "支店名", "銀行名", "ファイル名", "ユーザー名", "ユーザ名",

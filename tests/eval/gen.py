@@ -2487,6 +2487,28 @@ def login_notices(d):
     d.t("社員旅行のフリーパス：2024Spring は総務で受け取ってください。\n")
 
 
+def role_forms(d):
+    """Forms, contracts and reports that name people by their roles:
+    連帯保証人, 世帯主, 配偶者, 被保険者, 購入者名, 作成者, 報告者; a count,
+    a post or a company after a role, and a workflow's approver with the
+    title, are no names."""
+    for _ in range(R.randint(3, 4)):
+        tenant, guarantor, spouse, head = Person(), Person(), Person(), Person()
+        d.t("【賃貸借契約 申込内容】\n")
+        d.f("契約者：§\n", NAME(tenant.name))
+        d.f("連帯保証人氏名：§　続柄：父\n", NAME(guarantor.name))
+        d.f("世帯主：§\n", NAME(head.name))
+        d.f("配偶者：§\n", NAME(spouse.name))
+        d.t("入居予定人数：2名\n\n")
+    insured, buyer, author, reporter = Person(), Person(), Person(), Person()
+    d.f("被保険者（カナ）：§\n", NAME(insured.kana))
+    d.f("購入者名：§\n", NAME(buyer.name))
+    d.f("作成者：§\n", NAME(author.name))
+    d.f("報告者　§\n", NAME(reporter.name))
+    d.t("参加者：12名\n参加者：営業部 全員\n利用者：一般のお客様\n保証人不要のプランもございます。\n")
+    d.t("依頼者：株式会社みどりフーズ\n承認者: 橋本 課長\n")
+
+
 # full-width katakana to the half-width forms older systems write
 _HW = dict(zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォッャュョー",
                "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｯｬｭｮｰ"))
@@ -2538,6 +2560,7 @@ SPECIAL = [
     ("会員名簿_web追記.csv", lambda d: customers_csv(d, "members"), "cp932+utf-8", True),
     ("KOKYAKU_MASTER.CSV", core_system_export, "cp932", True),
     ("アカウント発行のお知らせ.txt", login_notices, "utf-8", False),
+    ("申込書類_控え.txt", role_forms, "utf-8", True),
 ]
 
 

@@ -94,6 +94,26 @@ static void want_none(const char *text, lg_type t)
 	}
 }
 
+/* The roles a form, a contract or a report names people by; not what
+ * follows them when it is a count, a post, a company or a word. */
+static void names_after_roles(void **state)
+{
+	(void)state;
+	want_value("作成者：山本 直樹\n", LG_PERSON_NAME, "山本 直樹");
+	want_value("連帯保証人氏名：遠藤 隆\n", LG_PERSON_NAME, "遠藤 隆");
+	want_value("世帯主　前田 和夫\n", LG_PERSON_NAME, "前田 和夫");
+	want_value("購入者名: 松本 里美\n", LG_PERSON_NAME, "松本 里美");
+	want_value("被保険者（カナ）：オカモト ダイスケ\n", LG_PERSON_NAME,
+		   "オカモト ダイスケ");
+	want_none("参加者：10名\n", LG_PERSON_NAME);
+	want_none("参加者：営業部 全員\n", LG_PERSON_NAME);
+	want_none("保証人不要のプランです\n", LG_PERSON_NAME);
+	want_none("依頼者：株式会社みどりフーズ\n", LG_PERSON_NAME);
+	want_none("配偶者：なし\n", LG_PERSON_NAME);
+	/* a workflow's approver, by the title: no role of these */
+	want_none("承認者: 橋本 課長\n", LG_PERSON_NAME);
+}
+
 static void names_after_labels(void **state)
 {
 	(void)state;
@@ -1370,6 +1390,7 @@ int main(void)
 	    cmocka_unit_test(address_mask_in_any_buffer),
 	    cmocka_unit_test(address_region_as_the_whole_parse),
 	    cmocka_unit_test(masks),
+	    cmocka_unit_test(names_after_roles),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
