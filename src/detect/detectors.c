@@ -248,10 +248,10 @@ static const char *const pat_person_name[] = {
     "name)?|name[\\s_]?on[\\s_]?card|surname)|(?:^|[^A-Za-z \\t\\-]|-[ \\t])"
     "[ \\t]*Name)\"?\\s{0,2}[:=]\\s{0,2}\"?" CAPITAL,
     "\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ ]" CAPITAL,
-    /* a kanji or kana, then the honorific */
-    "(?:" KANJI
-    "|\\xE3[\\x81-\\x83][\\x80-\\xBF])(?:[ ]|\\xE3\\x80\\x80)?" CHECKED_BEFORE
-    "(?:様|さま|さん|殿)",
+    /* a kanji or kana (half-width too), then the honorific */
+    "(?:" KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF]|\\xEF\\xBD[\\xA6-\\xBF]|"
+    "\\xEF\\xBE[\\x80-\\x9F])"
+    "(?:[ ]|\\xE3\\x80\\x80)?" CHECKED_BEFORE "(?:様|さま|さん|殿)",
     NULL};
 
 #define PREFECTURES                                                                                     \

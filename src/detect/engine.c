@@ -234,13 +234,16 @@ static int on_rest(unsigned id, unsigned long long from, unsigned long long to,
 	return 0;
 }
 
-/* A kanji (U+4E00..9FFF, lead bytes E4..E9) or kana (E3 81..83) at p,
- * byte by byte as the pattern reads it. */
+/* A kanji (U+4E00..9FFF, lead bytes E4..E9), kana (E3 81..83) or
+ * half-width katakana (EF BD A6..BF, EF BE 80..9F: ｻﾄｳ ﾊﾅｺ 様, as banks'
+ * systems print names) at p, byte by byte as the pattern reads it. */
 static bool kanji_or_kana(const uint8_t *p)
 {
 	bool tail = (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80;
 	return tail && ((p[0] >= 0xE4 && p[0] <= 0xE9) ||
-			(p[0] == 0xE3 && p[1] >= 0x81 && p[1] <= 0x83));
+			(p[0] == 0xE3 && p[1] >= 0x81 && p[1] <= 0x83) ||
+			(p[0] == 0xEF && p[1] == 0xBD && p[2] >= 0xA6) ||
+			(p[0] == 0xEF && p[1] == 0xBE && p[2] <= 0x9F));
 }
 
 /* The honorific pattern (detectors.c, CHECKED_BEFORE) ending at `to`,

@@ -157,7 +157,8 @@ bool lg_sample_name(const char *v)
 	    WORD("やまだはなこ"), WORD("johndoe"),	WORD("janedoe"),
 	    WORD("taroyamada"),	  WORD("yamadataro"),	WORD("hanakoyamada"),
 	    WORD("yamadahanako"), WORD("名無し"),	WORD("氏名"),
-	    WORD("名前"),	  WORD("なまえ")};
+	    WORD("名前"),	  WORD("なまえ"),	WORD("ﾔﾏﾀﾞﾀﾛｳ"),
+	    WORD("ﾔﾏﾀﾞﾊﾅｺ")};
 	size_t o = 0; /* the bytes but spaces, as many as a value holds */
 	for (const char *p = v; *p && o + 1 < LG_VALUE_MAX; p++)
 		o += *p != ' ';
@@ -370,10 +371,15 @@ static bool name_before_honorific(const uint8_t *w, uint32_t *from,
 	uint32_t s = h - (uint32_t)hl;
 	if (honorific_word(w, s))
 		return false;
-	for (int chars = 0; s > 0 && chars < 9; chars++) {
+	/* nine characters, or eighteen half-width ones (ﾔﾏﾀﾞ writes its
+	 * sound mark apart) */
+	for (int halves = 0; s > 0 && halves < 18;) {
 		uint32_t b = name_char_before(w, s);
 		if (b == s)
 			break;
+		halves += w[b] == 0xEF && (w[b + 1] == 0xBD || w[b + 1] == 0xBE)
+			      ? 1
+			      : 2;
 		s = b;
 	}
 	while (s < h) { /* the walk may have stopped on a space */
@@ -863,8 +869,43 @@ static bool all_kana(const uint8_t *p, size_t n)
 	return n > 0;
 }
 
+/* Half-width katakana only, with spaces (ｻﾄｳ ﾊﾅｺ, as banks' and older
+ * systems print names): words MeCab cannot read. */
+static bool half_width_kana(const uint8_t *p, size_t n)
+{
+	size_t l;
+	for (size_t i = 0; i < n; i += l) {
+		uint32_t cp = lg_utf8_char_at(p + i, n - i, &l);
+		if (!(cp >= 0xFF66 && cp <= 0xFF9F) && !is_space(cp))
+			return false;
+	}
+	return n > 0;
+}
+
+/* A half-width reading before an honorific (ｻﾄｳ ﾊﾅｺ 様): two parts, as
+ * after a label, its shape alone saying so; not a company's
+ * (ｶﾌﾞｼｷｶﾞｲｼｬ, ｶ)). */
+static bool half_width_before_honorific(lg_candidate *c)
+{
+	size_t end =
+	    c->raw_len - honorific_before(c->raw, (uint32_t)c->raw_len);
+	while (end > 0 && c->raw[end - 1] == ' ')
+		end--;
+	if (end >= 3 && !memcmp(c->raw + end - 3, "\xE3\x80\x80", 3))
+		end -= 3;
+	if (!half_width_kana(c->raw, end))
+		return false;
+	name_span(c, 0, end);
+	c->adjust = -0.1;
+	return name_shaped(c->value) && !lg_organisation_named(c->value) &&
+	       !lg_sample_name(c->value);
+}
+
 static bool japanese_name(lg_candidate *c)
 {
+	if (c->raw_len > 3 && c->raw[0] == 0xEF &&
+	    honorific_before(c->raw, (uint32_t)c->raw_len))
+		return half_width_before_honorific(c);
 	lg_morph_token t[MAX_TOKENS];
 	size_t nt = lg_morph_parse(c->morph, (const char *)c->raw, c->raw_len,
 				   t, MAX_TOKENS);
