@@ -41,9 +41,9 @@ static int on_finding(const lg_finding *f, void *ud)
 {
 	file_ctx *c = ud;
 	/* a part's prefix is the part before's (the sequencer moves the
-	 * rest to the file's offsets and lines) */
-	/* lines of the prefix read in another encoding make it longer; all
-	 * of them are read once a finding after it is */
+	 * rest to the file's offsets and lines); lines of it read in another
+	 * encoding make it longer, all of them read once a finding after it
+	 * is */
 	const lg_mixed *m = *c->mix;
 	c->j->prefix_grow = m ? lg_mixed_stats_of(m)->grow_before_mark : 0;
 	if (f->offset < primed_len(c->j) + (uint64_t)c->j->prefix_grow)
@@ -180,6 +180,10 @@ void text_notes_add(text_notes *sum, const text_notes *part)
 	if (!sum->other_lines && part->other_lines) {
 		sum->first_other = part->first_other;
 		memcpy(sum->other, part->other, sizeof(sum->other));
+	} else if (part->other_lines && strcmp(sum->other, part->other)) {
+		/* a UTF-8 text's parts: one read CP932 lines, one EUC-JP's,
+		 * as mixed.c names both read whole */
+		snprintf(sum->other, sizeof(sum->other), "CP932/EUC-JP-MS");
 	}
 	sum->other_lines += part->other_lines;
 }
