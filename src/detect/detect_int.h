@@ -135,6 +135,9 @@ bool lg_organisation_named(const char *v);
 /* Whether a name's value is a sample of forms and templates (山田太郎,
  * John Doe, 氏名), its spaces left out and its ASCII lowered. */
 bool lg_sample_name(const char *v);
+/* Bytes of the katakana character at p[0..n) (ー and half-width ones
+ * too; not the middle dot ・ that parts words), or 0 (detectors.c). */
+size_t lg_katakana_at(const uint8_t *p, size_t n);
 
 /* Writes the masked form of a normalised value (cap > 0; cut at cap - 1
  * bytes). Returns its length. */

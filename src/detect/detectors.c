@@ -1002,6 +1002,25 @@ static bool validate_api_key(lg_candidate *c)
 }
 
 /* ---- span extenders ------------------------------------------------------ */
+/* Bytes of the katakana character at p[0..n) (ー too, not the middle dot
+ * ・ that parts words; half-width ones and their sound marks too, as
+ * older systems' exports write headers: ﾌﾘｶﾞﾅ), or 0. */
+size_t lg_katakana_at(const uint8_t *p, size_t n)
+{
+	if (n < 3)
+		return 0;
+	if (p[0] == 0xEF)
+		return (p[1] == 0xBD && p[2] >= 0xA6 && p[2] <= 0xBF) ||
+			       (p[1] == 0xBE && p[2] >= 0x80 && p[2] <= 0x9F)
+			   ? 3
+			   : 0;
+	if (p[0] != 0xE3)
+		return 0;
+	if (p[1] == 0x82)
+		return p[2] >= 0xA1 ? 3 : 0;
+	return p[1] == 0x83 && p[2] <= 0xBE && p[2] != 0xBB ? 3 : 0;
+}
+
 static bool email_local_char(uint8_t c)
 {
 	/* strchr("._%+-", c) without the call: NUL, which strchr finds as
@@ -1240,14 +1259,6 @@ static bool code_value(const uint8_t *w, size_t len, uint32_t vs, uint32_t e)
 
 /* A value written after its label runs to the next space or quote, or to
  * the next key=value: every prefix of it is the same candidate. */
-/* Whether the three bytes at p are a katakana or the prolonged sound
- * mark (U+30A1-U+30FC). */
-static bool katakana_at(const uint8_t *p)
-{
-	return p[0] == 0xE3 && ((p[1] == 0x82 && p[2] >= 0xA1) ||
-				(p[1] == 0x83 && p[2] <= 0xBC));
-}
-
 static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 				uint32_t *to)
 {
@@ -1264,7 +1275,7 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 	/* パス (ID／パス, as mail sends a login) ends other words: キャンパス,
 	 * バイパス, インストールパス, フリーパス */
 	if (len - label >= 6 && !memcmp(w + label, "パス", 6) && label >= 3 &&
-	    katakana_at(w + label - 3))
+	    lg_katakana_at(w + label - 3, 3))
 		return false;
 	uint32_t e = *to, lim = *to + 80;
 	/* パスワードは「Haru2025」です: the brackets hold the value */

@@ -186,25 +186,6 @@ typedef struct header_scan {
 	const lg_detector *det;
 } header_scan;
 
-/* Bytes of the katakana character at p[0..n) (ー too, not the middle dot
- * ・ that parts words; half-width ones and their sound marks too, as
- * older systems' exports write headers: ﾌﾘｶﾞﾅ), or 0. */
-static size_t katakana_at(const uint8_t *p, size_t n)
-{
-	if (n < 3)
-		return 0;
-	if (p[0] == 0xEF)
-		return (p[1] == 0xBD && p[2] >= 0xA6 && p[2] <= 0xBF) ||
-			       (p[1] == 0xBE && p[2] >= 0x80 && p[2] <= 0x9F)
-			   ? 3
-			   : 0;
-	if (p[0] != 0xE3)
-		return 0;
-	if (p[1] == 0x82)
-		return p[2] >= 0xA1 ? 3 : 0;
-	return p[1] == 0x83 && p[2] <= 0xBE && p[2] != 0xBB ? 3 : 0;
-}
-
 /* Whether p[0..n) is keywords alone, one after another (セイカナ). */
 static bool keywords_alone(const uint8_t *p, size_t n)
 {
@@ -227,13 +208,13 @@ static bool keywords_alone(const uint8_t *p, size_t n)
 static bool kana_keyword_alone(const uint8_t *line, size_t n, size_t from,
 			       size_t to)
 {
-	if (to - from != 6 || !katakana_at(line + from, n - from) ||
-	    !katakana_at(line + from + 3, n - from - 3))
+	if (to - from != 6 || !lg_katakana_at(line + from, n - from) ||
+	    !lg_katakana_at(line + from + 3, n - from - 3))
 		return true;
 	size_t lo = from, hi = to;
-	while (lo >= 3 && katakana_at(line + lo - 3, 3))
+	while (lo >= 3 && lg_katakana_at(line + lo - 3, 3))
 		lo -= 3;
-	while (katakana_at(line + hi, n - hi))
+	while (lg_katakana_at(line + hi, n - hi))
 		hi += 3;
 	return (lo == from && hi == to) || keywords_alone(line + lo, hi - lo);
 }

@@ -774,6 +774,9 @@ static void passwords_as_people_write_them(void **state)
 		   HIGH);
 	expect_one(det, "ログインID: sato / パス: Haru2025!", LG_PASSWORD,
 		   "Haru2025!", HIGH);
+	/* ・ parts words: パス after it starts one */
+	expect_one(det, "ログインID・パス：Mk7#pq2R", LG_PASSWORD, "Mk7#pq2R",
+		   HIGH);
 	expect_none(det,
 		    "インストールパス：D:\\Apps\\Tool フリーパス：2024Spring "
 		    "バイパス: Route16x",
