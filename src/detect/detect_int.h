@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "leakguard/detect.h"
+#include "leakguard/text.h"
 
 /* Japanese morphology (morph.c): words of a short text and their class. */
 typedef struct lg_morph lg_morph;
@@ -156,13 +157,13 @@ size_t lg_mask_value_n(lg_type t, const char *value, size_t n, char *out,
  */
 static inline uint8_t lg_wide_ascii(const uint8_t *p, size_t n)
 {
-	if (n < 3 || p[0] != 0xEF)
+	if (n < 3 || p[0] != 0xEF || (p[1] != 0xBC && p[1] != 0xBD) ||
+	    (p[2] & 0xC0) != 0x80)
 		return 0;
-	if (p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF)
-		return (uint8_t)(p[2] - 0x81 + 0x21);
-	if (p[1] == 0xBD && p[2] >= 0x80 && p[2] <= 0x9E)
-		return (uint8_t)(p[2] - 0x80 + 0x60);
-	return 0;
+	uint32_t cp = 0xF000 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+	/* the full-width block, as the fold maps it (U+FF0D is a hyphen) */
+	int c = cp >= 0xFF01 && cp <= 0xFF5E ? lg_fold_ascii(cp) : -1;
+	return c > 0 ? (uint8_t)c : 0;
 }
 
 static inline void lg_copy_small(void *d, const void *s, size_t n)

@@ -903,7 +903,10 @@ static bool half_width_before_honorific(lg_candidate *c)
 
 static bool japanese_name(lg_candidate *c)
 {
+	/* a half-width katakana first (EF BD/BE): the walk back from an
+	 * honorific takes kana, kanji and spaces only, so all of it is */
 	if (c->raw_len > 3 && c->raw[0] == 0xEF &&
+	    (c->raw[1] == 0xBD || c->raw[1] == 0xBE) &&
 	    honorific_before(c->raw, (uint32_t)c->raw_len))
 		return half_width_before_honorific(c);
 	lg_morph_token t[MAX_TOKENS];

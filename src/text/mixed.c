@@ -302,6 +302,9 @@ static lg_status utf8_lines(lg_mixed *m, const uint8_t *p, size_t n,
 	lg_status rc = LG_OK;
 	while (rc == LG_OK && i < n) {
 		size_t clean = clean_lines(p + i, n - i);
+		/* found valid just now: the tally need not check it again */
+		if (m->tally->known_valid < clean)
+			m->tally->known_valid = clean;
 		rc = put_own(m, p + i, clean);
 		i += clean;
 		const uint8_t *nl = memchr(p + i, '\n', n - i);
