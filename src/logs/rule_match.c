@@ -278,7 +278,11 @@ static lg_status compile_text(lr_loadctx *cx, const lr_mods *m, const char *t,
 static lg_status compile_re(lr_loadctx *cx, int line, const lr_mods *m,
 			    const char *t, size_t len, lr_value *v)
 {
-	uint32_t opts = (m->re_i ? PCRE2_CASELESS : 0) |
+	/* a rule's pattern is UTF-8 text: 氏?名 and [あ-ん] mean characters,
+	 * and a log field with bytes that are not UTF-8 still matches where
+	 * it is well-formed */
+	uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
+			(m->re_i ? PCRE2_CASELESS : 0) |
 			(m->re_m ? PCRE2_MULTILINE : 0) |
 			(m->re_s ? PCRE2_DOTALL : 0);
 	int code;

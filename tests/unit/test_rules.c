@@ -334,6 +334,16 @@ static void regular_expressions(void **state)
 			    "cs-uri-query=/ORDERS/1"));
 	assert_true(matches(e, SEL("    cs-uri-query|re|i: '/orders/'\n"),
 			    "cs-uri-query=/ORDERS/1"));
+	/* characters, not bytes: ? binds 氏, [あ-ん] and . are one each */
+	const char *name = SEL("    cs-uri-query|re: '^氏?名=[あ-ん].$'\n");
+	assert_true(matches(e, name, "cs-uri-query=名=さと"));
+	assert_true(matches(e, name, "cs-uri-query=氏名=はな"));
+	assert_false(matches(e, name, "cs-uri-query=氏名=ハナ"));
+	/* a field that is not UTF-8 still matches where it is */
+	assert_true(matches(e, SEL("    cs-uri-query|re: '名=.'\n"),
+			    "cs-uri-query=\x82\xa0名=\xe3\x81\x82"));
+	assert_false(matches(e, SEL("    cs-uri-query|re: '名=.$'\n"),
+			     "cs-uri-query=名=\xe3\x81"));
 }
 
 static void cidr_networks(void **state)
