@@ -125,6 +125,16 @@ void lg_detect_fresh(lg_detect_stream *s, size_t n);
 /* Forgets what lg_detect_fresh noted of the room: its bytes are not
  * committed after all (the caller feeds others instead). */
 void lg_detect_unfresh(lg_detect_stream *s);
+/* Spans of the text that each hold one value of type t whole, as a cell
+ * of a column named for t does: a mail's display names, which its headers
+ * say are names. Set after lg_detect_begin; offsets are the text's; the
+ * array stays the caller's, and is read until lg_detect_end. Each span is
+ * checked as such a cell is (its validator), whatever the text around. */
+typedef struct lg_text_span {
+	uint64_t from, to;
+} lg_text_span;
+void lg_detect_cells(lg_detect_stream *s, lg_type t, const lg_text_span *spans,
+		     size_t n);
 /* Ends the text: reports what is left. */
 lg_status lg_detect_end(lg_detect_stream *s);
 /* After a successful lg_detect_end: the newlines the text held. */
@@ -181,5 +191,9 @@ bool lg_parse_compact_date(const char *s, size_t n, char iso[11]);
  * Returns 0 when not a phone number, else 'm' mobile/IP (070/080/090/050/
  * 060), 'f' fixed line, 't' toll-free/navi dial (0120/0800/0570). */
 int lg_jp_phone_kind(const char *digits, size_t n);
+/* Whether an e-mail address's domain is one reserved for examples
+ * (example.com, example.jp, *.test, *.invalid, …; RFC 2606/6761, JPRS),
+ * case aside: its owner is a sample, not a person. */
+bool lg_email_domain_reserved(const char *address);
 
 #endif

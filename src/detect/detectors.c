@@ -493,6 +493,17 @@ static bool email_domain_reserved(const char *dom, size_t dl)
 	return false;
 }
 
+bool lg_email_domain_reserved(const char *address)
+{
+	const char *at = strrchr(address, '@');
+	char dom[256];
+	size_t dl = at ? strlen(at + 1) : 0;
+	if (!dl || dl >= sizeof(dom))
+		return false;
+	lower_copy(dom, at + 1, dl);
+	return email_domain_reserved(dom, dl);
+}
+
 static bool validate_email(lg_candidate *c)
 {
 	size_t n = c->fold_len < sizeof(c->value) - 1 ? c->fold_len

@@ -646,14 +646,14 @@ static void score_candidates(lg_detect_stream *s)
 	s->ncands = out;
 }
 
-/* A table cell under a header that names a keyword-gated type is checked
- * whole against that type (a 有効期限 column holds expiry dates). */
-void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
-			   uint32_t to)
+/* [from, to) is said to hold one value of type t: checked whole, as a
+ * table's cell (column) or as the text after a label. */
+static void whole_value(lg_detect_stream *s, lg_type t, uint32_t from,
+			uint32_t to, bool column)
 {
 	lg_candidate c;
 	if (!((s->det->types >> t) & 1u) ||
-	    !run_validator(s, t, from, to, true, &c))
+	    !run_validator(s, t, from, to, column, &c))
 		return; /* not a selected type (--types), or not its value */
 	double conf = lg_detector_defs[t].strong + c.adjust;
 	if (conf > 1)
@@ -665,6 +665,35 @@ void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
 			   .scored = true,
 			   .owned = true};
 	push_candidate(s, &proto, c.value);
+}
+
+/* A table cell under a header that names a keyword-gated type is checked
+ * whole against that type (a 有効期限 column holds expiry dates). */
+void lg_detect_column_cell(lg_detect_stream *s, lg_type t, uint32_t from,
+			   uint32_t to)
+{
+	whole_value(s, t, from, to, true);
+}
+
+void lg_detect_cells(lg_detect_stream *s, lg_type t, const lg_text_span *spans,
+		     size_t n)
+{
+	s->cells = spans;
+	s->ncells = n;
+	s->cell_type = t;
+}
+
+/* The caller's cells (lg_detect_cells) that end in this window's share. */
+static void own_cells(lg_detect_stream *s, uint64_t own_hi)
+{
+	for (size_t i = 0; i < s->ncells; i++) {
+		const lg_text_span *c = &s->cells[i];
+		if (c->from >= s->base && c->to > s->owned_from &&
+		    c->to <= own_hi && c->from < c->to)
+			whole_value(s, s->cell_type,
+				    (uint32_t)(c->from - s->base),
+				    (uint32_t)(c->to - s->base), false);
+	}
 }
 
 /* ---- text order ---------------------------------------------------------
@@ -1393,6 +1422,8 @@ static lg_status scan_window(lg_detect_stream *s, bool final)
 		table_detect_header(s);
 	uint64_t rel_hi = table_scan_cells(s, own_lo, own_hi - s->base, final);
 	own_hi = s->base + rel_hi;
+	if (s->ncells)
+		own_cells(s, own_hi);
 	scan_ctx x = {s, window_share(s, own_lo, rel_hi, final), false};
 	lg_status rc = find_matches(&x);
 	if (rc != LG_OK)
@@ -1532,6 +1563,7 @@ void lg_detect_begin(lg_detect_stream *s, lg_finding_fn fn, void *ud)
 	s->nl_emits = 0;
 	s->nl_off = false;
 	s->stopped = s->oom = s->saw_table = false;
+	s->ncells = 0;
 	table_reset(s);
 	lg_masks_reset(s);
 	lg_region_reset(s);

@@ -245,7 +245,10 @@ struct lg_detect_stream {
 	lg_finding_fn fn;
 	void *ud;
 	bool stopped, oom;
-	bool saw_table; /* a table header was read in this text */
+	bool saw_table;		   /* a table header was read in this text */
+	const lg_text_span *cells; /* lg_detect_cells', in text order */
+	size_t ncells;
+	lg_type cell_type;
 	raw_match *raws;
 	size_t nraws, capraws;
 	uint64_t *raw_slots; /* a hash of raws[] by value (engine.c) */

@@ -607,11 +607,19 @@ static bool word_in(const char *const *words, size_t count, const char *w,
 static bool stop_word(const char *w, size_t n)
 {
 	static const char *const words[] = {
-	    "customer", "team",	    "support", "manager", "sir",      "madam",
-	    "user",	"unknown",  "name",    "the",	  "and",      "of",
-	    "required", "optional", "none",    "n/a",	  "your",     "test",
-	    "string",	"integer",  "boolean", "null",	  "nil",      "true",
-	    "false",	"void",	    "object",  "array",	  "undefined"};
+	    "customer", "team", "support", "manager", "sir", "madam", "user",
+	    "unknown", "name", "the", "and", "of", "required", "optional",
+	    "none", "n/a", "your", "test", "string", "integer", "boolean",
+	    "null", "nil", "true", "false", "void", "object", "array",
+	    "undefined",
+	    /* a sender's name that is a service's: Microsoft Teams, Amazon
+	     * Japan, GitHub Notifications */
+	    "teams", "notifications", "notification", "newsletter", "news",
+	    "info", "alerts", "billing", "sales", "marketing", "security",
+	    "account", "accounts", "calendar", "store", "shop", "office",
+	    "helpdesk", "desk", "service", "admin", "administrator", "system",
+	    "mailer", "daemon", "noreply", "updates", "digest", "community",
+	    "online", "japan", "mail", "delivery", "subsystem", "postmaster"};
 	return word_in(words, sizeof(words) / sizeof(*words), w, n);
 }
 

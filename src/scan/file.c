@@ -440,6 +440,9 @@ void scan_text(scan_worker *w, scan_job *j, scan_source *src)
 	}
 	if (!open_text(w, j, w->inbuf, (size_t)n, &t, &sn))
 		return;
+	if (w->ntext_cells && !t.dec && !t.mix && !t.html && !sn.bom_len)
+		lg_detect_cells(w->stream, w->text_cell_type, w->text_cells,
+				w->ntext_cells);
 	/* what a part reads first is the part before's: its bytes are
 	 * reported there, not again here */
 	if (t.tally.known_valid < primed)

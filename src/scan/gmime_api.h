@@ -38,7 +38,13 @@
 	X(g_mime_data_wrapper_get_stream)                                      \
 	X(g_mime_data_wrapper_write_to_stream)                                 \
 	X(internet_address_list_length)                                        \
-	X(internet_address_list_to_string)
+	X(internet_address_list_get_address)                                   \
+	X(internet_address_get_name)                                           \
+	X(internet_address_to_string)                                          \
+	X(internet_address_mailbox_get_type)                                   \
+	X(internet_address_mailbox_get_addr)                                   \
+	X(internet_address_group_get_type)                                     \
+	X(internet_address_group_get_members)
 
 struct lg_gmime_api {
 	LG_GMIME_API(LG_DL_MEMBER)
@@ -86,8 +92,18 @@ const char *scan_gmime_lib(void);
 #define g_mime_data_wrapper_write_to_stream                                    \
 	(*lg_gmime.g_mime_data_wrapper_write_to_stream)
 #define internet_address_list_length (*lg_gmime.internet_address_list_length)
-#define internet_address_list_to_string                                        \
-	(*lg_gmime.internet_address_list_to_string)
+#define internet_address_list_get_address                                      \
+	(*lg_gmime.internet_address_list_get_address)
+#define internet_address_get_name  (*lg_gmime.internet_address_get_name)
+#define internet_address_to_string (*lg_gmime.internet_address_to_string)
+#define internet_address_mailbox_get_type                                      \
+	(*lg_gmime.internet_address_mailbox_get_type)
+#define internet_address_mailbox_get_addr                                      \
+	(*lg_gmime.internet_address_mailbox_get_addr)
+#define internet_address_group_get_type                                        \
+	(*lg_gmime.internet_address_group_get_type)
+#define internet_address_group_get_members                                     \
+	(*lg_gmime.internet_address_group_get_members)
 #endif
 
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@
 
 #include "glib_api.h"
 #include "gmime_api.h"
+#include "leakguard/detect.h"
+#include "leakguard/text.h"
 #include "scan_int.h"
 
 #define _(s) dgettext("leakguard", s)
@@ -95,6 +98,95 @@ typedef struct mail_ctx {
 
 static void scan_message(mail_ctx *c, GMimeMessage *m, const char *display);
 
+/* The display names of a header's addresses (斎藤 拓也 <saito@…>), as
+ * spans of the headers' text: the header says each names the one who has
+ * the address. */
+typedef struct name_spans {
+	lg_text_span *v;
+	size_t n, cap;
+} name_spans;
+
+static bool name_room(name_spans *names)
+{
+	if (names->n < names->cap)
+		return true;
+	size_t cap = names->cap ? 2 * names->cap : 16;
+	lg_text_span *v = realloc(names->v, cap * sizeof(*v));
+	if (!v)
+		return false; /* the name is not looked at; its address is */
+	names->v = v;
+	names->cap = cap;
+	return true;
+}
+
+/* The display names in a, written as t at s's offset base: a mailbox's
+ * (not one of a domain reserved for examples: Anne Person
+ * <aperson@example.com>), a group's members' (関係者: 今井 亮 <…>;), each
+ * looked for in t after the one before. */
+static void add_names(name_spans *names, InternetAddress *a, const char *t,
+		      const char **from, size_t base)
+{
+	if (INTERNET_ADDRESS_IS_GROUP(a)) {
+		InternetAddressList *l = internet_address_group_get_members(
+		    INTERNET_ADDRESS_GROUP(a));
+		int n = l ? internet_address_list_length(l) : 0;
+		for (int i = 0; i < n; i++)
+			add_names(names,
+				  internet_address_list_get_address(l, i), t,
+				  from, base);
+		return;
+	}
+	if (!INTERNET_ADDRESS_IS_MAILBOX(a))
+		return;
+	const char *addr =
+	    internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+	const char *name = internet_address_get_name(a);
+	if (!addr || !name || !*name || lg_email_domain_reserved(addr))
+		return;
+	const char *at = strstr(*from, name);
+	if (!at || !name_room(names))
+		return;
+	lg_text_span *sp = &names->v[names->n++];
+	sp->from = base + (size_t)(at - t);
+	sp->to = sp->from + strlen(name);
+	*from = at + strlen(name);
+}
+
+/* The addresses of l as GMime writes them, one ", " between two. */
+static void append_addresses(GString *s, name_spans *names,
+			     InternetAddressList *l)
+{
+	int n = internet_address_list_length(l);
+	for (int i = 0; i < n; i++) {
+		InternetAddress *a = internet_address_list_get_address(l, i);
+		char *t = internet_address_to_string(a, NULL, FALSE);
+		if (!t)
+			continue;
+		if (i)
+			g_string_append_printf(s, ", ");
+		const char *from = t;
+		add_names(names, a, t, &from, s->len);
+		g_string_append_printf(s, "%s", t);
+		g_free(t);
+	}
+}
+
+/* Scans the headers' text with its display names checked as names, as
+ * a column of names is: only where the text is the UTF-8 it was made
+ * as, so that the spans are where they were put. */
+static void scan_header_text(mail_ctx *c, GString *s, const name_spans *names)
+{
+	size_t part;
+	bool utf8 = lg_utf8_valid_prefix((const uint8_t *)s->str, s->len,
+					 &part) == s->len;
+	c->w->text_cells = utf8 ? names->v : NULL;
+	c->w->ntext_cells = utf8 ? names->n : 0;
+	c->w->text_cell_type = LG_PERSON_NAME;
+	scan_buffer(c->w, c->j, NULL, (const uint8_t *)s->str, s->len);
+	c->w->text_cells = NULL;
+	c->w->ntext_cells = 0;
+}
+
 /* "Name: addresses" for each address header, and the subject: decoded
  * text, scanned as the message itself (the addresses a message holds,
  * Return-Path included, are as personal as its body). */
@@ -109,15 +201,15 @@ static void scan_headers(mail_ctx *c, GMimeMessage *m)
 		     {"Cc", GMIME_ADDRESS_TYPE_CC},
 		     {"Bcc", GMIME_ADDRESS_TYPE_BCC}};
 	GString *s = g_string_new(NULL);
+	name_spans names = {0};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++) {
 		InternetAddressList *l =
 		    g_mime_message_get_addresses(m, kinds[i].type);
 		if (!l || internet_address_list_length(l) == 0)
 			continue;
-		char *t = internet_address_list_to_string(l, NULL, FALSE);
-		g_string_append_printf(s, "%s: %s\n", kinds[i].name,
-				       t ? t : "");
-		g_free(t);
+		g_string_append_printf(s, "%s: ", kinds[i].name);
+		append_addresses(s, &names, l);
+		g_string_append_printf(s, "\n");
 	}
 	/* headers of addresses GMime does not parse as such: where bounces
 	 * go, who sent it on someone's behalf */
@@ -134,7 +226,8 @@ static void scan_headers(mail_ctx *c, GMimeMessage *m)
 	const char *subject = g_mime_message_get_subject(m);
 	if (subject)
 		g_string_append_printf(s, "Subject: %s\n", subject);
-	scan_buffer(c->w, c->j, NULL, (const uint8_t *)s->str, s->len);
+	scan_header_text(c, s, &names);
+	free(names.v);
 	g_string_free(s, TRUE);
 }
 

@@ -169,6 +169,11 @@ typedef struct scan_worker {
 	sequencer *seq;
 	lg_pool *pool; /* NULL: one thread, no file is cut */
 	lg_scan_progress *progress;
+	/* spans of the next text that hold one value of text_cell_type each
+	 * (lg_detect_cells): a mail's display names */
+	const lg_text_span *text_cells;
+	size_t ntext_cells;
+	lg_type text_cell_type;
 } scan_worker;
 
 void scan_file(scan_worker *w, scan_job *j);

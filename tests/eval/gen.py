@@ -1078,9 +1078,18 @@ def person_sig(d, p, en=False):
         d.f(R.choice(["メール：§\n", "Mail: §\n", "E-mail：§\n"]), EMAIL(p.email))
 
 
+def required(x):
+    """x with its optional labels made required: a display name in a message's From header
+    (scan reads it as a name, the header saying whose the address is)."""
+    if isinstance(x, (list, tuple)):
+        return [required(i) for i in x]
+    return P(x.typ, x.surf, x.val) if isinstance(x, P) else x
+
+
 def mail_header(d, frm_name, frm, to, subject, eml=False):
     if eml:
         d.t("Return-Path: <", EMAIL(frm), ">\n")
+        frm_name = required(frm_name)
     d.f("From: § <§>\n", frm_name, EMAIL(frm))
     d.f("To: §\n", EMAIL(to))
     d.f("Date: §\n", mail_date())

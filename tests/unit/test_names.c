@@ -254,6 +254,10 @@ static void english_labels_of_things(void **state)
 		  LG_PERSON_NAME);
 	want_none("Copyright holder: Free Software Foundation, Inc.\n",
 		  LG_PERSON_NAME);
+	/* a sender's name that is a service's */
+	want_none("Name: Microsoft Teams\n", LG_PERSON_NAME);
+	want_none("Name: Mail Delivery Subsystem\n", LG_PERSON_NAME);
+	want_none("Name: Amazon Japan\n", LG_PERSON_NAME);
 	want_value("Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
 	want_value("- Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
 	want_value("1. Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");

@@ -469,6 +469,19 @@ static void phone_kind_0800_is_free_dial(void **state)
 	assert_int_equal(lg_jp_phone_kind(S("08012345678")), 'm');
 }
 
+static void email_domains_reserved_for_examples(void **state)
+{
+	(void)state;
+	assert_true(lg_email_domain_reserved("aperson@example.com"));
+	assert_true(lg_email_domain_reserved("Taro@MAIL.EXAMPLE.CO.JP"));
+	assert_true(lg_email_domain_reserved("a@shop.test"));
+	assert_true(lg_email_domain_reserved("reports@bench.invalid"));
+	assert_false(lg_email_domain_reserved("a@example-co.jp"));
+	assert_false(lg_email_domain_reserved("a@myexample.com"));
+	assert_false(lg_email_domain_reserved("saito@gmail.com"));
+	assert_false(lg_email_domain_reserved("no-at-sign"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +498,7 @@ int main(void)
 	    cmocka_unit_test(date_every_beginning),
 	    cmocka_unit_test(phone_kind),
 	    cmocka_unit_test(phone_kind_0800_is_free_dial),
+	    cmocka_unit_test(email_domains_reserved_for_examples),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
