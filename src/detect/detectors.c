@@ -218,13 +218,14 @@ static const char *const pat_api_key[] = {
 #define WIDE_LETTER                                                            \
 	"\\xEF(?:\\xBC[\\xA1-\\xBA]|\\xBD[\\x81-\\x9A\\xA6-\\xBF]|"            \
 	"\\xBE[\\x80-\\x9D])"
-#define NAME_START                                                             \
-	"(?:[A-Za-z]|" LATIN_MORE "|" KANJI                                    \
-	"|\\xE3[\\x81-\\x83][\\x80-\\xBF]|" WIDE_LETTER ")"
-/* After a label: (漢字), （カナ）, then spaces and a separator. */
+/* A kanji or a kana (of hiragana and katakana's rows) */
+#define KANA_KANJI KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF]"
+#define NAME_START "(?:[A-Za-z]|" LATIN_MORE "|" KANA_KANJI "|" WIDE_LETTER ")"
+/* After a label: (漢字), （カナ）, then spaces and a separator; a JSON
+ * key's quotes too ("氏名": "田中 次郎"). */
 #define LABEL_TAIL                                                             \
 	"(?:(?:\\(|（)[^()\\n]{0,24}(?:\\)|）))?"                            \
-	"(?:[ \\t:=]|：|\\xE3\\x80\\x80|＝){0,8}"
+	"(?:[ \\t:=\"]|：|\\xE3\\x80\\x80|＝){0,8}"
 
 /* person_name: every pattern ends just past the name's first character
  * (or past the honorific after it), and names.c finds the rest. */
@@ -246,11 +247,10 @@ static const char *const pat_person_name[] = {
     "maiden|your|patient|employee|member|student|applicant|guest|"
     "passenger|recipient|sender)[\\s_]?name|(?:card[\\s_]?)?holder(?:[\\s_]?"
     "name)?|name[\\s_]?on[\\s_]?card|surname)|(?:^|[^A-Za-z \\t\\-]|-[ \\t])"
-    "[ \\t]*Name)\"?\\s{0,2}[:=]\\s{0,2}\"?" CAPITAL,
+    "[ \\t]*Name)\"?\\s{0,2}[:=]\\s{0,2}\"?(?:" CAPITAL "|" KANA_KANJI ")",
     "\\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\\.?[ ]" CAPITAL,
     /* a kanji or kana (half-width too), then the honorific */
-    "(?:" KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF]|\\xEF\\xBD[\\xA6-\\xBF]|"
-    "\\xEF\\xBE[\\x80-\\x9F])"
+    "(?:" KANA_KANJI "|\\xEF\\xBD[\\xA6-\\xBF]|\\xEF\\xBE[\\x80-\\x9F])"
     "(?:[ ]|\\xE3\\x80\\x80)?" CHECKED_BEFORE "(?:様|さま|さん|殿)",
     NULL};
 

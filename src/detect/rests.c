@@ -77,11 +77,11 @@ static bool rest_char3(const uint8_t *p, size_t n, uint8_t e0, uint8_t e1,
 }
 
 /* LABEL_TAIL's first character when not empty: a bracket or one of its
- * separators, ( （ space tab : = ： 　 ＝. */
+ * separators, ( （ space tab : = " ： 　 ＝. */
 static bool label_tail_at(const uint8_t *p, size_t n)
 {
 	if (p[0] == '(' || p[0] == ' ' || p[0] == '\t' || p[0] == ':' ||
-	    p[0] == '=')
+	    p[0] == '=' || p[0] == '"')
 		return true;
 	return rest_char3(p, n, 0xEF, 0xBC, 0x88) ||
 	       rest_char3(p, n, 0xEF, 0xBC, 0x9A) ||
@@ -141,7 +141,7 @@ static size_t name_start_at(const uint8_t *p, size_t n, size_t i)
 static size_t tail_sep_len(const uint8_t *p, size_t n, size_t i)
 {
 	uint8_t c = p[i];
-	if (c == ' ' || c == '\t' || c == ':' || c == '=')
+	if (c == ' ' || c == '\t' || c == ':' || c == '=' || c == '"')
 		return 1;
 	return rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9A) ||
 		       rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9D) ||

@@ -2548,6 +2548,34 @@ def core_system_export(d):
     write_table(d, header, rows)
 
 
+def api_export_json(d):
+    """A web shop's customers as its API returns them (JSON): Japanese keys ("氏名": "田中 次郎",
+    "フリガナ") and English ones in camelCase or snake_case ("customerName", "fullName",
+    "last_name"/"first_name") with Japanese values; the products' and the shop's "name" are no
+    one's, nor is a placeholder."""
+    d.t('{\n  "shop": {"name": "みどり青果 オンラインストア", "contactName": "担当者未設定"},\n')
+    d.t('  "customers": [\n')
+    n = R.randint(9, 12)
+    for i in range(n):
+        p = Person()
+        key = i % 4
+        sep = "" if i == n - 1 else ","
+        if key == 0:
+            d.f('    {"id": %d, "氏名": "§", "フリガナ": "§", "メール": "§"}%s\n' % (5000 + i, sep),
+                NAME(p.name), NAME(p.kana), EMAIL(p.email))
+        elif key == 1:
+            d.f('    {"id": %d, "customerName": "§", "tel": "§"}%s\n' % (5000 + i, sep),
+                NAME(p.name), PHONE(p.mobile, "hyphen"))
+        elif key == 2:
+            d.f('    {"id": %d, "fullName": "§", "email": "§"}%s\n' % (5000 + i, sep),
+                NAME(p.name_nosp), EMAIL(p.email))
+        else:
+            d.f('    {"id": %d, "last_name": "§", "first_name": "§"}%s\n' % (5000 + i, sep),
+                NAME(p.sur), NAME(p.giv))
+    d.t('  ],\n  "items": [{"name": "有機にんじん 1kg"}, {"name": "ふじりんご"}],\n')
+    d.t('  "sample": {"氏名": "山田 太郎"}\n}\n')
+
+
 SPECIAL = [
     ("顧客台帳_2024年5月.csv", lambda d: customers_csv(d, "ledger_full"), "cp932", True),
     ("customers_unicode.txt", lambda d: customers_csv(d, "members", "\t"), "utf-16le-bom", True),
@@ -2570,6 +2598,7 @@ SPECIAL = [
     ("KOKYAKU_MASTER.CSV", core_system_export, "cp932", True),
     ("アカウント発行のお知らせ.txt", login_notices, "utf-8", False),
     ("申込書類_控え.txt", role_forms, "utf-8", True),
+    ("customers_api.json", api_export_json, "utf-8", False),
 ]
 
 

@@ -259,6 +259,12 @@ static void english_labels_of_things(void **state)
 	want_none("Name: Mail Delivery Subsystem\n", LG_PERSON_NAME);
 	want_none("Name: Amazon Japan\n", LG_PERSON_NAME);
 	want_value("Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
+	/* JSON keys, Japanese and English, before Japanese values */
+	want_value("{\"氏名\": \"田中 次郎\"}\n", LG_PERSON_NAME, "田中 次郎");
+	want_value("{\"customerName\":\"佐藤 一郎\"}\n", LG_PERSON_NAME,
+		   "佐藤 一郎");
+	want_value("{\"fullName\": \"井上隆\"}\n", LG_PERSON_NAME, "井上隆");
+	want_none("{\"contactName\": \"担当者未設定\"}\n", LG_PERSON_NAME);
 	want_value("- Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
 	want_value("1. Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
 	want_value("Patient name: Emily Clark\n", LG_PERSON_NAME,
