@@ -99,14 +99,15 @@ static const char *const pat_card_expiry[] = {
     NULL};
 /* The shortest shape of an address; extend_email finds the whole of it.
  * Each character ASCII or its full-width form (ｓａｔｏ＠ｋａｉｓｈａ．ｊｐ,
- * as an IME's full-width mode types it). engine.c matches it in C
+ * as an IME's full-width mode types it); the at sign also as %40, as a
+ * form sends it in a URL (?email=taro%40mail.jp). engine.c matches it in C
  * (email_end); the pattern is what test_patterns holds that to. */
 #define WIDE_ALNUM     "\\xEF\\xBC[\\x90-\\x99\\xA1-\\xBA]|\\xEF\\xBD[\\x81-\\x9A]"
 #define WIDE_LETTER_AZ "\\xEF\\xBC[\\xA1-\\xBA]|\\xEF\\xBD[\\x81-\\x9A]"
 static const char *const pat_email[] = {
     "(?:[A-Za-z0-9._%+\\-]|" WIDE_ALNUM
     "|\\xEF\\xBC[\\x8E\\xBF\\x85\\x8B\\x8D])"
-    "(?:@|\\xEF\\xBC\\xA0)(?:[A-Za-z0-9\\-]|" WIDE_ALNUM
+    "(?:@|\\xEF\\xBC\\xA0|%40)(?:[A-Za-z0-9\\-]|" WIDE_ALNUM
     "|\\xEF\\xBC\\x8D){1,63}"
     "(?:\\.|\\xEF\\xBC\\x8E)(?:[A-Za-z]|" WIDE_LETTER_AZ "){2}",
     NULL};
@@ -178,8 +179,9 @@ static const char *const pat_password[] = {
     "(?:" WORD_START
     "(?i:password|passwd|pwd|passcode|pass)|(?:^|[^A-Za-z0-9_\\-./])"
     "(?i:pw)|[a-z0-9]Pass(?:word|wd)|パスワード|パス|暗証番号|ＰＷ|Ｐｗ|"
-    "ｐｗ)" THEN "[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP "?)[^\\s]",
-    NULL}; /* extend_secret_value takes the rest */
+    "ｐｗ)" THEN "(?:[\"']?(?:" KV "|[\"']?\\s?,\\s?[\"']|は" SP
+    "?)[^\\s]|>[^\\s<])", /* <password>…</password>: an XML element */
+    NULL};		  /* extend_secret_value takes the rest */
 static const char *const pat_aws_key_id[] = {
     "(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}", NULL};
 static const char *const pat_aws_secret[] = {
@@ -222,10 +224,11 @@ static const char *const pat_api_key[] = {
 #define KANA_KANJI KANJI "|\\xE3[\\x81-\\x83][\\x80-\\xBF]"
 #define NAME_START "(?:[A-Za-z]|" LATIN_MORE "|" KANA_KANJI "|" WIDE_LETTER ")"
 /* After a label: (漢字), （カナ）, then spaces and a separator; a JSON
- * key's quotes too ("氏名": "田中 次郎"). */
+ * key's quotes too ("氏名": "田中 次郎"), and an XML element's >
+ * (<氏名>田中 次郎</氏名>). */
 #define LABEL_TAIL                                                             \
 	"(?:(?:\\(|（)[^()\\n]{0,24}(?:\\)|）))?"                            \
-	"(?:[ \\t:=\"]|：|\\xE3\\x80\\x80|＝){0,8}"
+	"(?:[ \\t:=\">]|：|\\xE3\\x80\\x80|＝){0,8}"
 
 /* person_name: every pattern ends just past the name's first character
  * (or past the honorific after it), and names.c finds the rest. */
@@ -511,6 +514,10 @@ static bool validate_email(lg_candidate *c)
 	lower_copy(c->value, c->fold, n);
 	c->value[n] = '\0';
 	char *at = strchr(c->value, '@');
+	if (!at && (at = strstr(c->value, "%40")) != NULL) { /* as in a URL */
+		*at = '@';
+		memmove(at + 1, at + 3, strlen(at + 3) + 1);
+	}
 	if (!at || at == c->value || strstr(c->value, "..") ||
 	    c->value[0] == '.' || at[-1] == '.' || at[1] == '.' || at[1] == '-')
 		return false;
@@ -788,8 +795,15 @@ static bool secret_after_separator(lg_candidate *c, size_t min, char *sep_out)
 	const char *f = c->fold;
 	const char *sep = strpbrk(f + lead, ":=,");
 	const char *wa = strstr(f + lead, "は");
+	/* <password>…: the element's > right after the label
+	 * (extend_secret_value saw its <) */
+	const char *gt = f + lead + strcspn(f + lead, "> \t\"'");
 	size_t s;
-	if (sep && (!wa || sep < wa)) {
+	if (*gt == '>' && gt > f + lead && (!sep || gt < sep) &&
+	    (!wa || gt < wa)) {
+		s = (size_t)(gt - f) + 1;
+		*sep_out = '>';
+	} else if (sep && (!wa || sep < wa)) {
 		s = (size_t)(sep - f) + 1;
 		*sep_out = *sep;
 	} else if (wa) {
@@ -1092,6 +1106,12 @@ static bool extend_email(const uint8_t *w, size_t len, uint32_t *from,
 	size_t atlen = at > 0 && w[at - 1] == '@' ? 1 : 0;
 	if (!atlen && at >= 3 && !memcmp(w + at - 3, "\xEF\xBC\xA0", 3))
 		atlen = 3;
+	/* %40: its digits were taken as the domain's */
+	if (!atlen && at >= 1 && *to - at >= 2 && w[at - 1] == '%' &&
+	    w[at] == '4' && w[at + 1] == '0') {
+		at += 2;
+		atlen = 3;
+	}
 	if (!atlen)
 		return false;
 	uint32_t s = email_run_back(w, at - (uint32_t)atlen, at,
@@ -1288,6 +1308,12 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 	if (len - label >= 6 && !memcmp(w + label, "パス", 6) && label >= 3 &&
 	    lg_katakana_at(w + label - 3, 3))
 		return false;
+	/* an XML element's value (<password>…</password>; not a>b, nor a
+	 * template's <user>:<password>@host) */
+	bool element =
+	    *to >= 2 && w[*to - 2] == '>' && !(*to >= 3 && w[*to - 3] == '=');
+	if (element && !(label > 0 && w[label - 1] == '<'))
+		return false;
 	uint32_t e = *to, lim = *to + 80;
 	/* パスワードは「Haru2025」です: the brackets hold the value */
 	size_t close = *to > 0 ? jp_quote_at(w + *to - 1, len - *to + 1) : 0;
@@ -1295,8 +1321,11 @@ static bool extend_secret_value(const uint8_t *w, size_t len, uint32_t *from,
 		e = *to + 2;
 	while (e < len && e < lim && !lg_is_space(w[e]) && w[e] != '"' &&
 	       w[e] != '\'' && w[e] < 0x80 &&
-	       !(strchr(";,&)", w[e]) && key_follows(w + e + 1, w + len)))
+	       !(strchr(";,&)", w[e]) && key_follows(w + e + 1, w + len)) &&
+	       !(w[e] == '<' && e + 1 < len && w[e + 1] == '/'))
 		e++;
+	if (element && !(len - e >= 2 && w[e] == '<' && w[e + 1] == '/'))
+		return false; /* the element closes after its value */
 	if (close) {
 		if (len - e < 3 || memcmp(w + e, jp_quote_close[close - 1], 3))
 			return false;

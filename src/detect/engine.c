@@ -385,11 +385,16 @@ static size_t email_end(const uint8_t *w, size_t len, size_t at, size_t next)
 	return 0;
 }
 
-/* Whether w[i] starts an at sign: '@' or its full-width form (EF BC A0). */
+/* Whether w[i] starts an at sign: '@', its full-width form (EF BC A0),
+ * or %40 (a form's address sent in a URL: ?email=taro%40mail.jp). */
 static bool at_sign(const uint8_t *w, size_t len, size_t i)
 {
-	return w[i] == '@' || (w[i] == 0xEF && len - i >= 3 &&
-			       w[i + 1] == 0xBC && w[i + 2] == 0xA0);
+	if (w[i] == '@')
+		return true;
+	if (len - i < 3)
+		return false;
+	return (w[i] == 0xEF && w[i + 1] == 0xBC && w[i + 2] == 0xA0) ||
+	       (w[i] == '%' && w[i + 1] == '4' && w[i + 2] == '0');
 }
 
 #if defined(__x86_64__)
@@ -418,17 +423,21 @@ static size_t first_at128(const uint8_t *w, size_t len, size_t i, uint64_t m,
  * from which less than that is left: one pass for '@' and the lead byte
  * EF of the full-width form, the rare EF checked for the two bytes after
  * it (two memchr passes, one per byte, cost twice the compares). */
+__attribute__((target("avx512bw"))) static inline uint64_t
+at_lead_avx512(__m512i v)
+{
+	const __m512i at = _mm512_set1_epi8('@'), ef = _mm512_set1_epi8(-0x11),
+		      pc = _mm512_set1_epi8('%');
+	return _mm512_cmpeq_epi8_mask(v, at) | _mm512_cmpeq_epi8_mask(v, ef) |
+	       _mm512_cmpeq_epi8_mask(v, pc);
+}
+
 __attribute__((target("avx512bw"))) static size_t
 next_at_avx512(const uint8_t *w, size_t i, size_t len)
 {
-	const __m512i at = _mm512_set1_epi8('@'), ef = _mm512_set1_epi8(-0x11);
 	for (; i + 128 <= len; i += 128) {
-		__m512i v = _mm512_loadu_si512(w + i);
-		__m512i u = _mm512_loadu_si512(w + i + 64);
-		uint64_t m = _mm512_cmpeq_epi8_mask(v, at) |
-			     _mm512_cmpeq_epi8_mask(v, ef);
-		uint64_t n = _mm512_cmpeq_epi8_mask(u, at) |
-			     _mm512_cmpeq_epi8_mask(u, ef);
+		uint64_t m = at_lead_avx512(_mm512_loadu_si512(w + i));
+		uint64_t n = at_lead_avx512(_mm512_loadu_si512(w + i + 64));
 		size_t k = (m | n) ? first_at128(w, len, i, m, n) : SIZE_MAX;
 		if (k != SIZE_MAX)
 			return k;
@@ -437,15 +446,22 @@ next_at_avx512(const uint8_t *w, size_t i, size_t len)
 }
 
 /* The same with AVX2, the 128 bytes as four blocks. */
+__attribute__((target("avx2"))) static inline uint32_t at_lead_avx2(__m256i v)
+{
+	const __m256i at = _mm256_set1_epi8('@'), ef = _mm256_set1_epi8(-0x11),
+		      pc = _mm256_set1_epi8('%');
+	__m256i m =
+	    _mm256_or_si256(_mm256_cmpeq_epi8(v, at), _mm256_cmpeq_epi8(v, ef));
+	return (uint32_t)_mm256_movemask_epi8(
+	    _mm256_or_si256(m, _mm256_cmpeq_epi8(v, pc)));
+}
+
 __attribute__((target("avx2"))) static uint64_t at_or_ef_avx2(const uint8_t *q)
 {
-	const __m256i at = _mm256_set1_epi8('@'), ef = _mm256_set1_epi8(-0x11);
-	__m256i a = _mm256_loadu_si256((const __m256i *)q);
-	__m256i b = _mm256_loadu_si256((const __m256i *)(q + 32));
-	a = _mm256_or_si256(_mm256_cmpeq_epi8(a, at), _mm256_cmpeq_epi8(a, ef));
-	b = _mm256_or_si256(_mm256_cmpeq_epi8(b, at), _mm256_cmpeq_epi8(b, ef));
-	return (uint32_t)_mm256_movemask_epi8(a) |
-	       (uint64_t)(uint32_t)_mm256_movemask_epi8(b) << 32;
+	return at_lead_avx2(_mm256_loadu_si256((const __m256i *)q)) |
+	       (uint64_t)at_lead_avx2(
+		   _mm256_loadu_si256((const __m256i *)(q + 32)))
+		   << 32;
 }
 
 __attribute__((target("avx2"))) static size_t next_at_avx2(const uint8_t *w,
@@ -462,6 +478,13 @@ __attribute__((target("avx2"))) static size_t next_at_avx2(const uint8_t *w,
 }
 #endif
 
+/* The first b in w[i..stop), or stop. */
+static size_t next_byte(const uint8_t *w, size_t i, size_t stop, uint8_t b)
+{
+	const uint8_t *f = memchr(w + i, b, stop - i);
+	return f ? (size_t)(f - w) : stop;
+}
+
 /* The next at sign in w[i..len), or len. */
 static size_t next_at(const uint8_t *w, size_t i, size_t len)
 {
@@ -473,17 +496,19 @@ static size_t next_at(const uint8_t *w, size_t i, size_t len)
 	if (i < len && at_sign(w, len, i))
 		return i;
 #endif
-	/* the rest, or all of it: the full-width forms before the next '@' */
+	/* the rest, or all of it: the full-width forms and %40 before the
+	 * next '@' */
 	const uint8_t *p = memchr(w + i, '@', len - i);
 	size_t stop = p ? (size_t)(p - w) : len;
-	while (i < stop) {
-		const uint8_t *f = memchr(w + i, 0xEF, stop - i);
-		if (!f)
-			break;
-		i = (size_t)(f - w);
+	size_t ef = next_byte(w, i, stop, 0xEF),
+	       pc = next_byte(w, i, stop, '%');
+	while ((i = ef < pc ? ef : pc) < stop) {
 		if (at_sign(w, len, i))
 			return i;
-		i++;
+		if (i == ef)
+			ef = next_byte(w, i + 1, stop, 0xEF);
+		else
+			pc = next_byte(w, i + 1, stop, '%');
 	}
 	return stop;
 }

@@ -77,11 +77,11 @@ static bool rest_char3(const uint8_t *p, size_t n, uint8_t e0, uint8_t e1,
 }
 
 /* LABEL_TAIL's first character when not empty: a bracket or one of its
- * separators, ( （ space tab : = " ： 　 ＝. */
+ * separators, ( （ space tab : = " > ： 　 ＝. */
 static bool label_tail_at(const uint8_t *p, size_t n)
 {
 	if (p[0] == '(' || p[0] == ' ' || p[0] == '\t' || p[0] == ':' ||
-	    p[0] == '=' || p[0] == '"')
+	    p[0] == '=' || p[0] == '"' || p[0] == '>')
 		return true;
 	return rest_char3(p, n, 0xEF, 0xBC, 0x88) ||
 	       rest_char3(p, n, 0xEF, 0xBC, 0x9A) ||
@@ -141,7 +141,8 @@ static size_t name_start_at(const uint8_t *p, size_t n, size_t i)
 static size_t tail_sep_len(const uint8_t *p, size_t n, size_t i)
 {
 	uint8_t c = p[i];
-	if (c == ' ' || c == '\t' || c == ':' || c == '=' || c == '"')
+	if (c == ' ' || c == '\t' || c == ':' || c == '=' || c == '"' ||
+	    c == '>')
 		return 1;
 	return rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9A) ||
 		       rest_char3(p + i, n - i, 0xEF, 0xBC, 0x9D) ||
@@ -487,13 +488,16 @@ static void secret_from(rest_ctx *r, const uint8_t *p, size_t n, size_t q)
 	}
 }
 
-/* password's rest, ["']?(?:KV|["']?\s?,\s?["']|は SP?)[^\s], matched at
- * p[0..n) in C as Hyperscan would, the start being p. */
+/* password's rest, ["']?(?:KV|["']?\s?,\s?["']|は SP?)[^\s] or an XML
+ * element's >[^\s<], matched at p[0..n) in C as Hyperscan would, the
+ * start being p. */
 static void secret_rest(rest_ctx *r, const uint8_t *p, size_t n)
 {
 	secret_from(r, p, n, 0);
 	if (rest_quote_at(p, n, 0))
 		secret_from(r, p, n, 1);
+	if (n >= 2 && p[0] == '>' && p[1] != '<')
+		secret_byte(r, p, n, 1);
 }
 
 /* ---- birth_date's rest: GAPN(24) DATE (detectors.c) ---- */
@@ -734,8 +738,10 @@ bool lg_rest_may_match(lg_type t, const uint8_t *p, size_t n)
 		 * of ten and a space) */
 		return rest_digit_near(p, n, 24 + 21);
 	case LG_PASSWORD:
-		/* a quote, KV (its spaces, : = ： ＝), \s, a comma or は */
+		/* a quote, KV (its spaces, : = ： ＝), \s, a comma, は or an
+		 * element's > */
 		switch (p[0]) {
+		case '>':
 		case '\t':
 		case '\n':
 		case '\v':

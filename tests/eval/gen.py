@@ -1751,7 +1751,9 @@ def access_log(d):
             d.f(f'{ip} - - {ts} "GET /api/member/lookup?tel=§ HTTP/1.1" {st} {size} "-" "{ua}"\n', PHONE(p.mobile, "plain"))
         elif k < 0.22:
             p = Person()
-            d.f(f'{ip} - - {ts} "GET /api/v2/users?email=§&fields=name,address HTTP/1.1" {st} {size} "-" "{ua}"\n', EMAIL(p.email))
+            # as a browser sends a form's field: the at sign as %40 (every other one)
+            addr = P("email", p.email.replace("@", "%40"), p.email.lower()) if i % 2 else EMAIL(p.email)
+            d.f(f'{ip} - - {ts} "GET /api/v2/users?email=§&fields=name,address HTTP/1.1" {st} {size} "-" "{ua}"\n', addr)
         elif k < 0.29:
             d.f(f'{ip} - - {ts} "GET /mypage/orders/§ HTTP/1.1" {st} {size} "https://www.{c.domain}/mypage" "{ua}"\n', N("order_no_luhn_fail", order16()))
         elif k < 0.35:
@@ -2576,6 +2578,43 @@ def api_export_json(d):
     d.t('  "sample": {"氏名": "山田 太郎"}\n}\n')
 
 
+def xml_text_password():
+    """A password XML holds as it is (no character it writes as a reference, &amp;)."""
+    v = password()
+    while any(ch in v for ch in "&<>\"'"):
+        v = password()
+    return v
+
+
+def members_xml(d):
+    """Members exported as XML with Japanese element names: <氏名>, <フリガナ>, <生年月日>,
+    <パスワード>."""
+    d.t('<?xml version="1.0" encoding="UTF-8"?>\n<会員一覧>\n')
+    for i in range(R.randint(6, 9)):
+        p = Person()
+        d.t(f'  <会員 番号="{7000 + i}">\n')
+        d.f("    <氏名>§</氏名>\n", NAME(p.name))
+        d.f("    <フリガナ>§</フリガナ>\n", NAME(p.kana))
+        d.f("    <生年月日>§</生年月日>\n", DOB(p.dob))
+        d.f("    <パスワード>§</パスワード>\n", PW(xml_text_password()))
+        d.t("  </会員>\n")
+    d.t("</会員一覧>\n")
+
+
+def maven_settings(d):
+    """A build server's settings.xml with a repository's <password>; an empty one, a ${…}
+    property and a URL template's <username>:<password>@host are none."""
+    d.t('<settings>\n  <servers>\n    <server>\n      <id>releases</id>\n'
+        '      <username>deploy</username>\n')
+    d.f("      <password>§</password>\n", PW(xml_text_password()))
+    d.t("    </server>\n    <server>\n      <id>snapshots</id>\n"
+        "      <password>${env.NEXUS_PASSWORD}</password>\n    </server>\n"
+        "    <server>\n      <id>mirror</id>\n      <password></password>\n    </server>\n"
+        "  </servers>\n  <proxies>\n    <proxy>\n"
+        "      <!-- http://<username>:<password>@proxy.example:8080 -->\n"
+        "    </proxy>\n  </proxies>\n</settings>\n")
+
+
 SPECIAL = [
     ("顧客台帳_2024年5月.csv", lambda d: customers_csv(d, "ledger_full"), "cp932", True),
     ("customers_unicode.txt", lambda d: customers_csv(d, "members", "\t"), "utf-16le-bom", True),
@@ -2599,6 +2638,8 @@ SPECIAL = [
     ("アカウント発行のお知らせ.txt", login_notices, "utf-8", False),
     ("申込書類_控え.txt", role_forms, "utf-8", True),
     ("customers_api.json", api_export_json, "utf-8", False),
+    ("会員一覧.xml", members_xml, "utf-8", False),
+    ("settings.xml", maven_settings, "utf-8", False),
 ]
 
 

@@ -798,6 +798,17 @@ static void passwords_as_people_write_them(void **state)
 		   "0815", HIGH);
 	expect_none(det, "暗証番号：123 暗証番号：4桁の数字 暗証番号：****",
 		    LG_PASSWORD);
+	/* an XML element's value (Maven's settings.xml), not a comparison */
+	expect_one(det, "      <password>Kx9#mq2Lw7</password>", LG_PASSWORD,
+		   "Kx9#mq2Lw7", HIGH);
+	expect_one(det, "<パスワード>Haru2024!x</パスワード>", LG_PASSWORD,
+		   "Haru2024!x", HIGH);
+	expect_none(det, "<password></password> <password>${env.PW}</password>",
+		    LG_PASSWORD);
+	expect_none(det, "if (password>Limit2024) return;", LG_PASSWORD);
+	expect_none(det,
+		    "proxy_url=\"socks5h://<username>:<password>@proxy-host\"",
+		    LG_PASSWORD);
 }
 
 /* A user list's passwords and PINs under their columns; not a column

@@ -265,6 +265,9 @@ static void english_labels_of_things(void **state)
 		   "佐藤 一郎");
 	want_value("{\"fullName\": \"井上隆\"}\n", LG_PERSON_NAME, "井上隆");
 	want_none("{\"contactName\": \"担当者未設定\"}\n", LG_PERSON_NAME);
+	/* an XML element's */
+	want_value("<顧客><氏名>田中 次郎</氏名></顧客>\n", LG_PERSON_NAME,
+		   "田中 次郎");
 	want_value("- Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
 	want_value("1. Name: Emily Clark\n", LG_PERSON_NAME, "Emily Clark");
 	want_value("Patient name: Emily Clark\n", LG_PERSON_NAME,

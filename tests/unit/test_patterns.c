@@ -181,6 +181,9 @@ static void email_edges(void **state)
 	      "b.cd a\xEF@b.cd \xEF\xEF\xBC\xA0"
 	      "x.yz");
 	check("a@b.cd@e.fg");
+	/* %40, as a URL sends an at sign */
+	check("?email=a%40b.cd&x=1 a%40%40b.cd %40b.cd a%4040.cd a%4 a%40 "
+	      "a%40@b.cd %%40b.cd a%400b.cd a%41b.cd");
 	/* the label after the at sign: 63 characters, not 64 */
 	char s[200];
 	for (int len = 62; len <= 65; len++) {
@@ -221,8 +224,9 @@ static size_t random_text(char *text, size_t cap, const char *const *pieces,
  * full-width one apart, and other full-width forms at every place; each
  * path the CPU has (AVX-512BW, AVX2, memchr). */
 static const char *const email_pieces[] = {
-    "@",	"＠",	    "a",    "b.cd", "ex.co.jp", "Ａ", "（", "\xEF",
-    "\xEF\xBC", "\xBC\xA0", "\xA0", "日本", " ",	"\n", "x",  "-"};
+    "@",    "＠",	"a",	    "b.cd", "ex.co.jp", "Ａ", "（",
+    "\xEF", "\xEF\xBC", "\xBC\xA0", "\xA0", "日本",	" ",  "\n",
+    "x",    "-",	"%",	    "%40",  "4",	"0"};
 
 static void email_random(void **state)
 {
@@ -357,6 +361,8 @@ static void rests_edges(void **state)
 	      "氏名\xEF");
 	check("\"氏名\": \"田中 次郎\" \"氏名\":\"A\" 氏名\"\"\"\"\"\"\"\"\"山 "
 	      "\"住所\": \"〒160-0023 新宿\" 氏名\"、");
+	check("<氏名>田中 次郎</氏名> <フリガナ>タナカ</フリガナ> 氏名>> 山 "
+	      "<住所>新宿</住所> 住所>〒160-0023新宿 氏名>\n山 氏名><");
 	check("氏名");
 	check("氏名 ");
 	check("氏名（");
@@ -387,6 +393,8 @@ static void rests_edges(void **state)
 	check("パスワードは　x パスワードは x パスワードは\nx password:\vx "
 	      "password：＝x");
 	check("password\"\"\"x password'=>'x pass= \xE3 pass=\xE3\x80\x80");
+	check("<password>x</password> <password></password> password>\n "
+	      "<パスワード>Haru2024</パスワード> password>< pwd> x pass>");
 	check("生年月日 Oct 29th, 1974 生年月日 29 October 1974 生年月日 sept. "
 	      "1, 1990");
 	check("生年月日 S 60.4.12 生年月日 ㍼60年4月12日 生年月日 "
