@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 JA = {
+    "an SQL statement over 64 MB was read in part": "64 MB を超える SQL 文を途中まで読みました",
+    "an SQL statement could not be read to its end, from byte %llu": "%llu バイト目からの SQL 文を最後まで読めませんでした",
     "%llu line(s) not in the file's encoding read as %s, first at byte %llu": "ファイルの文字コードと異なる %llu 行を %s として読みました（最初は %llu バイト目）",
     "a sheet over 256 MB of text: read up to there": "256 MB を超えるシートです（そこまで読みました）",
     "an unreadable archive or member": "読み取れないアーカイブまたはメンバーです",

@@ -347,6 +347,9 @@ static void scan_member(arc_ctx *c, const char *display, bool office_part)
 		scan_member_pdf(c);
 	} else if (n > 0 && scan_mail_kind(first, (size_t)n)) {
 		scan_member_mail(c, scan_mail_kind(first, (size_t)n) == 2);
+	} else if (n > 0 && scan_is_sql_dump(first, (size_t)n)) {
+		scan_source src = {member_read, c, NULL};
+		scan_sql(c->w, c->j, &src); /* backup.sql.gz */
 	} else {
 		scan_source src = {member_read, c, NULL};
 		scan_text(c->w, c->j, &src);
@@ -463,7 +466,10 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 	} else {
 		buf_source bs = {p, n, 0};
 		scan_source src = {buf_read, &bs, NULL};
-		scan_text(w, j, &src);
+		if (scan_is_sql_dump(p, n))
+			scan_sql(w, j, &src);
+		else
+			scan_text(w, j, &src);
 	}
 	if (a)
 		archive_read_free(a);

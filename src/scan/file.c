@@ -551,6 +551,16 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd, const uint8_t *head,
 	scan_text(w, j, &src);
 }
 
+/* An SQL dump from where fd stands, after the nh bytes of head. */
+static void scan_sql_fd(scan_worker *w, scan_job *j, int fd,
+			const uint8_t *head, size_t nh)
+{
+	fd_source f = {fd, j, 0, 0};
+	head_source h = {head, nh, 0, &f};
+	scan_source src = {head_read, &h, head_failed};
+	scan_sql(w, j, &src);
+}
+
 #define STDIN_MAX_WHOLE (256u << 20)
 
 /* Standard input: an archive, a PDF or a mail piped in is read whole
@@ -567,6 +577,10 @@ static void scan_stdin(scan_worker *w, scan_job *j)
 		return;
 	}
 	size_t n = (size_t)nh;
+	if (n && scan_is_sql_dump(head, n)) {
+		scan_sql_fd(w, j, STDIN_FILENO, head, n);
+		return;
+	}
 	if (!(n && (scan_is_container(head, n) || scan_is_pdf(head, n) ||
 		    scan_mail_kind(head, n)))) {
 		scan_fd(w, j, STDIN_FILENO, head, n);
@@ -648,9 +662,12 @@ void scan_file(scan_worker *w, scan_job *j)
 	size_t n = (size_t)nh;
 	int mail = n ? scan_mail_kind(head, n) : 0;
 	bool container = n && scan_is_container(head, n),
-	     pdf = n && scan_is_pdf(head, n);
+	     pdf = n && scan_is_pdf(head, n),
+	     sql = n && scan_is_sql_dump(head, n);
 	if (primed_len(j)) /* a part: its header or context, then its own */
 		scan_fd(w, j, fd, j->prefix, j->prefix_len);
+	else if (sql)
+		scan_sql_fd(w, j, fd, head, n);
 	else if (!(container || pdf || mail) || lseek(fd, 0, SEEK_SET) != 0)
 		scan_fd(w, j, fd, head, n);
 	else if (container) {

@@ -262,6 +262,12 @@ cell_map *cell_map_new(void);
 void cell_map_free(cell_map *m);
 bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap);
 
+/* sql.c: SQL dumps (mysqldump, pg_dump, sqlite3 .dump), told by their
+ * first bytes, read as tables: each table's rows a member
+ * ("dump.sql!/customers") laid out as a TSV under its column names. */
+bool scan_is_sql_dump(const uint8_t *p, size_t n);
+void scan_sql(scan_worker *w, scan_job *j, scan_source *in);
+
 /* mail.c: .eml and mbox through GMime. scan_mail_kind: 1 a MIME message,
  * 2 a mailbox, 0 neither (by the first bytes: SCAN_HEAD_LEN of them). scan_mail
  * is false when no message could be read (the caller reads the file as text).

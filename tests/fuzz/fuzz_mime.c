@@ -38,9 +38,6 @@
 #define H_NO_CLOSE 0x40 /* no closing boundary (a truncated message) */
 #define H_FOLDED   0x80 /* To folded over two lines */
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static const char *const subjects[] = {
     "=?ISO-2022-JP?B?GyRCOFw1Ukw+Sm0kTkF3SVUbKEI=?=",
     "=?UTF-8?B?6aGn5a6i5ZCN57C/44Gu6YCB5LuY?= (Re: =?UTF-8?Q?=E5=90=8D?=)",
@@ -278,14 +275,6 @@ static void put_mbox_message(text *t, const char *sender, const text *msg)
 		i += k;
 	}
 	put_line(t, "");
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_detector_init();
-	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

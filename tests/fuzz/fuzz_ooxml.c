@@ -36,9 +36,6 @@ enum { DOCX, XLSX, PPTX, ODT, ODS, NKINDS };
 #define O_TWO_SHEETS  0x20 /* xlsx: a second sheet with the same cells */
 #define O_CORE	      0x40 /* docProps/core.xml names an author */
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 #define XML_DECL                                                               \
 	"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 #define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -249,14 +246,6 @@ static void build_package(zip *z, int kind, uint8_t opt, const uint8_t *p,
 	}
 	if (opt & O_TYPES_LAST)
 		zip_add_str(z, "[Content_Types].xml", content_types);
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_detector_init();
-	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

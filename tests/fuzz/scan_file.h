@@ -1,5 +1,6 @@
 /* scan_file.h: what the targets that scan bytes as a file share
- * (fuzz_files, fuzz_mime, fuzz_ooxml): one detector for the run, and a
+ * (fuzz_files, fuzz_mime, fuzz_ooxml, fuzz_sql): one detector for the run
+ * made at libFuzzer's start, and a
  * scan of the bytes written to a memory file, where every path reported
  * (findings, errors, notices, ends of texts) must name that file, and the
  * run must end. Header-only: each target is its own program. */
@@ -62,6 +63,19 @@ static void on_text_end(const char *p, bool tabular, void *ud)
 	(void)tabular;
 	(void)ud;
 	check_path(p);
+}
+
+/* The targets' libFuzzer entry points: each makes the one detector
+ * first, and defines LLVMFuzzerTestOneInput. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_detector_init();
+	return 0;
 }
 
 /* Scans p[0..n) as the file /proc/self/fd/N of a memory file. */
