@@ -347,12 +347,14 @@ static void scan_member(arc_ctx *c, const char *display, bool office_part)
 		scan_member_pdf(c);
 	} else if (n > 0 && scan_mail_kind(first, (size_t)n)) {
 		scan_member_mail(c, scan_mail_kind(first, (size_t)n) == 2);
-	} else if (n > 0 && scan_is_sql_dump(first, (size_t)n)) {
-		scan_source src = {member_read, c, NULL};
-		scan_sql(c->w, c->j, &src); /* backup.sql.gz */
 	} else {
 		scan_source src = {member_read, c, NULL};
-		scan_text(c->w, c->j, &src);
+		scan_table_reader tables =
+		    n > 0 ? scan_table_reader_for(first, (size_t)n) : NULL;
+		if (tables)
+			tables(c->w, c->j, &src); /* backup.sql.gz */
+		else
+			scan_text(c->w, c->j, &src);
 	}
 	if (c->failed)
 		scan_report(c->w, c->j, true, 0, arc_error(c->a));
@@ -419,14 +421,9 @@ static void scan_entries(arc_ctx *c, const char *outer)
 	}
 }
 
-typedef struct buf_source {
-	const uint8_t *p;
-	size_t n, at;
-} buf_source;
-
-static ssize_t buf_read(void *ctx, uint8_t *out, size_t cap)
+ssize_t scan_buf_read(void *ctx, uint8_t *out, size_t cap)
 {
-	buf_source *b = ctx;
+	scan_buf_source *b = ctx;
 	size_t k = b->n - b->at < cap ? b->n - b->at : cap;
 	if (k)
 		memcpy(out, b->p + b->at, k);
@@ -464,10 +461,11 @@ void scan_buffer(scan_worker *w, scan_job *j, char *display, const uint8_t *p,
 			seq_count(w->seq, 0, 1, 0);
 		}
 	} else {
-		buf_source bs = {p, n, 0};
-		scan_source src = {buf_read, &bs, NULL};
-		if (scan_is_sql_dump(p, n))
-			scan_sql(w, j, &src);
+		scan_buf_source bs = {p, n, 0};
+		scan_source src = {scan_buf_read, &bs, NULL};
+		scan_table_reader tables = scan_table_reader_for(p, n);
+		if (tables)
+			tables(w, j, &src);
 		else
 			scan_text(w, j, &src);
 	}

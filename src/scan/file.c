@@ -551,14 +551,16 @@ static void scan_fd(scan_worker *w, scan_job *j, int fd, const uint8_t *head,
 	scan_text(w, j, &src);
 }
 
-/* An SQL dump from where fd stands, after the nh bytes of head. */
-static void scan_sql_fd(scan_worker *w, scan_job *j, int fd,
-			const uint8_t *head, size_t nh)
+/* A text a reader of its own lays out as tables (an SQL dump, an address
+ * book), from where fd stands, after the nh bytes of head. */
+static void scan_tables_fd(scan_worker *w, scan_job *j,
+			   scan_table_reader tables, int fd,
+			   const uint8_t *head, size_t nh)
 {
 	fd_source f = {fd, j, 0, 0};
 	head_source h = {head, nh, 0, &f};
 	scan_source src = {head_read, &h, head_failed};
-	scan_sql(w, j, &src);
+	tables(w, j, &src);
 }
 
 #define STDIN_MAX_WHOLE (256u << 20)
@@ -577,8 +579,9 @@ static void scan_stdin(scan_worker *w, scan_job *j)
 		return;
 	}
 	size_t n = (size_t)nh;
-	if (n && scan_is_sql_dump(head, n)) {
-		scan_sql_fd(w, j, STDIN_FILENO, head, n);
+	scan_table_reader tables = n ? scan_table_reader_for(head, n) : NULL;
+	if (tables) {
+		scan_tables_fd(w, j, tables, STDIN_FILENO, head, n);
 		return;
 	}
 	if (!(n && (scan_is_container(head, n) || scan_is_pdf(head, n) ||
@@ -662,12 +665,12 @@ void scan_file(scan_worker *w, scan_job *j)
 	size_t n = (size_t)nh;
 	int mail = n ? scan_mail_kind(head, n) : 0;
 	bool container = n && scan_is_container(head, n),
-	     pdf = n && scan_is_pdf(head, n),
-	     sql = n && scan_is_sql_dump(head, n);
+	     pdf = n && scan_is_pdf(head, n);
+	scan_table_reader tables = n ? scan_table_reader_for(head, n) : NULL;
 	if (primed_len(j)) /* a part: its header or context, then its own */
 		scan_fd(w, j, fd, j->prefix, j->prefix_len);
-	else if (sql)
-		scan_sql_fd(w, j, fd, head, n);
+	else if (tables)
+		scan_tables_fd(w, j, tables, fd, head, n);
 	else if (!(container || pdf || mail) || lseek(fd, 0, SEEK_SET) != 0)
 		scan_fd(w, j, fd, head, n);
 	else if (container) {

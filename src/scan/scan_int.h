@@ -197,6 +197,12 @@ typedef struct scan_source {
 	void *ctx;
 	int (*failed)(void *ctx);
 } scan_source;
+/* Bytes in memory as a source: scan_buf_read's ctx. */
+typedef struct scan_buf_source {
+	const uint8_t *p;
+	size_t n, at;
+} scan_buf_source;
+ssize_t scan_buf_read(void *ctx, uint8_t *buf, size_t cap);
 /* Sniffs, decodes and scans one text from src, reported as the job's (or
  * as w->member's when set). */
 void scan_text(scan_worker *w, scan_job *j, scan_source *src);
@@ -262,11 +268,23 @@ cell_map *cell_map_new(void);
 void cell_map_free(cell_map *m);
 bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap);
 
-/* sql.c: SQL dumps (mysqldump, pg_dump, sqlite3 .dump), told by their
- * first bytes, read as tables: each table's rows a member
- * ("dump.sql!/customers") laid out as a TSV under its column names. */
+/* tsv.c: appends p[0..n) to b as one cell of a tab-separated row: tabs
+ * and line ends as spaces, a double quote first as ' (no quoted cell); a
+ * failure to grow is remembered in *oom. */
+void scan_tsv_cell(lg_buf *b, bool *oom, const char *p, size_t n);
+
+/* Texts read as tables by a reader of their own, told by their first
+ * bytes: SQL dumps (sql.c: mysqldump, pg_dump, sqlite3 .dump; each
+ * table's rows a member, "dump.sql!/customers", laid out as a TSV under
+ * its column names) and address books (vcard.c: .vcf, each card a row of
+ * "contacts.vcf!/cards"). scan_table_reader_for: the reader for a text
+ * starting p[0..n), or NULL (the text path reads it). */
+typedef void (*scan_table_reader)(scan_worker *w, scan_job *j, scan_source *in);
+scan_table_reader scan_table_reader_for(const uint8_t *p, size_t n);
 bool scan_is_sql_dump(const uint8_t *p, size_t n);
 void scan_sql(scan_worker *w, scan_job *j, scan_source *in);
+bool scan_is_vcard(const uint8_t *p, size_t n);
+void scan_vcard(scan_worker *w, scan_job *j, scan_source *in);
 
 /* mail.c: .eml and mbox through GMime. scan_mail_kind: 1 a MIME message,
  * 2 a mailbox, 0 neither (by the first bytes: SCAN_HEAD_LEN of them). scan_mail

@@ -81,7 +81,7 @@ static bool may_cut(scan_worker *w, scan_job *j, int fd)
 		return false;
 	lg_text_sniff(buf, (size_t)got, &sn);
 	if (scan_is_container(buf, (size_t)got) ||
-	    scan_is_sql_dump(buf, (size_t)got) ||
+	    scan_table_reader_for(buf, (size_t)got) ||
 	    lg_html_sniff(buf, (size_t)got) || sn.binary ||
 	    strcmp(sn.encoding, "UTF-8") != 0)
 		return false;

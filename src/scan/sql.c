@@ -118,7 +118,8 @@ typedef struct sql_reader {
 	char table[SQL_MAX_NAME];
 	char *header; /* its header line, or NULL */
 	bool pending;
-	lg_buf out; /* what the scan has not read yet */
+	lg_buf out;  /* what the scan has not read yet */
+	lg_buf cell; /* a string's value, unescaped */
 	size_t out_pos;
 } sql_reader;
 
@@ -354,30 +355,27 @@ static bool table_name(lexer *x, char name[SQL_MAX_NAME], tok *after)
 
 /* ---- values as a row -----------------------------------------------------
  */
-/* Appends a value's text to out as one cell: a string unescaped, tabs
- * and line ends as spaces, a leading " (a CSV quote to the table pass)
- * as '. */
+/* Appends a value's text to out as one cell (scan_tsv_cell), a string
+ * unescaped first. */
 static void put_cell(sql_reader *r, const char *p, size_t n, bool string)
 {
-	size_t start = r->out.len;
-	for (size_t i = 0; i < n; i++) {
+	if (!string) {
+		scan_tsv_cell(&r->out, &r->oom, p, n);
+		return;
+	}
+	lg_buf_reset(&r->cell);
+	for (size_t i = 0; i < n && !r->oom; i++) {
 		char c = p[i];
-		if (string && c == '\\' && r->backslash && i + 1 < n) {
+		if (c == '\\' && r->backslash && i + 1 < n) {
 			c = p[++i];
-			c = c == 'n' || c == 'r' || c == 't' ? ' '
-			    : c == '0'			     ? ' '
-							     : c;
-		} else if (string && c == '\'' && i + 1 < n &&
-			   p[i + 1] == '\'') {
+			c = strchr("nrt0", c) ? ' ' : c;
+		} else if (c == '\'' && i + 1 < n && p[i + 1] == '\'') {
 			i++;
 		}
-		if (c == '\t' || c == '\n' || c == '\r')
-			c = ' ';
-		if (c == '"' && r->out.len == start)
-			c = '\'';
-		if (!lg_buf_putc(&r->out, c))
-			r->oom = true;
+		r->oom |= !lg_buf_putc(&r->cell, c);
 	}
+	scan_tsv_cell(&r->out, &r->oom, r->cell.data ? r->cell.data : "",
+		      r->cell.len);
 }
 
 /* One value of a tuple, up to the , or ) at its depth: the string in it
@@ -789,5 +787,6 @@ void scan_sql(scan_worker *w, scan_job *j, scan_source *in)
 	free(r->header);
 	lg_buf_free(&r->stmt);
 	lg_buf_free(&r->out);
+	lg_buf_free(&r->cell);
 	free(r);
 }

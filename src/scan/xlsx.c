@@ -366,9 +366,7 @@ static void cell_out(book *b)
 		return;
 	sheet_goto(b, b->cell_row, b->cell_col);
 	cell_map_add(b->map, b->cur.len, b->cell_row, b->cell_col);
-	for (const char *p = v; *p; p++)
-		text_put(&b->cur, &b->oom,
-			 *p == '\t' || *p == '\n' || *p == '\r' ? " " : p, 1);
+	scan_tsv_cell(&b->cur, &b->oom, v, strlen(v));
 }
 
 static void XMLCALL sheet_end(void *ud, const XML_Char *name)
