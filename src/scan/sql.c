@@ -57,8 +57,10 @@ bool scan_is_sql_dump(const uint8_t *p, size_t n)
 	    "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;"};
 	if (!n)
 		return false; /* p may be NULL then (an empty attachment) */
+	/* on a dump's first lines: every file's head is asked */
+	size_t head = n < 256 ? n : 256;
 	for (size_t i = 0; i < sizeof(banners) / sizeof(*banners); i++)
-		if (memmem(p, n, banners[i], strlen(banners[i])))
+		if (memmem(p, head, banners[i], strlen(banners[i])))
 			return true;
 	/* else its first line is a statement of a dump's, whole (ending in
 	 * ;: not prose that starts "Set up"), and rows or a table follow */
