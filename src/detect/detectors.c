@@ -1098,6 +1098,41 @@ static uint32_t email_run_back(const uint8_t *w, uint32_t at, uint32_t from,
 
 /* From the end of "x@d.tl", back to the start of the local part and on to
  * the end of the domain; each character ASCII or its full-width form. */
+/* Whether w[0..at) ends with word, case aside. */
+static bool ends_with_word(const uint8_t *w, uint32_t at, const char *word)
+{
+	size_t n = strlen(word);
+	return at >= n && !lg_ascii_ncasecmp((const char *)w + at - n, word, n);
+}
+
+/* Whether the < at w[lt] opens a message's id, not an address: a mail
+ * log's message-id=<…> or msgid=<…>, or a header of ids (Message-ID,
+ * In-Reply-To, References; its folded lines too). */
+static bool message_id_at(const uint8_t *w, uint32_t lt)
+{
+	static const char *const headers[] = {
+	    "message-id:",	  "in-reply-to:", "references:",
+	    "resent-message-id:", "content-id:",  "x-original-message-id:"};
+	if (ends_with_word(w, lt, "message-id=") ||
+	    ends_with_word(w, lt, "msgid="))
+		return true;
+	uint32_t ls = lt;
+	for (int k = 0; k < 32; k++) { /* back to the header's first line */
+		while (ls > 0 && w[ls - 1] != '\n')
+			ls--;
+		if (ls == 0 || (w[ls] != ' ' && w[ls] != '\t'))
+			break;
+		ls--;
+	}
+	for (size_t i = 0; i < sizeof(headers) / sizeof(*headers); i++) {
+		size_t n = strlen(headers[i]);
+		if (lt - ls >= n &&
+		    !lg_ascii_ncasecmp((const char *)w + ls, headers[i], n))
+			return true;
+	}
+	return false;
+}
+
 static bool extend_email(const uint8_t *w, size_t len, uint32_t *from,
 			 uint32_t *to)
 {
@@ -1116,6 +1151,8 @@ static bool extend_email(const uint8_t *w, size_t len, uint32_t *from,
 		return false;
 	uint32_t s = email_run_back(w, at - (uint32_t)atlen, at,
 				    64 + (uint32_t)atlen, email_local_char);
+	if (s > 0 && w[s - 1] == '<' && message_id_at(w, s - 1))
+		return false; /* <20240612.4Wz1@mx1.example.co.jp> */
 	uint32_t e = *to, k;
 	while (e < len && e - at < 253) {
 		if (w[e] < 0x80

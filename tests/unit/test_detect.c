@@ -413,6 +413,26 @@ static void email_forms(void **state)
 	    det, "mail: ABCDEFGHIJKLMNOPQRSTUVWXYZ_az09@QUIZ.Leakguard.JP",
 	    LG_EMAIL, "abcdefghijklmnopqrstuvwxyz_az09@quiz.leakguard.jp",
 	    DEFAULT_MIN);
+	/* a message's id is no address: a mail log's, a header's (folded
+	 * too); the sender's beside it is */
+	expect_none(det_all,
+		    "postfix/cleanup[2345]: 4Wz1X2Y3Z4: "
+		    "message-id=<20240612100102.4Wz1X2Y3Z4@mx1.kawasemi.co.jp>",
+		    LG_EMAIL);
+	expect_none(
+	    det_all,
+	    "Message-ID: <CABcAi1hw7cr4xtigckaGXB5X8wddLf@mail.gmail.com>\n"
+	    "In-Reply-To: <20240611.5@mx.kawasemi.jp>\n"
+	    "References: <abc.def@mail.kawasemi.jp>\n"
+	    "\t<20240610.9@mx.kawasemi.jp>\n",
+	    LG_EMAIL);
+	expect_one(det,
+		   "Message-ID: <20240611.5@mx.kawasemi.jp>\n"
+		   "Return-Path: <bounce.sato@kawasemi.jp>\n",
+		   LG_EMAIL, "bounce.sato@kawasemi.jp", DEFAULT_MIN);
+	expect_one(det,
+		   "4Wz1X2Y3Z4: from=<sato.sales@kawasemi.co.jp>, size=2345",
+		   LG_EMAIL, "sato.sales@kawasemi.co.jp", DEFAULT_MIN);
 }
 
 /* ---- postal codes
