@@ -9,6 +9,7 @@
  * ("dump.sql!/(UPDATE/DELETE)"). Read one statement at a time, whatever
  * the dump's size. */
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,7 @@ typedef struct sql_reader {
 	bool eof;
 	int err;	/* a read's errno */
 	bool backslash; /* strings escape with \ (MySQL), not only '' */
+	bool sjis;	/* Shift_JIS: a \ may be a character's second byte */
 	lg_buf stmt;	/* the statement read last, without its ; */
 	uint64_t stmt_at;
 	bool copy;	 /* COPY … FROM stdin: lines are rows */
@@ -167,6 +169,13 @@ static void keep(sql_reader *r, int c)
 		r->oom = true;
 }
 
+/* Whether c leads a two-byte character of Shift_JIS (when sjis): its
+ * second byte may be \ (0x5C), which then escapes nothing. */
+static bool sjis_lead(bool sjis, int c)
+{
+	return sjis && ((c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC));
+}
+
 /* A quoted string or name up to its closing quote q, kept whole: '' (and,
  * in MySQL's strings, \') is no end. */
 static void read_quoted(sql_reader *r, int q)
@@ -174,7 +183,10 @@ static void read_quoted(sql_reader *r, int q)
 	keep(r, q);
 	for (int c; (c = next_byte(r)) >= 0;) {
 		keep(r, c);
-		if (c == '\\' && q == '\'' && r->backslash) {
+		if (sjis_lead(r->sjis, c)) { /* 表 is 95 5C: no escape */
+			if ((c = next_byte(r)) >= 0)
+				keep(r, c);
+		} else if (c == '\\' && q == '\'' && r->backslash) {
 			if ((c = next_byte(r)) >= 0)
 				keep(r, c);
 		} else if (c == q) {
@@ -263,7 +275,7 @@ typedef struct tok {
 typedef struct lexer {
 	const char *s;
 	size_t n, i;
-	bool backslash;
+	bool backslash, sjis;
 } lexer;
 
 static bool word_byte(unsigned char c)
@@ -274,7 +286,8 @@ static bool word_byte(unsigned char c)
 static size_t quoted_end(const lexer *x, size_t i, char q)
 {
 	for (i++; i < x->n; i++) {
-		if (x->s[i] == '\\' && q == '\'' && x->backslash)
+		if (sjis_lead(x->sjis, (unsigned char)x->s[i]) ||
+		    (x->s[i] == '\\' && q == '\'' && x->backslash))
 			i++;
 		else if (x->s[i] == q) {
 			if (i + 1 < x->n && x->s[i + 1] == q)
@@ -368,7 +381,10 @@ static void put_cell(sql_reader *r, const char *p, size_t n, bool string)
 	lg_buf_reset(&r->cell);
 	for (size_t i = 0; i < n && !r->oom; i++) {
 		char c = p[i];
-		if (c == '\\' && r->backslash && i + 1 < n) {
+		if (sjis_lead(r->sjis, (unsigned char)c) && i + 1 < n) {
+			r->oom |= !lg_buf_putc(&r->cell, c);
+			c = p[++i];
+		} else if (c == '\\' && r->backslash && i + 1 < n) {
 			c = p[++i];
 			c = strchr("nrt0", c) ? ' ' : c;
 		} else if (c == '\'' && i + 1 < n && p[i + 1] == '\'') {
@@ -587,7 +603,7 @@ static stmt_kind classify(sql_reader *r)
 {
 	stmt_kind k = {.kind = RUN_NONE};
 	lexer x = {r->stmt.data ? r->stmt.data : "", r->stmt.len, 0,
-		   r->backslash};
+		   r->backslash, r->sjis};
 	tok t = next_tok(&x);
 	if (is_word(t, "INSERT") || is_word(t, "REPLACE")) {
 		if (insert_head(&x, &k))
@@ -734,6 +750,42 @@ static void tell(scan_worker *w, scan_job *j, const char *fmt,
 	scan_report(w, j, false, 0, msg);
 }
 
+/* The run's name as findings give it: its table's, in UTF-8 (a Shift_JIS
+ * dump's 社員 converted), or "(UPDATE/DELETE)", which no table is named
+ * unquoted. */
+static void table_display(const sql_reader *r, char *out, size_t cap)
+{
+	if (r->kind != RUN_ROWS) {
+		lg_copy_cut(out, cap, "(UPDATE/DELETE)");
+		return;
+	}
+	lg_copy_cut(out, cap, r->table);
+	iconv_t cd = r->sjis ? iconv_open("UTF-8", "CP932") : (iconv_t)-1;
+	if (cd == (iconv_t)-1)
+		return;
+	char *in = (char *)r->table, *o = out;
+	size_t il = strlen(r->table), ol = cap - 1;
+	if (iconv(cd, &in, &il, &o, &ol) != (size_t)-1)
+		*o = '\0';
+	else
+		lg_copy_cut(out, cap, r->table);
+	iconv_close(cd);
+}
+
+/* Whether a dump's first bytes set its client charset to Shift_JIS
+ * (mysqldump's SET NAMES sjis or cp932). */
+static bool names_sjis(const uint8_t *p, size_t n)
+{
+	static const char *const w[] = {"NAMES sjis", "NAMES cp932"};
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < 2; k++)
+			if ((p[i] | 0x20) == 'n' && n - i >= strlen(w[k]) &&
+			    !lg_ascii_ncasecmp((const char *)p + i, w[k],
+					       strlen(w[k])))
+				return true;
+	return false;
+}
+
 void scan_sql(scan_worker *w, scan_job *j, scan_source *in)
 {
 	sql_reader *r = calloc(1, sizeof(*r));
@@ -746,17 +798,15 @@ void scan_sql(scan_worker *w, scan_job *j, scan_source *in)
 	if (refill(r)) {
 		r->backslash = !memmem(r->buf, r->len, "PostgreSQL", 10) &&
 			       !memmem(r->buf, r->len, "PRAGMA", 6);
+		r->sjis = names_sjis(r->buf, r->len);
 		r->consumed = 0;
 	}
 	const char *base = w->member ? w->member : j->path;
 	char *keep = w->member;
 	while (!seq_stopped(w->seq) && next_run(r)) {
-		/* UPDATE and DELETE statements: "(UPDATE/DELETE)", which no
-		 * table is named unquoted */
-		char *display = NULL;
-		if (asprintf(&display, "%s!/%s", base,
-			     r->kind == RUN_ROWS ? r->table
-						 : "(UPDATE/DELETE)") < 0)
+		char *display = NULL, name[3 * SQL_MAX_NAME];
+		table_display(r, name, sizeof(name));
+		if (asprintf(&display, "%s!/%s", base, name) < 0)
 			break;
 		w->member = display;
 		scan_source src = {run_read, r, NULL};
