@@ -104,10 +104,11 @@ typedef struct sql_reader {
 	size_t len, pos;
 	uint64_t consumed; /* input bytes before buf[0] */
 	bool eof;
-	int err;	/* a read's errno */
-	bool backslash; /* strings escape with \ (MySQL), not only '' */
-	bool sjis;	/* Shift_JIS: a \ may be a character's second byte */
-	lg_buf stmt;	/* the statement read last, without its ; */
+	int err;	   /* a read's errno */
+	bool backslash;	   /* strings escape with \ (MySQL), not only '' */
+	bool sjis;	   /* Shift_JIS: a \ may be a character's second byte */
+	bool stop[3][256]; /* quote_stops' */
+	lg_buf stmt;	   /* the statement read last, without its ; */
 	uint64_t stmt_at;
 	bool copy;	 /* COPY … FROM stdin: lines are rows */
 	bool copy_start; /* the statement's line is not yet read past */
@@ -159,14 +160,38 @@ static int next_byte(sql_reader *r)
 	return c;
 }
 
+/* Keeps p[0..n) in the statement, up to SQL_MAX_STATEMENT bytes. */
+static void keep_span(sql_reader *r, const uint8_t *p, size_t n)
+{
+	if (r->stmt.len + n > SQL_MAX_STATEMENT) {
+		r->too_long = r->cut = true;
+		n = SQL_MAX_STATEMENT - r->stmt.len;
+	}
+	if (n && !lg_buf_append(&r->stmt, p, n))
+		r->oom = true;
+}
+
 static void keep(sql_reader *r, int c)
 {
-	if (r->stmt.len >= SQL_MAX_STATEMENT) {
-		r->too_long = r->cut = true;
-		return;
+	uint8_t b = (uint8_t)c;
+	keep_span(r, &b, 1);
+}
+
+/* Keeps the bytes from where the reader stands up to the first that
+ * stop[] marks (left unread), a chunk's run at a time. */
+static void keep_until(sql_reader *r, const bool stop[256])
+{
+	for (;;) {
+		if (r->pos == r->len && !refill(r))
+			return;
+		size_t i = r->pos;
+		while (i < r->len && !stop[r->buf[i]])
+			i++;
+		keep_span(r, r->buf + r->pos, i - r->pos);
+		r->pos = i;
+		if (i < r->len)
+			return;
 	}
-	if (!lg_buf_putc(&r->stmt, (char)c))
-		r->oom = true;
 }
 
 /* Whether c leads a two-byte character of Shift_JIS (when sjis): its
@@ -181,7 +206,8 @@ static bool sjis_lead(bool sjis, int c)
 static void read_quoted(sql_reader *r, int q)
 {
 	keep(r, q);
-	for (int c; (c = next_byte(r)) >= 0;) {
+	const bool *stop = r->stop[q == '\'' ? 0 : q == '"' ? 1 : 2];
+	for (int c; keep_until(r, stop), (c = next_byte(r)) >= 0;) {
 		keep(r, c);
 		if (sjis_lead(r->sjis, c)) { /* 表 is 95 5C: no escape */
 			if ((c = next_byte(r)) >= 0)
@@ -210,6 +236,25 @@ static void skip_block_comment(sql_reader *r)
 			return;
 }
 
+/* The bytes a statement's plain run stops at: its end, quotes, comments. */
+static const bool plain_stop[256] = {
+    [';'] = 1, ['\''] = 1, ['"'] = 1, ['`'] = 1,
+    ['-'] = 1, ['#'] = 1,  ['/'] = 1};
+
+/* The bytes a quoted run stops at, for ' " ` (r->stop): its quote, \ in
+ * MySQL's strings, a Shift_JIS character's first byte in such a dump. */
+static void quote_stops(sql_reader *r)
+{
+	static const char quotes[3] = {'\'', '"', '`'};
+	for (int k = 0; k < 3; k++) {
+		memset(r->stop[k], 0, sizeof(r->stop[k]));
+		r->stop[k][(uint8_t)quotes[k]] = true;
+		r->stop[k]['\\'] = k == 0 && r->backslash;
+		for (int c = 0x81; c <= 0xFC; c++)
+			r->stop[k][c] |= sjis_lead(r->sjis, c);
+	}
+}
+
 /* The next statement into r->stmt, without comments and its ;. False at
  * the end with nothing read. */
 static bool read_statement(sql_reader *r)
@@ -225,6 +270,11 @@ static bool read_statement(sql_reader *r)
 			r->stmt_at = r->consumed + r->pos - 1;
 		if (c == ';')
 			return true;
+		if (!strchr("'\"`-#/", c)) { /* and its run of plain bytes */
+			keep(r, c);
+			keep_until(r, plain_stop);
+			continue;
+		}
 		if (c == '\'' || c == '"' || c == '`') {
 			read_quoted(r, c);
 		} else if (c == '-' && peek_byte(r) == '-') {
@@ -379,10 +429,16 @@ static void put_cell(sql_reader *r, const char *p, size_t n, bool string)
 		return;
 	}
 	lg_buf_reset(&r->cell);
-	for (size_t i = 0; i < n && !r->oom; i++) {
+	if (!lg_buf_reserve(&r->cell, n)) {
+		r->oom = true;
+		return;
+	}
+	char *d = r->cell.data;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
 		if (sjis_lead(r->sjis, (unsigned char)c) && i + 1 < n) {
-			r->oom |= !lg_buf_putc(&r->cell, c);
+			d[o++] = c;
 			c = p[++i];
 		} else if (c == '\\' && r->backslash && i + 1 < n) {
 			c = p[++i];
@@ -390,8 +446,10 @@ static void put_cell(sql_reader *r, const char *p, size_t n, bool string)
 		} else if (c == '\'' && i + 1 < n && p[i + 1] == '\'') {
 			i++;
 		}
-		r->oom |= !lg_buf_putc(&r->cell, c);
+		d[o++] = c;
 	}
+	r->cell.len = o;
+	d[o] = '\0';
 	scan_tsv_cell(&r->out, &r->oom, r->cell.data ? r->cell.data : "",
 		      r->cell.len);
 }
@@ -801,6 +859,7 @@ void scan_sql(scan_worker *w, scan_job *j, scan_source *in)
 		r->sjis = names_sjis(r->buf, r->len);
 		r->consumed = 0;
 	}
+	quote_stops(r);
 	const char *base = w->member ? w->member : j->path;
 	char *keep = w->member;
 	while (!seq_stopped(w->seq) && next_run(r)) {

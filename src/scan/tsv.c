@@ -6,18 +6,25 @@
 
 void scan_tsv_cell(lg_buf *b, bool *oom, const char *p, size_t n)
 {
-	size_t start = b->len;
-	for (size_t i = 0; i < n && !*oom; i++) {
+	if (*oom || !n)
+		return;
+	if (!lg_buf_reserve(b, n)) {
+		*oom = true;
+		return;
+	}
+	char *d = b->data + b->len;
+	for (size_t i = 0; i < n; i++) {
 		char c = p[i];
 		/* a tab or a line end would end the cell or the row; a
 		 * quote first would open a quoted cell */
 		if (c == '\t' || c == '\n' || c == '\r')
 			c = ' ';
-		else if (c == '"' && b->len == start)
+		else if (c == '"' && i == 0)
 			c = '\'';
-		if (!lg_buf_putc(b, c))
-			*oom = true;
+		d[i] = c;
 	}
+	b->len += n;
+	b->data[b->len] = '\0';
 }
 
 scan_table_reader scan_table_reader_for(const uint8_t *p, size_t n)
