@@ -125,11 +125,13 @@ void lg_detect_fresh(lg_detect_stream *s, size_t n);
 /* Forgets what lg_detect_fresh noted of the room: its bytes are not
  * committed after all (the caller feeds others instead). */
 void lg_detect_unfresh(lg_detect_stream *s);
-/* Spans of the text that each hold one value of type t whole, as a cell
- * of a column named for t does: a mail's display names, which its headers
+/* Spans of the text that each hold one value of type t whole, as the
+ * text after its label does: a mail's display names, which its headers
  * say are names. Set after lg_detect_begin; offsets are the text's; the
  * array stays the caller's, and is read until lg_detect_end. Each span is
- * checked as such a cell is (its validator), whatever the text around. */
+ * checked whole by t's validator as after a label (a service's or a
+ * department's name is none), whatever the text around; it scores as a
+ * strong keyword's. */
 typedef struct lg_text_span {
 	uint64_t from, to;
 } lg_text_span;

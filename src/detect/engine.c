@@ -419,10 +419,9 @@ static size_t first_at128(const uint8_t *w, size_t len, size_t i, uint64_t m,
 	return k != SIZE_MAX ? k : first_at(w, len, i + 64, n);
 }
 
-/* The next at sign in w[i..len), 128 bytes at a time, or the first i
- * from which less than that is left: one pass for '@' and the lead byte
- * EF of the full-width form, the rare EF checked for the two bytes after
- * it (two memchr passes, one per byte, cost twice the compares). */
+/* The bytes of v that may start an at sign: '@', the lead byte EF of the
+ * full-width form and the % of %40, the rare EF and % checked for the
+ * two bytes after them (a memchr pass per byte costs a compare each). */
 __attribute__((target("avx512bw"))) static inline uint64_t
 at_lead_avx512(__m512i v)
 {
@@ -432,6 +431,8 @@ at_lead_avx512(__m512i v)
 	       _mm512_cmpeq_epi8_mask(v, pc);
 }
 
+/* The next at sign in w[i..len), 128 bytes at a time, or the first i
+ * from which less than that is left. */
 __attribute__((target("avx512bw"))) static size_t
 next_at_avx512(const uint8_t *w, size_t i, size_t len)
 {
@@ -456,7 +457,7 @@ __attribute__((target("avx2"))) static inline uint32_t at_lead_avx2(__m256i v)
 	    _mm256_or_si256(m, _mm256_cmpeq_epi8(v, pc)));
 }
 
-__attribute__((target("avx2"))) static uint64_t at_or_ef_avx2(const uint8_t *q)
+__attribute__((target("avx2"))) static uint64_t at_leads_avx2(const uint8_t *q)
 {
 	return at_lead_avx2(_mm256_loadu_si256((const __m256i *)q)) |
 	       (uint64_t)at_lead_avx2(
@@ -468,8 +469,8 @@ __attribute__((target("avx2"))) static size_t next_at_avx2(const uint8_t *w,
 							   size_t i, size_t len)
 {
 	for (; i + 128 <= len; i += 128) {
-		uint64_t m = at_or_ef_avx2(w + i),
-			 n = at_or_ef_avx2(w + i + 64);
+		uint64_t m = at_leads_avx2(w + i),
+			 n = at_leads_avx2(w + i + 64);
 		size_t k = (m | n) ? first_at128(w, len, i, m, n) : SIZE_MAX;
 		if (k != SIZE_MAX)
 			return k;

@@ -171,9 +171,9 @@ static void append_addresses(GString *s, name_spans *names,
 	}
 }
 
-/* Scans the headers' text with its display names checked as names, as
- * a column of names is: only where the text is the UTF-8 it was made
- * as, so that the spans are where they were put. */
+/* Scans the headers' text with its display names checked as names
+ * (lg_detect_cells): only where the text is the UTF-8 it was made as, so
+ * that the spans are where they were put. */
 static void scan_header_text(mail_ctx *c, GString *s, const name_spans *names)
 {
 	size_t part;
