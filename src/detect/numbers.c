@@ -970,6 +970,15 @@ static ALWAYS_INLINE unsigned run_start(uint64_t run, unsigned k)
 	return 63u - (unsigned)__builtin_clzll(below | 1) + (below != 0);
 }
 
+/* Whether a space is among the joiners at the bits of links. */
+static bool space_link(const uint8_t *w, size_t i, uint64_t links)
+{
+	for (; links; links &= links - 1)
+		if (w[i + (unsigned)__builtin_ctzll(links)] == ' ')
+			return true;
+	return false;
+}
+
 /* Whether the run w[i+b..i+e), ASCII digits and the single ASCII joiners
  * at the bits of links, may fit a shape (offer_run): seven digits bare or
  * as 160-0021, ten to nineteen in the groups each type is written in, a
@@ -990,6 +999,8 @@ static ALWAYS_INLINE bool plain_run_may_fit(const uint8_t *w, size_t i,
 	const uint8_t *p = w + i + b;
 	if (!digits_may_fit(digits))
 		return false;
+	if (digits >= 17 && ngroups >= 2 && space_link(w, i, links))
+		return true; /* two numbers a space apart (offer_space_parts) */
 #define PLUS (i + b > 0 && p[-1] == '+') /* +81 before: read where needed */
 	if (ngroups == 1) {
 		switch (digits) {
@@ -1104,6 +1115,51 @@ static bool moot_bare_postal(lg_detect_stream *s, const num_run *r)
 	       r->to - r->from == 7 && lg_bare_postal_moot(s, r->from, r->to);
 }
 
+static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh);
+
+/* Where group k of r starts: past the joiner after group k - 1. */
+static uint32_t group_start(const uint8_t *w, const num_run *r, unsigned k)
+{
+	uint32_t p = r->sep_at[k - 1];
+	while (p < r->to && !digit_len(w + p, w + r->to))
+		p++;
+	return p;
+}
+
+/* Two numbers a space apart are one run that fits nothing (03-1234-5678
+ * 090-1111-2222, as a cell or a label holding two phones writes them):
+ * its parts between spaces are offered, each as a run of its own. A run
+ * that short (a timestamp's 2025-11-03 10) holds no two numbers. */
+static void offer_space_parts(lg_detect_stream *s, const num_run *r,
+			      const lg_share *sh)
+{
+	if (r->digits < 17 || r->ngroups > RUN_MAX_GROUPS)
+		return;
+	unsigned first = 0;
+	for (unsigned k = 0; k < r->ngroups; k++) {
+		bool last = k + 1 == r->ngroups;
+		if (!last && r->sep[k] != ' ')
+			continue;
+		if (first == 0 && last)
+			return; /* no space in it */
+		num_run t = *r;
+		t.ngroups = k - first + 1;
+		t.digits = 0;
+		for (unsigned g = 0; g < t.ngroups; g++) {
+			t.group[g] = r->group[first + g];
+			t.sep[g] = r->sep[first + g];
+			t.sep_at[g] = r->sep_at[first + g];
+			t.digits += t.group[g];
+		}
+		t.from = t.pre =
+		    first ? group_start(s->win, r, first) : r->from;
+		t.prefix = 0;
+		t.to = last ? r->to : r->sep_at[k];
+		offer_in_share(s, &t, sh);
+		first = k + 1;
+	}
+}
+
 /* Offers a run when it ends in the window's share, as its own or as
  * context (lg_share). */
 static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh)
@@ -1117,8 +1173,10 @@ static void offer_in_share(lg_detect_stream *s, num_run *r, const lg_share *sh)
 		    r->digits == 7 ? ((s->det->types >> LG_JP_POSTAL_CODE) & 1u)
 					 << SH_POSTAL
 				   : digits_fit(s, r, d);
-		if (!fits && !aside_at(r))
+		if (!fits && !aside_at(r)) {
+			offer_space_parts(s, r, sh);
 			return; /* no check digits fit: no prefix to look for */
+		}
 		bool own = r->to > sh->own_lo && r->to <= sh->own_hi;
 		run_prefix(s->win, r);
 		if (moot_bare_postal(s, r))

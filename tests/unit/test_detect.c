@@ -368,6 +368,32 @@ static void phone_forms(void **state)
 	expect_none(det_all, "電話：00-1234-5678", LG_JP_PHONE);
 }
 
+/* Two numbers a space apart (a label or a cell holding two phones) read
+ * as one run of 21 digits fit nothing: each is found; a card's groups,
+ * which spaces join too, stay one number. */
+static void two_phones_a_space_apart(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    "電話: 03-1234-5678 090-1111-2222", "TEL 0312345678 09011112222",
+	    "連絡先\t03-1234-5678 090-1111-2222\n"};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		found r = scan(det, texts[i]);
+		const lg_finding *f = first_of(&r, LG_JP_PHONE);
+		if (count_of(&r, LG_JP_PHONE) != 2 ||
+		    strcmp(f->value, "0312345678") ||
+		    strcmp(r.f[r.n - 1].value, "09011112222")) {
+			dump(texts[i], &r);
+			fail_msg("expected two phones");
+		}
+		free(r.f);
+	}
+	expect_one(det, "カード番号 4111 1111 1111 1111", LG_CREDIT_CARD,
+		   "4111111111111111", HIGH);
+	expect_none(det_all, "受付 2025-11-03 10:14 伝票 1234 5678 9012 3456 7",
+		    LG_JP_PHONE);
+}
+
 /* Free dial and navi dial are written 0120-XXX-XXX and 0570-XXX-XXX
  * (research/dlp.md 7.3): three digits last, not four. */
 static void phone_free_dial_grouping(void **state)
@@ -2749,6 +2775,7 @@ int main(void)
 	    cmocka_unit_test(my_number_in_each_encoding),
 	    cmocka_unit_test(corporate_number_forms),
 	    cmocka_unit_test(phone_forms),
+	    cmocka_unit_test(two_phones_a_space_apart),
 	    cmocka_unit_test(phone_free_dial_grouping),
 	    cmocka_unit_test(email_forms),
 	    cmocka_unit_test(postal_code_forms),
