@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 JA = {
-    "an address book over 64 MB: read up to there": "64 MB を超えるアドレス帳: そこまで読みました",
+    "a file over 64 MB read as a table: read up to there": "表として読む 64 MB を超えるファイル: そこまで読みました",
     "an SQL statement over 64 MB was read in part": "64 MB を超える SQL 文を途中まで読みました",
     "an SQL statement could not be read to its end, from byte %llu": "%llu バイト目からの SQL 文を最後まで読めませんでした",
     "%llu line(s) not in the file's encoding read as %s, first at byte %llu": "ファイルの文字コードと異なる %llu 行を %s として読みました（最初は %llu バイト目）",

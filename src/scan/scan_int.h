@@ -272,12 +272,25 @@ bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap);
  * and line ends as spaces, a double quote first as ' (no quoted cell); a
  * failure to grow is remembered in *oom. */
 void scan_tsv_cell(lg_buf *b, bool *oom, const char *p, size_t n);
+/* A row of n cells (scan_tsv_cell each), tabs between, a newline after. */
+void scan_tsv_row(lg_buf *out, bool *oom, const lg_buf *cols, size_t n);
+/* "family given" appended to b, from a record's parts (either may be
+ * empty). */
+void scan_join_name(bool *oom, lg_buf *b, const lg_buf *family,
+		    const lg_buf *given);
+/* A file's text t[0..len) laid out as a header and rows into out. */
+typedef void (*scan_lay_out)(const char *t, size_t len, lg_buf *out, bool *oom);
+/* Reads in whole (up to 64 MiB, with a notice past that), lays it out
+ * (lay) and scans the rows as the member "<file>!/<member>". */
+void scan_rows_member(scan_worker *w, scan_job *j, scan_source *in,
+		      const char *member, scan_lay_out lay);
 
 /* Texts read as tables by a reader of their own, told by their first
  * bytes: SQL dumps (sql.c: mysqldump, pg_dump, sqlite3 .dump; each
  * table's rows a member, "dump.sql!/customers", laid out as a TSV under
- * its column names) and address books (vcard.c: .vcf, each card a row of
- * "contacts.vcf!/cards"). scan_table_reader_for: the reader for a text
+ * its column names), address books (vcard.c: .vcf, each card a row of
+ * "contacts.vcf!/cards") and directory exports (ldif.c: each entry a row
+ * of "dir.ldif!/entries"). scan_table_reader_for: the reader for a text
  * starting p[0..n), or NULL (the text path reads it). */
 typedef void (*scan_table_reader)(scan_worker *w, scan_job *j, scan_source *in);
 scan_table_reader scan_table_reader_for(const uint8_t *p, size_t n);
@@ -285,6 +298,8 @@ bool scan_is_sql_dump(const uint8_t *p, size_t n);
 void scan_sql(scan_worker *w, scan_job *j, scan_source *in);
 bool scan_is_vcard(const uint8_t *p, size_t n);
 void scan_vcard(scan_worker *w, scan_job *j, scan_source *in);
+bool scan_is_ldif(const uint8_t *p, size_t n);
+void scan_ldif(scan_worker *w, scan_job *j, scan_source *in);
 
 /* mail.c: .eml and mbox through GMime. scan_mail_kind: 1 a MIME message,
  * 2 a mailbox, 0 neither (by the first bytes: SCAN_HEAD_LEN of them). scan_mail

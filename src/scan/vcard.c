@@ -7,19 +7,10 @@
  * values decoded (their bytes as they are: a Japanese phone's Shift_JIS
  * is told by the text path, as any file's), 3.0's escapes undone, and an
  * address's parts put in Japanese order (〒, prefecture, city, street). */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include <libintl.h>
 
 #include "scan_int.h"
 #include "util/util.h"
-
-#define _(s) dgettext("leakguard", s)
-
-#define VCARD_MAX (64u << 20) /* bytes of an address book read */
 
 bool scan_is_vcard(const uint8_t *p, size_t n)
 {
@@ -237,18 +228,6 @@ static bool next_line(const char *t, size_t len, size_t *at, lg_buf *line,
 	}
 }
 
-/* "family given" into b, from the parts a card gave apart. */
-static void join_name(card *c, lg_buf *b, const lg_buf *family,
-		      const lg_buf *given)
-{
-	if (family->len)
-		c->oom |= !lg_buf_append(b, family->data, family->len);
-	if (family->len && given->len)
-		c->oom |= !lg_buf_putc(b, ' ');
-	if (given->len)
-		c->oom |= !lg_buf_append(b, given->data, given->len);
-}
-
 /* The cards of text t as rows under HEADER, into out. */
 static void lay_out(const char *t, size_t len, lg_buf *out, bool *oom)
 {
@@ -266,20 +245,12 @@ static void lay_out(const char *t, size_t len, lg_buf *out, bool *oom)
 		} else if (!strcmp(pr.name, "END") && in) {
 			in = false;
 			if (!c.col[COL_NAME].len)
-				join_name(&c, &c.col[COL_NAME], &c.family,
-					  &c.given);
+				scan_join_name(&c.oom, &c.col[COL_NAME],
+					       &c.family, &c.given);
 			if (!c.col[COL_KANA].len)
-				join_name(&c, &c.col[COL_KANA], &c.kana_family,
-					  &c.kana_given);
-			for (int i = 0; i < NCOLS; i++) {
-				if (i)
-					*oom |= !lg_buf_putc(out, '\t');
-				scan_tsv_cell(out, oom,
-					      c.col[i].data ? c.col[i].data
-							    : "",
-					      c.col[i].len);
-			}
-			*oom |= !lg_buf_putc(out, '\n');
+				scan_join_name(&c.oom, &c.col[COL_KANA],
+					       &c.kana_family, &c.kana_given);
+			scan_tsv_row(out, oom, c.col, NCOLS);
 		} else if (in) {
 			take(&c, &pr);
 		}
@@ -291,48 +262,5 @@ static void lay_out(const char *t, size_t len, lg_buf *out, bool *oom)
 
 void scan_vcard(scan_worker *w, scan_job *j, scan_source *in)
 {
-	lg_buf t = {0}, out = {0};
-	bool oom = false, big = false;
-	int err = 0;
-	for (;;) {
-		if (!lg_buf_reserve(&t, 1u << 16)) {
-			oom = true;
-			break;
-		}
-		ssize_t k =
-		    in->read(in->ctx, (uint8_t *)t.data + t.len, 1u << 16);
-		if (k < 0)
-			err = errno;
-		if (k <= 0)
-			break;
-		t.len += (size_t)k;
-		if (t.len > VCARD_MAX) {
-			big = true;
-			break;
-		}
-	}
-	if (!oom)
-		lay_out(t.data ? t.data : "", t.len, &out, &oom);
-	const char *base = w->member ? w->member : j->path;
-	char *display = NULL, *keep = w->member;
-	if (!oom && asprintf(&display, "%s!/cards", base) > 0) {
-		w->member = display;
-		scan_buf_source b = {(const uint8_t *)out.data, out.len, 0};
-		scan_source src = {scan_buf_read, &b, NULL};
-		scan_text(w, j, &src);
-		w->member = keep;
-	}
-	free(display);
-	if (big)
-		scan_report(w, j, false, 0,
-			    _("an address book over 64 MB: read up to there"));
-	if (err) {
-		char msg[256];
-		snprintf(msg, sizeof(msg), _("read failed: %s"), strerror(err));
-		scan_report(w, j, true, err, msg);
-	}
-	if (oom)
-		scan_report(w, j, true, ENOMEM, _("out of memory"));
-	lg_buf_free(&t);
-	lg_buf_free(&out);
+	scan_rows_member(w, j, in, "cards", lay_out);
 }

@@ -1,4 +1,4 @@
-/* crypto.c: libcrypto's loading, for the logs' keyed session hashes. */
+/* crypto.c: libcrypto's loading (crypto_api.h says for what). */
 #define LG_CRYPTO_API_TABLE
 #include "util/crypto_api.h"
 
