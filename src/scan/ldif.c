@@ -14,6 +14,8 @@
 
 bool scan_is_ldif(const uint8_t *p, size_t n)
 {
+	if (!n)
+		return false;
 	size_t i = 0;
 	while (i < n) { /* past comments and blank lines */
 		if (p[i] == '\n' || p[i] == '\r') {

@@ -40,6 +40,8 @@ void scan_tsv_cell(lg_buf *b, bool *oom, const char *p, size_t n)
 
 scan_table_reader scan_table_reader_for(const uint8_t *p, size_t n)
 {
+	if (!n)
+		return NULL; /* p may be NULL then (an empty attachment) */
 	if (scan_is_sql_dump(p, n))
 		return scan_sql;
 	if (scan_is_vcard(p, n))
