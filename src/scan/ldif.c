@@ -44,6 +44,7 @@ enum {
 	COL_NOTE,
 	NCOLS
 };
+_Static_assert(NCOLS <= SCAN_RECORD_COLS, "a row fits a record");
 static const char HEADER[] =
     "name\tfurigana\ttel\temail\taddress\tcompany\tnote\n";
 
@@ -72,20 +73,7 @@ static const struct {
 	     {"description", COL_NOTE},
 	     {"info", COL_NOTE}};
 
-typedef struct entry {
-	lg_buf col[NCOLS];
-	lg_buf sn, given; /* the name's parts */
-	bool named;	  /* a displayName or cn is in col[COL_NAME] */
-	bool oom;
-} entry;
-
-static void entry_each(entry *e, void (*fn)(lg_buf *))
-{
-	for (int i = 0; i < NCOLS; i++)
-		fn(&e->col[i]);
-	fn(&e->sn);
-	fn(&e->given);
-}
+typedef scan_record entry;
 
 /* The value's bytes: base64 decoded (::), else as written; postal
  * addresses' $ (their line breaks) as spaces. */
@@ -134,11 +122,11 @@ static void take(entry *e, const char *line, size_t n)
 	if (semi)
 		an = (size_t)(semi - line);
 	if (an == 2 && !lg_ascii_ncasecmp(line, "sn", 2)) {
-		put_value(e, &e->sn, v, vn, b64);
+		put_value(e, &e->part[REC_FAMILY], v, vn, b64);
 		return;
 	}
 	if (an == 9 && !lg_ascii_ncasecmp(line, "givenName", 9)) {
-		put_value(e, &e->given, v, vn, b64);
+		put_value(e, &e->part[REC_GIVEN], v, vn, b64);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(ATTRS) / sizeof(*ATTRS); i++) {
@@ -155,10 +143,9 @@ static void take(entry *e, const char *line, size_t n)
 
 static void end_entry(entry *e, lg_buf *out, bool *oom)
 {
-	if (!e->col[COL_NAME].len)
-		scan_join_name(&e->oom, &e->col[COL_NAME], &e->sn, &e->given);
+	scan_record_name(e, COL_NAME, REC_FAMILY, REC_GIVEN);
 	scan_tsv_row(out, oom, e->col, NCOLS);
-	entry_each(e, lg_buf_reset);
+	scan_record_each(e, lg_buf_reset);
 	e->named = false;
 }
 
@@ -208,7 +195,7 @@ static void lay_out(const char *t, size_t len, lg_buf *out, bool *oom)
 	}
 	if (any)
 		end_entry(&e, out, oom);
-	entry_each(&e, lg_buf_free);
+	scan_record_each(&e, lg_buf_free);
 	lg_buf_free(&line);
 }
 

@@ -274,10 +274,22 @@ bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap);
 void scan_tsv_cell(lg_buf *b, bool *oom, const char *p, size_t n);
 /* A row of n cells (scan_tsv_cell each), tabs between, a newline after. */
 void scan_tsv_row(lg_buf *out, bool *oom, const lg_buf *cols, size_t n);
-/* "family given" appended to b, from a record's parts (either may be
- * empty). */
-void scan_join_name(bool *oom, lg_buf *b, const lg_buf *family,
-		    const lg_buf *given);
+/* A row a reader builds (an address book's card, a directory's entry):
+ * its cells, and a name's parts given apart, joined into a cell at the
+ * row's end (scan_record_name). */
+#define SCAN_RECORD_COLS 8
+enum { REC_FAMILY, REC_GIVEN, REC_KANA_FAMILY, REC_KANA_GIVEN, REC_PARTS };
+typedef struct scan_record {
+	lg_buf col[SCAN_RECORD_COLS];
+	lg_buf part[REC_PARTS];
+	bool named; /* a cell named the one whole (FN, displayName) */
+	bool oom;
+} scan_record;
+/* fn (lg_buf_reset, lg_buf_free) on each of r's buffers. */
+void scan_record_each(scan_record *r, void (*fn)(lg_buf *));
+/* When cell col is empty: "family given" from parts f and g (either may
+ * be empty). */
+void scan_record_name(scan_record *r, int col, int f, int g);
 /* A file's text t[0..len) laid out as a header and rows into out. */
 typedef void (*scan_lay_out)(const char *t, size_t len, lg_buf *out, bool *oom);
 /* Reads in whole (up to 64 MiB, with a notice past that), lays it out

@@ -62,15 +62,26 @@ void scan_tsv_row(lg_buf *out, bool *oom, const lg_buf *cols, size_t n)
 	*oom |= !lg_buf_putc(out, '\n');
 }
 
-void scan_join_name(bool *oom, lg_buf *b, const lg_buf *family,
-		    const lg_buf *given)
+void scan_record_each(scan_record *r, void (*fn)(lg_buf *))
 {
+	for (int i = 0; i < SCAN_RECORD_COLS; i++)
+		fn(&r->col[i]);
+	for (int i = 0; i < REC_PARTS; i++)
+		fn(&r->part[i]);
+}
+
+void scan_record_name(scan_record *r, int col, int f, int g)
+{
+	lg_buf *b = &r->col[col];
+	const lg_buf *family = &r->part[f], *given = &r->part[g];
+	if (b->len)
+		return;
 	if (family->len)
-		*oom |= !lg_buf_append(b, family->data, family->len);
+		r->oom |= !lg_buf_append(b, family->data, family->len);
 	if (family->len && given->len)
-		*oom |= !lg_buf_putc(b, ' ');
+		r->oom |= !lg_buf_putc(b, ' ');
 	if (given->len)
-		*oom |= !lg_buf_append(b, given->data, given->len);
+		r->oom |= !lg_buf_append(b, given->data, given->len);
 }
 
 /* All of in, up to ROWS_MAX bytes (*big past them), into t. */

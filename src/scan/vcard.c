@@ -32,15 +32,11 @@ enum {
 	COL_NOTE,
 	NCOLS
 };
+_Static_assert(NCOLS <= SCAN_RECORD_COLS, "a row fits a record");
 static const char HEADER[] =
     "name\tfurigana\ttel\temail\taddress\tbirthday\tcompany\tnote\n";
 
-typedef struct card {
-	lg_buf col[NCOLS];
-	lg_buf family, given;		/* N's, when there is no FN */
-	lg_buf kana_family, kana_given; /* X-PHONETIC-LAST-NAME, -FIRST- */
-	bool oom;
-} card;
+typedef scan_record card;
 
 /* A property line, unfolded: its name (upper case, no group), whether
  * quoted-printable, and its value. */
@@ -50,17 +46,6 @@ typedef struct prop {
 	const char *value;
 	size_t n;
 } prop;
-
-/* fn (lg_buf_reset, lg_buf_free) on each of the card's buffers. */
-static void card_each(card *c, void (*fn)(lg_buf *))
-{
-	for (int i = 0; i < NCOLS; i++)
-		fn(&c->col[i]);
-	fn(&c->family);
-	fn(&c->given);
-	fn(&c->kana_family);
-	fn(&c->kana_given);
-}
 
 static int hex(int c)
 {
@@ -140,14 +125,16 @@ static void take(card *c, const prop *pr)
 	if (!strcmp(n, "FN"))
 		put_value(c, COL_NAME, pr);
 	else if (!strcmp(n, "N")) {
-		put_components(c, &c->family, pr, name_parts, 1, " ");
-		put_components(c, &c->given, pr, name_parts + 1, 1, " ");
+		put_components(c, &c->part[REC_FAMILY], pr, name_parts, 1, " ");
+		put_components(c, &c->part[REC_GIVEN], pr, name_parts + 1, 1,
+			       " ");
 	} else if (!strcmp(n, "SOUND") || !strcmp(n, "SORT-STRING"))
 		put_components(c, &c->col[COL_KANA], pr, kana_parts, 2, " ");
 	else if (!strcmp(n, "X-PHONETIC-LAST-NAME"))
-		put_part(c, &c->kana_family, pr->value, pr->n, pr->qp);
+		put_part(c, &c->part[REC_KANA_FAMILY], pr->value, pr->n,
+			 pr->qp);
 	else if (!strcmp(n, "X-PHONETIC-FIRST-NAME"))
-		put_part(c, &c->kana_given, pr->value, pr->n, pr->qp);
+		put_part(c, &c->part[REC_KANA_GIVEN], pr->value, pr->n, pr->qp);
 	else if (!strcmp(n, "TEL"))
 		put_value(c, COL_TEL, pr);
 	else if (!strcmp(n, "EMAIL"))
@@ -240,23 +227,20 @@ static void lay_out(const char *t, size_t len, lg_buf *out, bool *oom)
 		if (!line.len || !parse_prop(line.data, line.len, &pr))
 			continue;
 		if (!strcmp(pr.name, "BEGIN")) {
-			card_each(&c, lg_buf_reset);
+			scan_record_each(&c, lg_buf_reset);
 			in = true;
 		} else if (!strcmp(pr.name, "END") && in) {
 			in = false;
-			if (!c.col[COL_NAME].len)
-				scan_join_name(&c.oom, &c.col[COL_NAME],
-					       &c.family, &c.given);
-			if (!c.col[COL_KANA].len)
-				scan_join_name(&c.oom, &c.col[COL_KANA],
-					       &c.kana_family, &c.kana_given);
+			scan_record_name(&c, COL_NAME, REC_FAMILY, REC_GIVEN);
+			scan_record_name(&c, COL_KANA, REC_KANA_FAMILY,
+					 REC_KANA_GIVEN);
 			scan_tsv_row(out, oom, c.col, NCOLS);
 		} else if (in) {
 			take(&c, &pr);
 		}
 		*oom |= c.oom;
 	}
-	card_each(&c, lg_buf_free);
+	scan_record_each(&c, lg_buf_free);
 	lg_buf_free(&line);
 }
 
