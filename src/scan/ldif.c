@@ -1,10 +1,10 @@
 /* ldif.c: directory exports (LDIF, RFC 2849: OpenLDAP's slapcat or
  * ldapsearch, Active Directory's ldifde) read as a table: each entry a
- * row of "dir.ldif!/entries" under the columns name, furigana, tel,
- * email, address, company and note, so that its people are found as a staff
- * list's are (line N the (N-1)th entry). LDIF writes every value that is
- * not plain ASCII in base64 (cn:: 55Sw5Lit…): read as text, a Japanese
- * directory's names are not there to be found at all. Folded lines are
+ * row of "dir.ldif!/entries" under an address book's columns
+ * (SCAN_RECORD_HEADER; no attribute gives a birthday), so that its people
+ * are found as a staff list's are (line N the (N-1)th entry). LDIF writes every
+ * value that is not plain ASCII in base64 (cn:: 55Sw5Lit…): read as text, a
+ * Japanese directory's names are not there to be found at all. Folded lines are
  * joined; base64 is decoded by libcrypto. */
 #include <string.h>
 
@@ -34,44 +34,30 @@ bool scan_is_ldif(const uint8_t *p, size_t n)
 		(s[3] == ' ' || s[3] == ':'));
 }
 
-enum {
-	COL_NAME,
-	COL_KANA,
-	COL_TEL,
-	COL_EMAIL,
-	COL_ADDRESS,
-	COL_COMPANY,
-	COL_NOTE,
-	NCOLS
-};
-_Static_assert(NCOLS <= SCAN_RECORD_COLS, "a row fits a record");
-static const char HEADER[] =
-    "name\tfurigana\ttel\temail\taddress\tcompany\tnote\n";
-
 /* Where an attribute goes (its name, case aside); sn and givenName make
  * the name when no cn or displayName does. */
 static const struct {
 	const char *attr;
 	int col;
-} ATTRS[] = {{"displayName", COL_NAME},
-	     {"cn", COL_NAME},
-	     {"msDS-PhoneticDisplayName", COL_KANA},
-	     {"telephoneNumber", COL_TEL},
-	     {"mobile", COL_TEL},
-	     {"homePhone", COL_TEL},
-	     {"facsimileTelephoneNumber", COL_TEL},
-	     {"mail", COL_EMAIL},
-	     {"postalCode", COL_ADDRESS},
-	     {"st", COL_ADDRESS},
-	     {"l", COL_ADDRESS},
-	     {"street", COL_ADDRESS},
-	     {"streetAddress", COL_ADDRESS},
-	     {"postalAddress", COL_ADDRESS},
-	     {"homePostalAddress", COL_ADDRESS},
-	     {"o", COL_COMPANY},
-	     {"company", COL_COMPANY},
-	     {"description", COL_NOTE},
-	     {"info", COL_NOTE}};
+} ATTRS[] = {{"displayName", REC_NAME},
+	     {"cn", REC_NAME},
+	     {"msDS-PhoneticDisplayName", REC_KANA},
+	     {"telephoneNumber", REC_TEL},
+	     {"mobile", REC_TEL},
+	     {"homePhone", REC_TEL},
+	     {"facsimileTelephoneNumber", REC_TEL},
+	     {"mail", REC_EMAIL},
+	     {"postalCode", REC_ADDRESS},
+	     {"st", REC_ADDRESS},
+	     {"l", REC_ADDRESS},
+	     {"street", REC_ADDRESS},
+	     {"streetAddress", REC_ADDRESS},
+	     {"postalAddress", REC_ADDRESS},
+	     {"homePostalAddress", REC_ADDRESS},
+	     {"o", REC_COMPANY},
+	     {"company", REC_COMPANY},
+	     {"description", REC_NOTE},
+	     {"info", REC_NOTE}};
 
 typedef scan_record entry;
 
@@ -133,9 +119,9 @@ static void take(entry *e, const char *line, size_t n)
 		if (strlen(ATTRS[i].attr) != an ||
 		    lg_ascii_ncasecmp(line, ATTRS[i].attr, an))
 			continue;
-		if (ATTRS[i].col == COL_NAME && e->named)
+		if (ATTRS[i].col == REC_NAME && e->named)
 			return; /* a displayName said it: cn repeats it */
-		e->named |= ATTRS[i].col == COL_NAME;
+		e->named |= ATTRS[i].col == REC_NAME;
 		put_value(e, &e->col[ATTRS[i].col], v, vn, b64);
 		return;
 	}
@@ -143,14 +129,14 @@ static void take(entry *e, const char *line, size_t n)
 
 static void end_entry(entry *e, lg_buf *out, bool *oom)
 {
-	scan_record_name(e, COL_NAME, REC_FAMILY, REC_GIVEN);
-	scan_tsv_row(out, oom, e->col, NCOLS);
+	scan_record_name(e, REC_NAME, REC_FAMILY, REC_GIVEN);
+	scan_tsv_row(out, oom, e->col, REC_COLS);
 	scan_record_each(e, lg_buf_reset);
 	e->named = false;
 }
 
-/* The entries of t as rows under HEADER, into out: a blank line ends one;
- * a line that starts with a space goes on the one before. */
+/* The entries of t as rows under SCAN_RECORD_HEADER, into out: a blank line
+ * ends one; a line that starts with a space goes on the one before. */
 /* Whether an unfolded line is an entry's: not a comment, nor the file's
  * "version: 1". */
 static bool entry_line(const lg_buf *line)
@@ -164,7 +150,7 @@ static void lay_out(const char *t, size_t len, lg_buf *out, bool *oom)
 	entry e = {0};
 	lg_buf line = {0};
 	bool any = false;
-	*oom |= !lg_buf_puts(out, HEADER);
+	*oom |= !lg_buf_puts(out, SCAN_RECORD_HEADER);
 	for (size_t at = 0; at <= len && !*oom;) {
 		const char *nl = memchr(t + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - t) : len, e2 = end;

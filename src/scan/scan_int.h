@@ -274,13 +274,26 @@ bool cell_map_name(const cell_map *m, uint64_t off, char *out, size_t cap);
 void scan_tsv_cell(lg_buf *b, bool *oom, const char *p, size_t n);
 /* A row of n cells (scan_tsv_cell each), tabs between, a newline after. */
 void scan_tsv_row(lg_buf *out, bool *oom, const lg_buf *cols, size_t n);
-/* A row a reader builds (an address book's card, a directory's entry):
- * its cells, and a name's parts given apart, joined into a cell at the
+/* A row a reader builds of a person's contact details (an address book's
+ * card, a directory's entry): its cells under SCAN_RECORD_HEADER's
+ * columns, and a name's parts given apart, joined into a cell at the
  * row's end (scan_record_name). */
-#define SCAN_RECORD_COLS 8
+enum {
+	REC_NAME,
+	REC_KANA,
+	REC_TEL,
+	REC_EMAIL,
+	REC_ADDRESS,
+	REC_BIRTHDAY,
+	REC_COMPANY,
+	REC_NOTE,
+	REC_COLS
+};
+#define SCAN_RECORD_HEADER                                                     \
+	"name\tfurigana\ttel\temail\taddress\tbirthday\tcompany\tnote\n"
 enum { REC_FAMILY, REC_GIVEN, REC_KANA_FAMILY, REC_KANA_GIVEN, REC_PARTS };
 typedef struct scan_record {
-	lg_buf col[SCAN_RECORD_COLS];
+	lg_buf col[REC_COLS];
 	lg_buf part[REC_PARTS];
 	bool named; /* a cell named the one whole (FN, displayName) */
 	bool oom;
@@ -290,6 +303,8 @@ void scan_record_each(scan_record *r, void (*fn)(lg_buf *));
 /* When cell col is empty: "family given" from parts f and g (either may
  * be empty). */
 void scan_record_name(scan_record *r, int col, int f, int g);
+/* Reports a read that failed with err at byte `at` of the input. */
+void scan_read_failed(scan_worker *w, scan_job *j, int err, uint64_t at);
 /* A file's text t[0..len) laid out as a header and rows into out. */
 typedef void (*scan_lay_out)(const char *t, size_t len, lg_buf *out, bool *oom);
 /* Reads in whole (up to 64 MiB, with a notice past that), lays it out

@@ -137,8 +137,9 @@ static bool refill(sql_reader *r)
 	ssize_t n = r->in->read(r->in->ctx, r->buf, sizeof(r->buf));
 	if (n <= 0) {
 		r->eof = true;
-		if (n < 0)
-			r->err = errno;
+		r->err = n < 0		 ? errno
+			 : r->in->failed ? r->in->failed(r->in->ctx)
+					 : 0;
 		return false;
 	}
 	r->len = (size_t)n;
@@ -800,14 +801,6 @@ static bool next_run(sql_reader *r)
 	}
 }
 
-static void tell(scan_worker *w, scan_job *j, const char *fmt,
-		 unsigned long long at)
-{
-	char msg[256];
-	snprintf(msg, sizeof(msg), fmt, at);
-	scan_report(w, j, false, 0, msg);
-}
-
 /* The run's name as findings give it: its table's, in UTF-8 (a Shift_JIS
  * dump's 社員 converted), or "(UPDATE/DELETE)", which no table is named
  * unquoted. */
@@ -877,19 +870,18 @@ void scan_sql(scan_worker *w, scan_job *j, scan_source *in)
 			r->out_pos = r->out.len;
 	}
 	if (r->cut)
-		tell(w, j, _("an SQL statement over 64 MB was read in part"),
-		     0);
-	if (r->damaged)
-		tell(w, j,
-		     _("an SQL statement could not be read to its end, from "
-		       "byte %llu"),
-		     (unsigned long long)r->damaged_at);
-	if (r->err) {
+		scan_report(w, j, false, 0,
+			    _("an SQL statement over 64 MB was read in part"));
+	if (r->damaged) {
 		char msg[256];
-		snprintf(msg, sizeof(msg), _("read failed: %s"),
-			 strerror(r->err));
-		scan_report(w, j, true, r->err, msg);
+		snprintf(msg, sizeof(msg),
+			 _("an SQL statement could not be read to its end, "
+			   "from byte %llu"),
+			 (unsigned long long)r->damaged_at);
+		scan_report(w, j, false, 0, msg);
 	}
+	if (r->err)
+		scan_read_failed(w, j, r->err, r->consumed);
 	if (r->oom)
 		scan_report(w, j, true, ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < r->ntables; i++)

@@ -64,7 +64,7 @@ void scan_tsv_row(lg_buf *out, bool *oom, const lg_buf *cols, size_t n)
 
 void scan_record_each(scan_record *r, void (*fn)(lg_buf *))
 {
-	for (int i = 0; i < SCAN_RECORD_COLS; i++)
+	for (int i = 0; i < REC_COLS; i++)
 		fn(&r->col[i]);
 	for (int i = 0; i < REC_PARTS; i++)
 		fn(&r->part[i]);
@@ -84,6 +84,14 @@ void scan_record_name(scan_record *r, int col, int f, int g)
 		r->oom |= !lg_buf_append(b, given->data, given->len);
 }
 
+void scan_read_failed(scan_worker *w, scan_job *j, int err, uint64_t at)
+{
+	char msg[256];
+	snprintf(msg, sizeof(msg), _("read failed at byte %llu: %s"),
+		 (unsigned long long)at, strerror(err));
+	scan_report(w, j, true, err, msg);
+}
+
 /* All of in, up to ROWS_MAX bytes (*big past them), into t. */
 static int read_whole(scan_source *in, lg_buf *t, bool *big, bool *oom)
 {
@@ -95,7 +103,9 @@ static int read_whole(scan_source *in, lg_buf *t, bool *big, bool *oom)
 		ssize_t k =
 		    in->read(in->ctx, (uint8_t *)t->data + t->len, 1u << 16);
 		if (k <= 0)
-			return k < 0 ? errno : 0;
+			return k < 0	    ? errno
+			       : in->failed ? in->failed(in->ctx)
+					    : 0;
 		t->len += (size_t)k;
 		if (t->len > ROWS_MAX) {
 			*big = true;
@@ -126,11 +136,8 @@ void scan_rows_member(scan_worker *w, scan_job *j, scan_source *in,
 		scan_report(w, j, false, 0,
 			    _("a file over 64 MB read as a table: read up to "
 			      "there"));
-	if (err) {
-		char msg[256];
-		snprintf(msg, sizeof(msg), _("read failed: %s"), strerror(err));
-		scan_report(w, j, true, err, msg);
-	}
+	if (err)
+		scan_read_failed(w, j, err, t.len);
 	if (oom)
 		scan_report(w, j, true, ENOMEM, _("out of memory"));
 	lg_buf_free(&t);

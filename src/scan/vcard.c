@@ -21,21 +21,6 @@ bool scan_is_vcard(const uint8_t *p, size_t n)
 	       !lg_ascii_ncasecmp((const char *)p + i, "BEGIN:VCARD", 11);
 }
 
-enum {
-	COL_NAME,
-	COL_KANA,
-	COL_TEL,
-	COL_EMAIL,
-	COL_ADDRESS,
-	COL_BIRTHDAY,
-	COL_COMPANY,
-	COL_NOTE,
-	NCOLS
-};
-_Static_assert(NCOLS <= SCAN_RECORD_COLS, "a row fits a record");
-static const char HEADER[] =
-    "name\tfurigana\ttel\temail\taddress\tbirthday\tcompany\tnote\n";
-
 typedef scan_record card;
 
 /* A property line, unfolded: its name (upper case, no group), whether
@@ -123,30 +108,30 @@ static void take(card *c, const prop *pr)
 			      adr_parts[] = {5, 4, 3, 2, 1};
 	const char *n = pr->name;
 	if (!strcmp(n, "FN"))
-		put_value(c, COL_NAME, pr);
+		put_value(c, REC_NAME, pr);
 	else if (!strcmp(n, "N")) {
 		put_components(c, &c->part[REC_FAMILY], pr, name_parts, 1, " ");
 		put_components(c, &c->part[REC_GIVEN], pr, name_parts + 1, 1,
 			       " ");
 	} else if (!strcmp(n, "SOUND") || !strcmp(n, "SORT-STRING"))
-		put_components(c, &c->col[COL_KANA], pr, kana_parts, 2, " ");
+		put_components(c, &c->col[REC_KANA], pr, kana_parts, 2, " ");
 	else if (!strcmp(n, "X-PHONETIC-LAST-NAME"))
 		put_part(c, &c->part[REC_KANA_FAMILY], pr->value, pr->n,
 			 pr->qp);
 	else if (!strcmp(n, "X-PHONETIC-FIRST-NAME"))
 		put_part(c, &c->part[REC_KANA_GIVEN], pr->value, pr->n, pr->qp);
 	else if (!strcmp(n, "TEL"))
-		put_value(c, COL_TEL, pr);
+		put_value(c, REC_TEL, pr);
 	else if (!strcmp(n, "EMAIL"))
-		put_value(c, COL_EMAIL, pr);
+		put_value(c, REC_EMAIL, pr);
 	else if (!strcmp(n, "ADR")) /* 〒, prefecture, city, street, more */
-		put_components(c, &c->col[COL_ADDRESS], pr, adr_parts, 5, " ");
+		put_components(c, &c->col[REC_ADDRESS], pr, adr_parts, 5, " ");
 	else if (!strcmp(n, "BDAY"))
-		put_value(c, COL_BIRTHDAY, pr);
+		put_value(c, REC_BIRTHDAY, pr);
 	else if (!strcmp(n, "ORG"))
-		put_value(c, COL_COMPANY, pr);
+		put_value(c, REC_COMPANY, pr);
 	else if (!strcmp(n, "NOTE"))
-		put_value(c, COL_NOTE, pr);
+		put_value(c, REC_NOTE, pr);
 }
 
 /* Whether a line's head [p, p+n) (its name and parameters) says its
@@ -215,13 +200,22 @@ static bool next_line(const char *t, size_t len, size_t *at, lg_buf *line,
 	}
 }
 
-/* The cards of text t as rows under HEADER, into out. */
+/* The cards of text t as rows under SCAN_RECORD_HEADER, into out. */
+/* The card as a row: its name from N's parts when FN gave none, its
+ * reading likewise. */
+static void end_card(card *c, lg_buf *out, bool *oom)
+{
+	scan_record_name(c, REC_NAME, REC_FAMILY, REC_GIVEN);
+	scan_record_name(c, REC_KANA, REC_KANA_FAMILY, REC_KANA_GIVEN);
+	scan_tsv_row(out, oom, c->col, REC_COLS);
+}
+
 static void lay_out(const char *t, size_t len, lg_buf *out, bool *oom)
 {
 	card c = {0};
 	lg_buf line = {0};
 	bool in = false;
-	*oom |= !lg_buf_puts(out, HEADER);
+	*oom |= !lg_buf_puts(out, SCAN_RECORD_HEADER);
 	for (size_t at = 0; !*oom && next_line(t, len, &at, &line, oom);) {
 		prop pr;
 		if (!line.len || !parse_prop(line.data, line.len, &pr))
@@ -231,15 +225,14 @@ static void lay_out(const char *t, size_t len, lg_buf *out, bool *oom)
 			in = true;
 		} else if (!strcmp(pr.name, "END") && in) {
 			in = false;
-			scan_record_name(&c, COL_NAME, REC_FAMILY, REC_GIVEN);
-			scan_record_name(&c, COL_KANA, REC_KANA_FAMILY,
-					 REC_KANA_GIVEN);
-			scan_tsv_row(out, oom, c.col, NCOLS);
+			end_card(&c, out, oom);
 		} else if (in) {
 			take(&c, &pr);
 		}
 		*oom |= c.oom;
 	}
+	if (in) /* a file cut short, or that went bad: its last card too */
+		end_card(&c, out, oom);
 	scan_record_each(&c, lg_buf_free);
 	lg_buf_free(&line);
 }
